@@ -1,0 +1,185 @@
+"""The Park aggregate: a park with its units and the tenants occupying them.
+
+One park is one consistency boundary: listing a unit, claiming units for a tenant and keeping credit
+codes unique in the park are checked and changed together, so one atomic document write keeps them
+consistent without multi-document transactions. Methods record events; they never publish."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from parkops_contracts.base import Event
+from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
+from parkops_runtime.errors import Conflict, NotFound
+from pydantic import BaseModel, Field, PrivateAttr
+
+
+class UnitStatus(StrEnum):
+    AVAILABLE = "available"
+    LEASED = "leased"
+
+
+class Unit(BaseModel):
+    unit_id: str
+    building: str
+    floor: int
+    unit_number: str
+    unit_type: UnitType
+    area_m2: Decimal
+    status: UnitStatus = UnitStatus.AVAILABLE
+    tenant_id: str | None = None
+
+
+class EnterpriseProfile(BaseModel):
+    name: str
+    credit_code: str
+    industry_code: str
+    high_tech: bool
+    founded_on: date
+    headcount: int
+
+
+class Tenant(EnterpriseProfile):
+    tenant_id: str
+    unit_ids: list[str]
+    in_leading_industry: bool
+    onboarded_at: datetime
+
+
+class Park(BaseModel):
+    park_id: str
+    group_id: str
+    name: str
+    park_type: ParkType
+    leading_industries: list[str]
+    units: dict[str, Unit] = Field(default_factory=dict)
+    tenants: dict[str, Tenant] = Field(default_factory=dict)
+    version: int = 0
+    _events: list[Event] = PrivateAttr(default_factory=list)
+
+    @property
+    def events(self) -> list[Event]:
+        """Events recorded since the park was loaded, in order."""
+        return self._events
+
+    @classmethod
+    def register(
+        cls,
+        park_id: str,
+        group_id: str,
+        name: str,
+        park_type: ParkType,
+        leading_industries: list[str],
+        at: datetime,
+    ) -> "Park":
+        park = cls(
+            park_id=park_id,
+            group_id=group_id,
+            name=name,
+            park_type=park_type,
+            leading_industries=leading_industries,
+        )
+        park._events.append(
+            ParkRegistered(
+                park_id=park_id,
+                group_id=group_id,
+                name=name,
+                park_type=park_type,
+                leading_industries=leading_industries,
+                registered_at=at,
+            )
+        )
+        return park
+
+    def is_leading_industry(self, industry_code: str) -> bool:
+        """Industry codes are hierarchical (GB/T 4754): `C3973` belongs to a leading `C39`."""
+        return any(industry_code.startswith(code) for code in self.leading_industries)
+
+    def list_unit(
+        self,
+        unit_id: str,
+        building: str,
+        floor: int,
+        unit_number: str,
+        unit_type: UnitType,
+        area_m2: Decimal,
+        at: datetime,
+    ) -> Unit:
+        clash = next(
+            (u for u in self.units.values() if (u.building, u.unit_number) == (building, unit_number)), None
+        )
+        if clash:
+            raise Conflict(f"unit {unit_number} in building {building} is already listed as {clash.unit_id}")
+        unit = Unit(
+            unit_id=unit_id,
+            building=building,
+            floor=floor,
+            unit_number=unit_number,
+            unit_type=unit_type,
+            area_m2=area_m2,
+        )
+        self.units[unit_id] = unit
+        self._events.append(
+            UnitListed(
+                park_id=self.park_id,
+                group_id=self.group_id,
+                unit_id=unit_id,
+                building=building,
+                floor=floor,
+                unit_number=unit_number,
+                unit_type=unit_type,
+                area_m2=area_m2,
+                listed_at=at,
+            )
+        )
+        return unit
+
+    def onboard_tenant(
+        self, tenant_id: str, profile: EnterpriseProfile, unit_ids: list[str], at: datetime
+    ) -> Tenant:
+        """Move an enterprise into available units of this park."""
+        same_code = next((t for t in self.tenants.values() if t.credit_code == profile.credit_code), None)
+        if same_code:
+            raise Conflict(
+                f"credit code {profile.credit_code} is already a tenant of this park: {same_code.tenant_id}"
+            )
+        if len(set(unit_ids)) != len(unit_ids):
+            raise Conflict("unit_ids lists a unit more than once")
+        units = [self._unit(unit_id) for unit_id in unit_ids]
+        taken = [u.unit_id for u in units if u.status is not UnitStatus.AVAILABLE]
+        if taken:
+            raise Conflict(f"units not available: {', '.join(taken)}")
+        tenant = Tenant(
+            tenant_id=tenant_id,
+            unit_ids=unit_ids,
+            onboarded_at=at,
+            in_leading_industry=self.is_leading_industry(profile.industry_code),
+            **profile.model_dump(),
+        )
+        for unit in units:
+            unit.status, unit.tenant_id = UnitStatus.LEASED, tenant_id
+        self.tenants[tenant_id] = tenant
+        self._events.append(
+            TenantOnboarded(
+                park_id=self.park_id,
+                group_id=self.group_id,
+                tenant_id=tenant_id,
+                name=tenant.name,
+                credit_code=tenant.credit_code,
+                industry_code=tenant.industry_code,
+                in_leading_industry=tenant.in_leading_industry,
+                high_tech=tenant.high_tech,
+                founded_on=tenant.founded_on,
+                headcount=tenant.headcount,
+                unit_ids=unit_ids,
+                leased_area_m2=sum((u.area_m2 for u in units), Decimal(0)),
+                onboarded_at=at,
+            )
+        )
+        return tenant
+
+    def _unit(self, unit_id: str) -> Unit:
+        try:
+            return self.units[unit_id]
+        except KeyError:
+            raise NotFound(f"unit {unit_id} not found in park {self.park_id}") from None

@@ -1,0 +1,105 @@
+"""Use cases of the leasing service: load -> domain -> save (state and events in one write)."""
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from parkops_contracts.events.leasing import ParkType, UnitType
+from parkops_runtime.auth import Principal, Role
+from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
+
+from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit
+from leasing.repository import ParkRepository
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+WRITERS = (Role.GROUP_ADMIN, Role.PARK_OPERATOR)
+MAX_ATTEMPTS = 20  # optimistic concurrency: the loser of a race reloads and tries again
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class LeasingService:
+    def __init__(self, parks: ParkRepository, clock: Clock = utc_now) -> None:
+        self._parks = parks
+        self._clock = clock
+
+    async def register_park(
+        self,
+        who: Principal,
+        name: str,
+        park_type: ParkType,
+        leading_industries: list[str],
+        park_id: str | None,
+    ) -> Park:
+        """RegisterPark: a group admin adds a park to its own group."""
+        who.require_role(Role.GROUP_ADMIN)
+        park = Park.register(
+            park_id or new_id(), who.group_id, name, park_type, leading_industries, self._clock()
+        )
+        try:
+            await self._parks.add(park)
+        except ConcurrencyConflict:
+            raise Conflict(f"park id {park.park_id} is taken") from None
+        return park
+
+    async def park(self, who: Principal, park_id: str) -> Park:
+        park = await self._parks.get(park_id)
+        if park is None:
+            raise NotFound(f"park {park_id} not found")
+        who.require_park(park.group_id, park.park_id)
+        return park
+
+    async def parks(self, who: Principal) -> list[Park]:
+        return [
+            p for p in await self._parks.list_for_group(who.group_id) if who.sees_park(p.group_id, p.park_id)
+        ]
+
+    async def list_unit(
+        self,
+        who: Principal,
+        park_id: str,
+        building: str,
+        floor: int,
+        unit_number: str,
+        unit_type: UnitType,
+        area_m2: Decimal,
+    ) -> Unit:
+        """ListUnit: put a unit of lettable space on the market."""
+        unit_id = new_id()
+        return await self._change(
+            who,
+            park_id,
+            lambda park: park.list_unit(
+                unit_id, building, floor, unit_number, unit_type, area_m2, self._clock()
+            ),
+        )
+
+    async def onboard_tenant(
+        self, who: Principal, park_id: str, profile: EnterpriseProfile, unit_ids: list[str]
+    ) -> Tenant:
+        """OnboardTenant: an enterprise moves into available units (TenantOnboarded)."""
+        tenant_id = new_id()
+        return await self._change(
+            who, park_id, lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock())
+        )
+
+    async def _change(self, who: Principal, park_id: str, change: Callable[[Park], T]) -> T:
+        who.require_role(*WRITERS)
+        for _ in range(MAX_ATTEMPTS):
+            park = await self.park(who, park_id)
+            result = change(park)
+            try:
+                await self._parks.save(park)
+                return result
+            except ConcurrencyConflict:
+                continue
+        raise Conflict(f"park {park_id} is changing too fast; try again")

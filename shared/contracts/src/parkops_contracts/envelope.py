@@ -1,0 +1,61 @@
+"""CloudEvents 1.0 envelope in Kafka binary mode: attributes travel as `ce_*` headers, value = the data."""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+CONTENT_TYPE = "application/json"
+_PREFIX = "ce_"
+
+
+class InvalidEnvelope(ValueError):
+    """The Kafka headers do not form a valid CloudEvents 1.0 binary-mode envelope."""
+
+
+class CloudEventMeta(BaseModel):
+    """The CloudEvents context attributes of one event; `source` + `id` is the consumer's dedup key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    source: str
+    type: str
+    time: datetime
+    subject: str | None = None
+    specversion: str = "1.0"
+    datacontenttype: str = CONTENT_TYPE
+
+    @property
+    def dedup_key(self) -> str:
+        return f"{self.source}#{self.id}"
+
+    def to_headers(self) -> dict[str, str]:
+        """Binary-mode headers; `datacontenttype` maps to the Kafka `content-type` header."""
+        headers = {
+            f"{_PREFIX}id": self.id,
+            f"{_PREFIX}source": self.source,
+            f"{_PREFIX}specversion": self.specversion,
+            f"{_PREFIX}type": self.type,
+            f"{_PREFIX}time": self.time.isoformat(),
+            "content-type": self.datacontenttype,
+        }
+        if self.subject is not None:
+            headers[f"{_PREFIX}subject"] = self.subject
+        return headers
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str] | Iterable[tuple[str, bytes]]) -> "CloudEventMeta":
+        """Parse binary-mode headers (a mapping, or Kafka's raw `(name, bytes)` pairs)."""
+        items = headers.items() if isinstance(headers, Mapping) else headers
+        decoded = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in items}
+        attributes = {k[len(_PREFIX) :]: v for k, v in decoded.items() if k.startswith(_PREFIX)}
+        if "content-type" in decoded:
+            attributes["datacontenttype"] = decoded["content-type"]
+        if attributes.get("specversion") != "1.0":
+            raise InvalidEnvelope(f"ce_specversion must be '1.0', got {attributes.get('specversion')!r}")
+        try:
+            return cls.model_validate(attributes)
+        except ValidationError as exc:
+            missing = ", ".join(f"ce_{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise InvalidEnvelope(f"invalid CloudEvents headers ({missing})") from exc

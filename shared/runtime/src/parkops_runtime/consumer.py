@@ -1,0 +1,193 @@
+"""Batch consumption that never drops a message.
+
+Each record is decoded and validated against its contract; one that is malformed goes straight to the
+service's dead-letter topic with the reason. The handler gets the valid rest as one batch (so it can fold
+writes per key). When the handler fails for a business reason the batch is retried event by event, a
+bounded number of times, and the event that keeps failing is dead-lettered while the partition goes on.
+An infrastructure failure (store or broker unreachable) is never dead-lettered: the batch is nacked
+(the consumer seeks back) and delivered again. Offsets are committed only after the batch is done."""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from parkops_contracts.base import Event
+from parkops_contracts.envelope import CloudEventMeta, InvalidEnvelope
+from pydantic import ValidationError
+from pymongo.errors import ConnectionFailure
+
+from parkops_runtime.events import OutboundEvent
+from parkops_runtime.settings import ServiceSettings
+from parkops_runtime.telemetry import span_from_headers
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (ConnectionFailure, KafkaError, TimeoutError)
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One valid event as received: its envelope, its contract instance and where it came from."""
+
+    meta: CloudEventMeta
+    event: Event
+    headers: dict[str, str]
+    topic: str
+    partition: int
+    offset: int
+
+
+BatchHandler = Callable[[Sequence[Delivery]], Awaitable[None]]
+DeadLetterSink = Callable[[OutboundEvent], Awaitable[None]]
+
+
+class MalformedEvent(ValueError):
+    pass
+
+
+def decode(record: "ConsumerRecord[Any, Any]", contracts: dict[str, type[Event]]) -> Delivery:
+    """Envelope, type and body checks; raises MalformedEvent with a reason a person can act on."""
+    headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
+    try:
+        meta = CloudEventMeta.from_headers(headers)
+    except InvalidEnvelope as exc:
+        raise MalformedEvent(str(exc)) from exc
+    contract = contracts.get(meta.type)
+    if contract is None or record.topic != contract.topic(record.topic.split(".", 1)[0]):
+        raise MalformedEvent(f"unexpected event type {meta.type!r} on topic {record.topic}")
+    try:
+        event = contract.model_validate_json(record.value or b"")
+    except ValidationError as exc:
+        fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
+        raise MalformedEvent(f"{meta.type} body is invalid: {fields}") from exc
+    return Delivery(meta, event, headers, record.topic, record.partition, record.offset)
+
+
+class EventConsumer:
+    def __init__(self, broker: KafkaBroker, settings: ServiceSettings, dead_letter: DeadLetterSink) -> None:
+        self._broker = broker
+        self._settings = settings
+        self._dead_letter = dead_letter
+
+    def subscribe(self, contracts: Sequence[type[Event]], handler: BatchHandler) -> None:
+        """Consume the contracts' topics in batches with the service's consumer group."""
+        by_type = {c.ce_type(): c for c in contracts}
+        topics = [c.topic(self._settings.topic_prefix) for c in contracts]
+
+        async def raw_records_only(_: Any) -> None:
+            return None  # bodies are decoded per record in `decode`, never by FastStream
+
+        @self._broker.subscriber(
+            *topics,
+            group_id=self._settings.consumer_group,
+            batch=True,
+            max_records=self._settings.consumer_max_records,
+            batch_timeout_ms=self._settings.consumer_batch_timeout_ms,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=raw_records_only,
+            title=f"{self._settings.SERVICE_NAME} consumer",
+        )
+        async def consume(message: KafkaMessage) -> None:
+            records = (
+                message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+            )
+            await self._consume(records, by_type, handler)
+
+    async def _consume(
+        self,
+        records: Sequence["ConsumerRecord[Any, Any]"],
+        by_type: dict[str, type[Event]],
+        handler: BatchHandler,
+    ) -> None:
+        deliveries: list[Delivery] = []
+        for record in records:
+            try:
+                deliveries.append(decode(record, by_type))
+            except MalformedEvent as exc:
+                await self._reject(record, str(exc))
+        if not deliveries:
+            return
+        try:
+            await self._traced(handler, deliveries)
+        except TRANSIENT_ERRORS:
+            await self._pause_before_redelivery()
+            raise
+        except Exception:
+            log.warning("batch failed; retrying event by event", size=len(deliveries), exc_info=True)
+            for delivery, record in zip(deliveries, self._records_of(records, deliveries), strict=True):
+                await self._handle_one(handler, delivery, record)
+
+    async def _handle_one(
+        self, handler: BatchHandler, delivery: Delivery, record: "ConsumerRecord[Any, Any]"
+    ) -> None:
+        for attempt in range(1, self._settings.handler_attempts + 1):
+            try:
+                await self._traced(handler, [delivery])
+                return
+            except TRANSIENT_ERRORS:
+                await self._pause_before_redelivery()
+                raise
+            except Exception as exc:
+                if attempt == self._settings.handler_attempts:
+                    await self._reject(record, f"handler failed {attempt} times: {type(exc).__name__}: {exc}")
+                    return
+                await asyncio.sleep(0.05 * 2**attempt)
+
+    async def _traced(self, handler: BatchHandler, deliveries: Sequence[Delivery]) -> None:
+        if len(deliveries) == 1:
+            d = deliveries[0]
+            with span_from_headers(
+                f"process {d.meta.type}", d.headers, **{"cloudevents.event_id": d.meta.id}
+            ):
+                await handler(deliveries)
+            return
+        # A batch span per producer trace would be noise; each event still records its own span.
+        for d in deliveries:
+            with span_from_headers(
+                f"receive {d.meta.type}", d.headers, **{"cloudevents.event_id": d.meta.id}
+            ):
+                pass
+        await handler(deliveries)
+
+    @staticmethod
+    def _records_of(
+        records: Sequence["ConsumerRecord[Any, Any]"], deliveries: Sequence[Delivery]
+    ) -> list["ConsumerRecord[Any, Any]"]:
+        by_position = {(r.topic, r.partition, r.offset): r for r in records}
+        return [by_position[(d.topic, d.partition, d.offset)] for d in deliveries]
+
+    async def _reject(self, record: "ConsumerRecord[Any, Any]", reason: str) -> None:
+        headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
+        headers |= {
+            "dlq-reason": reason[:2000],
+            "dlq-original-topic": record.topic,
+            "dlq-original-partition": str(record.partition),
+            "dlq-original-offset": str(record.offset),
+            "dlq-consumer-group": self._settings.consumer_group,
+            "dlq-failed-at": datetime.now(UTC).isoformat(),
+        }
+        key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else ""
+        value = record.value.decode(errors="replace") if isinstance(record.value, bytes) else ""
+        log.warning("event dead-lettered", reason=reason, topic=record.topic, offset=record.offset)
+        await self._dead_letter(
+            OutboundEvent(
+                id=headers.get("ce_id", ""),
+                topic=self._settings.dead_letter_topic,
+                key=key,
+                value=value,
+                headers=headers,
+            )
+        )
+
+    @staticmethod
+    async def _pause_before_redelivery() -> None:
+        log.warning("infrastructure unavailable; the batch will be delivered again", exc_info=True)
+        await asyncio.sleep(1.0)

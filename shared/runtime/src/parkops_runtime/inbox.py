@@ -1,0 +1,44 @@
+"""Inbox: the record that an event was processed is written in the same write as its effect.
+
+Each consumer keeps an inbox collection whose `_id` is the event's CloudEvents `source#id` (unique).
+The effect of an event is stored *in* its inbox document (the fact the consumer derives from it), so
+the one `insert_many` both records the id and applies the effect; a redelivered or republished event
+hits the unique `_id`, is reported as already seen, and has no second effect. Read models are folds
+of these facts."""
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from parkops_runtime.consumer import Delivery
+from parkops_runtime.mongo import Document, insert_new
+
+FactOf = Callable[[Delivery], Document]
+
+
+def default_fact(delivery: Delivery) -> Document:
+    """The event itself, as JSON-compatible data, with its type and arrival time."""
+    return {
+        "type": delivery.meta.type,
+        "park_id": delivery.event.park_id,
+        "group_id": delivery.event.group_id,
+        "time": delivery.meta.time,
+        "data": delivery.event.model_dump(mode="json"),
+        "received_at": datetime.now(UTC),
+    }
+
+
+class Inbox:
+    def __init__(self, collection: AsyncCollection[Document], fact_of: FactOf = default_fact) -> None:
+        self.collection = collection
+        self._fact_of = fact_of
+
+    async def record(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        """Store the facts of events not seen before; return just those deliveries, in order."""
+        unique: dict[str, Delivery] = {}
+        for delivery in deliveries:
+            unique.setdefault(delivery.meta.dedup_key, delivery)
+        documents = [{"_id": key, **self._fact_of(d)} for key, d in unique.items()]
+        inserted = {doc["_id"] for doc in await insert_new(self.collection, documents)}
+        return [d for key, d in unique.items() if key in inserted]

@@ -1,0 +1,128 @@
+"""Transactional outbox without multi-document transactions.
+
+An aggregate's document carries its not-yet-published events in `_outbox`; the state change and its
+events are one single-document write (atomic on MongoDB and FerretDB alike). The relay publishes
+pending events and `$pull`s them: right after each write, and in a sweep at start-up and every few
+seconds, so events written just before a crash are published after the restart. Consumers dedup
+by CloudEvents id, so the rare double publish (crash between publish and `$pull`) has no effect."""
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import Sequence
+
+import structlog
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from parkops_runtime.broker import EventPublisher
+from parkops_runtime.errors import ConcurrencyConflict
+from parkops_runtime.events import OutboundEvent
+from parkops_runtime.mongo import Document
+
+OUTBOX = "_outbox"
+VERSION = "_version"
+log = structlog.get_logger(__name__)
+
+
+class OutboxRelay:
+    def __init__(
+        self, publisher: EventPublisher, sweep_seconds: float, crash_after_write: bool = False
+    ) -> None:
+        self._publisher = publisher
+        self._collections: dict[str, AsyncCollection[Document]] = {}
+        self._sweep_seconds = sweep_seconds
+        self._crash_after_write = crash_after_write
+        self._lock = asyncio.Lock()  # one publisher at a time keeps per-aggregate order
+        self._task: asyncio.Task[None] | None = None
+
+    def watch(self, collection: AsyncCollection[Document]) -> None:
+        self._collections[collection.name] = collection
+
+    async def after_write(self, collection: AsyncCollection[Document], doc_id: str) -> None:
+        """Publish what the write just staged; a failure is left to the sweep, never to the caller."""
+        if self._crash_after_write:
+            os.kill(os.getpid(), signal.SIGKILL)
+        try:
+            async with self._lock:
+                doc = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
+                if doc:
+                    await self._publish(collection, doc)
+        except Exception:
+            log.exception(
+                "outbox publish failed; the sweep retries", collection=collection.name, doc_id=doc_id
+            )
+
+    async def sweep(self) -> int:
+        """Publish every pending event of every watched collection; returns how many were sent."""
+        sent = 0
+        async with self._lock:
+            for collection in self._collections.values():
+                async for doc in collection.find({f"{OUTBOX}.0": {"$exists": True}}, {OUTBOX: 1}):
+                    sent += await self._publish(collection, doc)
+        return sent
+
+    async def _publish(self, collection: AsyncCollection[Document], doc: Document) -> int:
+        events = [OutboundEvent.from_document(e) for e in doc.get(OUTBOX, [])]
+        if not events:
+            return 0
+        await self._publisher.publish(events)
+        await collection.update_one(
+            {"_id": doc["_id"]}, {"$pull": {OUTBOX: {"id": {"$in": [e.id for e in events]}}}}
+        )
+        return len(events)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                sent = await self.sweep()
+                if sent:
+                    log.info("outbox sweep published pending events", count=sent)
+            except Exception:
+                log.exception("outbox sweep failed; retrying")
+            await asyncio.sleep(self._sweep_seconds)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+class AggregateCollection:
+    """Writes an aggregate's state and the events it recorded in one atomic single-document write,
+    with optimistic concurrency on `_version`."""
+
+    def __init__(self, collection: AsyncCollection[Document], relay: OutboxRelay) -> None:
+        self.collection = collection
+        self._relay = relay
+        relay.watch(collection)
+
+    async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
+        try:
+            await self.collection.insert_one(
+                {"_id": doc_id, **fields, VERSION: 1, OUTBOX: [e.to_document() for e in events]}
+            )
+        except DuplicateKeyError as exc:
+            raise ConcurrencyConflict(f"{self.collection.name} {doc_id} already exists") from exc
+        await self._relay.after_write(self.collection, doc_id)
+
+    async def update(
+        self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
+    ) -> None:
+        result = await self.collection.update_one(
+            {"_id": doc_id, VERSION: expected_version},
+            {
+                "$set": {**fields, VERSION: expected_version + 1},
+                "$push": {OUTBOX: {"$each": [e.to_document() for e in events]}},
+            },
+        )
+        if result.matched_count == 0:
+            raise ConcurrencyConflict(
+                f"{self.collection.name} {doc_id} changed since version {expected_version}"
+            )
+        await self._relay.after_write(self.collection, doc_id)

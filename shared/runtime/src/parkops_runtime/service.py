@@ -1,0 +1,113 @@
+"""ServiceRuntime: the parts every service is built from, wired once by the service's composition root."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream.specification import AsyncAPI
+from opentelemetry import trace
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+from parkops_contracts.base import Event
+from prometheus_client import CollectorRegistry
+
+from parkops_runtime.auth import TokenCodec
+from parkops_runtime.broker import EventPublisher, make_broker
+from parkops_runtime.consumer import EventConsumer
+from parkops_runtime.errors import DomainError
+from parkops_runtime.events import OutboundEvent
+from parkops_runtime.health import health_router, instrument_http_metrics
+from parkops_runtime.mongo import connect, ping
+from parkops_runtime.outbox import AggregateCollection, OutboxRelay
+from parkops_runtime.settings import ServiceSettings
+from parkops_runtime.telemetry import setup_logging, setup_tracing
+
+Hook = Callable[[], Awaitable[None]]
+
+
+class ServiceRuntime:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        setup_logging(settings.SERVICE_NAME, settings.log_level)
+        setup_tracing(settings.SERVICE_NAME, settings.otlp_endpoint)
+        if not PymongoInstrumentor().is_instrumented_by_opentelemetry:
+            PymongoInstrumentor().instrument()
+        self.registry = CollectorRegistry()
+        self.client = connect(settings.mongodb_url, f"parkops-{settings.SERVICE_NAME}")
+        self.database = self.client[settings.database]
+        self.broker = make_broker(settings, self.registry)
+        self.publisher = EventPublisher(self.broker)
+        self.relay = OutboxRelay(
+            self.publisher, settings.outbox_sweep_seconds, settings.outbox_crash_after_write
+        )
+        self.consumer = EventConsumer(
+            self.broker, settings, dead_letter=lambda e: self.publisher.publish([e])
+        )
+        self.tokens = TokenCodec(settings.jwt_secret.get_secret_value(), settings.jwt_issuer)
+        self.asyncapi = AsyncAPI(self.broker, title=f"parkops {settings.SERVICE_NAME}", version="1.0.0")
+        self._startup: list[Hook] = []
+
+    def outbound(self, event: Event) -> OutboundEvent:
+        return OutboundEvent.of(event, source=self.settings.source, topic_prefix=self.settings.topic_prefix)
+
+    def aggregates(self, collection_name: str) -> AggregateCollection:
+        return AggregateCollection(self.database[collection_name], self.relay)
+
+    def document_publications(self, contracts: Sequence[type[Event]]) -> None:
+        """Declare what the service publishes (through its outbox) so AsyncAPI lists it."""
+        for contract in contracts:
+            self.broker.publisher(
+                contract.topic(self.settings.topic_prefix),
+                title=contract.ce_type(),
+                schema=contract,
+                description=contract.__doc__,
+            )
+
+    def on_startup(self, hook: Hook) -> None:
+        """Run before consumers start, e.g. to create indexes or load read models."""
+        self._startup.append(hook)
+
+    @asynccontextmanager
+    async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+        for hook in self._startup:
+            await hook()
+        await self.broker.start()
+        self.relay.start()
+        try:
+            yield
+        finally:
+            await self.relay.stop()
+            await self.broker.stop()
+            await self.client.close()
+
+    def create_app(self, title: str, routers: Sequence[APIRouter]) -> FastAPI:
+        app = FastAPI(title=title, version="1.0.0", lifespan=self.lifespan)
+        app.state.token_codec = self.tokens
+        checks = {"store": lambda: ping(self.database), "broker": lambda: self.broker.ping(timeout=2.0)}
+        app.include_router(health_router(checks, self.registry))
+        for router in routers:
+            app.include_router(router)
+
+        @app.get("/asyncapi.json", include_in_schema=False)
+        async def asyncapi() -> object:
+            return self.asyncapi.to_specification().to_jsonable()
+
+        @app.exception_handler(DomainError)
+        async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+            return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
+
+        instrument_http_metrics(app, self.registry)
+
+        @app.middleware("http")
+        async def trace_id_header(
+            request: Request, call_next: Callable[[Request], Awaitable[object]]
+        ) -> object:
+            response = await call_next(request)
+            span_context = trace.get_current_span().get_span_context()
+            if span_context.is_valid:
+                response.headers["x-trace-id"] = format(span_context.trace_id, "032x")  # type: ignore[attr-defined]
+            return response
+
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=trace.get_tracer_provider())
+        return app

@@ -1,0 +1,81 @@
+"""Settings every service shares, read from environment variables with the service's own prefix.
+
+`LEASING_MONGODB_URL` configures leasing alone; the unprefixed `MONGODB_URL` and
+`KAFKA_BOOTSTRAP_SERVERS` are fallbacks so one shell can point every service at the same servers."""
+
+from typing import Any, ClassVar
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEV_JWT_SECRET = "parkops-dev-secret-change-me-in-production"
+SHARED_FIELDS = frozenset(
+    {"kafka_bootstrap_servers", "mongodb_url", "topic_prefix", "jwt_secret", "otlp_endpoint"}
+)
+
+
+class _UnprefixedSharedEnv(EnvSettingsSource):
+    """Reads the shared infrastructure fields from unprefixed variables, below the prefixed ones."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls, env_prefix="")
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in super().__call__().items() if k in SHARED_FIELDS}
+
+
+class ServiceSettings(BaseSettings):
+    """Subclass per service with `SERVICE_NAME` and `model_config = settings_for("LEASING_")`."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _UnprefixedSharedEnv(settings_cls), file_secret_settings
+
+    SERVICE_NAME: ClassVar[str]
+
+    kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    mongodb_url: str = "mongodb://127.0.0.1:37017/"
+    mongodb_database: str = ""
+    topic_prefix: str = "parkops"
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_issuer: str = "parkops"
+    otlp_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP traces endpoint; none = no export."
+    )
+    log_level: str = "INFO"
+    http_port: int = 8000
+    consumer_max_records: int = 500
+    consumer_batch_timeout_ms: int = 20
+    handler_attempts: int = Field(default=3, ge=1, description="Tries of a failing event before the DLQ.")
+    outbox_sweep_seconds: float = Field(default=2.0, gt=0)
+    outbox_crash_after_write: bool = Field(
+        default=False, description="Chaos switch for tests: die between the state write and the publish."
+    )
+
+    @property
+    def database(self) -> str:
+        return self.mongodb_database or f"parkops_{self.SERVICE_NAME}"
+
+    @property
+    def source(self) -> str:
+        """CloudEvents `source` of everything this service publishes."""
+        return f"/parkops/{self.SERVICE_NAME}"
+
+    @property
+    def consumer_group(self) -> str:
+        return f"{self.topic_prefix}.{self.SERVICE_NAME}"
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return f"{self.topic_prefix}.{self.SERVICE_NAME}.dead-letter.v1"
+
+
+def settings_for(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, extra="ignore", populate_by_name=True)
