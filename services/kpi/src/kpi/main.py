@@ -20,9 +20,7 @@ def create_app(settings: KpiSettings | None = None) -> FastAPI:
         await projections.load(inbox.collection.find({}))
 
     runtime.on_startup(load_projections)
-    runtime.consumer.subscribe(
-        [ParkRegistered, UnitListed, TenantOnboarded], LeasingEventsHandler(inbox, projections)
-    )
+    runtime.subscribe([ParkRegistered, UnitListed, TenantOnboarded], LeasingEventsHandler(inbox, projections))
     app = runtime.create_app("parkops kpi", [build_router(projections)])
     app.state.runtime = runtime
     return app

@@ -2,9 +2,9 @@
 
 An aggregate's document carries its not-yet-published events in `_outbox`; the state change and its
 events are one single-document write (atomic on MongoDB and FerretDB alike). The relay publishes
-pending events and `$pull`s them: right after each write, and in a sweep at start-up and every few
+pending events and removes them: right after each write, and in a sweep at start-up and every few
 seconds, so events written just before a crash are published after the restart. Consumers dedup
-by CloudEvents id, so the rare double publish (crash between publish and `$pull`) has no effect."""
+by CloudEvents id, so the rare double publish (crash between publish and removal) has no effect."""
 
 import asyncio
 import contextlib
@@ -64,14 +64,13 @@ class OutboxRelay:
         return sent
 
     async def _publish(self, collection: AsyncCollection[Document], doc: Document) -> int:
-        events = [OutboundEvent.from_document(e) for e in doc.get(OUTBOX, [])]
-        if not events:
+        staged: list[Document] = doc.get(OUTBOX, [])
+        if not staged:
             return 0
-        await self._publisher.publish(events)
-        await collection.update_one(
-            {"_id": doc["_id"]}, {"$pull": {OUTBOX: {"id": {"$in": [e.id for e in events]}}}}
-        )
-        return len(events)
+        await self._publisher.publish([OutboundEvent.from_document(e) for e in staged])
+        # `$pullAll` of the documents exactly as read: FerretDB 1.x ignores `$pull` with a condition.
+        await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {OUTBOX: staged}})
+        return len(staged)
 
     async def _run(self) -> None:
         while True:

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry
 
 from parkops_runtime.auth import TokenCodec
 from parkops_runtime.broker import EventPublisher, make_broker
-from parkops_runtime.consumer import EventConsumer
+from parkops_runtime.consumer import BatchHandler, EventConsumer
 from parkops_runtime.errors import DomainError
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.health import health_router, instrument_http_metrics
@@ -22,6 +22,7 @@ from parkops_runtime.mongo import connect, ping
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay
 from parkops_runtime.settings import ServiceSettings
 from parkops_runtime.telemetry import setup_logging, setup_tracing
+from parkops_runtime.topics import ensure_topics
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -47,6 +48,7 @@ class ServiceRuntime:
         self.tokens = TokenCodec(settings.jwt_secret.get_secret_value(), settings.jwt_issuer)
         self.asyncapi = AsyncAPI(self.broker, title=f"parkops {settings.SERVICE_NAME}", version="1.0.0")
         self._startup: list[Hook] = []
+        self._topics: set[str] = {settings.dead_letter_topic}
 
     def outbound(self, event: Event) -> OutboundEvent:
         return OutboundEvent.of(event, source=self.settings.source, topic_prefix=self.settings.topic_prefix)
@@ -57,12 +59,18 @@ class ServiceRuntime:
     def document_publications(self, contracts: Sequence[type[Event]]) -> None:
         """Declare what the service publishes (through its outbox) so AsyncAPI lists it."""
         for contract in contracts:
+            self._topics.add(contract.topic(self.settings.topic_prefix))
             self.broker.publisher(
                 contract.topic(self.settings.topic_prefix),
                 title=contract.ce_type(),
                 schema=contract,
                 description=contract.__doc__,
             )
+
+    def subscribe(self, contracts: Sequence[type[Event]], handler: BatchHandler) -> None:
+        """Consume the contracts' topics in batches (see EventConsumer)."""
+        self._topics.update(c.topic(self.settings.topic_prefix) for c in contracts)
+        self.consumer.subscribe(contracts, handler)
 
     def on_startup(self, hook: Hook) -> None:
         """Run before consumers start, e.g. to create indexes or load read models."""
@@ -72,6 +80,13 @@ class ServiceRuntime:
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
         for hook in self._startup:
             await hook()
+        settings = self.settings
+        await ensure_topics(
+            settings.kafka_bootstrap_servers,
+            self._topics,
+            settings.topic_partitions,
+            settings.topic_replication,
+        )
         await self.broker.start()
         self.relay.start()
         try:

@@ -51,6 +51,8 @@ class ServiceSettings(BaseSettings):
     )
     log_level: str = "INFO"
     http_port: int = 8000
+    topic_partitions: int = Field(default=3, ge=1)
+    topic_replication: int = Field(default=1, ge=1)
     consumer_max_records: int = 500
     consumer_batch_timeout_ms: int = 20
     handler_attempts: int = Field(default=3, ge=1, description="Tries of a failing event before the DLQ.")

@@ -1,0 +1,91 @@
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
+from parkops_runtime.errors import Conflict, NotFound
+
+from leasing.domain.credit_code import credit_code_problem
+from leasing.domain.park import EnterpriseProfile, Park, UnitStatus
+
+AT = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def park_with_units(*areas: str) -> Park:
+    park = Park.register("p1", "g1", "Suzhou IC Park", ParkType.SPECIALIZED_INDUSTRIAL_PARK, ["C39", "I65"], AT)
+    for i, area in enumerate(areas):
+        park.list_unit(f"u{i}", "A", 1, f"A-{i}", UnitType.RND_BUILDING, Decimal(area), AT)
+    return park
+
+
+def profile(code: str = "91350100M000100Y43", industry: str = "C3973") -> EnterpriseProfile:
+    return EnterpriseProfile(name="Chipworks", credit_code=code, industry_code=industry, high_tech=True,
+                             founded_on=date(2025, 1, 1), headcount=30)
+
+
+def test_registering_and_listing_record_events_in_order() -> None:
+    park = park_with_units("100", "250.5")
+    assert [type(e) for e in park.events] == [ParkRegistered, UnitListed, UnitListed]
+    assert all(e.park_id == "p1" and e.group_id == "g1" for e in park.events)
+
+
+def test_onboarding_claims_units_and_records_the_leased_area() -> None:
+    park = park_with_units("100", "250.5", "80")
+    tenant = park.onboard_tenant("t1", profile(), ["u0", "u1"], AT)
+    assert tenant.in_leading_industry is True
+    assert [park.units[u].status for u in ("u0", "u1", "u2")] == [UnitStatus.LEASED, UnitStatus.LEASED,
+                                                                  UnitStatus.AVAILABLE]
+    event = park.events[-1]
+    assert isinstance(event, TenantOnboarded)
+    assert event.leased_area_m2 == Decimal("350.5")
+    assert event.unit_ids == ["u0", "u1"]
+
+
+def test_industry_fit_follows_the_code_hierarchy() -> None:
+    park = park_with_units()
+    assert park.is_leading_industry("C3973")
+    assert park.is_leading_industry("I6513")
+    assert not park.is_leading_industry("C27")
+
+
+def test_a_credit_code_is_a_tenant_once_per_park() -> None:
+    park = park_with_units("100", "100")
+    park.onboard_tenant("t1", profile(), ["u0"], AT)
+    with pytest.raises(Conflict, match="already a tenant"):
+        park.onboard_tenant("t2", profile(), ["u1"], AT)
+    assert park.units["u1"].status is UnitStatus.AVAILABLE
+
+
+def test_leased_or_unknown_units_refuse_onboarding_without_change() -> None:
+    park = park_with_units("100", "100")
+    park.onboard_tenant("t1", profile(), ["u0"], AT)
+    events_before = len(park.events)
+    with pytest.raises(Conflict, match="u0"):
+        park.onboard_tenant("t2", profile("91110000100000000R"), ["u1", "u0"], AT)
+    with pytest.raises(NotFound, match="nope"):
+        park.onboard_tenant("t2", profile("91110000100000000R"), ["nope"], AT)
+    assert park.units["u1"].status is UnitStatus.AVAILABLE
+    assert "t2" not in park.tenants
+    assert len(park.events) == events_before
+
+
+def test_a_unit_number_is_listed_once_per_building() -> None:
+    park = park_with_units("100")
+    with pytest.raises(Conflict, match="already listed"):
+        park.list_unit("u9", "A", 2, "A-0", UnitType.OFFICE, Decimal(50), AT)
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        ("91350100M000100Y43", None),
+        ("91110000100000000R", None),
+        ("91320500MA1X7Y8W93", None),
+        ("91350100M000100Y4", "must be 18 characters"),
+        ("91350100M000100Y4I", "outside the code alphabet"),
+        ("91350100M000100Y44", "check character"),
+    ],
+)
+def test_credit_code_validation(code: str, problem: str | None) -> None:
+    found = credit_code_problem(code)
+    assert (found is None) if problem is None else (problem in (found or ""))

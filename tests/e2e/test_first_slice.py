@@ -1,0 +1,78 @@
+"""register a park, list units, onboard a tenant over HTTP -> TenantOnboarded on Kafka -> kpi occupancy."""
+
+import httpx
+
+from tests.e2e.conftest import Platform
+from tests.support.demo import enterprise
+from tests.support.services import eventually
+
+
+async def make_park(p: Platform, park_id: str, areas: list[str]) -> list[str]:
+    r = await p.leasing.post("/parks", headers=p.admin, json={
+        "park_id": park_id, "name": f"Park {park_id}", "park_type": "specialized_industrial_park",
+        "leading_industries": ["C39"],
+    })
+    assert r.status_code == 201, r.text
+    unit_ids = []
+    for i, area in enumerate(areas):
+        r = await p.leasing.post(f"/parks/{park_id}/units", headers=p.admin, json={
+            "building": "A", "floor": 1 + i, "unit_number": f"A-{i}", "unit_type": "rnd_building", "area_m2": area,
+        })
+        assert r.status_code == 201, r.text
+        unit_ids.append(r.json()["unit_id"])
+    return unit_ids
+
+
+async def occupancy(p: Platform, park_id: str) -> httpx.Response:
+    return await p.kpi.get(f"/parks/{park_id}/occupancy", headers=p.admin)
+
+
+async def test_onboarding_over_http_reaches_the_kpi_occupancy(platform: Platform) -> None:
+    units = await make_park(platform, "slice-park", ["100.00", "300.00"])
+    r = await platform.leasing.post("/parks/slice-park/tenants", headers=platform.admin,
+                                    json=enterprise(1, unit_ids=[units[1]]))
+    assert r.status_code == 201, r.text
+    assert r.json()["in_leading_industry"] is True
+
+    async def onboarded() -> dict[str, object] | None:
+        response = await occupancy(platform, "slice-park")
+        body = response.json() if response.status_code == 200 else {}
+        return body if body.get("tenants") == 1 and body.get("units_total") == 2 else None
+
+    body = await eventually(onboarded)
+    assert body["occupancy_by_area"] == "0.7500"
+    assert body["occupancy_by_count"] == "0.5000"
+    assert body["area_leased_m2"] == "300.00"
+    assert body["events_applied"] == 4  # ParkRegistered, 2 x UnitListed, TenantOnboarded
+
+
+async def test_bad_input_is_refused_and_nothing_is_half_written(platform: Platform) -> None:
+    units = await make_park(platform, "strict-park", ["120.50"])
+    admin, leasing = platform.admin, platform.leasing
+    first = await leasing.post("/parks/strict-park/tenants", headers=admin, json=enterprise(7, unit_ids=units))
+    assert first.status_code == 201, first.text
+    before = (await leasing.get("/parks/strict-park", headers=admin)).json()
+
+    duplicate = await leasing.post("/parks/strict-park/tenants", headers=admin, json=enterprise(7, unit_ids=units))
+    assert duplicate.status_code == 409
+    assert enterprise(7)["credit_code"] in duplicate.json()["detail"]
+
+    invalid = await leasing.post("/parks/strict-park/tenants", headers=admin,
+                                 json={**enterprise(8, unit_ids=units), "credit_code": "123", "headcount": -1})
+    assert invalid.status_code == 422
+    fields = {tuple(e["loc"]) for e in invalid.json()["detail"]}
+    assert {("body", "credit_code"), ("body", "headcount")} <= fields
+
+    unknown_unit = await leasing.post("/parks/strict-park/tenants", headers=admin,
+                                      json=enterprise(9, unit_ids=["no-such-unit"]))
+    assert unknown_unit.status_code == 404
+    taken = await leasing.post("/parks/strict-park/tenants", headers=admin, json=enterprise(10, unit_ids=units))
+    assert taken.status_code == 409
+    assert (await leasing.get("/parks/no-such-park", headers=admin)).status_code == 404
+    bad_park = await leasing.post("/parks", headers=admin, json={"name": "", "park_type": "castle"})
+    assert bad_park.status_code == 422
+    assert {e["loc"][-1] for e in bad_park.json()["detail"]} >= {"name", "park_type", "leading_industries"}
+
+    after = (await leasing.get("/parks/strict-park", headers=admin)).json()
+    assert after == before
+    assert len((await leasing.get("/parks/strict-park/tenants", headers=admin)).json()) == 1
