@@ -11,8 +11,12 @@ from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, TenantOnboarded, UnitListed
 
 
+AREA = Decimal("0.01")
+RATIO = Decimal("0.0001")
+
+
 def _ratio(part: Decimal, whole: Decimal) -> Decimal:
-    return (part / whole).quantize(Decimal("0.0001")) if whole else Decimal(0)
+    return (part / whole).quantize(RATIO) if whole else Decimal(0).quantize(RATIO)
 
 
 @dataclass
@@ -40,11 +44,11 @@ class ParkOccupancy:
 
     @property
     def area_total_m2(self) -> Decimal:
-        return sum(self.unit_areas.values(), Decimal(0))
+        return sum(self.unit_areas.values(), Decimal(0)).quantize(AREA)
 
     @property
     def area_leased_m2(self) -> Decimal:
-        return sum(self.tenant_areas.values(), Decimal(0))
+        return sum(self.tenant_areas.values(), Decimal(0)).quantize(AREA)
 
     @property
     def occupancy_by_area(self) -> Decimal:

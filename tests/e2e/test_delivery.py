@@ -1,0 +1,71 @@
+"""Delivery guarantees of the kpi consumer over the real broker: no double effect, poison to the DLQ."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from parkops_contracts.events import TenantOnboarded, UnitListed
+from parkops_contracts.events.leasing import UnitType
+
+from tests.e2e.conftest import Platform
+from tests.support.kafka import envelope, produce, read_topic
+from tests.support.services import eventually
+
+
+def unit_listed(park: str, group: str, unit_id: str, area: str) -> bytes:
+    return UnitListed(park_id=park, group_id=group, unit_id=unit_id, building="B", floor=1, unit_number=unit_id,
+                      unit_type=UnitType.OFFICE, area_m2=Decimal(area), listed_at=datetime.now(UTC),
+                      ).model_dump_json().encode()
+
+
+async def kpi_of(p: Platform, park: str) -> dict[str, object] | None:
+    r = await p.kpi.get(f"/parks/{park}/occupancy", headers=p.admin)
+    return r.json() if r.status_code == 200 else None  # type: ignore[no-any-return]
+
+
+async def test_the_same_event_delivered_twice_has_one_effect(platform: Platform) -> None:
+    park, topic = "dup-park", UnitListed.topic(f"t{platform.run}")
+    twice = envelope(UnitListed, event_id="same-id")
+    await produce(platform.infra.kafka_bootstrap_servers, topic, [
+        (unit_listed(park, platform.group, "u1", "100"), twice),
+        (unit_listed(park, platform.group, "u1", "100"), twice),
+        (unit_listed(park, platform.group, "u2", "50"), envelope(UnitListed)),  # sentinel: processed after both
+    ], key=park.encode())
+
+    async def sentinel_seen() -> dict[str, object] | None:
+        body = await kpi_of(platform, park)
+        return body if body and body["units_total"] == 2 else None
+
+    body = await eventually(sentinel_seen)
+    assert body["events_applied"] == 2
+    assert body["area_total_m2"] == "150.00"
+
+
+async def test_a_malformed_event_is_dead_lettered_and_the_next_one_processed(platform: Platform) -> None:
+    park, prefix = "poison-park", f"t{platform.run}"
+    bad_body = TenantOnboarded(
+        park_id=park, group_id=platform.group, tenant_id="t1", name="x", credit_code="91350100M000100Y43",
+        industry_code="C39", in_leading_industry=True, high_tech=False, founded_on=date(2020, 1, 1), headcount=1,
+        unit_ids=[], leased_area_m2=Decimal(0), onboarded_at=datetime.now(UTC),
+    ).model_dump(mode="json")
+    del bad_body["tenant_id"]
+    import json
+
+    await produce(platform.infra.kafka_bootstrap_servers, TenantOnboarded.topic(prefix), [
+        (json.dumps(bad_body).encode(), envelope(TenantOnboarded, event_id="poison-1")),
+        (b"\x00not json at all", envelope(TenantOnboarded, event_id="poison-2")),
+    ], key=park.encode())
+    await produce(platform.infra.kafka_bootstrap_servers, UnitListed.topic(prefix), [
+        (unit_listed(park, platform.group, "u1", "80"), envelope(UnitListed)),
+    ], key=park.encode())
+
+    body = await eventually(lambda: kpi_of(platform, park))
+    assert body["units_total"] == 1
+    assert body["tenants"] == 0
+
+    dead = await read_topic(platform.infra.kafka_bootstrap_servers, f"{prefix}.kpi.dead-letter.v1", at_least=2)
+    by_id = {dict(r.headers)["ce_id"].decode(): {k: v.decode() for k, v in r.headers} for r in dead}
+    assert set(by_id) >= {"poison-1", "poison-2"}
+    assert "tenant_id: Field required" in by_id["poison-1"]["dlq-reason"]
+    assert "body is invalid" in by_id["poison-2"]["dlq-reason"]
+    assert by_id["poison-1"]["dlq-original-topic"] == TenantOnboarded.topic(prefix)
+    assert by_id["poison-1"]["ce_type"] == TenantOnboarded.ce_type()  # original headers kept
