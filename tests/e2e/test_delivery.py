@@ -12,9 +12,21 @@ from tests.support.services import eventually
 
 
 def unit_listed(park: str, group: str, unit_id: str, area: str) -> bytes:
-    return UnitListed(park_id=park, group_id=group, unit_id=unit_id, building="B", floor=1, unit_number=unit_id,
-                      unit_type=UnitType.OFFICE, area_m2=Decimal(area), listed_at=datetime.now(UTC),
-                      ).model_dump_json().encode()
+    return (
+        UnitListed(
+            park_id=park,
+            group_id=group,
+            unit_id=unit_id,
+            building="B",
+            floor=1,
+            unit_number=unit_id,
+            unit_type=UnitType.OFFICE,
+            area_m2=Decimal(area),
+            listed_at=datetime.now(UTC),
+        )
+        .model_dump_json()
+        .encode()
+    )
 
 
 async def kpi_of(p: Platform, park: str) -> dict[str, object] | None:
@@ -25,11 +37,19 @@ async def kpi_of(p: Platform, park: str) -> dict[str, object] | None:
 async def test_the_same_event_delivered_twice_has_one_effect(platform: Platform) -> None:
     park, topic = "dup-park", UnitListed.topic(f"t{platform.run}")
     twice = envelope(UnitListed, event_id="same-id")
-    await produce(platform.infra.kafka_bootstrap_servers, topic, [
-        (unit_listed(park, platform.group, "u1", "100"), twice),
-        (unit_listed(park, platform.group, "u1", "100"), twice),
-        (unit_listed(park, platform.group, "u2", "50"), envelope(UnitListed)),  # sentinel: processed after both
-    ], key=park.encode())
+    await produce(
+        platform.infra.kafka_bootstrap_servers,
+        topic,
+        [
+            (unit_listed(park, platform.group, "u1", "100"), twice),
+            (unit_listed(park, platform.group, "u1", "100"), twice),
+            (
+                unit_listed(park, platform.group, "u2", "50"),
+                envelope(UnitListed),
+            ),  # sentinel: processed after both
+        ],
+        key=park.encode(),
+    )
 
     async def sentinel_seen() -> dict[str, object] | None:
         body = await kpi_of(platform, park)
@@ -43,26 +63,48 @@ async def test_the_same_event_delivered_twice_has_one_effect(platform: Platform)
 async def test_a_malformed_event_is_dead_lettered_and_the_next_one_processed(platform: Platform) -> None:
     park, prefix = "poison-park", f"t{platform.run}"
     bad_body = TenantOnboarded(
-        park_id=park, group_id=platform.group, tenant_id="t1", name="x", credit_code="91350100M000100Y43",
-        industry_code="C39", in_leading_industry=True, high_tech=False, founded_on=date(2020, 1, 1), headcount=1,
-        unit_ids=[], leased_area_m2=Decimal(0), onboarded_at=datetime.now(UTC),
+        park_id=park,
+        group_id=platform.group,
+        tenant_id="t1",
+        name="x",
+        credit_code="91350100M000100Y43",
+        industry_code="C39",
+        in_leading_industry=True,
+        high_tech=False,
+        founded_on=date(2020, 1, 1),
+        headcount=1,
+        unit_ids=[],
+        leased_area_m2=Decimal(0),
+        onboarded_at=datetime.now(UTC),
     ).model_dump(mode="json")
     del bad_body["tenant_id"]
     import json
 
-    await produce(platform.infra.kafka_bootstrap_servers, TenantOnboarded.topic(prefix), [
-        (json.dumps(bad_body).encode(), envelope(TenantOnboarded, event_id="poison-1")),
-        (b"\x00not json at all", envelope(TenantOnboarded, event_id="poison-2")),
-    ], key=park.encode())
-    await produce(platform.infra.kafka_bootstrap_servers, UnitListed.topic(prefix), [
-        (unit_listed(park, platform.group, "u1", "80"), envelope(UnitListed)),
-    ], key=park.encode())
+    await produce(
+        platform.infra.kafka_bootstrap_servers,
+        TenantOnboarded.topic(prefix),
+        [
+            (json.dumps(bad_body).encode(), envelope(TenantOnboarded, event_id="poison-1")),
+            (b"\x00not json at all", envelope(TenantOnboarded, event_id="poison-2")),
+        ],
+        key=park.encode(),
+    )
+    await produce(
+        platform.infra.kafka_bootstrap_servers,
+        UnitListed.topic(prefix),
+        [
+            (unit_listed(park, platform.group, "u1", "80"), envelope(UnitListed)),
+        ],
+        key=park.encode(),
+    )
 
     body = await eventually(lambda: kpi_of(platform, park))
     assert body["units_total"] == 1
     assert body["tenants"] == 0
 
-    dead = await read_topic(platform.infra.kafka_bootstrap_servers, f"{prefix}.kpi.dead-letter.v1", at_least=2)
+    dead = await read_topic(
+        platform.infra.kafka_bootstrap_servers, f"{prefix}.kpi.dead-letter.v1", at_least=2
+    )
     by_id = {dict(r.headers)["ce_id"].decode(): {k: v.decode() for k, v in r.headers} for r in dead}
     assert set(by_id) >= {"poison-1", "poison-2"}
     assert "tenant_id: Field required" in by_id["poison-1"]["dlq-reason"]

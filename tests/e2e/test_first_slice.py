@@ -8,16 +8,30 @@ from tests.support.services import eventually
 
 
 async def make_park(p: Platform, park_id: str, areas: list[str]) -> list[str]:
-    r = await p.leasing.post("/parks", headers=p.admin, json={
-        "park_id": park_id, "name": f"Park {park_id}", "park_type": "specialized_industrial_park",
-        "leading_industries": ["C39"],
-    })
+    r = await p.leasing.post(
+        "/parks",
+        headers=p.admin,
+        json={
+            "park_id": park_id,
+            "name": f"Park {park_id}",
+            "park_type": "specialized_industrial_park",
+            "leading_industries": ["C39"],
+        },
+    )
     assert r.status_code == 201, r.text
     unit_ids = []
     for i, area in enumerate(areas):
-        r = await p.leasing.post(f"/parks/{park_id}/units", headers=p.admin, json={
-            "building": "A", "floor": 1 + i, "unit_number": f"A-{i}", "unit_type": "rnd_building", "area_m2": area,
-        })
+        r = await p.leasing.post(
+            f"/parks/{park_id}/units",
+            headers=p.admin,
+            json={
+                "building": "A",
+                "floor": 1 + i,
+                "unit_number": f"A-{i}",
+                "unit_type": "rnd_building",
+                "area_m2": area,
+            },
+        )
         assert r.status_code == 201, r.text
         unit_ids.append(r.json()["unit_id"])
     return unit_ids
@@ -29,8 +43,9 @@ async def occupancy(p: Platform, park_id: str) -> httpx.Response:
 
 async def test_onboarding_over_http_reaches_the_kpi_occupancy(platform: Platform) -> None:
     units = await make_park(platform, "slice-park", ["100.00", "300.00"])
-    r = await platform.leasing.post("/parks/slice-park/tenants", headers=platform.admin,
-                                    json=enterprise(1, unit_ids=[units[1]]))
+    r = await platform.leasing.post(
+        "/parks/slice-park/tenants", headers=platform.admin, json=enterprise(1, unit_ids=[units[1]])
+    )
     assert r.status_code == 201, r.text
     assert r.json()["in_leading_industry"] is True
 
@@ -49,24 +64,34 @@ async def test_onboarding_over_http_reaches_the_kpi_occupancy(platform: Platform
 async def test_bad_input_is_refused_and_nothing_is_half_written(platform: Platform) -> None:
     units = await make_park(platform, "strict-park", ["120.50"])
     admin, leasing = platform.admin, platform.leasing
-    first = await leasing.post("/parks/strict-park/tenants", headers=admin, json=enterprise(7, unit_ids=units))
+    first = await leasing.post(
+        "/parks/strict-park/tenants", headers=admin, json=enterprise(7, unit_ids=units)
+    )
     assert first.status_code == 201, first.text
     before = (await leasing.get("/parks/strict-park", headers=admin)).json()
 
-    duplicate = await leasing.post("/parks/strict-park/tenants", headers=admin, json=enterprise(7, unit_ids=units))
+    duplicate = await leasing.post(
+        "/parks/strict-park/tenants", headers=admin, json=enterprise(7, unit_ids=units)
+    )
     assert duplicate.status_code == 409
     assert enterprise(7)["credit_code"] in duplicate.json()["detail"]
 
-    invalid = await leasing.post("/parks/strict-park/tenants", headers=admin,
-                                 json={**enterprise(8, unit_ids=units), "credit_code": "123", "headcount": -1})
+    invalid = await leasing.post(
+        "/parks/strict-park/tenants",
+        headers=admin,
+        json={**enterprise(8, unit_ids=units), "credit_code": "123", "headcount": -1},
+    )
     assert invalid.status_code == 422
     fields = {tuple(e["loc"]) for e in invalid.json()["detail"]}
     assert {("body", "credit_code"), ("body", "headcount")} <= fields
 
-    unknown_unit = await leasing.post("/parks/strict-park/tenants", headers=admin,
-                                      json=enterprise(9, unit_ids=["no-such-unit"]))
+    unknown_unit = await leasing.post(
+        "/parks/strict-park/tenants", headers=admin, json=enterprise(9, unit_ids=["no-such-unit"])
+    )
     assert unknown_unit.status_code == 404
-    taken = await leasing.post("/parks/strict-park/tenants", headers=admin, json=enterprise(10, unit_ids=units))
+    taken = await leasing.post(
+        "/parks/strict-park/tenants", headers=admin, json=enterprise(10, unit_ids=units)
+    )
     assert taken.status_code == 409
     assert (await leasing.get("/parks/no-such-park", headers=admin)).status_code == 404
     bad_park = await leasing.post("/parks", headers=admin, json={"name": "", "park_type": "castle"})

@@ -29,7 +29,9 @@ def free_port() -> int:
 def leasing_process(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "leasing.main:create_app", "--port", str(port)],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60
@@ -58,7 +60,12 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
         "LEASING_TOPIC_PREFIX": f"t{run}",
     }
     admin = bearer(Role.GROUP_ADMIN, "crash-group")
-    body = {"park_id": "crash-park", "name": "Crash Park", "park_type": "incubator", "leading_industries": ["I65"]}
+    body = {
+        "park_id": "crash-park",
+        "name": "Crash Park",
+        "park_type": "incubator",
+        "leading_industries": ["I65"],
+    }
     port = free_port()
 
     with leasing_process({**env, "LEASING_OUTBOX_CRASH_AFTER_WRITE": "true"}, port) as doomed:

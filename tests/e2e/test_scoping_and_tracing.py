@@ -22,8 +22,11 @@ async def test_a_token_for_park_a_learns_nothing_of_park_b(platform: Platform) -
     attempts = [
         await platform.leasing.get("/parks/scope-b", headers=operator_a),
         await platform.leasing.get("/parks/scope-b/units", headers=operator_a),
-        await platform.leasing.post("/parks/scope-b/units", headers=operator_a, json={
-            "building": "Z", "floor": 1, "unit_number": "Z1", "unit_type": "office", "area_m2": "10"}),
+        await platform.leasing.post(
+            "/parks/scope-b/units",
+            headers=operator_a,
+            json={"building": "Z", "floor": 1, "unit_number": "Z1", "unit_type": "office", "area_m2": "10"},
+        ),
         await platform.kpi.get("/parks/scope-b/occupancy", headers=operator_a),
         await platform.leasing.get("/parks/scope-a", headers=other_group),
         await platform.kpi.get("/parks/scope-a/occupancy", headers=other_group),
@@ -38,11 +41,16 @@ async def test_a_token_for_park_a_learns_nothing_of_park_b(platform: Platform) -
 
     auditor = bearer(Role.AUDITOR, platform.group)
     assert (await platform.leasing.get("/parks/scope-b", headers=auditor)).status_code == 200
-    write = await platform.leasing.post("/parks/scope-b/units", headers=auditor, json={
-        "building": "Z", "floor": 1, "unit_number": "Z1", "unit_type": "office", "area_m2": "10"})
+    write = await platform.leasing.post(
+        "/parks/scope-b/units",
+        headers=auditor,
+        json={"building": "Z", "floor": 1, "unit_number": "Z1", "unit_type": "office", "area_m2": "10"},
+    )
     assert write.status_code == 403
     assert (await platform.leasing.get("/parks/scope-a")).status_code == 401
-    assert (await platform.kpi.get("/parks/scope-a/occupancy", headers={"Authorization": "Bearer x"})).status_code == 401
+    assert (
+        await platform.kpi.get("/parks/scope-a/occupancy", headers={"Authorization": "Bearer x"})
+    ).status_code == 401
 
 
 async def _kpi_has(platform: Platform, park: str) -> bool:
@@ -56,20 +64,29 @@ async def test_one_trace_spans_the_leasing_request_and_the_kpi_consumer(platform
     provider.add_span_processor(SimpleSpanProcessor(spans))
     await make_park(platform, "traced-park", [])
 
-    response = await platform.leasing.post("/parks/traced-park/units", headers=platform.admin, json={
-        "building": "T", "floor": 1, "unit_number": "T1", "unit_type": "office", "area_m2": "42"})
+    response = await platform.leasing.post(
+        "/parks/traced-park/units",
+        headers=platform.admin,
+        json={"building": "T", "floor": 1, "unit_number": "T1", "unit_type": "office", "area_m2": "42"},
+    )
     assert response.status_code == 201
     trace_id = response.headers["x-trace-id"]
 
     def consumer_spans() -> list[str]:
-        return [s.name for s in spans.get_finished_spans()
-                if format(s.context.trace_id, "032x") == trace_id and s.kind is trace.SpanKind.CONSUMER]
+        return [
+            s.name
+            for s in spans.get_finished_spans()
+            if format(s.context.trace_id, "032x") == trace_id and s.kind is trace.SpanKind.CONSUMER
+        ]
 
     async def consumed() -> list[str]:
         return consumer_spans()
 
     names = await eventually(consumed)
     assert any(UnitListed.ce_type() in name for name in names)
-    http_spans = [s for s in spans.get_finished_spans()
-                  if format(s.context.trace_id, "032x") == trace_id and s.kind is trace.SpanKind.SERVER]
+    http_spans = [
+        s
+        for s in spans.get_finished_spans()
+        if format(s.context.trace_id, "032x") == trace_id and s.kind is trace.SpanKind.SERVER
+    ]
     assert http_spans, "the leasing request span carries the same trace id"

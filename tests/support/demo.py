@@ -12,7 +12,9 @@ def credit_code(seed: int) -> str:
     return body + check_character(body)
 
 
-def enterprise(seed: int, industry_code: str = "C3973", unit_ids: list[str] | None = None) -> dict[str, object]:
+def enterprise(
+    seed: int, industry_code: str = "C3973", unit_ids: list[str] | None = None
+) -> dict[str, object]:
     return {
         "name": f"Enterprise {seed}",
         "credit_code": credit_code(seed),

@@ -33,7 +33,9 @@ def _answers(host: str, port: int) -> bool:
 def _check(infra: Infra) -> Infra:
     host, _, port = infra.kafka_bootstrap_servers.split(",")[0].rpartition(":")
     if not _answers(host, int(port)):
-        raise InfraMissing(f"no Kafka broker answers at {infra.kafka_bootstrap_servers}: run scripts/infra up")
+        raise InfraMissing(
+            f"no Kafka broker answers at {infra.kafka_bootstrap_servers}: run scripts/infra up"
+        )
     mongo = urlparse(infra.mongodb_url)
     if not _answers(mongo.hostname or "127.0.0.1", mongo.port or 27017):
         raise InfraMissing(f"no MongoDB-wire store answers at {infra.mongodb_url}: run scripts/infra up")

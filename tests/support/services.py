@@ -44,12 +44,16 @@ async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-def bearer(role: Role, group: str, parks: list[str] | None = None, tenant: str | None = None) -> dict[str, str]:
+def bearer(
+    role: Role, group: str, parks: list[str] | None = None, tenant: str | None = None
+) -> dict[str, str]:
     token = TOKENS.mint("test-user", role, group, parks or [], tenant)
     return {"Authorization": f"Bearer {token}"}
 
 
-async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 20.0, every: float = 0.05) -> T:
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]], timeout: float = 20.0, every: float = 0.05
+) -> T:
     """Poll until the probe returns something truthy; fail with the last value after `timeout` seconds."""
     deadline, last = time.monotonic() + timeout, None
     while time.monotonic() < deadline:

@@ -9,11 +9,15 @@ from parkops_runtime.consumer import MalformedEvent, decode
 
 TOPIC = UnitListed.topic("t1")
 CONTRACTS = {UnitListed.ce_type(): UnitListed}
-GOOD = (b'{"park_id":"p","group_id":"g","unit_id":"u","building":"A","floor":1,"unit_number":"1",'
-        b'"unit_type":"office","area_m2":"10.5","listed_at":"2026-11-01T00:00:00Z"}')
+GOOD = (
+    b'{"park_id":"p","group_id":"g","unit_id":"u","building":"A","floor":1,"unit_number":"1",'
+    b'"unit_type":"office","area_m2":"10.5","listed_at":"2026-11-01T00:00:00Z"}'
+)
 
 
-def record(value: bytes, ce_type: str = UnitListed.ce_type(), topic: str = TOPIC, **drop: bool) -> ConsumerRecord:
+def record(
+    value: bytes, ce_type: str = UnitListed.ce_type(), topic: str = TOPIC, **drop: bool
+) -> ConsumerRecord:
     meta = CloudEventMeta(id="e1", source="/parkops/leasing", type=ce_type, time=datetime.now(UTC))
     headers = [(k, v.encode()) for k, v in meta.to_headers().items() if not drop.get(k)]
     return ConsumerRecord(topic, 0, 7, 0, 0, b"p", value, None, len(value), len(value), headers)

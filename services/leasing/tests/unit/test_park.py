@@ -12,15 +12,23 @@ AT = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def park_with_units(*areas: str) -> Park:
-    park = Park.register("p1", "g1", "Suzhou IC Park", ParkType.SPECIALIZED_INDUSTRIAL_PARK, ["C39", "I65"], AT)
+    park = Park.register(
+        "p1", "g1", "Suzhou IC Park", ParkType.SPECIALIZED_INDUSTRIAL_PARK, ["C39", "I65"], AT
+    )
     for i, area in enumerate(areas):
         park.list_unit(f"u{i}", "A", 1, f"A-{i}", UnitType.RND_BUILDING, Decimal(area), AT)
     return park
 
 
 def profile(code: str = "91350100M000100Y43", industry: str = "C3973") -> EnterpriseProfile:
-    return EnterpriseProfile(name="Chipworks", credit_code=code, industry_code=industry, high_tech=True,
-                             founded_on=date(2025, 1, 1), headcount=30)
+    return EnterpriseProfile(
+        name="Chipworks",
+        credit_code=code,
+        industry_code=industry,
+        high_tech=True,
+        founded_on=date(2025, 1, 1),
+        headcount=30,
+    )
 
 
 def test_registering_and_listing_record_events_in_order() -> None:
@@ -33,8 +41,11 @@ def test_onboarding_claims_units_and_records_the_leased_area() -> None:
     park = park_with_units("100", "250.5", "80")
     tenant = park.onboard_tenant("t1", profile(), ["u0", "u1"], AT)
     assert tenant.in_leading_industry is True
-    assert [park.units[u].status for u in ("u0", "u1", "u2")] == [UnitStatus.LEASED, UnitStatus.LEASED,
-                                                                  UnitStatus.AVAILABLE]
+    assert [park.units[u].status for u in ("u0", "u1", "u2")] == [
+        UnitStatus.LEASED,
+        UnitStatus.LEASED,
+        UnitStatus.AVAILABLE,
+    ]
     event = park.events[-1]
     assert isinstance(event, TenantOnboarded)
     assert event.leased_area_m2 == Decimal("350.5")

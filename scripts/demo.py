@@ -1,0 +1,113 @@
+"""Load the demo data set through the public API and print how to call the platform.
+
+One park group (`demo-group`) with two parks: an IC-design specialized park and a biomedicine
+incubator, each with units and a few tenants. Safe to run twice: what exists is left as it is."""
+
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from parkops_runtime.auth import Role, TokenCodec  # noqa: E402
+from parkops_runtime.settings import DEV_JWT_SECRET  # noqa: E402
+
+from tests.support.demo import enterprise  # noqa: E402
+
+LEASING, KPI = "http://127.0.0.1:8001", "http://127.0.0.1:8005"
+GROUP = "demo-group"
+PARKS = [
+    {
+        "park_id": "suzhou-ic-park",
+        "name": "Suzhou IC Design Park",
+        "park_type": "specialized_industrial_park",
+        "leading_industries": ["C397", "I65"],
+        "units": [
+            ("A", 1, "800.00"),
+            ("A", 2, "650.00"),
+            ("B", 1, "1200.00"),
+            ("B", 2, "420.50"),
+            ("C", 1, "300.00"),
+        ],
+        "tenants": [("C3973", [0]), ("I6513", [1, 3]), ("C2710", [2])],
+    },
+    {
+        "park_id": "wuxi-bio-incubator",
+        "name": "Wuxi Biomedicine Incubator",
+        "park_type": "incubator",
+        "leading_industries": ["C27", "M73"],
+        "units": [("L", 1, "150.00"), ("L", 2, "150.00"), ("L", 3, "220.00"), ("M", 1, "95.50")],
+        "tenants": [("C2761", [0]), ("M7340", [2])],
+    },
+]
+
+
+def main() -> None:
+    tokens = TokenCodec(DEV_JWT_SECRET, "parkops")
+    admin = {"Authorization": f"Bearer {tokens.mint('demo-admin', Role.GROUP_ADMIN, GROUP)}"}
+    with httpx.Client(headers=admin, timeout=10) as http:
+        for seed, park in enumerate(PARKS):
+            load_park(http, park, seed * 100)
+        for park in PARKS:
+            wait_for_kpi(http, str(park["park_id"]))
+    operator = tokens.mint("demo-operator", Role.PARK_OPERATOR, GROUP, ["suzhou-ic-park"])
+    print_usage(admin["Authorization"].removeprefix("Bearer "), operator)
+
+
+def load_park(http: httpx.Client, park: dict[str, object], seed: int) -> None:
+    park_id = park["park_id"]
+    if http.get(f"{LEASING}/parks/{park_id}").status_code == 200:
+        print(f"demo: {park_id} exists already", file=sys.stderr)
+        return
+    body = {k: park[k] for k in ("park_id", "name", "park_type", "leading_industries")}
+    http.post(f"{LEASING}/parks", json=body).raise_for_status()
+    unit_ids = []
+    for i, (building, floor, area) in enumerate(park["units"]):  # type: ignore[attr-defined]
+        unit = {
+            "building": building,
+            "floor": floor,
+            "unit_number": f"{building}{floor}0{i}",
+            "unit_type": "rnd_building",
+            "area_m2": area,
+        }
+        response = http.post(f"{LEASING}/parks/{park_id}/units", json=unit)
+        response.raise_for_status()
+        unit_ids.append(response.json()["unit_id"])
+    for i, (industry, units) in enumerate(park["tenants"]):  # type: ignore[attr-defined]
+        tenant = enterprise(seed + i, industry, [unit_ids[u] for u in units])
+        http.post(f"{LEASING}/parks/{park_id}/tenants", json=tenant).raise_for_status()
+    print(f"demo: loaded {park_id}", file=sys.stderr)
+
+
+def wait_for_kpi(http: httpx.Client, park_id: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        response = http.get(f"{KPI}/parks/{park_id}/occupancy")
+        if response.status_code == 200 and response.json()["tenants"] > 0:
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"demo: kpi did not show {park_id} within 30 s")
+
+
+def print_usage(admin: str, operator: str) -> None:
+    print(f"""
+The platform is up: leasing :8001, tickets :8002, finance :8003, matchmaking :8004, kpi :8005
+(OpenAPI at http://127.0.0.1:<port>/docs, AsyncAPI at /asyncapi.json, health at /health/ready).
+
+export ADMIN_TOKEN={admin}
+export OPERATOR_TOKEN={operator}   # park_operator of suzhou-ic-park only
+
+curl -s -H "Authorization: Bearer $ADMIN_TOKEN" {LEASING}/parks
+curl -s -H "Authorization: Bearer $ADMIN_TOKEN" {KPI}/parks/suzhou-ic-park/occupancy
+curl -s -H "Authorization: Bearer $OPERATOR_TOKEN" {KPI}/parks/wuxi-bio-incubator/occupancy   # 404: not its park
+
+More tokens: .venv/bin/parkops-token --role park_operator --group {GROUP} --park wuxi-bio-incubator
+Stop everything: scripts/platform down
+""")
+
+
+if __name__ == "__main__":
+    main()
