@@ -102,7 +102,8 @@ export OPERATOR_TOKEN={operator}   # park_operator of suzhou-ic-park only
 
 curl -s -H "Authorization: Bearer $ADMIN_TOKEN" {LEASING}/parks
 curl -s -H "Authorization: Bearer $ADMIN_TOKEN" {KPI}/parks/suzhou-ic-park/occupancy
-curl -s -H "Authorization: Bearer $OPERATOR_TOKEN" {KPI}/parks/wuxi-bio-incubator/occupancy   # 404: not its park
+# 404, not its park:
+curl -s -H "Authorization: Bearer $OPERATOR_TOKEN" {KPI}/parks/wuxi-bio-incubator/occupancy
 
 More tokens: .venv/bin/parkops-token --role park_operator --group {GROUP} --park wuxi-bio-incubator
 Stop everything: scripts/platform down

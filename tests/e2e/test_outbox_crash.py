@@ -69,8 +69,9 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
     port = free_port()
 
     with leasing_process({**env, "LEASING_OUTBOX_CRASH_AFTER_WRITE": "true"}, port) as doomed:
-        with pytest.raises(httpx.HTTPError):
-            httpx.post(f"http://127.0.0.1:{port}/parks", json=body, headers=admin, timeout=10)
+        async with httpx.AsyncClient(timeout=10) as http:
+            with pytest.raises(httpx.HTTPError):
+                await http.post(f"http://127.0.0.1:{port}/parks", json=body, headers=admin)
         assert doomed.wait(timeout=10) == -9  # SIGKILL: no shutdown hook ran
 
     with MongoClient(infra.mongodb_url) as client:

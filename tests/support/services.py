@@ -52,13 +52,13 @@ def bearer(
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T | None]], timeout: float = 20.0, every: float = 0.05
+    probe: Callable[[], Awaitable[T | None]], within: float = 20.0, every: float = 0.05
 ) -> T:
-    """Poll until the probe returns something truthy; fail with the last value after `timeout` seconds."""
-    deadline, last = time.monotonic() + timeout, None
+    """Poll until the probe returns something truthy; fail with the last value after `within` seconds."""
+    deadline, last = time.monotonic() + within, None
     while time.monotonic() < deadline:
         last = await probe()
         if last:
             return last
         await asyncio.sleep(every)
-    raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+    raise AssertionError(f"condition not met within {within}s; last value: {last!r}")

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 import pytest
 from fastapi import HTTPException
-
 from parkops_runtime.auth import Role, TokenCodec
 from parkops_runtime.errors import Forbidden, NotFound
 

@@ -1,10 +1,9 @@
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from kpi.domain.occupancy import ParkOccupancy
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
-
-from kpi.domain.occupancy import ParkOccupancy
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 IDS = {"park_id": "p1", "group_id": "g1"}

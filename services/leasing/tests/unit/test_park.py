@@ -2,11 +2,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
-from parkops_runtime.errors import Conflict, NotFound
-
 from leasing.domain.credit_code import credit_code_problem
 from leasing.domain.park import EnterpriseProfile, Park, UnitStatus
+from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
+from parkops_runtime.errors import Conflict, NotFound
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, TenantOnboarded, UnitListed
 
-
 AREA = Decimal("0.01")
 RATIO = Decimal("0.0001")
 
