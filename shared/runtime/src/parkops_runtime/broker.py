@@ -1,6 +1,7 @@
 """The Kafka broker every service uses: an idempotent producer (acks=all) and Prometheus metrics."""
 
 import asyncio
+import logging
 from collections.abc import Sequence
 
 from faststream.kafka import KafkaBroker
@@ -20,6 +21,9 @@ def make_broker(settings: ServiceSettings, registry: CollectorRegistry) -> Kafka
         acks="all",
         linger_ms=5,
         middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=settings.SERVICE_NAME)],
+        # Our JSON logging; per-message access lines only at DEBUG (metrics count messages instead).
+        logger=logging.getLogger(f"parkops.{settings.SERVICE_NAME}.broker"),
+        log_level=logging.DEBUG,
     )
 
 
