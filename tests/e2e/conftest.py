@@ -10,7 +10,7 @@ from leasing.settings import LeasingSettings
 from parkops_runtime.auth import Role
 
 from tests.support.infra import Infra
-from tests.support.services import bearer, run_id, serving, settings_for
+from tests.support.services import bearer, isolated_settings, run_id, serving
 
 
 @dataclass
@@ -30,8 +30,8 @@ class Platform:
 async def platform(infra: Infra) -> AsyncIterator[Platform]:
     """leasing and kpi running in this process against the real broker and store."""
     run = run_id()
-    leasing_app = create_leasing(settings_for(LeasingSettings, infra, run))
-    kpi_app = create_kpi(settings_for(KpiSettings, infra, run))
+    leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run))
+    kpi_app = create_kpi(isolated_settings(KpiSettings, infra, run))
     async with serving(leasing_app) as leasing, serving(kpi_app) as kpi:
         group = f"group-{run}"
         yield Platform(run, infra, leasing, kpi, group, bearer(Role.GROUP_ADMIN, group))

@@ -59,8 +59,8 @@ def provide_infra() -> Iterator[Infra]:
         yield _check(Infra(kafka, mongo))
         return
     if _docker_answers():
-        from testcontainers.kafka import KafkaContainer
-        from testcontainers.mongodb import MongoDbContainer
+        from testcontainers.community.kafka import KafkaContainer
+        from testcontainers.community.mongodb import MongoDbContainer
 
         with KafkaContainer("apache/kafka:4.1.1").with_kraft() as k, MongoDbContainer("mongo:8") as m:
             yield Infra(k.get_bootstrap_server(), m.get_connection_url())

@@ -23,7 +23,7 @@ def run_id() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def settings_for(cls: type[S], infra: Infra, run: str, **overrides: Any) -> S:
+def isolated_settings(cls: type[S], infra: Infra, run: str, **overrides: Any) -> S:
     """Settings of one service for one test run: its own topic prefix and database."""
     return cls(
         kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
