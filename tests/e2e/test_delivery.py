@@ -1,32 +1,15 @@
 """Delivery guarantees of the kpi consumer over the real broker: no double effect, poison to the DLQ."""
 
-from datetime import UTC, date, datetime
-from decimal import Decimal
-
 from parkops_contracts.events import TenantOnboarded, UnitListed
-from parkops_contracts.events.leasing import UnitType
 
 from tests.e2e.conftest import Platform
+from tests.support.events import tenant_onboarded, unit_listed
 from tests.support.kafka import envelope, produce, read_topic
 from tests.support.services import eventually
 
 
-def unit_listed(park: str, group: str, unit_id: str, area: str) -> bytes:
-    return (
-        UnitListed(
-            park_id=park,
-            group_id=group,
-            unit_id=unit_id,
-            building="B",
-            floor=1,
-            unit_number=unit_id,
-            unit_type=UnitType.OFFICE,
-            area_m2=Decimal(area),
-            listed_at=datetime.now(UTC),
-        )
-        .model_dump_json()
-        .encode()
-    )
+def unit_bytes(park: str, group: str, unit_id: str, area: str) -> bytes:
+    return unit_listed(unit_id, area, park_id=park, group_id=group).model_dump_json().encode()
 
 
 async def kpi_of(p: Platform, park: str) -> dict[str, object] | None:
@@ -41,10 +24,10 @@ async def test_the_same_event_delivered_twice_has_one_effect(platform: Platform)
         platform.infra.kafka_bootstrap_servers,
         topic,
         [
-            (unit_listed(park, platform.group, "u1", "100"), twice),
-            (unit_listed(park, platform.group, "u1", "100"), twice),
+            (unit_bytes(park, platform.group, "u1", "100"), twice),
+            (unit_bytes(park, platform.group, "u1", "100"), twice),
             (
-                unit_listed(park, platform.group, "u2", "50"),
+                unit_bytes(park, platform.group, "u2", "50"),
                 envelope(UnitListed),
             ),  # sentinel: processed after both
         ],
@@ -62,21 +45,7 @@ async def test_the_same_event_delivered_twice_has_one_effect(platform: Platform)
 
 async def test_a_malformed_event_is_dead_lettered_and_the_next_one_processed(platform: Platform) -> None:
     park, prefix = "poison-park", f"t{platform.run}"
-    bad_body = TenantOnboarded(
-        park_id=park,
-        group_id=platform.group,
-        tenant_id="t1",
-        name="x",
-        credit_code="91350100M000100Y43",
-        industry_code="C39",
-        in_leading_industry=True,
-        high_tech=False,
-        founded_on=date(2020, 1, 1),
-        headcount=1,
-        unit_ids=[],
-        leased_area_m2=Decimal(0),
-        onboarded_at=datetime.now(UTC),
-    ).model_dump(mode="json")
+    bad_body = tenant_onboarded("t1", [], "0", park_id=park, group_id=platform.group).model_dump(mode="json")
     del bad_body["tenant_id"]
     import json
 
@@ -93,7 +62,7 @@ async def test_a_malformed_event_is_dead_lettered_and_the_next_one_processed(pla
         platform.infra.kafka_bootstrap_servers,
         UnitListed.topic(prefix),
         [
-            (unit_listed(park, platform.group, "u1", "80"), envelope(UnitListed)),
+            (unit_bytes(park, platform.group, "u1", "80"), envelope(UnitListed)),
         ],
         key=park.encode(),
     )

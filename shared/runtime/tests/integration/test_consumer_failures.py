@@ -2,21 +2,18 @@
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import ClassVar
 
 from parkops_contracts.events import UnitListed
-from parkops_contracts.events.leasing import UnitType
-from pymongo.errors import AutoReconnect
-
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.settings import ServiceSettings, settings_for
+from pymongo.errors import AutoReconnect
+
+from tests.support.events import unit_listed
 from tests.support.infra import Infra
 from tests.support.kafka import envelope, produce, read_topic
-from tests.support.services import eventually, run_id, serving
-from tests.support.services import isolated_settings
+from tests.support.services import eventually, isolated_settings, run_id, serving
 
 
 class ProbeSettings(ServiceSettings):
@@ -25,13 +22,12 @@ class ProbeSettings(ServiceSettings):
 
 
 def unit(unit_id: str) -> bytes:
-    return UnitListed(park_id="p", group_id="g", unit_id=unit_id, building="A", floor=1, unit_number=unit_id,
-                      unit_type=UnitType.OFFICE, area_m2=Decimal(10), listed_at=datetime.now(UTC),
-                      ).model_dump_json().encode()
+    return unit_listed(unit_id).model_dump_json().encode()
 
 
-async def run_probe(infra: Infra, handler_fails: dict[str, int], exception: Exception) -> tuple[
-        list[str], Counter[str], str]:
+async def run_probe(
+    infra: Infra, handler_fails: dict[str, int], exception: Exception
+) -> tuple[list[str], Counter[str], str]:
     """Publish good-1, bad, good-2; `bad` fails `handler_fails[bad]` times with `exception`."""
     run = run_id()
     settings = isolated_settings(ProbeSettings, infra, run, handler_attempts=3)
@@ -48,9 +44,12 @@ async def run_probe(infra: Infra, handler_fails: dict[str, int], exception: Exce
 
     runtime.subscribe([UnitListed], handler)
     async with serving(runtime.create_app("probe", [])):
-        await produce(infra.kafka_bootstrap_servers, UnitListed.topic(settings.topic_prefix), [
-            (unit(name), envelope(UnitListed, event_id=name)) for name in ("good-1", "bad", "good-2")
-        ], key=b"p")
+        await produce(
+            infra.kafka_bootstrap_servers,
+            UnitListed.topic(settings.topic_prefix),
+            [(unit(name), envelope(UnitListed, event_id=name)) for name in ("good-1", "bad", "good-2")],
+            key=b"p",
+        )
 
         async def good_2_done() -> bool:
             return "good-2" in processed
