@@ -4,7 +4,7 @@ Both services run in this process against the real broker and store (fresh topic
 the baseline is a bare aiokafka produce -> consume round trip of one message on the same broker,
 measured in the same run.
 
-Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python bench/onboard_latency.py [N]
+Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python -m bench.onboard_latency [N]
 """
 
 import asyncio
@@ -13,9 +13,6 @@ import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from kpi.main import create_app as create_kpi

@@ -5,17 +5,12 @@ incubator, each with units and a few tenants. Safe to run twice: what exists is 
 
 import sys
 import time
-from pathlib import Path
 
 import httpx
+from parkops_runtime.auth import Role, TokenCodec
+from parkops_runtime.settings import DEV_JWT_SECRET
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from parkops_runtime.auth import Role, TokenCodec  # noqa: E402
-from parkops_runtime.settings import DEV_JWT_SECRET  # noqa: E402
-
-from tests.support.demo import enterprise  # noqa: E402
+from tests.support.demo import enterprise
 
 LEASING, KPI = "http://127.0.0.1:8001", "http://127.0.0.1:8005"
 GROUP = "demo-group"

@@ -23,4 +23,5 @@ def create_app(settings: KpiSettings | None = None) -> FastAPI:
     runtime.subscribe([ParkRegistered, UnitListed, TenantOnboarded], LeasingEventsHandler(inbox, projections))
     app = runtime.create_app("parkops kpi", [build_router(projections)])
     app.state.runtime = runtime
+    app.state.projections = projections
     return app

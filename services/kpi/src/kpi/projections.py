@@ -36,3 +36,6 @@ class Projections:
 
     def park(self, park_id: str) -> ParkOccupancy | None:
         return self._parks.get(park_id)
+
+    def parks(self) -> list[ParkOccupancy]:
+        return list(self._parks.values())

@@ -54,6 +54,20 @@ def span_from_headers(name: str, headers: Mapping[str, str], **attributes: Any) 
         context.detach(token)
 
 
+def record_receipt(name: str, headers: Mapping[str, str], **attributes: Any) -> None:
+    """A short consumer span in the producer's trace, without switching the current context."""
+    tracer = trace.get_tracer("parkops")
+    tracer.start_span(
+        name, context=propagate.extract(dict(headers)), kind=trace.SpanKind.CONSUMER, attributes=attributes
+    ).end()
+
+
+@contextmanager
+def batch_span(name: str) -> Iterator[trace.Span]:
+    with trace.get_tracer("parkops").start_as_current_span(name, kind=trace.SpanKind.CONSUMER) as span:
+        yield span
+
+
 def _add_trace_ids(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     span_context = trace.get_current_span().get_span_context()
     if span_context.is_valid:
