@@ -7,7 +7,7 @@ from parkops_contracts.events import TenantOnboarded, UnitListed
 from parkops_runtime.consumer import MalformedEvent, decode
 
 TOPIC = UnitListed.topic("t1")
-CONTRACTS = {UnitListed.ce_type(): UnitListed}
+CONTRACTS = {TOPIC: UnitListed}
 GOOD = (
     b'{"park_id":"p","group_id":"g","unit_id":"u","building":"A","floor":1,"unit_number":"1",'
     b'"unit_type":"office","area_m2":"10.5","listed_at":"2026-11-01T00:00:00Z"}'
