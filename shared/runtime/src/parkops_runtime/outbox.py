@@ -2,8 +2,9 @@
 
 An aggregate's document carries its not-yet-published events in `_outbox`; the state change and its
 events are one single-document write (atomic on MongoDB and FerretDB alike). The relay publishes
-pending events and removes them: right after each write, and in a sweep at start-up and every few
-seconds, so events written just before a crash are published after the restart. Consumers dedup
+pending events and removes them right after each write; a write whose publish failed is retried by
+`_id` every few seconds; and a full sweep (a collection scan: FerretDB uses no index) runs at start-up
+and every minute, so events written just before a crash are published after the restart. Consumers dedup
 by CloudEvents id, so the rare double publish (crash between publish and removal) has no effect."""
 
 import asyncio
@@ -28,11 +29,17 @@ log = structlog.get_logger(__name__)
 
 class OutboxRelay:
     def __init__(
-        self, publisher: EventPublisher, sweep_seconds: float, crash_after_write: bool = False
+        self,
+        publisher: EventPublisher,
+        retry_seconds: float,
+        full_sweep_seconds: float,
+        crash_after_write: bool = False,
     ) -> None:
         self._publisher = publisher
         self._collections: dict[str, AsyncCollection[Document]] = {}
-        self._sweep_seconds = sweep_seconds
+        self._failed: set[tuple[str, str]] = set()
+        self._retry_seconds = retry_seconds
+        self._full_sweep_seconds = full_sweep_seconds
         self._crash_after_write = crash_after_write
         self._lock = asyncio.Lock()  # one publisher at a time keeps per-aggregate order
         self._task: asyncio.Task[None] | None = None
@@ -45,14 +52,21 @@ class OutboxRelay:
         if self._crash_after_write:
             os.kill(os.getpid(), signal.SIGKILL)
         try:
-            async with self._lock:
-                doc = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
-                if doc:
-                    await self._publish(collection, doc)
+            await self._publish_document(collection, doc_id)
         except Exception:
-            log.exception(
-                "outbox publish failed; the sweep retries", collection=collection.name, doc_id=doc_id
-            )
+            self._failed.add((collection.name, doc_id))
+            log.exception("outbox publish failed; retrying later", collection=collection.name, doc_id=doc_id)
+
+    async def _publish_document(self, collection: AsyncCollection[Document], doc_id: str) -> None:
+        async with self._lock:
+            doc = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
+            if doc:
+                await self._publish(collection, doc)
+
+    async def retry_failed(self) -> None:
+        for name, doc_id in sorted(self._failed):
+            await self._publish_document(self._collections[name], doc_id)
+            self._failed.discard((name, doc_id))
 
     async def sweep(self) -> int:
         """Publish every pending event of every watched collection; returns how many were sent."""
@@ -73,14 +87,19 @@ class OutboxRelay:
         return len(staged)
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time()
         while True:
             try:
-                sent = await self.sweep()
-                if sent:
-                    log.info("outbox sweep published pending events", count=sent)
+                if loop.time() >= next_sweep:
+                    sent = await self.sweep()
+                    next_sweep = loop.time() + self._full_sweep_seconds
+                    if sent:
+                        log.info("outbox sweep published pending events", count=sent)
+                await self.retry_failed()
             except Exception:
-                log.exception("outbox sweep failed; retrying")
-            await asyncio.sleep(self._sweep_seconds)
+                log.exception("outbox relay pass failed; retrying")
+            await asyncio.sleep(self._retry_seconds)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")

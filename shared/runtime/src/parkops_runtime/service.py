@@ -40,7 +40,10 @@ class ServiceRuntime:
         self.broker = make_broker(settings, self.registry)
         self.publisher = EventPublisher(self.broker)
         self.relay = OutboxRelay(
-            self.publisher, settings.outbox_sweep_seconds, settings.outbox_crash_after_write
+            self.publisher,
+            settings.outbox_retry_seconds,
+            settings.outbox_sweep_seconds,
+            settings.outbox_crash_after_write,
         )
         self.consumer = EventConsumer(
             self.broker, settings, dead_letter=lambda e: self.publisher.publish([e])

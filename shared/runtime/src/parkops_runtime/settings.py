@@ -56,7 +56,8 @@ class ServiceSettings(BaseSettings):
     consumer_max_records: int = 500
     consumer_batch_timeout_ms: int = 20
     handler_attempts: int = Field(default=3, ge=1, description="Tries of a failing event before the DLQ.")
-    outbox_sweep_seconds: float = Field(default=2.0, gt=0)
+    outbox_retry_seconds: float = Field(default=2.0, gt=0, description="Retry of failed publishes, by _id.")
+    outbox_sweep_seconds: float = Field(default=60.0, gt=0, description="Full scan for pending events.")
     outbox_crash_after_write: bool = Field(
         default=False, description="Chaos switch for tests: die between the state write and the publish."
     )
