@@ -1,10 +1,12 @@
 """register a park, list units, onboard a tenant over HTTP -> TenantOnboarded on Kafka -> kpi occupancy."""
 
 import httpx
+from kpi.main import create_app as create_kpi
+from kpi.settings import KpiSettings
 
 from tests.e2e.conftest import Platform
 from tests.support.demo import enterprise
-from tests.support.services import eventually
+from tests.support.services import eventually, isolated_settings, serving
 
 
 async def make_park(p: Platform, park_id: str, areas: list[str]) -> list[str]:
@@ -101,3 +103,24 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(platform: Platfo
     after = (await leasing.get("/parks/strict-park", headers=admin)).json()
     assert after == before
     assert len((await leasing.get("/parks/strict-park/tenants", headers=admin)).json()) == 1
+
+
+async def test_a_restarted_kpi_rebuilds_the_same_occupancy_from_its_inbox(platform: Platform) -> None:
+    live = await eventually(lambda: _occupancy_with_tenants(platform.kpi, platform.admin, "slice-park"))
+    # Same database, other topics: the new instance can only know what its stored facts say.
+    settings = isolated_settings(
+        KpiSettings, platform.infra, platform.run, topic_prefix=f"t{platform.run}-restart"
+    )
+    async with serving(create_kpi(settings)) as restarted:
+        rebuilt = await occupancy_of(restarted, platform.admin, "slice-park")
+    assert rebuilt.status_code == 200
+    assert rebuilt.json() == live
+
+
+async def occupancy_of(kpi: httpx.AsyncClient, headers: dict[str, str], park_id: str) -> httpx.Response:
+    return await kpi.get(f"/parks/{park_id}/occupancy", headers=headers)
+
+
+async def _occupancy_with_tenants(kpi: httpx.AsyncClient, headers: dict[str, str], park_id: str) -> object:
+    response = await occupancy_of(kpi, headers, park_id)
+    return response.json() if response.status_code == 200 and response.json()["tenants"] else None

@@ -25,14 +25,14 @@ def run_id() -> str:
 
 def isolated_settings(cls: type[S], infra: Infra, run: str, **overrides: Any) -> S:
     """Settings of one service for one test run: its own topic prefix and database."""
-    return cls(
-        kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
-        mongodb_url=infra.mongodb_url,
-        mongodb_database=f"t{run}_{cls.SERVICE_NAME}",
-        topic_prefix=f"t{run}",
-        outbox_sweep_seconds=0.5,
-        **overrides,
-    )
+    defaults: dict[str, Any] = {
+        "kafka_bootstrap_servers": infra.kafka_bootstrap_servers,
+        "mongodb_url": infra.mongodb_url,
+        "mongodb_database": f"t{run}_{cls.SERVICE_NAME}",
+        "topic_prefix": f"t{run}",
+        "outbox_sweep_seconds": 0.5,
+    }
+    return cls(**(defaults | overrides))
 
 
 @asynccontextmanager

@@ -30,7 +30,9 @@ class Projections:
         count = 0
         async for fact in facts:
             contract = BY_CE_TYPE[str(fact["type"])]
-            self.apply(contract.model_validate(fact["data"]), fact["time"])  # type: ignore[arg-type]
+            self.apply(
+                contract.model_validate_json(str(fact["data"])), datetime.fromisoformat(str(fact["time"]))
+            )
             count += 1
         return count
 

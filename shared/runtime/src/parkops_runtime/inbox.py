@@ -7,7 +7,6 @@ hits the unique `_id`, is reported as already seen, and has no second effect. Re
 of these facts."""
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -18,14 +17,13 @@ FactOf = Callable[[Delivery], Document]
 
 
 def default_fact(delivery: Delivery) -> Document:
-    """The event itself, as JSON-compatible data, with its type and arrival time."""
+    """The event's type, park, time and its JSON text: a flat document, which FerretDB stores about twice
+    as fast as the same data nested (it encodes every nested field)."""
     return {
         "type": delivery.meta.type,
         "park_id": delivery.event.park_id,
-        "group_id": delivery.event.group_id,
-        "time": delivery.meta.time,
-        "data": delivery.event.model_dump(mode="json"),
-        "received_at": datetime.now(UTC),
+        "time": delivery.meta.time.isoformat(),  # a string: BSON dates would drop the microseconds
+        "data": delivery.event.model_dump_json(),
     }
 
 
