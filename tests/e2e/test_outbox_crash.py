@@ -58,6 +58,8 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
         "LEASING_MONGODB_URL": infra.mongodb_url,
         "LEASING_MONGODB_DATABASE": f"t{run}_leasing",
         "LEASING_TOPIC_PREFIX": f"t{run}",
+        "LEASING_OUTBOX_SWEEP_SECONDS": "1",
+        "LEASING_OUTBOX_STALE_AFTER_SECONDS": "1",
     }
     admin = bearer(Role.GROUP_ADMIN, "crash-group")
     body = {
@@ -76,8 +78,9 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
 
     with MongoClient(infra.mongodb_url) as client:
         stored = client[f"t{run}_leasing"]["parks"].find_one({"_id": "crash-park"})
+        waiting = list(client[f"t{run}_leasing"]["parks.commits"].find({"doc_id": "crash-park"}))
     assert stored is not None, "the state write happened before the crash"
-    assert len(stored["_outbox"]) == 1, "and its event is still waiting in the outbox"
+    assert [len(c["events"]) for c in waiting] == [1], "and its event is still waiting in its commit"
     topic = ParkRegistered.topic(f"t{run}")
     assert await read_topic(infra.kafka_bootstrap_servers, topic, at_least=1, timeout_s=2) == []
 
@@ -86,4 +89,4 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
     assert len(published) == 1
     assert ParkRegistered.model_validate_json(published[0].value).park_id == "crash-park"
     with MongoClient(infra.mongodb_url) as client:
-        assert client[f"t{run}_leasing"]["parks"].find_one({"_id": "crash-park"})["_outbox"] == []
+        assert client[f"t{run}_leasing"]["parks.commits"].count_documents({}) == 0

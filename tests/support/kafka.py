@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient
 from parkops_contracts.base import Event
 from parkops_contracts.envelope import CloudEventMeta
 
@@ -53,3 +54,17 @@ async def read_topic(
     finally:
         await consumer.stop()
     return records
+
+
+async def delete_topics_of_runs(bootstrap: str, runs: Sequence[str]) -> int:
+    """Delete the topics whose prefix is one of these test runs' (`t<run>...`); returns how many."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        prefixes = tuple(f"t{run}" for run in runs)
+        doomed = [t for t in await admin.list_topics() if t.startswith(prefixes)]
+        if doomed:
+            await admin.delete_topics(doomed)
+        return len(doomed)
+    finally:
+        await admin.close()

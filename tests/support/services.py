@@ -19,8 +19,13 @@ T = TypeVar("T")
 TOKENS = TokenCodec(DEV_JWT_SECRET, "parkops")
 
 
+RUNS: list[str] = []  # every run id of this session, so its topics can be deleted at the end
+
+
 def run_id() -> str:
-    return uuid.uuid4().hex[:8]
+    run = uuid.uuid4().hex[:8]
+    RUNS.append(run)
+    return run
 
 
 def isolated_settings(cls: type[S], infra: Infra, run: str, **overrides: Any) -> S:
@@ -30,6 +35,7 @@ def isolated_settings(cls: type[S], infra: Infra, run: str, **overrides: Any) ->
         "mongodb_url": infra.mongodb_url,
         "mongodb_database": f"t{run}_{cls.SERVICE_NAME}",
         "topic_prefix": f"t{run}",
+        "topic_partitions": 1,  # a broker that outlives many test runs holds every topic's files open
         "outbox_sweep_seconds": 0.5,
     }
     return cls(**(defaults | overrides))

@@ -1,90 +1,226 @@
-"""Transactional outbox without multi-document transactions.
+"""Transactional outbox without multi-document transactions, safe on FerretDB.
 
-An aggregate's document carries its not-yet-published events in `_outbox`; the state change and its
-events are one single-document write (atomic on MongoDB and FerretDB alike). The relay publishes
-pending events and removes them right after each write; a write whose publish failed is retried by
-`_id` every few seconds; and a full sweep (a collection scan: FerretDB uses no index) runs at start-up
-and every minute, so events written just before a crash are published after the restart. Consumers dedup
-by CloudEvents id, so the rare double publish (crash between publish and removal) has no effect."""
+FerretDB 1.x does not isolate an update's filter from its write: of 20 concurrent
+`update_one({_id, _version: v})` several can match (bench/leasing_store_atomicity.py), so a `_version`
+filter alone is no compare-and-set. An insert of a unique `_id` is atomic everywhere. So every write of
+an aggregate is first a *commit*: one insert into `<collection>.commits` with `_id = <id>#<version>`,
+holding the new state and the events it caused. The insert decides which writer gets that version
+(the state and its events are durable together in that one atomic write); the winner then copies the
+state into the aggregate's document (`_version`, and `_commit` = the commit's token), and the relay
+publishes the events and deletes the commit.
+
+A writer that dies after its commit leaves it behind: a commit older than `stale_after` is finished by
+whoever meets it (a conflicting writer, the relay's sweep at start-up and every minute), so a crash
+neither blocks the aggregate nor loses the change or its events. Consumers dedup by CloudEvents id, so
+the rare double publish (a crash between publish and delete) has no effect. Within a process, writes
+and publishes of one aggregate are serialized, which keeps its events in order on its Kafka key."""
 
 import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Sequence
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 import structlog
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from parkops_runtime.broker import EventPublisher
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
 
-OUTBOX = "_outbox"
 VERSION = "_version"
+COMMIT = "_commit"
 log = structlog.get_logger(__name__)
+
+
+class Publisher(Protocol):
+    async def publish(self, events: Sequence[OutboundEvent]) -> None: ...
+
+
+class KeyedLock:
+    """An asyncio lock per key, dropped when nobody holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+def commit_id(doc_id: str, version: int) -> str:
+    return f"{doc_id}#{version:012d}"
+
+
+class AggregateCollection:
+    """Aggregates of one kind: state documents in `collection`, in-flight writes in `commits`."""
+
+    def __init__(self, collection: AsyncCollection[Document], stale_after: timedelta) -> None:
+        self.collection = collection
+        self.commits: AsyncCollection[Document] = collection.database[f"{collection.name}.commits"]
+        self.stale_after = stale_after
+        self.serialized = KeyedLock().hold  # one write or publish of an aggregate at a time here
+        self.relay: OutboxRelay | None = None
+
+    async def get(self, doc_id: str) -> Document | None:
+        """The aggregate's document, after finishing a write that a dead writer left half-way."""
+        doc = await self.collection.find_one({"_id": doc_id})
+        version = doc[VERSION] if doc else 0
+        waiting = await self.commits.find_one({"_id": commit_id(doc_id, version + 1)})
+        if waiting is None or not self.is_stale(waiting) or self.relay is None:
+            return doc
+        await self.relay.finish(self, waiting)
+        return await self.collection.find_one({"_id": doc_id})
+
+    async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
+        """Create version 1; ConcurrencyConflict when the aggregate exists."""
+        await self._write(doc_id, 1, fields, events)
+
+    async def update(
+        self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
+    ) -> None:
+        """Write version `expected_version + 1`; ConcurrencyConflict when another write got there first."""
+        await self._write(doc_id, expected_version + 1, fields, events)
+
+    async def _write(
+        self, doc_id: str, version: int, fields: Document, events: Sequence[OutboundEvent]
+    ) -> None:
+        commit: Document = {
+            "_id": commit_id(doc_id, version),
+            "doc_id": doc_id,
+            "version": version,
+            "token": uuid.uuid4().hex,
+            "at": datetime.now(UTC),
+            "fields": fields,
+            "events": [e.to_document() for e in events],
+        }
+        async with self.serialized(doc_id):
+            if await self._claim(commit):
+                if not await self._apply(commit):
+                    await self.commits.delete_one({"_id": commit["_id"], "token": commit["token"]})
+                    raise ConcurrencyConflict(
+                        f"{self.collection.name} {doc_id} changed before version {version}"
+                    )
+                assert self.relay is not None, "AggregateCollection used before OutboxRelay.watch()"
+                await self.relay.after_write(self, commit)
+                return
+        await self._finish_if_abandoned(commit["_id"])
+        raise ConcurrencyConflict(f"{self.collection.name} {doc_id} version {version} is taken")
+
+    async def _claim(self, commit: Document) -> bool:
+        """The atomic step: only one writer can insert the commit of a version."""
+        try:
+            await self.commits.insert_one(commit)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def _apply(self, commit: Document) -> bool:
+        """Copy the commit's state into the aggregate; False when the aggregate is not where it expected."""
+        doc_id, version = commit["doc_id"], commit["version"]
+        state = {**commit["fields"], VERSION: version, COMMIT: commit["token"]}
+        if version == 1:
+            try:
+                await self.collection.insert_one({"_id": doc_id, **state})
+            except DuplicateKeyError:
+                return False
+            return True
+        result = await self.collection.update_one({"_id": doc_id, VERSION: version - 1}, {"$set": state})
+        return result.matched_count == 1
+
+    async def applied(self, commit: Document) -> bool:
+        """Whether the commit's state reached the aggregate, applying it when it is next in line."""
+        doc = await self.collection.find_one({"_id": commit["doc_id"]}, {VERSION: 1, COMMIT: 1})
+        current = doc[VERSION] if doc else 0
+        if current == commit["version"] - 1:
+            return await self._apply(commit)
+        # Past it: applied (a later version needed it), unless it is a stale writer's that never was.
+        return current > commit["version"] or (
+            current == commit["version"] and doc is not None and doc.get(COMMIT) == commit["token"]
+        )
+
+    def is_stale(self, commit: Document) -> bool:
+        at: datetime = commit["at"]
+        return datetime.now(UTC) - at.astimezone(UTC) >= self.stale_after
+
+    async def _finish_if_abandoned(self, taken_id: str) -> None:
+        commit = await self.commits.find_one({"_id": taken_id})
+        if commit is not None and self.is_stale(commit) and self.relay is not None:
+            await self.relay.finish(self, commit)
 
 
 class OutboxRelay:
     def __init__(
         self,
-        publisher: EventPublisher,
+        publisher: Publisher,
         retry_seconds: float,
         full_sweep_seconds: float,
         crash_after_write: bool = False,
     ) -> None:
         self._publisher = publisher
-        self._collections: dict[str, AsyncCollection[Document]] = {}
-        self._failed: set[tuple[str, str]] = set()
+        self._watched: dict[str, AggregateCollection] = {}
+        self._failed: dict[tuple[str, str], Document] = {}
         self._retry_seconds = retry_seconds
         self._full_sweep_seconds = full_sweep_seconds
         self._crash_after_write = crash_after_write
-        self._lock = asyncio.Lock()  # one publisher at a time keeps per-aggregate order
         self._task: asyncio.Task[None] | None = None
 
-    def watch(self, collection: AsyncCollection[Document]) -> None:
-        self._collections[collection.name] = collection
+    def watch(self, aggregates: AggregateCollection) -> None:
+        aggregates.relay = self
+        self._watched[aggregates.collection.name] = aggregates
 
-    async def after_write(self, collection: AsyncCollection[Document], doc_id: str) -> None:
-        """Publish what the write just staged; a failure is left to the sweep, never to the caller."""
+    async def after_write(self, aggregates: AggregateCollection, commit: Document) -> None:
+        """Publish what the write committed; a failure is retried later, never shown to the caller."""
         if self._crash_after_write:
             os.kill(os.getpid(), signal.SIGKILL)
         try:
-            await self._publish_document(collection, doc_id)
+            await self._publish(aggregates, commit)
         except Exception:
-            self._failed.add((collection.name, doc_id))
-            log.exception("outbox publish failed; retrying later", collection=collection.name, doc_id=doc_id)
+            self._failed[(aggregates.collection.name, commit["_id"])] = commit
+            log.exception("outbox publish failed; retrying later", commit=commit["_id"])
 
-    async def _publish_document(self, collection: AsyncCollection[Document], doc_id: str) -> None:
-        async with self._lock:
-            doc = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
-            if doc:
-                await self._publish(collection, doc)
+    async def finish(self, aggregates: AggregateCollection, commit: Document) -> int:
+        """Complete an abandoned commit: apply it if it is next, publish it if it was applied, drop it."""
+        async with aggregates.serialized(commit["doc_id"]):
+            if await aggregates.applied(commit):
+                return await self._publish(aggregates, commit)
+            await aggregates.commits.delete_one({"_id": commit["_id"], "token": commit["token"]})
+            return 0
+
+    async def _publish(self, aggregates: AggregateCollection, commit: Document) -> int:
+        await self._publisher.publish([OutboundEvent.from_document(e) for e in commit["events"]])
+        await aggregates.commits.delete_one({"_id": commit["_id"], "token": commit["token"]})
+        return len(commit["events"])
 
     async def retry_failed(self) -> None:
-        for name, doc_id in sorted(self._failed):
-            await self._publish_document(self._collections[name], doc_id)
-            self._failed.discard((name, doc_id))
+        for key, commit in sorted(self._failed.items()):
+            aggregates = self._watched[key[0]]
+            async with aggregates.serialized(commit["doc_id"]):
+                await self._publish(aggregates, commit)
+            del self._failed[key]
 
     async def sweep(self) -> int:
-        """Publish every pending event of every watched collection; returns how many were sent."""
+        """Finish every abandoned commit of every watched collection; returns the events published."""
         sent = 0
-        async with self._lock:
-            for collection in self._collections.values():
-                async for doc in collection.find({f"{OUTBOX}.0": {"$exists": True}}, {OUTBOX: 1}):
-                    sent += await self._publish(collection, doc)
+        for aggregates in self._watched.values():
+            async for commit in aggregates.commits.find({}).sort("_id"):
+                if aggregates.is_stale(commit):
+                    sent += await self.finish(aggregates, commit)
         return sent
-
-    async def _publish(self, collection: AsyncCollection[Document], doc: Document) -> int:
-        staged: list[Document] = doc.get(OUTBOX, [])
-        if not staged:
-            return 0
-        await self._publisher.publish([OutboundEvent.from_document(e) for e in staged])
-        # `$pullAll` of the documents exactly as read: FerretDB 1.x ignores `$pull` with a condition.
-        await collection.update_one({"_id": doc["_id"]}, {"$pullAll": {OUTBOX: staged}})
-        return len(staged)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -92,10 +228,9 @@ class OutboxRelay:
         while True:
             try:
                 if loop.time() >= next_sweep:
-                    sent = await self.sweep()
+                    if sent := await self.sweep():
+                        log.info("outbox sweep published abandoned events", count=sent)
                     next_sweep = loop.time() + self._full_sweep_seconds
-                    if sent:
-                        log.info("outbox sweep published pending events", count=sent)
                 await self.retry_failed()
             except Exception:
                 log.exception("outbox relay pass failed; retrying")
@@ -109,38 +244,3 @@ class OutboxRelay:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-
-
-class AggregateCollection:
-    """Writes an aggregate's state and the events it recorded in one atomic single-document write,
-    with optimistic concurrency on `_version`."""
-
-    def __init__(self, collection: AsyncCollection[Document], relay: OutboxRelay) -> None:
-        self.collection = collection
-        self._relay = relay
-        relay.watch(collection)
-
-    async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
-        try:
-            await self.collection.insert_one(
-                {"_id": doc_id, **fields, VERSION: 1, OUTBOX: [e.to_document() for e in events]}
-            )
-        except DuplicateKeyError as exc:
-            raise ConcurrencyConflict(f"{self.collection.name} {doc_id} already exists") from exc
-        await self._relay.after_write(self.collection, doc_id)
-
-    async def update(
-        self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
-    ) -> None:
-        result = await self.collection.update_one(
-            {"_id": doc_id, VERSION: expected_version},
-            {
-                "$set": {**fields, VERSION: expected_version + 1},
-                "$push": {OUTBOX: {"$each": [e.to_document() for e in events]}},
-            },
-        )
-        if result.matched_count == 0:
-            raise ConcurrencyConflict(
-                f"{self.collection.name} {doc_id} changed since version {expected_version}"
-            )
-        await self._relay.after_write(self.collection, doc_id)

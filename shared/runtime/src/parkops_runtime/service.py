@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -57,7 +58,10 @@ class ServiceRuntime:
         return OutboundEvent.of(event, source=self.settings.source, topic_prefix=self.settings.topic_prefix)
 
     def aggregates(self, collection_name: str) -> AggregateCollection:
-        return AggregateCollection(self.database[collection_name], self.relay)
+        stale_after = timedelta(seconds=self.settings.outbox_stale_after_seconds)
+        aggregates = AggregateCollection(self.database[collection_name], stale_after)
+        self.relay.watch(aggregates)
+        return aggregates
 
     def document_publications(self, contracts: Sequence[type[Event]]) -> None:
         """Declare what the service publishes (through its outbox) so AsyncAPI lists it."""
@@ -81,8 +85,7 @@ class ServiceRuntime:
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
-        for hook in self._startup:
-            await hook()
+        """Topics, producer, finish writes a crash left half-way, load read models, then consume."""
         settings = self.settings
         await ensure_topics(
             settings.kafka_bootstrap_servers,
@@ -90,6 +93,10 @@ class ServiceRuntime:
             settings.topic_partitions,
             settings.topic_replication,
         )
+        await self.broker.connect()
+        await self.relay.sweep()
+        for hook in self._startup:
+            await hook()
         await self.broker.start()
         self.relay.start()
         try:

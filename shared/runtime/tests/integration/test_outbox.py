@@ -1,21 +1,26 @@
-"""The outbox over the real store: state and events in one write, published once the broker answers."""
+"""The outbox over the real store: one winner per version, state and events together, nothing lost."""
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
-from parkops_runtime.outbox import AggregateCollection, OutboxRelay
+from parkops_runtime.outbox import AggregateCollection, OutboxRelay, commit_id
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 
 from tests.support.infra import Infra
 from tests.support.services import run_id
+
+Doc = dict[str, object]
 
 
 class FlakyPublisher:
     """Refuses the first `failures` publishes, like a broker that is briefly unreachable."""
 
-    def __init__(self, failures: int) -> None:
+    def __init__(self, failures: int = 0) -> None:
         self.failures = failures
         self.sent: list[str] = []
 
@@ -30,46 +35,131 @@ def event(n: int) -> OutboundEvent:
     return OutboundEvent(id=f"e{n}", topic="t", key="k", value="{}", headers={"ce_id": f"e{n}"})
 
 
-async def test_a_failed_publish_stays_in_the_outbox_and_is_retried_in_order(infra: Infra) -> None:
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(infra.mongodb_url)
-    collection = client[f"t{run_id()}_outbox"]["things"]
-    publisher = FlakyPublisher(failures=1)
-    relay = OutboxRelay(publisher, retry_seconds=1, full_sweep_seconds=60)  # type: ignore[arg-type]
-    things = AggregateCollection(collection, relay)
-
-    await things.insert("a", {"state": 1}, [event(1)])
-    assert publisher.sent == []
-    stored = await collection.find_one({"_id": "a"})
-    assert stored is not None
-    assert [e["id"] for e in stored["_outbox"]] == ["e1"]
-
-    await things.update("a", 1, {"state": 2}, [event(2)])  # publishes e1 and e2 together, in order
-    assert publisher.sent == ["e1", "e2"]
-    await relay.retry_failed()
-    assert publisher.sent == ["e1", "e2"]
-    assert (await collection.find_one({"_id": "a"})) == {"_id": "a", "state": 2, "_version": 2, "_outbox": []}
-
-    with pytest.raises(ConcurrencyConflict):
-        await things.update("a", 1, {"state": 3}, [event(3)])
-    with pytest.raises(ConcurrencyConflict):
-        await things.insert("a", {"state": 0}, [])
-    assert publisher.sent == ["e1", "e2"]
+@pytest.fixture
+async def things(infra: Infra) -> AsyncIterator[AsyncCollection[Doc]]:
+    client: AsyncMongoClient[Doc] = AsyncMongoClient(infra.mongodb_url, maxPoolSize=50)
+    yield client[f"t{run_id()}_outbox"]["things"]
     await client.close()
 
 
-async def test_the_sweep_publishes_what_a_crashed_process_left(infra: Infra) -> None:
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(infra.mongodb_url)
-    collection = client[f"t{run_id()}_outbox"]["things"]
-    await collection.insert_many(
+def aggregates(collection: AsyncCollection[Doc], publisher: FlakyPublisher) -> AggregateCollection:
+    """One process's view: its own relay and its own in-process locks."""
+    found = AggregateCollection(collection, stale_after=timedelta(seconds=1))
+    OutboxRelay(publisher, retry_seconds=1, full_sweep_seconds=60).watch(found)
+    return found
+
+
+async def test_state_and_events_are_written_together_and_a_failed_publish_is_retried(
+    things: AsyncCollection[Doc],
+) -> None:
+    publisher = FlakyPublisher(failures=1)
+    store = aggregates(things, publisher)
+    await store.insert("a", {"state": 1}, [event(1)])
+    assert publisher.sent == []
+    assert await store.commits.count_documents({}) == 1, "the unpublished events wait in their commit"
+    assert store.relay is not None
+    await store.relay.retry_failed()
+    assert publisher.sent == ["e1"]
+
+    await store.update("a", 1, {"state": 2}, [event(2)])
+    assert publisher.sent == ["e1", "e2"]
+    doc = await things.find_one({"_id": "a"})
+    assert doc is not None
+    assert (doc["state"], doc["_version"]) == (2, 2)
+    assert await store.commits.count_documents({}) == 0
+
+    with pytest.raises(ConcurrencyConflict):
+        await store.update("a", 1, {"state": 3}, [event(3)])
+    with pytest.raises(ConcurrencyConflict):
+        await store.insert("a", {"state": 0}, [event(4)])
+    assert publisher.sent == ["e1", "e2"]
+    assert (await things.find_one({"_id": "a"}) or {}).get("state") == 2
+
+
+async def test_of_many_concurrent_writers_of_one_version_exactly_one_wins(
+    things: AsyncCollection[Doc],
+) -> None:
+    publisher = FlakyPublisher()
+    processes = [aggregates(things, publisher) for _ in range(20)]
+    await processes[0].insert("hot", {"by": "creator"}, [])
+
+    async def write(i: int) -> bool:
+        try:
+            await processes[i].update("hot", 1, {"by": i}, [event(100 + i)])
+        except ConcurrencyConflict:
+            return False
+        return True
+
+    assert sum(await asyncio.gather(*(write(i) for i in range(20)))) == 1
+    doc = await things.find_one({"_id": "hot"})
+    assert doc is not None
+    assert doc["_version"] == 2
+    assert publisher.sent == [f"e{100 + doc['by']}"]  # type: ignore[operator]
+
+
+async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
+    things: AsyncCollection[Doc],
+) -> None:
+    publisher = FlakyPublisher()
+    store = aggregates(things, publisher)
+    await store.insert("a", {"state": 1}, [])
+    await store.commits.insert_one(
+        {  # what a writer leaves when it dies right after its commit
+            "_id": commit_id("a", 2),
+            "doc_id": "a",
+            "version": 2,
+            "token": "dead",
+            "at": datetime.now(UTC),
+            "fields": {"state": 2},
+            "events": [event(9).to_document()],
+        }
+    )
+    with pytest.raises(ConcurrencyConflict):  # too fresh to call abandoned: its writer may be alive
+        await store.update("a", 1, {"state": 99}, [])
+    await asyncio.sleep(1.1)
+    with pytest.raises(ConcurrencyConflict):  # now finished for it, and the caller reloads
+        await store.update("a", 1, {"state": 99}, [])
+    assert publisher.sent == ["e9"]
+    doc = await things.find_one({"_id": "a"})
+    assert doc is not None
+    assert (doc["state"], doc["_version"]) == (2, 2)
+    await store.update("a", 2, {"state": 3}, [])
+
+
+async def test_the_sweep_finishes_abandoned_commits_and_drops_a_stale_writers(
+    things: AsyncCollection[Doc],
+) -> None:
+    publisher = FlakyPublisher()
+    store = aggregates(things, publisher)
+    await store.insert("a", {"state": 1}, [])
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    await store.commits.insert_many(
         [
-            {"_id": "x", "_version": 3, "_outbox": [event(7).to_document(), event(8).to_document()]},
-            {"_id": "y", "_version": 1, "_outbox": []},
+            # applied before its writer died: publish it
+            {
+                "_id": commit_id("b", 1),
+                "doc_id": "b",
+                "version": 1,
+                "token": "t-b",
+                "at": long_ago,
+                "fields": {"state": 1},
+                "events": [event(7).to_document()],
+            },
+            # a writer that had loaded version 0 of an aggregate that exists: never applied, never published
+            {
+                "_id": commit_id("a", 1),
+                "doc_id": "a",
+                "version": 1,
+                "token": "stale",
+                "at": long_ago,
+                "fields": {"state": -1},
+                "events": [event(8).to_document()],
+            },
         ]
     )
-    publisher = FlakyPublisher(failures=0)
-    relay = OutboxRelay(publisher, retry_seconds=1, full_sweep_seconds=60)  # type: ignore[arg-type]
-    relay.watch(collection)
-    assert await relay.sweep() == 2
-    assert publisher.sent == ["e7", "e8"]
-    assert await relay.sweep() == 0
-    await client.close()
+    await things.insert_one({"_id": "b", "state": 1, "_version": 1, "_commit": "t-b"})
+    assert store.relay is not None
+    assert await store.relay.sweep() == 1
+    assert publisher.sent == ["e7"]
+    assert await store.commits.count_documents({}) == 0
+    assert (await things.find_one({"_id": "a"}) or {}).get("state") == 1
