@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from parkops_contracts.base import Event
 
@@ -71,3 +71,117 @@ class TenantOnboarded(LeasingEvent):
     unit_ids: list[str]
     leased_area_m2: Decimal = Field(ge=0)
     onboarded_at: datetime
+
+
+class TerminationReason(StrEnum):
+    RELOCATION = "relocation"
+    CLOSURE = "closure"
+    GRADUATION = "graduation"
+    EXPANSION_ELSEWHERE = "expansion_elsewhere"
+    BREACH = "breach"
+
+
+class RentLine(BaseModel):
+    """One lease month of a rent schedule; `rent` is CNY rounded half-up to 0.01."""
+
+    model_config = ConfigDict(frozen=True)
+
+    month: int = Field(ge=1, description="1 for the first lease month.")
+    starts_on: date
+    ends_on: date = Field(description="Last day of the lease month, inclusive.")
+    rent: Decimal = Field(ge=0)
+    rule: str | None = Field(default=None, description="The rule that waived this month's rent, if any.")
+
+
+class LeaseSigned(LeasingEvent):
+    """A tenant signed a lease on units of the park; `schedule` is the full month-by-month rent."""
+
+    KEY_FIELD: ClassVar[str] = "park_id"
+
+    lease_id: str
+    tenant_id: str
+    unit_ids: list[str]
+    leased_area_m2: Decimal = Field(gt=0)
+    starts_on: date
+    ends_on: date = Field(description="Last day of the term, inclusive.")
+    term_months: int = Field(ge=1)
+    monthly_base_rent: Decimal = Field(description="Area x base rent before any rule, CNY/month.")
+    total_rent: Decimal = Field(ge=0, description="Sum of the schedule, CNY.")
+    schedule: list[RentLine]
+    rules: list[str] = Field(description="One explanation per pricing rule applied.")
+    signed_at: datetime
+
+
+class LeaseRenewed(LeasingEvent):
+    """A lease was renewed by a new lease that starts the day after it ends (a renewal, for KPIs)."""
+
+    KEY_FIELD: ClassVar[str] = "park_id"
+
+    lease_id: str = Field(description="The new lease.")
+    previous_lease_id: str
+    renewal_number: int = Field(ge=1, description="1 for the first renewal of the original lease.")
+    tenant_id: str
+    unit_ids: list[str]
+    leased_area_m2: Decimal = Field(gt=0)
+    starts_on: date
+    ends_on: date
+    term_months: int = Field(ge=1)
+    monthly_base_rent: Decimal
+    total_rent: Decimal = Field(ge=0)
+    schedule: list[RentLine]
+    rules: list[str]
+    renewed_at: datetime
+
+
+class LeaseTerminated(LeasingEvent):
+    """A lease ended early (or on its last day) for a reason; its units are free the day after."""
+
+    KEY_FIELD: ClassVar[str] = "park_id"
+
+    lease_id: str
+    tenant_id: str
+    unit_ids: list[str]
+    released_area_m2: Decimal = Field(gt=0)
+    terminated_on: date = Field(description="Last day the tenant occupies the units.")
+    reason: TerminationReason
+    terminated_at: datetime
+
+
+class RentForEquityAgreed(LeasingEvent):
+    """Rent was waived in exchange for equity in the tenant; the stake is marked at `implied_valuation`."""
+
+    KEY_FIELD: ClassVar[str] = "park_id"
+
+    lease_id: str
+    tenant_id: str
+    months_waived: int = Field(ge=1)
+    equity_percent: Decimal = Field(gt=0, le=100)
+    waived_amount: Decimal = Field(ge=0, description="CNY of rent waived.")
+    implied_valuation: Decimal = Field(ge=0, description="waived_amount / equity_percent%, CNY.")
+    agreed_at: datetime
+
+
+class UnitRenovated(LeasingEvent):
+    """A unit was renovated and re-priced: its own base rent replaces the park's rent for its type."""
+
+    KEY_FIELD: ClassVar[str] = "park_id"
+
+    unit_id: str
+    previous_base_rent: Decimal | None = Field(description="CNY/m²/month before, if one was set.")
+    base_rent: Decimal = Field(gt=0, description="CNY/m²/month from now on.")
+    renovated_at: datetime
+
+
+class TenantMetricsReported(LeasingEvent):
+    """A tenant's yearly figures (CNY amounts); a later report for the same year corrects an earlier one."""
+
+    KEY_FIELD: ClassVar[str] = "park_id"
+
+    tenant_id: str
+    year: int
+    tax_paid: Decimal = Field(ge=0)
+    revenue: Decimal = Field(ge=0)
+    headcount: int = Field(ge=0)
+    valuation: Decimal | None = Field(default=None, ge=0)
+    funding_raised: Decimal = Field(ge=0)
+    reported_at: datetime

@@ -1,0 +1,105 @@
+"""Events published by the matchmaking service (supply-chain, financing and technology matching).
+
+`park_id` is the park of the enterprise the fact is about first: the buyer for proposals and deals,
+the attendee for meeting attendance (who is charged the meeting fee)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from parkops_contracts.base import Event
+
+
+class MatchKind(StrEnum):
+    SUPPLY = "supply"
+    FINANCING = "financing"
+    TECHNOLOGY = "technology"
+
+
+class ScoreComponent(BaseModel):
+    """One named part of a proposal's score: value in [0, 1] (or -1 for a penalty) x weight."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: float
+    weight: float
+    reason: str
+
+
+class MatchmakingEvent(Event):
+    SERVICE: ClassVar[str] = "matchmaking"
+
+
+class MatchProposed(MatchmakingEvent):
+    """A supplier's offering was proposed for a buyer's need, on demand or for a matchmaking meeting."""
+
+    KEY_FIELD: ClassVar[str] = "proposal_id"
+
+    proposal_id: str
+    kind: MatchKind
+    need_id: str
+    buyer_id: str = Field(description="Tenant id of the enterprise with the need.")
+    offering_id: str
+    supplier_id: str = Field(description="Tenant id of the enterprise with the offering.")
+    supplier_park_id: str
+    score: float
+    breakdown: list[ScoreComponent]
+    meeting_id: str | None = None
+    proposed_at: datetime
+
+
+class MatchAccepted(MatchmakingEvent):
+    """Both the buyer and the supplier accepted a proposal."""
+
+    KEY_FIELD: ClassVar[str] = "proposal_id"
+
+    proposal_id: str
+    kind: MatchKind
+    buyer_id: str
+    supplier_id: str
+    supplier_park_id: str
+    meeting_id: str | None = None
+    accepted_at: datetime
+
+
+class MatchDeclined(MatchmakingEvent):
+    """One side declined a proposal; the pair is penalised in later rankings."""
+
+    KEY_FIELD: ClassVar[str] = "proposal_id"
+
+    proposal_id: str
+    buyer_id: str
+    supplier_id: str
+    declined_by: str = Field(description="Tenant id of the side that declined.")
+    declined_at: datetime
+
+
+class DealClosed(MatchmakingEvent):
+    """An accepted match became a deal, with its value and the buyer's estimated purchasing saving."""
+
+    KEY_FIELD: ClassVar[str] = "proposal_id"
+
+    proposal_id: str
+    kind: MatchKind
+    buyer_id: str
+    supplier_id: str
+    supplier_park_id: str
+    value_cny: Decimal = Field(gt=0)
+    estimated_saving_cny: Decimal = Field(ge=0)
+    closed_at: datetime
+
+
+class MatchmakingMeetingAttended(MatchmakingEvent):
+    """An enterprise attended a matchmaking meeting; finance charges the per-event meeting fee on it."""
+
+    KEY_FIELD: ClassVar[str] = "meeting_id"
+
+    meeting_id: str
+    meeting_park_id: str = Field(description="The park that organised the meeting.")
+    tenant_id: str
+    meeting_date: date
+    attended_at: datetime
