@@ -4,7 +4,8 @@ from fastapi import APIRouter, status
 from parkops_runtime.auth import CurrentPrincipal
 from parkops_runtime.errors import NotFound
 
-from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit
+from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit, UnitStatus
+from leasing.domain.queries import unit_status
 from leasing.schemas import ParkCreate, ParkPublic, TenantCreate, TenantPublic, UnitCreate, UnitPublic
 from leasing.service import LeasingService
 
@@ -21,12 +22,14 @@ def park_public(park: Park) -> ParkPublic:
     )
 
 
-def unit_public(park_id: str, unit: Unit) -> UnitPublic:
-    return UnitPublic(park_id=park_id, **unit.model_dump())
+def unit_public(park_id: str, unit: Unit, status: UnitStatus | None = None) -> UnitPublic:
+    return UnitPublic.model_validate(
+        {**unit.model_dump(), "park_id": park_id, "status": status or unit.status}
+    )
 
 
 def tenant_public(park_id: str, tenant: Tenant) -> TenantPublic:
-    return TenantPublic(park_id=park_id, **tenant.model_dump())
+    return TenantPublic(park_id=park_id, **tenant.model_dump(exclude={"metrics"}))
 
 
 def build_router(leasing: LeasingService) -> APIRouter:
@@ -56,8 +59,8 @@ def build_router(leasing: LeasingService) -> APIRouter:
 
     @router.get("/parks/{park_id}/units")
     async def list_units(park_id: str, who: CurrentPrincipal) -> list[UnitPublic]:
-        park = await leasing.park(who, park_id)
-        return [unit_public(park_id, u) for u in park.units.values()]
+        park, today = await leasing.park(who, park_id), leasing.now().date()
+        return [unit_public(park_id, u, unit_status(park, u, today)) for u in park.units.values()]
 
     @router.post("/parks/{park_id}/tenants", status_code=status.HTTP_201_CREATED)
     async def onboard_tenant(park_id: str, body: TenantCreate, who: CurrentPrincipal) -> TenantPublic:

@@ -1,19 +1,52 @@
 """Composition root of the leasing service: `uvicorn --factory leasing.main:create_app`."""
 
 from fastapi import FastAPI
-from parkops_contracts.events.leasing import ParkRegistered, TenantOnboarded, UnitListed
+from parkops_contracts.events.leasing import (
+    LeaseRenewed,
+    LeaseSigned,
+    LeaseTerminated,
+    ParkRegistered,
+    RentForEquityAgreed,
+    TenantMetricsReported,
+    TenantOnboarded,
+    UnitListed,
+    UnitRenovated,
+)
 from parkops_runtime.service import ServiceRuntime
 
 from leasing.api import build_router
+from leasing.api_leases import build_lease_router
+from leasing.api_queries import build_query_router
+from leasing.lease_service import LeaseService
 from leasing.repository import MongoParkRepository
 from leasing.service import Clock, LeasingService, utc_now
 from leasing.settings import LeasingSettings
 
 
 def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) -> FastAPI:
-    runtime = ServiceRuntime(settings or LeasingSettings())
-    runtime.document_publications([ParkRegistered, UnitListed, TenantOnboarded])
-    parks = MongoParkRepository(runtime.aggregates("parks"), runtime.outbound)
-    app = runtime.create_app("parkops leasing", [build_router(LeasingService(parks, clock))])
+    settings = settings or LeasingSettings()
+    runtime = ServiceRuntime(settings)
+    runtime.document_publications(
+        [
+            ParkRegistered,
+            UnitListed,
+            TenantOnboarded,
+            LeaseSigned,
+            LeaseRenewed,
+            LeaseTerminated,
+            RentForEquityAgreed,
+            UnitRenovated,
+            TenantMetricsReported,
+        ]
+    )
+    parks = MongoParkRepository(
+        [runtime.aggregates("parks" if i == 0 else f"parks-{i}") for i in range(settings.park_collections)],
+        runtime.outbound,
+        settings.read_cache_seconds,
+    )
+    leasing = LeasingService(parks, clock)
+    leases = LeaseService(leasing)
+    routers = [build_router(leasing), build_lease_router(leases), build_query_router(leases)]
+    app = runtime.create_app("parkops leasing", routers)
     app.state.runtime = runtime
     return app

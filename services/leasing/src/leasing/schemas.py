@@ -61,6 +61,7 @@ class UnitPublic(BaseModel):
     area_m2: Decimal
     status: UnitStatus
     tenant_id: str | None
+    base_rent: Decimal | None = Field(default=None, description="Own CNY/m²/month after a renovation.")
 
 
 class TenantCreate(Input):

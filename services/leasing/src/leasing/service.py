@@ -1,6 +1,9 @@
 """Use cases of the leasing service: load -> domain -> save (state and events in one write)."""
 
+import asyncio
+import random
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -8,7 +11,7 @@ from typing import TypeVar
 
 from parkops_contracts.events.leasing import ParkType, UnitType
 from parkops_runtime.auth import Principal, Role
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
+from parkops_runtime.errors import ConcurrencyConflict, Conflict, DomainError, NotFound
 
 from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit
 from leasing.repository import ParkRepository
@@ -31,6 +34,10 @@ class LeasingService:
     def __init__(self, parks: ParkRepository, clock: Clock = utc_now) -> None:
         self._parks = parks
         self._clock = clock
+        self._writing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def now(self) -> datetime:
+        return self._clock()
 
     async def register_park(
         self,
@@ -51,8 +58,8 @@ class LeasingService:
             raise Conflict(f"park id {park.park_id} is taken") from None
         return park
 
-    async def park(self, who: Principal, park_id: str) -> Park:
-        park = await self._parks.get(park_id)
+    async def park(self, who: Principal, park_id: str, fresh: bool = False) -> Park:
+        park = await self._parks.get(park_id, fresh)
         if park is None:
             raise NotFound(f"park {park_id} not found")
         who.require_park(park.group_id, park.park_id)
@@ -75,7 +82,7 @@ class LeasingService:
     ) -> Unit:
         """ListUnit: put a unit of lettable space on the market."""
         unit_id = new_id()
-        return await self._change(
+        return await self.change(
             who,
             park_id,
             lambda park: park.list_unit(
@@ -88,18 +95,33 @@ class LeasingService:
     ) -> Tenant:
         """OnboardTenant: an enterprise moves into available units (TenantOnboarded)."""
         tenant_id = new_id()
-        return await self._change(
+        return await self.change(
             who, park_id, lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock())
         )
 
-    async def _change(self, who: Principal, park_id: str, change: Callable[[Park], T]) -> T:
-        who.require_role(*WRITERS)
-        for _ in range(MAX_ATTEMPTS):
-            park = await self.park(who, park_id)
-            result = change(park)
-            try:
-                await self._parks.save(park)
-                return result
-            except ConcurrencyConflict:
-                continue
+    async def change(
+        self,
+        who: Principal,
+        park_id: str,
+        change: Callable[[Park], T],
+        roles: tuple[Role, ...] = WRITERS,
+    ) -> T:
+        """Load the park, apply `change`, save state and events in one write; retry when raced."""
+        who.require_role(*roles)
+        async with self._writing[park_id]:  # writers in this process queue; other replicas race
+            for attempt in range(MAX_ATTEMPTS):
+                if attempt > 1:  # jittered, growing backoff spreads out racers from other replicas
+                    await asyncio.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
+                park = await self.park(who, park_id, fresh=attempt > 0)
+                try:
+                    result = change(park)
+                except DomainError:
+                    if attempt == 0:  # the first try may start from a replica's memory: confirm
+                        continue
+                    raise
+                try:
+                    await self._parks.save(park)
+                    return result
+                except ConcurrencyConflict:
+                    continue
         raise Conflict(f"park {park_id} is changing too fast; try again")

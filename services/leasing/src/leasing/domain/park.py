@@ -4,46 +4,23 @@ One park is one consistency boundary: listing a unit, claiming units for a tenan
 codes unique in the park are checked and changed together, so one atomic document write keeps them
 consistent without multi-document transactions. Methods record events; they never publish."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
+from typing import TypeVar
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
 from parkops_runtime.errors import Conflict, NotFound
 from pydantic import BaseModel, Field, PrivateAttr
 
+from leasing.domain.commitments import Commitment
+from leasing.domain.lease import Lease
+from leasing.domain.policy import PricingPolicy
+from leasing.domain.space import Unit, UnitStatus
+from leasing.domain.tenants import EnterpriseProfile, Tenant
 
-class UnitStatus(StrEnum):
-    AVAILABLE = "available"
-    LEASED = "leased"
-
-
-class Unit(BaseModel):
-    unit_id: str
-    building: str
-    floor: int
-    unit_number: str
-    unit_type: UnitType
-    area_m2: Decimal
-    status: UnitStatus = UnitStatus.AVAILABLE
-    tenant_id: str | None = None
-
-
-class EnterpriseProfile(BaseModel):
-    name: str
-    credit_code: str
-    industry_code: str
-    high_tech: bool
-    founded_on: date
-    headcount: int
-
-
-class Tenant(EnterpriseProfile):
-    tenant_id: str
-    unit_ids: list[str]
-    in_leading_industry: bool
-    onboarded_at: datetime
+__all__ = ["EnterpriseProfile", "Park", "Tenant", "Unit", "UnitStatus"]
+T = TypeVar("T")
 
 
 class Park(BaseModel):
@@ -54,6 +31,9 @@ class Park(BaseModel):
     leading_industries: list[str]
     units: dict[str, Unit] = Field(default_factory=dict)
     tenants: dict[str, Tenant] = Field(default_factory=dict)
+    pricing_policy: PricingPolicy = Field(default_factory=PricingPolicy)
+    commitments: dict[str, Commitment] = Field(default_factory=dict)
+    leases: dict[str, Lease] = Field(default_factory=dict)
     version: int = 0
     _events: list[Event] = PrivateAttr(default_factory=list)
 
@@ -117,6 +97,7 @@ class Park(BaseModel):
             unit_number=unit_number,
             unit_type=unit_type,
             area_m2=area_m2,
+            listed_on=at.date(),
         )
         self.units[unit_id] = unit
         self._events.append(
@@ -145,7 +126,7 @@ class Park(BaseModel):
             )
         if len(set(unit_ids)) != len(unit_ids):
             raise Conflict("unit_ids lists a unit more than once")
-        units = [self._unit(unit_id) for unit_id in unit_ids]
+        units = [self.unit(unit_id) for unit_id in unit_ids]
         taken = [u.unit_id for u in units if u.status is not UnitStatus.AVAILABLE]
         if taken:
             raise Conflict(f"units not available: {', '.join(taken)}")
@@ -178,8 +159,21 @@ class Park(BaseModel):
         )
         return tenant
 
-    def _unit(self, unit_id: str) -> Unit:
+    def unit(self, unit_id: str) -> Unit:
+        return self._member(self.units, unit_id, "unit")
+
+    def tenant(self, tenant_id: str) -> Tenant:
+        return self._member(self.tenants, tenant_id, "tenant")
+
+    def lease(self, lease_id: str) -> Lease:
+        return self._member(self.leases, lease_id, "lease")
+
+    def _member(self, members: dict[str, T], member_id: str, what: str) -> T:
         try:
-            return self.units[unit_id]
+            return members[member_id]
         except KeyError:
-            raise NotFound(f"unit {unit_id} not found in park {self.park_id}") from None
+            raise NotFound(f"{what} {member_id} not found in park {self.park_id}") from None
+
+    def record(self, event: Event) -> None:
+        """Record an event of a change made by one of the park's domain operations."""
+        self._events.append(event)

@@ -1,0 +1,78 @@
+"""Park administration: the pricing policy, the commitment register, renovations, tenant metrics."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from parkops_contracts.events.leasing import TenantMetricsReported, UnitRenovated
+from parkops_runtime.errors import Conflict
+
+from leasing.domain.commitments import Commitment
+from leasing.domain.park import Park
+from leasing.domain.policy import PricingPolicy
+from leasing.domain.space import Unit
+from leasing.domain.tenants import Tenant, YearlyMetrics
+
+
+def set_pricing_policy(park: Park, policy: PricingPolicy) -> PricingPolicy:
+    """Replace the park's pricing policy; signed leases keep the rents they were signed at."""
+    park.pricing_policy = policy
+    return policy
+
+
+def register_commitment(park: Park, commitment: Commitment, today: date) -> Commitment:
+    """Add a commitment to the register unless it contradicts one still active (409 naming both)."""
+    if commitment.commitment_id in park.commitments:
+        raise Conflict(f"commitment {commitment.commitment_id} is already registered")
+    clash = next(
+        (c for c in park.commitments.values() if c.valid_until >= today and commitment.contradicts(c)),
+        None,
+    )
+    if clash:
+        raise Conflict(
+            f"commitment {commitment.label()} contradicts active commitment {clash.label()}: both promise "
+            f"a {clash.benefit.kind.value} benefit ({commitment.benefit.describe()} vs "
+            f"{clash.benefit.describe()}) to overlapping tenants in overlapping periods"
+        )
+    park.commitments[commitment.commitment_id] = commitment
+    return commitment
+
+
+def renovate_unit(park: Park, unit_id: str, base_rent: Decimal, today: date, at: datetime) -> Unit:
+    """Record a renovation: the unit gets its own base rent (UnitRenovated). Not while it is let."""
+    unit = park.unit(unit_id)
+    tenant = unit.tenant_id or next(
+        (x.tenant_id for x in park.leases.values() if unit_id in x.unit_ids and x.occupies(today)), None
+    )
+    if tenant:
+        raise Conflict(f"unit {unit_id} is occupied by tenant {tenant}; renovate it once it is vacant")
+    previous = unit.base_rent or park.pricing_policy.base_rent(unit.unit_type)
+    unit.base_rent = base_rent
+    park.record(
+        UnitRenovated(
+            park_id=park.park_id,
+            group_id=park.group_id,
+            unit_id=unit_id,
+            previous_base_rent=previous,
+            base_rent=base_rent,
+            renovated_at=at,
+        )
+    )
+    return unit
+
+
+def report_metrics(park: Park, tenant_id: str, metrics: YearlyMetrics, at: datetime) -> Tenant:
+    """Store a tenant's yearly figures (a second report of a year corrects it): TenantMetricsReported."""
+    tenant = park.tenant(tenant_id)
+    tenant.metrics[metrics.year] = metrics
+    park.record(
+        TenantMetricsReported.model_validate(
+            {
+                "park_id": park.park_id,
+                "group_id": park.group_id,
+                "tenant_id": tenant_id,
+                "reported_at": at,
+                **metrics.model_dump(),
+            }
+        )
+    )
+    return tenant

@@ -1,0 +1,44 @@
+"""Quoting inside a park: gather the tenant's facts, the units' rents, the policy and the commitments."""
+
+from datetime import date
+
+from parkops_runtime.errors import Conflict, Unprocessable
+
+from leasing.domain.park import Park
+from leasing.domain.pricing import price
+from leasing.domain.quote import Applicant, PricedUnit, Quote, QuoteTerms, RentForEquity
+
+
+def quote_for(
+    park: Park,
+    tenant_id: str,
+    unit_ids: list[str],
+    term_months: int,
+    starts_on: date,
+    rent_for_equity: RentForEquity | None = None,
+) -> Quote:
+    """The park's quote for a tenant taking `unit_ids` for `term_months` from `starts_on`."""
+    if len(set(unit_ids)) != len(unit_ids):
+        raise Unprocessable("unit_ids: a unit is listed more than once")
+    tenant = park.tenant(tenant_id)
+    priced = []
+    for unit in (park.unit(u) for u in unit_ids):
+        rent = unit.base_rent or park.pricing_policy.base_rent(unit.unit_type)
+        if rent is None:
+            raise Conflict(
+                f"park {park.park_id} has no base rent for unit type {unit.unit_type.value} "
+                f"(unit {unit.unit_id}): set it in the park's pricing policy"
+            )
+        priced.append(
+            PricedUnit(unit_id=unit.unit_id, unit_type=unit.unit_type, area_m2=unit.area_m2, base_rent=rent)
+        )
+    applicant = Applicant(
+        industry_code=tenant.industry_code,
+        in_leading_industry=park.is_leading_industry(tenant.industry_code),
+        high_tech=tenant.high_tech,
+        founded_on=tenant.founded_on,
+    )
+    terms = QuoteTerms(
+        units=priced, term_months=term_months, starts_on=starts_on, rent_for_equity=rent_for_equity
+    )
+    return price(terms, applicant, park.pricing_policy, list(park.commitments.values()))

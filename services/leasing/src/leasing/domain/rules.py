@@ -1,0 +1,122 @@
+"""The pricing rules as decisions: which discount or premium, step-down and rent-free months apply.
+
+Policy commitments are applied last and only ever improve the offer: a quote that would contradict an
+active, applicable commitment is corrected to honour it, with a line saying why."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from leasing.domain.commitments import BenefitKind, Commitment
+from leasing.domain.policy import PricingPolicy
+from leasing.domain.quote import Applicant, QuoteTerms, Rule, RuleLine
+from leasing.domain.stage import LifecycleStage, stage_on
+
+ZERO = Decimal(0)
+
+
+def pct(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+@dataclass
+class Decision:
+    stage: LifecycleStage
+    discount: Decimal = ZERO
+    premium: Decimal = ZERO
+    step_down: Decimal = ZERO
+    free_months: int = 0
+    free_rule: Rule = Rule.STARTUP_RENT_FREE
+    lines: list[RuleLine] = field(default_factory=list)
+
+    @property
+    def factor(self) -> Decimal:
+        return 1 - self.discount + self.premium  # never both: decide() keeps one of them at zero
+
+
+def decide(
+    terms: QuoteTerms, applicant: Applicant, policy: PricingPolicy, commitments: Sequence[Commitment]
+) -> Decision:
+    d = Decision(stage=stage_on(applicant.founded_on, terms.starts_on))
+    _industry_fit(d, applicant, policy)
+    if terms.term_months >= policy.long_lease_min_months and policy.long_lease_step_down > 0:
+        d.step_down = policy.long_lease_step_down
+        d.lines.append(
+            RuleLine(
+                rule=Rule.LONG_LEASE_STEP_DOWN,
+                explanation=f"lease of {terms.term_months} months (≥ {policy.long_lease_min_months}): rent "
+                f"steps down {pct(d.step_down)} each lease year, compounding",
+                rate=d.step_down,
+            )
+        )
+    if d.stage is LifecycleStage.STARTUP and policy.startup_rent_free_months > 0:
+        d.free_months = policy.startup_rent_free_months
+        d.lines.append(
+            RuleLine(
+                rule=Rule.STARTUP_RENT_FREE,
+                explanation=f"startup (founded {applicant.founded_on}, under 2 years old on "
+                f"{terms.starts_on}): first {d.free_months} months rent-free",
+                months=d.free_months,
+            )
+        )
+    stage = d.stage
+    for commitment in sorted(commitments, key=lambda c: c.commitment_id):
+        if commitment.applies(terms.starts_on, applicant.industry_code, stage, applicant.high_tech):
+            _honour(d, commitment)
+    return d
+
+
+def _industry_fit(d: Decision, applicant: Applicant, policy: PricingPolicy) -> None:
+    if applicant.in_leading_industry or applicant.high_tech:
+        why = "in a leading industry of the park" if applicant.in_leading_industry else "certified high-tech"
+        d.discount = policy.industry_fit_discount
+        d.lines.append(
+            RuleLine(
+                rule=Rule.INDUSTRY_FIT_DISCOUNT,
+                explanation=f"industry {applicant.industry_code} {why}: {pct(d.discount)} discount",
+                rate=d.discount,
+            )
+        )
+    else:
+        d.premium = policy.unrelated_industry_premium
+        d.lines.append(
+            RuleLine(
+                rule=Rule.UNRELATED_INDUSTRY_PREMIUM,
+                explanation=f"industry {applicant.industry_code} unrelated to the park's leading industries "
+                f"and not high-tech: {pct(d.premium)} premium",
+                rate=d.premium,
+            )
+        )
+
+
+def _honour(d: Decision, commitment: Commitment) -> None:
+    benefit = commitment.benefit
+    if benefit.kind is BenefitKind.RENT_FREE_MONTHS and benefit.months is not None:
+        if benefit.months > d.free_months:
+            note = f"corrected: rent-free raised from {d.free_months} to {benefit.months} months to honour it"
+            d.free_months, d.free_rule = benefit.months, Rule.POLICY_COMMITMENT
+        else:
+            note = f"honoured: {d.free_months} rent-free months already meet it"
+        line = RuleLine(rule=Rule.POLICY_COMMITMENT, explanation="", months=d.free_months)
+    elif benefit.rate is not None:
+        if benefit.rate > d.discount:
+            replaced = f", replacing the {pct(d.premium)} unrelated-industry premium" if d.premium else ""
+            note = (
+                f"corrected: discount raised from {pct(d.discount)} to {pct(benefit.rate)}{replaced} "
+                "to honour it"
+            )
+            d.discount, d.premium = benefit.rate, ZERO
+            d.lines[:] = [ln for ln in d.lines if ln.rule is not Rule.UNRELATED_INDUSTRY_PREMIUM]
+        else:
+            note = f"honoured: the {pct(d.discount)} discount already meets it"
+        line = RuleLine(rule=Rule.POLICY_COMMITMENT, explanation="", rate=d.discount)
+    else:  # pragma: no cover - Benefit validates that the amount matches the kind
+        return
+    d.lines.append(
+        line.model_copy(
+            update={
+                "explanation": f"commitment {commitment.label()}: {note}",
+                "commitment_id": commitment.commitment_id,
+            }
+        )
+    )

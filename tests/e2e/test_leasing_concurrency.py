@@ -1,0 +1,127 @@
+"""No two leases on one unit for overlapping periods, even under 100 simultaneous signing requests."""
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+from leasing.main import create_app
+from leasing.park_codec import park_fields
+from leasing.repository import MongoParkRepository
+from leasing.settings import LeasingSettings
+from parkops_contracts.events import UnitListed
+from parkops_contracts.events.leasing import UnitType
+from parkops_runtime.outbox import commit_id
+
+from tests.e2e.conftest import Platform
+from tests.e2e.test_leasing_lifecycle import lease_body, leasing_park
+from tests.support.kafka import read_topic
+from tests.support.services import eventually, isolated_settings, serving
+
+
+@asynccontextmanager
+async def replicas(platform: Platform, n: int) -> AsyncIterator[list[httpx.AsyncClient]]:
+    """`n` more leasing instances on the platform's database and topics, as separate replicas would be."""
+    async with AsyncExitStack() as stack:
+        clients = [platform.leasing]
+        for _ in range(n):
+            app = create_app(isolated_settings(LeasingSettings, platform.infra, platform.run))
+            clients.append(await stack.enter_async_context(serving(app)))
+        yield clients
+
+
+async def test_100_concurrent_signings_of_one_unit_yield_exactly_one_lease(platform: Platform) -> None:
+    units, tenant = await leasing_park(platform, "race-park")
+    body = lease_body(tenant, units[:1], "2027-01-01", 12)
+
+    async def sign(i: int, leasing: httpx.AsyncClient) -> tuple[int, str]:
+        start = f"2027-{1 + i % 6:02d}-01"  # overlapping periods, not only identical ones
+        r = await leasing.post(
+            "/parks/race-park/leases", headers=platform.admin, json={**body, "starts_on": start}
+        )
+        return r.status_code, r.text
+
+    async with replicas(platform, 3) as clients:  # 4 replicas: the race crosses processes' locks
+        results = await asyncio.gather(*(sign(i, clients[i % 4]) for i in range(100)))
+    codes = Counter(code for code, _ in results)
+    assert codes == {201: 1, 409: 99}, codes
+    winner = next(text for code, text in results if code == 201)
+    await asyncio.sleep(1.1)  # the replica asked below may have read the park before another one won
+    leases = (await platform.leasing.get("/parks/race-park/leases", headers=platform.admin)).json()
+    assert len(leases) == 1
+    assert leases[0]["lease_id"] in winner
+    named = sum(leases[0]["lease_id"] in text for code, text in results if code == 409)
+    assert named == 99, "every refusal names the conflicting lease"
+
+
+async def test_replays_with_one_idempotency_key_have_one_effect(platform: Platform) -> None:
+    units, tenant = await leasing_park(platform, "replay-park")
+    headers = {**platform.admin, "Idempotency-Key": "sign-once"}
+    body = lease_body(tenant, units[:1])
+    results = await asyncio.gather(
+        *(platform.leasing.post("/parks/replay-park/leases", headers=headers, json=body) for _ in range(10))
+    )
+    assert {r.status_code for r in results} == {201}
+    assert len({r.json()["lease_id"] for r in results}) == 1
+    assert len((await platform.leasing.get("/parks/replay-park/leases", headers=platform.admin)).json()) == 1
+
+
+async def test_concurrent_changes_to_one_park_are_never_lost(platform: Platform) -> None:
+    """Every accepted change survives: the store's updates are not isolated, the version claims are."""
+    await leasing_park(platform, "busy-park")
+
+    async def list_unit(i: int) -> int:
+        body = {"building": "C", "floor": 1, "unit_number": f"C-{i}", "unit_type": "office", "area_m2": "10"}
+        return (
+            await platform.leasing.post("/parks/busy-park/units", headers=platform.admin, json=body)
+        ).status_code
+
+    codes = Counter(await asyncio.gather(*(list_unit(i) for i in range(40))))
+    assert set(codes) <= {201, 409}, codes
+    units = (await platform.leasing.get("/parks/busy-park/units", headers=platform.admin)).json()
+    assert len([u for u in units if u["building"] == "C"]) == codes[201]
+    assert codes[201] == 40, codes  # one replica: writers queue per park, none is refused
+
+
+async def test_a_write_claimed_by_a_crashed_replica_is_rolled_forward(platform: Platform) -> None:
+    """A writer that dies between its commit and its update blocks nothing and loses nothing."""
+    await leasing_park(platform, "crash-park")
+    app = create_app(isolated_settings(LeasingSettings, platform.infra, platform.run))
+    async with serving(app):
+        runtime = app.state.runtime
+        parks = MongoParkRepository([runtime.aggregates("parks")], runtime.outbound)
+        park = await parks.get("crash-park")
+        assert park is not None
+        park.list_unit("crashed-unit", "Z", 1, "Z-1", UnitType.OFFICE, Decimal(42), datetime.now(UTC))
+        commits = runtime.database["parks.commits"]
+        await commits.insert_one(
+            {  # the commit of a writer that died before copying it to the park
+                "_id": commit_id("crash-park", park.version + 1),
+                "doc_id": "crash-park",
+                "version": park.version + 1,
+                "token": "dead-writer",
+                "at": datetime.now(UTC) - timedelta(minutes=1),
+                "fields": park_fields(park),
+                "events": [runtime.outbound(e).to_document() for e in park.events],
+            }
+        )
+
+        recovered = await parks.get("crash-park", fresh=True)
+        assert recovered is not None
+        assert recovered.version == park.version + 1
+        assert "crashed-unit" in recovered.units
+        assert await commits.count_documents({}) == 0
+    records = await read_topic(
+        platform.infra.kafka_bootstrap_servers, UnitListed.topic(f"t{platform.run}"), 1
+    )
+    assert any(json.loads(r.value)["unit_id"] == "crashed-unit" for r in records)
+
+    async def listed() -> bool:  # the platform's replica serves what it read for up to a second
+        units = (await platform.leasing.get("/parks/crash-park/units", headers=platform.admin)).json()
+        return "crashed-unit" in {u["unit_id"] for u in units}
+
+    assert await eventually(listed, within=5)

@@ -1,0 +1,228 @@
+"""Pricing, commitments and the lease lifecycle over HTTP against the real store, events on Kafka."""
+
+import json
+
+from parkops_contracts.events import LeaseRenewed, LeaseSigned, LeaseTerminated, RentForEquityAgreed
+from parkops_runtime.auth import Role
+
+from tests.e2e.conftest import Platform
+from tests.e2e.test_first_slice import make_park
+from tests.support.demo import enterprise
+from tests.support.kafka import read_topic
+from tests.support.services import bearer
+
+POLICY = {
+    "base_rents": {"rnd_building": "45", "office": "50"},
+    "industry_fit_discount": "0.20",
+    "unrelated_industry_premium": "0.15",
+}
+
+
+async def leasing_park(p: Platform, park_id: str, founded_on: str = "2015-06-01") -> tuple[list[str], str]:
+    """A park with 3 units and a pricing policy; one tenant (onboarded on the third unit)."""
+    units = await make_park(p, park_id, ["100.00", "200.00", "50.00"])
+    r = await p.leasing.put(f"/parks/{park_id}/pricing-policy", headers=p.admin, json=POLICY)
+    assert r.status_code == 200, r.text
+    body = {**enterprise(hash(park_id) % 10_000, unit_ids=[units[2]]), "founded_on": founded_on}
+    r = await p.leasing.post(f"/parks/{park_id}/tenants", headers=p.admin, json=body)
+    assert r.status_code == 201, r.text
+    return units, r.json()["tenant_id"]
+
+
+def lease_body(tenant: str, units: list[str], start: str = "2027-01-01", term: int = 12) -> dict[str, object]:
+    return {"tenant_id": tenant, "unit_ids": units, "term_months": term, "starts_on": start}
+
+
+async def test_quote_sign_renew_terminate_with_events(platform: Platform) -> None:
+    units, tenant = await leasing_park(platform, "life-park")
+    admin, leasing = platform.admin, platform.leasing
+    quote = await leasing.post(
+        "/parks/life-park/quotes", headers=admin, json=lease_body(tenant, units[:1], term=36)
+    )
+    assert quote.status_code == 200, quote.text
+    q = quote.json()
+    assert [r["rule"] for r in q["rules"]] == ["base_rent", "industry_fit_discount", "long_lease_step_down"]
+    assert [q["schedule"][m]["rent"] for m in (0, 12, 24)] == ["3600.00", "3420.00", "3249.00"]
+
+    equity = {"months_waived": 6, "equity_percent": "1.5"}
+    signed = await leasing.post(
+        "/parks/life-park/leases",
+        headers=admin,
+        json={**lease_body(tenant, units[:1]), "rent_for_equity": equity},
+    )
+    assert signed.status_code == 201, signed.text
+    lease = signed.json()
+    assert lease["equity"]["waived_amount"] == "21600.00"
+    assert lease["equity"]["implied_valuation"] == "1440000.00"
+    renewed = await leasing.post(
+        f"/parks/life-park/leases/{lease['lease_id']}/renewals", headers=admin, json={"term_months": 24}
+    )
+    assert renewed.status_code == 201, renewed.text
+    renewal = renewed.json()
+    assert (renewal["starts_on"], renewal["renewal_number"]) == ("2028-01-01", 1)
+    ended = await leasing.post(
+        f"/parks/life-park/leases/{renewal['lease_id']}/termination",
+        headers=admin,
+        json={"terminated_on": "2028-06-30", "reason": "expansion_elsewhere"},
+    )
+    assert ended.status_code == 200, ended.text
+    again = await leasing.post(
+        f"/parks/life-park/leases/{renewal['lease_id']}/termination",
+        headers=admin,
+        json={"terminated_on": "2028-06-30", "reason": "breach"},
+    )
+    assert again.status_code == 409
+    assert "already terminated" in again.json()["detail"]
+
+    prefix, kafka = f"t{platform.run}", platform.infra.kafka_bootstrap_servers
+    signed_events = [json.loads(r.value) for r in await read_topic(kafka, LeaseSigned.topic(prefix), 1)]
+    mine = [e for e in signed_events if e["lease_id"] == lease["lease_id"]]
+    assert len(mine) == 1
+    assert len(mine[0]["schedule"]) == 12
+    assert mine[0]["total_rent"] == lease["total_rent"] == "21600.00"
+    for contract in (LeaseRenewed, LeaseTerminated, RentForEquityAgreed):
+        assert await read_topic(kafka, contract.topic(prefix), 1), contract.__name__
+
+
+async def test_commitments_correct_quotes_and_contradictions_are_refused(platform: Platform) -> None:
+    units, startup = await leasing_park(platform, "policy-park", founded_on="2026-03-01")
+    admin, leasing = platform.admin, platform.leasing
+    government = {
+        "commitment_id": "gov-ic-2y",
+        "promisor_kind": "government",
+        "promisor": "District Science and Technology Bureau",
+        "description": "2 years rent-free for IC-design startups",
+        "eligibility": {"industry_prefixes": ["C39"], "stages": ["startup"]},
+        "benefit": {"kind": "rent_free_months", "months": 24},
+        "valid_from": "2026-01-01",
+        "valid_until": "2028-12-31",
+    }
+    r = await leasing.post("/parks/policy-park/commitments", headers=admin, json=government)
+    assert r.status_code == 201, r.text
+    operator = {
+        **government,
+        "commitment_id": "op-half-year",
+        "promisor_kind": "operator",
+        "promisor": "Park operator",
+        "description": "6 months rent-free for startups",
+        "eligibility": {"stages": ["startup"]},
+        "benefit": {"kind": "rent_free_months", "months": 6},
+    }
+    clash = await leasing.post("/parks/policy-park/commitments", headers=admin, json=operator)
+    assert clash.status_code == 409
+    assert "op-half-year" in clash.json()["detail"]
+    assert "gov-ic-2y" in clash.json()["detail"]
+
+    quote = await leasing.post(
+        "/parks/policy-park/quotes", headers=admin, json=lease_body(startup, units[:1], term=36)
+    )
+    assert quote.status_code == 200, quote.text
+    q = quote.json()
+    assert q["rent_free_months"] == 24
+    line = next(r for r in q["rules"] if r["rule"] == "policy_commitment")
+    assert line["commitment_id"] == "gov-ic-2y"
+    assert "raised from 6 to 24 months" in line["explanation"]
+    listed = (await leasing.get("/parks/policy-park/commitments", headers=admin)).json()
+    assert [c["commitment_id"] for c in listed] == ["gov-ic-2y"]
+
+
+async def test_bad_input_is_refused_and_nothing_is_half_written(platform: Platform) -> None:
+    units, tenant = await leasing_park(platform, "strict-lease-park")
+    admin, leasing = platform.admin, platform.leasing
+    first = await leasing.post(
+        "/parks/strict-lease-park/leases", headers=admin, json=lease_body(tenant, units[:1])
+    )
+    assert first.status_code == 201, first.text
+    before = (await leasing.get("/parks/strict-lease-park/leases", headers=admin)).json()
+
+    bad = await leasing.post(
+        "/parks/strict-lease-park/leases",
+        headers=admin,
+        json={**lease_body(tenant, units[1:2]), "term_months": 0, "starts_on": "2027-13-01"},
+    )
+    assert bad.status_code == 422
+    assert {e["loc"][-1] for e in bad.json()["detail"]} == {"term_months", "starts_on"}
+    overlapping = await leasing.post(
+        "/parks/strict-lease-park/leases",
+        headers=admin,
+        json=lease_body(tenant, [units[1], units[0]], "2027-12-31"),
+    )
+    assert overlapping.status_code == 409
+    assert first.json()["lease_id"] in overlapping.json()["detail"]
+    unknown = await leasing.post(
+        "/parks/strict-lease-park/leases", headers=admin, json=lease_body(tenant, ["nope"])
+    )
+    assert unknown.status_code == 404
+    nowhere = await leasing.post(
+        "/parks/no-such-park/leases", headers=admin, json=lease_body(tenant, units[:1])
+    )
+    assert nowhere.status_code == 404
+    bad_policy = await leasing.put(
+        "/parks/strict-lease-park/pricing-policy",
+        headers=admin,
+        json={**POLICY, "industry_fit_discount": "0.5"},
+    )
+    assert bad_policy.status_code == 422
+    assert bad_policy.json()["detail"][0]["loc"][-1] == "industry_fit_discount"
+    operator = bearer(Role.PARK_OPERATOR, platform.group, ["strict-lease-park"])
+    denied = await leasing.put("/parks/strict-lease-park/pricing-policy", headers=operator, json=POLICY)
+    assert denied.status_code == 403
+
+    after = (await leasing.get("/parks/strict-lease-park/leases", headers=admin)).json()
+    assert after == before
+    units_now = (await leasing.get("/parks/strict-lease-park/units", headers=admin)).json()
+    assert {u["unit_id"]: u["status"] for u in units_now}[units[1]] == "available"
+
+
+async def test_queries_and_tenant_scoping(platform: Platform) -> None:
+    units, tenant = await leasing_park(platform, "query-park")
+    admin, leasing = platform.admin, platform.leasing
+    r = await leasing.post(
+        "/parks/query-park/leases", headers=admin, json=lease_body(tenant, units[:2], "2027-01-01", 6)
+    )
+    assert r.status_code == 201, r.text
+    lease_id = r.json()["lease_id"]
+    roll = (await leasing.get("/parks/query-park/rent-roll?on=2027-02-15", headers=admin)).json()
+    assert [(x["tenant_id"], x["monthly_rent"]) for x in roll] == [(tenant, "10800.00")]
+    occ = (await leasing.get("/parks/query-park/occupancy?on=2027-02-15", headers=admin)).json()
+    assert (occ["units_occupied"], occ["units_total"], occ["occupancy_by_area"]) == (3, 3, "1.0000")
+    due = (
+        await leasing.get("/parks/query-park/expiring-leases?on=2027-06-01&within_days=30", headers=admin)
+    ).json()
+    assert [x["ends_on"] for x in due] == ["2027-06-30"]
+    vacancy = (
+        await leasing.get("/parks/query-park/vacancy?from=2027-01-01&to=2027-12-31", headers=admin)
+    ).json()
+    assert {v["unit_id"]: v["vacant_days"] for v in vacancy}[units[0]] == 365 - 181
+
+    chart = (
+        await leasing.get("/parks/query-park/availability?from=2027-05-10&months=3", headers=admin)
+    ).json()
+    row = next(r for r in chart if r["unit_id"] == units[0])
+    assert row["months"] == {"2027-05": "let", "2027-06": "let", "2027-07": "available"}
+
+    stranger = bearer(Role.TENANT_USER, platform.group, ["query-park"], tenant="someone-else")
+    assert (await leasing.get("/parks/query-park/rent-roll?on=2027-02-15", headers=stranger)).json() == []
+    assert (await leasing.get("/parks/query-park/leases", headers=stranger)).json() == []
+    quote = await leasing.post(
+        "/parks/query-park/quotes", headers=stranger, json=lease_body(tenant, units[:1])
+    )
+    assert quote.status_code == 404
+    assert (await leasing.get(f"/parks/query-park/leases/{lease_id}", headers=stranger)).status_code == 404
+    own = bearer(Role.TENANT_USER, platform.group, ["query-park"], tenant=tenant)
+    assert len((await leasing.get("/parks/query-park/leases", headers=own)).json()) == 1
+    assert (await leasing.get(f"/parks/query-park/leases/{lease_id}", headers=own)).status_code == 200
+    metrics = {
+        "year": 2026,
+        "tax_paid": "1200000",
+        "revenue": "9000000",
+        "headcount": 40,
+        "funding_raised": "0",
+    }
+    assert (
+        await leasing.post(f"/parks/query-park/tenants/{tenant}/metrics", headers=own, json=metrics)
+    ).status_code == 201
+    sign = await leasing.post(
+        "/parks/query-park/leases", headers=own, json=lease_body(tenant, units[:1], "2030-01-01")
+    )
+    assert sign.status_code == 403
