@@ -1,16 +1,74 @@
-"""Composition root of the tickets service: `uvicorn --factory tickets.main:create_app`.
+"""Composition root of the tickets service: `uvicorn --factory tickets.main:create_app`."""
 
-Only the runtime is wired so far (health, metrics, auth, broker, store): its business capability is
-its own issue, built on the platform foundation."""
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from parkops_contracts.events.tickets import (
+    TicketAcknowledged,
+    TicketAssigned,
+    TicketOpened,
+    TicketRated,
+    TicketReopened,
+    TicketResolved,
+    TicketSlaBreached,
+)
+from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
 
+from tickets.api import build_router
+from tickets.api_queries import build_query_router
+from tickets.breaches import BreachScanner
+from tickets.commands import TicketCommands
+from tickets.handlers import CONSUMED, TenantAccess
+from tickets.queries import TicketQueries
+from tickets.repository import ParkSlaRepository, TicketRepository
+from tickets.service import Clock, TicketService, utc_now
 from tickets.settings import TicketsSettings
+from tickets.shards import Shards
+
+PUBLISHED = (
+    TicketOpened,
+    TicketAcknowledged,
+    TicketAssigned,
+    TicketResolved,
+    TicketReopened,
+    TicketSlaBreached,
+    TicketRated,
+)
 
 
-def create_app(settings: TicketsSettings | None = None) -> FastAPI:
-    runtime = ServiceRuntime(settings or TicketsSettings())
-    app = runtime.create_app("parkops tickets", [])
-    app.state.runtime = runtime
+def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) -> FastAPI:
+    settings = settings or TicketsSettings()
+    runtime = ServiceRuntime(settings)
+    runtime.document_publications(PUBLISHED)
+    tickets = TicketRepository(
+        Shards(runtime.aggregates, "tickets", settings.ticket_shards), runtime.outbound
+    )
+    access = TenantAccess(Inbox(runtime.database["inbox"]))
+    claims = Shards(runtime.aggregates, "sla_breaches", settings.ticket_shards)
+    scanner = BreachScanner(tickets, claims, runtime.outbound, clock)
+    service = TicketService(
+        tickets, ParkSlaRepository(runtime.database["park_sla"]), access, scanner.track, clock
+    )
+    runtime.on_startup(access.reload)
+    runtime.subscribe(CONSUMED, access)
+    app = runtime.create_app(
+        "parkops tickets",
+        [build_router(service, TicketCommands(service)), build_query_router(service, TicketQueries(tickets))],
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with runtime.lifespan(app):
+            if settings.breach_scanner_enabled:
+                scanner.start(settings.breach_scan_seconds, settings.due_index_refresh_seconds)
+            try:
+                yield
+            finally:
+                await scanner.stop()
+
+    app.router.lifespan_context = lifespan
+    app.state.runtime, app.state.scanner, app.state.access = runtime, scanner, access
+    app.state.tickets = tickets
     return app

@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from parkops_runtime.settings import ServiceSettings, settings_for
+from pydantic import Field
 
 
 class TicketsSettings(ServiceSettings):
@@ -9,3 +10,11 @@ class TicketsSettings(ServiceSettings):
     SERVICE_NAME: ClassVar[str] = "tickets"
     model_config = settings_for("TICKETS_")
     http_port: int = 8002
+    breach_scan_seconds: float = Field(default=1.0, gt=0, description="Pause between breach-scan passes.")
+    due_index_refresh_seconds: float = Field(
+        default=30.0, gt=0, description="Rebuild the in-memory due index from the store this often."
+    )
+    breach_scanner_enabled: bool = True
+    ticket_shards: int = Field(
+        default=16, ge=1, le=4096, description="Collections the tickets are spread over (FerretDB scans)."
+    )

@@ -1,0 +1,108 @@
+"""Tickets benchmark: the open-ticket API under a steady request rate, and breach-scan passes, over a
+seeded store, each beside its floor measured in the same run (a bare FastAPI endpoint; a raw read).
+
+The service and the bare app each run in their own uvicorn process; the load generator sends at a
+fixed rate (open loop: latency counts from the scheduled send, so a stall is not hidden).
+
+Usage: scripts/infra up && eval "$(scripts/infra env)" &&
+       .venv/bin/python -m bench.tickets_bench [--tickets N] [--shards K] [--rate R] [--seconds S]
+"""
+
+import argparse
+import asyncio
+import os
+import time
+
+from parkops_runtime.auth import Role
+from tickets.breaches import BreachScanner
+from tickets.main import create_app
+from tickets.settings import TicketsSettings
+
+from bench.tickets_load import LoadResult, capacity, served, steady_load, until_quick
+from bench.tickets_seed import seed
+from tests.support.infra import Infra
+from tests.support.services import bearer, isolated_settings, run_id
+
+PARK, GROUP = "bench-park", "bench-group"
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--open-share", type=float, default=0.2)
+    parser.add_argument("--shards", type=int, default=512)
+    parser.add_argument("--rate", type=float, default=300)
+    parser.add_argument("--seconds", type=float, default=20)
+    return parser.parse_args()
+
+
+def show(name: str, r: LoadResult) -> None:
+    print(
+        f"{name:<38} {r.sent:>6} sent  {r.achieved:7.1f} req/s  p50 {r.p50:7.1f} ms  p99 {r.p99:7.1f} ms"
+        f"  max {r.worst:7.1f} ms  errors {r.errors}"
+    )
+
+
+async def scan_passes(settings: TicketsSettings) -> None:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        await measure_passes(app.state.scanner)
+
+
+async def measure_passes(scanner: BreachScanner) -> None:
+    started = time.perf_counter()
+    indexed = await scanner.rebuild()
+    print(f"due index rebuilt from the store: {indexed} entries in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    claimed = await scanner.scan_once()
+    first = time.perf_counter() - started
+    print(f"scan pass 1 (claims overdue): {len(claimed)} breaches claimed in {first:.2f} s")
+    started = time.perf_counter()
+    claimed = await scanner.scan_once()
+    print(
+        f"scan pass 2 over {len(scanner.index)} pending targets: {len(claimed)} due,"
+        f" {(time.perf_counter() - started) * 1000:.1f} ms (goal < 1 s)"
+    )
+
+
+async def main() -> None:
+    args = arguments()
+    infra = Infra(
+        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
+        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
+    )
+    run = run_id()
+    settings = isolated_settings(
+        TicketsSettings,
+        infra,
+        run,
+        ticket_shards=args.shards,
+        breach_scanner_enabled=False,
+        log_level="WARNING",
+    ).model_copy(update={"outbox_sweep_seconds": 3600.0})  # the full sweep is crash recovery only
+    print(f"store: FerretDB (MongoDB wire) at {infra.mongodb_url}, database {settings.database}")
+    seconds = await seed(
+        infra.mongodb_url, settings.database, args.shards, args.tickets, args.open_share, PARK, GROUP
+    )
+    print(
+        f"seeded {args.tickets:,} tickets ({args.open_share:.0%} open)"
+        f" over {args.shards} shards in {seconds:.1f} s"
+    )
+    headers = bearer(Role.PARK_OPERATOR, GROUP, [PARK])
+    body = {"category": "repair", "priority": "normal", "title": "bench"}
+    path = f"/parks/{PARK}/tickets"
+    passed = settings.model_dump(mode="json", exclude={"jwt_secret", "otlp_endpoint"})
+    env = {f"TICKETS_{k.upper()}": str(v) for k, v in passed.items()}
+    async with served(["bench.tickets_bare:app"], {}) as bare:
+        show("bare FastAPI endpoint, closed loop", await capacity(bare, path, headers, body, 8, args.seconds))
+        show(f"bare FastAPI endpoint at {args.rate:g}/s", await steady_load(bare, path, headers, body, args))
+    async with served(["--factory", "tickets.main:create_app"], env) as service:
+        ready = await until_quick(service, path, headers, body)
+        print(f"service ready for load after {ready:.1f} s (start-up outbox sweep)")
+        show("open ticket, closed loop", await capacity(service, path, headers, body, 8, args.seconds))
+        show(f"open ticket at {args.rate:g}/s", await steady_load(service, path, headers, body, args))
+    await scan_passes(settings)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

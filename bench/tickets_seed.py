@@ -1,0 +1,62 @@
+"""Seed tickets straight into the tickets service's store shards (a real ticket document as template)."""
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from parkops_runtime.mongo import Document
+from pymongo import AsyncMongoClient
+from tickets.domain.catalog import TicketCategory, TicketPriority
+from tickets.domain.sla import ParkSla
+from tickets.domain.ticket import Ticket
+from tickets.repository import fields
+from tickets.shards import shard_name, shard_of
+
+BATCH = 5_000
+CATEGORIES, PRIORITIES = list(TicketCategory), list(TicketPriority)
+
+
+def template(park_id: str, group_id: str, at: datetime) -> Document:
+    ticket = Ticket.open(
+        "seed", ParkSla.default(park_id, group_id), None, CATEGORIES[0], PRIORITIES[2], "seeded", "bench", at
+    )
+    doc = fields(ticket)
+    doc.update({"_version": 1, "_outbox": []})
+    return doc
+
+
+def seeded(i: int, base: Document, now: datetime, open_share: float) -> tuple[str, Document]:
+    opened = now - timedelta(minutes=i % 40_000)
+    doc: dict[str, Any] = dict(base)
+    ticket_id = f"seed{i:08d}"
+    doc.update(_id=ticket_id, category=CATEGORIES[i % 6].value, priority=PRIORITIES[i % 4].value)
+    doc["opened_at"] = opened.isoformat()
+    if (i % 100) < open_share * 100:  # open: due in a month, one in a thousand overdue already
+        response = now - timedelta(hours=1) if i % 1000 == 0 else now + timedelta(days=30)
+        doc["pending"] = {"response": response, "resolution": now + timedelta(days=60)}
+    else:
+        doc.update(state="closed", pending={}, resolved_at=(opened + timedelta(hours=5)).isoformat())
+        doc.update(response_seconds=3600, resolution_seconds=18000, response_outcome="met")
+        doc.update(resolution_outcome="met", closed_at=doc["resolved_at"])
+    return ticket_id, doc
+
+
+async def seed(
+    url: str, database: str, shards: int, total: int, open_share: float, park: str, group: str
+) -> float:
+    """Insert `total` tickets (`open_share` of them open); returns the seconds it took."""
+    client: AsyncMongoClient[Document] = AsyncMongoClient(url, tz_aware=True)
+    db, now = client[database], datetime.now(UTC)
+    base, started = template(park, group, now), time.perf_counter()
+    pending: dict[int, list[Document]] = {}
+    for i in range(total):
+        ticket_id, doc = seeded(i, base, now, open_share)
+        shard = shard_of(ticket_id, shards)
+        pending.setdefault(shard, []).append(doc)
+        if len(pending[shard]) >= BATCH // 10 or i == total - 1:
+            await db[shard_name("tickets", shard, shards)].insert_many(pending.pop(shard), ordered=False)
+    for shard, docs in pending.items():
+        await db[shard_name("tickets", shard, shards)].insert_many(docs, ordered=False)
+    elapsed = time.perf_counter() - started
+    await client.close()
+    return elapsed

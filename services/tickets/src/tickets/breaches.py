@@ -1,0 +1,141 @@
+"""Durable SLA-breach detection and auto-close, safe with several instances and across crashes.
+
+Due times live in each ticket's document. Every instance keeps an in-memory DueIndex of them (FerretDB
+scans a collection per query, so the store is read in full only to rebuild it). A breach is claimed by
+inserting one claim document whose `_id` is `<ticket>:<target>` and which carries TicketSlaBreached in
+its outbox: the unique `_id` lets exactly one insert win (on FerretDB 1.x a conditional update is a
+read then an unconditional write, so it cannot decide a race), and the claim and its event are one
+atomic write, published by the outbox relay even after a crash. The ticket then notes the breach."""
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import datetime
+
+import structlog
+from parkops_contracts.base import Event
+from parkops_contracts.events.tickets import SlaTarget
+from parkops_runtime.errors import ConcurrencyConflict
+from parkops_runtime.events import OutboundEvent
+
+from tickets.domain.due_index import AUTO_CLOSE, TARGETS, DueEntry, DueIndex, breach_of, entries_of
+from tickets.domain.ticket import Ticket
+from tickets.repository import TicketRepository, due_entries
+from tickets.shards import Shards
+
+log = structlog.get_logger(__name__)
+MAX_ATTEMPTS = 10
+
+
+def claim_id(ticket_id: str, target: str) -> str:
+    return f"{ticket_id}:{target}"
+
+
+class BreachScanner:
+    def __init__(
+        self,
+        tickets: TicketRepository,
+        claims: Shards,
+        outbound: Callable[[Event], OutboundEvent],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._tickets, self._claims, self._outbound, self._clock = tickets, claims, outbound, clock
+        self.index = DueIndex()
+        self._unnoted: list[tuple[str, SlaTarget, datetime]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def track(self, ticket: Ticket) -> None:
+        """Keep the index in step with a ticket this instance just wrote."""
+        self.index.replace_ticket(ticket.ticket_id, entries_of(ticket), TARGETS)
+
+    async def rebuild(self) -> int:
+        """Read what may still be due from the store (picks up other instances' writes)."""
+        claimed: dict[str, datetime] = {}
+        for shard in self._claims.all():
+            async for doc in shard.collection.find({}, {"detected_at": 1}):
+                claimed[doc["_id"]] = doc["detected_at"]
+        index, unnoted = DueIndex(), []
+        async for doc in self._tickets.due_documents():
+            for entry in due_entries(doc):
+                at = claimed.get(claim_id(entry.ticket_id, entry.target))
+                if at is None:
+                    index.put(entry)
+                else:  # claimed, but a crash came before the ticket noted it
+                    unnoted.append((entry.ticket_id, SlaTarget(entry.target), at))
+        self.index, self._unnoted = index, unnoted
+        return len(index)
+
+    async def scan_once(self, now: datetime | None = None) -> list[DueEntry]:
+        """Claim what is due; returns the breaches this instance claimed."""
+        now = now or self._clock()
+        claimed: list[DueEntry] = []
+        for ticket_id, target, at in self._unnoted:
+            await self._note(ticket_id, target, at)
+        self._unnoted = []
+        for entry in self.index.due(now):
+            if entry.target == AUTO_CLOSE:
+                await self._change(entry.ticket_id, lambda t: t.auto_close(now))
+            elif await self._claim(entry, now):
+                claimed.append(entry)
+        return claimed
+
+    async def _claim(self, entry: DueEntry, now: datetime) -> bool:
+        ticket = await self._tickets.get(entry.ticket_id)
+        target = SlaTarget(entry.target)
+        if ticket is None or not ticket.missed(target, now) or target in ticket.breaches:
+            return False
+        fields = {
+            "ticket_id": entry.ticket_id,
+            "target": entry.target,
+            "due_at": entry.due,
+            "detected_at": now,
+        }
+        try:
+            await self._claims.of(entry.ticket_id).insert(
+                claim_id(entry.ticket_id, entry.target), fields, [self._outbound(breach_of(entry, now))]
+            )
+        except ConcurrencyConflict:
+            return False  # another instance claimed it first
+        await self._note(entry.ticket_id, target, now)
+        return True
+
+    async def _note(self, ticket_id: str, target: SlaTarget, at: datetime) -> None:
+        def note(ticket: Ticket) -> bool:
+            ticket.note_breach(target, at)
+            return True
+
+        await self._change(ticket_id, note)
+
+    async def _change(self, ticket_id: str, change: Callable[[Ticket], bool]) -> None:
+        for _ in range(MAX_ATTEMPTS):
+            ticket = await self._tickets.get(ticket_id)
+            if ticket is None or not change(ticket):
+                return
+            try:
+                await self._tickets.save(ticket)
+            except ConcurrencyConflict:
+                continue
+            self.track(ticket)
+            return
+        log.warning("ticket changing too fast; the next rebuild retries", ticket_id=ticket_id)
+
+    async def run(self, scan_seconds: float, refresh_seconds: float) -> None:
+        last_rebuild, loop = float("-inf"), asyncio.get_running_loop()
+        while True:
+            try:
+                if loop.time() - last_rebuild >= refresh_seconds:
+                    await self.rebuild()
+                    last_rebuild = loop.time()
+                await self.scan_once()
+            except Exception:
+                log.exception("breach scan failed; retrying")
+            await asyncio.sleep(scan_seconds)
+
+    def start(self, scan_seconds: float, refresh_seconds: float) -> None:
+        self._task = asyncio.create_task(self.run(scan_seconds, refresh_seconds), name="breach-scanner")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

@@ -1,0 +1,1 @@
+"""Pure rules of the tickets service: no broker, store or web framework."""

@@ -1,0 +1,101 @@
+"""An in-memory index of due times: which (ticket, target) pairs are due at a given instant.
+
+FerretDB uses no index, so scanning the store for due tickets is a full scan per pass; each instance
+keeps this heap instead, rebuilt from the store at start and refreshed now and then. It only says what
+to *try*: the store decides, by a conditional single-document update, who claims a breach."""
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from parkops_contracts.events.tickets import SlaTarget, TicketCategory, TicketPriority, TicketSlaBreached
+
+from tickets.domain.record import TicketRecord
+
+
+@dataclass(frozen=True, order=True)
+class DueEntry:
+    due: datetime
+    ticket_id: str
+    target: str
+    park_id: str = field(compare=False)
+    group_id: str = field(compare=False)
+    category: TicketCategory = field(compare=False)
+    priority: TicketPriority = field(compare=False)
+
+
+class DueIndex:
+    def __init__(self) -> None:
+        self._heap: list[DueEntry] = []
+        self._current: dict[tuple[str, str], datetime] = {}
+
+    def __len__(self) -> int:
+        return len(self._current)
+
+    def put(self, entry: DueEntry) -> None:
+        """Add or move a (ticket, target) due time; the older heap entry becomes stale."""
+        key = (entry.ticket_id, entry.target)
+        if self._current.get(key) == entry.due:
+            return
+        self._current[key] = entry.due
+        heapq.heappush(self._heap, entry)
+
+    def drop(self, ticket_id: str, target: str) -> None:
+        self._current.pop((ticket_id, target), None)
+
+    def replace_ticket(self, ticket_id: str, entries: list[DueEntry], targets: tuple[str, ...]) -> None:
+        """Make the index say exactly `entries` for this ticket (after a write of its document)."""
+        for target in targets:
+            self.drop(ticket_id, target)
+        for entry in entries:
+            self.put(entry)
+
+    def due(self, now: datetime, limit: int | None = None) -> list[DueEntry]:
+        """Pop the entries due at `now` (earliest first). Popped entries leave the index: a failed
+        claim means another instance or a user got there first."""
+        found: list[DueEntry] = []
+        while self._heap and self._heap[0].due <= now and (limit is None or len(found) < limit):
+            entry = heapq.heappop(self._heap)
+            key = (entry.ticket_id, entry.target)
+            if self._current.get(key) == entry.due:
+                del self._current[key]
+                found.append(entry)
+        return found
+
+    def next_due(self) -> datetime | None:
+        while self._heap and self._current.get((self._heap[0].ticket_id, self._heap[0].target)) != (
+            self._heap[0].due
+        ):
+            heapq.heappop(self._heap)
+        return self._heap[0].due if self._heap else None
+
+
+AUTO_CLOSE = "auto_close"
+TARGETS: tuple[str, ...] = (SlaTarget.RESPONSE.value, SlaTarget.RESOLUTION.value, AUTO_CLOSE)
+
+
+def breach_of(entry: DueEntry, at: datetime) -> TicketSlaBreached:
+    """The event a claimed breach publishes."""
+    return TicketSlaBreached(
+        ticket_id=entry.ticket_id,
+        park_id=entry.park_id,
+        group_id=entry.group_id,
+        category=entry.category,
+        priority=entry.priority,
+        target=SlaTarget(entry.target),
+        due_at=entry.due,
+        detected_at=at,
+    )
+
+
+def entries_of(ticket: TicketRecord) -> list[DueEntry]:
+    """What a ticket may still be due for: unclaimed SLA targets, and auto-close while unrated."""
+    t = ticket
+
+    def entry(due: datetime, target: str) -> DueEntry:
+        return DueEntry(due, t.ticket_id, target, t.park_id, t.group_id, t.category, t.priority)
+
+    entries = [entry(due, target.value) for target, due in t.pending.items() if target not in t.breaches]
+    if t.auto_close_at is not None and t.rating is None:
+        entries.append(entry(t.auto_close_at, AUTO_CLOSE))
+    return entries

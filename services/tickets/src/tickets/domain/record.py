@@ -1,0 +1,81 @@
+"""What a ticket document holds: the Ticket aggregate's fields and event recording."""
+
+from datetime import datetime
+
+from parkops_contracts.base import Event
+from parkops_contracts.events.tickets import SlaOutcome, SlaTarget
+from pydantic import BaseModel, Field, PrivateAttr
+
+from tickets.domain.calendar import SlaCalendar
+from tickets.domain.catalog import TicketCategory, TicketPriority
+from tickets.domain.state import TicketState
+from tickets.domain.work import Labour, Material
+
+
+class Location(BaseModel):
+    building: str | None = None
+    unit_id: str | None = None
+
+
+class Rating(BaseModel):
+    score: int
+    comment: str
+    rated_at: datetime
+
+
+def outcome(at: datetime, due: datetime) -> SlaOutcome:
+    return SlaOutcome.MET if at <= due else SlaOutcome.BREACHED
+
+
+class TicketRecord(BaseModel):
+    ticket_id: str
+    park_id: str
+    group_id: str
+    tenant_id: str | None
+    category: TicketCategory
+    priority: TicketPriority
+    title: str
+    description: str = ""
+    location: Location = Field(default_factory=Location)
+    attachments: list[str] = Field(default_factory=list)
+    opened_by: str
+    opened_at: datetime
+    state: TicketState = TicketState.OPEN
+    calendar: SlaCalendar
+    resolution_target_seconds: int
+    response_due: datetime
+    resolution_due: datetime
+    pending: dict[SlaTarget, datetime] = Field(default_factory=dict, description="Targets still open.")
+    breaches: dict[SlaTarget, datetime] = Field(default_factory=dict, description="Claimed breaches.")
+    acknowledged_at: datetime | None = None
+    response_seconds: int | None = None
+    response_outcome: SlaOutcome | None = None
+    team: str | None = None
+    technician: str | None = None
+    deferred_until: datetime | None = None
+    defer_reason: str | None = None
+    labour: list[Labour] = Field(default_factory=list)
+    materials: list[Material] = Field(default_factory=list)
+    resolved_at: datetime | None = None
+    resolution_seconds: int | None = None
+    resolution_outcome: SlaOutcome | None = None
+    billable: bool = False
+    billable_amount: str | None = None
+    reopen_count: int = 0
+    auto_close_at: datetime | None = None
+    closed_at: datetime | None = None
+    rating: Rating | None = None
+    applied_requests: list[str] = Field(default_factory=list, description="Idempotency keys applied.")
+    version: int = 0
+    _events: list[Event] = PrivateAttr(default_factory=list)
+
+    @property
+    def events(self) -> list[Event]:
+        return self._events
+
+    def _record(self, event: type[Event], **fields: object) -> None:
+        ids = {"ticket_id": self.ticket_id, "park_id": self.park_id, "group_id": self.group_id}
+        self._events.append(event.model_validate(ids | fields))
+
+    def _clock(self, since: datetime, until: datetime) -> int:
+        return int(self.calendar.elapsed(since, until).total_seconds())

@@ -1,0 +1,109 @@
+"""Read-side rules: a ticket's SLA state, open tickets by age, percentiles, compliance, satisfaction."""
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from tickets.domain.record import TicketRecord
+from tickets.domain.state import ACTIVE, TicketState
+
+AT_RISK_SHARE = 0.2  # under a fifth of a target's time left
+SATISFIED_FROM = 4  # ratings 4 and 5 count as satisfied
+R = TypeVar("R", bound=TicketRecord)
+
+
+class SlaState(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+
+
+def sla_state(ticket: TicketRecord, now: datetime) -> SlaState:
+    if ticket.breaches or any(due <= now for due in ticket.pending.values()):
+        return SlaState.BREACHED
+    if ticket.response_outcome == "breached" or ticket.resolution_outcome == "breached":
+        return SlaState.BREACHED
+    for due in ticket.pending.values():
+        span = (due - ticket.opened_at).total_seconds()
+        if span > 0 and (due - now).total_seconds() < AT_RISK_SHARE * span:
+            return SlaState.AT_RISK
+    return SlaState.ON_TRACK
+
+
+def open_by_age(tickets: Iterable[R]) -> list[R]:
+    """Active tickets, oldest first."""
+    return sorted((t for t in tickets if t.state in ACTIVE), key=lambda t: (t.opened_at, t.ticket_id))
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in (0, 100]); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+class CategoryTimes(BaseModel):
+    category: str
+    resolved: int
+    response_p50_seconds: float | None
+    response_p90_seconds: float | None
+    resolution_p50_seconds: float | None
+    resolution_p90_seconds: float | None
+
+
+def times_by_category(tickets: Iterable[TicketRecord]) -> list[CategoryTimes]:
+    response: dict[str, list[float]] = {}
+    resolution: dict[str, list[float]] = {}
+    for t in tickets:
+        if t.response_seconds is not None:
+            response.setdefault(t.category.value, []).append(t.response_seconds)
+        if t.resolution_seconds is not None:
+            resolution.setdefault(t.category.value, []).append(t.resolution_seconds)
+    return [
+        CategoryTimes(
+            category=c,
+            resolved=len(resolution.get(c, [])),
+            response_p50_seconds=percentile(response.get(c, []), 50),
+            response_p90_seconds=percentile(response.get(c, []), 90),
+            resolution_p50_seconds=percentile(resolution.get(c, []), 50),
+            resolution_p90_seconds=percentile(resolution.get(c, []), 90),
+        )
+        for c in sorted(response.keys() | resolution.keys())
+    ]
+
+
+class Scorecard(BaseModel):
+    resolved: int
+    sla_met: int
+    sla_compliance: float | None
+    rated: int
+    satisfied: int
+    satisfaction_rate: float | None
+
+
+def scorecard(tickets: Iterable[TicketRecord], start: datetime, end: datetime) -> Scorecard:
+    """Tickets resolved in [start, end): share meeting both targets; ratings given in the period:
+    share of 4 and 5."""
+    resolved = met = rated = satisfied = 0
+    for t in tickets:
+        done = t.state in (TicketState.RESOLVED, TicketState.CLOSED) and t.resolved_at is not None
+        if done and t.resolved_at is not None and start <= t.resolved_at < end:
+            resolved += 1
+            met += t.response_outcome == "met" and t.resolution_outcome == "met"
+        if t.rating and start <= t.rating.rated_at < end:
+            rated += 1
+            satisfied += t.rating.score >= SATISFIED_FROM
+    return Scorecard(
+        resolved=resolved,
+        sla_met=met,
+        sla_compliance=met / resolved if resolved else None,
+        rated=rated,
+        satisfied=satisfied,
+        satisfaction_rate=satisfied / rated if rated else None,
+    )

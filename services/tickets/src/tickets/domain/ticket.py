@@ -1,0 +1,147 @@
+"""The Ticket aggregate: one service request, its SLA clock, work, resolution and rating.
+
+One ticket is one document; its methods check the lifecycle, change the state and record events
+(never publish). Due times are kept in `pending` while a target can still be missed, so a scanner
+can claim a breach with one conditional single-document update (see `breach.py`)."""
+
+from datetime import datetime
+
+from parkops_contracts.events.tickets import (
+    SlaTarget,
+    TicketOpened,
+    TicketRated,
+    TicketReopened,
+    TicketResolved,
+)
+from parkops_runtime.errors import Conflict, Unprocessable
+
+from tickets.domain.catalog import TicketCategory, TicketPriority
+from tickets.domain.lifecycle import TicketWork
+from tickets.domain.record import Location, Rating, outcome
+from tickets.domain.sla import ParkSla
+from tickets.domain.state import TicketState, require_legal
+from tickets.domain.work import billable_amount
+
+
+class Ticket(TicketWork):
+    @classmethod
+    def open(
+        cls,
+        ticket_id: str,
+        sla: ParkSla,
+        tenant_id: str | None,
+        category: TicketCategory,
+        priority: TicketPriority,
+        title: str,
+        opened_by: str,
+        at: datetime,
+        location: Location | None = None,
+        description: str = "",
+        attachments: list[str] | None = None,
+    ) -> "Ticket":
+        due = sla.due_times(category, priority, at)
+        ticket = cls(
+            ticket_id=ticket_id,
+            park_id=sla.park_id,
+            group_id=sla.group_id,
+            tenant_id=tenant_id,
+            category=category,
+            priority=priority,
+            title=title,
+            description=description,
+            location=location or Location(),
+            attachments=attachments or [],
+            opened_by=opened_by,
+            opened_at=at,
+            calendar=sla.calendar_for(category),
+            resolution_target_seconds=sla.policy(category, priority).resolution_seconds,
+            response_due=due.response,
+            resolution_due=due.resolution,
+            pending={SlaTarget.RESPONSE: due.response, SlaTarget.RESOLUTION: due.resolution},
+        )
+        ticket._record(
+            TicketOpened,
+            tenant_id=tenant_id,
+            category=category,
+            priority=priority,
+            building=ticket.location.building,
+            unit_id=ticket.location.unit_id,
+            title=title,
+            opened_by=opened_by,
+            opened_at=at,
+            response_due=due.response,
+            resolution_due=due.resolution,
+        )
+        return ticket
+
+    def resolve(
+        self, at: datetime, billable: bool, auto_close_at: datetime, acknowledge: bool = False
+    ) -> None:
+        """Resolve the work. An unacknowledged ticket is resolved only with `acknowledge`, recorded as
+        one step: TicketAcknowledged and TicketResolved in the same write."""
+        in_same_step = self.state is TicketState.OPEN
+        if in_same_step and not acknowledge:
+            raise Conflict(
+                f"cannot resolve ticket {self.ticket_id}: it is open (not acknowledged); "
+                "resolve with acknowledge=true to record acknowledgement and resolution as one step"
+            )
+        if in_same_step:
+            self.acknowledge(at)
+        require_legal("resolve", self.ticket_id, self.state)
+        amount = billable_amount(self.labour, self.materials) if billable else billable_amount([], [])
+        self.state, self.resolved_at, self.auto_close_at = TicketState.RESOLVED, at, auto_close_at
+        self.resolution_seconds = self._clock(self.opened_at, at)
+        self.resolution_outcome = outcome(at, self.resolution_due)
+        self.billable, self.billable_amount = billable, str(amount)
+        self.pending.pop(SlaTarget.RESOLUTION, None)
+        self.deferred_until = self.defer_reason = None
+        self._record(
+            TicketResolved,
+            tenant_id=self.tenant_id,
+            category=self.category,
+            resolved_at=at,
+            acknowledged_in_same_step=in_same_step,
+            response_seconds=self.response_seconds,
+            resolution_seconds=self.resolution_seconds,
+            response_outcome=self.response_outcome,
+            resolution_outcome=self.resolution_outcome,
+            billable=billable,
+            billable_amount=amount,
+        )
+
+    def reopen(self, reason: str, at: datetime) -> None:
+        """Back to work; counted. The resolution clock restarts, a breach already claimed stays."""
+        require_legal("reopen", self.ticket_id, self.state)
+        if not reason.strip():
+            raise Unprocessable("a reopening needs a reason")
+        self.state, self.reopen_count = TicketState.IN_PROGRESS, self.reopen_count + 1
+        self.resolved_at = self.auto_close_at = self.closed_at = None
+        self.resolution_seconds = self.resolution_outcome = None
+        due = self.reopen_resolution_clock(at)
+        self._record(
+            TicketReopened, reopen_count=self.reopen_count, reason=reason, reopened_at=at, resolution_due=due
+        )
+
+    def close(self, at: datetime) -> None:
+        require_legal("close", self.ticket_id, self.state)
+        self.state, self.closed_at, self.auto_close_at = TicketState.CLOSED, at, None
+
+    def rate(self, score: int, comment: str, at: datetime) -> None:
+        """The tenant's satisfaction, 1-5, once, after resolution; a resolved ticket closes with it."""
+        if not 1 <= score <= 5:
+            raise Unprocessable(f"rating must be between 1 and 5, got {score}")
+        require_legal("rate", self.ticket_id, self.state)
+        if self.rating is not None:
+            raise Conflict(f"ticket {self.ticket_id} was already rated {self.rating.score}")
+        self.rating = Rating(score=score, comment=comment, rated_at=at)
+        if self.state is TicketState.RESOLVED:
+            self.close(at)
+        self._record(TicketRated, tenant_id=self.tenant_id, score=score, comment=comment, rated_at=at)
+
+    def auto_close(self, now: datetime) -> bool:
+        """Close a resolved, unrated ticket whose park's auto-close delay has run out."""
+        due = self.state is TicketState.RESOLVED and self.rating is None
+        if not due or self.auto_close_at is None or self.auto_close_at > now:
+            return False
+        self.close(now)
+        return True

@@ -1,0 +1,58 @@
+"""Kafka subscribers of the tickets service: leasing facts into the inbox, then into the directory.
+
+Consumers of one group split the partitions, so an instance may not have consumed a fact another
+instance did: on a miss the directory is reloaded from the inbox (the shared, durable record)."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded, UnitListed
+from parkops_runtime.consumer import Delivery
+from parkops_runtime.errors import NotFound
+from parkops_runtime.inbox import Inbox
+
+from tickets.domain.directory import Directory
+
+CONSUMED = (TenantOnboarded, LeaseTerminated, UnitListed)
+BY_TYPE = {c.ce_type(): c for c in CONSUMED}
+
+
+class TenantAccess:
+    """The directory of tenants and units, kept current from the inbox."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+        self.directory = Directory()
+
+    async def __call__(self, deliveries: Sequence[Delivery]) -> None:
+        """A redelivered or republished event is already in the inbox and is skipped."""
+        for delivery in await self.inbox.record(deliveries):
+            self.directory.apply(delivery.event)
+
+    async def reload(self) -> None:
+        directory = Directory()
+        async for fact in self.inbox.collection.find({}).sort("time"):
+            contract = BY_TYPE.get(str(fact["type"]))
+            data = fact["data"]
+            if contract is not None:
+                event = (
+                    contract.model_validate_json(data)
+                    if isinstance(data, str)
+                    else contract.model_validate(data)
+                )
+                directory.apply(event)
+        self.directory = directory
+
+    async def check_tenant_may_open(self, park_id: str, tenant_id: str, group_id: str, on: date) -> None:
+        try:
+            self.directory.check_tenant_may_open(park_id, tenant_id, group_id, on)
+        except NotFound:
+            await self.reload()
+            self.directory.check_tenant_may_open(park_id, tenant_id, group_id, on)
+
+    async def check_unit(self, park_id: str, unit_id: str, tenant_id: str | None) -> None:
+        try:
+            self.directory.check_unit(park_id, unit_id, tenant_id)
+        except NotFound:
+            await self.reload()
+            self.directory.check_unit(park_id, unit_id, tenant_id)

@@ -1,0 +1,33 @@
+"""A kind of aggregate spread over several collections, each document's home chosen by its id.
+
+FerretDB 1.x scans a whole collection for every lookup, and a filter other than `_id` alone (such as
+the outbox's `{_id, _version}`) decodes every document: a write costs time in proportion to the
+collection's size. Spreading one million tickets over a few hundred collections keeps each write's
+scan small; on MongoDB, where indexes work, one shard is as good as many."""
+
+import hashlib
+from collections.abc import Callable
+
+from parkops_runtime.outbox import AggregateCollection
+
+
+def shard_of(doc_id: str, count: int) -> int:
+    """Stable across processes and restarts (unlike `hash`)."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=4).digest(), "big") % count
+
+
+def shard_name(name: str, index: int, count: int) -> str:
+    return name if count == 1 else f"{name}_{index:04d}"
+
+
+class Shards:
+    def __init__(self, open_collection: Callable[[str], AggregateCollection], name: str, count: int) -> None:
+        if count < 1:
+            raise ValueError("at least one shard")
+        self._collections = [open_collection(shard_name(name, i, count)) for i in range(count)]
+
+    def of(self, doc_id: str) -> AggregateCollection:
+        return self._collections[shard_of(doc_id, len(self._collections))]
+
+    def all(self) -> list[AggregateCollection]:
+        return list(self._collections)

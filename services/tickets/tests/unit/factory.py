@@ -1,0 +1,24 @@
+"""Tickets as unit tests need them."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tickets.domain.catalog import TicketCategory, TicketPriority
+from tickets.domain.sla import ParkSla
+from tickets.domain.ticket import Ticket
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday, 17:00 in Shanghai
+
+
+def park_sla(**fields: Any) -> ParkSla:
+    return ParkSla.model_validate({"park_id": "p1", "group_id": "g1"} | fields)
+
+
+def new_ticket(
+    category: TicketCategory = TicketCategory.REPAIR,
+    priority: TicketPriority = TicketPriority.NORMAL,
+    at: datetime = T0,
+    sla: ParkSla | None = None,
+    tenant_id: str | None = "tenant-1",
+) -> Ticket:
+    return Ticket.open("t1", sla or park_sla(), tenant_id, category, priority, "leaking tap", "u1", at)

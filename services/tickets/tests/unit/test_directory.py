@@ -1,0 +1,58 @@
+from datetime import date
+
+import pytest
+from parkops_contracts.events.leasing import LeaseTerminated
+from parkops_runtime.errors import Forbidden, NotFound
+from tickets.domain.directory import Directory
+
+from tests.support.events import NOW, tenant_onboarded, unit_listed
+
+
+def terminated(unit_ids: list[str], on: date) -> LeaseTerminated:
+    return LeaseTerminated.model_validate(
+        {
+            "park_id": "p1",
+            "group_id": "g1",
+            "lease_id": "l1",
+            "tenant_id": "t1",
+            "unit_ids": unit_ids,
+            "released_area_m2": "100",
+            "terminated_on": on,
+            "reason": "relocation",
+            "terminated_at": NOW,
+        }
+    )
+
+
+def test_a_tenant_may_open_tickets_only_after_onboarding_in_that_park() -> None:
+    directory = Directory()
+    with pytest.raises(NotFound):
+        directory.check_tenant_may_open("p1", "t1", "g1", date(2026, 11, 1))
+    directory.apply(tenant_onboarded("t1", ["u1"], "100"))
+    directory.check_tenant_may_open("p1", "t1", "g1", date(2026, 11, 1))
+    with pytest.raises(NotFound):
+        directory.check_tenant_may_open("p2", "t1", "g1", date(2026, 11, 1))
+    with pytest.raises(NotFound):
+        directory.check_tenant_may_open("p1", "t1", "other-group", date(2026, 11, 1))
+
+
+def test_no_new_tickets_after_the_last_lease_day() -> None:
+    directory = Directory()
+    directory.apply(tenant_onboarded("t1", ["u1", "u2"], "100"))
+    directory.apply(terminated(["u1"], date(2026, 12, 31)))
+    directory.check_tenant_may_open("p1", "t1", "g1", date(2027, 1, 5))  # u2 still leased
+    directory.apply(terminated(["u2"], date(2027, 1, 31)))
+    directory.check_tenant_may_open("p1", "t1", "g1", date(2027, 1, 31))
+    with pytest.raises(Forbidden, match="no new tickets"):
+        directory.check_tenant_may_open("p1", "t1", "g1", date(2027, 2, 1))
+
+
+def test_units_must_belong_to_the_park_and_to_the_tenant() -> None:
+    directory = Directory()
+    directory.apply(unit_listed("u9"))
+    directory.apply(tenant_onboarded("t1", ["u1"], "100"))
+    directory.check_unit("p1", "u9", None)
+    directory.check_unit("p1", "u1", "t1")
+    for park, unit, tenant in (("p2", "u9", None), ("p1", "u9", "t1"), ("p1", "nope", None)):
+        with pytest.raises(NotFound):
+            directory.check_unit(park, unit, tenant)

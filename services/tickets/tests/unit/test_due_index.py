@@ -1,0 +1,48 @@
+from datetime import timedelta
+
+from parkops_contracts.events.tickets import SlaTarget
+from tickets.domain.due_index import AUTO_CLOSE, DueEntry, DueIndex, breach_of, entries_of
+
+from .factory import T0, new_ticket
+
+H = timedelta(hours=1)
+
+
+def entry(ticket_id: str, due_in_hours: int, target: str = "response") -> DueEntry:
+    ticket = new_ticket()
+    return DueEntry(T0 + due_in_hours * H, ticket_id, target, "p1", "g1", ticket.category, ticket.priority)
+
+
+def test_due_pops_only_what_is_due_earliest_first() -> None:
+    index = DueIndex()
+    for ticket_id, hours in (("b", 2), ("a", 1), ("c", 5)):
+        index.put(entry(ticket_id, hours))
+    assert [e.ticket_id for e in index.due(T0 + 3 * H)] == ["a", "b"]
+    assert index.due(T0 + 3 * H) == []
+    assert len(index) == 1
+    assert index.next_due() == T0 + 5 * H
+
+
+def test_moved_or_dropped_entries_are_not_returned() -> None:
+    index = DueIndex()
+    index.put(entry("a", 1))
+    index.put(entry("a", 10))  # moved later
+    index.put(entry("b", 1))
+    index.drop("b", "response")
+    assert index.due(T0 + 2 * H) == []
+    assert [e.due for e in index.due(T0 + 10 * H)] == [T0 + 10 * H]
+
+
+def test_ticket_entries_skip_claimed_targets_and_add_auto_close_while_unrated() -> None:
+    ticket = new_ticket()
+    ticket.breaches[SlaTarget.RESPONSE] = T0
+    assert [e.target for e in entries_of(ticket)] == ["resolution"]
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    assert [(e.target, e.due) for e in entries_of(ticket)] == [(AUTO_CLOSE, T0 + 100 * H)]
+    ticket.rate(5, "", T0 + 2 * H)
+    assert entries_of(ticket) == []
+
+
+def test_breach_event_names_the_target_and_due_time() -> None:
+    event = breach_of(entry("a", 1, "resolution"), T0 + 2 * H)
+    assert (event.ticket_id, event.target, event.due_at) == ("a", SlaTarget.RESOLUTION, T0 + H)

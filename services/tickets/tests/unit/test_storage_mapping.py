@@ -1,0 +1,52 @@
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+
+from parkops_contracts.events.tickets import SlaTarget
+from tickets.domain.due_index import AUTO_CLOSE
+from tickets.domain.work import Labour
+from tickets.repository import due_entries, fields, to_ticket
+from tickets.shards import shard_name, shard_of
+
+from .factory import T0, new_ticket
+
+H = timedelta(hours=1)
+
+
+def test_shards_are_stable_and_spread_evenly() -> None:
+    assert shard_of("ticket-42", 64) == shard_of("ticket-42", 64)
+    counts = Counter(shard_of(f"t{i}", 8) for i in range(8000))
+    assert set(counts) == set(range(8))
+    assert min(counts.values()) > 850
+    assert (shard_name("tickets", 0, 1), shard_name("tickets", 7, 64)) == ("tickets", "tickets_0007")
+
+
+def test_a_ticket_survives_the_round_trip_through_its_document() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0 + H)
+    ticket.record_work([Labour(technician="li", hours=Decimal("1.5"), hourly_rate=Decimal(80))], [])
+    ticket.resolve(T0 + 2 * H, billable=True, auto_close_at=T0 + 100 * H)
+    doc = {"_id": ticket.ticket_id, "_version": 3, **fields(ticket)}
+    assert doc["auto_close_at"] == T0 + 100 * H  # a BSON date, not a string
+    back = to_ticket(doc)
+    assert back.model_dump(exclude={"version"}) == ticket.model_dump(exclude={"version"})
+    assert back.version == 3
+
+
+def test_due_entries_of_a_stored_document_skip_claimed_targets() -> None:
+    ticket = new_ticket()
+    ticket.note_breach(SlaTarget.RESPONSE, T0 + 3 * H)
+    doc = {"_id": ticket.ticket_id, **fields(ticket)}
+    assert [(e.target, e.due) for e in due_entries(doc)] == [("resolution", T0 + 48 * H)]
+    ticket.resolve(T0 + 50 * H, billable=False, auto_close_at=T0 + 200 * H, acknowledge=True)
+    doc = {"_id": ticket.ticket_id, **fields(ticket)}
+    assert [(e.target, e.due) for e in due_entries(doc)] == [(AUTO_CLOSE, T0 + 200 * H)]
+
+
+def test_auto_close_only_after_the_delay_and_only_unrated() -> None:
+    ticket = new_ticket()
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 10 * H, acknowledge=True)
+    assert not ticket.auto_close(T0 + 9 * H)
+    assert ticket.auto_close(T0 + 10 * H)
+    assert ticket.state == "closed"
+    assert not ticket.auto_close(T0 + 11 * H)

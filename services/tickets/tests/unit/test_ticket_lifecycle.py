@@ -1,0 +1,175 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from parkops_contracts.events.tickets import (
+    SlaOutcome,
+    SlaTarget,
+    TicketAcknowledged,
+    TicketAssigned,
+    TicketOpened,
+    TicketRated,
+    TicketReopened,
+    TicketResolved,
+)
+from parkops_runtime.errors import Conflict, Unprocessable
+from tickets.domain.catalog import TicketCategory, TicketPriority, parse_category, parse_priority
+from tickets.domain.state import TicketState
+from tickets.domain.work import Labour, Material
+
+from .factory import T0, new_ticket
+
+H = timedelta(hours=1)
+
+
+def test_opening_records_due_times_from_the_default_repair_policy() -> None:
+    ticket = new_ticket()
+    assert ticket.response_due == T0 + 2 * H  # repairs answered within 2 hours
+    assert ticket.pending == {SlaTarget.RESPONSE: T0 + 2 * H, SlaTarget.RESOLUTION: T0 + 48 * H}
+    (opened,) = ticket.events
+    assert isinstance(opened, TicketOpened)
+    assert opened.response_due == ticket.response_due
+
+
+def test_every_repair_priority_is_answered_within_two_hours() -> None:
+    for priority in TicketPriority:
+        assert new_ticket(priority=priority).response_due <= T0 + 2 * H
+
+
+def test_full_lifecycle_records_events_and_durations() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0 + 1 * H)
+    ticket.assign("plumbing", "li", T0 + 1 * H)
+    ticket.start_work()
+    ticket.resolve(T0 + 3 * H, billable=False, auto_close_at=T0 + 100 * H)
+    assert ticket.state is TicketState.RESOLVED
+    kinds = [type(e) for e in ticket.events]
+    assert kinds == [TicketOpened, TicketAcknowledged, TicketAssigned, TicketResolved]
+    resolved = ticket.events[-1]
+    assert isinstance(resolved, TicketResolved)
+    assert (resolved.response_seconds, resolved.resolution_seconds) == (3600, 3 * 3600)
+    assert resolved.response_outcome is resolved.resolution_outcome is SlaOutcome.MET
+    assert not resolved.acknowledged_in_same_step
+    assert ticket.pending == {}
+
+
+def test_late_acknowledgement_is_a_breached_response() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0 + 3 * H)
+    assert ticket.response_outcome is SlaOutcome.BREACHED
+
+
+@pytest.mark.parametrize(
+    ("action", "state"),
+    [("start", "open"), ("close", "open"), ("rate", "open"), ("reopen", "acknowledged")],
+)
+def test_illegal_transition_is_a_conflict_naming_the_state(action: str, state: str) -> None:
+    ticket = new_ticket()
+    if state == "acknowledged":
+        ticket.acknowledge(T0)
+    calls = {
+        "start": ticket.start_work,
+        "close": lambda: ticket.close(T0),
+        "rate": lambda: ticket.rate(5, "", T0),
+        "reopen": lambda: ticket.reopen("again", T0),
+    }
+    with pytest.raises(Conflict, match=f"it is {state}"):
+        calls[action]()
+
+
+def test_acknowledging_twice_is_a_conflict() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0)
+    with pytest.raises(Conflict, match="it is acknowledged"):
+        ticket.acknowledge(T0)
+
+
+def test_resolving_an_unacknowledged_ticket_needs_the_one_step_form() -> None:
+    ticket = new_ticket()
+    with pytest.raises(Conflict, match="it is open"):
+        ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H)
+    assert ticket.state is TicketState.OPEN
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    acknowledged, resolved = ticket.events[1:]
+    assert isinstance(acknowledged, TicketAcknowledged)
+    assert isinstance(resolved, TicketResolved)
+    assert resolved.acknowledged_in_same_step
+    assert resolved.response_seconds == resolved.resolution_seconds == 3600
+
+
+def test_reopening_is_counted_and_restarts_the_resolution_clock() -> None:
+    ticket = new_ticket()
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    ticket.reopen("still leaking", T0 + 5 * H)
+    ticket.resolve(T0 + 6 * H, billable=False, auto_close_at=T0 + 100 * H)
+    ticket.reopen("again", T0 + 7 * H)
+    assert ticket.reopen_count == 2
+    assert ticket.state is TicketState.IN_PROGRESS
+    reopened = ticket.events[-1]
+    assert isinstance(reopened, TicketReopened)
+    assert reopened.reopen_count == 2
+    assert ticket.pending[SlaTarget.RESOLUTION] == T0 + 7 * H + 48 * H
+
+
+def test_a_claimed_resolution_breach_is_not_pending_again_after_reopening() -> None:
+    ticket = new_ticket()
+    ticket.breaches[SlaTarget.RESOLUTION] = T0 + 49 * H
+    ticket.resolve(T0 + 50 * H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    ticket.reopen("no", T0 + 51 * H)
+    assert SlaTarget.RESOLUTION not in ticket.pending
+
+
+def test_deferral_needs_a_future_date_and_a_reason() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0)
+    with pytest.raises(Unprocessable):
+        ticket.defer(T0 - H, "parts", T0)
+    with pytest.raises(Unprocessable):
+        ticket.defer(T0 + H, " ", T0)
+    ticket.defer(T0 + 24 * H, "waiting for parts", T0)
+    assert ticket.deferred_until == T0 + 24 * H
+
+
+def test_billable_amount_adds_labour_and_materials() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0)
+    ticket.record_work(
+        [Labour(technician="li", hours=Decimal("1.5"), hourly_rate=Decimal("80"))],
+        [Material(item="valve", quantity=Decimal(2), unit_price=Decimal("12.345"))],
+    )
+    ticket.resolve(T0 + H, billable=True, auto_close_at=T0 + 100 * H)
+    resolved = ticket.events[-1]
+    assert isinstance(resolved, TicketResolved)
+    assert resolved.billable_amount == Decimal("144.69")
+    assert resolved.billable
+
+
+def test_non_billable_ticket_carries_zero() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0)
+    ticket.record_work([Labour(technician="li", hours=Decimal(1), hourly_rate=Decimal(80))], [])
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H)
+    resolved = ticket.events[-1]
+    assert isinstance(resolved, TicketResolved)
+    assert resolved.billable_amount == Decimal("0.00")
+
+
+def test_rating_once_between_one_and_five_closes_the_ticket() -> None:
+    ticket = new_ticket()
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    for bad in (0, 6):
+        with pytest.raises(Unprocessable, match="between 1 and 5"):
+            ticket.rate(bad, "", T0 + 2 * H)
+    ticket.rate(5, "quick", T0 + 2 * H)
+    assert ticket.state is TicketState.CLOSED
+    assert isinstance(ticket.events[-1], TicketRated)
+    with pytest.raises(Conflict, match="already rated"):
+        ticket.rate(4, "", T0 + 3 * H)
+
+
+def test_unknown_category_or_priority_lists_the_allowed_values() -> None:
+    with pytest.raises(Unprocessable, match="repair, cleaning, security, it, meeting_room, complaint"):
+        parse_category("plumbing")
+    with pytest.raises(Unprocessable, match="emergency, high, normal, low"):
+        parse_priority("urgent")
+    assert parse_category("it") is TicketCategory.IT

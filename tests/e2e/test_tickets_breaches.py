@@ -1,0 +1,147 @@
+"""Breach detection over the real store: exactly one TicketSlaBreached per ticket and target, with two
+scanner instances racing, after a crash between claim and publish, and from the running scan loop."""
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi import FastAPI
+from parkops_runtime.auth import Role
+from tickets.breaches import BreachScanner
+from tickets.main import create_app
+
+from tests.e2e.test_tickets_harness import TicketsDesk, tickets_settings
+from tests.support.infra import Infra
+from tests.support.services import bearer, eventually, run_id, serving
+
+LATER = timedelta(days=30)
+
+
+def desk_of(app: FastAPI, client: object, infra: Infra, run: str) -> TicketsDesk:
+    return TicketsDesk(run, infra, app, client, app.state.scanner, f"group-{run}", f"park-{run}")  # type: ignore[arg-type]
+
+
+async def open_tickets(desk: TicketsDesk, n: int) -> list[str]:
+    ids = []
+    for i in range(n):
+        r = await desk.open(desk.operator(), title=f"ticket {i}")
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["ticket_id"])
+    return ids
+
+
+def per_target(events: list[dict[str, object]]) -> Counter[tuple[object, object]]:
+    return Counter((e["ticket_id"], e["target"]) for e in events)
+
+
+async def test_two_instances_claim_each_breach_exactly_once(infra: Infra) -> None:
+    run = run_id()
+    first, second = (create_app(tickets_settings(infra, run)) for _ in range(2))
+    async with serving(first) as a, serving(second) as b:
+        desk_a, desk_b = desk_of(first, a, infra, run), desk_of(second, b, infra, run)
+        tickets = await open_tickets(desk_a, 6) + await open_tickets(desk_b, 6)
+        acked = await b.post(f"/tickets/{tickets[0]}/acknowledge", headers=desk_b.operator())
+        assert acked.status_code == 200
+        scanners: list[BreachScanner] = [first.state.scanner, second.state.scanner]
+        await asyncio.gather(*(s.rebuild() for s in scanners))
+        now = datetime.now(UTC) + LATER
+        claims = await asyncio.gather(*(s.scan_once(now) for s in scanners * 2))
+        expected = 2 * len(tickets) - 1  # the acknowledged ticket answered in time
+        assert sum(len(c) for c in claims) == expected
+        events = await desk_a.events("ticket-sla-breached", at_least=expected)
+        counts = per_target(events)
+        assert len(counts) == expected
+        assert set(counts.values()) == {1}
+        assert (tickets[0], "response") not in counts
+        for shard in first.state.tickets.shards.all():
+            async for doc in shard.collection.find({}, {"breaches": 1}):
+                assert len(doc["breaches"]) == (1 if doc["_id"] == tickets[0] else 2)
+
+
+class Crash(BaseException):
+    """Dies like SIGKILL would: nothing after it runs."""
+
+
+async def test_a_breach_claimed_just_before_a_crash_is_published_once_after_restart(infra: Infra) -> None:
+    run = run_id()
+    settings = tickets_settings(infra, run)
+    before = create_app(settings)
+    async with serving(before) as client:
+        tickets = await open_tickets(desk_of(before, client, infra, run), 3)
+    crashed = create_app(settings)  # never started: no relay sweep either
+
+    async def crash_before_publishing(*_: object) -> None:
+        raise Crash
+
+    crashed.state.runtime.relay.after_write = crash_before_publishing
+    scanner: BreachScanner = crashed.state.scanner
+    await scanner.rebuild()
+    now = datetime.now(UTC) + LATER
+    with pytest.raises(Crash):
+        await scanner.scan_once(now)  # the first claim is stored with its event, then the process dies
+    await crashed.state.runtime.client.close()
+
+    restarted = create_app(settings)
+    async with serving(restarted) as client:
+        desk = desk_of(restarted, client, infra, run)
+        await restarted.state.scanner.rebuild()
+        assert len(await restarted.state.scanner.scan_once(now)) == 5
+        await restarted.state.scanner.rebuild()
+        assert await restarted.state.scanner.scan_once(now) == []
+        await desk.events("ticket-sla-breached", at_least=6)
+        events = await desk.events("ticket-sla-breached", at_least=7, timeout_s=2)
+        expected = {(t, target): 1 for t in tickets for target in ("response", "resolution")}
+        assert per_target(events) == Counter(expected)
+        staff = desk.operator()
+        for ticket in tickets:
+            body = (await client.get(f"/tickets/{ticket}", headers=staff)).json()
+            assert body["breached_targets"] == ["resolution", "response"]
+
+
+async def test_the_running_scanner_detects_a_missed_target(infra: Infra) -> None:
+    run = run_id()
+    app = create_app(
+        tickets_settings(
+            infra, run, breach_scanner_enabled=True, breach_scan_seconds=0.1, due_index_refresh_seconds=0.5
+        )
+    )
+    async with serving(app) as client:
+        desk = desk_of(app, client, infra, run)
+        admin = bearer(Role.GROUP_ADMIN, desk.group)
+        fast = {"category": "security", "priority": "emergency"}
+        sla = {"overrides": [{**fast, "policy": {"response_seconds": 1, "resolution_seconds": 600}}]}
+        assert (await client.put(f"/parks/{desk.park}/sla", headers=admin, json=sla)).status_code == 200
+        ticket = (await desk.open(desk.operator(), title="alarm", **fast)).json()["ticket_id"]
+
+        async def breached() -> dict[str, object] | None:
+            body = (await client.get(f"/tickets/{ticket}", headers=admin)).json()
+            return body if body["breached_targets"] == ["response"] else None
+
+        body = await eventually(breached, within=10)
+        assert body["sla_state"] == "breached"
+        (event,) = [e for e in await desk.events("ticket-sla-breached", 1) if e["ticket_id"] == ticket]
+        assert (event["target"], event["category"]) == ("response", "security")
+
+
+async def test_unrated_resolved_tickets_auto_close_after_the_parks_delay(infra: Infra) -> None:
+    run = run_id()
+    app = create_app(tickets_settings(infra, run))
+    async with serving(app) as client:
+        desk = desk_of(app, client, infra, run)
+        staff = desk.operator()
+        assert (
+            await client.put(f"/parks/{desk.park}/sla", headers=staff, json={"auto_close_days": 3})
+        ).is_success
+        rated, unrated = await open_tickets(desk, 2)
+        for ticket in (rated, unrated):
+            r = await client.post(f"/tickets/{ticket}/resolve", headers=staff, json={"acknowledge": True})
+            assert r.status_code == 200, r.text
+        scanner: BreachScanner = app.state.scanner
+        await scanner.rebuild()
+        await scanner.scan_once(datetime.now(UTC) + timedelta(days=2))
+        assert (await client.get(f"/tickets/{unrated}", headers=staff)).json()["state"] == "resolved"
+        await scanner.scan_once(datetime.now(UTC) + timedelta(days=3, minutes=1))
+        closed = (await client.get(f"/tickets/{unrated}", headers=staff)).json()
+        assert closed["state"] == "closed"
+        assert closed["closed_at"] is not None
