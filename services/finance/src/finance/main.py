@@ -1,16 +1,50 @@
-"""Composition root of the finance service: `uvicorn --factory finance.main:create_app`.
-
-Only the runtime is wired so far (health, metrics, auth, broker, store): its business capability is
-its own issue, built on the platform foundation."""
+"""Composition root of the finance service: `uvicorn --factory finance.main:create_app`."""
 
 from fastapi import FastAPI
+from parkops_contracts.base import Event
+from parkops_contracts.events.finance import (
+    CommissionEarned,
+    EquityStakeAcquired,
+    FundingClosed,
+    InvoiceIssued,
+    InvoiceOverdue,
+    PaymentReceived,
+    RevenueRecognized,
+    SubsidyGranted,
+)
 from parkops_runtime.service import ServiceRuntime
 
+from finance.api import build_router
+from finance.api_capital import build_capital_router
+from finance.api_queries import build_query_router
+from finance.commands import Commands, Today, utc_today
+from finance.handlers import CONSUMED, ConsumedEventsHandler
+from finance.repository import MongoBooksRepository
+from finance.service import FinanceService
 from finance.settings import FinanceSettings
 
+PUBLISHED: list[type[Event]] = [
+    InvoiceIssued,
+    PaymentReceived,
+    InvoiceOverdue,
+    FundingClosed,
+    CommissionEarned,
+    SubsidyGranted,
+    EquityStakeAcquired,
+    RevenueRecognized,
+]
 
-def create_app(settings: FinanceSettings | None = None) -> FastAPI:
+
+def create_app(settings: FinanceSettings | None = None, today: Today = utc_today) -> FastAPI:
     runtime = ServiceRuntime(settings or FinanceSettings())
-    app = runtime.create_app("parkops finance", [])
+    runtime.document_publications(PUBLISHED)
+    finance = FinanceService(MongoBooksRepository(runtime.aggregates("books"), runtime.outbound))
+    runtime.subscribe(CONSUMED, ConsumedEventsHandler(finance))
+    commands = Commands(finance, today)
+    app = runtime.create_app(
+        "parkops finance",
+        [build_router(commands), build_capital_router(commands), build_query_router(commands)],
+    )
     app.state.runtime = runtime
+    app.state.finance = finance
     return app

@@ -1,0 +1,138 @@
+"""ParkBooks: the finance aggregate of one park (ledger, invoices, credits, schedules, stakes).
+
+Every change names its `cause` (a CloudEvents id or an API request id). A cause is applied once: the
+set of applied causes is part of the same document as the state it changed, so delivering an event
+or replaying a request again changes nothing. Recorded events leave through the outbox."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from parkops_contracts.events.finance import FinanceEvent, InvoiceIssued
+from parkops_runtime.errors import NotFound
+from pydantic import BaseModel, Field, PrivateAttr
+
+from finance.domain.billing import LeaseSchedule
+from finance.domain.deferrals import Deferral
+from finance.domain.equity import Stake
+from finance.domain.fees import FeeCatalogue
+from finance.domain.ledger import Account, Ledger, Stream, entry, revenue_account
+from finance.domain.money import ZERO, Money
+from finance.domain.receivables import Invoice
+
+PAYMENT_TERMS = timedelta(days=15)
+
+
+class ParkBooks(BaseModel):
+    park_id: str
+    group_id: str
+    version: int = 0
+    catalogue: FeeCatalogue = Field(default_factory=FeeCatalogue)
+    ledger: Ledger = Field(default_factory=Ledger)
+    invoices: dict[str, Invoice] = Field(default_factory=dict)
+    credits: dict[str, Money] = Field(default_factory=dict, description="Payer -> credit carried forward.")
+    schedules: dict[str, LeaseSchedule] = Field(default_factory=dict)
+    stakes: dict[str, Stake] = Field(default_factory=dict)
+    deferrals: dict[str, Deferral] = Field(
+        default_factory=dict, description="Invoice -> revenue to recognise."
+    )
+    applied: set[str] = Field(default_factory=set, description="Causes already applied (inbox).")
+    _events: list[FinanceEvent] = PrivateAttr(default_factory=list)
+
+    @property
+    def events(self) -> list[FinanceEvent]:
+        return self._events
+
+    def first_time(self, cause: str) -> bool:
+        """True (and remembered) the first time a cause is seen; False for a redelivery."""
+        if cause in self.applied:
+            return False
+        self.applied.add(cause)
+        return True
+
+    def record(self, event: FinanceEvent) -> None:
+        self._events.append(event)
+
+    def post(self, on: date, cause: str, memo: str, *lines: tuple[Account, Decimal]) -> None:
+        """Post a balanced entry; an entry whose lines are all zero is not posted."""
+        posted = entry(f"E{len(self.ledger.entries) + 1:07d}", on, cause, memo, *lines)
+        if posted.lines:
+            self.ledger.post(posted)
+
+    def ids(self) -> dict[str, str]:
+        return {"park_id": self.park_id, "group_id": self.group_id}
+
+    def invoice(self, invoice_id: str) -> Invoice:
+        found = self.invoices.get(invoice_id)
+        if found is None:
+            raise NotFound(f"invoice {invoice_id} not found")
+        return found
+
+    def issue_invoice(
+        self,
+        payer_id: str,
+        stream: Stream,
+        amount: Decimal,
+        on: date,
+        cause: str,
+        description: str,
+        invoice_id: str | None = None,
+        lease_id: str | None = None,
+        deferred_months: int = 0,
+    ) -> Invoice:
+        """Bill a payer: Dr receivables / Cr revenue of the stream (Cr deferred revenue when billed in
+        advance for `deferred_months` of service); then use any credit the payer holds."""
+        invoice = Invoice(
+            invoice_id=invoice_id or f"INV-{len(self.invoices) + 1:06d}",
+            payer_id=payer_id,
+            stream=stream,
+            description=description,
+            amount=amount,
+            issued_on=on,
+            due_on=on + PAYMENT_TERMS,
+            cause=cause,
+            lease_id=lease_id,
+        )
+        self.invoices[invoice.invoice_id] = invoice
+        earned = revenue_account(stream)
+        if deferred_months:
+            earned = Account.DEFERRED_REVENUE
+            self.deferrals[invoice.invoice_id] = Deferral(
+                invoice_id=invoice.invoice_id,
+                stream=stream,
+                total=amount,
+                months=deferred_months,
+                starts_on=on,
+            )
+        self.post(
+            on,
+            cause,
+            f"invoice {invoice.invoice_id}: {description}",
+            (Account.RECEIVABLES, amount),
+            (earned, -amount),
+        )
+        self.record(
+            InvoiceIssued(
+                **self.ids(),
+                cause=cause,
+                invoice_id=invoice.invoice_id,
+                payer_id=payer_id,
+                stream=stream,
+                description=description,
+                amount=amount,
+                issued_on=on,
+                due_on=invoice.due_on,
+                lease_id=lease_id,
+            )
+        )
+        credit = min(self.credits.get(payer_id, ZERO), amount)
+        if credit > ZERO:
+            self.credits[payer_id] -= credit
+            invoice.settle(credit)
+            self.post(
+                on,
+                cause,
+                f"credit of {payer_id} applied to {invoice.invoice_id}",
+                (Account.CUSTOMER_CREDIT, credit),
+                (Account.RECEIVABLES, -credit),
+            )
+        return invoice

@@ -1,0 +1,118 @@
+"""The fee catalogue of a park, with the bounds the business allows (domain BRIEF, "Finance").
+
+| fee | rule | stream |
+| smart-park platform | 10,000-50,000 CNY per enterprise per year, by size | value-added services |
+| talent placement | 500-1,000 CNY per person placed | industry services |
+| matchmaking meeting | 5,000 CNY per enterprise per meeting (configurable, > 0) | industry services |
+| policy application | 5-10% of the subsidy granted | industry services |
+| technical testing | a price per project (> 0) | value-added services |
+| property fee | CNY per m² per month (> 0) | property |
+| financing commission | 1-3% of the funding (park bounds inside that range) | industry services |"""
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Self
+
+from parkops_runtime.errors import Unprocessable
+from pydantic import BaseModel, Field, model_validator
+
+from finance.domain.ledger import Stream
+from finance.domain.money import Money, cny
+
+
+class EnterpriseSize(StrEnum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class FeeKind(StrEnum):
+    PLATFORM = "platform"
+    TALENT_PLACEMENT = "talent_placement"
+    MATCHMAKING_MEETING = "matchmaking_meeting"
+    TESTING = "testing"
+    PROPERTY = "property"
+
+
+STREAM_OF: dict[FeeKind, Stream] = {
+    FeeKind.PLATFORM: Stream.VALUE_ADDED_SERVICES,
+    FeeKind.TALENT_PLACEMENT: Stream.INDUSTRY_SERVICES,
+    FeeKind.MATCHMAKING_MEETING: Stream.INDUSTRY_SERVICES,
+    FeeKind.TESTING: Stream.VALUE_ADDED_SERVICES,
+    FeeKind.PROPERTY: Stream.PROPERTY,
+}
+PLATFORM_BOUNDS = (Decimal(10_000), Decimal(50_000))
+TALENT_BOUNDS = (Decimal(500), Decimal(1_000))
+APPLICATION_BOUNDS = (Decimal(5), Decimal(10))
+COMMISSION_BOUNDS = (Decimal(1), Decimal(3))
+
+
+def _within(name: str, value: Decimal, bounds: tuple[Decimal, Decimal]) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise ValueError(f"{name} {value} is outside {low}-{high}")
+
+
+class FeeCatalogue(BaseModel):
+    platform_fee: dict[EnterpriseSize, Money] = Field(
+        default_factory=lambda: {
+            EnterpriseSize.SMALL: Decimal("10000.00"),
+            EnterpriseSize.MEDIUM: Decimal("30000.00"),
+            EnterpriseSize.LARGE: Decimal("50000.00"),
+        },
+        description="CNY per enterprise per year.",
+    )
+    talent_placement_fee: Money = Field(default=Decimal("800.00"), description="CNY per person placed.")
+    matchmaking_meeting_fee: Money = Field(default=Decimal("5000.00"), gt=0)
+    testing_fee: Money = Field(default=Decimal("20000.00"), gt=0, description="CNY per project.")
+    property_fee_per_m2: Money = Field(default=Decimal("5.00"), gt=0, description="CNY per m² per month.")
+    application_fee_percent: Decimal = Field(default=Decimal("8"), description="% of the subsidy.")
+    commission_min_percent: Decimal = Decimal("1")
+    commission_max_percent: Decimal = Decimal("3")
+    commission_percent: Decimal = Field(default=Decimal("1.5"), description="Used when a deal names none.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Self:
+        for size, fee in self.platform_fee.items():
+            _within(f"platform fee ({size})", fee, PLATFORM_BOUNDS)
+        _within("talent placement fee", self.talent_placement_fee, TALENT_BOUNDS)
+        _within("policy application fee %", self.application_fee_percent, APPLICATION_BOUNDS)
+        _within("commission minimum %", self.commission_min_percent, COMMISSION_BOUNDS)
+        _within("commission maximum %", self.commission_max_percent, COMMISSION_BOUNDS)
+        if self.commission_min_percent > self.commission_max_percent:
+            raise ValueError("commission minimum % is above the maximum %")
+        _within(
+            "commission %",
+            self.commission_percent,
+            (self.commission_min_percent, self.commission_max_percent),
+        )
+        return self
+
+    def commission_rate(self, requested: Decimal | None) -> Decimal:
+        """The rate a deal is charged: the one it names, if inside the park's bounds (else 422)."""
+        rate = self.commission_percent if requested is None else requested
+        if not self.commission_min_percent <= rate <= self.commission_max_percent:
+            raise Unprocessable(
+                f"commission rate {rate}% is outside the park's bounds "
+                f"{self.commission_min_percent}-{self.commission_max_percent}%"
+            )
+        return rate
+
+    def fee(self, kind: FeeKind, quantity: Decimal, size: EnterpriseSize | None) -> Decimal:
+        """Price of `quantity` units (people, meetings, projects, m²-months, years) of a fee."""
+        if quantity <= 0:
+            raise Unprocessable("quantity must be positive")
+        if kind is FeeKind.PLATFORM:
+            if size is None:
+                raise Unprocessable("the platform fee needs the enterprise size")
+            if quantity != quantity.to_integral_value():
+                raise Unprocessable("the platform fee is charged for whole years")
+            unit = self.platform_fee[size]
+        else:
+            unit = {
+                FeeKind.TALENT_PLACEMENT: self.talent_placement_fee,
+                FeeKind.MATCHMAKING_MEETING: self.matchmaking_meeting_fee,
+                FeeKind.TESTING: self.testing_fee,
+                FeeKind.PROPERTY: self.property_fee_per_m2,
+            }[kind]
+        return cny(unit * quantity)

@@ -1,0 +1,96 @@
+"""Double-entry ledger of one park: every business fact posts one balanced entry.
+
+A line's `amount` is signed: positive = debit, negative = credit. An entry is accepted only when its
+lines sum to zero, so the trial balance (the sum of every line ever posted) is zero at every moment.
+Each entry names its `cause`: the CloudEvents id or API request that made it (audit trail)."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from parkops_contracts.events.finance import RevenueStream
+from pydantic import BaseModel, ConfigDict, Field
+
+from finance.domain.money import ZERO, Money
+
+
+class Account(StrEnum):
+    RECEIVABLES = "receivables"
+    CASH = "cash"
+    CUSTOMER_CREDIT = "customer_credit"  # liability: over-payments carried forward
+    DEFERRED_REVENUE = "deferred_revenue"
+    REVENUE_RENT = "revenue:rent"
+    REVENUE_PROPERTY = "revenue:property"
+    REVENUE_INDUSTRY_SERVICES = "revenue:industry_services"
+    REVENUE_VALUE_ADDED_SERVICES = "revenue:value_added_services"
+    REVENUE_INVESTMENT = "revenue:investment"
+    EQUITY_INVESTMENTS = "equity_investments"
+    REVALUATION_RESERVE = "revaluation_reserve"  # unrealised gains on stakes, until exit
+    OPERATING_COST = "operating_cost"
+    ACCRUED_COST = "accrued_cost"  # liability: costs booked but not paid (e.g. operator bonus)
+    SUBSIDY_RECEIVED = "subsidy_received"
+
+
+Stream = RevenueStream
+"""Revenue streams; `industry_services` and `value_added_services` count as service revenue."""
+SERVICE_STREAMS = frozenset({Stream.INDUSTRY_SERVICES, Stream.VALUE_ADDED_SERVICES})
+
+
+def revenue_account(stream: Stream) -> Account:
+    return Account(f"revenue:{stream.value}")
+
+
+class Line(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    account: Account
+    amount: Money = Field(description="Positive debit, negative credit.")
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    entry_id: str
+    posted_on: date
+    cause: str = Field(description="The CloudEvents id or API request that caused this entry.")
+    memo: str
+    lines: tuple[Line, ...]
+
+    @property
+    def period(self) -> str:
+        return self.posted_on.strftime("%Y-%m")
+
+
+class UnbalancedEntry(ValueError):
+    pass
+
+
+def entry(entry_id: str, posted_on: date, cause: str, memo: str, *lines: tuple[Account, Decimal]) -> Entry:
+    """Build an entry, dropping zero lines; raises UnbalancedEntry unless debits equal credits."""
+    kept = tuple(Line(account=a, amount=m) for a, m in lines if m != ZERO)
+    if sum((line.amount for line in kept), ZERO) != ZERO:
+        raise UnbalancedEntry(f"entry {entry_id} ({memo}) does not balance: {kept}")
+    return Entry(entry_id=entry_id, posted_on=posted_on, cause=cause, memo=memo, lines=kept)
+
+
+class Ledger(BaseModel):
+    entries: list[Entry] = Field(default_factory=list)
+
+    def post(self, new: Entry) -> None:
+        if sum((line.amount for line in new.lines), ZERO) != ZERO:
+            raise UnbalancedEntry(f"entry {new.entry_id} does not balance")
+        self.entries.append(new)
+
+    def trial_balance(self) -> Decimal:
+        """Sum of every posted line: zero, always."""
+        return sum((line.amount for e in self.entries for line in e.lines), ZERO)
+
+    def balances(self, period_prefix: str = "") -> dict[Account, Decimal]:
+        """Net balance per account over entries whose period starts with `period_prefix` ("2026")."""
+        totals: dict[Account, Decimal] = defaultdict(lambda: ZERO)
+        for e in self.entries:
+            if e.period.startswith(period_prefix):
+                for line in e.lines:
+                    totals[line.account] += line.amount
+        return dict(totals)

@@ -1,0 +1,101 @@
+"""Payments (oldest open invoice first, over-payment carried forward as credit), credit notes and
+cancellations. Postings: payment Dr cash / Cr receivables (+ Cr customer credit for the excess);
+credit note Dr revenue / Cr receivables for the unpaid part, Cr customer credit for the paid part."""
+
+from datetime import date
+from decimal import Decimal
+
+from parkops_contracts.events.finance import Allocation, PaymentReceived
+from parkops_runtime.errors import Conflict, Unprocessable
+
+from finance.domain.books import ParkBooks
+from finance.domain.ledger import Account, revenue_account
+from finance.domain.money import ZERO
+from finance.domain.receivables import Invoice, InvoiceStatus, allocate, oldest_first
+
+
+def receive_payment(
+    books: ParkBooks,
+    payment_id: str,
+    payer_id: str | None,
+    amount: Decimal,
+    invoice_id: str | None,
+    on: date,
+    cause: str,
+) -> None:
+    """Dr cash; Cr receivables oldest open invoice first (the named one before); rest is credit."""
+    if cause in books.applied:
+        return
+    first = books.invoice(invoice_id) if invoice_id else None
+    if first is not None:
+        if first.status is InvoiceStatus.CANCELLED:
+            raise Conflict(f"invoice {first.invoice_id} is cancelled")
+        if payer_id not in (None, first.payer_id):
+            raise Unprocessable(f"invoice {first.invoice_id} is not billed to {payer_id}")
+        payer_id = first.payer_id
+    if payer_id is None:
+        raise Unprocessable("a payment names an invoice or a payer")
+    books.first_time(cause)
+    allocations, left = allocate(oldest_first(books.invoices.values(), payer_id), amount, first)
+    for invoice, share in allocations:
+        invoice.settle(share)
+    if left > ZERO:
+        books.credits[payer_id] = books.credits.get(payer_id, ZERO) + left
+    books.post(
+        on,
+        cause,
+        f"payment {payment_id} from {payer_id}",
+        (Account.CASH, amount),
+        (Account.RECEIVABLES, -(amount - left)),
+        (Account.CUSTOMER_CREDIT, -left),
+    )
+    books.record(
+        PaymentReceived(
+            **books.ids(),
+            cause=cause,
+            payment_id=payment_id,
+            payer_id=payer_id,
+            amount=amount,
+            received_on=on,
+            credited=left,
+            allocations=[Allocation(invoice_id=i.invoice_id, amount=a) for i, a in allocations],
+        )
+    )
+
+
+def credit_note(books: ParkBooks, invoice: Invoice, by: Decimal, on: date, cause: str, memo: str) -> None:
+    """Credit note: Dr deferred revenue (what is not recognised yet) and revenue (the rest); Cr
+    receivables for what is unpaid, Cr customer credit for what was paid."""
+    deferral = books.deferrals.get(invoice.invoice_id)
+    unearned = min(by, deferral.remaining) if deferral else ZERO
+    if deferral:
+        deferral.total -= unearned
+    unpaid = min(by, invoice.outstanding)
+    refund = by - unpaid
+    invoice.amount -= by
+    invoice.paid -= refund
+    books.credits[invoice.payer_id] = books.credits.get(invoice.payer_id, ZERO) + refund
+    if invoice.amount == ZERO:
+        invoice.status = InvoiceStatus.CANCELLED
+    elif invoice.paid == invoice.amount:
+        invoice.status = InvoiceStatus.PAID
+    books.post(
+        on,
+        cause,
+        memo,
+        (Account.DEFERRED_REVENUE, unearned),
+        (revenue_account(invoice.stream), by - unearned),
+        (Account.RECEIVABLES, -unpaid),
+        (Account.CUSTOMER_CREDIT, -refund),
+    )
+
+
+def cancel_invoice(books: ParkBooks, invoice_id: str, on: date, cause: str) -> Invoice:
+    invoice = books.invoice(invoice_id)
+    if invoice.status is InvoiceStatus.CANCELLED:
+        if cause in books.applied:
+            return invoice
+        raise Conflict(f"invoice {invoice_id} is already cancelled")
+    if books.first_time(cause):
+        credit_note(books, invoice, invoice.amount, on, cause, f"invoice {invoice_id} cancelled")
+    return invoice

@@ -1,0 +1,97 @@
+"""Consumed events -> changes of a park's books, folded per park, each applied once."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from finance.domain.ledger import Account
+from finance.handlers import ConsumedEventsHandler
+from finance.repository import InMemoryBooksRepository
+from finance.service import FinanceService
+from parkops_contracts.base import Event
+from parkops_contracts.envelope import CloudEventMeta
+from parkops_contracts.events.finance import InvoiceIssued
+from parkops_contracts.events.kpi import OperatorBonusEarned
+from parkops_contracts.events.matchmaking import MatchmakingMeetingAttended
+from parkops_contracts.events.tickets import TicketResolved
+from parkops_runtime.auth import Principal, Role
+from parkops_runtime.consumer import Delivery
+
+AT = datetime(2026, 5, 4, tzinfo=UTC)
+
+
+def delivered(event: Event, event_id: str) -> Delivery:
+    meta = CloudEventMeta(id=event_id, source="/parkops/x", type=event.ce_type(), time=AT)
+    return Delivery(meta, event, {}, event.topic(), 0, 0)
+
+
+def ticket(billable: bool, amount: str, **fields: Any) -> TicketResolved:
+    values: dict[str, Any] = {
+        "park_id": "p1",
+        "group_id": "g1",
+        "ticket_id": "k1",
+        "tenant_id": "t1",
+        "category": "repair",
+        "resolved_at": AT,
+        "acknowledged_in_same_step": False,
+        "response_seconds": 1,
+        "resolution_seconds": 2,
+        "response_outcome": "met",
+        "resolution_outcome": "met",
+        "billable": billable,
+        "billable_amount": Decimal(amount),
+    }
+    return TicketResolved.model_validate(values | fields)
+
+
+async def test_billable_tickets_and_meetings_are_invoiced_once_per_event() -> None:
+    repo = InMemoryBooksRepository()
+    handle = ConsumedEventsHandler(FinanceService(repo))
+    meeting = MatchmakingMeetingAttended(
+        park_id="p0",
+        group_id="g1",
+        meeting_id="m1",
+        meeting_park_id="p1",
+        tenant_id="t2",
+        meeting_date=date(2026, 5, 4),
+        attended_at=AT,
+    )
+    batch = [
+        delivered(ticket(True, "450.00"), "e1"),
+        delivered(ticket(False, "0"), "e2"),
+        delivered(meeting, "e3"),
+        delivered(ticket(True, "450.00"), "e1"),  # redelivered in the same batch
+    ]
+    await handle(batch)
+    await handle(batch)  # and again later
+    issued = [e for e in repo.published if isinstance(e, InvoiceIssued)]
+    assert sorted((e.payer_id, e.amount, e.stream.value) for e in issued) == [
+        ("t1", Decimal("450.00"), "property"),
+        ("t2", Decimal("5000.00"), "industry_services"),
+    ]
+    assert all(e.park_id == "p1" for e in issued)  # the meeting is billed by the park that organised it
+    assert set(repo.docs) == {"p1"}
+
+
+async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost() -> None:
+    repo = InMemoryBooksRepository()
+    handle = ConsumedEventsHandler(FinanceService(repo))
+    bonus = OperatorBonusEarned(
+        park_id="p1",
+        group_id="g1",
+        assessment_id="a1",
+        period="2026",
+        results=[],
+        overall_score=None,
+        bonus_basis="revenue",
+        basis_amount=Decimal("1000000"),
+        bonus_share=Decimal("0.015"),
+        amount=Decimal("15000.005"),
+        assessed_at=AT,
+    )
+    await handle([delivered(bonus, "b1"), delivered(bonus, "b1")])
+    await handle([delivered(bonus, "b1")])
+    books = await FinanceService(repo).read(Principal("u", Role.GROUP_ADMIN, "g1", frozenset()), "p1")
+    balances = books.ledger.balances()
+    assert balances[Account.OPERATING_COST] == Decimal("15000.01")  # rounded half-up when posted
+    assert balances[Account.ACCRUED_COST] == Decimal("-15000.01")
