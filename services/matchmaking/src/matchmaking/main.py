@@ -1,16 +1,72 @@
-"""Composition root of the matchmaking service: `uvicorn --factory matchmaking.main:create_app`.
-
-Only the runtime is wired so far (health, metrics, auth, broker, store): its business capability is
-its own issue, built on the platform foundation."""
+"""Composition root of the matchmaking service: `uvicorn --factory matchmaking.main:create_app`."""
 
 from fastapi import FastAPI
+from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded
+from parkops_contracts.events.matchmaking import (
+    DealClosed,
+    MatchAccepted,
+    MatchDeclined,
+    MatchmakingMeetingAttended,
+    MatchProposed,
+)
 from parkops_runtime.service import ServiceRuntime
 
+from matchmaking.api import meetings, profiles, proposals
+from matchmaking.groups_service import GroupService
+from matchmaking.handlers import LeasingEventsHandler
+from matchmaking.meetings_service import MeetingService
+from matchmaking.profiles_service import ProfileService
+from matchmaking.proposals_service import Clock, ProposalService, utc_now
 from matchmaking.settings import MatchmakingSettings
+from matchmaking.state import State
+from matchmaking.store import codec
+from matchmaking.store.repository import Repository
 
 
-def create_app(settings: MatchmakingSettings | None = None) -> FastAPI:
+def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     runtime = ServiceRuntime(settings or MatchmakingSettings())
-    app = runtime.create_app("parkops matchmaking", [])
+    runtime.document_publications(
+        [MatchProposed, MatchAccepted, MatchDeclined, DealClosed, MatchmakingMeetingAttended]
+    )
+    out = runtime.outbound
+    profile_repo = Repository(
+        runtime.aggregates("profiles"),
+        out,
+        lambda p: p.enterprise.enterprise_id,
+        codec.profile_doc,
+        codec.profile_of,
+    )
+    group_repo = Repository(
+        runtime.aggregates("groups"), out, lambda g: g.group_id, codec.group_doc, codec.group_of
+    )
+    proposal_repo = Repository(
+        runtime.aggregates("proposals"), out, lambda p: p.proposal_id, codec.proposal_doc, codec.proposal_of
+    )
+    meeting_repo = Repository(
+        runtime.aggregates("meetings"), out, lambda m: m.meeting_id, codec.meeting_doc, codec.meeting_of
+    )
+    state = State()
+
+    async def load_state() -> None:
+        state.load(
+            await profile_repo.all(),
+            await group_repo.all(),
+            await proposal_repo.all(),
+            await meeting_repo.all(),
+        )
+
+    runtime.on_startup(load_state)
+    profile_service = ProfileService(state, profile_repo)
+    proposal_service = ProposalService(state, proposal_repo, clock)
+    meeting_service = MeetingService(state, meeting_repo, proposal_service, clock)
+    group_service = GroupService(state, group_repo)
+    runtime.subscribe([TenantOnboarded, LeaseTerminated], LeasingEventsHandler(profile_service))
+    routers = [
+        profiles.build_router(profile_service, proposal_service),
+        proposals.build_router(proposal_service),
+        meetings.build_router(meeting_service, group_service),
+    ]
+    app = runtime.create_app("parkops matchmaking", routers)
     app.state.runtime = runtime
+    app.state.matchmaking = state
     return app

@@ -1,0 +1,69 @@
+"""Aggregates -> response schemas."""
+
+from dataclasses import asdict
+
+from matchmaking.domain.group import GroupConfig
+from matchmaking.domain.meeting import Meeting
+from matchmaking.domain.profiles import Profile
+from matchmaking.domain.proposal import Proposal
+from matchmaking.schemas import (
+    ChainMapIO,
+    EdgeIO,
+    MeetingPublic,
+    NeedPublic,
+    OfferingPublic,
+    ProfilePublic,
+    ProposalPublic,
+    SegmentIO,
+    SettingsIO,
+    WeightsIO,
+)
+
+
+def profile_public(profile: Profile) -> ProfilePublic:
+    e = profile.enterprise
+    return ProfilePublic(
+        tenant_id=e.enterprise_id,
+        park_id=e.park_id,
+        group_id=e.group_id,
+        name=e.name,
+        segment=e.segment,
+        anchor=e.anchor,
+        active=e.active,
+        offerings=[
+            OfferingPublic(**{**asdict(o), "certifications": sorted(o.certifications)})
+            for o in profile.offerings
+        ],
+        needs=[
+            NeedPublic(**{**asdict(n), "required_certifications": sorted(n.required_certifications)})
+            for n in profile.needs
+        ],
+    )
+
+
+def proposal_public(p: Proposal) -> ProposalPublic:
+    fields = {k: v for k, v in asdict(p).items() if k not in ("group_id", "version", "events")}
+    return ProposalPublic(**{**fields, "breakdown": p.breakdown})
+
+
+def meeting_public(m: Meeting) -> MeetingPublic:
+    return MeetingPublic(
+        meeting_id=m.meeting_id,
+        park_id=m.park_id,
+        title=m.title,
+        held_on=m.held_on,
+        participants=m.participants,
+        proposal_ids=m.proposal_ids,
+        attended=m.attended,
+    )
+
+
+def chain_public(config: GroupConfig) -> ChainMapIO:
+    return ChainMapIO(
+        segments=[SegmentIO(**asdict(s)) for s in config.chain.segments.values()],
+        edges=[EdgeIO(upstream=u, downstream=d) for u, d in sorted(config.chain.edges)],
+    )
+
+
+def settings_public(config: GroupConfig) -> SettingsIO:
+    return SettingsIO(weights=WeightsIO(**asdict(config.weights)), group_wide=config.group_wide)

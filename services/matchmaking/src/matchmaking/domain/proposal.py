@@ -1,0 +1,173 @@
+"""A match proposal: both sides accept (MatchAccepted) or one declines (MatchDeclined); an accepted
+match may become a deal (DealClosed)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from parkops_contracts.base import Event
+from parkops_contracts.events.matchmaking import (
+    DealClosed,
+    MatchAccepted,
+    MatchDeclined,
+    MatchKind,
+    MatchProposed,
+    ScoreComponent,
+)
+from parkops_runtime.errors import Conflict, NotFound, Unprocessable
+
+from matchmaking.domain.profiles import Enterprise
+from matchmaking.domain.scoring import Scored
+
+
+class Status(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    DEAL_CLOSED = "deal_closed"
+
+
+@dataclass
+class Proposal:
+    proposal_id: str
+    group_id: str
+    kind: MatchKind
+    need_id: str
+    buyer_id: str
+    buyer_park_id: str
+    offering_id: str
+    supplier_id: str
+    supplier_park_id: str
+    score: float
+    breakdown: list[ScoreComponent]
+    proposed_at: datetime
+    meeting_id: str | None = None
+    status: Status = Status.PROPOSED
+    accepted_by: list[str] = field(default_factory=list)
+    declined_by: str | None = None
+    deal_value_cny: Decimal | None = None
+    estimated_saving_cny: Decimal | None = None
+    version: int = 0
+    events: list[Event] = field(default_factory=list)
+
+    @classmethod
+    def propose(
+        cls, proposal_id: str, scored: Scored, buyer: Enterprise, at: datetime, meeting_id: str | None = None
+    ) -> "Proposal":
+        """Record a scored pair as a proposal (MatchProposed), its score breakdown kept with it."""
+        breakdown = [
+            ScoreComponent(name=c.name, value=c.value, weight=c.weight, reason=c.reason)
+            for c in scored.components
+        ]
+        supplier = scored.supplier
+        proposal = cls(
+            proposal_id,
+            buyer.group_id,
+            scored.need.kind,
+            scored.need.need_id,
+            buyer.enterprise_id,
+            buyer.park_id,
+            scored.offering.offering_id,
+            supplier.enterprise_id,
+            supplier.park_id,
+            scored.score,
+            breakdown,
+            at,
+            meeting_id,
+        )
+        proposal.events.append(
+            MatchProposed(
+                park_id=buyer.park_id,
+                group_id=buyer.group_id,
+                proposal_id=proposal_id,
+                kind=proposal.kind,
+                need_id=proposal.need_id,
+                buyer_id=proposal.buyer_id,
+                offering_id=proposal.offering_id,
+                supplier_id=proposal.supplier_id,
+                supplier_park_id=proposal.supplier_park_id,
+                score=proposal.score,
+                breakdown=breakdown,
+                meeting_id=meeting_id,
+                proposed_at=at,
+            )
+        )
+        return proposal
+
+    def involves(self, enterprise_id: str) -> bool:
+        return enterprise_id in (self.buyer_id, self.supplier_id)
+
+    def park_of(self, enterprise_id: str) -> str:
+        if enterprise_id == self.buyer_id:
+            return self.buyer_park_id
+        if enterprise_id == self.supplier_id:
+            return self.supplier_park_id
+        raise NotFound(f"enterprise {enterprise_id} is not a side of proposal {self.proposal_id}")
+
+    def accept(self, by: str, at: datetime) -> None:
+        """One side accepts; when both have, the match is accepted (MatchAccepted)."""
+        self.park_of(by)
+        if self.status is not Status.PROPOSED:
+            raise Conflict(f"proposal {self.proposal_id} is {self.status.value}; it cannot be accepted")
+        if by in self.accepted_by:
+            raise Conflict(f"{by} already accepted proposal {self.proposal_id}")
+        self.accepted_by.append(by)
+        if {self.buyer_id, self.supplier_id} <= set(self.accepted_by):
+            self.status = Status.ACCEPTED
+            self.events.append(
+                MatchAccepted(
+                    park_id=self.buyer_park_id,
+                    group_id=self.group_id,
+                    proposal_id=self.proposal_id,
+                    kind=self.kind,
+                    buyer_id=self.buyer_id,
+                    supplier_id=self.supplier_id,
+                    supplier_park_id=self.supplier_park_id,
+                    meeting_id=self.meeting_id,
+                    accepted_at=at,
+                )
+            )
+
+    def decline(self, by: str, at: datetime) -> None:
+        """Either side declines while the proposal is open (MatchDeclined)."""
+        self.park_of(by)
+        if self.status is not Status.PROPOSED:
+            raise Conflict(f"proposal {self.proposal_id} is {self.status.value}; it cannot be declined")
+        self.status, self.declined_by = Status.DECLINED, by
+        self.events.append(
+            MatchDeclined(
+                park_id=self.buyer_park_id,
+                group_id=self.group_id,
+                proposal_id=self.proposal_id,
+                buyer_id=self.buyer_id,
+                supplier_id=self.supplier_id,
+                declined_by=by,
+                declined_at=at,
+            )
+        )
+
+    def close_deal(self, value_cny: Decimal, estimated_saving_cny: Decimal, at: datetime) -> None:
+        """Record the deal an accepted match led to (DealClosed)."""
+        if self.status is not Status.ACCEPTED:
+            raise Conflict(f"proposal {self.proposal_id} is {self.status.value}; only an accepted one closes")
+        if value_cny <= 0:
+            raise Unprocessable("value_cny: must be positive")
+        if estimated_saving_cny < 0:
+            raise Unprocessable("estimated_saving_cny: must not be negative")
+        self.status = Status.DEAL_CLOSED
+        self.deal_value_cny, self.estimated_saving_cny = value_cny, estimated_saving_cny
+        self.events.append(
+            DealClosed(
+                park_id=self.buyer_park_id,
+                group_id=self.group_id,
+                proposal_id=self.proposal_id,
+                kind=self.kind,
+                buyer_id=self.buyer_id,
+                supplier_id=self.supplier_id,
+                supplier_park_id=self.supplier_park_id,
+                value_cny=value_cny,
+                estimated_saving_cny=estimated_saving_cny,
+                closed_at=at,
+            )
+        )

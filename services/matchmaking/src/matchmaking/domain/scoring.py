@@ -1,0 +1,153 @@
+"""The explained score of one offering for one need: a weighted sum of named components.
+
+Every component is a value in [0, 1] with the reason it has that value; the score is the sum of
+value x weight, less a penalty when the two enterprises declined a proposal before."""
+
+from dataclasses import dataclass
+
+from matchmaking.domain.chain import Adjacency
+from matchmaking.domain.profiles import Enterprise, Need, Offering
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Per park group; the positive weights need not sum to 1 but usually do."""
+
+    chain: float = 0.25
+    text: float = 0.30
+    certifications: float = 0.15
+    capacity: float = 0.15
+    proximity: float = 0.10
+    anchor: float = 0.05
+    declined_penalty: float = 0.30
+
+    @property
+    def beyond_text_and_chain(self) -> float:
+        """The most the components other than text and chain can add."""
+        return self.certifications + self.capacity + self.proximity + self.anchor
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    name: str
+    value: float
+    weight: float
+    reason: str
+
+    @property
+    def contribution(self) -> float:
+        return self.value * self.weight
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    need: Need
+    offering: Offering
+    supplier: Enterprise
+    score: float
+    components: tuple[Component, ...]
+
+
+def certification_fit(required: frozenset[str], offered: frozenset[str]) -> float:
+    if not required:
+        return 1.0
+    return len(required & offered) / len(required)
+
+
+def capacity_fit(volume: float, capacity: float) -> float:
+    """Full when the capacity covers the volume; a shortfall counts half its covered share."""
+    if volume <= 0 or capacity >= volume:
+        return 1.0
+    return capacity / volume / 2
+
+
+def proximity(buyer: Enterprise, supplier: Enterprise) -> float:
+    return 1.0 if buyer.park_id == supplier.park_id else 0.5
+
+
+def anchor_bonus(buyer: Enterprise, supplier: Enterprise) -> float:
+    return 1.0 if supplier.anchor or buyer.anchor else 0.0
+
+
+def total(
+    need: Need,
+    buyer: Enterprise,
+    offering: Offering,
+    supplier: Enterprise,
+    weights: Weights,
+    adjacency: float,
+    similarity: float,
+    declined_before: bool,
+) -> float:
+    """The score alone (the ranking's fast path); `explain` gives the same figure with its parts."""
+    return round(
+        weights.chain * adjacency
+        + weights.text * similarity
+        + weights.certifications * certification_fit(need.required_certifications, offering.certifications)
+        + weights.capacity * capacity_fit(need.volume, offering.capacity)
+        + weights.proximity * proximity(buyer, supplier)
+        + weights.anchor * anchor_bonus(buyer, supplier)
+        - (weights.declined_penalty if declined_before else 0.0),
+        4,
+    )
+
+
+def explain(
+    need: Need,
+    buyer: Enterprise,
+    offering: Offering,
+    supplier: Enterprise,
+    weights: Weights,
+    adjacency: Adjacency,
+    similarity: float,
+    shared_terms: list[str],
+    declined_before: bool,
+) -> Scored:
+    """Score one offering for one need with the components and reasons that make up the figure."""
+    required, held = need.required_certifications, offering.certifications
+    missing = ", ".join(sorted(required - held))
+    certs = f"{len(required & held)} of {len(required)} required certifications held"
+    volume, capacity = need.volume, offering.capacity
+    parts = [
+        Component("chain", adjacency.value, weights.chain, adjacency.reason),
+        Component(
+            "text",
+            similarity,
+            weights.text,
+            f"shared terms: {', '.join(shared_terms)}" if shared_terms else "no shared terms",
+        ),
+        Component(
+            "certifications",
+            certification_fit(required, held),
+            weights.certifications,
+            (certs + (f"; missing {missing}" if missing else "")) if required else "none required",
+        ),
+        Component(
+            "capacity",
+            capacity_fit(volume, capacity),
+            weights.capacity,
+            f"capacity {capacity:g} for volume {volume:g}" if volume > 0 else "no volume stated",
+        ),
+        Component(
+            "proximity",
+            proximity(buyer, supplier),
+            weights.proximity,
+            "same park" if buyer.park_id == supplier.park_id else "same park group, another park",
+        ),
+        Component(
+            "anchor",
+            anchor_bonus(buyer, supplier),
+            weights.anchor,
+            "supplier is an anchor firm"
+            if supplier.anchor
+            else "buyer is an anchor firm"
+            if buyer.anchor
+            else "no anchor firm",
+        ),
+    ]
+    if declined_before:
+        parts.append(
+            Component("declined_before", -1.0, weights.declined_penalty, "this pair declined before")
+        )
+    score = total(need, buyer, offering, supplier, weights, adjacency.value, similarity, declined_before)
+    return Scored(need, offering, supplier, score, tuple(parts))

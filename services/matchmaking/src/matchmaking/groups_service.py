@@ -1,0 +1,56 @@
+"""Use cases of a park group's matchmaking configuration: chain map, weights, group-wide matching."""
+
+import copy
+from collections.abc import Callable, Iterable
+
+from parkops_runtime.auth import Principal, Role
+from parkops_runtime.errors import ConcurrencyConflict, Conflict
+
+from matchmaking.domain.chain import IndustryChainMap, Segment
+from matchmaking.domain.group import GroupConfig
+from matchmaking.domain.scoring import Weights
+from matchmaking.state import State
+from matchmaking.store.repository import Repository
+
+Change = Callable[[GroupConfig], None]
+
+
+class GroupService:
+    def __init__(self, state: State, groups: Repository[GroupConfig]) -> None:
+        self._state = state
+        self._groups = groups
+
+    def config(self, who: Principal) -> GroupConfig:
+        return self._state.group(who.group_id)
+
+    async def replace_chain(
+        self, who: Principal, segments: Iterable[Segment], edges: Iterable[tuple[str, str]]
+    ) -> GroupConfig:
+        """EditChainMap: a group admin replaces its group's segments and edges."""
+        who.require_role(Role.GROUP_ADMIN)
+        chain = IndustryChainMap.of(segments, edges)
+        used = self._state.segments_in_use(who.group_id)
+        return await self._change(who.group_id, lambda c: c.replace_chain(chain, used))
+
+    async def configure(self, who: Principal, weights: Weights, group_wide: bool) -> GroupConfig:
+        """ConfigureMatching: a group admin sets the score weights and whether matching crosses parks."""
+        who.require_role(Role.GROUP_ADMIN)
+
+        def apply(config: GroupConfig) -> None:
+            config.weights, config.group_wide = weights, group_wide
+
+        return await self._change(who.group_id, apply)
+
+    async def _change(self, group_id: str, change: Change) -> GroupConfig:
+        current = self._state.group(group_id)
+        changed = copy.deepcopy(current)
+        change(changed)
+        try:
+            if current.version == 0:
+                await self._groups.add(changed)
+            else:
+                await self._groups.save(changed)
+        except ConcurrencyConflict:
+            raise Conflict(f"group {group_id} configuration changed meanwhile; try again") from None
+        self._state.put_group(changed)
+        return changed

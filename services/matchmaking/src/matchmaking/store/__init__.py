@@ -1,0 +1,1 @@
+"""Persistence: documents of the aggregates, and their Mongo collections (state + outbox per write)."""
