@@ -1,4 +1,4 @@
-"""Kafka subscribers of the kpi service: record new facts in the inbox, then advance the read model."""
+"""Kafka subscribers of the kpi service: record new facts in the inbox, then advance the read models."""
 
 from collections.abc import Sequence
 
@@ -8,7 +8,9 @@ from parkops_runtime.inbox import Inbox
 from kpi.projections import Projections
 
 
-class LeasingEventsHandler:
+class ParkEventsHandler:
+    """Every consumed event, whatever its service: one bulk insert into the inbox per batch."""
+
     def __init__(self, inbox: Inbox, projections: Projections) -> None:
         self._inbox = inbox
         self._projections = projections
@@ -16,4 +18,4 @@ class LeasingEventsHandler:
     async def __call__(self, deliveries: Sequence[Delivery]) -> None:
         """A redelivered or republished event is already in the inbox and is skipped."""
         fresh = await self._inbox.record(deliveries)
-        self._projections.apply_all((d.event, d.meta.time) for d in fresh)
+        self._projections.apply_all((d.event, d.meta.time, d.meta.id) for d in fresh)

@@ -1,27 +1,49 @@
 """Composition root of the kpi service: `uvicorn --factory kpi.main:create_app`."""
 
 from fastapi import FastAPI
-from parkops_contracts.events.leasing import ParkRegistered, TenantOnboarded, UnitListed
+from parkops_contracts.events.kpi import KpiTargetMissed, LowEfficiencySpaceFlagged, OperatorBonusEarned
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
 
 from kpi.api import build_router
-from kpi.handlers import LeasingEventsHandler
+from kpi.api_scorecards import build_scorecard_router
+from kpi.api_terms import build_terms_router
+from kpi.assessments import Assessments
+from kpi.domain.ledger import CONSUMED
+from kpi.handlers import ParkEventsHandler
 from kpi.projections import Projections
+from kpi.scorecards import Scorecards
 from kpi.settings import KpiSettings
+from kpi.terms_store import TermsStore
 
 
 def create_app(settings: KpiSettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(settings or KpiSettings())
     projections = Projections()
     inbox = Inbox(runtime.database["inbox"])
+    terms = TermsStore(runtime.aggregates("kpi_terms"))
+    scorecards = Scorecards(projections, terms)
+    assessments = Assessments(
+        scorecards,
+        runtime.aggregates("kpi_assessments"),
+        runtime.aggregates("kpi_scans"),
+        runtime.outbound,
+    )
 
-    async def load_projections() -> None:
-        await projections.load(inbox.collection.find({}))
+    async def load_read_models() -> None:
+        await projections.load_from(inbox.collection)
+        await terms.load()
 
-    runtime.on_startup(load_projections)
-    runtime.subscribe([ParkRegistered, UnitListed, TenantOnboarded], LeasingEventsHandler(inbox, projections))
-    app = runtime.create_app("parkops kpi", [build_router(projections)])
+    runtime.on_startup(load_read_models)
+    runtime.subscribe(CONSUMED, ParkEventsHandler(inbox, projections))
+    runtime.document_publications([OperatorBonusEarned, KpiTargetMissed, LowEfficiencySpaceFlagged])
+    routers = [
+        build_router(projections),
+        build_scorecard_router(scorecards),
+        build_terms_router(scorecards, assessments),
+    ]
+    app = runtime.create_app("parkops kpi", routers)
     app.state.runtime = runtime
     app.state.projections = projections
+    app.state.scorecards = scorecards
     return app

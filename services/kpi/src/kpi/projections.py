@@ -1,43 +1,96 @@
-"""The in-memory read model of every park, a fold of the facts stored in the inbox.
+"""The in-memory read models of every park, folds of the facts stored in the inbox.
 
-Facts are the durable truth (one document per event, unique by CloudEvents id); this fold is rebuilt
-from them at start-up and then advanced by each consumed batch, so reads never wait on the store."""
+Facts are the durable truth (one document per event, unique by CloudEvents id); these folds are rebuilt
+from them at start-up and then advanced by each consumed batch, so reads never wait on the store. Each
+park has its occupancy (the first slice's live view) and its ledger (every fact a KPI is computed from)."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 
 from parkops_contracts.base import Event
 from parkops_contracts.events import BY_CE_TYPE
+from parkops_runtime.mongo import Document
+from pymongo.asynchronous.collection import AsyncCollection
 
+from kpi.domain.ledger import ParkLedger
 from kpi.domain.occupancy import ParkOccupancy
+
+
+def event_id_of(fact_id: str) -> str:
+    """The CloudEvents id in an inbox `_id` (`<source>#<id>`)."""
+    return fact_id.rpartition("#")[2]
 
 
 class Projections:
     def __init__(self) -> None:
         self._parks: dict[str, ParkOccupancy] = {}
+        self._ledgers: dict[str, ParkLedger] = {}
 
-    def apply(self, event: Event, at: datetime) -> None:
+    def apply(self, event: Event, at: datetime, event_id: str = "") -> None:
         park = self._parks.get(event.park_id)
         if park is None:
             park = self._parks[event.park_id] = ParkOccupancy(event.park_id, event.group_id)
+            self._ledgers[event.park_id] = ParkLedger(event.park_id, event.group_id)
         park.apply(event, at)
+        self._ledgers[event.park_id].apply(event, event_id)
 
-    def apply_all(self, events: Iterable[tuple[Event, datetime]]) -> None:
-        for event, at in events:
-            self.apply(event, at)
+    def apply_all(self, events: Iterable[tuple[Event, datetime, str]]) -> None:
+        for event, at, event_id in events:
+            self.apply(event, at, event_id)
 
     async def load(self, facts: AsyncIterator[dict[str, object]]) -> int:
         count = 0
         async for fact in facts:
-            contract = BY_CE_TYPE[str(fact["type"])]
-            self.apply(
-                contract.model_validate_json(str(fact["data"])), datetime.fromisoformat(str(fact["time"]))
-            )
+            self.apply_fact(fact)
             count += 1
         return count
+
+    async def load_from(self, collection: AsyncCollection[Document], batch_size: int = 10_000) -> int:
+        """Fold every stored fact, reading the next batch while the last one is folded."""
+        queue: asyncio.Queue[list[Document] | None] = asyncio.Queue(maxsize=2)
+
+        async def read() -> None:
+            batch: list[Document] = []
+            async for fact in collection.find({}, batch_size=batch_size):
+                batch.append(fact)
+                if len(batch) == batch_size:
+                    await queue.put(batch)
+                    batch = []
+            await queue.put(batch)
+            await queue.put(None)
+
+        reader = asyncio.create_task(read())
+        count = 0
+        try:
+            while (batch := await queue.get()) is not None:
+                for fact in batch:
+                    self.apply_fact(fact)
+                count += len(batch)
+                await asyncio.sleep(0)  # let the reader ask for the next batch
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+        return count
+
+    def apply_fact(self, fact: Document) -> None:
+        contract = BY_CE_TYPE[str(fact["type"])]
+        self.apply(
+            contract.model_validate_json(str(fact["data"])),
+            datetime.fromisoformat(str(fact["time"])),
+            event_id_of(str(fact["_id"])),
+        )
 
     def park(self, park_id: str) -> ParkOccupancy | None:
         return self._parks.get(park_id)
 
     def parks(self) -> list[ParkOccupancy]:
         return list(self._parks.values())
+
+    def ledger(self, park_id: str) -> ParkLedger | None:
+        return self._ledgers.get(park_id)
+
+    def ledgers(self) -> list[ParkLedger]:
+        return list(self._ledgers.values())

@@ -1,0 +1,136 @@
+"""kpi consumption throughput over a mix of every service's events, beside raw aiokafka on the same topics.
+
+Fills the topics the kpi service consumes with N events (parks of kpi_facts.scenario: leasing, tickets,
+finance and matchmaking events), then in the same run: (1) raw aiokafka reads them all (no decode, no
+store: the broker's ceiling here), and again inserting each batch into a fresh collection (the store's
+ceiling for an inbox), (2) the kpi service consumes them (CloudEvents decode + contract
+validation, one inbox insert_many per batch, in-memory fold), (3) a fresh Projections is rebuilt from
+the stored facts (the start-up rebuild) and checked equal to the live one.
+
+Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python -m bench.kpi_throughput [N]
+"""
+
+import asyncio
+import os
+import sys
+import time
+import uuid
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from kpi.main import create_app as create_kpi
+from kpi.projections import Projections
+from kpi.settings import KpiSettings
+from parkops_contracts.base import Event
+from pymongo import AsyncMongoClient
+
+from services.kpi.tests.unit.kpi_facts import scenario
+from tests.support.infra import Infra
+from tests.support.kafka import envelope
+from tests.support.services import isolated_settings, run_id, serving
+
+
+def events(n: int) -> list[Event]:
+    base = scenario()
+    out: list[Event] = []
+    park = 0
+    while len(out) < n:
+        out += [e.model_copy(update={"park_id": f"p{park}", "group_id": "g"}) for e in base]
+        park += 1
+    return out[:n]
+
+
+async def fill(infra: Infra, prefix: str, batch: list[Event]) -> set[str]:
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap_servers, linger_ms=20)
+    await producer.start()
+    topics = set()
+    for event in batch:
+        topic = event.topic(prefix)
+        topics.add(topic)
+        headers = [(k, v.encode()) for k, v in envelope(type(event), uuid.uuid4().hex).items()]
+        await producer.send(
+            topic, event.model_dump_json().encode(), key=event.park_id.encode(), headers=headers
+        )
+    await producer.flush()
+    await producer.stop()
+    return topics
+
+
+async def raw_aiokafka(infra: Infra, topics: set[str], n: int, store: bool = False) -> float:
+    """Read every record; with `store`, also insert_many each batch's flat facts (no decode, no dedup
+    check, no fold): the floor of a consumer that keeps an inbox in this store."""
+    inbox = AsyncMongoClient(infra.mongodb_url)[f"raw_{uuid.uuid4().hex[:6]}"]["inbox"]
+    consumer = AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=infra.kafka_bootstrap_servers,
+        group_id=f"raw-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        max_poll_records=2000,
+    )
+    await consumer.start()
+    seen, started = 0, None
+    deadline = time.monotonic() + 120
+    try:
+        while seen < n and time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=200, max_records=2000)).values():
+                if started is None:
+                    started = time.perf_counter()
+                seen += len(records)
+                if store:
+                    await inbox.insert_many(
+                        [
+                            {"_id": f"{r.topic}#{r.partition}#{r.offset}", "data": r.value.decode()}
+                            for r in records
+                        ]
+                    )
+    finally:
+        await consumer.stop()
+    assert started is not None, "raw consumer got nothing"
+    await inbox.database.client.drop_database(inbox.database.name)
+    return seen / (time.perf_counter() - started)
+
+
+async def service(infra: Infra, run: str, n: int) -> tuple[float, float, bool]:
+    settings = isolated_settings(KpiSettings, infra, run, consumer_max_records=2000, log_level="WARNING")
+    app = create_kpi(settings)
+    async with serving(app):
+        live: Projections = app.state.projections
+        started = None
+        while True:
+            applied = sum(p.events_applied for p in live.parks())
+            if applied and started is None:
+                started = time.perf_counter()
+            if applied >= n:
+                break
+            await asyncio.sleep(0.01)
+        assert started is not None
+        rate = n / (time.perf_counter() - started)
+        fresh = Projections()
+        began = time.perf_counter()
+        loaded = await fresh.load_from(app.state.runtime.database["inbox"])
+        rebuild = loaded / (time.perf_counter() - began)
+        same = all(fresh.ledger(p.park_id) == live.ledger(p.park_id) for p in live.parks())
+    return rate, rebuild, same
+
+
+async def main(n: int) -> None:
+    infra = Infra(
+        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
+        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
+    )
+    run = run_id()
+    topics = await fill(infra, f"t{run}", events(n))
+    print(f"{n} events on {len(topics)} topics; broker {infra.kafka_bootstrap_servers}", flush=True)
+    raw = await raw_aiokafka(infra, topics, n)
+    print(f"raw aiokafka (read only):                         {raw:>9,.0f} ev/s")
+    raw_store = await raw_aiokafka(infra, topics, n, store=True)
+    print(f"raw aiokafka + insert_many per batch:             {raw_store:>9,.0f} ev/s")
+    rate, rebuild, same = await service(infra, run, n)
+    ratio = rate / raw_store
+    print(f"kpi service (decode+validate, inbox, fold):       {rate:>9,.0f} ev/s = {ratio:.2f} x raw+store")
+    print(f"rebuild from stored facts (fresh fold):           {rebuild:>9,.0f} ev/s; equal to live: {same}")
+    print(f"rebuild of 1M events, extrapolated:               {1_000_000 / rebuild:>9,.1f} s")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000))

@@ -1,0 +1,106 @@
+"""HTTP routes of scorecards: per park and period, drill-down, time series, group portfolio, CSV."""
+
+import json
+
+from fastapi import APIRouter, Query, Response
+from parkops_runtime.auth import CurrentPrincipal
+from parkops_runtime.errors import NotFound, Unprocessable
+
+from kpi.csv_export import portfolio_csv, scorecard_csv
+from kpi.domain.periods import parse_period
+from kpi.domain.scoring import Scorecard
+from kpi.domain.targets import CATALOG
+from kpi.schemas import DrillDown, KpiPublic, Portfolio, PortfolioEntry, ScorecardPublic, SeriesPoint
+from kpi.scorecards import Scorecards
+
+MAX_SERIES = 120
+
+
+def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
+    router = APIRouter(tags=["scorecards"])
+
+    @router.get("/parks/{park_id}/scorecards/{period}")
+    async def scorecard(park_id: str, period: str, who: CurrentPrincipal) -> ScorecardPublic:
+        ledger = scorecards.ledger(park_id, who)
+        parsed = parse_period(period)
+        trend = scorecards.trend(ledger, parsed)
+        return ScorecardPublic.of(trend[-1], trend)
+
+    @router.get("/parks/{park_id}/scorecards/{period}/csv")
+    async def scorecard_as_csv(park_id: str, period: str, who: CurrentPrincipal) -> Response:
+        card = scorecards.card(scorecards.ledger(park_id, who), parse_period(period))
+        return Response(scorecard_csv(card), media_type="text/csv")
+
+    @router.get("/parks/{park_id}/scorecards/{period}/kpis/{kpi}")
+    async def drill_down(park_id: str, period: str, kpi: str, who: CurrentPrincipal) -> DrillDown:
+        card = scorecards.card(scorecards.ledger(park_id, who), parse_period(period))
+        measure = card.measures.get(kpi)
+        if measure is None:
+            raise NotFound(f"no KPI or figure {kpi}; known: {', '.join(sorted(card.measures))}")
+        return DrillDown(
+            park_id=park_id,
+            period=card.period,
+            kpi=kpi,
+            value=measure.value,
+            counts=measure.counts,
+            event_count=len(measure.event_ids),
+            event_ids=list(measure.event_ids),
+        )
+
+    @router.get("/parks/{park_id}/kpis/{kpi}/series")
+    async def series(
+        park_id: str,
+        kpi: str,
+        who: CurrentPrincipal,
+        start: str = Query(alias="from"),
+        end: str = Query(alias="to"),
+    ) -> list[SeriesPoint]:
+        """One point per period from `from` to `to` (both of one format: years, quarters, months or days)."""
+        ledger = scorecards.ledger(park_id, who)
+        first, period = parse_period(start), parse_period(end)
+        same_format = len(start) == len(end) and ("Q" in start) == ("Q" in end)
+        if not same_format or first > period:
+            raise Unprocessable("from and to must be periods of the same format, from <= to")
+        points: list[SeriesPoint] = []
+        while period >= first and len(points) < MAX_SERIES:
+            card = scorecards.card(ledger, period)
+            measure = card.measures.get(kpi)
+            if measure is None:
+                raise NotFound(f"no KPI or figure {kpi}")
+            score = card.kpi(kpi).score if kpi in CATALOG else None
+            points.append(SeriesPoint(period=period.label, value=measure.value, score=score))
+            period = period.previous()
+        return points[::-1]
+
+    fragments: dict[tuple[str, str], tuple[Scorecard, str]] = {}
+
+    def fragment(card: Scorecard) -> str:
+        """A park's entry as JSON without its rank, kept while its scorecard is the cached one."""
+        cached = fragments.get((card.park_id, card.period))
+        if cached is None or cached[0] is not card:
+            entry = PortfolioEntry(
+                rank=0,
+                park_id=card.park_id,
+                overall_score=card.overall,
+                pulling_down=[KpiPublic.of(card.kpi(k), card.measures[k]) for k in card.pulling_down()],
+            )
+            cached = fragments[(card.park_id, card.period)] = (
+                card,
+                entry.model_dump_json()[len('{"rank":0,') :],
+            )
+        return cached[1]
+
+    @router.get("/groups/{group_id}/portfolio/{period}", response_model=Portfolio)
+    async def portfolio(group_id: str, period: str, who: CurrentPrincipal) -> Response:
+        """Parks ranked by overall score; each entry lists the KPIs that pull it down, worst first."""
+        ranked = scorecards.portfolio(group_id, parse_period(period), who)
+        parks = ",".join(f'{{"rank":{r.rank},{fragment(r.card)}' for r in ranked)
+        head = json.dumps({"group_id": group_id, "period": period})[:-1]
+        return Response(f'{head},"parks":[{parks}]}}', media_type="application/json")
+
+    @router.get("/groups/{group_id}/portfolio/{period}/csv")
+    async def portfolio_as_csv(group_id: str, period: str, who: CurrentPrincipal) -> Response:
+        ranked = scorecards.portfolio(group_id, parse_period(period), who)
+        return Response(portfolio_csv(ranked), media_type="text/csv")
+
+    return router

@@ -1,0 +1,35 @@
+"""CSV renderings of a scorecard and of a portfolio."""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from kpi.domain.scoring import Scorecard
+from kpi.scorecards import Ranked
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return out.getvalue()
+
+
+def scorecard_csv(card: Scorecard) -> str:
+    rows: list[Sequence[object]] = [
+        (card.park_id, card.period, k.key, k.value, k.target, k.weight, k.score, k.met) for k in card.kpis
+    ]
+    rows.append((card.park_id, card.period, "overall", None, None, None, card.overall, None))
+    return _csv(("park_id", "period", "kpi", "value", "target", "weight", "score", "met"), rows)
+
+
+def portfolio_csv(ranked: Sequence[Ranked]) -> str:
+    return _csv(
+        ("rank", "park_id", "period", "overall_score", "pulling_down"),
+        (
+            (r.rank, r.card.park_id, r.card.period, r.card.overall, " ".join(r.card.pulling_down()))
+            for r in ranked
+        ),
+    )

@@ -1,0 +1,86 @@
+"""Low-efficiency space on a day: units vacant longer than N days, tenants paying too little tax per m².
+
+A unit is vacant since the later of its listing and the day after anyone last occupied it. Tax per m² is
+the tenant's latest reported tax for the last complete year over the area it leased at onboarding."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from kpi.domain.measure import money
+from kpi.domain.tenancy import TenancyView
+
+
+@dataclass(frozen=True)
+class Flag:
+    reason: str
+    unit_id: str | None
+    tenant_id: str | None
+    vacant_days: int | None
+    tax_per_m2: Decimal | None
+    threshold: Decimal
+    event_ids: tuple[str, ...]
+
+
+def _last_occupied(view: TenancyView, day: date) -> dict[str, date]:
+    last: dict[str, date] = {}
+    for lease in view.ledger.leases.values():
+        end = min(view.lease_end(lease), day)
+        if lease.starts_on <= day:
+            for unit in lease.unit_ids:
+                last[unit] = max(last.get(unit, end), end)
+    for tenant in view.ledger.tenants.values():
+        exit_day = view.exit_day(tenant)
+        end = day if exit_day is None else min(exit_day, day)
+        if tenant.onboarded_on <= day:
+            for unit in tenant.unit_ids:
+                last[unit] = max(last.get(unit, end), end)
+    return last
+
+
+def vacant_units(view: TenancyView, day: date, max_vacant_days: int) -> list[Flag]:
+    occupied = view.occupied_units(day)
+    last = _last_occupied(view, day)
+    flags = []
+    for unit in sorted(view.ledger.units.values(), key=lambda u: u.unit_id):
+        if unit.listed_on > day or unit.unit_id in occupied:
+            continue
+        since = unit.listed_on
+        if unit.unit_id in last:
+            since = max(since, last[unit.unit_id] + timedelta(days=1))
+        days = (day - since).days
+        if days > max_vacant_days:
+            flags.append(
+                Flag(
+                    "vacant_too_long",
+                    unit.unit_id,
+                    None,
+                    days,
+                    None,
+                    Decimal(max_vacant_days),
+                    (unit.event_id,),
+                )
+            )
+    return flags
+
+
+def low_tax_tenants(view: TenancyView, day: date, min_tax_per_m2: Decimal) -> list[Flag]:
+    flags = []
+    for tenant in sorted(view.active_tenants(day), key=lambda t: t.tenant_id):
+        report = view.ledger.tax_reports.get((tenant.tenant_id, day.year - 1))
+        if report is None or tenant.leased_area_m2 <= 0:
+            continue
+        per_m2 = money(report.tax_paid / tenant.leased_area_m2)
+        if per_m2 < min_tax_per_m2:
+            flags.append(
+                Flag(
+                    "low_tax_per_m2",
+                    None,
+                    tenant.tenant_id,
+                    None,
+                    per_m2,
+                    min_tax_per_m2,
+                    (tenant.event_id, report.event_id),
+                )
+            )
+    return flags

@@ -1,0 +1,152 @@
+"""A park's facts, folded from every service's events.
+
+Order-independent: each record is keyed by what identifies it (unit, tenant, lease, ticket, invoice...)
+and "latest wins" rules compare the facts' own timestamps (then event ids), never the arrival order; so
+events of different topics may arrive in any order and a rebuild gives the same ledger."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parkops_contracts.base import Event
+from parkops_contracts.events import finance as fin
+from parkops_contracts.events import leasing as ls
+from parkops_contracts.events import matchmaking as mm
+from parkops_contracts.events import tickets as tk
+
+from kpi.domain.records import (
+    LeaseRecord,
+    MoneyLine,
+    Rating,
+    Resolution,
+    TaxReport,
+    TenantRecord,
+    TerminationRecord,
+    UnitRecord,
+)
+
+CONSUMED: tuple[type[Event], ...] = (
+    ls.ParkRegistered,
+    ls.UnitListed,
+    ls.TenantOnboarded,
+    ls.LeaseSigned,
+    ls.LeaseRenewed,
+    ls.LeaseTerminated,
+    ls.TenantMetricsReported,
+    tk.TicketResolved,
+    tk.TicketRated,
+    fin.InvoiceIssued,
+    fin.RevenueRecognized,
+    fin.SubsidyGranted,
+    fin.FundingClosed,
+    mm.MatchAccepted,
+    mm.DealClosed,
+)
+
+
+def _later(new: TaxReport | Resolution, old: TaxReport | Resolution | None, at: str) -> bool:
+    if old is None:
+        return True
+    return (getattr(new, at), new.event_id) > (getattr(old, at), old.event_id)
+
+
+@dataclass
+class ParkLedger:
+    park_id: str
+    group_id: str
+    park_type: ls.ParkType | None = None
+    units: dict[str, UnitRecord] = field(default_factory=dict)
+    tenants: dict[str, TenantRecord] = field(default_factory=dict)
+    leases: dict[str, LeaseRecord] = field(default_factory=dict)
+    terminations: dict[str, TerminationRecord] = field(default_factory=dict)
+    tax_reports: dict[tuple[str, int], TaxReport] = field(default_factory=dict)
+    resolutions: dict[str, Resolution] = field(default_factory=dict)
+    ratings: dict[str, Rating] = field(default_factory=dict)
+    revenue: dict[str, MoneyLine] = field(default_factory=dict)
+    subsidies: dict[str, MoneyLine] = field(default_factory=dict)
+    funding: dict[str, MoneyLine] = field(default_factory=dict)
+    matches: dict[str, MoneyLine] = field(default_factory=dict)
+    deals: dict[str, MoneyLine] = field(default_factory=dict)
+    version: int = 0
+
+    def apply(self, event: Event, event_id: str) -> None:
+        self.version += 1
+        match event:
+            case ls.ParkRegistered():
+                self.park_type = event.park_type
+            case ls.UnitListed():
+                self.units[event.unit_id] = UnitRecord(
+                    event.unit_id, event.area_m2, event.listed_at.date(), event_id
+                )
+            case ls.TenantOnboarded():
+                self.tenants[event.tenant_id] = TenantRecord(
+                    event.tenant_id,
+                    event.onboarded_at.date(),
+                    event.in_leading_industry,
+                    event.leased_area_m2,
+                    tuple(event.unit_ids),
+                    event_id,
+                )
+            case ls.LeaseSigned() | ls.LeaseRenewed():
+                previous = event.previous_lease_id if isinstance(event, ls.LeaseRenewed) else None
+                self.leases[event.lease_id] = LeaseRecord(
+                    event.lease_id,
+                    event.tenant_id,
+                    tuple(event.unit_ids),
+                    event.leased_area_m2,
+                    event.starts_on,
+                    event.ends_on,
+                    previous,
+                    event_id,
+                )
+            case ls.LeaseTerminated():
+                self.terminations[event.lease_id] = TerminationRecord(
+                    event.lease_id, event.tenant_id, event.terminated_on, event_id
+                )
+            case ls.TenantMetricsReported():
+                self._report(event, event_id)
+            case tk.TicketResolved():
+                self._resolve(event, event_id)
+            case tk.TicketRated():
+                self.ratings[event.ticket_id] = Rating(
+                    event.ticket_id, event.score, event.rated_at.date(), event_id
+                )
+            case fin.InvoiceIssued():
+                line = MoneyLine(event.stream.value, event.amount, event.issued_on, event_id)
+                self.revenue[f"invoice:{event.invoice_id}"] = line
+            case fin.RevenueRecognized():
+                line = MoneyLine(event.stream.value, event.amount, event.recognized_on, event_id)
+                self.revenue[f"recognized:{event.source_id}:{event.stream.value}"] = line
+            case fin.SubsidyGranted():
+                line = MoneyLine("subsidy", event.amount, event.granted_on, event_id)
+                self.subsidies[event.subsidy_id] = line
+            case fin.FundingClosed():
+                line = MoneyLine(event.instrument.value, event.amount, event.closed_on, event_id)
+                self.funding[event.deal_id] = line
+            case mm.MatchAccepted():
+                line = MoneyLine(event.kind.value, Decimal(0), event.accepted_at.date(), event_id)
+                self.matches[event.proposal_id] = line
+            case mm.DealClosed():
+                line = MoneyLine(event.kind.value, event.value_cny, event.closed_at.date(), event_id)
+                self.deals[event.proposal_id] = line
+
+    def _report(self, event: ls.TenantMetricsReported, event_id: str) -> None:
+        key = (event.tenant_id, event.year)
+        report = TaxReport(
+            event.tenant_id, event.year, event.tax_paid, event.funding_raised, event.reported_at, event_id
+        )
+        if _later(report, self.tax_reports.get(key), "reported_at"):
+            self.tax_reports[key] = report
+
+    def _resolve(self, event: tk.TicketResolved, event_id: str) -> None:
+        met = event.response_outcome == tk.SlaOutcome.MET and event.resolution_outcome == tk.SlaOutcome.MET
+        resolution = Resolution(
+            event.ticket_id,
+            event.category == tk.TicketCategory.REPAIR,
+            event.resolved_at,
+            event.response_seconds,
+            event.resolution_seconds,
+            met,
+            event_id,
+        )
+        if _later(resolution, self.resolutions.get(event.ticket_id), "resolved_at"):
+            self.resolutions[event.ticket_id] = resolution

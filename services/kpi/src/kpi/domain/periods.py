@@ -1,0 +1,70 @@
+"""Reporting periods: a year (`2026`), a quarter (`2026-Q3`), a month (`2026-11`) or a day (`2026-11-27`)."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from parkops_runtime.errors import Unprocessable
+
+_PATTERN = re.compile(
+    r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>\d{2}))?)?$"
+)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date
+    """Last day of the period, inclusive."""
+    label: str
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def previous(self) -> "Period":
+        return parse_period(_previous_label(self.label))
+
+
+def _month_end(year: int, month: int) -> date:
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
+def _previous_label(label: str) -> str:
+    match = _PATTERN.match(label)
+    assert match is not None
+    year = int(match["year"])
+    if match["day"]:
+        return (date(year, int(match["month"]), int(match["day"])) - timedelta(days=1)).isoformat()
+    if match["quarter"]:
+        quarter = int(match["quarter"])
+        return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
+    if match["month"]:
+        month = int(match["month"])
+        return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+    return str(year - 1)
+
+
+def parse_period(label: str) -> Period:
+    """Unprocessable (422) when the label is none of the three formats."""
+    match = _PATTERN.match(label)
+    if match is None or int(match["year"]) < 1900:
+        raise Unprocessable(f"period {label!r} is not YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD")
+    year = int(match["year"])
+    if match["day"]:
+        try:
+            day = date(year, int(match["month"]), int(match["day"]))
+        except ValueError as exc:
+            raise Unprocessable(f"period {label!r} is not a date: {exc}") from exc
+        return Period(day, day, label)
+    if match["quarter"]:
+        quarter = int(match["quarter"])
+        return Period(date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), label)
+    if match["month"]:
+        month = int(match["month"])
+        return Period(date(year, month, 1), _month_end(year, month), label)
+    return Period(date(year, 1, 1), date(year, 12, 31), label)

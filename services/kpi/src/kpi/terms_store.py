@@ -1,0 +1,43 @@
+"""Park terms stored as aggregates (one per park, each change a new version), cached in memory.
+
+Writes go through the aggregate's commit (the unique-_id insert decides between concurrent admins); the
+cache is loaded at start-up and updated after each write, so scorecards never read the store."""
+
+from collections.abc import Callable
+
+from parkops_runtime.errors import ConcurrencyConflict, Conflict
+from parkops_runtime.outbox import AggregateCollection
+
+from kpi.domain.terms import ParkTerms
+
+ATTEMPTS = 5
+
+
+class TermsStore:
+    def __init__(self, aggregates: AggregateCollection) -> None:
+        self._aggregates = aggregates
+        self._terms: dict[str, ParkTerms] = {}
+
+    async def load(self) -> None:
+        async for doc in self._aggregates.collection.find({}):
+            self._terms[str(doc["_id"])] = ParkTerms.from_document(doc)
+
+    def get(self, park_id: str, group_id: str) -> ParkTerms:
+        return self._terms.get(park_id) or ParkTerms(park_id, group_id)
+
+    async def change(self, park_id: str, group_id: str, mutate: Callable[[ParkTerms], None]) -> ParkTerms:
+        """Apply `mutate` to the stored terms and save them as the next version (retried on a race)."""
+        for _ in range(ATTEMPTS):
+            doc = await self._aggregates.get(park_id)
+            terms = ParkTerms.from_document(doc) if doc else ParkTerms(park_id, group_id)
+            mutate(terms)
+            try:
+                if doc is None:
+                    await self._aggregates.insert(park_id, terms.to_document(), [])
+                else:
+                    await self._aggregates.update(park_id, int(doc["_version"]), terms.to_document(), [])
+            except ConcurrencyConflict:
+                continue
+            self._terms[park_id] = terms
+            return terms
+        raise Conflict(f"the terms of park {park_id} keep changing; try again")
