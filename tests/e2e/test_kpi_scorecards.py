@@ -248,3 +248,27 @@ async def test_every_projection_rebuilt_from_the_stored_facts_equals_the_live_on
         assert (await rebuilt.get(portfolio, headers=kpi.admin)).json() == (
             await kpi.client.get(portfolio, headers=kpi.admin)
         ).json()
+
+
+async def test_every_projection_rebuilt_from_the_topics_into_a_fresh_store_equals_the_live_one(
+    kpi: Kpi,
+) -> None:
+    """A new consumer group and an empty database: the read models come from the topics alone."""
+    settings = isolated_settings(
+        KpiSettings,
+        kpi.infra,
+        kpi.run,
+        mongodb_database=f"t{kpi.run}_kpi_from_topics",
+        consumer_group_name=f"t{kpi.run}.kpi.from-topics",
+    )
+    replayed_app = create_kpi(settings)
+    async with serving(replayed_app):
+        live, replayed = kpi.app.state.projections, replayed_app.state.projections
+
+        async def caught_up() -> bool:
+            parks = ("kpi-a", "kpi-b")
+            return all(replayed.ledger(p) is not None and replayed.ledger(p) == live.ledger(p) for p in parks)
+
+        await eventually(caught_up, within=60)
+        for park in ("kpi-a", "kpi-b"):
+            assert replayed.park(park) == live.park(park)

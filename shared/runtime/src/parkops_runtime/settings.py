@@ -53,6 +53,11 @@ class ServiceSettings(BaseSettings):
     http_port: int = 8000
     topic_partitions: int = Field(default=3, ge=1)
     topic_replication: int = Field(default=1, ge=1)
+    consumer_group_name: str = Field(
+        default="",
+        description="Kafka consumer group; empty = <prefix>.<service>. A new group with a new database "
+        "rebuilds the service's read models from the topics' beginning.",
+    )
     consumer_max_records: int = 500
     consumer_batch_timeout_ms: int = 20
     handler_attempts: int = Field(default=3, ge=1, description="Tries of a failing event before the DLQ.")
@@ -76,7 +81,7 @@ class ServiceSettings(BaseSettings):
 
     @property
     def consumer_group(self) -> str:
-        return f"{self.topic_prefix}.{self.SERVICE_NAME}"
+        return self.consumer_group_name or f"{self.topic_prefix}.{self.SERVICE_NAME}"
 
     @property
     def dead_letter_topic(self) -> str:
