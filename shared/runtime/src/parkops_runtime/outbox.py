@@ -80,11 +80,9 @@ class AggregateCollection:
         """The aggregate's document, after finishing a write that a dead writer left half-way."""
         doc = await self.collection.find_one({"_id": doc_id})
         version = doc[VERSION] if doc else 0
-        waiting = await self.commits.find_one({"_id": commit_id(doc_id, version + 1)})
-        if waiting is None or not self.is_stale(waiting) or self.relay is None:
-            return doc
-        await self.relay.finish(self, waiting)
-        return await self.collection.find_one({"_id": doc_id})
+        if await self._finish_if_abandoned(commit_id(doc_id, version + 1)):
+            return await self.collection.find_one({"_id": doc_id})
+        return doc
 
     async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
         """Create version 1; ConcurrencyConflict when the aggregate exists."""
@@ -157,10 +155,12 @@ class AggregateCollection:
         at: datetime = commit["at"]
         return datetime.now(UTC) - at.astimezone(UTC) >= self.stale_after
 
-    async def _finish_if_abandoned(self, taken_id: str) -> None:
-        commit = await self.commits.find_one({"_id": taken_id})
-        if commit is not None and self.is_stale(commit) and self.relay is not None:
-            await self.relay.finish(self, commit)
+    async def _finish_if_abandoned(self, waiting_id: str) -> bool:
+        commit = await self.commits.find_one({"_id": waiting_id})
+        if commit is None or not self.is_stale(commit) or self.relay is None:
+            return False
+        await self.relay.finish(self, commit)
+        return True
 
 
 class OutboxRelay:

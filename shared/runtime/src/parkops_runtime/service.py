@@ -52,16 +52,20 @@ class ServiceRuntime:
         self.tokens = TokenCodec(settings.jwt_secret.get_secret_value(), settings.jwt_issuer)
         self.asyncapi = AsyncAPI(self.broker, title=f"parkops {settings.SERVICE_NAME}", version="1.0.0")
         self._startup: list[Hook] = []
+        self._aggregates: dict[str, AggregateCollection] = {}
         self._topics: set[str] = {settings.dead_letter_topic}
 
     def outbound(self, event: Event) -> OutboundEvent:
         return OutboundEvent.of(event, source=self.settings.source, topic_prefix=self.settings.topic_prefix)
 
     def aggregates(self, collection_name: str) -> AggregateCollection:
-        stale_after = timedelta(seconds=self.settings.outbox_stale_after_seconds)
-        aggregates = AggregateCollection(self.database[collection_name], stale_after)
-        self.relay.watch(aggregates)
-        return aggregates
+        """The aggregates stored in one collection; one instance per name, so its writes share locks."""
+        if collection_name not in self._aggregates:
+            stale_after = timedelta(seconds=self.settings.outbox_stale_after_seconds)
+            aggregates = AggregateCollection(self.database[collection_name], stale_after)
+            self.relay.watch(aggregates)
+            self._aggregates[collection_name] = aggregates
+        return self._aggregates[collection_name]
 
     def document_publications(self, contracts: Sequence[type[Event]]) -> None:
         """Declare what the service publishes (through its outbox) so AsyncAPI lists it."""
