@@ -19,7 +19,6 @@ import random
 import statistics
 import sys
 import time
-import zlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -37,6 +36,7 @@ from leasing.park_codec import park_fields
 from leasing.settings import LeasingSettings
 from parkops_contracts.events.leasing import ParkType, UnitType
 from parkops_runtime.auth import Role
+from parkops_runtime.shards import shard_name, shard_of
 from pymongo import AsyncMongoClient
 
 from tests.support.demo import credit_code
@@ -77,16 +77,8 @@ async def seed(app: FastAPI, parks: int, units: int, leased: int) -> None:
     batches: dict[str, list[dict[str, object]]] = {}
     for i in range(parks):
         park = seeded_park(i, units, leased)
-        shard = zlib.crc32(park.park_id.encode()) % shards
-        batch = batches.setdefault("parks" if shard == 0 else f"parks-{shard}", [])
-        batch.append(
-            {
-                "_id": park.park_id,
-                **park_fields(park),
-                "_version": 1,
-                "_outbox": [],
-            }
-        )
+        name = shard_name("parks", shard_of(park.park_id, shards), shards)
+        batches.setdefault(name, []).append({"_id": park.park_id, **park_fields(park), "_version": 1})
     database = app.state.runtime.database
     for name, docs in batches.items():
         for start in range(0, len(docs), 50):

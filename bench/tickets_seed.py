@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from parkops_runtime.mongo import Document
+from parkops_runtime.shards import shard_name, shard_of
 from pymongo import AsyncMongoClient
 from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
 from tickets.repository import fields
-from tickets.shards import shard_name, shard_of
 
 BATCH = 5_000
 CATEGORIES, PRIORITIES = list(TicketCategory), list(TicketPriority)

@@ -16,6 +16,7 @@ from leasing.settings import LeasingSettings
 from parkops_contracts.events import UnitListed
 from parkops_contracts.events.leasing import UnitType
 from parkops_runtime.outbox import commit_id
+from parkops_runtime.shards import Shards
 
 from tests.e2e.conftest import Platform
 from tests.e2e.test_leasing_lifecycle import lease_body, leasing_park
@@ -93,7 +94,7 @@ async def test_a_write_claimed_by_a_crashed_replica_is_rolled_forward(platform: 
     app = create_app(isolated_settings(LeasingSettings, platform.infra, platform.run))
     async with serving(app):
         runtime = app.state.runtime
-        parks = MongoParkRepository([runtime.aggregates("parks")], runtime.outbound)
+        parks = MongoParkRepository(Shards(runtime.aggregates, "parks", 1), runtime.outbound)
         park = await parks.get("crash-park")
         assert park is not None
         park.list_unit("crashed-unit", "Z", 1, "Z-1", UnitType.OFFICE, Decimal(42), datetime.now(UTC))

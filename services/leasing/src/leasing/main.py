@@ -13,6 +13,7 @@ from parkops_contracts.events.leasing import (
     UnitRenovated,
 )
 from parkops_runtime.service import ServiceRuntime
+from parkops_runtime.shards import Shards
 
 from leasing.api import build_router
 from leasing.api_leases import build_lease_router
@@ -40,7 +41,7 @@ def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) 
         ]
     )
     parks = MongoParkRepository(
-        [runtime.aggregates("parks" if i == 0 else f"parks-{i}") for i in range(settings.park_collections)],
+        Shards(runtime.aggregates, "parks", settings.park_collections),
         runtime.outbound,
         settings.read_cache_seconds,
     )

@@ -17,11 +17,11 @@ from parkops_contracts.base import Event
 from parkops_contracts.events.tickets import SlaTarget
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
+from parkops_runtime.shards import Shards
 
 from tickets.domain.due_index import AUTO_CLOSE, TARGETS, DueEntry, DueIndex, breach_of, entries_of
 from tickets.domain.ticket import Ticket
 from tickets.repository import TicketRepository, due_entries
-from tickets.shards import Shards
 
 log = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 10

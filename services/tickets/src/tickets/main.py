@@ -15,6 +15,7 @@ from parkops_contracts.events.tickets import (
 )
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
+from parkops_runtime.shards import Shards
 
 from tickets.api import build_router
 from tickets.api_queries import build_query_router
@@ -25,7 +26,6 @@ from tickets.queries import TicketQueries
 from tickets.repository import ParkSlaRepository, TicketRepository
 from tickets.service import Clock, TicketService, utc_now
 from tickets.settings import TicketsSettings
-from tickets.shards import Shards
 
 PUBLISHED = (
     TicketOpened,

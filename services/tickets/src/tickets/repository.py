@@ -10,13 +10,13 @@ from parkops_contracts.base import Event
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
 from parkops_runtime.outbox import VERSION
+from parkops_runtime.shards import Shards
 from pymongo.asynchronous.collection import AsyncCollection
 
 from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.due_index import AUTO_CLOSE, DueEntry
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
-from tickets.shards import Shards
 
 DUE_FIELDS = {f: 1 for f in ("park_id", "group_id", "category", "priority", "pending", "breaches")} | {
     "auto_close_at": 1,

@@ -3,10 +3,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from parkops_contracts.events.tickets import SlaTarget
+from parkops_runtime.shards import shard_name, shard_of
 from tickets.domain.due_index import AUTO_CLOSE
 from tickets.domain.work import Labour
 from tickets.repository import due_entries, fields, to_ticket
-from tickets.shards import shard_name, shard_of
 
 from .factory import T0, new_ticket
 

@@ -2,8 +2,9 @@
 
 FerretDB 1.x scans a whole collection for every lookup, and a filter other than `_id` alone (such as
 the outbox's `{_id, _version}`) decodes every document: a write costs time in proportion to the
-collection's size. Spreading one million tickets over a few hundred collections keeps each write's
-scan small; on MongoDB, where indexes work, one shard is as good as many."""
+collection's size. Spreading a million aggregates over a few hundred collections keeps each write's
+scan small; on MongoDB, where indexes work, one shard is as good as many. One shard keeps the plain
+collection name."""
 
 import hashlib
 from collections.abc import Callable
