@@ -1,9 +1,7 @@
-from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
 from parkops_contracts.events.tickets import SlaTarget
-from parkops_runtime.shards import shard_name, shard_of
 from tickets.domain.due_index import AUTO_CLOSE
 from tickets.domain.work import Labour
 from tickets.repository import due_entries, fields, to_ticket
@@ -11,14 +9,6 @@ from tickets.repository import due_entries, fields, to_ticket
 from .factory import T0, new_ticket
 
 H = timedelta(hours=1)
-
-
-def test_shards_are_stable_and_spread_evenly() -> None:
-    assert shard_of("ticket-42", 64) == shard_of("ticket-42", 64)
-    counts = Counter(shard_of(f"t{i}", 8) for i in range(8000))
-    assert set(counts) == set(range(8))
-    assert min(counts.values()) > 850
-    assert (shard_name("tickets", 0, 1), shard_name("tickets", 7, 64)) == ("tickets", "tickets_0007")
 
 
 def test_a_ticket_survives_the_round_trip_through_its_document() -> None:
