@@ -13,6 +13,19 @@ from parkops_runtime.settings import DEV_JWT_SECRET
 from tests.support.demo import enterprise
 
 LEASING, KPI = "http://127.0.0.1:8001", "http://127.0.0.1:8005"
+PRICING = {  # CNY per m² per month, from the brief's examples; rates are the brief's middle values
+    "base_rents": {
+        "standard_factory": "30",
+        "rnd_building": "45",
+        "office": "50",
+        "shared_lab": "35",
+        "talent_apartment": "35",
+        "commercial": "50",
+    },
+    "industry_fit_discount": "0.20",
+    "unrelated_industry_premium": "0.15",
+    "startup_rent_free_months": 6,
+}
 GROUP = "demo-group"
 PARKS = [
     {
@@ -59,6 +72,7 @@ def load_park(http: httpx.Client, park: dict[str, object], seed: int) -> None:
         return
     body = {k: park[k] for k in ("park_id", "name", "park_type", "leading_industries")}
     http.post(f"{LEASING}/parks", json=body).raise_for_status()
+    http.put(f"{LEASING}/parks/{park_id}/pricing-policy", json=PRICING).raise_for_status()
     unit_ids = []
     for i, (building, floor, area) in enumerate(park["units"]):  # type: ignore[attr-defined]
         unit = {
