@@ -1,10 +1,10 @@
 """MongoDB access through PyMongo's native async API (Motor is past end of life).
 
-FerretDB 1.x deadlocks on update commands of about 100 statements, so every bulk update goes
-out in chunks of at most `MAX_UPDATE_STATEMENTS`."""
+No write path sends multi-statement update commands (FerretDB 1.x deadlocks on those of about 100
+statements): aggregates are written one commit at a time, and batches are inserts (`insert_new`)."""
 
-from collections.abc import Iterator, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
@@ -12,24 +12,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 Document = dict[str, Any]
-MAX_UPDATE_STATEMENTS = 50
 DUPLICATE_KEY = 11000
-T = TypeVar("T")
 
 
 def connect(url: str, app_name: str) -> AsyncMongoClient[Document]:
     return AsyncMongoClient(url, appname=app_name, tz_aware=True, serverSelectionTimeoutMS=5000)
-
-
-def chunked(items: Sequence[T], size: int = MAX_UPDATE_STATEMENTS) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-async def bulk_write_chunked(collection: AsyncCollection[Document], operations: Sequence[Any]) -> None:
-    """Unordered bulk writes, at most 50 statements per command."""
-    for chunk in chunked(operations):
-        await collection.bulk_write(list(chunk), ordered=False)
 
 
 async def insert_new(collection: AsyncCollection[Document], documents: Sequence[Document]) -> list[Document]:
