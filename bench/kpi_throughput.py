@@ -90,21 +90,26 @@ async def raw_aiokafka(infra: Infra, topics: set[str], n: int, store: bool = Fal
     return seen / (time.perf_counter() - started)
 
 
+async def consumption_rate(projections: Projections, n: int) -> float:
+    """Events per second from the first applied event until `n` are applied."""
+    started = None
+    while True:
+        applied = sum(p.events_applied for p in projections.parks())
+        if applied and started is None:
+            started = time.perf_counter()
+        if applied >= n:
+            break
+        await asyncio.sleep(0.01)
+    assert started is not None
+    return n / (time.perf_counter() - started)
+
+
 async def service(infra: Infra, run: str, n: int) -> tuple[float, float, bool]:
     settings = isolated_settings(KpiSettings, infra, run, consumer_max_records=2000, log_level="WARNING")
     app = create_kpi(settings)
     async with serving(app):
         live: Projections = app.state.projections
-        started = None
-        while True:
-            applied = sum(p.events_applied for p in live.parks())
-            if applied and started is None:
-                started = time.perf_counter()
-            if applied >= n:
-                break
-            await asyncio.sleep(0.01)
-        assert started is not None
-        rate = n / (time.perf_counter() - started)
+        rate = await consumption_rate(live, n)
         fresh = Projections()
         began = time.perf_counter()
         loaded = await fresh.load_from(app.state.runtime.database["inbox"])

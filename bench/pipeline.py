@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
@@ -21,6 +20,7 @@ from kpi.main import create_app as create_kpi
 from kpi.settings import KpiSettings
 from parkops_contracts.events import UnitListed
 
+from bench.kpi_throughput import consumption_rate
 from tests.support.events import unit_listed
 from tests.support.infra import Infra
 from tests.support.kafka import envelope
@@ -64,19 +64,8 @@ async def ours(infra: Infra, n: int) -> float:
     settings = isolated_settings(KpiSettings, infra, run, consumer_max_records=2000, log_level="WARNING")
     await fill(infra, UnitListed.topic(settings.topic_prefix), n)
     app = create_kpi(settings)
-    async with serving(app) as kpi:
-        projections = app.state.projections
-        started = None
-        while True:
-            applied = sum(p.events_applied for p in projections.parks())
-            if applied and started is None:
-                started = time.perf_counter()
-            if applied >= n:
-                break
-            await asyncio.sleep(0.01)
-        assert (await kpi.get("/health/live")).status_code == 200
-    assert started is not None
-    return n / (time.perf_counter() - started)
+    async with serving(app):
+        return await consumption_rate(app.state.projections, n)
 
 
 def main() -> None:
