@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 
 from parkops_contracts.base import Event
-from parkops_contracts.events import BY_CE_TYPE
+from parkops_runtime.inbox import event_of
 from parkops_runtime.mongo import Document
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -76,9 +76,8 @@ class Projections:
         return count
 
     def apply_fact(self, fact: Document) -> None:
-        contract = BY_CE_TYPE[str(fact["type"])]
         self.apply(
-            contract.model_validate_json(str(fact["data"])),
+            event_of(fact),
             datetime.fromisoformat(str(fact["time"])),
             event_id_of(str(fact["_id"])),
         )

@@ -9,12 +9,11 @@ from datetime import date
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded, UnitListed
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.errors import NotFound
-from parkops_runtime.inbox import Inbox
+from parkops_runtime.inbox import Inbox, event_of
 
 from tickets.domain.directory import Directory
 
 CONSUMED = (TenantOnboarded, LeaseTerminated, UnitListed)
-BY_TYPE = {c.ce_type(): c for c in CONSUMED}
 
 
 class TenantAccess:
@@ -32,15 +31,7 @@ class TenantAccess:
     async def reload(self) -> None:
         directory = Directory()
         async for fact in self.inbox.collection.find({}).sort("time"):
-            contract = BY_TYPE.get(str(fact["type"]))
-            data = fact["data"]
-            if contract is not None:
-                event = (
-                    contract.model_validate_json(data)
-                    if isinstance(data, str)
-                    else contract.model_validate(data)
-                )
-                directory.apply(event)
+            directory.apply(event_of(fact))
         self.directory = directory
 
     async def check_tenant_may_open(self, park_id: str, tenant_id: str, group_id: str, on: date) -> None:

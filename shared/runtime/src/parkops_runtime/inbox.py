@@ -8,6 +8,8 @@ of these facts."""
 
 from collections.abc import Callable, Sequence
 
+from parkops_contracts.base import Event
+from parkops_contracts.events import BY_CE_TYPE
 from pymongo.asynchronous.collection import AsyncCollection
 
 from parkops_runtime.consumer import Delivery
@@ -25,6 +27,11 @@ def default_fact(delivery: Delivery) -> Document:
         "time": delivery.meta.time.isoformat(),  # a string: BSON dates would drop the microseconds
         "data": delivery.event.model_dump_json(),
     }
+
+
+def event_of(fact: Document) -> Event:
+    """The event a default fact was recorded from (the inverse of `default_fact`)."""
+    return BY_CE_TYPE[str(fact["type"])].model_validate_json(str(fact["data"]))
 
 
 class Inbox:
