@@ -1,7 +1,8 @@
 // Command ferretdb runs FerretDB 1.24 (MongoDB wire protocol on SQLite) for
 // local development without Docker. It embeds the upstream ferretdb package:
 // `go install .../cmd/ferretdb@v1.24.2` builds but panics at start because its
-// version file is generated from git. Started and stopped by scripts/infra.
+// version file is generated from git. It also adds the `_id` index FerretDB's
+// SQLite queries can use (idindex.go). Started and stopped by scripts/infra.
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -50,6 +52,9 @@ func main() {
 	// Run returns once ctx is cancelled and all connections are closed.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+
+	go newIDIndexer(dir, logger).run(ctx, 250*time.Millisecond)
+
 	logger.Warn("FerretDB listening", "addr", *listen, "data", dir)
 	if err = f.Run(ctx); err != nil {
 		log.Fatal(err)
