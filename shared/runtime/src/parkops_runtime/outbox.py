@@ -109,7 +109,7 @@ class AggregateCollection:
         async with self.serialized(doc_id):
             if await self._claim(commit):
                 if not await self._apply(commit):
-                    await self.commits.delete_one({"_id": commit["_id"], "token": commit["token"]})
+                    await self.drop_commit(commit)
                     raise ConcurrencyConflict(
                         f"{self.collection.name} {doc_id} changed before version {version}"
                     )
@@ -137,7 +137,13 @@ class AggregateCollection:
             except DuplicateKeyError:
                 return False
             return True
-        result = await self.collection.update_one({"_id": doc_id, VERSION: version - 1}, {"$set": state})
+        # Holding commit `version` already excludes every other writer of this version; the read guards
+        # against a writer that comes back after being taken for dead and its commit finished by another.
+        # Filtering on `_id` alone keeps the update on FerretDB's index (a second field makes it scan).
+        current = await self.collection.find_one({"_id": doc_id}, {VERSION: 1})
+        if current is None or current[VERSION] != version - 1:
+            return False
+        result = await self.collection.update_one({"_id": doc_id}, {"$set": state})
         return result.matched_count == 1
 
     async def applied(self, commit: Document) -> bool:
@@ -150,6 +156,13 @@ class AggregateCollection:
         return current > commit["version"] or (
             current == commit["version"] and doc is not None and doc.get(COMMIT) == commit["token"]
         )
+
+    async def drop_commit(self, commit: Document) -> None:
+        """Delete this very commit, never another writer's later claim of the same version."""
+        # Read, then delete by `_id` alone: a filter of `_id` and token would make FerretDB scan.
+        current = await self.commits.find_one({"_id": commit["_id"]}, {"token": 1})
+        if current is not None and current["token"] == commit["token"]:
+            await self.commits.delete_one({"_id": commit["_id"]})
 
     def is_stale(self, commit: Document) -> bool:
         at: datetime = commit["at"]
@@ -198,12 +211,12 @@ class OutboxRelay:
         async with aggregates.serialized(commit["doc_id"]):
             if await aggregates.applied(commit):
                 return await self._publish(aggregates, commit)
-            await aggregates.commits.delete_one({"_id": commit["_id"], "token": commit["token"]})
+            await aggregates.drop_commit(commit)
             return 0
 
     async def _publish(self, aggregates: AggregateCollection, commit: Document) -> int:
         await self._publisher.publish([OutboundEvent.from_document(e) for e in commit["events"]])
-        await aggregates.commits.delete_one({"_id": commit["_id"], "token": commit["token"]})
+        await aggregates.drop_commit(commit)
         return len(commit["events"])
 
     async def retry_failed(self) -> None:
