@@ -1,4 +1,7 @@
-"""One document per park holds its books; state, applied causes and recorded events are one write."""
+"""One document per park holds its books; state, applied causes and recorded events are one write.
+
+The books are stored packed (`parkops_runtime.packed`); documents of the earlier plain layout are still
+read."""
 
 from collections.abc import Callable
 from typing import Protocol
@@ -7,12 +10,14 @@ from parkops_contracts.base import Event
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.outbox import VERSION, AggregateCollection
+from parkops_runtime.packed import STATE, is_packed, pack, unpack
 
 from finance.domain.books import ParkBooks
 
 
 class BooksRepository(Protocol):
     async def get(self, park_id: str) -> ParkBooks | None: ...
+    async def version_of(self, park_id: str) -> int | None: ...
     async def save(self, books: ParkBooks) -> None: ...
 
 
@@ -25,11 +30,19 @@ class MongoBooksRepository:
         doc = await self._books.get(park_id)
         if doc is None:
             return None
-        return ParkBooks.model_validate({**doc, "park_id": doc["_id"], "version": doc[VERSION]})
+        if not is_packed(doc):
+            return ParkBooks.model_validate({**doc, "park_id": doc["_id"], "version": doc[VERSION]})
+        books = unpack(ParkBooks, doc)
+        books.version = doc[VERSION]
+        return books
+
+    async def version_of(self, park_id: str) -> int | None:
+        doc = await self._books.collection.find_one({"_id": park_id}, {VERSION: 1})
+        return doc[VERSION] if doc else None
 
     async def save(self, books: ParkBooks) -> None:
         """Insert new books, or update them unless written since they were read (ConcurrencyConflict)."""
-        fields = books.model_dump(mode="json", exclude={"park_id", "version"})
+        fields = {"group_id": books.group_id, STATE: pack(books, exclude={"version"})}
         outbound = [self._outbound(e) for e in books.events]
         if books.version == 0:
             await self._books.insert(books.park_id, fields, outbound)
@@ -49,6 +62,10 @@ class InMemoryBooksRepository:
     async def get(self, park_id: str) -> ParkBooks | None:
         doc = self.docs.get(park_id)
         return ParkBooks.model_validate_json(doc) if doc else None
+
+    async def version_of(self, park_id: str) -> int | None:
+        doc = self.docs.get(park_id)
+        return ParkBooks.model_validate_json(doc).version if doc else None
 
     async def save(self, books: ParkBooks) -> None:
         stored = self.docs.get(books.park_id)

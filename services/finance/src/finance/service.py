@@ -2,12 +2,11 @@
 
 The books last written or read by this process are kept in memory: a write starts from that copy and
 the store's optimistic `_version` check catches a copy that another replica made stale (then the books
-are reloaded and the change applied again); a read uses the copy while it is younger than
-`fresh_for_seconds`. A change that raises leaves nothing behind: its copy is evicted. A change that
+are reloaded and the change applied again); a read uses the copy when the store's `_version` is still
+the copy's (one small indexed read instead of loading and decoding a park's books). A change that raises leaves nothing behind: its copy is evicted. A change that
 changes nothing (a redelivered event, a billing run with nothing due) is not written at all."""
 
 import asyncio
-import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -25,10 +24,9 @@ MAX_ATTEMPTS = 20  # optimistic concurrency: the loser of a race reloads and tri
 
 
 class FinanceService:
-    def __init__(self, books: BooksRepository, fresh_for_seconds: float = 1.0) -> None:
+    def __init__(self, books: BooksRepository) -> None:
         self._books = books
-        self._fresh_for = fresh_for_seconds
-        self._cache: dict[str, tuple[ParkBooks, float]] = {}
+        self._cache: dict[str, ParkBooks] = {}
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     @property
@@ -39,8 +37,8 @@ class FinanceService:
         """The park's books if the principal sees the park (404 otherwise, as if missing)."""
         async with self._locks[park_id]:
             cached = self._cache.get(park_id)
-            if cached and time.monotonic() - cached[1] <= self._fresh_for:
-                books: ParkBooks | None = cached[0]
+            if cached and cached.version == await self._books.version_of(park_id):
+                books: ParkBooks | None = cached
             else:
                 books = await self._load(park_id)
         if books is None:
@@ -71,14 +69,13 @@ class FinanceService:
     async def _load(self, park_id: str) -> ParkBooks | None:
         books = await self._books.get(park_id)
         if books is not None:
-            self._cache[park_id] = (books, time.monotonic())
+            self._cache[park_id] = books
         return books
 
     async def _apply(self, park_id: str, group_id: str, change: Change[T]) -> T:
         async with self._locks[park_id]:
             for attempt in range(1, MAX_ATTEMPTS + 1):
-                cached = self._cache.pop(park_id, None)
-                books = cached[0] if cached else await self._books.get(park_id)
+                books = self._cache.pop(park_id, None) or await self._books.get(park_id)
                 books = books or ParkBooks(park_id=park_id, group_id=group_id)
                 before = books.model_dump_json() if books.version else ""
                 try:
@@ -90,6 +87,6 @@ class FinanceService:
                         raise
                     await asyncio.sleep(0.01)
                     continue
-                self._cache[park_id] = (books, time.monotonic())
+                self._cache[park_id] = books
                 return result
         raise AssertionError("unreachable")

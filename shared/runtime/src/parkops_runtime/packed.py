@@ -1,0 +1,26 @@
+"""An aggregate's whole state stored as one zlib-compressed JSON field.
+
+FerretDB converts every field of a document on each read and write, so a large aggregate stored as
+plain nested fields (a park's units and leases, a park's books) costs it thousands of conversions per
+write; one compressed binary field is a single value and a fraction of the bytes. Fields that queries
+filter on are stored beside it in the clear."""
+
+import zlib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+STATE = "state"
+M = TypeVar("M", bound=BaseModel)
+
+
+def pack(model: BaseModel, exclude: set[str]) -> bytes:
+    return zlib.compress(model.model_dump_json(exclude=exclude).encode(), 1)
+
+
+def is_packed(doc: dict[str, Any]) -> bool:
+    return STATE in doc
+
+
+def unpack(cls: type[M], doc: dict[str, Any]) -> M:
+    return cls.model_validate_json(zlib.decompress(doc[STATE]))
