@@ -4,8 +4,8 @@ The books last written or read by this process are kept in memory: a write start
 the store's optimistic `_version` check catches a copy that another replica made stale (then the books
 are reloaded and the change applied again); a read uses the copy when the store's `_version` is still
 the copy's (one small indexed read instead of loading and decoding a park's books). A change that
-raises leaves nothing behind: its copy is evicted. A change that
-changes nothing (a redelivered event, a billing run with nothing due) is not written at all."""
+raises leaves nothing behind: its copy is evicted. A change that changes nothing (a redelivered event,
+a billing run with nothing due) is not written at all."""
 
 import asyncio
 from collections import defaultdict
