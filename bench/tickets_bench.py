@@ -30,7 +30,7 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--open-share", type=float, default=0.2)
-    parser.add_argument("--shards", type=int, default=512)
+    parser.add_argument("--shards", type=int, default=1)
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=20)
     return parser.parse_args()

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from bench.http_client import HttpClient
+
 WARM_UP_SECONDS = 2.0
 
 
@@ -57,13 +59,15 @@ async def until_quick(
 ) -> float:
     """Seconds until one request answers in under 100 ms (the service's start-up outbox sweep scans
     every shard and holds the relay while it does)."""
-    started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, timeout=within) as client:
+    started, client = time.perf_counter(), HttpClient(base, path, headers, body)
+    try:
         while time.perf_counter() - started < within:
             sent = time.perf_counter()
-            await client.post(path, headers=headers, json=body)
+            await client.post()
             if time.perf_counter() - sent < 0.1:
                 break
+    finally:
+        await client.close()
     return time.perf_counter() - started
 
 
@@ -76,76 +80,69 @@ class LoadResult:
     worst: float
     errors: int
 
+    @classmethod
+    def of(cls, samples: list[float], errors: int, elapsed: float) -> "LoadResult":
+        cuts = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else [0.0] * 99
+        return cls(len(samples), len(samples) / elapsed, cuts[49], cuts[98], max(samples, default=0), errors)
+
+
+class Tally:
+    """Latencies in ms and failed requests (anything but 201)."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self.errors = 0
+
+    async def post(self, client: HttpClient, since: float) -> None:
+        try:
+            response = await client.post()
+            if response.status_code != 201:
+                self.errors += 1
+                if self.errors == 1:
+                    print(f"first error: {response.status_code} {response.body[:200]!r}")
+        except (OSError, asyncio.IncompleteReadError):
+            self.errors += 1
+        self.samples.append((time.perf_counter() - since) * 1000)
+
 
 async def steady_load(
     base: str, path: str, headers: dict[str, str], body: dict[str, str], args: argparse.Namespace
 ) -> LoadResult:
     """Send at `args.rate` for a warm-up, then for `args.seconds`; latency from the scheduled time."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        await _phase(client, path, headers, body, args.rate, WARM_UP_SECONDS)
+    client = HttpClient(base, path, headers, body)
+    try:
+        await _phase(client, args.rate, WARM_UP_SECONDS)
         started = time.perf_counter()
-        samples, errors = await _phase(client, path, headers, body, args.rate, args.seconds)
-        elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else [0.0] * 99
-    return LoadResult(
-        len(samples), len(samples) / elapsed, cuts[49], cuts[98], max(samples, default=0), errors
-    )
+        tally = await _phase(client, args.rate, args.seconds)
+        return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - started)
+    finally:
+        await client.close()
 
 
-async def _phase(
-    client: httpx.AsyncClient,
-    path: str,
-    headers: dict[str, str],
-    body: dict[str, str],
-    rate: float,
-    seconds: float,
-) -> tuple[list[float], int]:
-    samples: list[float] = []
-    errors = 0
-
-    async def one(scheduled: float) -> None:
-        nonlocal errors
-        try:
-            response = await client.post(path, headers=headers, json=body)
-            if response.status_code != 201:
-                errors += 1
-                if errors == 1:
-                    print(f"first error: {response.status_code} {response.text[:200]}")
-        except httpx.HTTPError:
-            errors += 1
-        samples.append((time.perf_counter() - scheduled) * 1000)
-
-    start, tasks = time.perf_counter(), []
+async def _phase(client: HttpClient, rate: float, seconds: float) -> Tally:
+    tally, tasks, start = Tally(), [], time.perf_counter()
     for i in range(int(rate * seconds)):
         scheduled = start + i / rate
         await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-        tasks.append(asyncio.create_task(one(scheduled)))
+        tasks.append(asyncio.create_task(tally.post(client, scheduled)))
     await asyncio.gather(*tasks)
-    return samples, errors
+    return tally
 
 
 async def capacity(
     base: str, path: str, headers: dict[str, str], body: dict[str, str], workers: int, seconds: float
 ) -> LoadResult:
     """Closed loop: `workers` clients back to back for `seconds`; the most the server sustains."""
-    samples: list[float] = []
-    errors = 0
+    tally, client = Tally(), HttpClient(base, path, headers, body)
     deadline = time.perf_counter() + seconds
 
-    async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal errors
+    async def worker() -> None:
         while time.perf_counter() < deadline:
-            sent = time.perf_counter()
-            response = await client.post(path, headers=headers, json=body)
-            errors += response.status_code != 201
-            samples.append((time.perf_counter() - sent) * 1000)
+            await tally.post(client, time.perf_counter())
 
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        await asyncio.gather(*(worker(client) for _ in range(workers)))
-    elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else [0.0] * 99
-    return LoadResult(
-        len(samples), len(samples) / elapsed, cuts[49], cuts[98], max(samples, default=0), errors
-    )
+    try:
+        await asyncio.gather(*(worker() for _ in range(workers)))
+    finally:
+        await client.close()
+    return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - started)

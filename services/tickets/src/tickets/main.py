@@ -49,7 +49,11 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     claims = Shards(runtime.aggregates, "sla_breaches", settings.ticket_shards)
     scanner = BreachScanner(tickets, claims, runtime.outbound, clock)
     service = TicketService(
-        tickets, ParkSlaRepository(runtime.database["park_sla"]), access, scanner.track, clock
+        tickets,
+        ParkSlaRepository(runtime.database["park_sla"], settings.sla_cache_seconds),
+        access,
+        scanner.track,
+        clock,
     )
     runtime.on_startup(access.reload)
     runtime.subscribe(CONSUMED, access)

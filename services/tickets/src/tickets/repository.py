@@ -2,9 +2,9 @@
 
 Documents are spread over shards (see shards.py); due times are kept as BSON dates."""
 
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Any
 
 from parkops_contracts.base import Event
 from parkops_runtime.events import OutboundEvent
@@ -74,19 +74,34 @@ def to_ticket(doc: Document) -> Ticket:
 
 
 class ParkSlaRepository:
-    """One document per park: its SLA overrides, calendar and auto-close delay."""
+    """One document per park: its SLA overrides, calendar and auto-close delay.
 
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
+    Every ticket opened reads its park's SLA, and SLAs change seldom: a document read here is reused
+    for `fresh_for` seconds (another replica's change shows that much later; this replica's at once)."""
+
+    def __init__(self, collection: AsyncCollection[Document], fresh_for: float) -> None:
         self.collection = collection
+        self._fresh_for = fresh_for
+        self._known: dict[str, tuple[float, Document | None]] = {}
 
     async def get(self, park_id: str, group_id: str) -> ParkSla:
-        doc: dict[str, Any] | None = await self.collection.find_one({"_id": park_id})
+        doc = await self._document(park_id)
         if doc is None or doc.get("group_id") != group_id:
             return ParkSla.default(park_id, group_id)
         return ParkSla.model_validate({k: v for k, v in doc.items() if k != "_id"})
 
     async def put(self, sla: ParkSla) -> None:
-        await self.collection.replace_one({"_id": sla.park_id}, sla.model_dump(mode="json"), upsert=True)
+        doc = sla.model_dump(mode="json")
+        await self.collection.replace_one({"_id": sla.park_id}, doc, upsert=True)
+        self._known[sla.park_id] = (time.monotonic(), doc)
+
+    async def _document(self, park_id: str) -> Document | None:
+        known = self._known.get(park_id)
+        if known and time.monotonic() - known[0] < self._fresh_for:
+            return known[1]
+        doc: Document | None = await self.collection.find_one({"_id": park_id})
+        self._known[park_id] = (time.monotonic(), doc)
+        return doc
 
 
 def due_entries(doc: Document) -> list[DueEntry]:

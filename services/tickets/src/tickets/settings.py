@@ -14,7 +14,14 @@ class TicketsSettings(ServiceSettings):
     due_index_refresh_seconds: float = Field(
         default=30.0, gt=0, description="Rebuild the in-memory due index from the store this often."
     )
+    sla_cache_seconds: float = Field(
+        default=1.0, ge=0, description="Reuse a park's SLA read from the store for this long."
+    )
     breach_scanner_enabled: bool = True
     ticket_shards: int = Field(
-        default=16, ge=1, le=4096, description="Collections the tickets are spread over (FerretDB scans)."
+        default=1,
+        ge=1,
+        le=4096,
+        description="Collections the tickets are spread over. Lookups by id are indexed, and concurrent "
+        "writes to one collection are sent together, so one is usually best.",
     )

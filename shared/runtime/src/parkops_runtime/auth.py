@@ -107,9 +107,10 @@ def _unauthorized(detail: str) -> HTTPException:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def authenticate(
+async def authenticate(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
+    """Async though it awaits nothing: FastAPI runs a plain `def` dependency on a worker thread."""
     if credentials is None:
         raise _unauthorized("missing bearer token")
     codec: TokenCodec = request.app.state.token_codec

@@ -1,10 +1,9 @@
 """Liveness, readiness (store and broker answer) and Prometheus metrics."""
 
-import time
 from collections.abc import Awaitable, Callable, Mapping
 
-from fastapi import APIRouter, FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 Check = Callable[[], Awaitable[bool]]
 
@@ -28,19 +27,3 @@ def health_router(checks: Mapping[str, Check], registry: CollectorRegistry) -> A
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router
-
-
-def instrument_http_metrics(app: FastAPI, registry: CollectorRegistry) -> None:
-    requests = Counter("http_requests", "HTTP requests", ["method", "route", "status"], registry=registry)
-    latency = Histogram(
-        "http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
-    )
-
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        latency.labels(request.method, route).observe(time.perf_counter() - started)
-        requests.labels(request.method, route, str(response.status_code)).inc()
-        return response

@@ -7,13 +7,14 @@ an aggregate is first a *commit*: one insert into `<collection>.commits` with `_
 holding the new state and the events it caused. The insert decides which writer gets that version
 (the state and its events are durable together in that one atomic write); the winner then copies the
 state into the aggregate's document (`_version`, and `_commit` = the commit's token), and the relay
-publishes the events and deletes the commit.
+publishes the events and deletes the commit, without the writer waiting for it.
 
 A writer that dies after its commit leaves it behind: a commit older than `stale_after` is finished by
 whoever meets it (a conflicting writer, the relay's sweep at start-up and every minute), so a crash
 neither blocks the aggregate nor loses the change or its events. Consumers dedup by CloudEvents id, so
 the rare double publish (a crash between publish and delete) has no effect. Within a process, writes
-and publishes of one aggregate are serialized, which keeps its events in order on its Kafka key."""
+of one aggregate are serialized, and so are its publishes, which keeps its events in order on its
+Kafka key."""
 
 import asyncio
 import contextlib
@@ -26,8 +27,8 @@ from typing import Protocol
 
 import structlog
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
+from parkops_runtime.batched import BatchedWrites
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
@@ -72,6 +73,8 @@ class AggregateCollection:
     def __init__(self, collection: AsyncCollection[Document], stale_after: timedelta) -> None:
         self.collection = collection
         self.commits: AsyncCollection[Document] = collection.database[f"{collection.name}.commits"]
+        self.commit_writes = BatchedWrites(self.commits)
+        self._creates = BatchedWrites(collection)
         self.stale_after = stale_after
         self.serialized = KeyedLock().hold  # one write or publish of an aggregate at a time here
         self.relay: OutboxRelay | None = None
@@ -121,22 +124,14 @@ class AggregateCollection:
 
     async def _claim(self, commit: Document) -> bool:
         """The atomic step: only one writer can insert the commit of a version."""
-        try:
-            await self.commits.insert_one(commit)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await self.commit_writes.insert(commit)
 
     async def _apply(self, commit: Document) -> bool:
         """Copy the commit's state into the aggregate; False when the aggregate is not where it expected."""
         doc_id, version = commit["doc_id"], commit["version"]
         state = {**commit["fields"], VERSION: version, COMMIT: commit["token"]}
         if version == 1:
-            try:
-                await self.collection.insert_one({"_id": doc_id, **state})
-            except DuplicateKeyError:
-                return False
-            return True
+            return await self._creates.insert({"_id": doc_id, **state})
         # Holding commit `version` already excludes every other writer of this version; the read guards
         # against a writer that comes back after being taken for dead and its commit finished by another.
         # Filtering on `_id` alone keeps the update on FerretDB's index (a second field makes it scan).
@@ -158,11 +153,11 @@ class AggregateCollection:
         )
 
     async def drop_commit(self, commit: Document) -> None:
-        """Delete this very commit, never another writer's later claim of the same version."""
+        """Delete a commit that was not applied, never another writer's later claim of its version."""
         # Read, then delete by `_id` alone: a filter of `_id` and token would make FerretDB scan.
         current = await self.commits.find_one({"_id": commit["_id"]}, {"token": 1})
         if current is not None and current["token"] == commit["token"]:
-            await self.commits.delete_one({"_id": commit["_id"]})
+            await self.commit_writes.delete(commit["_id"])
 
     def is_stale(self, commit: Document) -> bool:
         at: datetime = commit["at"]
@@ -187,6 +182,7 @@ class OutboxRelay:
         self._publisher = publisher
         self._watched: dict[str, AggregateCollection] = {}
         self._failed: dict[tuple[str, str], Document] = {}
+        self._publishing: dict[tuple[str, str], asyncio.Task[None]] = {}  # latest publish per aggregate
         self._retry_seconds = retry_seconds
         self._full_sweep_seconds = full_sweep_seconds
         self._crash_after_write = crash_after_write
@@ -197,14 +193,30 @@ class OutboxRelay:
         self._watched[aggregates.collection.name] = aggregates
 
     async def after_write(self, aggregates: AggregateCollection, commit: Document) -> None:
-        """Publish what the write committed; a failure is retried later, never shown to the caller."""
+        """Start publishing what the write committed, after the aggregate's earlier publishes.
+
+        The writer does not wait: its commit is durable, and a failed publish is retried later."""
         if self._crash_after_write:
             os.kill(os.getpid(), signal.SIGKILL)
+        key = (aggregates.collection.name, commit["doc_id"])
+        task = asyncio.create_task(self._publish_after(self._publishing.get(key), aggregates, commit))
+        self._publishing[key] = task
+        task.add_done_callback(lambda done: self._forget(key, done))
+
+    async def _publish_after(
+        self, earlier: asyncio.Task[None] | None, aggregates: AggregateCollection, commit: Document
+    ) -> None:
+        if earlier is not None:
+            await asyncio.wait([earlier])  # keeps the aggregate's events in order on its Kafka key
         try:
             await self._publish(aggregates, commit)
         except Exception:
             self._failed[(aggregates.collection.name, commit["_id"])] = commit
             log.exception("outbox publish failed; retrying later", commit=commit["_id"])
+
+    def _forget(self, key: tuple[str, str], done: asyncio.Task[None]) -> None:
+        if self._publishing.get(key) is done:
+            del self._publishing[key]
 
     async def finish(self, aggregates: AggregateCollection, commit: Document) -> int:
         """Complete an abandoned commit: apply it if it is next, publish it if it was applied, drop it."""
@@ -216,7 +228,8 @@ class OutboxRelay:
 
     async def _publish(self, aggregates: AggregateCollection, commit: Document) -> int:
         await self._publisher.publish([OutboundEvent.from_document(e) for e in commit["events"]])
-        await aggregates.drop_commit(commit)
+        # An applied commit's version can never be claimed again, so its `_id` names only this commit.
+        await aggregates.commit_writes.delete(commit["_id"])
         return len(commit["events"])
 
     async def retry_failed(self) -> None:
@@ -252,7 +265,14 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
+    async def flush(self, timeout: float | None = None) -> None:
+        """Wait for the publishes under way."""
+        if self._publishing:
+            await asyncio.wait(list(self._publishing.values()), timeout=timeout)
+
     async def stop(self) -> None:
+        """Finish the publishes under way (a write's events go out before shutdown), then stop."""
+        await self.flush(timeout=10)
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

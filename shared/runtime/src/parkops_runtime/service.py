@@ -18,7 +18,8 @@ from parkops_runtime.broker import EventPublisher, make_broker
 from parkops_runtime.consumer import BatchHandler, EventConsumer
 from parkops_runtime.errors import DomainError
 from parkops_runtime.events import OutboundEvent
-from parkops_runtime.health import health_router, instrument_http_metrics
+from parkops_runtime.health import health_router
+from parkops_runtime.http_middleware import HttpMetrics, TraceIdHeader
 from parkops_runtime.mongo import connect, ping
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay
 from parkops_runtime.settings import ServiceSettings
@@ -126,17 +127,7 @@ class ServiceRuntime:
         async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
             return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
 
-        instrument_http_metrics(app, self.registry)
-
-        @app.middleware("http")
-        async def trace_id_header(
-            request: Request, call_next: Callable[[Request], Awaitable[object]]
-        ) -> object:
-            response = await call_next(request)
-            span_context = trace.get_current_span().get_span_context()
-            if span_context.is_valid:
-                response.headers["x-trace-id"] = format(span_context.trace_id, "032x")  # type: ignore[attr-defined]
-            return response
-
+        app.add_middleware(HttpMetrics, registry=self.registry)
+        app.add_middleware(TraceIdHeader)
         FastAPIInstrumentor.instrument_app(app, tracer_provider=trace.get_tracer_provider())
         return app

@@ -55,13 +55,15 @@ async def test_state_and_events_are_written_together_and_a_failed_publish_is_ret
     publisher = FlakyPublisher(failures=1)
     store = aggregates(things, publisher)
     await store.insert("a", {"state": 1}, [event(1)])
+    assert store.relay is not None
+    await store.relay.flush()
     assert publisher.sent == []
     assert await store.commits.count_documents({}) == 1, "the unpublished events wait in their commit"
-    assert store.relay is not None
     await store.relay.retry_failed()
     assert publisher.sent == ["e1"]
 
     await store.update("a", 1, {"state": 2}, [event(2)])
+    await store.relay.flush()
     assert publisher.sent == ["e1", "e2"]
     doc = await things.find_one({"_id": "a"})
     assert doc is not None
@@ -132,6 +134,8 @@ async def test_the_sweep_finishes_abandoned_commits_and_drops_a_stale_writers(
     publisher = FlakyPublisher()
     store = aggregates(things, publisher)
     await store.insert("a", {"state": 1}, [])
+    assert store.relay is not None
+    await store.relay.flush()
     long_ago = datetime.now(UTC) - timedelta(minutes=5)
     await store.commits.insert_many(
         [

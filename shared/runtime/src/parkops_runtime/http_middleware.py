@@ -1,0 +1,64 @@
+"""HTTP middleware as plain ASGI: request metrics and the trace id header.
+
+Starlette's `@app.middleware("http")` runs each request through extra tasks and memory streams; at a
+few hundred requests a second on two cores that was a measurable share of a request's CPU."""
+
+import time
+
+from opentelemetry import trace
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class HttpMetrics:
+    """Counts requests by method, route and status, and times them by method and route."""
+
+    def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
+        self.app = app
+        self.requests = Counter(
+            "http_requests", "HTTP requests", ["method", "route", "status"], registry=registry
+        )
+        self.latency = Histogram(
+            "http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
+            self.requests.labels(scope["method"], route, str(status)).inc()
+
+
+class TraceIdHeader:
+    """Answers every request with `x-trace-id`, so a caller can find its request's trace."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_trace_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                span_context = trace.get_current_span().get_span_context()
+                if span_context.is_valid:
+                    trace_id = format(span_context.trace_id, "032x").encode()
+                    message["headers"] = [*message.get("headers", []), (b"x-trace-id", trace_id)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_trace_id)
