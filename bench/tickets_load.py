@@ -54,20 +54,14 @@ async def served(target: list[str], env: dict[str, str]) -> AsyncIterator[str]:
         await process.wait()
 
 
-async def until_quick(
-    base: str, path: str, headers: dict[str, str], body: dict[str, str], within: float = 900
-) -> float:
-    """Seconds until one request answers in under 100 ms (the service's start-up outbox sweep scans
-    every shard and holds the relay while it does)."""
-    started, client = time.perf_counter(), HttpClient(base, path, headers, body)
-    try:
-        while time.perf_counter() - started < within:
-            sent = time.perf_counter()
-            await client.post()
-            if time.perf_counter() - sent < 0.1:
-                break
-    finally:
-        await client.close()
+async def until_ready(base: str, within: float = 1800) -> float:
+    """Seconds until /health/ready answers 200 (the tickets service reads its due index first)."""
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        while (await client.get("/health/ready")).status_code != 200:
+            if time.perf_counter() - started > within:
+                raise TimeoutError(f"{base} not ready within {within} s")
+            await asyncio.sleep(0.5)
     return time.perf_counter() - started
 
 

@@ -21,7 +21,7 @@ def template(park_id: str, group_id: str, at: datetime) -> Document:
         "seed", ParkSla.default(park_id, group_id), None, CATEGORIES[0], PRIORITIES[2], "seeded", "bench", at
     )
     doc = fields(ticket)
-    doc.update({"_version": 1, "_outbox": []})
+    doc["_version"] = 1
     return doc
 
 

@@ -43,7 +43,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/", // trailing slash: FerretDB wants a directory URI
+		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)", // trailing slash: FerretDB wants a directory URI
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -115,6 +115,7 @@ async def test_a_write_claimed_by_a_crashed_replica_is_rolled_forward(platform: 
         assert recovered is not None
         assert recovered.version == park.version + 1
         assert "crashed-unit" in recovered.units
+
         # Every commit, this one and the earlier writes', is deleted once its events are published.
         async def no_commits_left() -> bool:
             return await commits.count_documents({}) == 0

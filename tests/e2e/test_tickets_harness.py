@@ -66,6 +66,8 @@ class TicketsDesk:
         return await self.client.post(f"/parks/{self.park}/tickets", headers=who, json=payload)
 
     async def events(self, name: str, at_least: int, timeout_s: float = 20) -> list[dict[str, Any]]:
+        """The events on a topic, after the service published what its writes so far recorded."""
+        await self.app.state.runtime.relay.flush()
         records = await read_topic(
             self.infra.kafka_bootstrap_servers, f"{self.prefix}.tickets.{name}.v1", at_least, timeout_s
         )

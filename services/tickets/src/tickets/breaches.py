@@ -43,6 +43,11 @@ class BreachScanner:
         self.index = DueIndex()
         self._unnoted: list[tuple[str, SlaTarget, datetime]] = []
         self._task: asyncio.Task[None] | None = None
+        self._rebuilt = False
+
+    async def loaded(self) -> bool:
+        """Whether the due index has been read from the store at least once (readiness)."""
+        return self._rebuilt
 
     def track(self, ticket: Ticket) -> None:
         """Keep the index in step with a ticket this instance just wrote."""
@@ -62,7 +67,7 @@ class BreachScanner:
                     index.put(entry)
                 else:  # claimed, but a crash came before the ticket noted it
                     unnoted.append((entry.ticket_id, SlaTarget(entry.target), at))
-        self.index, self._unnoted = index, unnoted
+        self.index, self._unnoted, self._rebuilt = index, unnoted, True
         return len(index)
 
     async def scan_once(self, now: datetime | None = None) -> list[DueEntry]:

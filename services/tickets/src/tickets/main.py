@@ -73,6 +73,8 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
                 await scanner.stop()
 
     app.router.lifespan_context = lifespan
+    if settings.breach_scanner_enabled:
+        runtime.add_readiness_check("due_index", scanner.loaded)
     app.state.runtime, app.state.scanner, app.state.access = runtime, scanner, access
     app.state.tickets = tickets
     return app

@@ -12,7 +12,11 @@ class TicketsSettings(ServiceSettings):
     http_port: int = 8002
     breach_scan_seconds: float = Field(default=1.0, gt=0, description="Pause between breach-scan passes.")
     due_index_refresh_seconds: float = Field(
-        default=30.0, gt=0, description="Rebuild the in-memory due index from the store this often."
+        default=300.0,
+        gt=0,
+        description="Re-read the due index from the store this often. An instance tracks its own writes at "
+        "once; the re-read adopts other instances' tickets (e.g. of one that died). On FerretDB it scans "
+        "every ticket.",
     )
     sla_cache_seconds: float = Field(
         default=1.0, ge=0, description="Reuse a park's SLA read from the store for this long."

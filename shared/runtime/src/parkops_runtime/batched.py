@@ -18,8 +18,10 @@ MAX_BATCH = 50  # FerretDB stalls on commands of about 100 statements
 
 
 class BatchedWrites:
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
+    def __init__(self, collection: AsyncCollection[Document], delete_after: float = 0.0) -> None:
+        """`delete_after`: seconds a delete waits for others to join it, for deletes nobody awaits."""
         self.collection = collection
+        self._delete_after = delete_after
         self._inserts: list[tuple[Document, asyncio.Future[bool]]] = []
         self._deletes: list[tuple[Any, asyncio.Future[None]]] = []
         self._inserting: asyncio.Task[None] | None = None
@@ -64,6 +66,8 @@ class BatchedWrites:
         return set()
 
     async def _send_deletes(self) -> None:
+        if self._delete_after:
+            await asyncio.sleep(self._delete_after)
         while self._deletes:
             batch, self._deletes = self._deletes[:MAX_BATCH], self._deletes[MAX_BATCH:]
             ids = [doc_id for doc_id, _ in batch]

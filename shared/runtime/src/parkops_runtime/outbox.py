@@ -73,7 +73,8 @@ class AggregateCollection:
     def __init__(self, collection: AsyncCollection[Document], stale_after: timedelta) -> None:
         self.collection = collection
         self.commits: AsyncCollection[Document] = collection.database[f"{collection.name}.commits"]
-        self.commit_writes = BatchedWrites(self.commits)
+        # Published commits are deleted in the background, gathered for 50 ms into one command.
+        self.commit_writes = BatchedWrites(self.commits, delete_after=0.05)
         self._creates = BatchedWrites(collection)
         self.stale_after = stale_after
         self.serialized = KeyedLock().hold  # one write or publish of an aggregate at a time here
@@ -157,7 +158,7 @@ class AggregateCollection:
         # Read, then delete by `_id` alone: a filter of `_id` and token would make FerretDB scan.
         current = await self.commits.find_one({"_id": commit["_id"]}, {"token": 1})
         if current is not None and current["token"] == commit["token"]:
-            await self.commit_writes.delete(commit["_id"])
+            await self.commits.delete_one({"_id": commit["_id"]})
 
     def is_stale(self, commit: Document) -> bool:
         at: datetime = commit["at"]
@@ -265,14 +266,16 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
-    async def flush(self, timeout: float | None = None) -> None:
+    async def flush(self) -> None:
         """Wait for the publishes under way."""
         if self._publishing:
-            await asyncio.wait(list(self._publishing.values()), timeout=timeout)
+            await asyncio.wait(list(self._publishing.values()))
 
     async def stop(self) -> None:
         """Finish the publishes under way (a write's events go out before shutdown), then stop."""
-        await self.flush(timeout=10)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(10):
+                await self.flush()
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -93,6 +93,9 @@ async def test_of_many_concurrent_writers_of_one_version_exactly_one_wins(
         return True
 
     assert sum(await asyncio.gather(*(write(i) for i in range(20)))) == 1
+    for process in processes:
+        assert process.relay is not None
+        await process.relay.flush()
     doc = await things.find_one({"_id": "hot"})
     assert doc is not None
     assert doc["_version"] == 2
