@@ -1,47 +1,43 @@
 """Leasing latency at park-group scale: rent roll, quote and sign, beside a bare FastAPI endpoint.
 
 Seeds P parks x U units (default 1,000 x 200, each park with L leased units in 5-unit leases) straight
-into the leasing store of a fresh database, runs the leasing app in this process against the real
-broker and store, and measures through its ASGI interface:
+into the leasing store of a fresh database, serves the leasing service and a bare FastAPI app each in
+its own uvicorn process (against the real broker and store), and measures over HTTP:
   - rent roll of one park, S sequential requests (goal p95 < 50 ms);
   - quote, S sequential requests (goal p95 < 20 ms);
-  - sign, C concurrent clients each signing a free unit in its own park (goal p95 < 50 ms);
-and a bare FastAPI endpoint the same ways in the same run (the floor of the HTTP stack here).
+  - sign, C concurrent clients back to back, each signing free units of its own park (goal p95 < 50 ms);
+and the bare endpoint the same ways in the same run (the floor of the HTTP stack here).
 
 Usage: scripts/infra up && eval "$(scripts/infra env)" &&
-       .venv/bin/python bench/leasing_latency.py [--parks 1000] [--units 200] [--samples 50] [--clients 100]
+       .venv/bin/python -m bench.leasing_latency [--parks 1000] [--units 200] [--samples 50] [--clients 100]
 """
 
 import argparse
 import asyncio
+import gc
 import os
 import random
-import statistics
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import httpx
-from fastapi import FastAPI
 from leasing.domain.lease_book import sign_lease
 from leasing.domain.park import Park, Tenant
 from leasing.domain.policy import PricingPolicy
-from leasing.main import create_app
 from leasing.park_codec import park_fields
 from leasing.settings import LeasingSettings
 from parkops_contracts.events.leasing import ParkType, UnitType
 from parkops_runtime.auth import Role
+from parkops_runtime.mongo import Document
 from parkops_runtime.shards import shard_name, shard_of
 from pymongo import AsyncMongoClient
 
+from bench.http_client import HttpClient, Response
+from bench.tickets_load import LoadResult, Tally, closed_loop, served, until_ready
 from tests.support.demo import credit_code
 from tests.support.infra import Infra
-from tests.support.services import bearer, isolated_settings, run_id, serving
+from tests.support.services import bearer, isolated_settings, run_id
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 POLICY = PricingPolicy(base_rents={UnitType.OFFICE: Decimal(50), UnitType.RND_BUILDING: Decimal(45)})
@@ -72,40 +68,31 @@ def seeded_park(index: int, units: int, leased: int) -> Park:
     return park
 
 
-async def seed(app: FastAPI, parks: int, units: int, leased: int) -> None:
-    shards = app.state.runtime.settings.park_collections
-    batches: dict[str, list[dict[str, object]]] = {}
+async def seed(database: str, url: str, parks: int, units: int, leased: int, shards: int) -> None:
+    client: AsyncMongoClient[Document] = AsyncMongoClient(url)
+    batches: dict[str, list[Document]] = {}
     for i in range(parks):
         park = seeded_park(i, units, leased)
         name = shard_name("parks", shard_of(park.park_id, shards), shards)
         batches.setdefault(name, []).append({"_id": park.park_id, **park_fields(park), "_version": 1})
-    database = app.state.runtime.database
     for name, docs in batches.items():
         for start in range(0, len(docs), 50):
-            await database[name].insert_many(docs[start : start + 50])
+            await client[database][name].insert_many(docs[start : start + 50])
+    await client.close()
 
 
-async def sequential(n: int, call: Callable[[int], Awaitable[httpx.Response]]) -> list[float]:
-    samples = []
+async def sequential(n: int, call: Callable[[int], Awaitable[Response]]) -> LoadResult:
+    tally, started = Tally(), time.perf_counter()
     for i in range(n):
-        started = time.perf_counter()
-        (await call(i)).raise_for_status()
-        samples.append(time.perf_counter() - started)
-    return samples
+        await tally.time(lambda i=i: call(i), time.perf_counter())  # type: ignore[misc]
+    return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - started)
 
 
-async def concurrent(n: int, call: Callable[[int], Awaitable[httpx.Response]]) -> list[float]:
-    async def one(i: int) -> float:
-        started = time.perf_counter()
-        (await call(i)).raise_for_status()
-        return time.perf_counter() - started
-
-    return list(await asyncio.gather(*(one(i) for i in range(n))))
-
-
-def figures(samples: list[float]) -> str:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return f"p50 {cuts[49] * 1000:8.1f} ms  p95 {cuts[94] * 1000:8.1f} ms  (n={len(samples)})"
+def figures(label: str, r: LoadResult) -> str:
+    return (
+        f"{label:<44} p50 {r.p50:8.1f} ms  p95 {r.p95:8.1f} ms  ({r.sent} requests, {r.achieved:,.0f}/s,"
+        f" {r.errors} errors)"
+    )
 
 
 async def main() -> None:
@@ -115,71 +102,82 @@ async def main() -> None:
     args.add_argument("--leased", type=int, default=100)
     args.add_argument("--samples", type=int, default=50)
     args.add_argument("--clients", type=int, default=100)
+    args.add_argument("--seconds", type=float, default=10, help="how long the concurrent phases run")
     args.add_argument("--shards", type=int, default=1, help="LEASING_PARK_COLLECTIONS")
     opts = args.parse_args()
+    gc.freeze()  # the load generator's collector pauses would count as the service's latency
     infra = Infra(
         os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
         os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
     )
-    bare = FastAPI()
-
-    @bare.get("/ping")
-    async def ping() -> dict[str, bool]:
-        return {"ok": True}
-
-    admin = bearer(Role.GROUP_ADMIN, "bench-group")
-    app = create_app(isolated_settings(LeasingSettings, infra, run_id(), park_collections=opts.shards))
+    settings = isolated_settings(LeasingSettings, infra, run_id(), park_collections=opts.shards)
     started = time.perf_counter()
-    await seed(app, opts.parks, opts.units, opts.leased)
+    await seed(settings.database, infra.mongodb_url, opts.parks, opts.units, opts.leased, opts.shards)
     print(f"store: MongoDB-wire at {infra.mongodb_url}; broker {infra.kafka_bootstrap_servers}")
     print(
         f"seeded {opts.parks} parks x {opts.units} units ({opts.leased} leased per park) "
         f"in {time.perf_counter() - started:.1f} s"
     )
     rng = random.Random(7)
-    parks = [f"p{rng.randrange(opts.parks):04d}" for _ in range(max(opts.samples, opts.clients))]
-    distinct = [f"p{i:04d}" for i in rng.sample(range(opts.parks), min(opts.clients, opts.parks))]
-    async with serving(app) as leasing, serving(bare) as floor:
+    parks = [f"p{rng.randrange(opts.parks):04d}" for _ in range(opts.samples)]
+    signers = [f"p{i:04d}" for i in rng.sample(range(opts.parks), min(opts.clients, opts.parks))]
+    free_units = list(range(opts.leased, opts.units))  # each sign takes the next free unit of its park
+    signed = dict.fromkeys(signers, 0)
+    admin = bearer(Role.GROUP_ADMIN, "bench-group")
+    passed = settings.model_dump(mode="json", exclude={"jwt_secret", "otlp_endpoint"})
+    env = {f"LEASING_{k.upper()}": str(v) for k, v in passed.items()}
+    rows: list[tuple[str, LoadResult]] = []
+    async with served(["bench.bare_app:app"], {}) as bare_url:
+        bare = HttpClient(bare_url, {})
+        rows.append(
+            ("bare FastAPI GET, sequential", await sequential(opts.samples, lambda _: bare.get("/ping")))
+        )
+        rows.append(
+            (
+                f"bare FastAPI GET, {opts.clients} concurrent clients",
+                await closed_loop(lambda _: bare.get("/ping"), opts.clients, opts.seconds),
+            )
+        )
+        await bare.close()
+    async with served(["--factory", "leasing.main:create_app"], env) as leasing_url:
+        await until_ready(leasing_url)
+        leasing = HttpClient(leasing_url, admin)
 
-        def ping_once(_: int) -> Awaitable[httpx.Response]:
-            return floor.get("/ping")
+        def rent_roll(i: int) -> Awaitable[Response]:
+            return leasing.get(f"/parks/{parks[i]}/rent-roll?on=2026-06-01")
 
-        def rent_roll(i: int) -> Awaitable[httpx.Response]:
-            return leasing.get(f"/parks/{parks[i]}/rent-roll?on=2026-06-01", headers=admin)
-
-        def quote(i: int) -> Awaitable[httpx.Response]:
+        def quote(i: int) -> Awaitable[Response]:
             body = {
                 "tenant_id": "t0",
                 "unit_ids": [f"u{opts.units // 2 + i % 10:03d}"],
                 "term_months": 36,
                 "starts_on": "2027-01-01",
             }
-            return leasing.post(f"/parks/{parks[i]}/quotes", headers=admin, json=body)
+            return leasing.post(f"/parks/{parks[i]}/quotes", body)
 
-        def sign(i: int) -> Awaitable[httpx.Response]:
+        def sign(client: int) -> Awaitable[Response]:
+            park = signers[client % len(signers)]
+            unit = free_units[signed[park] % len(free_units)]
+            signed[park] += 1
             body = {
                 "tenant_id": "t0",
-                "unit_ids": [f"u{opts.units // 2:03d}"],
+                "unit_ids": [f"u{unit:03d}"],
                 "term_months": 24,
                 "starts_on": "2027-01-01",
             }
-            return leasing.post(f"/parks/{distinct[i % len(distinct)]}/leases", headers=admin, json=body)
+            return leasing.post(f"/parks/{park}/leases", body)
 
-        rows = [
-            ("bare FastAPI GET, sequential", await sequential(opts.samples, ping_once)),
-            ("rent roll of one park, sequential", await sequential(opts.samples, rent_roll)),
-            ("quote, sequential", await sequential(opts.samples, quote)),
-            (f"bare FastAPI GET, {opts.clients} concurrent", await concurrent(opts.clients, ping_once)),
-            (
-                f"sign, {opts.clients} concurrent clients",
-                await concurrent(min(opts.clients, len(distinct)), sign),
-            ),
-        ]
-    client = AsyncMongoClient(infra.mongodb_url)
-    await client.drop_database(app.state.runtime.settings.database)  # the seeded parks are large
+        rows.append(("rent roll of one park, sequential", await sequential(opts.samples, rent_roll)))
+        rows.append(("quote, sequential", await sequential(opts.samples, quote)))
+        rows.append(
+            (f"sign, {opts.clients} concurrent clients", await closed_loop(sign, opts.clients, opts.seconds))
+        )
+        await leasing.close()
+    client: AsyncMongoClient[Document] = AsyncMongoClient(infra.mongodb_url)
+    await client.drop_database(settings.database)  # the seeded parks are large
     await client.close()
-    for label, samples in rows:
-        print(f"{label:<40} {figures(samples)}")
+    for label, result in rows:
+        print(figures(label, result))
     print("goals: rent roll p95 < 50 ms, quote p95 < 20 ms, sign p95 < 50 ms at 100 concurrent clients")
 
 

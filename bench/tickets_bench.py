@@ -7,6 +7,7 @@ fixed rate (open loop: latency counts from the scheduled send, so a stall is not
 
 Usage: scripts/infra up && eval "$(scripts/infra env)" &&
        .venv/bin/python -m bench.tickets_bench [--tickets N] [--shards K] [--rate R] [--seconds S]
+       [--database NAME]
 """
 
 import argparse
@@ -21,7 +22,7 @@ from tickets.main import create_app
 from tickets.settings import TicketsSettings
 
 from bench.tickets_load import LoadResult, capacity, served, steady_load, until_ready
-from bench.tickets_seed import seed
+from bench.tickets_seed import already_seeded, seed
 from tests.support.infra import Infra
 from tests.support.services import bearer, isolated_settings, run_id
 
@@ -35,6 +36,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--shards", type=int, default=1)
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--database", help="seed this database once and reuse it in later runs")
     return parser.parse_args()
 
 
@@ -74,28 +76,28 @@ async def main() -> None:
         os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
         os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
     )
-    run = run_id()
     settings = isolated_settings(
-        TicketsSettings,
-        infra,
-        run,
-        ticket_shards=args.shards,
-        log_level="WARNING",
+        TicketsSettings, infra, run_id(), ticket_shards=args.shards, log_level="WARNING"
     )
+    if args.database:
+        settings = settings.model_copy(update={"mongodb_database": args.database})
     print(f"store: FerretDB (MongoDB wire) at {infra.mongodb_url}, database {settings.database}")
-    seconds = await seed(
-        infra.mongodb_url, settings.database, args.shards, args.tickets, args.open_share, PARK, GROUP
-    )
-    print(
-        f"seeded {args.tickets:,} tickets ({args.open_share:.0%} open)"
-        f" over {args.shards} shards in {seconds:.1f} s"
-    )
+    if await already_seeded(infra.mongodb_url, settings.database, args.shards):
+        print(f"reusing the tickets already seeded in {settings.database}")
+    else:
+        seconds = await seed(
+            infra.mongodb_url, settings.database, args.shards, args.tickets, args.open_share, PARK, GROUP
+        )
+        print(
+            f"seeded {args.tickets:,} tickets ({args.open_share:.0%} open)"
+            f" over {args.shards} shards in {seconds:.1f} s"
+        )
     headers = bearer(Role.PARK_OPERATOR, GROUP, [PARK])
     body = {"category": "repair", "priority": "normal", "title": "bench"}
     path = f"/parks/{PARK}/tickets"
     passed = settings.model_dump(mode="json", exclude={"jwt_secret", "otlp_endpoint"})
     env = {f"TICKETS_{k.upper()}": str(v) for k, v in passed.items()}
-    async with served(["bench.tickets_bare:app"], {}) as bare:
+    async with served(["bench.bare_app:app"], {}) as bare:
         show("bare FastAPI endpoint, closed loop", await capacity(bare, path, headers, body, 8, args.seconds))
         show(f"bare FastAPI endpoint at {args.rate:g}/s", await steady_load(bare, path, headers, body, args))
     async with served(["--factory", "tickets.main:create_app"], env) as service:

@@ -7,13 +7,15 @@ import socket
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
 
-from bench.http_client import HttpClient
+from bench.http_client import HttpClient, Response
+
+Call = Callable[[], Awaitable[Response]]
 
 WARM_UP_SECONDS = 2.0
 
@@ -70,6 +72,7 @@ class LoadResult:
     sent: int
     achieved: float
     p50: float
+    p95: float
     p99: float
     worst: float
     errors: int
@@ -77,20 +80,21 @@ class LoadResult:
     @classmethod
     def of(cls, samples: list[float], errors: int, elapsed: float) -> "LoadResult":
         cuts = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else [0.0] * 99
-        return cls(len(samples), len(samples) / elapsed, cuts[49], cuts[98], max(samples, default=0), errors)
+        achieved, worst = len(samples) / elapsed, max(samples, default=0)
+        return cls(len(samples), achieved, cuts[49], cuts[94], cuts[98], worst, errors)
 
 
 class Tally:
-    """Latencies in ms and failed requests (anything but 201)."""
+    """Latencies in ms and failed requests (an error status or no answer)."""
 
     def __init__(self) -> None:
         self.samples: list[float] = []
         self.errors = 0
 
-    async def post(self, client: HttpClient, since: float) -> None:
+    async def time(self, call: Call, since: float) -> None:
         try:
-            response = await client.post()
-            if response.status_code != 201:
+            response = await call()
+            if response.status_code >= 400:
                 self.errors += 1
                 if self.errors == 1:
                     print(f"first error: {response.status_code} {response.body[:200]!r}")
@@ -103,22 +107,26 @@ async def steady_load(
     base: str, path: str, headers: dict[str, str], body: dict[str, str], args: argparse.Namespace
 ) -> LoadResult:
     """Send at `args.rate` for a warm-up, then for `args.seconds`; latency from the scheduled time."""
-    client = HttpClient(base, path, headers, body)
+    client = HttpClient(base, headers)
+
+    def call() -> Awaitable[Response]:
+        return client.post(path, body)
+
     try:
-        await _phase(client, args.rate, WARM_UP_SECONDS)
+        await _phase(call, args.rate, WARM_UP_SECONDS)
         started = time.perf_counter()
-        tally = await _phase(client, args.rate, args.seconds)
+        tally = await _phase(call, args.rate, args.seconds)
         return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - started)
     finally:
         await client.close()
 
 
-async def _phase(client: HttpClient, rate: float, seconds: float) -> Tally:
+async def _phase(call: Call, rate: float, seconds: float) -> Tally:
     tally, tasks, start = Tally(), [], time.perf_counter()
     for i in range(int(rate * seconds)):
         scheduled = start + i / rate
         await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-        tasks.append(asyncio.create_task(tally.post(client, scheduled)))
+        tasks.append(asyncio.create_task(tally.time(call, scheduled)))
     await asyncio.gather(*tasks)
     return tally
 
@@ -127,16 +135,21 @@ async def capacity(
     base: str, path: str, headers: dict[str, str], body: dict[str, str], workers: int, seconds: float
 ) -> LoadResult:
     """Closed loop: `workers` clients back to back for `seconds`; the most the server sustains."""
-    tally, client = Tally(), HttpClient(base, path, headers, body)
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        while time.perf_counter() < deadline:
-            await tally.post(client, time.perf_counter())
-
-    started = time.perf_counter()
+    client = HttpClient(base, headers)
     try:
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        return await closed_loop(lambda _: client.post(path, body), workers, seconds)
     finally:
         await client.close()
+
+
+async def closed_loop(call: Callable[[int], Awaitable[Response]], workers: int, seconds: float) -> LoadResult:
+    """`workers` clients, each sending its next request (`call(worker)`) as the last one is answered."""
+    tally, deadline = Tally(), time.perf_counter() + seconds
+
+    async def worker(n: int) -> None:
+        while time.perf_counter() < deadline:
+            await tally.time(lambda: call(n), time.perf_counter())
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(workers)))
     return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - started)

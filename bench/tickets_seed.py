@@ -60,3 +60,12 @@ async def seed(
     elapsed = time.perf_counter() - started
     await client.close()
     return elapsed
+
+
+async def already_seeded(url: str, database: str, shards: int) -> bool:
+    """Whether a database holds seeded tickets (counting them would scan them all on FerretDB)."""
+    client: AsyncMongoClient[Document] = AsyncMongoClient(url)
+    try:
+        return await client[database][shard_name("tickets", 0, shards)].find_one({}, {"_id": 1}) is not None
+    finally:
+        await client.close()

@@ -40,10 +40,13 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)", // trailing slash: FerretDB wants a directory URI
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   logger,
+		Handler:  "sqlite",
+		// The trailing slash: FerretDB wants a directory. synchronous=normal: with SQLite's write-ahead
+		// log a commit survives a FerretDB crash; an OS crash may lose the last ones (MongoDB's
+		// default journal is flushed every 100 ms, a similar promise).
+		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)",
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, status
 from parkops_runtime.auth import CurrentPrincipal
 from parkops_runtime.errors import NotFound
+from parkops_runtime.ids import new_id
 
 from leasing.domain.commitments import Commitment, Eligibility
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.quote import Quote, RentForEquity
 from leasing.domain.tenants import YearlyMetrics
-from leasing.lease_service import LeaseService, new_id
+from leasing.lease_service import LeaseService
 from leasing.schemas_leases import (
     CommitmentCreate,
     LeaseCreate,

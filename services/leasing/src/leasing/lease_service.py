@@ -4,13 +4,13 @@ Every change goes through `LeasingService.change`: load the park, apply a domain
 park and its events in one document write guarded by `_version`; the loser of a race reloads and
 re-checks, so it sees the winner's lease and is refused with 409."""
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
 from parkops_contracts.events.leasing import TerminationReason
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.errors import NotFound
+from parkops_runtime.ids import new_id
 
 from leasing.domain import lease_book, park_admin
 from leasing.domain.commitments import Commitment
@@ -22,10 +22,6 @@ from leasing.domain.quoting import quote_for
 from leasing.domain.space import Unit
 from leasing.domain.tenants import Tenant, YearlyMetrics
 from leasing.service import WRITERS, LeasingService
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 class LeaseService:

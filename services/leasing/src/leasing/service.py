@@ -2,7 +2,6 @@
 
 import asyncio
 import random
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from typing import TypeVar
 from parkops_contracts.events.leasing import ParkType, UnitType
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.errors import ConcurrencyConflict, Conflict, DomainError, NotFound
+from parkops_runtime.ids import new_id
 
 from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit
 from leasing.repository import ParkRepository
@@ -20,10 +20,6 @@ T = TypeVar("T")
 Clock = Callable[[], datetime]
 WRITERS = (Role.GROUP_ADMIN, Role.PARK_OPERATOR)
 MAX_ATTEMPTS = 20  # optimistic concurrency: the loser of a race reloads and tries again
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 def utc_now() -> datetime:

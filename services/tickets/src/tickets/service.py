@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from parkops_runtime.auth import Principal
 from parkops_runtime.errors import ConcurrencyConflict, NotFound
+from parkops_runtime.ids import new_id
 
 from tickets.domain.access import require_staff, require_visible, tenant_of
 from tickets.domain.catalog import parse_category, parse_priority
@@ -65,7 +66,7 @@ class TicketService:
             await self.access.check_tenant_may_open(park_id, tenant, who.group_id, now.date())
         if draft.unit_id is not None:
             await self.access.check_unit(park_id, draft.unit_id, tenant)
-        ticket_id = uuid.uuid5(KEYS, f"{who.group_id}|{who.subject}|{key}").hex if key else uuid.uuid4().hex
+        ticket_id = uuid.uuid5(KEYS, f"{who.group_id}|{who.subject}|{key}").hex if key else new_id()
         ticket = Ticket.open(
             ticket_id,
             await self.slas.get(park_id, who.group_id),

@@ -77,7 +77,7 @@ class AggregateCollection:
         self.commit_writes = BatchedWrites(self.commits, delete_after=0.05)
         self._creates = BatchedWrites(collection)
         self.stale_after = stale_after
-        self.serialized = KeyedLock().hold  # one write or publish of an aggregate at a time here
+        self.serialized = KeyedLock().hold  # one write (or recovery) of an aggregate at a time here
         self.relay: OutboxRelay | None = None
 
     async def get(self, doc_id: str) -> Document | None:
