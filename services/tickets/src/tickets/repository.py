@@ -111,8 +111,8 @@ def due_entries(doc: Document) -> list[DueEntry]:
         doc["_id"],
         doc["park_id"],
         doc["group_id"],
-        TicketCategory(doc["category"]),
-        TicketPriority(doc["priority"]),
+        TicketCategory(doc["category"]).value,
+        TicketPriority(doc["priority"]).value,
     )
     entries = [
         DueEntry(due, ids[0], target, *ids[1:])

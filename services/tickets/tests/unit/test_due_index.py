@@ -10,7 +10,9 @@ H = timedelta(hours=1)
 
 def entry(ticket_id: str, due_in_hours: int, target: str = "response") -> DueEntry:
     ticket = new_ticket()
-    return DueEntry(T0 + due_in_hours * H, ticket_id, target, "p1", "g1", ticket.category, ticket.priority)
+    return DueEntry(
+        T0 + due_in_hours * H, ticket_id, target, "p1", "g1", ticket.category.value, ticket.priority.value
+    )
 
 
 def test_due_pops_only_what_is_due_earliest_first() -> None:

@@ -5,28 +5,33 @@ keeps this heap instead, rebuilt from the store at start and refreshed now and t
 to *try*: the store decides, by a conditional single-document update, who claims a breach."""
 
 import heapq
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from parkops_contracts.events.tickets import SlaTarget, TicketCategory, TicketPriority, TicketSlaBreached
 
 from tickets.domain.record import TicketRecord
 
 
-@dataclass(frozen=True, order=True)
-class DueEntry:
+class DueEntry(NamedTuple):
+    """Ordered by due time first."""
+
     due: datetime
     ticket_id: str
     target: str
-    park_id: str = field(compare=False)
-    group_id: str = field(compare=False)
-    category: TicketCategory = field(compare=False)
-    priority: TicketPriority = field(compare=False)
+    park_id: str
+    group_id: str
+    category: str  # a TicketCategory value
+    priority: str  # a TicketPriority value
 
 
 class DueIndex:
+    """A heap of due times. An instance holds a few hundred thousand of them; they are kept as plain
+    tuples of strings and datetimes, which the garbage collector stops tracking (as tracked objects they
+    made every full collection pause request handling for up to a second)."""
+
     def __init__(self) -> None:
-        self._heap: list[DueEntry] = []
+        self._heap: list[tuple[datetime, str, str, str, str, str, str]] = []
         self._current: dict[tuple[str, str], datetime] = {}
 
     def __len__(self) -> int:
@@ -38,7 +43,7 @@ class DueIndex:
         if self._current.get(key) == entry.due:
             return
         self._current[key] = entry.due
-        heapq.heappush(self._heap, entry)
+        heapq.heappush(self._heap, (*entry,))
 
     def drop(self, ticket_id: str, target: str) -> None:
         self._current.pop((ticket_id, target), None)
@@ -54,8 +59,8 @@ class DueIndex:
         """Pop the entries due at `now` (earliest first). Popped entries leave the index: a failed
         claim means another instance or a user got there first."""
         found: list[DueEntry] = []
-        while self._heap and self._heap[0].due <= now and (limit is None or len(found) < limit):
-            entry = heapq.heappop(self._heap)
+        while self._heap and self._heap[0][0] <= now and (limit is None or len(found) < limit):
+            entry = DueEntry(*heapq.heappop(self._heap))
             key = (entry.ticket_id, entry.target)
             if self._current.get(key) == entry.due:
                 del self._current[key]
@@ -63,11 +68,9 @@ class DueIndex:
         return found
 
     def next_due(self) -> datetime | None:
-        while self._heap and self._current.get((self._heap[0].ticket_id, self._heap[0].target)) != (
-            self._heap[0].due
-        ):
+        while self._heap and self._current.get((self._heap[0][1], self._heap[0][2])) != self._heap[0][0]:
             heapq.heappop(self._heap)
-        return self._heap[0].due if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
 
 AUTO_CLOSE = "auto_close"
@@ -80,8 +83,8 @@ def breach_of(entry: DueEntry, at: datetime) -> TicketSlaBreached:
         ticket_id=entry.ticket_id,
         park_id=entry.park_id,
         group_id=entry.group_id,
-        category=entry.category,
-        priority=entry.priority,
+        category=TicketCategory(entry.category),
+        priority=TicketPriority(entry.priority),
         target=SlaTarget(entry.target),
         due_at=entry.due,
         detected_at=at,
@@ -93,7 +96,7 @@ def entries_of(ticket: TicketRecord) -> list[DueEntry]:
     t = ticket
 
     def entry(due: datetime, target: str) -> DueEntry:
-        return DueEntry(due, t.ticket_id, target, t.park_id, t.group_id, t.category, t.priority)
+        return DueEntry(due, t.ticket_id, target, t.park_id, t.group_id, t.category.value, t.priority.value)
 
     entries = [entry(due, target.value) for target, due in t.pending.items() if target not in t.breaches]
     if t.auto_close_at is not None and t.rating is None:
