@@ -226,3 +226,41 @@ async def test_queries_and_tenant_scoping(platform: Platform) -> None:
         "/parks/query-park/leases", headers=own, json=lease_body(tenant, units[:1], "2030-01-01")
     )
     assert sign.status_code == 403
+
+
+async def test_renovation_takes_a_unit_off_the_market_and_keyed_commands_act_once(platform: Platform) -> None:
+    units, tenant = await leasing_park(platform, "works-park")
+    admin, leasing = platform.admin, platform.leasing
+    base = f"/parks/works-park/units/{units[0]}/renovations"
+    started = await leasing.post(f"{base}/start", headers=admin)
+    assert started.status_code == 200, started.text
+    assert started.json()["status"] == "renovating"
+    refused = await leasing.post(
+        "/parks/works-park/leases", headers=admin, json=lease_body(tenant, units[:1])
+    )
+    assert refused.status_code == 409
+    assert "under renovation" in refused.json()["detail"]
+    done = await leasing.post(base, headers=admin, json={"base_rent": "80"})
+    assert (done.status_code, done.json()["status"]) == (200, "available")
+    signed = await leasing.post("/parks/works-park/leases", headers=admin, json=lease_body(tenant, units[:1]))
+    assert signed.status_code == 201, signed.text
+    lease_id = signed.json()["lease_id"]
+
+    renew = {"headers": admin | {"Idempotency-Key": "renew-works-1"}, "json": {"term_months": 12}}
+    first, second = [
+        await leasing.post(f"/parks/works-park/leases/{lease_id}/renewals", **renew) for _ in "12"
+    ]
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["lease_id"] == second.json()["lease_id"]
+    end = {
+        "headers": admin | {"Idempotency-Key": "end-works-1"},
+        "json": {"terminated_on": "2028-03-31", "reason": "relocation"},
+    }
+    renewal_id = first.json()["lease_id"]
+    ended = [await leasing.post(f"/parks/works-park/leases/{renewal_id}/termination", **end) for _ in "12"]
+    assert [r.status_code for r in ended] == [200, 200]
+    leases = (await leasing.get("/parks/works-park/leases", headers=admin)).json()
+    assert [x["status"] for x in leases if x["lease_id"] in (lease_id, renewal_id)] == [
+        "renewed",
+        "terminated",
+    ]

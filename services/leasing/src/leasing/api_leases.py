@@ -106,16 +106,27 @@ def build_lease_router(leases: LeaseService) -> APIRouter:
 
     @router.post("/parks/{park_id}/leases/{lease_id}/renewals", status_code=status.HTTP_201_CREATED)
     async def renew_lease(
-        park_id: str, lease_id: str, body: LeaseRenew, who: CurrentPrincipal
+        park_id: str,
+        lease_id: str,
+        body: LeaseRenew,
+        who: CurrentPrincipal,
+        idempotency_key: IdempotencyKey = None,
     ) -> LeasePublic:
-        lease = await leases.renew(who, park_id, lease_id, body.term_months, equity_of(body.rent_for_equity))
+        equity = equity_of(body.rent_for_equity)
+        lease = await leases.renew(who, park_id, lease_id, body.term_months, equity, idempotency_key)
         return LeasePublic.of(park_id, lease)
 
     @router.post("/parks/{park_id}/leases/{lease_id}/termination")
     async def terminate_lease(
-        park_id: str, lease_id: str, body: LeaseTerminate, who: CurrentPrincipal
+        park_id: str,
+        lease_id: str,
+        body: LeaseTerminate,
+        who: CurrentPrincipal,
+        idempotency_key: IdempotencyKey = None,
     ) -> LeasePublic:
-        lease = await leases.terminate(who, park_id, lease_id, body.terminated_on, body.reason)
+        lease = await leases.terminate(
+            who, park_id, lease_id, body.terminated_on, body.reason, idempotency_key
+        )
         return LeasePublic.of(park_id, lease)
 
     @router.post("/parks/{park_id}/tenants/{tenant_id}/metrics", status_code=status.HTTP_201_CREATED)

@@ -1,4 +1,4 @@
-"""HTTP routes of the read side: rent roll, occupancy, renewal pipeline, vacancy, unit renovation."""
+"""HTTP routes of the read side: rent roll, occupancy, renewal pipeline, vacancy; unit renovations."""
 
 from datetime import date, timedelta
 from typing import Annotated
@@ -64,6 +64,12 @@ def build_query_router(leases: LeaseService) -> APIRouter:
     ) -> list[UnitAvailability]:
         park = await leases.park_for(who, park_id)
         return availability_chart(park, first or leases.today(), months)
+
+    @router.post("/parks/{park_id}/units/{unit_id}/renovations/start")
+    async def start_renovation(park_id: str, unit_id: str, who: CurrentPrincipal) -> UnitPublic:
+        """The unit goes off the market (status renovating) until the renovation below is recorded."""
+        unit = await leases.start_renovation(who, park_id, unit_id)
+        return UnitPublic(park_id=park_id, **unit.model_dump())
 
     @router.post("/parks/{park_id}/units/{unit_id}/renovations")
     async def renovate_unit(

@@ -87,21 +87,44 @@ class LeaseService:
         )
 
     async def renew(
-        self, who: Principal, park_id: str, lease_id: str, term_months: int, equity: RentForEquity | None
+        self,
+        who: Principal,
+        park_id: str,
+        lease_id: str,
+        term_months: int,
+        equity: RentForEquity | None,
+        idempotency_key: str | None = None,
     ) -> Lease:
         """RenewLease: a new lease from the day after this one ends (LeaseRenewed)."""
         new_lease_id, at = new_id(), self._leasing.now()
         return await self._leasing.change(
-            who, park_id, lambda p: lease_book.renew_lease(p, lease_id, new_lease_id, term_months, equity, at)
+            who,
+            park_id,
+            lambda p: lease_book.renew_lease(
+                p, lease_id, new_lease_id, term_months, equity, at, idempotency_key
+            ),
         )
 
     async def terminate(
-        self, who: Principal, park_id: str, lease_id: str, on: date, reason: TerminationReason
+        self,
+        who: Principal,
+        park_id: str,
+        lease_id: str,
+        on: date,
+        reason: TerminationReason,
+        idempotency_key: str | None = None,
     ) -> Lease:
         """TerminateLease: end a lease on a date for a reason (LeaseTerminated)."""
         at = self._leasing.now()
         return await self._leasing.change(
-            who, park_id, lambda p: lease_book.terminate_lease(p, lease_id, on, reason, at)
+            who, park_id, lambda p: lease_book.terminate_lease(p, lease_id, on, reason, at, idempotency_key)
+        )
+
+    async def start_renovation(self, who: Principal, park_id: str, unit_id: str) -> Unit:
+        """StartRenovation: the unit is off the market until its renovation is recorded."""
+        today = self.today()
+        return await self._leasing.change(
+            who, park_id, lambda p: park_admin.start_renovation(p, unit_id, today)
         )
 
     async def renovate(self, who: Principal, park_id: str, unit_id: str, base_rent: Decimal) -> Unit:

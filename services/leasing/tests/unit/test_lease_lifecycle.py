@@ -155,6 +155,21 @@ def test_renovation_reprices_a_vacant_unit_only() -> None:
         park_admin.renovate_unit(p, "u0", Decimal(60), date(2026, 11, 1), AT)
 
 
+def test_a_unit_under_renovation_is_off_the_market_until_its_new_rent_is_recorded() -> None:
+    p = park()
+    today = date(2026, 11, 1)
+    assert park_admin.start_renovation(p, "u0", today).status is UnitStatus.RENOVATING
+    assert queries.unit_status(p, p.units["u0"], today) is UnitStatus.RENOVATING
+    with pytest.raises(Conflict, match="already under renovation"):
+        park_admin.start_renovation(p, "u0", today)
+    with pytest.raises(Conflict, match="u0 is under renovation"):
+        sign(p)
+    assert not any(isinstance(e, UnitRenovated) for e in p.events), "starting records no renovation yet"
+    park_admin.renovate_unit(p, "u0", Decimal(60), today, AT)
+    assert p.units["u0"].status is UnitStatus.AVAILABLE
+    assert sign(p).monthly_base_rent == Decimal("6000.00")
+
+
 def test_metrics_are_stored_per_year_and_published() -> None:
     p = park()
     figures = YearlyMetrics(year=2026, tax_paid=Decimal(1), revenue=Decimal(2), headcount=3)
@@ -194,3 +209,21 @@ def test_the_availability_chart_shows_let_partial_and_available_months() -> None
         "2027-04": "available",
     }
     assert set(chart["u1"].values()) == {"available"}
+
+
+def test_a_renewal_or_termination_replayed_with_its_key_has_one_effect() -> None:
+    p = park()
+    sign(p)
+    renewal = lease_book.renew_lease(p, "l1", "l2", 24, None, AT, idempotency_key="renew-1")
+    events = len(p.events)
+    assert lease_book.renew_lease(p, "l1", "l9", 24, None, AT, idempotency_key="renew-1") is renewal
+    with pytest.raises(Conflict, match="renew-1"):  # the key of the renewal of another lease
+        lease_book.renew_lease(p, "l2", "l8", 12, None, AT, idempotency_key="renew-1")
+    ended = lease_book.terminate_lease(p, "l2", date(2028, 6, 30), TerminationReason.CLOSURE, AT, "end-1")
+    assert (
+        lease_book.terminate_lease(p, "l2", date(2028, 6, 30), TerminationReason.CLOSURE, AT, "end-1")
+        is ended
+    )
+    with pytest.raises(Conflict, match="other terms"):
+        lease_book.terminate_lease(p, "l2", date(2028, 7, 31), TerminationReason.CLOSURE, AT, "end-1")
+    assert len(p.events) == events + 1, "one LeaseTerminated, no second LeaseRenewed"

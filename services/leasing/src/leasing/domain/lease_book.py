@@ -55,16 +55,28 @@ def renew_lease(
     term_months: int,
     rent_for_equity: RentForEquity | None,
     at: datetime,
+    idempotency_key: str | None = None,
 ) -> Lease:
     """Renew a lease by a new one that starts the day after it ends, repriced today (LeaseRenewed)."""
     old = park.lease(lease_id)
+    replayed = _replay(park, idempotency_key, old.tenant_id, old.unit_ids)
+    if replayed:
+        if replayed.renewal_of != lease_id:
+            raise Conflict(f"idempotency key {idempotency_key} was used for lease {replayed.lease_id}")
+        return replayed
     if old.status is not LeaseStatus.ACTIVE:
         raise Conflict(f"lease {lease_id} is {old.status.value}{_why(old)}; only an active lease is renewed")
     starts_on = old.ends_on + timedelta(days=1)
     quote = quote_for(park, old.tenant_id, old.unit_ids, term_months, starts_on, rent_for_equity)
     ensure_free(park, old.unit_ids, old.tenant_id, starts_on, quote.ends_on)
     new = Lease.from_quote(
-        new_lease_id, old.tenant_id, quote, at, renewal_of=lease_id, renewal_number=old.renewal_number + 1
+        new_lease_id,
+        old.tenant_id,
+        quote,
+        at,
+        renewal_of=lease_id,
+        renewal_number=old.renewal_number + 1,
+        idempotency_key=idempotency_key,
     )
     old.status, old.renewed_by = LeaseStatus.RENEWED, new_lease_id
     park.leases[new_lease_id] = new
@@ -84,10 +96,19 @@ def renew_lease(
 
 
 def terminate_lease(
-    park: Park, lease_id: str, terminated_on: date, reason: TerminationReason, at: datetime
+    park: Park,
+    lease_id: str,
+    terminated_on: date,
+    reason: TerminationReason,
+    at: datetime,
+    idempotency_key: str | None = None,
 ) -> Lease:
     """End a lease on `terminated_on` (its last day of occupation) for `reason` (LeaseTerminated)."""
     lease = park.lease(lease_id)
+    if idempotency_key and lease.termination_key == idempotency_key:
+        if (lease.terminated_on, lease.termination_reason) != (terminated_on, reason):
+            raise Conflict(f"idempotency key {idempotency_key} ended lease {lease_id} on other terms")
+        return lease  # the same termination again: nothing new happens
     if lease.status is not LeaseStatus.ACTIVE:
         raise Conflict(f"lease {lease_id} is already {lease.status.value}{_why(lease)}")
     if not lease.starts_on <= terminated_on <= lease.ends_on:
@@ -99,6 +120,7 @@ def terminate_lease(
         terminated_on,
         reason,
     )
+    lease.termination_key = idempotency_key
     for unit in (park.units[u] for u in lease.unit_ids):
         if unit.tenant_id == lease.tenant_id:  # a claim from onboarding ends with the lease
             unit.status, unit.tenant_id = UnitStatus.AVAILABLE, None

@@ -9,7 +9,7 @@ from parkops_runtime.errors import Conflict
 from leasing.domain.commitments import Commitment
 from leasing.domain.park import Park
 from leasing.domain.policy import PricingPolicy
-from leasing.domain.space import Unit
+from leasing.domain.space import Unit, UnitStatus
 from leasing.domain.tenants import Tenant, YearlyMetrics
 
 
@@ -37,16 +37,20 @@ def register_commitment(park: Park, commitment: Commitment, today: date) -> Comm
     return commitment
 
 
+def start_renovation(park: Park, unit_id: str, today: date) -> Unit:
+    """Take a vacant unit off the market for works: no lease or onboarding until it is renovated."""
+    unit = _vacant_unit(park, unit_id, today)
+    if unit.status is UnitStatus.RENOVATING:
+        raise Conflict(f"unit {unit_id} is already under renovation")
+    unit.status = UnitStatus.RENOVATING
+    return unit
+
+
 def renovate_unit(park: Park, unit_id: str, base_rent: Decimal, today: date, at: datetime) -> Unit:
-    """Record a renovation: the unit gets its own base rent (UnitRenovated). Not while it is let."""
-    unit = park.unit(unit_id)
-    tenant = unit.tenant_id or next(
-        (x.tenant_id for x in park.leases.values() if unit_id in x.unit_ids and x.occupies(today)), None
-    )
-    if tenant:
-        raise Conflict(f"unit {unit_id} is occupied by tenant {tenant}; renovate it once it is vacant")
+    """Record a finished renovation: the unit gets its own base rent and is available (UnitRenovated)."""
+    unit = _vacant_unit(park, unit_id, today)
     previous = unit.base_rent or park.pricing_policy.base_rent(unit.unit_type)
-    unit.base_rent = base_rent
+    unit.base_rent, unit.status = base_rent, UnitStatus.AVAILABLE
     park.record(
         UnitRenovated(
             park_id=park.park_id,
@@ -76,3 +80,13 @@ def report_metrics(park: Park, tenant_id: str, metrics: YearlyMetrics, at: datet
         )
     )
     return tenant
+
+
+def _vacant_unit(park: Park, unit_id: str, today: date) -> Unit:
+    unit = park.unit(unit_id)
+    tenant = unit.tenant_id or next(
+        (x.tenant_id for x in park.leases.values() if unit_id in x.unit_ids and x.occupies(today)), None
+    )
+    if tenant:
+        raise Conflict(f"unit {unit_id} is occupied by tenant {tenant}; renovate it once it is vacant")
+    return unit

@@ -93,6 +93,8 @@ def vacancy_days(park: Park, first: date, last: date) -> list[Vacancy]:
 
 
 def unit_status(park: Park, unit: Unit, on: date) -> UnitStatus:
+    if unit.status is UnitStatus.RENOVATING:
+        return UnitStatus.RENOVATING
     if unit.unit_id in occupied_unit_ids(park, on):
         return UnitStatus.LEASED
     later = any(unit.unit_id in x.unit_ids and x.starts_on > on for x in park.leases.values())

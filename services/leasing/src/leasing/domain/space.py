@@ -12,6 +12,7 @@ class UnitStatus(StrEnum):
     AVAILABLE = "available"
     RESERVED = "reserved"  # a signed lease starts later
     LEASED = "leased"
+    RENOVATING = "renovating"  # from the start of a renovation until its new base rent is recorded
 
 
 class Unit(BaseModel):
