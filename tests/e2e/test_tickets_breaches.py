@@ -3,6 +3,7 @@ scanner instances racing, after a crash between claim and publish, and from the 
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -145,3 +146,25 @@ async def test_unrated_resolved_tickets_auto_close_after_the_parks_delay(infra: 
         closed = (await client.get(f"/tickets/{unrated}", headers=staff)).json()
         assert closed["state"] == "closed"
         assert closed["closed_at"] is not None
+
+
+async def test_a_ticket_opened_while_the_due_index_is_reread_is_not_lost(infra: Infra) -> None:
+    run = run_id()
+    app = create_app(tickets_settings(infra, run))
+    async with serving(app) as client:
+        desk = desk_of(app, client, infra, run)
+        scanner: BreachScanner = app.state.scanner
+        (before,) = await open_tickets(desk, 1)
+        read_from_store = app.state.tickets.due_documents
+        opened: list[str] = []
+
+        async def store_read_then_a_new_ticket() -> AsyncIterator[dict[str, object]]:
+            async for doc in read_from_store():
+                yield doc
+            opened.extend(await open_tickets(desk, 1))  # written after the store was read
+
+        app.state.tickets.due_documents = store_read_then_a_new_ticket
+        await scanner.rebuild()
+        assert len(scanner.index) == 4, "response and resolution targets of both tickets"
+        due = {e.ticket_id for e in await scanner.scan_once(datetime.now(UTC) + timedelta(days=30))}
+        assert due == {before, *opened}

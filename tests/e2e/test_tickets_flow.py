@@ -109,6 +109,9 @@ async def test_one_idempotency_key_has_one_effect(desk: TicketsDesk) -> None:
         desk.open(tenant | key, title="noise"), desk.open(tenant | key, title="noise")
     )
     third = await desk.open(tenant | key, title="noise")
+    other = await desk.open(tenant | key, title="another request")
+    assert other.status_code == 409
+    assert "open-once-123" in other.json()["detail"]
     ids = {r.json()["ticket_id"] for r in (first, second, third)}
     assert len(ids) == 1
     assert {r.status_code for r in (first, second, third)} == {201}

@@ -227,3 +227,11 @@ def test_a_renewal_or_termination_replayed_with_its_key_has_one_effect() -> None
     with pytest.raises(Conflict, match="other terms"):
         lease_book.terminate_lease(p, "l2", date(2028, 7, 31), TerminationReason.CLOSURE, AT, "end-1")
     assert len(p.events) == events + 1, "one LeaseTerminated, no second LeaseRenewed"
+
+
+def test_a_sign_key_replayed_with_other_terms_is_refused() -> None:
+    p = park()
+    first = sign(p, key="sign-1")
+    assert sign(p, "l9", key="sign-1") is first
+    with pytest.raises(Conflict, match="other terms"):
+        sign(p, "l9", term=24, key="sign-1")

@@ -3,7 +3,9 @@ from decimal import Decimal
 
 import pytest
 from leasing.domain.credit_code import credit_code_problem
+from leasing.domain.lease_book import sign_lease
 from leasing.domain.park import EnterpriseProfile, Park, UnitStatus
+from leasing.domain.policy import PricingPolicy
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
 from parkops_runtime.errors import Conflict, NotFound
 
@@ -99,3 +101,13 @@ def test_a_unit_number_is_listed_once_per_building() -> None:
 def test_credit_code_validation(code: str, problem: str | None) -> None:
     found = credit_code_problem(code)
     assert (found is None) if problem is None else (problem in (found or ""))
+
+
+def test_a_unit_another_tenant_leases_now_or_later_refuses_onboarding() -> None:
+    park = park_with_units("100", "100")
+    park.pricing_policy = PricingPolicy(base_rents={UnitType.RND_BUILDING: Decimal(45)})
+    park.onboard_tenant("t1", profile(), [], AT)
+    sign_lease(park, "l1", "t1", ["u0"], 12, date(2027, 1, 1), None, AT)  # starts later
+    with pytest.raises(Conflict, match="u0"):
+        park.onboard_tenant("t2", profile("91110000100000000R"), ["u0"], AT)
+    park.onboard_tenant("t2", profile("91110000100000000R"), ["u1"], AT)

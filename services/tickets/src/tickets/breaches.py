@@ -1,7 +1,8 @@
 """Durable SLA-breach detection and auto-close, safe with several instances and across crashes.
 
 Due times live in each ticket's document. Every instance keeps an in-memory DueIndex of them (FerretDB
-scans a collection per query, so the store is read in full only to rebuild it). A breach is claimed by
+scans a collection per query, so the store is read in full only to rebuild it; what this instance
+writes meanwhile is applied on top of the rebuilt index). A breach is claimed by
 inserting one claim document whose `_id` is `<ticket>:<target>` and which carries TicketSlaBreached in
 its outbox: the unique `_id` lets exactly one insert win (on FerretDB 1.x a conditional update is a
 read then an unconditional write, so it cannot decide a race), and the claim and its event are one
@@ -44,6 +45,7 @@ class BreachScanner:
         self._unnoted: list[tuple[str, SlaTarget, datetime]] = []
         self._task: asyncio.Task[None] | None = None
         self._rebuilt = False
+        self._written_during_rebuild: dict[str, list[DueEntry]] | None = None
 
     async def loaded(self) -> bool:
         """Whether the due index has been read from the store at least once (readiness)."""
@@ -51,10 +53,20 @@ class BreachScanner:
 
     def track(self, ticket: Ticket) -> None:
         """Keep the index in step with a ticket this instance just wrote."""
-        self.index.replace_ticket(ticket.ticket_id, entries_of(ticket), TARGETS)
+        entries = entries_of(ticket)
+        self.index.replace_ticket(ticket.ticket_id, entries, TARGETS)
+        if self._written_during_rebuild is not None:  # the rebuild may have read it before this write
+            self._written_during_rebuild[ticket.ticket_id] = entries
 
     async def rebuild(self) -> int:
         """Read what may still be due from the store (picks up other instances' writes)."""
+        self._written_during_rebuild = {}
+        try:
+            return await self._rebuild()
+        finally:
+            self._written_during_rebuild = None
+
+    async def _rebuild(self) -> int:
         claimed: dict[str, datetime] = {}
         for shard in self._claims.all():
             async for doc in shard.collection.find({}, {"detected_at": 1}):
@@ -67,6 +79,8 @@ class BreachScanner:
                     index.put(entry)
                 else:  # claimed, but a crash came before the ticket noted it
                     unnoted.append((entry.ticket_id, SlaTarget(entry.target), at))
+        for ticket_id, entries in (self._written_during_rebuild or {}).items():
+            index.replace_ticket(ticket_id, entries, TARGETS)
         self.index, self._unnoted, self._rebuilt = index, unnoted, True
         return len(index)
 

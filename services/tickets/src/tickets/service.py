@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from parkops_runtime.auth import Principal
-from parkops_runtime.errors import ConcurrencyConflict, NotFound
+from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
 from parkops_runtime.ids import new_id
 
 from tickets.domain.access import require_staff, require_visible, tenant_of
@@ -83,9 +83,16 @@ class TicketService:
         try:
             await self.tickets.add(ticket)
         except ConcurrencyConflict:
-            return await self.ticket(who, ticket_id)  # the same key again: the first result
+            return await self._replayed(who, ticket_id, key, ticket)
         self.on_saved(ticket)
         return ticket
+
+    async def _replayed(self, who: Principal, ticket_id: str, key: str | None, asked: Ticket) -> Ticket:
+        """The same key again: the first result, if it asked for the same ticket."""
+        first = await self.ticket(who, ticket_id)
+        if (first.category, first.priority, first.title) != (asked.category, asked.priority, asked.title):
+            raise Conflict(f"idempotency key {key} was used for ticket {ticket_id} with another request")
+        return first
 
     async def ticket(self, who: Principal, ticket_id: str) -> Ticket:
         ticket = await self.tickets.get(ticket_id)

@@ -36,6 +36,10 @@ def sign_lease(
     """Sign a lease on its quote, reserving the units for its term (LeaseSigned)."""
     replayed = _replay(park, idempotency_key, tenant_id, unit_ids)
     if replayed:
+        if (replayed.term_months, replayed.starts_on, replayed.renewal_of) != (term_months, starts_on, None):
+            raise Conflict(
+                f"idempotency key {idempotency_key} was used for lease {replayed.lease_id} with other terms"
+            )
         return replayed
     quote = quote_for(park, tenant_id, unit_ids, term_months, starts_on, rent_for_equity)
     ensure_free(park, unit_ids, tenant_id, starts_on, quote.ends_on)
@@ -61,8 +65,10 @@ def renew_lease(
     old = park.lease(lease_id)
     replayed = _replay(park, idempotency_key, old.tenant_id, old.unit_ids)
     if replayed:
-        if replayed.renewal_of != lease_id:
-            raise Conflict(f"idempotency key {idempotency_key} was used for lease {replayed.lease_id}")
+        if (replayed.renewal_of, replayed.term_months) != (lease_id, term_months):
+            raise Conflict(
+                f"idempotency key {idempotency_key} was used for lease {replayed.lease_id} with other terms"
+            )
         return replayed
     if old.status is not LeaseStatus.ACTIVE:
         raise Conflict(f"lease {lease_id} is {old.status.value}{_why(old)}; only an active lease is renewed")

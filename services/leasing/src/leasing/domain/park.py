@@ -127,7 +127,14 @@ class Park(BaseModel):
         if len(set(unit_ids)) != len(unit_ids):
             raise Conflict("unit_ids lists a unit more than once")
         units = [self.unit(unit_id) for unit_id in unit_ids]
-        taken = [u.unit_id for u in units if u.status is not UnitStatus.AVAILABLE]
+        today = at.date()
+        leased = {
+            u
+            for x in self.leases.values()
+            if x.tenant_id != tenant_id and x.last_day >= today
+            for u in x.unit_ids
+        }
+        taken = [u.unit_id for u in units if u.status is not UnitStatus.AVAILABLE or u.unit_id in leased]
         if taken:
             raise Conflict(f"units not available: {', '.join(taken)}")
         tenant = Tenant(

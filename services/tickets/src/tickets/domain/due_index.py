@@ -1,8 +1,9 @@
 """An in-memory index of due times: which (ticket, target) pairs are due at a given instant.
 
-FerretDB uses no index, so scanning the store for due tickets is a full scan per pass; each instance
-keeps this heap instead, rebuilt from the store at start and refreshed now and then. It only says what
-to *try*: the store decides, by a conditional single-document update, who claims a breach."""
+FerretDB indexes nothing but `_id`, so asking the store for due tickets is a full scan per pass; each
+instance keeps this heap instead, rebuilt from the store at start and refreshed now and then. It only
+says what to *try*: the store decides who claims a breach, by the unique `_id` of the claim inserted
+(see `tickets/breaches.py`)."""
 
 import heapq
 from datetime import datetime

@@ -1,8 +1,8 @@
 """The Ticket aggregate: one service request, its SLA clock, work, resolution and rating.
 
 One ticket is one document; its methods check the lifecycle, change the state and record events
-(never publish). Due times are kept in `pending` while a target can still be missed, so a scanner
-can claim a breach with one conditional single-document update (see `breach.py`)."""
+(never publish). Due times are kept in `pending` while a target can still be missed, which is what the
+breach scanner indexes (see `tickets/breaches.py`)."""
 
 from datetime import datetime
 
