@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tickets.domain.calendar import ALWAYS, SlaCalendar
 from tickets.domain.catalog import TicketCategory
@@ -12,7 +12,13 @@ from tickets.domain.sla import DEFAULT_AUTO_CLOSE_DAYS, PolicyOverride
 from tickets.domain.work import Labour, Material
 
 
-class TicketCreate(BaseModel):
+class Input(BaseModel):
+    """A request body: a field it does not know is a mistake worth a 422, not something to drop."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketCreate(Input):
     category: str = Field(description="repair, cleaning, security, it, meeting_room, complaint")
     priority: str = Field(default="normal", description="emergency, high, normal, low")
     title: str = Field(min_length=1, max_length=200)
@@ -23,33 +29,33 @@ class TicketCreate(BaseModel):
     tenant_id: str | None = Field(default=None, description="Staff only: the tenant it is for.")
 
 
-class AssignBody(BaseModel):
+class AssignBody(Input):
     team: str = Field(min_length=1)
     technician: str | None = None
 
 
-class DeferBody(BaseModel):
+class DeferBody(Input):
     until: datetime
     reason: str
 
 
-class WorkBody(BaseModel):
+class WorkBody(Input):
     labour: list[Labour] = Field(default_factory=list)
     materials: list[Material] = Field(default_factory=list)
 
 
-class ResolveBody(BaseModel):
+class ResolveBody(Input):
     billable: bool = False
     acknowledge: bool = Field(
         default=False, description="Resolve an unacknowledged ticket: acknowledge and resolve as one step."
     )
 
 
-class ReopenBody(BaseModel):
+class ReopenBody(Input):
     reason: str
 
 
-class RatingBody(BaseModel):
+class RatingBody(Input):
     score: int = Field(description="1 to 5.")
     comment: str = Field(default="", max_length=2000)
 
@@ -88,7 +94,7 @@ class OpenTicketPublic(TicketPublic):
     age_seconds: int
 
 
-class SlaSettings(BaseModel):
+class SlaSettings(Input):
     """A park's SLA settings; omitted parts take the defaults."""
 
     overrides: list[PolicyOverride] = Field(default_factory=list)
