@@ -18,6 +18,7 @@ from parkops_contracts.base import Event
 from parkops_contracts.events.tickets import SlaTarget
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
+from parkops_runtime.service import settle_memory
 from parkops_runtime.shards import Shards
 
 from tickets.domain.due_index import AUTO_CLOSE, TARGETS, DueEntry, DueIndex, breach_of, entries_of
@@ -82,6 +83,7 @@ class BreachScanner:
         for ticket_id, entries in (self._written_during_rebuild or {}).items():
             index.replace_ticket(ticket_id, entries, TARGETS)
         self.index, self._unnoted, self._rebuilt = index, unnoted, True
+        settle_memory()
         return len(index)
 
     async def scan_once(self, now: datetime | None = None) -> list[DueEntry]:
