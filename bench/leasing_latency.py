@@ -34,7 +34,7 @@ from parkops_runtime.shards import shard_name, shard_of
 from pymongo import AsyncMongoClient
 
 from bench.http_client import HttpClient, Response
-from bench.tickets_load import LoadResult, Tally, closed_loop, served, until_ready
+from bench.load import LoadResult, Tally, closed_loop, served, service_env, until_ready
 from tests.support.demo import credit_code
 from tests.support.infra import Infra
 from tests.support.services import bearer, isolated_settings, run_id
@@ -124,8 +124,7 @@ async def main() -> None:
     free_units = list(range(opts.leased, opts.units))  # each sign takes the next free unit of its park
     signed = dict.fromkeys(signers, 0)
     admin = bearer(Role.GROUP_ADMIN, "bench-group")
-    passed = settings.model_dump(mode="json", exclude={"jwt_secret", "otlp_endpoint"})
-    env = {f"LEASING_{k.upper()}": str(v) for k, v in passed.items()}
+    env = service_env(settings)
     rows: list[tuple[str, LoadResult]] = []
     async with served(["bench.bare_app:app"], {}) as bare_url:
         bare = HttpClient(bare_url, {})

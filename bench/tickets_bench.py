@@ -21,7 +21,7 @@ from tickets.breaches import BreachScanner
 from tickets.main import create_app
 from tickets.settings import TicketsSettings
 
-from bench.tickets_load import LoadResult, capacity, served, steady_load, until_ready
+from bench.load import LoadResult, capacity, served, service_env, steady_load, until_ready
 from bench.tickets_seed import already_seeded, seed
 from tests.support.infra import Infra
 from tests.support.services import bearer, isolated_settings, run_id
@@ -98,8 +98,7 @@ async def main() -> None:
     headers = bearer(Role.PARK_OPERATOR, GROUP, [PARK])
     body = {"category": "repair", "priority": "normal", "title": "bench"}
     path = f"/parks/{PARK}/tickets"
-    passed = settings.model_dump(mode="json", exclude={"jwt_secret", "otlp_endpoint"})
-    env = {f"TICKETS_{k.upper()}": str(v) for k, v in passed.items()}
+    env = service_env(settings)
     async with served(["bench.bare_app:app"], {}) as bare:
         show("bare FastAPI endpoint, closed loop", await capacity(bare, path, headers, body, 8, args.seconds))
         show(f"bare FastAPI endpoint at {args.rate:g}/s", await steady_load(bare, path, headers, body, args))

@@ -1,11 +1,9 @@
 """HTTP commands of the finance service, scoped by park through the caller's token."""
 
-import uuid
-
 from fastapi import APIRouter, status
 from parkops_runtime.auth import CurrentPrincipal
 
-from finance.commands import Commands, IdempotencyKey, cause_of
+from finance.commands import Commands, IdempotencyKey, cause_of, new_id
 from finance.domain.charges import charge_amount, charge_fee, close_funding, grant_subsidy
 from finance.domain.lease_billing import run_billing, run_dunning
 from finance.domain.payments import cancel_invoice, receive_payment
@@ -21,10 +19,6 @@ from finance.schemas import (
 )
 
 CREATED = status.HTTP_201_CREATED
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex[:12]
 
 
 def build_router(commands: Commands) -> APIRouter:

@@ -1,21 +1,15 @@
 """HTTP commands on the park's capital: operating costs, subsidies received, equity stakes and exits."""
 
-import uuid
-
 from fastapi import APIRouter, status
 from parkops_runtime.auth import CurrentPrincipal
 
-from finance.commands import Commands, IdempotencyKey, cause_of
+from finance.commands import Commands, IdempotencyKey, cause_of, new_id
 from finance.domain.equity import StakeOrigin
 from finance.domain.investments import acquire_stake, exit_stake
 from finance.domain.operations import record_operating_cost, record_subsidy_received
 from finance.schemas import CashEntryCreate, CommandResult, StakeCreate, StakeExit
 
 CREATED = status.HTTP_201_CREATED
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex[:12]
 
 
 def build_capital_router(commands: Commands) -> APIRouter:

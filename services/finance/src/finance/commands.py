@@ -20,6 +20,11 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+def new_id() -> str:
+    """A short id for a payment, deal, subsidy or stake the caller did not name."""
+    return uuid.uuid4().hex[:12]
+
+
 def cause_of(key: str | None) -> str:
     """The audit cause of a request: its Idempotency-Key (a retry has no second effect) or a fresh id."""
     return f"request:{key or uuid.uuid4().hex}"

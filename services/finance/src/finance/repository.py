@@ -10,7 +10,7 @@ from parkops_contracts.base import Event
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.outbox import VERSION, AggregateCollection
-from parkops_runtime.packed import STATE, is_packed, pack, unpack
+from parkops_runtime.packed import STATE, pack, unpack
 
 from finance.domain.books import ParkBooks
 
@@ -30,11 +30,7 @@ class MongoBooksRepository:
         doc = await self._books.get(park_id)
         if doc is None:
             return None
-        if not is_packed(doc):
-            return ParkBooks.model_validate({**doc, "park_id": doc["_id"], "version": doc[VERSION]})
-        books = unpack(ParkBooks, doc)
-        books.version = doc[VERSION]
-        return books
+        return unpack(ParkBooks, doc, "park_id")
 
     async def version_of(self, park_id: str) -> int | None:
         doc = await self._books.collection.find_one({"_id": park_id}, {VERSION: 1})

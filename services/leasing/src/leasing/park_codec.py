@@ -4,8 +4,7 @@ still read."""
 
 from typing import Any
 
-from parkops_runtime.outbox import VERSION
-from parkops_runtime.packed import STATE, is_packed, pack, unpack
+from parkops_runtime.packed import STATE, pack, unpack
 
 from leasing.domain.park import Park
 
@@ -17,8 +16,4 @@ def park_fields(park: Park) -> dict[str, object]:
 
 
 def park_of(doc: dict[str, Any]) -> Park:
-    if not is_packed(doc):
-        return Park.model_validate({**doc, "park_id": doc["_id"], "version": doc[VERSION]})
-    park = unpack(Park, doc)
-    park.version = doc[VERSION]
-    return park
+    return unpack(Park, doc, "park_id")

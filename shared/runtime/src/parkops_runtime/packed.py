@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from parkops_runtime.outbox import VERSION
+
 STATE = "state"
 M = TypeVar("M", bound=BaseModel)
 
@@ -18,9 +20,9 @@ def pack(model: BaseModel, exclude: set[str]) -> bytes:
     return zlib.compress(model.model_dump_json(exclude=exclude).encode(), 1)
 
 
-def is_packed(doc: dict[str, Any]) -> bool:
-    return STATE in doc
-
-
-def unpack(cls: type[M], doc: dict[str, Any]) -> M:
-    return cls.model_validate_json(zlib.decompress(doc[STATE]))
+def unpack(cls: type[M], doc: dict[str, Any], id_field: str) -> M:
+    """The aggregate a stored document holds, at the document's `_version`. A document written before
+    this layout (the aggregate as plain fields, its id in `_id`) is read too."""
+    if STATE not in doc:
+        return cls.model_validate({**doc, id_field: doc["_id"], "version": doc[VERSION]})
+    return cls.model_validate_json(zlib.decompress(doc[STATE])).model_copy(update={"version": doc[VERSION]})

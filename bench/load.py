@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
+from parkops_runtime.settings import ServiceSettings
 
 from bench.http_client import HttpClient, Response
 
@@ -24,6 +25,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def service_env(settings: ServiceSettings) -> dict[str, str]:
+    """The environment that gives a service process in uvicorn these settings (no secrets to pass)."""
+    prefix = settings.model_config.get("env_prefix", "")
+    passed = settings.model_dump(mode="json", exclude={"jwt_secret", "otlp_endpoint"})
+    return {f"{prefix}{name.upper()}": str(value) for name, value in passed.items()}
 
 
 @asynccontextmanager
