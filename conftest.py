@@ -4,10 +4,15 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
 
 from tests.support.infra import Infra, provide_infra
 from tests.support.kafka import delete_topics_of_runs
 from tests.support.services import RUNS
+
+# Services record spans only when they export them or find a provider installed: the tests read spans.
+trace.set_tracer_provider(TracerProvider())
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,13 @@
 seeded store, the service running as deployed (breach scanner on, default settings). The API figures
 stand beside a bare FastAPI endpoint measured in the same run.
 
-The service and the bare app each run in their own uvicorn process; the load generator sends at a
+The service and the bare app each run under uvicorn in `--workers` processes (default 2, one per core:
+two instances of the service, as the breach scanner's claims allow); the load generator sends at a
 fixed rate (open loop: latency counts from the scheduled send, so a stall is not hidden).
 
 Usage: scripts/infra up && eval "$(scripts/infra env)" &&
        .venv/bin/python -m bench.tickets_bench [--tickets N] [--shards K] [--rate R] [--seconds S]
-       [--database NAME]
+       [--database NAME] [--workers N]
 """
 
 import argparse
@@ -37,6 +38,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database", help="seed this database once and reuse it in later runs")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="service processes (instances) behind the port, one per core"
+    )
     return parser.parse_args()
 
 
@@ -99,12 +103,15 @@ async def main() -> None:
     body = {"category": "repair", "priority": "normal", "title": "bench"}
     path = f"/parks/{PARK}/tickets"
     env = service_env(settings)
-    async with served(["bench.bare_app:app"], {}) as bare:
+    async with served(["bench.bare_app:app"], {}, args.workers) as bare:
         show("bare FastAPI endpoint, closed loop", await capacity(bare, path, headers, body, 8, args.seconds))
         show(f"bare FastAPI endpoint at {args.rate:g}/s", await steady_load(bare, path, headers, body, args))
-    async with served(["--factory", "tickets.main:create_app"], env) as service:
-        ready = await until_ready(service)
-        print(f"service ready after {ready:.1f} s (its breach scanner read the due index of every ticket)")
+    async with served(["--factory", "tickets.main:create_app"], env, args.workers) as service:
+        ready = await until_ready(service, args.workers)
+        print(
+            f"{args.workers} service instance(s) ready after {ready:.1f} s"
+            " (each one's breach scanner read the due index of every ticket)"
+        )
         show("open ticket, closed loop", await capacity(service, path, headers, body, 8, args.seconds))
         show(f"open ticket at {args.rate:g}/s", await steady_load(service, path, headers, body, args))
     await scan_passes(settings)

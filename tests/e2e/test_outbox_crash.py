@@ -10,8 +10,10 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
+from bson.codec_options import DEFAULT_CODEC_OPTIONS
 from parkops_contracts.events import ParkRegistered
 from parkops_runtime.auth import Role
+from parkops_runtime.outbox import loaded_commit
 from pymongo import MongoClient
 
 from tests.support.infra import Infra
@@ -80,7 +82,9 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
         stored = client[f"t{run}_leasing"]["parks"].find_one({"_id": "crash-park"})
         waiting = list(client[f"t{run}_leasing"]["parks.commits"].find({"doc_id": "crash-park"}))
     assert stored is not None, "the state write happened before the crash"
-    assert [len(c["events"]) for c in waiting] == [1], "and its event is still waiting in its commit"
+    assert [len(loaded_commit(c, DEFAULT_CODEC_OPTIONS)["events"]) for c in waiting] == [1], (
+        "and its event is still waiting in its commit"
+    )
     topic = ParkRegistered.topic(f"t{run}")
     assert await read_topic(infra.kafka_bootstrap_servers, topic, at_least=1, timeout_s=2) == []
 

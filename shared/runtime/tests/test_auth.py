@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -44,3 +45,23 @@ def test_bad_tokens_are_401(token: str) -> None:
     with pytest.raises(HTTPException) as caught:
         CODEC.decode(token)
     assert caught.value.status_code == 401
+
+
+def test_a_verified_token_is_served_from_the_cache_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    codec = TokenCodec("a-test-secret-long-enough-for-hs256!", "parkops")
+    token = codec.mint("u", Role.PARK_OPERATOR, "g1", ["p1"], ttl=timedelta(seconds=60))
+    first = codec.decode(token)
+    assert codec.decode(token) is first  # not verified again
+
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    # Past its expiry the cache answers no more: the token is verified again (and an expired token is
+    # refused by that verification, see test_bad_tokens_are_401).
+    assert codec.decode(token) is not first
+
+
+def test_a_bad_token_is_never_cached() -> None:
+    codec = TokenCodec("a-test-secret-long-enough-for-hs256!", "parkops")
+    for _ in range(2):
+        with pytest.raises(HTTPException):
+            codec.decode("not-a-jwt")

@@ -1,3 +1,4 @@
+import gc
 from datetime import timedelta
 
 from parkops_contracts.events.tickets import SlaTarget
@@ -48,3 +49,14 @@ def test_ticket_entries_skip_claimed_targets_and_add_auto_close_while_unrated() 
 def test_breach_event_names_the_target_and_due_time() -> None:
     event = breach_of(entry("a", 1, "resolution"), T0 + 2 * H)
     assert (event.ticket_id, event.target, event.due_at) == ("a", SlaTarget.RESOLUTION, T0 + H)
+
+
+def test_the_index_stays_out_of_the_garbage_collectors_walks() -> None:
+    """Hundreds of thousands of entries: a tracked container among them is walked by every collection."""
+    index = DueIndex()
+    for n in range(1_000):
+        index.put(entry(f"t{n}", n))
+    gc.collect()  # what a full collection leaves tracked
+    index.put(entry("new-ticket", 5))  # a write after the index was loaded
+    assert not gc.is_tracked(index._current)
+    assert not any(gc.is_tracked(e) for e in index._heap if e[1] != "new-ticket")

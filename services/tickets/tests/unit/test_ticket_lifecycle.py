@@ -130,6 +130,31 @@ def test_deferral_needs_a_future_date_and_a_reason() -> None:
     assert ticket.deferred_until == T0 + 24 * H
 
 
+def test_a_deferral_stops_the_resolution_clock_for_its_length() -> None:
+    ticket = new_ticket()  # a repair: resolution due 48 h after opening, on a 24/7 calendar
+    ticket.acknowledge(T0 + H)
+    ticket.defer(T0 + 34 * H, "waiting for parts", T0 + 10 * H)
+    assert ticket.resolution_due == T0 + 72 * H
+    assert ticket.pending[SlaTarget.RESOLUTION] == T0 + 72 * H  # what the breach scanner watches
+
+    ticket.resolve(T0 + 60 * H, billable=False, auto_close_at=T0 + 100 * H)
+    assert ticket.resolution_seconds == int((60 - 24) * H.total_seconds())
+    assert ticket.resolution_outcome is SlaOutcome.MET
+    assert ticket.deferred_until is None
+
+
+def test_work_resolved_before_the_deferral_ends_counts_only_the_time_deferred() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0 + H)
+    ticket.defer(T0 + 34 * H, "tenant away", T0 + 10 * H)
+    ticket.defer(T0 + 40 * H, "tenant away longer", T0 + 20 * H)  # ends the first after 10 h
+    assert ticket.resolution_due == T0 + (48 + 10 + 20) * H  # 10 h of the first, all of the second
+    ticket.resolve(T0 + 30 * H, billable=False, auto_close_at=T0 + 100 * H)
+    assert ticket.resolution_due == T0 + (48 + 20) * H  # deferred 10 + 10 h in all
+    assert ticket.deferred_seconds == int(20 * H.total_seconds())
+    assert ticket.resolution_seconds == int(10 * H.total_seconds())
+
+
 def test_billable_amount_adds_labour_and_materials() -> None:
     ticket = new_ticket()
     ticket.acknowledge(T0)

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+from pymongo import DeleteOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
@@ -70,10 +71,12 @@ class BatchedWrites:
             await asyncio.sleep(self._delete_after)
         while self._deletes:
             batch, self._deletes = self._deletes[:MAX_BATCH], self._deletes[MAX_BATCH:]
-            ids = [doc_id for doc_id, _ in batch]
             try:
-                # `_id` alone is FerretDB's indexed lookup; `$in` scans, fine on small collections only.
-                await self.collection.delete_many({"_id": ids[0]} if len(ids) == 1 else {"_id": {"$in": ids}})
+                # One statement per `_id`, all in one command: FerretDB looks each up by its index, where
+                # one `{_id: {$in: ids}}` statement would decode every document of the collection.
+                await self.collection.bulk_write(
+                    [DeleteOne({"_id": doc_id}) for doc_id, _ in batch], ordered=False
+                )
             except Exception as error:
                 for _, future in batch:
                     _settle(future, error=error)

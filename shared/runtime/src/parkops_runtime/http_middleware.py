@@ -5,9 +5,13 @@ few hundred requests a second on two cores that was a measurable share of a requ
 
 import time
 
-from opentelemetry import trace
+from opentelemetry import propagate, trace
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from parkops_runtime.telemetry import TRACE_HEADERS
+
+TRACE_HEADER_NAMES = frozenset(name.encode() for name in TRACE_HEADERS)
 
 
 class HttpMetrics:
@@ -43,10 +47,15 @@ class HttpMetrics:
 
 
 class TraceIdHeader:
-    """Answers every request with `x-trace-id`, so a caller can find its request's trace."""
+    """Answers every request with `x-trace-id`, so a caller can find its request's trace.
 
-    def __init__(self, app: ASGIApp) -> None:
+    With `open_trace` it also opens the request's trace context itself (the caller's `traceparent`, or a
+    new trace), for when no instrumentation records a span per request."""
+
+    def __init__(self, app: ASGIApp, open_trace: bool = False) -> None:
         self.app = app
+        self.open_trace = open_trace
+        self.tracer = trace.get_tracer("parkops.http")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,4 +70,15 @@ class TraceIdHeader:
                     message["headers"] = [*message.get("headers", []), (b"x-trace-id", trace_id)]
             await send(message)
 
-        await self.app(scope, receive, send_with_trace_id)
+        if not self.open_trace:
+            await self.app(scope, receive, send_with_trace_id)
+            return
+        carrier = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in scope["headers"]
+            if name in TRACE_HEADER_NAMES
+        }
+        with self.tracer.start_as_current_span(
+            "http", context=propagate.extract(carrier), kind=trace.SpanKind.SERVER
+        ):
+            await self.app(scope, receive, send_with_trace_id)

@@ -25,7 +25,10 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+import bson
 import structlog
+from bson.binary import Binary
+from bson.codec_options import CodecOptions
 from pymongo.asynchronous.collection import AsyncCollection
 
 from parkops_runtime.batched import BatchedWrites
@@ -65,6 +68,20 @@ class KeyedLock:
 
 def commit_id(doc_id: str, version: int) -> str:
     return f"{doc_id}#{version:012d}"
+
+
+def stored_commit(commit: Document) -> Document:
+    """The commit as stored: its state and events as one BSON value, which FerretDB keeps as one opaque
+    string instead of converting every nested field on insert and again on the read of a delete."""
+    body = bson.encode({"fields": commit["fields"], "events": commit["events"]})
+    return {k: v for k, v in commit.items() if k not in ("fields", "events")} | {"body": Binary(body)}
+
+
+def loaded_commit(doc: Document, codec_options: CodecOptions[Document]) -> Document:
+    """A commit read from the store (also one stored with plain `fields` and `events`)."""
+    if "body" not in doc:
+        return doc
+    return {k: v for k, v in doc.items() if k != "body"} | bson.decode(doc["body"], codec_options)
 
 
 class AggregateCollection:
@@ -125,7 +142,7 @@ class AggregateCollection:
 
     async def _claim(self, commit: Document) -> bool:
         """The atomic step: only one writer can insert the commit of a version."""
-        return await self.commit_writes.insert(commit)
+        return await self.commit_writes.insert(stored_commit(commit))
 
     async def _apply(self, commit: Document) -> bool:
         """Copy the commit's state into the aggregate; False when the aggregate is not where it expected."""
@@ -165,10 +182,10 @@ class AggregateCollection:
         return datetime.now(UTC) - at.astimezone(UTC) >= self.stale_after
 
     async def _finish_if_abandoned(self, waiting_id: str) -> bool:
-        commit = await self.commits.find_one({"_id": waiting_id})
-        if commit is None or not self.is_stale(commit) or self.relay is None:
+        found = await self.commits.find_one({"_id": waiting_id})
+        if found is None or not self.is_stale(found) or self.relay is None:
             return False
-        await self.relay.finish(self, commit)
+        await self.relay.finish(self, loaded_commit(found, self.commits.codec_options))
         return True
 
 
@@ -244,9 +261,11 @@ class OutboxRelay:
         """Finish every abandoned commit of every watched collection; returns the events published."""
         sent = 0
         for aggregates in self._watched.values():
-            async for commit in aggregates.commits.find({}).sort("_id"):
-                if aggregates.is_stale(commit):
-                    sent += await self.finish(aggregates, commit)
+            async for found in aggregates.commits.find({}).sort("_id"):
+                if aggregates.is_stale(found):
+                    sent += await self.finish(
+                        aggregates, loaded_commit(found, aggregates.commits.codec_options)
+                    )
         return sent
 
     async def _run(self) -> None:

@@ -43,8 +43,8 @@ class ServiceRuntime:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         setup_logging(settings.SERVICE_NAME, settings.log_level)
-        setup_tracing(settings.SERVICE_NAME, settings.otlp_endpoint)
-        if not PymongoInstrumentor().is_instrumented_by_opentelemetry:
+        self.records_spans = setup_tracing(settings.SERVICE_NAME, settings.otlp_endpoint)
+        if self.records_spans and not PymongoInstrumentor().is_instrumented_by_opentelemetry:
             PymongoInstrumentor().instrument()
         self.registry = CollectorRegistry()
         self.client = connect(settings.mongodb_url, f"parkops-{settings.SERVICE_NAME}")
@@ -146,6 +146,11 @@ class ServiceRuntime:
             return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
 
         app.add_middleware(HttpMetrics, registry=self.registry)
-        app.add_middleware(TraceIdHeader)
-        FastAPIInstrumentor.instrument_app(app, tracer_provider=trace.get_tracer_provider())
+        # The request's span: recorded by OpenTelemetry's instrumentation (one span per request, not also
+        # one per ASGI message), or a bare trace context when no span is recorded.
+        app.add_middleware(TraceIdHeader, open_trace=not self.records_spans)
+        if self.records_spans:
+            FastAPIInstrumentor.instrument_app(
+                app, tracer_provider=trace.get_tracer_provider(), exclude_spans=["receive", "send"]
+            )
         return app

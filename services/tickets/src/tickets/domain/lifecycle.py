@@ -34,13 +34,36 @@ class TicketWork(TicketRecord):
         self._record(TicketAssigned, team=team, technician=technician, assigned_at=at)
 
     def defer(self, until: datetime, reason: str, at: datetime) -> None:
-        """Put the work off until a date, with a reason (the SLA clock keeps running)."""
+        """Put the work off until a date, with a reason. The resolution clock stops meanwhile: its due
+        time moves later by the time deferred, and that time does not count in the resolution time. A
+        new deferral ends the one under way; work resolved early counts only the time deferred so far."""
         require_legal("defer", self.ticket_id, self.state)
         if until <= at:
             raise Unprocessable("defer until must be in the future")
         if not reason.strip():
             raise Unprocessable("a deferral needs a reason")
-        self.deferred_until, self.defer_reason = until, reason
+        self.end_deferral(at)
+        self.deferred_since, self.deferred_until, self.defer_reason = at, until, reason
+        self.undeferred_resolution_due = self.resolution_due
+        self._set_resolution_due(self.calendar.add(self.resolution_due, self.calendar.elapsed(at, until)))
+
+    def end_deferral(self, at: datetime) -> None:
+        """End the deferral under way at `at` (or at its end); the due time keeps only the time deferred."""
+        if (
+            self.deferred_since is None
+            or self.deferred_until is None
+            or self.undeferred_resolution_due is None
+        ):
+            return
+        deferred = self.calendar.elapsed(self.deferred_since, min(at, self.deferred_until))
+        self.deferred_seconds += int(deferred.total_seconds())
+        self._set_resolution_due(self.calendar.add(self.undeferred_resolution_due, deferred))
+        self.deferred_since = self.deferred_until = self.defer_reason = self.undeferred_resolution_due = None
+
+    def _set_resolution_due(self, due: datetime) -> None:
+        self.resolution_due = due
+        if SlaTarget.RESOLUTION in self.pending:  # what the breach scanner watches
+            self.pending[SlaTarget.RESOLUTION] = due
 
     def record_work(self, labour: list[Labour], materials: list[Material]) -> None:
         require_legal("record work on", self.ticket_id, self.state)

@@ -52,8 +52,11 @@ class TicketRecord(BaseModel):
     response_outcome: SlaOutcome | None = None
     team: str | None = None
     technician: str | None = None
+    deferred_since: datetime | None = None
     deferred_until: datetime | None = None
     defer_reason: str | None = None
+    undeferred_resolution_due: datetime | None = None
+    deferred_seconds: int = Field(default=0, description="Time deferred, left out of resolution_seconds.")
     labour: list[Labour] = Field(default_factory=list)
     materials: list[Material] = Field(default_factory=list)
     resolved_at: datetime | None = None

@@ -89,12 +89,12 @@ class Ticket(TicketWork):
             self.acknowledge(at)
         require_legal("resolve", self.ticket_id, self.state)
         amount = billable_amount(self.labour, self.materials) if billable else billable_amount([], [])
+        self.end_deferral(at)
         self.state, self.resolved_at, self.auto_close_at = TicketState.RESOLVED, at, auto_close_at
-        self.resolution_seconds = self._clock(self.opened_at, at)
+        self.resolution_seconds = max(0, self._clock(self.opened_at, at) - self.deferred_seconds)
         self.resolution_outcome = outcome(at, self.resolution_due)
         self.billable, self.billable_amount = billable, str(amount)
         self.pending.pop(SlaTarget.RESOLUTION, None)
-        self.deferred_until = self.defer_reason = None
         self._record(
             TicketResolved,
             tenant_id=self.tenant_id,
