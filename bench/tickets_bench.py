@@ -2,9 +2,10 @@
 seeded store, the service running as deployed (breach scanner on, default settings). The API figures
 stand beside a bare FastAPI endpoint measured in the same run.
 
-The service and the bare app each run under uvicorn in `--workers` processes (default 2, one per core:
-two instances of the service, as the breach scanner's claims allow); the load generator sends at a
-fixed rate (open loop: latency counts from the scheduled send, so a stall is not hidden).
+The service and the bare app each run in their own uvicorn process (`--workers N`: N processes each,
+i.e. N instances of the service behind one port, as the breach scanner's claims allow); the load
+generator sends at a fixed rate (open loop: latency counts from the scheduled send, so a stall is not
+hidden).
 
 Usage: scripts/infra up && eval "$(scripts/infra env)" &&
        .venv/bin/python -m bench.tickets_bench [--tickets N] [--shards K] [--rate R] [--seconds S]
@@ -39,7 +40,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database", help="seed this database once and reuse it in later runs")
     parser.add_argument(
-        "--workers", type=int, default=2, help="service processes (instances) behind the port, one per core"
+        "--workers", type=int, default=1, help="processes (service instances) behind the port"
     )
     return parser.parse_args()
 

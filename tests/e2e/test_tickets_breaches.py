@@ -104,7 +104,7 @@ async def test_the_running_scanner_detects_a_missed_target(infra: Infra) -> None
     run = run_id()
     app = create_app(
         tickets_settings(
-            infra, run, breach_scanner_enabled=True, breach_scan_seconds=0.1, due_index_refresh_seconds=0.5
+            infra, run, breach_scanner_enabled=True, breach_scan_seconds=0.1, instance_heartbeat_seconds=0.2
         )
     )
     async with serving(app) as client:
@@ -123,6 +123,33 @@ async def test_the_running_scanner_detects_a_missed_target(infra: Infra) -> None
         assert body["sla_state"] == "breached"
         (event,) = [e for e in await desk.events("ticket-sla-breached", 1) if e["ticket_id"] == ticket]
         assert (event["target"], event["category"]) == ("response", "security")
+
+
+async def test_a_survivor_adopts_the_tickets_of_an_instance_that_went_away(infra: Infra) -> None:
+    run = run_id()
+    settings = tickets_settings(
+        infra, run, breach_scanner_enabled=True, breach_scan_seconds=0.1, instance_heartbeat_seconds=0.1
+    )
+    leaving, staying = create_app(settings), create_app(settings)
+    async with serving(staying) as b:
+        survivor: BreachScanner = staying.state.scanner
+        async with serving(leaving) as a:
+            await eventually(survivor.loaded, within=10)
+            tickets = await open_tickets(desk_of(leaving, a, infra, run), 3)
+            await asyncio.sleep(1)  # ten heartbeats of a live instance: nothing to adopt
+            assert len(survivor.index) == 0
+
+        # Gone (stopped here; a crash is the same silence): after six missed beats its tickets are adopted.
+        async def adopted() -> bool:
+            return len(survivor.index) >= 2 * len(tickets)
+
+        await eventually(adopted, within=10)
+        claimed = await survivor.scan_once(datetime.now(UTC) + LATER)
+        assert {(e.ticket_id, e.target) for e in claimed} == {
+            (t, target) for t in tickets for target in ("response", "resolution")
+        }
+        desk = desk_of(staying, b, infra, run)
+        assert len(await desk.events("ticket-sla-breached", at_least=6)) == 6
 
 
 async def test_unrated_resolved_tickets_auto_close_after_the_parks_delay(infra: Infra) -> None:

@@ -140,11 +140,14 @@ class BreachScanner:
             return
         log.warning("ticket changing too fast; the next rebuild retries", ticket_id=ticket_id)
 
-    async def run(self, scan_seconds: float, refresh_seconds: float) -> None:
+    async def run(self, scan_seconds: float, refresh_seconds: float, orphans: Callable[[], bool]) -> None:
+        """Read the due index at start, again when `orphans()` says an instance went away (or every
+        `refresh_seconds`, if set), and claim what is due every `scan_seconds`."""
         last_rebuild, loop = float("-inf"), asyncio.get_running_loop()
         while True:
             try:
-                if loop.time() - last_rebuild >= refresh_seconds:
+                timer = refresh_seconds > 0 and loop.time() - last_rebuild >= refresh_seconds
+                if not self._rebuilt or timer or orphans():
                     await self.rebuild()
                     last_rebuild = loop.time()
                 await self.scan_once()
@@ -152,8 +155,10 @@ class BreachScanner:
                 log.exception("breach scan failed; retrying")
             await asyncio.sleep(scan_seconds)
 
-    def start(self, scan_seconds: float, refresh_seconds: float) -> None:
-        self._task = asyncio.create_task(self.run(scan_seconds, refresh_seconds), name="breach-scanner")
+    def start(self, scan_seconds: float, refresh_seconds: float, orphans: Callable[[], bool]) -> None:
+        self._task = asyncio.create_task(
+            self.run(scan_seconds, refresh_seconds, orphans), name="breach-scanner"
+        )
 
     async def stop(self) -> None:
         if self._task:

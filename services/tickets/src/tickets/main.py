@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from parkops_contracts.events.tickets import (
@@ -13,6 +14,7 @@ from parkops_contracts.events.tickets import (
     TicketResolved,
     TicketSlaBreached,
 )
+from parkops_runtime.ids import new_id
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
@@ -22,6 +24,7 @@ from tickets.api_queries import build_query_router
 from tickets.breaches import BreachScanner
 from tickets.commands import TicketCommands
 from tickets.handlers import CONSUMED, TenantAccess
+from tickets.instances import Instances
 from tickets.queries import TicketQueries
 from tickets.repository import ParkSlaRepository, TicketRepository
 from tickets.service import Clock, TicketService, utc_now
@@ -48,6 +51,8 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     access = TenantAccess(Inbox(runtime.database["inbox"]))
     claims = Shards(runtime.aggregates, "sla_breaches", settings.ticket_shards)
     scanner = BreachScanner(tickets, claims, runtime.outbound, clock)
+    heartbeat = timedelta(seconds=settings.instance_heartbeat_seconds)
+    instances = Instances(runtime.database["instances"], new_id(), heartbeat, clock)
     service = TicketService(
         tickets,
         ParkSlaRepository(runtime.database["park_sla"], settings.sla_cache_seconds),
@@ -66,15 +71,20 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with runtime.lifespan(app):
             if settings.breach_scanner_enabled:
-                scanner.start(settings.breach_scan_seconds, settings.due_index_refresh_seconds)
+                instances.start()
+                scanner.start(
+                    settings.breach_scan_seconds, settings.due_index_refresh_seconds, instances.take_orphans
+                )
             try:
                 yield
             finally:
                 await scanner.stop()
+                await instances.stop()
 
     app.router.lifespan_context = lifespan
     if settings.breach_scanner_enabled:
         runtime.add_readiness_check("due_index", scanner.loaded)
     app.state.runtime, app.state.scanner, app.state.access = runtime, scanner, access
+    app.state.instances = instances
     app.state.tickets = tickets
     return app

@@ -12,11 +12,16 @@ class TicketsSettings(ServiceSettings):
     http_port: int = 8002
     breach_scan_seconds: float = Field(default=1.0, gt=0, description="Pause between breach-scan passes.")
     due_index_refresh_seconds: float = Field(
-        default=300.0,
+        default=0,
+        ge=0,
+        description="Also re-read the due index from the store this often (0: never). An instance tracks "
+        "its own writes at once and re-reads when another instance goes away (see instance_heartbeat_"
+        "seconds); on FerretDB a re-read decodes every ticket.",
+    )
+    instance_heartbeat_seconds: float = Field(
+        default=5.0,
         gt=0,
-        description="Re-read the due index from the store this often. An instance tracks its own writes at "
-        "once; the re-read adopts other instances' tickets (e.g. of one that died). On FerretDB it scans "
-        "every ticket.",
+        description="Heartbeat of this instance; one silent for 6 beats is gone and its tickets adopted.",
     )
     sla_cache_seconds: float = Field(
         default=1.0, ge=0, description="Reuse a park's SLA read from the store for this long."

@@ -54,3 +54,12 @@ def test_times_by_category_and_scorecard() -> None:
     assert (card.resolved, card.sla_met, card.rated, card.satisfied) == (3, 1, 3, 2)
     assert card.satisfaction_rate == 2 / 3
     assert scorecard(tickets, T0 + 999 * H, T0 + 1000 * H).sla_compliance is None
+
+
+def test_the_scorecard_counts_the_rating_of_each_resolution_of_a_reopened_ticket() -> None:
+    ticket = resolved(1, 10, 2)
+    ticket.reopen("not fixed", T0 + 12 * H)
+    ticket.resolve(T0 + 20 * H, billable=False, auto_close_at=T0 + 500 * H)
+    ticket.rate(5, "fixed", T0 + 21 * H)
+    card = scorecard([ticket], T0, T0 + 1000 * H)
+    assert (card.rated, card.satisfied) == (2, 1)

@@ -192,6 +192,19 @@ def test_rating_once_between_one_and_five_closes_the_ticket() -> None:
         ticket.rate(4, "", T0 + 3 * H)
 
 
+def test_a_reopened_ticket_is_rated_and_auto_closed_anew_after_its_next_resolution() -> None:
+    ticket = new_ticket()
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    ticket.rate(2, "not fixed", T0 + 2 * H)
+    ticket.reopen("still leaking", T0 + 3 * H)
+    ticket.resolve(T0 + 5 * H, billable=False, auto_close_at=T0 + 200 * H)
+    assert ticket.auto_close(T0 + 200 * H)  # unrated again: the auto-close applies
+    ticket.rate(5, "fixed now", T0 + 201 * H)  # a rating of the new resolution
+    assert [r.score for r in ticket.earlier_ratings] == [2]
+    assert ticket.rating is not None
+    assert ticket.rating.score == 5
+
+
 def test_unknown_category_or_priority_lists_the_allowed_values() -> None:
     with pytest.raises(Unprocessable, match="repair, cleaning, security, it, meeting_room, complaint"):
         parse_category("plumbing")

@@ -14,17 +14,25 @@ from parkops_runtime.telemetry import TRACE_HEADERS
 TRACE_HEADER_NAMES = frozenset(name.encode() for name in TRACE_HEADERS)
 
 
-class HttpMetrics:
-    """Counts requests by method, route and status, and times them by method and route."""
+class RequestMetrics:
+    """The Prometheus series of HTTP requests, registered once per registry (Starlette builds the
+    middleware stack, and so each middleware, again whenever it is rebuilt)."""
 
-    def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
-        self.app = app
+    def __init__(self, registry: CollectorRegistry) -> None:
         self.requests = Counter(
             "http_requests", "HTTP requests", ["method", "route", "status"], registry=registry
         )
         self.latency = Histogram(
             "http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
         )
+
+
+class HttpMetrics:
+    """Counts requests by method, route and status, and times them by method and route."""
+
+    def __init__(self, app: ASGIApp, metrics: RequestMetrics) -> None:
+        self.app = app
+        self.requests, self.latency = metrics.requests, metrics.latency
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -20,7 +20,7 @@ from parkops_runtime.consumer import BatchHandler, EventConsumer
 from parkops_runtime.errors import DomainError
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.health import Check, health_router
-from parkops_runtime.http_middleware import HttpMetrics, TraceIdHeader
+from parkops_runtime.http_middleware import HttpMetrics, RequestMetrics, TraceIdHeader
 from parkops_runtime.mongo import connect, ping
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay
 from parkops_runtime.settings import ServiceSettings
@@ -47,6 +47,7 @@ class ServiceRuntime:
         if self.records_spans and not PymongoInstrumentor().is_instrumented_by_opentelemetry:
             PymongoInstrumentor().instrument()
         self.registry = CollectorRegistry()
+        self.http_metrics = RequestMetrics(self.registry)
         self.client = connect(settings.mongodb_url, f"parkops-{settings.SERVICE_NAME}")
         self.database = self.client[settings.database]
         self.broker = make_broker(settings, self.registry)
@@ -145,7 +146,7 @@ class ServiceRuntime:
         async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
             return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
 
-        app.add_middleware(HttpMetrics, registry=self.registry)
+        app.add_middleware(HttpMetrics, metrics=self.http_metrics)
         # The request's span: recorded by OpenTelemetry's instrumentation (one span per request, not also
         # one per ASGI message), or a bare trace context when no span is recorded.
         app.add_middleware(TraceIdHeader, open_trace=not self.records_spans)

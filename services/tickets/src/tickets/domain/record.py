@@ -68,6 +68,7 @@ class TicketRecord(BaseModel):
     auto_close_at: datetime | None = None
     closed_at: datetime | None = None
     rating: Rating | None = None
+    earlier_ratings: list[Rating] = Field(default_factory=list, description="Of resolutions since reopened.")
     applied_requests: list[str] = Field(default_factory=list, description="Idempotency keys applied.")
     version: int = 0
     _events: list[Event] = PrivateAttr(default_factory=list)

@@ -96,9 +96,10 @@ def scorecard(tickets: Iterable[TicketRecord], start: datetime, end: datetime) -
         if done and t.resolved_at is not None and start <= t.resolved_at < end:
             resolved += 1
             met += t.response_outcome == "met" and t.resolution_outcome == "met"
-        if t.rating and start <= t.rating.rated_at < end:
-            rated += 1
-            satisfied += t.rating.score >= SATISFIED_FROM
+        for rating in [*t.earlier_ratings, *([t.rating] if t.rating else [])]:
+            if start <= rating.rated_at < end:
+                rated += 1
+                satisfied += rating.score >= SATISFIED_FROM
     return Scorecard(
         resolved=resolved,
         sla_met=met,

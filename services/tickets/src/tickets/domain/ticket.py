@@ -110,10 +110,13 @@ class Ticket(TicketWork):
         )
 
     def reopen(self, reason: str, at: datetime) -> None:
-        """Back to work; counted. The resolution clock restarts, a breach already claimed stays."""
+        """Back to work; counted. The resolution clock restarts, a breach already claimed stays. A rating
+        of the earlier resolution is kept aside: the next resolution is rated (or auto-closed) anew."""
         require_legal("reopen", self.ticket_id, self.state)
         if not reason.strip():
             raise Unprocessable("a reopening needs a reason")
+        if self.rating is not None:
+            self.earlier_ratings, self.rating = [*self.earlier_ratings, self.rating], None
         self.state, self.reopen_count = TicketState.IN_PROGRESS, self.reopen_count + 1
         self.resolved_at = self.auto_close_at = self.closed_at = None
         self.resolution_seconds = self.resolution_outcome = None
