@@ -31,6 +31,7 @@ class Instances:
         self._collection, self.instance_id = collection, instance_id
         self._interval, self._clock = interval, clock
         self._gone: set[str] = set()
+        self._beats = 0
         self._orphans_waiting = False
         self._task: asyncio.Task[None] | None = None
 
@@ -40,8 +41,10 @@ class Instances:
         return waiting
 
     async def beat(self) -> None:
-        """Record this instance alive, and note the instances whose heartbeat went stale."""
-        now = self._clock()
+        """Record this instance alive, and note the instances whose heartbeat went stale. Those already
+        gone at the first beat need nothing: the read of the store at start-up covers their tickets."""
+        now, first = self._clock(), self._beats == 0
+        self._beats += 1
         await self._collection.replace_one({"_id": self.instance_id}, {"seen_at": now}, upsert=True)
         async for doc in self._collection.find({}):
             silent = now - doc["seen_at"]
@@ -49,7 +52,7 @@ class Instances:
                 continue
             if doc["_id"] not in self._gone:
                 self._gone.add(doc["_id"])
-                self._orphans_waiting = True
+                self._orphans_waiting = self._orphans_waiting or not first
                 log.info("a tickets instance went away; adopting its tickets", instance=doc["_id"])
             if silent >= FORGOTTEN_AFTER * self._interval:
                 await self._collection.delete_one({"_id": doc["_id"]})
