@@ -17,6 +17,7 @@ import asyncio
 import gc
 import os
 import time
+from datetime import UTC, datetime
 
 from parkops_runtime.auth import Role
 from tickets.breaches import BreachScanner
@@ -62,15 +63,17 @@ async def measure_passes(scanner: BreachScanner) -> None:
     started = time.perf_counter()
     indexed = await scanner.rebuild()
     print(f"due index rebuilt from the store: {indexed} entries in {time.perf_counter() - started:.2f} s")
+    now = datetime.now(UTC)
     started = time.perf_counter()
-    claimed = await scanner.scan_once()
+    claimed = await scanner.scan_once(now)
     first = time.perf_counter() - started
     print(
-        f"scan pass 1 (claims what is overdue, unless the service measured above already did):"
-        f" {len(claimed)} breaches claimed in {first:.2f} s"
+        f"scan pass 1 claims what is overdue (tickets of earlier runs come due; the service measured above"
+        f" may have claimed them already): {len(claimed)} breaches in {first:.2f} s"
+        + (f", {len(claimed) / first:.0f} claims/s" if claimed else "")
     )
     started = time.perf_counter()
-    claimed = await scanner.scan_once()
+    claimed = await scanner.scan_once(now)  # the same instant: a pass over the index with nothing due
     print(
         f"scan pass 2 over {len(scanner.index)} pending targets: {len(claimed)} due,"
         f" {(time.perf_counter() - started) * 1000:.1f} ms (goal < 1 s)"
