@@ -31,7 +31,7 @@ class Instances:
         self._collection, self.instance_id = collection, instance_id
         self._interval, self._clock = interval, clock
         self._gone: set[str] = set()
-        self._beats = 0
+        self._started = False
         self._orphans_waiting = False
         self._task: asyncio.Task[None] | None = None
 
@@ -43,19 +43,18 @@ class Instances:
     async def beat(self) -> None:
         """Record this instance alive, and note the instances whose heartbeat went stale. Those already
         gone at the first beat need nothing: the read of the store at start-up covers their tickets."""
-        now, first = self._clock(), self._beats == 0
-        self._beats += 1
+        now, first, self._started = self._clock(), not self._started, True
         await self._collection.replace_one({"_id": self.instance_id}, {"seen_at": now}, upsert=True)
-        async for doc in self._collection.find({}):
-            silent = now - doc["seen_at"]
-            if doc["_id"] == self.instance_id or silent < MISSED_BEATS * self._interval:
+        silent = {doc["_id"]: now - doc["seen_at"] async for doc in self._collection.find({})}
+        for instance, silence in silent.items():
+            if instance == self.instance_id or silence < MISSED_BEATS * self._interval:
                 continue
-            if doc["_id"] not in self._gone:
-                self._gone.add(doc["_id"])
-                self._orphans_waiting = self._orphans_waiting or not first
-                log.info("a tickets instance went away; adopting its tickets", instance=doc["_id"])
-            if silent >= FORGOTTEN_AFTER * self._interval:
-                await self._collection.delete_one({"_id": doc["_id"]})
+            if instance not in self._gone and not first:
+                self._orphans_waiting = True
+                log.info("a tickets instance went away; adopting its tickets", instance=instance)
+            self._gone.add(instance)
+            if silence >= FORGOTTEN_AFTER * self._interval:
+                await self._collection.delete_one({"_id": instance})
 
     async def _run(self) -> None:
         while True:
