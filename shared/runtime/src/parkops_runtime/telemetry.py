@@ -18,6 +18,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased
 
 TRACE_HEADERS = ("traceparent", "tracestate")
+NOT_RECORDING = ParentBased(ALWAYS_OFF)
 
 
 def setup_tracing(service_name: str, otlp_endpoint: str | None) -> bool:
@@ -27,8 +28,9 @@ def setup_tracing(service_name: str, otlp_endpoint: str | None) -> bool:
     own provider first (tests do). Otherwise every request and event still gets a trace context (ids in
     logs, `x-trace-id`, `traceparent` on events), but recording spans nobody reads is skipped: it cost
     ~15% of a request's CPU."""
-    if isinstance(trace.get_tracer_provider(), TracerProvider):
-        return True
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):
+        return current.sampler is not NOT_RECORDING  # ours without an exporter, or the host's
     resource = Resource.create({"service.name": service_name})
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -37,7 +39,7 @@ def setup_tracing(service_name: str, otlp_endpoint: str | None) -> bool:
         provider = TracerProvider(resource=resource)
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
     else:
-        provider = TracerProvider(resource=resource, sampler=ParentBased(ALWAYS_OFF))
+        provider = TracerProvider(resource=resource, sampler=NOT_RECORDING)
     trace.set_tracer_provider(provider)
     return otlp_endpoint is not None
 
