@@ -15,8 +15,8 @@ class TicketsSettings(ServiceSettings):
         default=0,
         ge=0,
         description="Also re-read the due index from the store this often (0: never). An instance tracks "
-        "its own writes at once and re-reads when another instance goes away (see instance_heartbeat_"
-        "seconds); on FerretDB a re-read decodes every ticket.",
+        "its own writes at once and re-reads when another instance goes away (see the heartbeat below); "
+        "on FerretDB a re-read decodes every ticket.",
     )
     instance_heartbeat_seconds: float = Field(
         default=5.0,

@@ -181,11 +181,15 @@ class AggregateCollection:
         at: datetime = commit["at"]
         return datetime.now(UTC) - at.astimezone(UTC) >= self.stale_after
 
+    def loaded(self, found: Document) -> Document:
+        """A commit as read from `commits`, its body unpacked."""
+        return loaded_commit(found, self.commits.codec_options)
+
     async def _finish_if_abandoned(self, waiting_id: str) -> bool:
         found = await self.commits.find_one({"_id": waiting_id})
         if found is None or not self.is_stale(found) or self.relay is None:
             return False
-        await self.relay.finish(self, loaded_commit(found, self.commits.codec_options))
+        await self.relay.finish(self, self.loaded(found))
         return True
 
 
@@ -263,9 +267,7 @@ class OutboxRelay:
         for aggregates in self._watched.values():
             async for found in aggregates.commits.find({}).sort("_id"):
                 if aggregates.is_stale(found):
-                    sent += await self.finish(
-                        aggregates, loaded_commit(found, aggregates.commits.codec_options)
-                    )
+                    sent += await self.finish(aggregates, aggregates.loaded(found))
         return sent
 
     async def _run(self) -> None:
