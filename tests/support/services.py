@@ -37,6 +37,7 @@ def isolated_settings(cls: type[S], infra: Infra, run: str, **overrides: Any) ->
         "topic_prefix": f"t{run}",
         "topic_partitions": 1,  # a broker that outlives many test runs holds every topic's files open
         "outbox_sweep_seconds": 0.5,
+        "dev_mode": True,  # tests mint HS256 tokens with the development secret
     }
     return cls(**(defaults | overrides))
 

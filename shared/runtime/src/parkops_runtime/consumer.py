@@ -78,8 +78,16 @@ class EventConsumer:
         self._settings = settings
         self._dead_letter = dead_letter
 
-    def subscribe(self, contracts: Sequence[type[Event]], handler: BatchHandler) -> None:
-        """Consume the contracts' topics in batches with the service's consumer group."""
+    def subscribe(
+        self, contracts: Sequence[type[Event]], handler: BatchHandler, group_suffix: str = ""
+    ) -> None:
+        """Consume the contracts' topics in batches with the service's consumer group (or a group of its
+        own, `<group>.<suffix>`, for a second reader of topics the service's handlers read too)."""
+        group = (
+            f"{self._settings.consumer_group}.{group_suffix}"
+            if group_suffix
+            else self._settings.consumer_group
+        )
         by_topic = {c.topic(self._settings.topic_prefix): c for c in contracts}
 
         async def raw_records_only(_: Any) -> None:
@@ -87,7 +95,7 @@ class EventConsumer:
 
         @self._broker.subscriber(
             *by_topic,
-            group_id=self._settings.consumer_group,
+            group_id=group,
             batch=True,
             max_records=self._settings.consumer_max_records,
             batch_timeout_ms=self._settings.consumer_batch_timeout_ms,

@@ -5,6 +5,14 @@ class DomainError(Exception):
     """Base of the errors a client caused; the message is shown to the client."""
 
     status_code = 400
+    headers: dict[str, str] = {}
+
+
+class Unauthorized(DomainError):
+    """No valid token: the reason is shown (what is wrong with the token, never what exists)."""
+
+    status_code = 401
+    headers = {"WWW-Authenticate": "Bearer"}
 
 
 class NotFound(DomainError):
@@ -20,7 +28,13 @@ class Forbidden(DomainError):
 
 
 class Unprocessable(DomainError):
+    """A request that is well-formed but breaks a rule; `field` names the input it is about."""
+
     status_code = 422
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ConcurrencyConflict(Conflict):

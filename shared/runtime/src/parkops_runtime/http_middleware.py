@@ -9,6 +9,7 @@ from opentelemetry import propagate, trace
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from parkops_runtime.problems import problem_response
 from parkops_runtime.telemetry import TRACE_HEADERS
 
 TRACE_HEADER_NAMES = frozenset(name.encode() for name in TRACE_HEADERS)
@@ -90,3 +91,16 @@ class TraceIdHeader:
             "http", context=propagate.extract(carrier), kind=trace.SpanKind.SERVER
         ):
             await self.app(scope, receive, send_with_trace_id)
+
+
+class NoControlCharacters:
+    """A path with NUL or another control character names nothing: 404 before any route or store sees it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(ord(c) < 32 or ord(c) == 127 for c in scope["path"]):
+            await problem_response(404, "not found")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

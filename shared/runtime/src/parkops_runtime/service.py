@@ -5,8 +5,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI
 from faststream.specification import AsyncAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -14,15 +13,16 @@ from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
 from parkops_contracts.base import Event
 from prometheus_client import CollectorRegistry
 
-from parkops_runtime.auth import TokenCodec
+from parkops_runtime.auth import TokenVerifier
 from parkops_runtime.broker import EventPublisher, make_broker
 from parkops_runtime.consumer import BatchHandler, EventConsumer
-from parkops_runtime.errors import DomainError
+from parkops_runtime.directory import FEED, Directory, StoredDirectory
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.health import Check, health_router
-from parkops_runtime.http_middleware import HttpMetrics, RequestMetrics, TraceIdHeader
+from parkops_runtime.http_middleware import HttpMetrics, NoControlCharacters, RequestMetrics, TraceIdHeader
 from parkops_runtime.mongo import connect, ping
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay
+from parkops_runtime.problems import PROBLEM_RESPONSES, declare_problem_media_type, install_problem_handlers
 from parkops_runtime.settings import ServiceSettings
 from parkops_runtime.telemetry import setup_logging, setup_tracing
 from parkops_runtime.topics import ensure_topics
@@ -41,6 +41,7 @@ def settle_memory() -> None:
 
 class ServiceRuntime:
     def __init__(self, settings: ServiceSettings) -> None:
+        settings.check_secure()
         self.settings = settings
         setup_logging(settings.SERVICE_NAME, settings.log_level)
         self.records_spans = setup_tracing(settings.SERVICE_NAME, settings.otlp_endpoint)
@@ -61,7 +62,14 @@ class ServiceRuntime:
         self.consumer = EventConsumer(
             self.broker, settings, dead_letter=lambda e: self.publisher.publish([e])
         )
-        self.tokens = TokenCodec(settings.jwt_secret.get_secret_value(), settings.jwt_issuer)
+        self.tokens = TokenVerifier(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            secret=settings.jwt_secret.get_secret_value(),
+            jwks_url=settings.jwt_jwks_url,
+            jwks_file=settings.jwt_jwks_file,
+        )
+        self.directory: Directory = StoredDirectory(self.database["directory"])
         self.asyncapi = AsyncAPI(self.broker, title=f"parkops {settings.SERVICE_NAME}", version="1.0.0")
         self._startup: list[Hook] = []
         self._readiness: dict[str, Check] = {
@@ -99,6 +107,12 @@ class ServiceRuntime:
         self._topics.update(c.topic(self.settings.topic_prefix) for c in contracts)
         self.consumer.subscribe(contracts, handler)
 
+    def follow_directory(self) -> None:
+        """Keep the park and tenant directory from leasing's events, on a consumer group of its own."""
+        assert isinstance(self.directory, StoredDirectory), "the directory was replaced by the service's own"
+        self._topics.update(c.topic(self.settings.topic_prefix) for c in FEED)
+        self.consumer.subscribe(FEED, self.directory.record, group_suffix="directory")
+
     def add_readiness_check(self, name: str, check: Check) -> None:
         """One more condition for /health/ready, e.g. a read model loaded."""
         self._readiness[name] = check
@@ -133,19 +147,26 @@ class ServiceRuntime:
 
     def create_app(self, title: str, routers: Sequence[APIRouter]) -> FastAPI:
         app = FastAPI(title=title, version="1.0.0", lifespan=self.lifespan)
-        app.state.token_codec = self.tokens
+        app.state.token_verifier = self.tokens
+        app.state.directory = self.directory
         app.include_router(health_router(self._readiness, self.registry))
         for router in routers:
-            app.include_router(router)
+            app.include_router(router, responses=PROBLEM_RESPONSES)
+        install_problem_handlers(app)
+        openapi = app.openapi
+
+        def openapi_with_problems() -> dict[str, object]:
+            if app.openapi_schema is None:
+                app.openapi_schema = declare_problem_media_type(openapi())
+            return app.openapi_schema
+
+        app.openapi = openapi_with_problems  # type: ignore[method-assign]
 
         @app.get("/asyncapi.json", include_in_schema=False)
         async def asyncapi() -> object:
             return self.asyncapi.to_specification().to_jsonable()
 
-        @app.exception_handler(DomainError)
-        async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-            return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
-
+        app.add_middleware(NoControlCharacters)
         app.add_middleware(HttpMetrics, metrics=self.http_metrics)
         # The request's span: recorded by OpenTelemetry's instrumentation (one span per request, not also
         # one per ASGI message), or a bare trace context when no span is recorded.

@@ -10,8 +10,23 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSetti
 
 DEV_JWT_SECRET = "parkops-dev-secret-change-me-in-production"
 SHARED_FIELDS = frozenset(
-    {"kafka_bootstrap_servers", "mongodb_url", "topic_prefix", "jwt_secret", "otlp_endpoint"}
+    {
+        "kafka_bootstrap_servers",
+        "mongodb_url",
+        "topic_prefix",
+        "jwt_secret",
+        "jwt_issuer",
+        "jwt_audience",
+        "jwt_jwks_url",
+        "jwt_jwks_file",
+        "dev_mode",
+        "otlp_endpoint",
+    }
 )
+
+
+class InsecureSettings(RuntimeError):
+    """Settings a service must not start with."""
 
 
 class _UnprefixedSharedEnv(EnvSettingsSource):
@@ -44,8 +59,21 @@ class ServiceSettings(BaseSettings):
     mongodb_url: str = "mongodb://127.0.0.1:37017/"
     mongodb_database: str = ""
     topic_prefix: str = "parkops"
-    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
-    jwt_issuer: str = "parkops"
+    jwt_secret: SecretStr = Field(
+        default=SecretStr(DEV_JWT_SECRET),
+        description="HS256 secret of development tokens; empty = HS256 off (identity-provider tokens only).",
+    )
+    jwt_issuer: str = Field(default="parkops", description="The `iss` every token must carry.")
+    jwt_audience: str | None = Field(default=None, description="The `aud` every token must carry, if set.")
+    jwt_jwks_url: str | None = Field(
+        default=None, description="The identity provider's JWKS URL: RS256/ES256 tokens are verified with it."
+    )
+    jwt_jwks_file: str | None = Field(default=None, description="A JWKS file, instead of a URL.")
+    dev_mode: bool = Field(
+        default=False,
+        description="Development mode: the only setting under which the built-in development secret is "
+        "accepted (a service refuses to start with it otherwise).",
+    )
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP traces endpoint; none = no export."
     )
@@ -69,6 +97,16 @@ class ServiceSettings(BaseSettings):
     outbox_crash_after_write: bool = Field(
         default=False, description="Chaos switch for tests: die between the state write and the publish."
     )
+
+    def check_secure(self) -> None:
+        """Refuse to run with the public development secret outside development mode."""
+        if self.dev_mode:
+            return
+        if self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:
+            raise InsecureSettings(
+                f"{self.SERVICE_NAME}: the development JWT secret is set; configure JWT_JWKS_URL or "
+                "JWT_JWKS_FILE (and an empty JWT_SECRET) or a secret of your own, or set DEV_MODE=true"
+            )
 
     @property
     def database(self) -> str:
