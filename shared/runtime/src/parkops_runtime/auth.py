@@ -174,12 +174,17 @@ class TokenVerifier:
         kid = header.get("kid")
         try:
             if self._jwks_file is not None:
-                return self._jwks_file[str(kid)].key
-            assert self._jwks_client is not None
-            # PyJWKClient fetches with urllib: off the event loop (it caches the key set afterwards).
-            return (await asyncio.to_thread(self._jwks_client.get_signing_key_from_jwt, token)).key
+                jwk = self._jwks_file[str(kid)]
+            else:
+                assert self._jwks_client is not None
+                # PyJWKClient fetches with urllib: off the event loop (it caches the key set afterwards).
+                jwk = await asyncio.to_thread(self._jwks_client.get_signing_key_from_jwt, token)
         except (KeyError, jwt.PyJWKClientError) as exc:
             raise Unauthorized(f"invalid token: no key {kid!r} in the identity provider's key set") from exc
+        # A key of another type (an RSA key's kid on an ES256 token) makes PyJWT raise TypeError: a 500.
+        if jwk.algorithm_name != algorithm:
+            raise Unauthorized(f"invalid token: key {kid!r} is not a {algorithm} key")
+        return jwk.key
 
     def _verify(self, token: str, key: Any) -> tuple[Principal, float]:
         try:
