@@ -32,3 +32,37 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "parkops-service.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
+
+{{/* The token settings: identity provider, optional HS256 secret, development mode. */}}
+{{- define "parkops-service.tokenEnv" -}}
+{{- $prefix := .Values.envPrefix -}}
+{{- $jwt := .Values.jwt -}}
+{{- if not (or $jwt.jwksUrl .Values.jwtSecret.existingSecret .Values.devMode) -}}
+{{- fail "set jwt.jwksUrl (identity provider) or jwtSecret.existingSecret; devMode=true only for development" -}}
+{{- end -}}
+- name: {{ printf "%sDEV_MODE" $prefix }}
+  value: {{ .Values.devMode | toString | quote }}
+{{- with $jwt.jwksUrl }}
+- name: {{ printf "%sJWT_JWKS_URL" $prefix }}
+  value: {{ . | quote }}
+{{- end }}
+{{- with $jwt.issuer }}
+- name: {{ printf "%sJWT_ISSUER" $prefix }}
+  value: {{ . | quote }}
+{{- end }}
+{{- with $jwt.audience }}
+- name: {{ printf "%sJWT_AUDIENCE" $prefix }}
+  value: {{ . | quote }}
+{{- end }}
+{{- if .Values.jwtSecret.existingSecret }}
+- name: {{ printf "%sJWT_SECRET" $prefix }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.jwtSecret.existingSecret }}
+      key: {{ .Values.jwtSecret.key }}
+{{- else if $jwt.jwksUrl }}
+{{- /* Identity-provider tokens only: no HS256 with the built-in development secret. */}}
+- name: {{ printf "%sJWT_SECRET" $prefix }}
+  value: ""
+{{- end }}
+{{- end }}
