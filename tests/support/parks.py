@@ -1,6 +1,6 @@
-"""Parks and tenants registered where they are owned: in leasing. Every other service learns them from
-leasing's events (the park directory), so a test registers them through a leasing client running with
-the same run id, then waits until the service under test knows them."""
+"""Parks and tenants made through leasing's API, the system of record. Every other service learns them
+from leasing's events (the park directory), so a test registers them through a leasing client running
+with the same run id, then waits (`known`) until the service under test knows them."""
 
 import httpx
 from parkops_runtime.auth import Role
@@ -9,33 +9,72 @@ from tests.support.demo import enterprise
 from tests.support.services import bearer, eventually
 
 
-async def register_park(leasing: httpx.AsyncClient, group: str, park_id: str) -> None:
-    """Register `park_id` for `group` in leasing, as the group's admin."""
+def admin_of(group: str) -> dict[str, str]:
+    return bearer(Role.GROUP_ADMIN, group)
+
+
+async def register_park(
+    leasing: httpx.AsyncClient,
+    group: str,
+    park_id: str,
+    leading_industries: tuple[str, ...] = ("C39",),
+    park_type: str = "specialized_industrial_park",
+) -> dict[str, object]:
+    """Register `park_id` for `group` (as its group admin); the park as leasing answers it."""
     body = {
         "park_id": park_id,
         "name": f"Park {park_id}",
-        "park_type": "specialized_industrial_park",
-        "leading_industries": ["C39"],
+        "park_type": park_type,
+        "leading_industries": list(leading_industries),
     }
-    r = await leasing.post("/parks", json=body, headers=bearer(Role.GROUP_ADMIN, group))
+    r = await leasing.post("/parks", headers=admin_of(group), json=body)
     assert r.status_code == 201, r.text
+    park: dict[str, object] = r.json()
+    return park
 
 
-async def onboard_tenant(leasing: httpx.AsyncClient, group: str, park_id: str, seed: int) -> str:
-    """List a unit in the park and onboard an enterprise (deterministic per seed) into it; its tenant id."""
-    admin = bearer(Role.GROUP_ADMIN, group)
-    unit = {
-        "building": "T",
-        "floor": 1 + seed % 50,
-        "unit_number": f"T-{seed}",
-        "unit_type": "office",
-        "area_m2": "100.00",
-    }
-    r = await leasing.post(f"/parks/{park_id}/units", json=unit, headers=admin)
-    assert r.status_code == 201, r.text
-    r = await leasing.post(
-        f"/parks/{park_id}/tenants", json=enterprise(seed, unit_ids=[r.json()["unit_id"]]), headers=admin
-    )
+async def list_units(
+    leasing: httpx.AsyncClient, group: str, park_id: str, areas: list[str], unit_type: str = "rnd_building"
+) -> list[str]:
+    """List one unit per area in building A (floors 1, 2, ...); their ids."""
+    unit_ids = []
+    for i, area in enumerate(areas):
+        body = {
+            "building": "A",
+            "floor": 1 + i,
+            "unit_number": f"A-{i}",
+            "unit_type": unit_type,
+            "area_m2": area,
+        }
+        r = await leasing.post(f"/parks/{park_id}/units", headers=admin_of(group), json=body)
+        assert r.status_code == 201, r.text
+        unit_ids.append(r.json()["unit_id"])
+    return unit_ids
+
+
+async def onboard_tenant(
+    leasing: httpx.AsyncClient,
+    group: str,
+    park_id: str,
+    seed: int,
+    unit_ids: list[str] | None = None,
+    **profile: object,
+) -> str:
+    """Onboard a valid enterprise (deterministic per seed) into `unit_ids` (by default a unit listed for
+    it); its tenant id."""
+    if unit_ids is None:
+        unit = {
+            "building": "T",
+            "floor": 1 + seed % 50,
+            "unit_number": f"T-{seed}",
+            "unit_type": "office",
+            "area_m2": "100.00",
+        }
+        r = await leasing.post(f"/parks/{park_id}/units", json=unit, headers=admin_of(group))
+        assert r.status_code == 201, r.text
+        unit_ids = [r.json()["unit_id"]]
+    body = {**enterprise(seed, unit_ids=unit_ids), **profile}
+    r = await leasing.post(f"/parks/{park_id}/tenants", headers=admin_of(group), json=body)
     assert r.status_code == 201, r.text
     tenant_id: str = r.json()["tenant_id"]
     return tenant_id
