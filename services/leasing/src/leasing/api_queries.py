@@ -50,9 +50,9 @@ def build_query_router(leases: LeaseService) -> APIRouter:
         last = last or leases.today()
         first = first or last - timedelta(days=364)
         if first > last:
-            raise Unprocessable("from: must not be after to", field="from")
+            raise Unprocessable("from: must not be after to", field="from", location="query")
         if last - first > MAX_VACANCY_WINDOW:
-            raise Unprocessable("from: the window spans at most ten years", field="from")
+            raise Unprocessable("from: the window spans at most ten years", field="from", location="query")
         return queries.vacancy_days(await leases.park(scope), first, last)
 
     @router.get("/parks/{park_id}/availability")
