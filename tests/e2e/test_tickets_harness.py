@@ -20,8 +20,14 @@ from tickets.settings import TicketsSettings
 
 from tests.support.infra import Infra
 from tests.support.kafka import envelope, produce, read_topic
-from tests.support.parks import Onboarded, known, list_units, onboard_tenant, register_park
+from tests.support.parks import known, list_units, onboard_tenant, register_park
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
+
+
+@dataclass(frozen=True)
+class Onboarded:
+    tenant_id: str
+    unit_ids: list[str]
 
 
 @dataclass
@@ -33,6 +39,7 @@ class TicketsDesk:
     scanner: BreachScanner
     leasing: httpx.AsyncClient
     tenants: dict[str, Onboarded] = field(default_factory=dict)
+    buildings: int = 0  # units listed here are numbered A-0 in a building of their own
 
     @property
     def prefix(self) -> str:
@@ -73,8 +80,9 @@ class TicketsDesk:
     async def onboard(self, name: str, park: str | None = None) -> Onboarded:
         """Onboard a tenant in leasing, then wait until the tickets service lets it in."""
         park = park or self.park
-        tenant = await onboard_tenant(self.leasing, self.group, park, seed=len(self.tenants) + 1)
-        self.tenants[name] = tenant
+        units = [await self.list_unit(park)]
+        tenant_id = await onboard_tenant(self.leasing, self.group, park, units, seed=len(self.tenants) + 1)
+        tenant = self.tenants[name] = Onboarded(tenant_id, units)
         await known(self.app, park, tenant.tenant_id)
 
         async def let_in() -> bool:
@@ -84,7 +92,11 @@ class TicketsDesk:
         return tenant
 
     async def list_unit(self, park: str | None = None) -> str:
-        (unit_id,) = await list_units(self.leasing, self.group, park or self.park)
+        self.buildings += 1
+        building = f"B{self.buildings}"
+        (unit_id,) = await list_units(
+            self.leasing, self.group, park or self.park, ["100.00"], building=building
+        )
         return unit_id
 
     async def open(self, who: dict[str, str], park: str | None = None, **body: Any) -> httpx.Response:
