@@ -3,7 +3,9 @@ from leasing's events (the park directory), so a test registers them through a l
 with the same run id, then waits (`known`) until the service under test knows them."""
 
 import httpx
+from fastapi import FastAPI
 from parkops_runtime.auth import Role
+from parkops_runtime.directory import Directory
 
 from tests.support.demo import enterprise
 from tests.support.services import bearer, eventually
@@ -34,13 +36,19 @@ async def register_park(
 
 
 async def list_units(
-    leasing: httpx.AsyncClient, group: str, park_id: str, areas: list[str], unit_type: str = "rnd_building"
+    leasing: httpx.AsyncClient,
+    group: str,
+    park_id: str,
+    areas: list[str],
+    unit_type: str = "rnd_building",
+    building: str = "A",
 ) -> list[str]:
-    """List one unit per area in building A (floors 1, 2, ...); their ids."""
+    """List one unit per area in `building` (floors 1, 2, ...); their ids. Unit numbers repeat per
+    building: list more units later in another building."""
     unit_ids = []
     for i, area in enumerate(areas):
         body = {
-            "building": "A",
+            "building": building,
             "floor": 1 + i,
             "unit_number": f"A-{i}",
             "unit_type": unit_type,
@@ -91,3 +99,17 @@ async def known(
         return r if r.status_code == 200 else None
 
     return await eventually(answered, within)
+
+
+async def directory_knows(
+    app: FastAPI, park_id: str, tenant_id: str | None = None, within: float = 20.0
+) -> None:
+    """Wait until a service's park directory knows the park (and the tenant in it)."""
+    directory: Directory = app.state.directory
+
+    async def found() -> bool:
+        if tenant_id is None:
+            return await directory.park(park_id) is not None
+        return await directory.tenant(park_id, tenant_id) is not None
+
+    await eventually(found, within=within)
