@@ -89,16 +89,15 @@ async def onboard_tenant(
 
 
 async def known(
-    service: httpx.AsyncClient, path: str, headers: dict[str, str], within: float = 20
+    service: httpx.AsyncClient, path: str, headers: dict[str, str], within: float = 20.0
 ) -> httpx.Response:
-    """Wait until the service answers `path` with 200: a park or tenant it learns from leasing's events
-    is 404 until they reached it."""
+    """GET `path` until it is no longer 404 (the service's directory has learnt the park); that response."""
 
-    async def answered() -> httpx.Response | None:
-        r = await service.get(path, headers=headers)
-        return r if r.status_code == 200 else None
+    async def probe() -> httpx.Response | None:
+        response = await service.get(path, headers=headers)
+        return None if response.status_code == 404 else response
 
-    return await eventually(answered, within)
+    return await eventually(probe, within=within)
 
 
 async def directory_knows(
