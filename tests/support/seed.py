@@ -204,7 +204,7 @@ async def _kpi(p: Platform, w: GroupWorld) -> None:
         assert r.status_code == 200, f"targets: {r.status_code} {r.text[:300]}"
         kpis = sorted(r.json()["targets"])
         w.values["kpi"] = kpis[0]
-        agreement = {"kpis": kpis[:2], "bonus_basis": "100000.00", "bonus_share": "0.10"}
+        agreement = {"kpis": kpis[:2], "bonus_basis": "revenue", "bonus_share": "0.10"}
         r = await c.put(f"/parks/{p1}/agreement", headers=admin, json=agreement)
         assert r.status_code == 200, f"agreement: {r.status_code} {r.text[:300]}"
         r = await c.post(f"/parks/{p1}/assessments/{YEAR}", headers=admin)

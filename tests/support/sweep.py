@@ -235,13 +235,19 @@ class Sweep:
     clients: dict[str, httpx.AsyncClient]
     worlds: list[GroupWorld]
     requests: Counter[str] = field(default_factory=Counter)
+    answers: Counter[int] = field(default_factory=Counter)
     mismatches: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
     concurrency: int = 8
 
     def __post_init__(self) -> None:
-        self.owners: dict[str, Owner] = {k: v for w in self.worlds for k, v in w.owners.items()}
+        # An id two owners both hold (a per-park invoice number) cannot tell whose it is: not checked.
+        held: dict[str, set[Owner]] = {}
+        for w in self.worlds:
+            for value, owner in w.owners.items():
+                held.setdefault(value, set()).add(owner)
+        self.owners = {value: owners.pop() for value, owners in held.items() if len(owners) == 1}
         self._gate = asyncio.Semaphore(self.concurrency)
 
     async def documents(self) -> dict[str, list[Operation]]:
@@ -264,13 +270,15 @@ class Sweep:
     async def send(self, op: Operation, who: Caller, url: str) -> httpx.Response:
         async with self._gate:
             self.requests[op.service] += 1
-            return await self.clients[op.service].request(
+            r = await self.clients[op.service].request(
                 op.method,
                 url,
                 headers=dict(who.headers),
                 params=dict(op.query),
                 json={} if op.has_body else None,
             )
+            self.answers[r.status_code] += 1
+            return r
 
     def check_leaks(self, op: Operation, who: Caller, url: str, r: httpx.Response) -> None:
         text = r.text
@@ -289,14 +297,17 @@ class Sweep:
         if wrong:
             self.mismatch(op, who, url, expect.describe(), r)
             return
-        if expect.like_unknown and op.ids:
-            await self.compare_with_unknown(op, who, values, r)
+        if expect.like_unknown:
+            # the object itself, and the park or group it is under when the caller may not see that
+            root = op.ids[0]
+            hidden = root in values and not who.sees(self.owners.get(values[root], Owner("")))
+            for param in dict.fromkeys((op.ids[-1], *((root,) if hidden else ()))):
+                await self.compare_with_unknown(op, who, values, r, param)
 
     async def compare_with_unknown(
-        self, op: Operation, who: Caller, values: dict[str, str], seen: httpx.Response
+        self, op: Operation, who: Caller, values: dict[str, str], seen: httpx.Response, param: str
     ) -> None:
         """Out of scope must be indistinguishable from missing: same status, same body but for the id."""
-        param = op.ids[-1]
         real, fake = values[param], unknown_id()
         url = op.url(values | {param: fake})
         r = await self.send(op, who, url)
@@ -357,6 +368,7 @@ class Sweep:
             f"  total: {sum(self.requests.values())} requests, {len(self.mismatches)} mismatches, "
             f"{len(self.leaks)} leaks, {len(self.uncovered)} uncovered"
         )
+        lines.append("  answers: " + ", ".join(f"{code} x{n}" for code, n in sorted(self.answers.items())))
         for title, items in (
             ("uncovered", self.uncovered),
             ("mismatches", self.mismatches),
