@@ -9,7 +9,9 @@ that must not reach them, and the answers are checked against the README's table
   of the same kind (no existence oracle); 403 (own group) or 404 (other group) on `/groups/{group_id}`;
 - a tenant user of another tenant of the same park: 404 (or the 403 its role gets for an unknown id as
   well) on the victim tenant's objects;
-- an auditor of the group: 403 on every write.
+- an auditor of the group: 403 on every write;
+- the other group's admin and the other park's operator naming the victim's object ids under their own
+  park: 404 as for an unknown id (an id reaches only its owner's objects).
 
 No answer to any of them may carry an id its caller may not see (another group's, another park's,
 another tenant's), other than the ids the caller put in the URL. An operation whose path parameter
@@ -20,6 +22,7 @@ import base64
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -230,6 +233,58 @@ def attacks(op: Operation, victim: GroupWorld, other: GroupWorld) -> list[tuple[
     return plan
 
 
+# Valid bodies for writes on an object: with `{}` the caller, in its own park, would rightly get the 422
+# before the object is looked up. A write missing here is checked only for the same answer as an unknown id.
+BODIES: dict[tuple[str, str, str], Callable[[dict[str, str]], dict[str, Any]]] = {
+    ("leasing", "POST", "/parks/{park_id}/leases/{lease_id}/renewals"): lambda v: {"term_months": 12},
+    ("leasing", "POST", "/parks/{park_id}/leases/{lease_id}/termination"): lambda v: {
+        "terminated_on": "2027-06-30",
+        "reason": "expansion_elsewhere",
+    },
+    ("leasing", "POST", "/parks/{park_id}/tenants/{tenant_id}/metrics"): lambda v: {
+        "year": 2025,
+        "tax_paid": "1.00",
+        "revenue": "1.00",
+        "headcount": 1,
+    },
+    ("leasing", "POST", "/parks/{park_id}/units/{unit_id}/renovations"): lambda v: {"base_rent": "50.00"},
+    ("finance", "POST", "/parks/{park_id}/equity-stakes/{stake_id}/exit"): lambda v: {"amount": "1.00"},
+    ("matchmaking", "POST", "/parks/{park_id}/meetings/{meeting_id}/attendance"): lambda v: {
+        "tenant_id": v["tenant_id"]
+    },
+    ("matchmaking", "POST", "/parks/{park_id}/proposals/{proposal_id}/deal"): lambda v: {
+        "value_cny": "1.00",
+        "estimated_saving_cny": "0.00",
+    },
+    ("matchmaking", "PUT", "/parks/{park_id}/profiles/{tenant_id}"): lambda v: {"offerings": []},
+}
+SMUGGLED = Expect(frozenset({404, 422}), like_unknown=True)
+
+
+def valid_body(op: Operation, values: dict[str, str]) -> dict[str, Any] | None:
+    make = BODIES.get((op.service, op.method, op.path))
+    return make(values) if make else None
+
+
+def smuggled(op: Operation, victim: GroupWorld, other: GroupWorld) -> list[tuple[Caller, dict[str, str]]]:
+    """The victim's object ids under a park the caller does reach: its own objects only are there."""
+    if "park_id" not in op.params or op.group_level or len(op.ids) < 2:
+        return []
+    p2 = victim.parks[1]
+    return [
+        (
+            caller(f"group_admin of {other.group}, in its own park", other.admin(), group=other.group),
+            victim.values | {"park_id": other.home},
+        ),
+        (
+            caller(
+                f"park_operator of {p2}, in its own park", victim.operator(p2), group=victim.group, park=p2
+            ),
+            victim.values | {"park_id": p2},
+        ),
+    ]
+
+
 @dataclass
 class Sweep:
     clients: dict[str, httpx.AsyncClient]
@@ -267,7 +322,7 @@ class Sweep:
             )
         return not missing
 
-    async def send(self, op: Operation, who: Caller, url: str) -> httpx.Response:
+    async def send(self, op: Operation, who: Caller, url: str, body: Any = None) -> httpx.Response:
         async with self._gate:
             self.requests[op.service] += 1
             r = await self.clients[op.service].request(
@@ -275,7 +330,7 @@ class Sweep:
                 url,
                 headers=dict(who.headers),
                 params=dict(op.query),
-                json={} if op.has_body else None,
+                json=body if body is not None else {} if op.has_body else None,
             )
             self.answers[r.status_code] += 1
             return r
@@ -289,9 +344,11 @@ class Sweep:
                     f"of {owner.group}/{owner.park or '-'}/{','.join(sorted(owner.tenants or ())) or '-'}"
                 )
 
-    async def attack(self, op: Operation, who: Caller, expect: Expect, values: dict[str, str]) -> None:
+    async def attack(
+        self, op: Operation, who: Caller, expect: Expect, values: dict[str, str], body: Any = None
+    ) -> None:
         url = op.url(values)
-        r = await self.send(op, who, url)
+        r = await self.send(op, who, url, body)
         self.check_leaks(op, who, url, r)
         wrong = r.status_code >= 500 or (expect.codes is not None and r.status_code not in expect.codes)
         if wrong:
@@ -302,15 +359,21 @@ class Sweep:
             root = op.ids[0]
             hidden = root in values and not who.sees(self.owners.get(values[root], Owner("")))
             for param in dict.fromkeys((op.ids[-1], *((root,) if hidden else ()))):
-                await self.compare_with_unknown(op, who, values, r, param)
+                await self.compare_with_unknown(op, who, values, r, param, body)
 
     async def compare_with_unknown(
-        self, op: Operation, who: Caller, values: dict[str, str], seen: httpx.Response, param: str
+        self,
+        op: Operation,
+        who: Caller,
+        values: dict[str, str],
+        seen: httpx.Response,
+        param: str,
+        body: Any = None,
     ) -> None:
         """Out of scope must be indistinguishable from missing: same status, same body but for the id."""
         real, fake = values[param], unknown_id()
         url = op.url(values | {param: fake})
-        r = await self.send(op, who, url)
+        r = await self.send(op, who, url, body)
         self.check_leaks(op, who, url, r)
         if r.status_code != seen.status_code or _masked(seen, real) != _masked(r, fake):
             self.mismatches.append(
@@ -347,6 +410,12 @@ class Sweep:
                     continue
                 for who, expect in attacks(op, victim, other):
                     jobs.append(self.attack(op, who, expect, victim.values))
+                if all(victim.values[p] in self.owners for p in op.ids[1:]):
+                    # (an id both groups hold, a per-park invoice number, names the caller's own object)
+                    body = valid_body(op, victim.values)
+                    expect = SMUGGLED if op.has_body and body is None else NOT_FOUND
+                    for who, values in smuggled(op, victim, other):
+                        jobs.append(self.attack(op, who, expect, values, body))
             if _filled(op, a):
                 jobs.extend(self.attack(op, who, UNAUTHORIZED, a.values) for who in tokens)
         await asyncio.gather(*jobs)
