@@ -106,6 +106,9 @@ async def test_another_tenant_finds_nothing_where_the_owner_is_refused_staff_wor
         as_auditor = await desk.client.post(f"/tickets/{ticket}/{action}", headers=auditor, json=body)
         assert as_auditor.status_code == 403, (action, as_auditor.text)
     assert (await desk.client.get(f"/tickets/{ticket}", headers=owner)).json()["state"] == "open"
+    # an auditor opens nothing: 403 before the body is even read
+    opened = await desk.client.post(f"/parks/{desk.park}/tickets", headers=auditor, json={})
+    assert opened.status_code == 403, opened.text
     park_figures = await desk.client.get(f"/parks/{desk.park}/tickets/open", headers=owner)
     assert park_figures.status_code == 403
 

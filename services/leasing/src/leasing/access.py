@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends
-from parkops_runtime.access import AdminScope, ParkAccess, ParkScope, StaffScope, park_roles
+from parkops_runtime.access import AdminScope, ParkAccess, ParkScope, StaffScope, park_roles, tenant_roles
 from parkops_runtime.auth import STAFF, CurrentPrincipal, Principal, Role
 
 from leasing.domain.lease import Lease
@@ -56,8 +56,8 @@ GroupAdmin = Annotated[Principal, Depends(_group_admin)]
 Figures = Annotated[ParkAccess, Depends(park_roles(*STAFF, Role.AUDITOR))]
 """Park-wide figures and the park's books (rent roll, occupancy, vacancy, pricing, commitments): 403 for
 tenant users."""
-MetricsScope = Annotated[ParkAccess, Depends(park_roles(*STAFF, Role.TENANT_USER))]
-"""Reporting a tenant's yearly figures: staff for any tenant, a tenant user for itself (`act_for_tenant`)."""
+MetricsScope = Annotated[ParkAccess, Depends(tenant_roles(*STAFF, Role.TENANT_USER))]
+"""Reporting a tenant's yearly figures: staff for any tenant, a tenant user for itself (another 404)."""
 
 
 def parks_seen(who: Principal, parks: Iterable[Park]) -> list[Park]:

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Path, Request
-from parkops_runtime.access import ParkAccess, resolve_park
+from fastapi import Depends, Path, Request
+from parkops_runtime.access import ParkAccess, park_roles, resolve_park
 from parkops_runtime.auth import STAFF, CurrentPrincipal, Principal, Role
 from parkops_runtime.bounds import is_id
 from parkops_runtime.directory import Directory
@@ -22,9 +22,12 @@ from tickets.domain.ticket import Ticket
 READERS = (*STAFF, Role.AUDITOR)
 """Who reads a park's ticket figures (open tickets, times, scorecard); a tenant user does not."""
 REOPENERS = (*STAFF, Role.TENANT_USER)
+OPENERS = REOPENERS
+"""Who opens a ticket: staff, or a tenant user for its own enterprise; an auditor 403 before the body."""
 RATERS = (Role.TENANT_USER,)
 
 LoadTicket = Callable[[str], Awaitable[Ticket | None]]
+OpenerScope = Annotated[ParkAccess, Depends(park_roles(*OPENERS))]
 
 
 def ticket_not_found(ticket_id: str) -> NotFound:
@@ -72,11 +75,10 @@ def ticket_scope(load: LoadTicket, *roles: Role) -> TicketScopeDependency:
 
 
 def tenant_for_new_ticket(park: ParkAccess, named: str | None) -> str | None:
-    """Whom a new ticket is for: a tenant user's own enterprise; staff name a tenant or none (403 for
-    auditors). A tenant user naming another enterprise is refused without saying whether it exists."""
+    """Whom a new ticket is for: a tenant user's own enterprise; staff name a tenant or none. A tenant
+    user naming another enterprise is refused without saying whether it exists."""
     if park.is_tenant:
         if named is not None and named != park.tenant_id:
             raise Unprocessable("a tenant user opens tickets for its own tenant only", field="tenant_id")
         return park.tenant_id
-    park.require(*STAFF)
     return named

@@ -4,10 +4,9 @@ no scope checks: the park comes from `ParkScope`, the ticket from the scopes in 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, status
-from parkops_runtime.access import ParkScope
 from parkops_runtime.auth import STAFF
 
-from tickets.access import RATERS, REOPENERS, TicketAccess, ticket_scope
+from tickets.access import RATERS, REOPENERS, OpenerScope, TicketAccess, ticket_scope
 from tickets.commands import TicketCommands
 from tickets.domain.ticket import Ticket
 from tickets.domain.work import Labour, Material
@@ -38,7 +37,7 @@ def build_router(service: TicketService, commands: TicketCommands) -> APIRouter:
         return ticket_public(ticket, service.clock())
 
     @router.post("/parks/{park_id}/tickets", status_code=status.HTTP_201_CREATED)
-    async def open_ticket(park: ParkScope, body: TicketCreate, key: IdempotencyKey = None) -> TicketPublic:
+    async def open_ticket(park: OpenerScope, body: TicketCreate, key: IdempotencyKey = None) -> TicketPublic:
         draft = TicketDraft(**body.model_dump())
         return out(await service.open_ticket(park, draft, key))
 
