@@ -2,12 +2,15 @@
 
 Each park folds kpi_facts.scenario (30 events of every service). Measured: warm queries (every
 scorecard cached), and queries each preceded by a new event in one park (that park's scorecard is
-recomputed, the others come from the cache). No broker or store is needed: the route reads memory.
+recomputed, the others come from the cache). The route reads memory, and the park directory (which
+says the group owns each park) from the store once per park; no broker is needed.
 
-Usage: .venv/bin/python -m bench.kpi_portfolio [PARKS] [QUERIES]
+Usage: scripts/infra up && eval "$(scripts/infra env)" &&
+       .venv/bin/python -m bench.kpi_portfolio [PARKS] [QUERIES]
 """
 
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -17,9 +20,11 @@ import httpx
 from kpi.main import create_app as create_kpi
 from kpi.settings import KpiSettings
 from parkops_runtime.auth import Role
+from parkops_runtime.directory import entry_of
 
-from services.kpi.tests.unit.kpi_facts import resolved, scenario
-from tests.support.services import bearer
+from services.kpi.tests.unit.kpi_facts import park, resolved, scenario
+from tests.support.infra import Infra
+from tests.support.services import bearer, isolated_settings, run_id
 
 
 def p95(samples: list[float]) -> float:
@@ -27,8 +32,16 @@ def p95(samples: list[float]) -> float:
 
 
 async def main(parks: int, queries: int) -> None:
-    app = create_kpi(KpiSettings(log_level="WARNING"))
+    infra = Infra(
+        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
+        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
+    )
+    app = create_kpi(isolated_settings(KpiSettings, infra, run_id(), log_level="WARNING"))
     projections = app.state.projections
+    directory = app.state.runtime.directory
+    await directory.collection.insert_many(
+        [entry_of(park(park_id=f"p{i}", group_id="g")) for i in range(parks)]
+    )
     now = datetime.now(UTC)
     base = scenario()
     for i in range(parks):
@@ -53,6 +66,7 @@ async def main(parks: int, queries: int) -> None:
             began = time.perf_counter()
             await client.get("/groups/g/portfolio/2026", headers=headers)
             after_event.append(time.perf_counter() - began)
+    await app.state.runtime.client.drop_database(directory.collection.database.name)
     ms = 1000
     print(f"portfolio of {parks} parks, {queries} queries each")
     print(f"first query (every scorecard computed): {cold * ms:8.1f} ms")

@@ -114,7 +114,9 @@ async def service(infra: Infra, run: str, n: int) -> tuple[float, float, bool]:
         began = time.perf_counter()
         loaded = await fresh.load_from(app.state.runtime.database["inbox"])
         rebuild = loaded / (time.perf_counter() - began)
-        same = all(fresh.ledger(p.park_id) == live.ledger(p.park_id) for p in live.parks())
+        same = all(
+            fresh.ledger(p.park_id, p.group_id) == live.ledger(p.park_id, p.group_id) for p in live.parks()
+        )
     return rate, rebuild, same
 
 

@@ -25,7 +25,7 @@ from tickets.main import create_app
 from tickets.settings import TicketsSettings
 
 from bench.load import LoadResult, capacity, served, service_env, steady_load, until_ready
-from bench.tickets_seed import already_seeded, seed
+from bench.tickets_seed import already_seeded, register_park, seed
 from tests.support.infra import Infra
 from tests.support.services import bearer, isolated_settings, run_id
 
@@ -103,6 +103,7 @@ async def main() -> None:
             f"seeded {args.tickets:,} tickets ({args.open_share:.0%} open)"
             f" over {args.shards} shards in {seconds:.1f} s"
         )
+    await register_park(infra.mongodb_url, settings.database, PARK, GROUP)  # tickets answer known parks only
     headers = bearer(Role.PARK_OPERATOR, GROUP, [PARK])
     body = {"category": "repair", "priority": "normal", "title": "bench"}
     path = f"/parks/{PARK}/tickets"

@@ -4,7 +4,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from parkops_runtime.mongo import Document
+from parkops_contracts.events.leasing import ParkRegistered, ParkType
+from parkops_runtime.directory import entry_of
+from parkops_runtime.mongo import Document, insert_new
 from parkops_runtime.shards import shard_name, shard_of
 from pymongo import AsyncMongoClient
 from tickets.domain.catalog import TicketCategory, TicketPriority
@@ -67,5 +69,24 @@ async def already_seeded(url: str, database: str, shards: int) -> bool:
     client: AsyncMongoClient[Document] = AsyncMongoClient(url)
     try:
         return await client[database][shard_name("tickets", 0, shards)].find_one({}, {"_id": 1}) is not None
+    finally:
+        await client.close()
+
+
+async def register_park(url: str, database: str, park: str, group: str) -> None:
+    """The park in the service's park directory, as leasing's ParkRegistered would put it there."""
+    registered = ParkRegistered(
+        park_id=park,
+        group_id=group,
+        name=park,
+        park_type=ParkType.SPECIALIZED_INDUSTRIAL_PARK,
+        leading_industries=["C39"],
+        registered_at=datetime.now(UTC),
+    )
+    client: AsyncMongoClient[Document] = AsyncMongoClient(url, tz_aware=True)
+    try:
+        entry = entry_of(registered)
+        assert entry is not None
+        await insert_new(client[database]["directory"], [entry])
     finally:
         await client.close()

@@ -1,6 +1,8 @@
-"""Finance consumes lease events over the real broker: schedules, billing runs once, termination, equity."""
+"""Finance consumes lease events over the real broker: schedules, billing runs once, termination, equity;
+only for a park leasing registered, under the group that registered it."""
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -8,7 +10,10 @@ from typing import Any
 import httpx
 import pytest
 from finance.main import create_app
+from finance.service import FinanceService
 from finance.settings import FinanceSettings
+from leasing.main import create_app as create_leasing
+from leasing.settings import LeasingSettings
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import (
     LeaseSigned,
@@ -21,31 +26,46 @@ from parkops_contracts.events.leasing import (
 from parkops_runtime.auth import Role
 
 from tests.support.infra import Infra
-from tests.support.kafka import envelope, produce
+from tests.support.kafka import envelope, produce, read_topic
+from tests.support.parks import known, register_park
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
 
 PARK, GROUP, AT = "bill-park", "bill-group", datetime(2026, 1, 1, tzinfo=UTC)
 ADMIN = bearer(Role.GROUP_ADMIN, GROUP)
 
 
+@dataclass
+class Billing:
+    http: httpx.AsyncClient
+    infra: Infra
+    prefix: str
+    books: FinanceService
+
+
 @pytest.fixture(scope="module")
-async def billing(infra: Infra) -> AsyncIterator[tuple[httpx.AsyncClient, Infra, str]]:
+async def billing(infra: Infra) -> AsyncIterator[Billing]:
+    """finance beside leasing, where the park was registered (in December 2025, before its leases)."""
     run = run_id()
-    app = create_app(isolated_settings(FinanceSettings, infra, run), today=lambda: date(2026, 4, 1))
-    async with serving(app) as http:
-        yield http, infra, f"t{run}"
+    registered = datetime(2025, 12, 1, tzinfo=UTC)
+    leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run), clock=lambda: registered)
+    settings = isolated_settings(FinanceSettings, infra, run, directory_wait_seconds=0.5)
+    app = create_app(settings, today=lambda: date(2026, 4, 1))
+    async with serving(leasing_app) as leasing, serving(app) as http:
+        await register_park(leasing, GROUP, PARK)
+        await known(http, f"/parks/{PARK}/invoices", ADMIN)
+        yield Billing(http, infra, f"t{run}", app.state.finance)
 
 
-def lease_signed() -> LeaseSigned:
+def lease_signed(lease_id: str = "L1", park_id: str = PARK, group_id: str = GROUP) -> LeaseSigned:
     months = [(date(2026, m, 1), date(2026, m + 1, 1).replace(day=1)) for m in (1, 2, 3)]
     schedule = [
         RentLine(month=i + 1, starts_on=s, ends_on=e.fromordinal(e.toordinal() - 1), rent=Decimal(r))
         for i, ((s, e), r) in enumerate(zip(months, ["0.00", "2800.00", "3100.00"], strict=True))
     ]
     return LeaseSigned(
-        park_id=PARK,
-        group_id=GROUP,
-        lease_id="L1",
+        park_id=park_id,
+        group_id=group_id,
+        lease_id=lease_id,
         tenant_id="t1",
         unit_ids=["u1"],
         leased_area_m2=Decimal(100),
@@ -70,10 +90,8 @@ async def call(http: httpx.AsyncClient, method: str, path: str, body: Any = None
     return r.json() if r.status_code == 200 else None
 
 
-async def test_lease_events_drive_billing_once_and_termination_prorates(
-    billing: tuple[httpx.AsyncClient, Infra, str],
-) -> None:
-    http, infra, prefix = billing
+async def test_lease_events_drive_billing_once_and_termination_prorates(billing: Billing) -> None:
+    http, infra, prefix = billing.http, billing.infra, billing.prefix
     await publish(infra, prefix, lease_signed(), "signed-1", times=3)  # delivered three times
     await eventually(lambda: call(http, "GET", "/billing-schedules/L1"))
     assert (await call(http, "POST", "/billing-runs", {"period": "2026-01"}))["events"] == []  # rent-free
@@ -104,10 +122,8 @@ async def test_lease_events_drive_billing_once_and_termination_prorates(
     assert ledger["balances"]["revenue:rent"] == "-3800.00"
 
 
-async def test_rent_for_equity_is_a_stake_marked_by_tenant_metrics(
-    billing: tuple[httpx.AsyncClient, Infra, str],
-) -> None:
-    http, infra, prefix = billing
+async def test_rent_for_equity_is_a_stake_marked_by_tenant_metrics(billing: Billing) -> None:
+    http, infra, prefix = billing.http, billing.infra, billing.prefix
     agreed = RentForEquityAgreed(
         park_id=PARK,
         group_id=GROUP,
@@ -141,3 +157,28 @@ async def test_rent_for_equity_is_a_stake_marked_by_tenant_metrics(
     ledger = await eventually(marked)
     assert ledger["balances"]["equity_investments"] == "100000.00"
     assert ledger["trial_balance"] == "0.00"
+
+
+async def test_lease_events_of_a_park_not_the_groups_book_nothing_and_are_dead_lettered(
+    billing: Billing,
+) -> None:
+    http, infra, prefix = billing.http, billing.infra, billing.prefix
+    await publish(infra, prefix, lease_signed("L-intruder", group_id="intruder-group"), "intruder-1")
+    await publish(infra, prefix, lease_signed("L-nowhere", park_id="nowhere-park"), "nowhere-1")
+    await publish(infra, prefix, lease_signed("L-mine"), "mine-1")  # the partition goes on
+    await eventually(lambda: call(http, "GET", "/billing-schedules/L-mine"))
+    dead = await read_topic(infra.kafka_bootstrap_servers, f"{prefix}.finance.dead-letter.v1", at_least=2)
+    reasons = {dict(r.headers)["ce_id"].decode(): dict(r.headers)["dlq-reason"].decode() for r in dead}
+    assert "park bill-park is not a park of group intruder-group" in reasons["intruder-1"]
+    assert "park nowhere-park is not a park of group bill-group" in reasons["nowhere-1"]
+    r = await http.get(f"/parks/{PARK}/billing-schedules/L-intruder", headers=ADMIN)
+    assert r.status_code == 404
+    assert await billing.books.repository.get("nowhere-park") is None
+
+
+async def test_a_billing_period_before_the_park_was_registered_is_422(billing: Billing) -> None:
+    r = await billing.http.post(f"/parks/{PARK}/billing-runs", json={"period": "2025-11"}, headers=ADMIN)
+    assert r.status_code == 422, r.text
+    assert [e["field"] for e in r.json()["errors"]] == ["period"]
+    r = await billing.http.post(f"/parks/{PARK}/billing-runs", json={"period": "2025-12"}, headers=ADMIN)
+    assert r.status_code == 200, r.text

@@ -6,37 +6,13 @@ from kpi.settings import KpiSettings
 
 from tests.e2e.conftest import Platform
 from tests.support.demo import enterprise
+from tests.support.parks import list_units, register_park
 from tests.support.services import eventually, isolated_settings, serving
 
 
 async def make_park(p: Platform, park_id: str, areas: list[str]) -> list[str]:
-    r = await p.leasing.post(
-        "/parks",
-        headers=p.admin,
-        json={
-            "park_id": park_id,
-            "name": f"Park {park_id}",
-            "park_type": "specialized_industrial_park",
-            "leading_industries": ["C39"],
-        },
-    )
-    assert r.status_code == 201, r.text
-    unit_ids = []
-    for i, area in enumerate(areas):
-        r = await p.leasing.post(
-            f"/parks/{park_id}/units",
-            headers=p.admin,
-            json={
-                "building": "A",
-                "floor": 1 + i,
-                "unit_number": f"A-{i}",
-                "unit_type": "rnd_building",
-                "area_m2": area,
-            },
-        )
-        assert r.status_code == 201, r.text
-        unit_ids.append(r.json()["unit_id"])
-    return unit_ids
+    await register_park(p.leasing, p.group, park_id)
+    return await list_units(p.leasing, p.group, park_id, areas)
 
 
 async def occupancy(p: Platform, park_id: str) -> httpx.Response:
@@ -84,7 +60,7 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(platform: Platfo
         json={**enterprise(8, unit_ids=units), "credit_code": "123", "headcount": -1},
     )
     assert invalid.status_code == 422
-    fields = {tuple(e["loc"]) for e in invalid.json()["detail"]}
+    fields = {(e["location"], e["field"]) for e in invalid.json()["errors"]}
     assert {("body", "credit_code"), ("body", "headcount")} <= fields
 
     unknown_unit = await leasing.post(
@@ -98,7 +74,7 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(platform: Platfo
     assert (await leasing.get("/parks/no-such-park", headers=admin)).status_code == 404
     bad_park = await leasing.post("/parks", headers=admin, json={"name": "", "park_type": "castle"})
     assert bad_park.status_code == 422
-    assert {e["loc"][-1] for e in bad_park.json()["detail"]} >= {"name", "park_type", "leading_industries"}
+    assert {e["field"] for e in bad_park.json()["errors"]} >= {"name", "park_type", "leading_industries"}
 
     after = (await leasing.get("/parks/strict-park", headers=admin)).json()
     assert after == before

@@ -1,5 +1,6 @@
-"""The kpi service over the real broker and store: every service's events (published directly, as the
-other services would) -> scorecards, drill-down, portfolio, targets, assessment, flags, rebuild."""
+"""The kpi service over the real broker and store: parks registered in leasing (running beside it), every
+service's events (published directly, as the other services would) -> scorecards, drill-down, portfolio,
+targets, assessment, flags, rebuild."""
 
 import csv
 import io
@@ -15,6 +16,8 @@ import pytest
 from fastapi import FastAPI
 from kpi.main import create_app as create_kpi
 from kpi.settings import KpiSettings
+from leasing.main import create_app as create_leasing
+from leasing.settings import LeasingSettings
 from parkops_contracts.base import Event
 from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged, OperatorBonusEarned
 from parkops_contracts.events.tickets import TicketResolved
@@ -23,6 +26,7 @@ from parkops_runtime.auth import Role
 from services.kpi.tests.unit.kpi_facts import resolved, scenario, tenant, unit
 from tests.support.infra import Infra
 from tests.support.kafka import envelope, produce, read_topic
+from tests.support.parks import known, register_park
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
 
 
@@ -34,7 +38,7 @@ class Kpi:
     client: httpx.AsyncClient
     group: str
     admin: dict[str, str]
-    ids: dict[str, list[str]]  # park -> CloudEvents ids, in scenario order
+    ids: dict[str, list[str]]  # park -> CloudEvents ids, in scenario order (leasing registered the park)
 
 
 def in_park(events: list[Event], park: str, group: str) -> list[Event]:
@@ -63,15 +67,20 @@ async def applied(client: httpx.AsyncClient, headers: dict[str, str], park: str,
 @pytest.fixture(scope="module")
 async def kpi(infra: Infra) -> AsyncIterator[Kpi]:
     run = run_id()
+    leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run))
     app = create_kpi(isolated_settings(KpiSettings, infra, run))
     group = f"group-{run}"
-    async with serving(app) as client:
+    async with serving(leasing_app) as leasing, serving(app) as client:
         k = Kpi(run, infra, app, client, group, bearer(Role.GROUP_ADMIN, group), {})
         worse = [*scenario(), unit("u9", "9000"), tenant("t9", [], "10", date(2026, 12, 1), leading=False)]
         for park, events in (("kpi-a", scenario()), ("kpi-b", worse)):
-            k.ids[park] = await publish(k, park, in_park(events, park, group))
+            await register_park(leasing, group, park)
+            await known(client, f"/parks/{park}/occupancy", k.admin)
+            # leasing published the park's ParkRegistered: the scenario's own is left out
+            k.ids[park] = await publish(k, park, in_park(events[1:], park, group))
         for park in k.ids:
-            await eventually(lambda p=park: applied(client, k.admin, p, len(k.ids[p])))  # type: ignore[misc]
+            count = len(k.ids[park]) + 1
+            await eventually(lambda p=park, n=count: applied(client, k.admin, p, n))  # type: ignore[misc]
         yield k
 
 
@@ -91,7 +100,7 @@ async def test_a_scorecard_from_every_service_events(kpi: Kpi) -> None:
 
     drill = (await kpi.client.get("/parks/kpi-a/scorecards/2026/kpis/tax_reported", headers=kpi.admin)).json()
     assert drill["event_count"] == 2
-    assert drill["event_ids"] == sorted([kpi.ids["kpi-a"][15], kpi.ids["kpi-a"][17]])
+    assert drill["event_ids"] == sorted([kpi.ids["kpi-a"][14], kpi.ids["kpi-a"][16]])
 
     series = await kpi.client.get(
         "/parks/kpi-a/kpis/revenue/series", params={"from": "2026-Q1", "to": "2026-Q4"}, headers=kpi.admin
@@ -119,8 +128,10 @@ async def test_a_scorecard_from_every_service_events(kpi: Kpi) -> None:
 
 async def test_bad_period_unknown_park_and_scoping(kpi: Kpi) -> None:
     get = kpi.client.get
-    assert (await get("/parks/kpi-a/scorecards/2026-Q5", headers=kpi.admin)).status_code == 422
-    assert (await get("/parks/kpi-a/scorecards/26", headers=kpi.admin)).status_code == 422
+    for period in ("2026-Q5", "26", "9999-12", "1899", "2026-02-30"):
+        bad = await get(f"/parks/kpi-a/scorecards/{period}", headers=kpi.admin)
+        assert bad.status_code == 422, (period, bad.text)
+        assert bad.json()["errors"][0]["field"] == "period"
     assert (await get("/parks/nowhere/scorecards/2026", headers=kpi.admin)).status_code == 404
     operator_a = bearer(Role.PARK_OPERATOR, kpi.group, ["kpi-a"])
     assert (await get("/parks/kpi-b/scorecards/2026", headers=operator_a)).status_code == 404
@@ -128,9 +139,13 @@ async def test_bad_period_unknown_park_and_scoping(kpi: Kpi) -> None:
     other_group = bearer(Role.GROUP_ADMIN, "another-group")
     assert (await get("/parks/kpi-a/scorecards/2026", headers=other_group)).status_code == 404
     assert (await get(f"/groups/{kpi.group}/portfolio/2026", headers=other_group)).status_code == 404
-    tenant_user = bearer(Role.TENANT_USER, kpi.group, ["kpi-a"], tenant="t1")
-    assert (await get("/parks/kpi-a/scorecards/2026", headers=tenant_user)).status_code == 403
+    tenant_user = bearer(Role.TENANT_USER, kpi.group, ["kpi-a"], tenant="t1")  # onboarded in kpi-a
+    for path in ("occupancy", "scorecards/2026", "scorecards/2026/kpis/revenue", "targets"):
+        refused = await get(f"/parks/kpi-a/{path}", headers=tenant_user)
+        assert refused.status_code == 403, (path, refused.text)
     assert (await get(f"/groups/{kpi.group}/portfolio/2026", headers=tenant_user)).status_code == 403
+    stranger = bearer(Role.TENANT_USER, kpi.group, ["kpi-a"], tenant="t-elsewhere")  # not a tenant of kpi-a
+    assert (await get("/parks/kpi-a/occupancy", headers=stranger)).status_code == 404
 
     auditor = bearer(Role.AUDITOR, kpi.group)
     ranked = (await get(f"/groups/{kpi.group}/portfolio/2026", headers=auditor)).json()["parks"]
@@ -139,8 +154,7 @@ async def test_bad_period_unknown_park_and_scoping(kpi: Kpi) -> None:
         "kpi-b",
     ]  # b: 9,000 m² more vacant, a non-leading tenant
     assert ranked[1]["pulling_down"][0]["kpi"] == "occupancy_rate"
-    mine = (await get(f"/groups/{kpi.group}/portfolio/2026", headers=operator_a)).json()["parks"]
-    assert [p["park_id"] for p in mine] == ["kpi-a"]
+    assert (await get(f"/groups/{kpi.group}/portfolio/2026", headers=operator_a)).status_code == 403
     portfolio_csv = (await get(f"/groups/{kpi.group}/portfolio/2026/csv", headers=auditor)).text
     assert portfolio_csv.splitlines()[1].startswith("1,kpi-a,2026,")
 
@@ -152,6 +166,7 @@ async def test_targets_overridden_by_the_group_admin_are_checked_and_recorded(kp
     )
     assert too_high.status_code == 422
     assert "outside" in too_high.json()["detail"]
+    assert too_high.json()["errors"][0]["field"] == "target"
     operator = bearer(Role.PARK_OPERATOR, kpi.group, ["kpi-b"])
     forbidden = await put(
         "/parks/kpi-b/targets/occupancy_rate", headers=operator, json={"target": "0.5", "weight": "20"}
@@ -221,7 +236,7 @@ async def test_a_ticket_event_missing_a_field_is_dead_lettered_and_the_rest_flow
         [(json.dumps(bad).encode(), envelope(TicketResolved, "bad-ticket"))],
         key=b"k-bad",
     )
-    before = len(kpi.ids["kpi-a"])
+    before = len(kpi.ids["kpi-a"]) + 1  # and leasing's ParkRegistered
     good = in_park([resolved("k-good", date(2026, 10, 2), 1.0)], "kpi-a", kpi.group)
     kpi.ids["kpi-a"] += await publish(kpi, "kpi-a", good)
     await eventually(lambda: applied(kpi.client, kpi.admin, "kpi-a", before + 1))
@@ -237,8 +252,8 @@ async def test_every_projection_rebuilt_from_the_stored_facts_equals_the_live_on
         live, fresh = kpi.app.state.projections, rebuilt_app.state.projections
         assert sorted(p.park_id for p in fresh.parks()) == sorted(p.park_id for p in live.parks())
         for park in ("kpi-a", "kpi-b"):
-            assert fresh.ledger(park) == live.ledger(park)
-            assert fresh.park(park) == live.park(park)
+            assert fresh.ledger(park, kpi.group) == live.ledger(park, kpi.group)
+            assert fresh.park(park, kpi.group) == live.park(park, kpi.group)
             for period in ("2025", "2026", "2026-Q3", "2026-10"):
                 path = f"/parks/{park}/scorecards/{period}"
                 assert (await rebuilt.get(path, headers=kpi.admin)).json() == (
@@ -267,8 +282,8 @@ async def test_every_projection_rebuilt_from_the_topics_into_a_fresh_store_equal
 
         async def caught_up() -> bool:
             parks = ("kpi-a", "kpi-b")
-            return all(replayed.ledger(p) is not None and replayed.ledger(p) == live.ledger(p) for p in parks)
+            return all(replayed.ledger(p, kpi.group) == live.ledger(p, kpi.group) for p in parks)
 
         await eventually(caught_up, within=60)
         for park in ("kpi-a", "kpi-b"):
-            assert replayed.park(park) == live.park(park)
+            assert replayed.park(park, kpi.group) == live.park(park, kpi.group)

@@ -62,6 +62,7 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
         "LEASING_TOPIC_PREFIX": f"t{run}",
         "LEASING_OUTBOX_SWEEP_SECONDS": "1",
         "LEASING_OUTBOX_STALE_AFTER_SECONDS": "1",
+        "LEASING_DEV_MODE": "true",  # the tests sign tokens with the development secret
     }
     admin = bearer(Role.GROUP_ADMIN, "crash-group")
     body = {

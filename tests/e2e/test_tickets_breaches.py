@@ -7,20 +7,15 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fastapi import FastAPI
 from parkops_runtime.auth import Role
 from tickets.breaches import BreachScanner
 from tickets.main import create_app
 
-from tests.e2e.test_tickets_harness import TicketsDesk, tickets_settings
+from tests.e2e.test_tickets_harness import TicketsDesk, desk_of, leasing_of, tickets_settings
 from tests.support.infra import Infra
 from tests.support.services import bearer, eventually, run_id, serving
 
 LATER = timedelta(days=30)
-
-
-def desk_of(app: FastAPI, client: object, infra: Infra, run: str) -> TicketsDesk:
-    return TicketsDesk(run, infra, app, client, app.state.scanner, f"group-{run}", f"park-{run}")  # type: ignore[arg-type]
 
 
 async def open_tickets(desk: TicketsDesk, n: int) -> list[str]:
@@ -39,8 +34,9 @@ def per_target(events: list[dict[str, object]]) -> Counter[tuple[object, object]
 async def test_two_instances_claim_each_breach_exactly_once(infra: Infra) -> None:
     run = run_id()
     first, second = (create_app(tickets_settings(infra, run)) for _ in range(2))
-    async with serving(first) as a, serving(second) as b:
-        desk_a, desk_b = desk_of(first, a, infra, run), desk_of(second, b, infra, run)
+    async with leasing_of(infra, run) as leasing, serving(first) as a, serving(second) as b:
+        desk_a = await desk_of(first, a, leasing, infra, run)
+        desk_b = await desk_of(second, b, leasing, infra, run)
         tickets = await open_tickets(desk_a, 6) + await open_tickets(desk_b, 6)
         acked = await b.post(f"/tickets/{tickets[0]}/acknowledge", headers=desk_b.operator())
         assert acked.status_code == 200
@@ -67,40 +63,43 @@ class Crash(BaseException):
 async def test_a_breach_claimed_just_before_a_crash_is_published_once_after_restart(infra: Infra) -> None:
     run = run_id()
     settings = tickets_settings(infra, run)
-    before = create_app(settings)
-    async with serving(before) as client:
-        tickets = await open_tickets(desk_of(before, client, infra, run), 3)
-    crashed = create_app(settings)  # never started: no relay sweep either
+    async with leasing_of(infra, run) as leasing:
+        before = create_app(settings)
+        async with serving(before) as client:
+            tickets = await open_tickets(await desk_of(before, client, leasing, infra, run), 3)
+        crashed = create_app(settings)  # never started: no relay sweep either
 
-    async def crash_before_publishing(*_: object) -> None:
-        raise Crash
+        async def crash_before_publishing(*_: object) -> None:
+            raise Crash
 
-    crashed.state.runtime.relay.after_write = crash_before_publishing
-    scanner: BreachScanner = crashed.state.scanner
-    await scanner.rebuild()
-    now = datetime.now(UTC) + LATER
-    with pytest.raises(Crash):
-        await scanner.scan_once(now)  # claims under way are stored with their events, then the process dies
-    await asyncio.sleep(0.1)  # let the other claims under way meet the same end
-    stored = await crashed.state.runtime.database["sla_breaches"].count_documents({})
-    await crashed.state.runtime.client.close()
-    assert 1 <= stored < 6
+        crashed.state.runtime.relay.after_write = crash_before_publishing
+        scanner: BreachScanner = crashed.state.scanner
+        await scanner.rebuild()
+        now = datetime.now(UTC) + LATER
+        with pytest.raises(Crash):
+            await scanner.scan_once(
+                now
+            )  # claims under way are stored with their events, then the process dies
+        await asyncio.sleep(0.1)  # let the other claims under way meet the same end
+        stored = await crashed.state.runtime.database["sla_breaches"].count_documents({})
+        await crashed.state.runtime.client.close()
+        assert 1 <= stored < 6
 
-    restarted = create_app(settings)
-    async with serving(restarted) as client:
-        desk = desk_of(restarted, client, infra, run)
-        await restarted.state.scanner.rebuild()
-        assert len(await restarted.state.scanner.scan_once(now)) == 6 - stored
-        await restarted.state.scanner.rebuild()
-        assert await restarted.state.scanner.scan_once(now) == []
-        await desk.events("ticket-sla-breached", at_least=6)
-        events = await desk.events("ticket-sla-breached", at_least=7, timeout_s=2)
-        expected = {(t, target): 1 for t in tickets for target in ("response", "resolution")}
-        assert per_target(events) == Counter(expected)
-        staff = desk.operator()
-        for ticket in tickets:
-            body = (await client.get(f"/tickets/{ticket}", headers=staff)).json()
-            assert body["breached_targets"] == ["resolution", "response"]
+        restarted = create_app(settings)
+        async with serving(restarted) as client:
+            desk = await desk_of(restarted, client, leasing, infra, run)
+            await restarted.state.scanner.rebuild()
+            assert len(await restarted.state.scanner.scan_once(now)) == 6 - stored
+            await restarted.state.scanner.rebuild()
+            assert await restarted.state.scanner.scan_once(now) == []
+            await desk.events("ticket-sla-breached", at_least=6)
+            events = await desk.events("ticket-sla-breached", at_least=7, timeout_s=2)
+            expected = {(t, target): 1 for t in tickets for target in ("response", "resolution")}
+            assert per_target(events) == Counter(expected)
+            staff = desk.operator()
+            for ticket in tickets:
+                body = (await client.get(f"/tickets/{ticket}", headers=staff)).json()
+                assert body["breached_targets"] == ["resolution", "response"]
 
 
 async def test_the_running_scanner_detects_a_missed_target(infra: Infra) -> None:
@@ -110,8 +109,8 @@ async def test_the_running_scanner_detects_a_missed_target(infra: Infra) -> None
             infra, run, breach_scanner_enabled=True, breach_scan_seconds=0.1, instance_heartbeat_seconds=0.2
         )
     )
-    async with serving(app) as client:
-        desk = desk_of(app, client, infra, run)
+    async with leasing_of(infra, run) as leasing, serving(app) as client:
+        desk = await desk_of(app, client, leasing, infra, run)
         admin = bearer(Role.GROUP_ADMIN, desk.group)
         fast = {"category": "security", "priority": "emergency"}
         sla = {"overrides": [{**fast, "policy": {"response_seconds": 1, "resolution_seconds": 600}}]}
@@ -134,11 +133,11 @@ async def test_a_survivor_adopts_the_tickets_of_an_instance_that_went_away(infra
         infra, run, breach_scanner_enabled=True, breach_scan_seconds=0.1, instance_heartbeat_seconds=0.1
     )
     leaving, staying = create_app(settings), create_app(settings)
-    async with serving(staying) as b:
+    async with leasing_of(infra, run) as leasing, serving(staying) as b:
         survivor: BreachScanner = staying.state.scanner
         async with serving(leaving) as a:
             await eventually(survivor.loaded, within=10)
-            tickets = await open_tickets(desk_of(leaving, a, infra, run), 3)
+            tickets = await open_tickets(await desk_of(leaving, a, leasing, infra, run), 3)
             await asyncio.sleep(1)  # ten heartbeats of a live instance: nothing to adopt
             assert len(survivor.index) == 0
 
@@ -151,15 +150,15 @@ async def test_a_survivor_adopts_the_tickets_of_an_instance_that_went_away(infra
         assert {(e.ticket_id, e.target) for e in claimed} == {
             (t, target) for t in tickets for target in ("response", "resolution")
         }
-        desk = desk_of(staying, b, infra, run)
+        desk = await desk_of(staying, b, leasing, infra, run)
         assert len(await desk.events("ticket-sla-breached", at_least=6)) == 6
 
 
 async def test_unrated_resolved_tickets_auto_close_after_the_parks_delay(infra: Infra) -> None:
     run = run_id()
     app = create_app(tickets_settings(infra, run))
-    async with serving(app) as client:
-        desk = desk_of(app, client, infra, run)
+    async with leasing_of(infra, run) as leasing, serving(app) as client:
+        desk = await desk_of(app, client, leasing, infra, run)
         staff = desk.operator()
         assert (
             await client.put(f"/parks/{desk.park}/sla", headers=staff, json={"auto_close_days": 3})
@@ -181,8 +180,8 @@ async def test_unrated_resolved_tickets_auto_close_after_the_parks_delay(infra: 
 async def test_a_ticket_opened_while_the_due_index_is_reread_is_not_lost(infra: Infra) -> None:
     run = run_id()
     app = create_app(tickets_settings(infra, run))
-    async with serving(app) as client:
-        desk = desk_of(app, client, infra, run)
+    async with leasing_of(infra, run) as leasing, serving(app) as client:
+        desk = await desk_of(app, client, leasing, infra, run)
         scanner: BreachScanner = app.state.scanner
         (before,) = await open_tickets(desk, 1)
         read_from_store = app.state.tickets.due_documents

@@ -7,48 +7,56 @@ from decimal import Decimal
 from parkops_runtime.auth import Role
 
 from tests.e2e.test_tickets_harness import TicketsDesk, desk
+from tests.support.parks import register_park
 from tests.support.services import bearer
 
 __all__ = ["desk"]
 
 
 async def test_a_tenant_opens_tickets_only_after_it_was_onboarded(desk: TicketsDesk) -> None:
-    tenant = desk.tenant("acme")
-    before = await desk.open(tenant)
+    before = await desk.open(desk.tenant("acme"))
     assert before.status_code == 404, before.text
-    await desk.onboard("acme", ["u-acme"])
-    opened = await desk.open(tenant, unit_id="u-acme", building="A", attachments=["files/photo-1.jpg"])
+    assert before.json()["detail"] == f"park {desk.park} not found"
+    acme = await desk.onboard("acme")
+    tenant = desk.tenant("acme")
+    opened = await desk.open(
+        tenant, unit_id=acme.unit_ids[0], building="A", attachments=["files/photo-1.jpg"]
+    )
     assert opened.status_code == 201, opened.text
     body = opened.json()
-    assert (body["state"], body["tenant_id"], body["sla_state"]) == ("open", "acme", "on_track")
+    assert (body["state"], body["tenant_id"], body["sla_state"]) == ("open", acme.tenant_id, "on_track")
     events = await desk.events("ticket-opened", at_least=1)
-    assert any(e["ticket_id"] == body["ticket_id"] and e["tenant_id"] == "acme" for e in events)
+    assert any(e["ticket_id"] == body["ticket_id"] and e["tenant_id"] == acme.tenant_id for e in events)
 
 
 async def test_bad_input_is_refused(desk: TicketsDesk) -> None:
-    await desk.onboard("bad-input", ["u-bad"])
+    await desk.onboard("bad-input")
     tenant = desk.tenant("bad-input")
     unknown = await desk.open(tenant, category="plumbing", priority="urgent")
     assert unknown.status_code == 422
     assert "repair, cleaning, security, it, meeting_room, complaint" in unknown.json()["detail"]
+    assert unknown.json()["errors"][0]["field"] == "category"
     priority = await desk.open(tenant, priority="urgent")
     assert "emergency, high, normal, low" in priority.json()["detail"]
-    other_park_unit = f"unit-of-{desk.park}-2"
-    await desk.list_unit(other_park_unit, park=f"{desk.park}-2")
-    await desk.list_unit("u-staff-known")
-    assert (await desk.open(tenant, unit_id=other_park_unit)).status_code == 404
-    assert (await desk.open(desk.operator(), unit_id=other_park_unit)).status_code == 404
+    other_park = f"{desk.park}-2"
+    await register_park(desk.leasing, desk.group, other_park)
+    other_park_unit = await desk.list_unit(park=other_park)
+    staff_unit = await desk.list_unit()
+    for who in (tenant, desk.operator()):
+        refused = await desk.open(who, unit_id=other_park_unit)
+        assert refused.status_code == 422, refused.text
+        assert [e["field"] for e in refused.json()["errors"]] == ["unit_id"]
     # a unit listed in this park is fine for staff once the UnitListed event is consumed
     for _ in range(100):
-        staff = await desk.open(desk.operator(), unit_id="u-staff-known")
-        if staff.status_code != 404:
+        staff = await desk.open(desk.operator(), unit_id=staff_unit)
+        if staff.status_code != 422:
             break
         await asyncio.sleep(0.1)
     assert staff.status_code == 201, staff.text
 
 
 async def test_lifecycle_with_billable_work_rating_and_events(desk: TicketsDesk) -> None:
-    await desk.onboard("beta", ["u-beta"])
+    await desk.onboard("beta")
     tenant, staff = desk.tenant("beta"), desk.operator()
     ticket = (await desk.open(tenant, title="broken window")).json()["ticket_id"]
     url = f"/tickets/{ticket}"
@@ -102,7 +110,7 @@ async def test_resolving_an_unacknowledged_ticket_is_one_recorded_step(desk: Tic
 
 
 async def test_one_idempotency_key_has_one_effect(desk: TicketsDesk) -> None:
-    await desk.onboard("gamma", ["u-gamma"])
+    await desk.onboard("gamma")
     tenant, staff = desk.tenant("gamma"), desk.operator()
     key = {"Idempotency-Key": "open-once-123"}
     first, second = await asyncio.gather(
@@ -125,17 +133,21 @@ async def test_one_idempotency_key_has_one_effect(desk: TicketsDesk) -> None:
 
 
 async def test_tenants_and_operators_see_only_their_own_tickets(desk: TicketsDesk) -> None:
-    await desk.onboard("delta", ["u-delta"])
-    await desk.onboard("epsilon", ["u-eps"])
+    await desk.onboard("delta")
+    await desk.onboard("epsilon")
     ticket = (await desk.open(desk.tenant("delta"))).json()["ticket_id"]
     url = f"/tickets/{ticket}"
+    missing = await desk.client.get("/tickets/no-such-ticket", headers=desk.operator())
     assert (await desk.client.get(url, headers=desk.tenant("delta"))).status_code == 200
-    assert (await desk.client.get(url, headers=desk.tenant("epsilon"))).status_code == 404
     other_park = desk.operator(park="another-park")
-    assert (await desk.client.get(url, headers=other_park)).status_code == 404
-    assert (await desk.client.post(f"{url}/acknowledge", headers=other_park)).status_code == 404
     other_group = bearer(Role.GROUP_ADMIN, "another-group")
-    assert (await desk.client.get(url, headers=other_group)).status_code == 404
+    for who in (desk.tenant("epsilon"), other_park, other_group):
+        for response in (
+            await desk.client.get(url, headers=who),
+            await desk.client.post(f"{url}/acknowledge", headers=who),
+        ):
+            assert response.status_code == 404, response.text
+            assert response.json() == missing.json() | {"detail": f"ticket {ticket} not found"}
     mine = await desk.client.get("/tickets", headers=desk.tenant("epsilon"))
     assert ticket not in {t["ticket_id"] for t in mine.json()}
     assert ticket in {
@@ -149,7 +161,7 @@ async def test_a_redelivered_tenant_onboarded_has_one_effect(desk: TicketsDesk) 
     event = tenant_onboarded("zeta", ["u-z"], "100", park_id=desk.park, group_id=desk.group)
     await desk.publish(event, event_id="same-id")
     await desk.publish(event, event_id="same-id")
-    await desk.onboard("zeta-sentinel", ["u-zs"])
+    await desk.onboard("zeta-sentinel")
     facts = await desk.app.state.access.inbox.collection.find({}).to_list(None)
     data = [json.loads(f["data"]) if isinstance(f["data"], str) else f["data"] for f in facts]
     assert [d.get("tenant_id") for d in data].count("zeta") == 1

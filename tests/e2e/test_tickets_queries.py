@@ -20,7 +20,7 @@ async def resolve(desk: TicketsDesk, ticket: str) -> None:
 
 
 async def test_park_and_tenant_queries(desk: TicketsDesk) -> None:
-    await desk.onboard("q-tenant", ["u-q"])
+    await desk.onboard("q-tenant")
     tenant, staff, c = desk.tenant("q-tenant"), desk.operator(), desk.client
     opened = [
         (await desk.open(tenant, title=f"t{i}", category=cat)).json()["ticket_id"]
@@ -64,7 +64,7 @@ async def test_park_and_tenant_queries(desk: TicketsDesk) -> None:
 
 
 async def test_no_new_tickets_after_the_lease_ended_but_old_ones_stay_visible(desk: TicketsDesk) -> None:
-    await desk.onboard("leaver", ["u-leaver"])
+    leaver = await desk.onboard("leaver")
     tenant = desk.tenant("leaver")
     ticket = (await desk.open(tenant)).json()["ticket_id"]
     ended = LeaseTerminated.model_validate(
@@ -72,8 +72,8 @@ async def test_no_new_tickets_after_the_lease_ended_but_old_ones_stay_visible(de
             "park_id": desk.park,
             "group_id": desk.group,
             "lease_id": "lease-1",
-            "tenant_id": "leaver",
-            "unit_ids": ["u-leaver"],
+            "tenant_id": leaver.tenant_id,
+            "unit_ids": leaver.unit_ids,
             "released_area_m2": "100",
             "terminated_on": date.today() - timedelta(days=1),
             "reason": "relocation",
@@ -83,7 +83,7 @@ async def test_no_new_tickets_after_the_lease_ended_but_old_ones_stay_visible(de
     await desk.publish(ended)
 
     async def consumed() -> bool:
-        return desk.app.state.access.directory.last_day(desk.park, "leaver") is not None
+        return desk.app.state.access.directory.last_day(desk.park, leaver.tenant_id) is not None
 
     await eventually(consumed)
     refused = await desk.open(tenant)

@@ -1,9 +1,11 @@
-"""HTTP commands of the finance service, scoped by park through the caller's token."""
+"""HTTP commands of the finance service: staff of the park only (`StaffScope`: out of scope 404, other
+roles 403); tenants and payers a command names are checked against the park's directory first."""
 
 from fastapi import APIRouter, status
-from parkops_runtime.auth import CurrentPrincipal
+from parkops_runtime.access import StaffScope
 
-from finance.commands import Commands, IdempotencyKey, cause_of, new_id
+from finance.commands import Commands, IdempotencyKey, ObjectId, cause_of, new_id
+from finance.domain.billing import billable_period
 from finance.domain.charges import charge_amount, charge_fee, close_funding, grant_subsidy
 from finance.domain.lease_billing import run_billing, run_dunning
 from finance.domain.payments import cancel_invoice, receive_payment
@@ -27,64 +29,53 @@ def build_router(commands: Commands) -> APIRouter:
 
     @router.post("/invoices", status_code=CREATED)
     async def issue_invoice(
-        park_id: str, body: InvoiceCreate, who: CurrentPrincipal, key: IdempotencyKey = None
+        body: InvoiceCreate, access: StaffScope, key: IdempotencyKey = None
     ) -> CommandResult:
         c, on = cause_of(key), body.on or today()
+        payer = await commands.tenant(access, body.payer_id, "payer_id")
         return await run(
-            who,
-            park_id,
-            c,
-            lambda b: charge_amount(b, body.payer_id, body.stream, body.amount, on, c, body.description),
+            access, c, lambda b: charge_amount(b, payer, body.stream, body.amount, on, c, body.description)
         )
 
     @router.post("/invoices/{invoice_id}/cancel")
-    async def cancel(
-        park_id: str, invoice_id: str, who: CurrentPrincipal, key: IdempotencyKey = None
-    ) -> CommandResult:
+    async def cancel(invoice_id: ObjectId, access: StaffScope, key: IdempotencyKey = None) -> CommandResult:
         c = cause_of(key)
-        return await run(who, park_id, c, lambda b: cancel_invoice(b, invoice_id, today(), c))
+        return await run(access, c, lambda b: cancel_invoice(b, invoice_id, today(), c))
 
     @router.post("/payments", status_code=CREATED)
-    async def pay(
-        park_id: str, body: PaymentCreate, who: CurrentPrincipal, key: IdempotencyKey = None
-    ) -> CommandResult:
+    async def pay(body: PaymentCreate, access: StaffScope, key: IdempotencyKey = None) -> CommandResult:
         c, on, pid = cause_of(key), body.on or today(), body.payment_id or new_id()
+        payer = await commands.payer(access, body.payer_id) if body.payer_id else None
         return await run(
-            who,
-            park_id,
-            c,
-            lambda b: receive_payment(b, pid, body.payer_id, body.amount, body.invoice_id, on, c),
+            access, c, lambda b: receive_payment(b, pid, payer, body.amount, body.invoice_id, on, c)
         )
 
     @router.post("/fees", status_code=CREATED)
-    async def charge(
-        park_id: str, body: FeeCharge, who: CurrentPrincipal, key: IdempotencyKey = None
-    ) -> CommandResult:
+    async def charge(body: FeeCharge, access: StaffScope, key: IdempotencyKey = None) -> CommandResult:
         c, on = cause_of(key), body.on or today()
+        payer = await commands.tenant(access, body.payer_id, "payer_id")
         return await run(
-            who,
-            park_id,
-            c,
-            lambda b: charge_fee(b, body.payer_id, body.kind, body.quantity, body.size, on, c),
+            access, c, lambda b: charge_fee(b, payer, body.kind, body.quantity, body.size, on, c)
         )
 
     @router.post("/financing-deals", status_code=CREATED)
     async def close_deal(
-        park_id: str, body: FundingDealCreate, who: CurrentPrincipal, key: IdempotencyKey = None
+        body: FundingDealCreate, access: StaffScope, key: IdempotencyKey = None
     ) -> CommandResult:
         c, on, deal = cause_of(key), body.on or today(), body.deal_id or new_id()
+        tenant = await commands.tenant(access, body.tenant_id, "tenant_id")
+        payer = await commands.payer(access, body.payer_id)
         return await run(
-            who,
-            park_id,
+            access,
             c,
             lambda b: close_funding(
                 b,
                 deal,
-                body.tenant_id,
+                tenant,
                 body.institution,
                 body.instrument,
                 body.amount,
-                body.payer_id,
+                payer,
                 body.rate_percent,
                 on,
                 c,
@@ -93,21 +84,20 @@ def build_router(commands: Commands) -> APIRouter:
 
     @router.post("/subsidies", status_code=CREATED)
     async def subsidy_granted(
-        park_id: str, body: SubsidyCreate, who: CurrentPrincipal, key: IdempotencyKey = None
+        body: SubsidyCreate, access: StaffScope, key: IdempotencyKey = None
     ) -> CommandResult:
         c, on, sid = cause_of(key), body.on or today(), body.subsidy_id or new_id()
-        return await run(
-            who, park_id, c, lambda b: grant_subsidy(b, sid, body.tenant_id, body.policy, body.amount, on, c)
-        )
+        tenant = await commands.tenant(access, body.tenant_id, "tenant_id")
+        return await run(access, c, lambda b: grant_subsidy(b, sid, tenant, body.policy, body.amount, on, c))
 
     @router.post("/billing-runs")
-    async def bill(park_id: str, body: BillingRunCreate, who: CurrentPrincipal) -> CommandResult:
-        c = cause_of(None)
-        return await run(who, park_id, c, lambda b: run_billing(b, body.period, c))
+    async def bill(body: BillingRunCreate, access: StaffScope) -> CommandResult:
+        c, period = cause_of(None), billable_period(body.period, access.park.registered_at.date())
+        return await run(access, c, lambda b: run_billing(b, period, c))
 
     @router.post("/dunning-runs")
-    async def dun(park_id: str, body: DunningRunCreate, who: CurrentPrincipal) -> CommandResult:
+    async def dun(body: DunningRunCreate, access: StaffScope) -> CommandResult:
         c = cause_of(None)
-        return await run(who, park_id, c, lambda b: run_dunning(b, body.as_of, c))
+        return await run(access, c, lambda b: run_dunning(b, body.as_of, c))
 
     return router

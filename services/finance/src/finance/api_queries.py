@@ -1,28 +1,22 @@
-"""HTTP reads of the finance service and the fee catalogue. Tenant users see only their own invoices."""
+"""HTTP reads of the finance service and the fee catalogue. Who sees what: `finance.access`."""
 
-from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
-from parkops_runtime.auth import CurrentPrincipal, Principal, Role
+from fastapi import APIRouter, Query
+from parkops_runtime.access import ParkScope, StaffScope
+from parkops_runtime.bounds import BusinessDate
 from parkops_runtime.errors import NotFound
 
-from finance.commands import Commands
+from finance.access import FiguresScope, visible_invoice, visible_invoices
+from finance.commands import Commands, ObjectId
 from finance.domain.billing import LeaseSchedule
 from finance.domain.books import ParkBooks
 from finance.domain.fees import FeeCatalogue
 from finance.domain.money import ZERO
+from finance.domain.payers import PayerId
 from finance.domain.receivables import Invoice, InvoiceStatus, aging
 from finance.domain.reports import RevenueReport, revenue_report
-from finance.schemas import AgingPublic, InvoicesPublic, LedgerPublic
-
-BOOKKEEPERS = (Role.GROUP_ADMIN, Role.PARK_OPERATOR, Role.AUDITOR)
-
-
-def visible(who: Principal, books: ParkBooks) -> list[Invoice]:
-    invoices = list(books.invoices.values())
-    if who.role is Role.TENANT_USER:
-        return [i for i in invoices if i.payer_id == who.tenant_id]
-    return invoices
+from finance.schemas import YEAR_OR_MONTH, AgingPublic, InvoicesPublic, LedgerPublic
 
 
 def build_query_router(commands: Commands) -> APIRouter:
@@ -30,62 +24,56 @@ def build_query_router(commands: Commands) -> APIRouter:
     finance = commands.finance
 
     @router.get("/fee-catalogue")
-    async def get_catalogue(park_id: str, who: CurrentPrincipal) -> FeeCatalogue:
-        return (await finance.read(who, park_id)).catalogue
+    async def get_catalogue(access: ParkScope) -> FeeCatalogue:
+        return (await finance.read(access.park)).catalogue
 
     @router.put("/fee-catalogue")
-    async def set_catalogue(park_id: str, body: FeeCatalogue, who: CurrentPrincipal) -> FeeCatalogue:
+    async def set_catalogue(body: FeeCatalogue, access: StaffScope) -> FeeCatalogue:
         def change(books: ParkBooks) -> FeeCatalogue:
             books.catalogue = body
             return body
 
-        return await finance.write(who, park_id, change)
+        return await finance.write(access.park, change)
 
     @router.get("/invoices")
     async def invoices(
-        park_id: str, who: CurrentPrincipal, payer_id: str | None = None, status: InvoiceStatus | None = None
+        access: ParkScope, payer_id: PayerId | None = None, status: InvoiceStatus | None = None
     ) -> InvoicesPublic:
-        found = visible(who, await finance.read(who, park_id))
+        found = visible_invoices(access, (await finance.read(access.park)).invoices.values())
         return InvoicesPublic(
             invoices=[i for i in found if payer_id in (None, i.payer_id) and status in (None, i.status)]
         )
 
     @router.get("/invoices/{invoice_id}")
-    async def invoice(park_id: str, invoice_id: str, who: CurrentPrincipal) -> Invoice:
-        books = await finance.read(who, park_id)
-        found = books.invoice(invoice_id)
-        if found not in visible(who, books):
-            books.invoice("")  # 404, as if it did not exist
-        return found
+    async def invoice(invoice_id: ObjectId, access: ParkScope) -> Invoice:
+        return visible_invoice(access, await finance.read(access.park), invoice_id)
 
     @router.get("/billing-schedules/{lease_id}")
-    async def schedule(park_id: str, lease_id: str, who: CurrentPrincipal) -> LeaseSchedule:
-        who.require_role(*BOOKKEEPERS)
-        found = (await finance.read(who, park_id)).schedules.get(lease_id)
+    async def schedule(lease_id: ObjectId, access: FiguresScope) -> LeaseSchedule:
+        found = (await finance.read(access.park)).schedules.get(lease_id)
         if found is None:
             raise NotFound(f"billing schedule of lease {lease_id} not found")
         return found
 
     @router.get("/receivables/aging")
-    async def receivables_aging(
-        park_id: str, who: CurrentPrincipal, as_of: date | None = None
-    ) -> AgingPublic:
-        who.require_role(*BOOKKEEPERS)
+    async def receivables_aging(access: FiguresScope, as_of: BusinessDate | None = None) -> AgingPublic:
         day = as_of or commands.today()
-        buckets = aging((await finance.read(who, park_id)).invoices.values(), day)
+        buckets = aging((await finance.read(access.park)).invoices.values(), day)
         return AgingPublic(as_of=day, buckets=buckets, outstanding=sum(buckets.values(), ZERO))
 
     @router.get("/ledger")
-    async def ledger(park_id: str, who: CurrentPrincipal, period: str = "") -> LedgerPublic:
-        who.require_role(*BOOKKEEPERS)
-        books = await finance.read(who, park_id)
+    async def ledger(
+        access: FiguresScope, period: Annotated[str, Query(pattern=f"{YEAR_OR_MONTH}|^$")] = ""
+    ) -> LedgerPublic:
+        books = await finance.read(access.park)
         entries = [e for e in books.ledger.entries if e.period.startswith(period)]
         balances = {a.value: v for a, v in books.ledger.balances(period).items()}
         return LedgerPublic(trial_balance=books.ledger.trial_balance(), balances=balances, entries=entries)
 
     @router.get("/reports/revenue")
-    async def revenue(park_id: str, period: str, who: CurrentPrincipal) -> RevenueReport:
-        who.require_role(*BOOKKEEPERS)
-        return revenue_report((await finance.read(who, park_id)).ledger, period)
+    async def revenue(
+        access: FiguresScope, period: Annotated[str, Query(pattern=YEAR_OR_MONTH)]
+    ) -> RevenueReport:
+        return revenue_report((await finance.read(access.park)).ledger, period)
 
     return router

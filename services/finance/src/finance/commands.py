@@ -1,18 +1,23 @@
-"""Runs an operator's command against a park's books and reports the events it recorded."""
+"""Runs a staff command against a park's books and reports the events it recorded; checks the tenants
+and payers a command names against the park's directory before anything is written."""
 
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import Header
-from parkops_runtime.auth import Principal
+from fastapi import Header, Path
+from parkops_runtime.access import ParkAccess
+from parkops_runtime.directory import Directory
+from parkops_runtime.errors import Unprocessable
 
 from finance.domain.books import ParkBooks
+from finance.domain.payers import is_institution
 from finance.schemas import CommandResult, RecordedEvent
 from finance.service import FinanceService
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+ObjectId = Annotated[str, Path(max_length=200)]
 Today = Callable[[], date]
 
 
@@ -31,12 +36,24 @@ def cause_of(key: str | None) -> str:
 
 
 class Commands:
-    def __init__(self, finance: FinanceService, today: Today = utc_today) -> None:
+    def __init__(self, finance: FinanceService, directory: Directory, today: Today = utc_today) -> None:
         self.finance = finance
+        self.directory = directory
         self.today = today
 
+    async def tenant(self, access: ParkAccess, tenant_id: str, field: str) -> str:
+        """A tenant of the park in the directory (leasing's record), else 422 naming the field."""
+        found = await self.directory.tenant(access.park_id, tenant_id)
+        if found is None or found.group_id != access.group_id:
+            raise Unprocessable(f"{field}: unknown tenant of this park", field)
+        return tenant_id
+
+    async def payer(self, access: ParkAccess, payer_id: str, field: str = "payer_id") -> str:
+        """A tenant of the park, or an institution named as such (see `finance.domain.payers`)."""
+        return payer_id if is_institution(payer_id) else await self.tenant(access, payer_id, field)
+
     async def run(
-        self, who: Principal, park_id: str, cause: str, command: Callable[[ParkBooks], object]
+        self, access: ParkAccess, cause: str, command: Callable[[ParkBooks], object]
     ) -> CommandResult:
         def change(books: ParkBooks) -> CommandResult:
             replayed = cause in books.applied
@@ -46,4 +63,4 @@ class Commands:
             ]
             return CommandResult(cause=cause, replayed=replayed, events=recorded)
 
-        return await self.finance.write(who, park_id, change)
+        return await self.finance.write(access.park, change)

@@ -2,8 +2,15 @@
 
 The event's CloudEvents `source#id` is the change's cause, so a redelivery finds its cause applied
 and has no effect (the applied causes are the inbox, stored in the park's books document, written
-together with the effect). A batch is folded per park: one write per park, not one per event."""
+together with the effect). A batch is folded per park: one write per park, not one per event.
 
+An event changes the books of a park only when the park directory knows the park and the event's group
+owns it: a park the directory does not know yet is waited for a moment (its `ParkRegistered` may still be
+on its way on the directory's own consumer), then the event fails and is dead-lettered with the reason,
+as is an event whose group is not the park's. The other parks of the batch are booked all the same."""
+
+import asyncio
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -14,13 +21,13 @@ from parkops_contracts.events.leasing import (
     LeaseRenewed,
     LeaseSigned,
     LeaseTerminated,
-    ParkRegistered,
     RentForEquityAgreed,
     TenantMetricsReported,
 )
 from parkops_contracts.events.matchmaking import MatchmakingMeetingAttended
 from parkops_contracts.events.tickets import TicketResolved
 from parkops_runtime.consumer import Delivery
+from parkops_runtime.directory import Directory, ParkEntry
 
 from finance.domain.billing import ScheduleLine
 from finance.domain.books import ParkBooks
@@ -35,7 +42,6 @@ from finance.domain.operations import accrue_operator_bonus
 from finance.service import FinanceService
 
 CONSUMED: list[type[Event]] = [
-    ParkRegistered,
     LeaseSigned,
     LeaseRenewed,
     LeaseTerminated,
@@ -93,15 +99,36 @@ def park_of(event: Event) -> str:
     return event.meeting_park_id if isinstance(event, MatchmakingMeetingAttended) else event.park_id
 
 
+class NotThisParksEvent(Exception):
+    """An event for a park the directory does not know, or of a group that does not own the park."""
+
+
 class ConsumedEventsHandler:
-    def __init__(self, finance: FinanceService) -> None:
+    def __init__(self, finance: FinanceService, directory: Directory, wait_seconds: float = 5.0) -> None:
         self._finance = finance
+        self._directory = directory
+        self._wait_seconds = wait_seconds
 
     async def __call__(self, deliveries: Sequence[Delivery]) -> None:
         by_park: defaultdict[tuple[str, str], list[Change]] = defaultdict(list)
         for d in deliveries:
             change = change_of(d.event, d.meta.dedup_key)
-            if change is not None or isinstance(d.event, ParkRegistered):  # books start with the park
-                by_park[(park_of(d.event), d.event.group_id)].append(change or (lambda b: None))
+            if change is not None:
+                by_park[(park_of(d.event), d.event.group_id)].append(change)
+        refused: list[str] = []
         for (park_id, group_id), changes in by_park.items():
-            await self._finance.apply_events(park_id, group_id, changes)
+            park = await self._known(park_id)
+            if park is None or park.group_id != group_id:
+                refused.append(f"park {park_id} is not a park of group {group_id} in the directory")
+                continue
+            await self._finance.apply_events(park, changes)
+        if refused:
+            raise NotThisParksEvent("; ".join(refused))
+
+    async def _known(self, park_id: str) -> ParkEntry | None:
+        deadline = time.monotonic() + self._wait_seconds
+        park = await self._directory.park(park_id)
+        while park is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            park = await self._directory.park(park_id)
+        return park

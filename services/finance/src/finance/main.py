@@ -36,11 +36,14 @@ PUBLISHED: list[type[Event]] = [
 
 
 def create_app(settings: FinanceSettings | None = None, today: Today = utc_today) -> FastAPI:
-    runtime = ServiceRuntime(settings or FinanceSettings())
+    settings = settings or FinanceSettings()
+    runtime = ServiceRuntime(settings)
     runtime.document_publications(PUBLISHED)
+    runtime.follow_directory()  # finance knows the parks and tenants leasing registered, nothing else
     finance = FinanceService(MongoBooksRepository(runtime.aggregates("books"), runtime.outbound))
-    runtime.subscribe(CONSUMED, ConsumedEventsHandler(finance))
-    commands = Commands(finance, today)
+    handler = ConsumedEventsHandler(finance, runtime.directory, settings.directory_wait_seconds)
+    runtime.subscribe(CONSUMED, handler)
+    commands = Commands(finance, runtime.directory, today)
     app = runtime.create_app(
         "parkops finance",
         [build_router(commands), build_capital_router(commands), build_query_router(commands)],

@@ -1,69 +1,82 @@
-"""Request and response models of the finance API. Amounts: CNY, > 0, at most two decimals (else 422)."""
+"""Request and response models of the finance API. Every input is bounded (`parkops_runtime.bounds`):
+amounts CNY, > 0, at most two decimals and 10^12; dates within 1900-2199; texts without control
+characters; ids as the platform spells them. Anything else is 422 naming the field."""
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from parkops_contracts.events.finance import FundingInstrument
+from parkops_runtime.bounds import BusinessDate, ClientId, Name, Percent, Quantity, Text
 from pydantic import BaseModel, Field
 
 from finance.domain.fees import EnterpriseSize, FeeKind
 from finance.domain.ledger import Entry, Stream
 from finance.domain.money import EnteredAmount
+from finance.domain.payers import PayerId
 from finance.domain.receivables import Invoice
 
 Currency = Literal["CNY"]
+StakePercent = Annotated[Percent, Field(gt=0)]
+PERIOD = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
+"""A calendar month, `YYYY-MM`, within 1900-2199."""
+YEAR_OR_MONTH = r"^(19|20|21)\d{2}(-(0[1-9]|1[0-2]))?$"
 
 
 class Priced(BaseModel):
     amount: EnteredAmount
     currency: Currency = "CNY"
-    on: date | None = Field(default=None, description="Business date; today when omitted.")
+    on: BusinessDate | None = Field(default=None, description="Business date; today when omitted.")
 
 
 class InvoiceCreate(Priced):
-    payer_id: str = Field(min_length=1)
+    payer_id: ClientId = Field(description="A tenant of the park.")
     stream: Stream
-    description: str = Field(min_length=1, max_length=500)
+    description: Text
 
 
 class PaymentCreate(Priced):
-    payment_id: str | None = None
-    invoice_id: str | None = Field(default=None, description="Settled first; then the payer's oldest.")
-    payer_id: str | None = Field(default=None, description="Needed when no invoice is named.")
+    payment_id: ClientId | None = None
+    invoice_id: ClientId | None = Field(default=None, description="Settled first; then the payer's oldest.")
+    payer_id: PayerId | None = Field(
+        default=None,
+        description="A tenant of the park or `institution:<id>`; needed when no invoice is named.",
+    )
 
 
 class FeeCharge(BaseModel):
-    payer_id: str = Field(min_length=1)
+    payer_id: ClientId = Field(description="A tenant of the park.")
     kind: FeeKind
-    quantity: Decimal = Field(default=Decimal(1), gt=0, decimal_places=2)
+    quantity: Quantity = Decimal(1)
     size: EnterpriseSize | None = Field(default=None, description="For the platform fee.")
-    on: date | None = None
+    on: BusinessDate | None = None
 
 
 class FundingDealCreate(Priced):
-    deal_id: str | None = None
-    tenant_id: str = Field(min_length=1)
-    institution: str = Field(min_length=1)
+    deal_id: ClientId | None = None
+    tenant_id: ClientId = Field(description="The tenant of the park that raised the funding.")
+    institution: Name
     instrument: FundingInstrument
-    payer_id: str = Field(min_length=1, description="Who pays the commission (bank, fund or tenant).")
-    rate_percent: Decimal | None = Field(default=None, description="The park's default rate when omitted.")
+    payer_id: PayerId = Field(
+        description="Who pays the commission: the tenant (its id) or the bank or fund (`institution:<id>`)."
+    )
+    rate_percent: Percent | None = Field(default=None, description="The park's default rate when omitted.")
 
 
 class SubsidyCreate(Priced):
-    subsidy_id: str | None = None
-    tenant_id: str = Field(min_length=1)
-    policy: str = Field(min_length=1)
+    subsidy_id: ClientId | None = None
+    tenant_id: ClientId = Field(description="A tenant of the park.")
+    policy: Name
 
 
 class CashEntryCreate(Priced):
-    description: str = Field(min_length=1, max_length=500)
+    description: Text
 
 
 class StakeCreate(Priced):
-    stake_id: str | None = None
-    tenant_id: str = Field(min_length=1)
-    percent: Decimal = Field(gt=0, le=100)
+    stake_id: ClientId | None = None
+    tenant_id: ClientId = Field(description="A tenant of the park.")
+    percent: StakePercent
 
 
 class StakeExit(Priced):
@@ -71,11 +84,11 @@ class StakeExit(Priced):
 
 
 class BillingRunCreate(BaseModel):
-    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    period: str = Field(pattern=PERIOD, description="YYYY-MM; not before the park was registered.")
 
 
 class DunningRunCreate(BaseModel):
-    as_of: date
+    as_of: BusinessDate
 
 
 class InvoicesPublic(BaseModel):

@@ -5,23 +5,29 @@ the store's optimistic `_version` check catches a copy that another replica made
 are reloaded and the change applied again); a read uses the copy when the store's `_version` is still
 the copy's (one small indexed read instead of loading and decoding a park's books). A change that
 raises leaves nothing behind: its copy is evicted. A change that changes nothing (a redelivered event,
-a billing run with nothing due) is not written at all."""
+a billing run with nothing due) is not written at all.
+
+Which park and group the books belong to comes from the park directory (leasing's record), never from
+the caller: books are created only for a park the directory knows, with its group, on the first change.
+A known park without books yet reads as empty books. Books stored under another group (written before
+parks had owners) are refused, so neither group sees or extends the other's (409 for the owner)."""
 
 import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from parkops_runtime.auth import Principal, Role
-from parkops_runtime.errors import ConcurrencyConflict, NotFound
+import structlog
+from parkops_runtime.directory import ParkEntry
+from parkops_runtime.errors import ConcurrencyConflict, Conflict
 
 from finance.domain.books import ParkBooks
 from finance.repository import BooksRepository
 
 T = TypeVar("T")
 Change = Callable[[ParkBooks], T]
-WRITERS = (Role.GROUP_ADMIN, Role.PARK_OPERATOR)
 MAX_ATTEMPTS = 20  # optimistic concurrency: the loser of a race reloads and tries again
+log = structlog.get_logger(__name__)
 
 
 class FinanceService:
@@ -34,38 +40,28 @@ class FinanceService:
     def repository(self) -> BooksRepository:
         return self._books
 
-    async def read(self, who: Principal, park_id: str) -> ParkBooks:
-        """The park's books if the principal sees the park (404 otherwise, as if missing)."""
-        async with self._locks[park_id]:
-            cached = self._cache.get(park_id)
-            if cached and cached.version == await self._books.version_of(park_id):
+    async def read(self, park: ParkEntry) -> ParkBooks:
+        """The books of a park the directory knows (empty until its first change)."""
+        async with self._locks[park.park_id]:
+            cached = self._cache.get(park.park_id)
+            if cached and cached.version == await self._books.version_of(park.park_id):
                 books: ParkBooks | None = cached
             else:
-                books = await self._load(park_id)
-        if books is None:
-            raise NotFound(f"park {park_id} not found")
-        who.require_park(books.group_id, park_id)
-        return books
+                books = await self._load(park.park_id)
+        return owned(books, park) if books else ParkBooks(park_id=park.park_id, group_id=park.group_id)
 
-    async def write(self, who: Principal, park_id: str, change: Change[T]) -> T:
-        """Apply an operator's command; a park's books start with its first command or event."""
-        who.require_park(who.group_id, park_id)
-        who.require_role(*WRITERS)
+    async def write(self, park: ParkEntry, change: Change[T]) -> T:
+        """Apply a command to the books of a park the directory knows; the caller's scope was checked."""
+        return await self._apply(park, change)
 
-        def scoped(books: ParkBooks) -> T:
-            who.require_park(books.group_id, park_id)
-            return change(books)
-
-        return await self._apply(park_id, who.group_id, scoped)
-
-    async def apply_events(self, park_id: str, group_id: str, changes: Sequence[Change[object]]) -> None:
+    async def apply_events(self, park: ParkEntry, changes: Sequence[Change[object]]) -> None:
         """Fold a batch of one park's consumed events into one write."""
 
         def all_of(books: ParkBooks) -> None:
             for change in changes:
                 change(books)
 
-        await self._apply(park_id, group_id, all_of)
+        await self._apply(park, all_of)
 
     async def _load(self, park_id: str) -> ParkBooks | None:
         books = await self._books.get(park_id)
@@ -73,11 +69,12 @@ class FinanceService:
             self._cache[park_id] = books
         return books
 
-    async def _apply(self, park_id: str, group_id: str, change: Change[T]) -> T:
+    async def _apply(self, park: ParkEntry, change: Change[T]) -> T:
+        park_id = park.park_id
         async with self._locks[park_id]:
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 books = self._cache.pop(park_id, None) or await self._books.get(park_id)
-                books = books or ParkBooks(park_id=park_id, group_id=group_id)
+                books = owned(books, park) if books else ParkBooks(park_id=park_id, group_id=park.group_id)
                 before = books.model_dump_json() if books.version else ""
                 try:
                     result = change(books)
@@ -91,3 +88,13 @@ class FinanceService:
                 self._cache[park_id] = books
                 return result
         raise AssertionError("unreachable")
+
+
+def owned(books: ParkBooks, park: ParkEntry) -> ParkBooks:
+    """The stored books, if they belong to the group that owns the park."""
+    if books.group_id != park.group_id:
+        log.warning("books of another group", park_id=park.park_id, books_group=books.group_id)
+        raise Conflict(
+            f"the books of park {park.park_id} were opened by another group; an operator must move them"
+        )
+    return books

@@ -1,11 +1,12 @@
 """Builders for finance unit tests."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from finance.domain.billing import ScheduleLine
 from finance.domain.books import ParkBooks
 from finance.domain.ledger import Stream
+from parkops_runtime.directory import ParkEntry, TenantEntry
 
 D = Decimal
 START = date(2026, 1, 1)
@@ -30,3 +31,24 @@ def invoice(b: ParkBooks, payer: str, amount: str, on: date = START, cause: str 
     cause = cause or f"req-{len(b.applied)}"
     b.first_time(cause)
     return b.issue_invoice(payer, Stream.RENT, D(amount), on, cause, "test").invoice_id
+
+
+def park(park_id: str = "p1", group_id: str = "g1", registered_on: date = START) -> ParkEntry:
+    return ParkEntry(park_id, group_id, f"Park {park_id}", datetime.combine(registered_on, time(), UTC))
+
+
+class MemoryDirectory:
+    """The park directory as finance reads it, without a store."""
+
+    def __init__(self, *parks: ParkEntry, tenants: tuple[tuple[str, str], ...] = ()) -> None:
+        self.parks = {p.park_id: p for p in parks}
+        self.tenants = {
+            (park_id, tenant_id): TenantEntry(park_id, tenant_id, self.parks[park_id].group_id, tenant_id)
+            for park_id, tenant_id in tenants
+        }
+
+    async def park(self, park_id: str) -> ParkEntry | None:
+        return self.parks.get(park_id)
+
+    async def tenant(self, park_id: str, tenant_id: str) -> TenantEntry | None:
+        return self.tenants.get((park_id, tenant_id))

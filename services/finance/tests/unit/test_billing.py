@@ -1,10 +1,13 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
+from finance.domain.billing import billable_period
 from finance.domain.lease_billing import run_billing, run_dunning, schedule_lease, terminate_lease
 from finance.domain.ledger import Account
 from finance.domain.payments import cancel_invoice, receive_payment
 from finance.domain.receivables import DunningTier, aging
+from parkops_runtime.errors import Unprocessable
 
 from .books_fixtures import books, monthly_lines
 
@@ -66,3 +69,10 @@ def test_terminating_after_a_month_was_cancelled_credits_nothing_more() -> None:
     assert b.invoices["L1-m2"].amount == 0
     assert b.invoices["L1-m1"].amount == D("1000.00")
     assert b.ledger.balances()[Account.REVENUE_RENT] == D("-1000.00")
+
+
+def test_a_billing_period_before_the_park_was_registered_is_refused() -> None:
+    assert billable_period("2026-03", date(2026, 3, 31)) == "2026-03"
+    with pytest.raises(Unprocessable) as refused:
+        billable_period("2026-02", date(2026, 3, 1))
+    assert refused.value.field == "period"

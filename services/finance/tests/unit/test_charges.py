@@ -4,7 +4,7 @@ import pytest
 from finance.domain.charges import charge_fee, close_funding, grant_subsidy
 from finance.domain.fees import EnterpriseSize, FeeCatalogue, FeeKind
 from finance.domain.lease_billing import run_billing
-from finance.domain.ledger import Account
+from finance.domain.ledger import Account, Stream
 from finance.domain.payments import cancel_invoice
 from finance.domain.reports import revenue_report
 from parkops_contracts.events.finance import CommissionEarned, FundingInstrument, SubsidyGranted
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from .books_fixtures import START, books
 
 D = Decimal
+BANK = "institution:bank-icbc"  # the bank pays the commission: a payer that is not a tenant
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,10 @@ D = Decimal
         {"commission_percent": "3.5"},
         {"matchmaking_meeting_fee": "0"},
         {"property_fee_per_m2": "1.234"},
+        {"platform_fee": {"small": "10000.00"}},  # no price for medium and large enterprises
+        {"testing_fee": "1e30"},
+        {"property_fee_per_m2": "Infinity"},
+        {"application_fee_percent": "NaN"},
     ],
 )
 def test_catalogue_bounds_are_enforced(change: dict[str, object]) -> None:
@@ -50,14 +55,41 @@ def test_fees_are_priced_from_the_catalogue() -> None:
         charge_fee(b, "t1", FeeKind.PLATFORM, D(1), None, START, "r4")
 
 
+@pytest.mark.parametrize(
+    ("kind", "quantity", "size"),
+    [
+        (FeeKind.TESTING, D(10) ** 20, None),  # 2 x 10^24 CNY
+        (FeeKind.TESTING, D(50_000_001), None),  # 10^12 + 20,000 CNY: just over the ceiling
+        (FeeKind.PLATFORM, D(11), EnterpriseSize.SMALL),  # more years than a service term
+    ],
+)
+def test_a_fee_beyond_the_ceiling_is_refused_naming_the_quantity(
+    kind: FeeKind, quantity: Decimal, size: EnterpriseSize | None
+) -> None:
+    b = books()
+    with pytest.raises(Unprocessable) as refused:
+        charge_fee(b, "t1", kind, quantity, size, START, "r1")
+    assert refused.value.field == "quantity"
+    assert not b.invoices
+    assert not b.applied
+    assert charge_fee(b, "t1", FeeKind.TESTING, D(50_000_000), None, START, "r2") is not None  # 10^12
+
+
+def test_no_invoice_exceeds_the_ceiling() -> None:
+    b = books()
+    with pytest.raises(Unprocessable) as refused:
+        b.issue_invoice("t1", Stream.PROPERTY, D(10) ** 12 + D("0.01"), START, "c", "too much")
+    assert refused.value.field == "amount"
+    assert not b.invoices
+    assert not b.ledger.entries
+
+
 def test_funding_closed_earns_a_commission_invoiced_to_the_named_payer() -> None:
     b = books()
-    close_funding(
-        b, "d1", "t1", "ICBC", FundingInstrument.LOAN, D("5000000000"), "bank-icbc", D(1.5), START, "c"
-    )
+    close_funding(b, "d1", "t1", "ICBC", FundingInstrument.LOAN, D("5000000000"), BANK, D(1.5), START, "c")
     earned = [e for e in b.events if isinstance(e, CommissionEarned)]
     assert earned[0].amount == D("75000000.00")
-    assert b.invoices[earned[0].invoice_id].payer_id == "bank-icbc"
+    assert b.invoices[earned[0].invoice_id].payer_id == BANK
     assert b.ledger.balances()[Account.REVENUE_INDUSTRY_SERVICES] == D("-75000000.00")
 
 
@@ -83,7 +115,8 @@ def test_a_subsidy_granted_charges_the_application_fee() -> None:
 
 def test_the_platform_fee_is_deferred_and_recognised_month_by_month() -> None:
     b = books()
-    b.catalogue = FeeCatalogue(platform_fee={EnterpriseSize.SMALL: D("10000.00")})
+    prices = dict(zip(EnterpriseSize, [D("10000.00"), D(20000), D(40000)], strict=True))
+    b.catalogue = FeeCatalogue(platform_fee=prices)
     fee = charge_fee(b, "t1", FeeKind.PLATFORM, D(1), EnterpriseSize.SMALL, START, "r1")
     assert fee is not None
     assert revenue_report(b.ledger, "2026").service_revenue == 0

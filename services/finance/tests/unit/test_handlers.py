@@ -1,11 +1,14 @@
-"""Consumed events -> changes of a park's books, folded per park, each applied once."""
+"""Consumed events -> changes of a park's books, folded per park, each applied once, only for a park
+the directory knows under the event's group."""
 
+import asyncio
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from finance.domain.ledger import Account
-from finance.handlers import ConsumedEventsHandler
+from finance.handlers import ConsumedEventsHandler, NotThisParksEvent
 from finance.repository import InMemoryBooksRepository
 from finance.service import FinanceService
 from parkops_contracts.base import Event
@@ -14,10 +17,16 @@ from parkops_contracts.events.finance import InvoiceIssued
 from parkops_contracts.events.kpi import OperatorBonusEarned
 from parkops_contracts.events.matchmaking import MatchmakingMeetingAttended
 from parkops_contracts.events.tickets import TicketResolved
-from parkops_runtime.auth import Principal, Role
 from parkops_runtime.consumer import Delivery
 
+from .books_fixtures import MemoryDirectory, park
+
 AT = datetime(2026, 5, 4, tzinfo=UTC)
+DIRECTORY = MemoryDirectory(park("p0"), park("p1"), park("p2", "g2"))
+
+
+def handler(repo: InMemoryBooksRepository) -> ConsumedEventsHandler:
+    return ConsumedEventsHandler(FinanceService(repo), DIRECTORY, wait_seconds=0)
 
 
 def delivered(event: Event, event_id: str) -> Delivery:
@@ -46,7 +55,7 @@ def ticket(billable: bool, amount: str, **fields: Any) -> TicketResolved:
 
 async def test_billable_tickets_and_meetings_are_invoiced_once_per_event() -> None:
     repo = InMemoryBooksRepository()
-    handle = ConsumedEventsHandler(FinanceService(repo))
+    handle = handler(repo)
     meeting = MatchmakingMeetingAttended(
         park_id="p0",
         group_id="g1",
@@ -75,7 +84,7 @@ async def test_billable_tickets_and_meetings_are_invoiced_once_per_event() -> No
 
 async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost() -> None:
     repo = InMemoryBooksRepository()
-    handle = ConsumedEventsHandler(FinanceService(repo))
+    handle = handler(repo)
     bonus = OperatorBonusEarned(
         park_id="p1",
         group_id="g1",
@@ -91,7 +100,33 @@ async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost() -> None:
     )
     await handle([delivered(bonus, "b1"), delivered(bonus, "b1")])
     await handle([delivered(bonus, "b1")])
-    books = await FinanceService(repo).read(Principal("u", Role.GROUP_ADMIN, "g1", frozenset()), "p1")
+    books = await FinanceService(repo).read(park("p1"))
     balances = books.ledger.balances()
     assert balances[Account.OPERATING_COST] == Decimal("15000.01")  # rounded half-up when posted
     assert balances[Account.ACCRUED_COST] == Decimal("-15000.01")
+
+
+@pytest.mark.parametrize(
+    ("park_id", "group_id"),
+    [("unknown", "g1"), ("p2", "g1")],  # a park the directory does not know; a park of another group
+)
+async def test_events_of_a_park_not_the_groups_create_no_books(park_id: str, group_id: str) -> None:
+    repo = InMemoryBooksRepository()
+    handle = handler(repo)
+    stray = ticket(True, "450.00", park_id=park_id, group_id=group_id)
+    with pytest.raises(NotThisParksEvent, match=park_id):
+        await handle([delivered(stray, "e1"), delivered(ticket(True, "100.00"), "e2")])
+    assert set(repo.docs) == {"p1"}  # the rest of the batch is booked; the consumer dead-letters the stray
+    assert [e.amount for e in repo.published if isinstance(e, InvoiceIssued)] == [Decimal("100.00")]
+
+
+async def test_an_event_waits_a_moment_for_its_park_to_reach_the_directory() -> None:
+    repo, directory = InMemoryBooksRepository(), MemoryDirectory()
+    handle = ConsumedEventsHandler(FinanceService(repo), directory, wait_seconds=5)
+
+    async def registered_soon() -> None:
+        await asyncio.sleep(0.2)
+        directory.parks["p1"] = park("p1")
+
+    await asyncio.gather(handle([delivered(ticket(True, "450.00"), "e1")]), registered_soon())
+    assert set(repo.docs) == {"p1"}

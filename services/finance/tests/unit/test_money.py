@@ -12,7 +12,7 @@ def test_rounding_is_half_up_to_the_cent() -> None:
     assert percent_of(Decimal("5000000000"), Decimal("1.5")) == Decimal("75000000.00")
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "1.001", "NaN", "abc", "Infinity"])
+@pytest.mark.parametrize("value", ["0", "-1", "1.001", "NaN", "abc", "Infinity", "1e30", "1000000000000.01"])
 def test_entered_amounts_must_be_positive_cents(value: str) -> None:
     with pytest.raises(Unprocessable):
         entered_amount(value)

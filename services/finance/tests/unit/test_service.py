@@ -1,4 +1,5 @@
-"""The use-case layer: park scoping, roles, failed changes leave nothing, stale copies are caught."""
+"""The use-case layer: books only for a park the directory knows, with its group; failed changes leave
+nothing, stale copies are caught."""
 
 from collections.abc import Callable
 from decimal import Decimal
@@ -9,12 +10,11 @@ from finance.domain.ledger import Stream
 from finance.domain.payments import receive_payment
 from finance.repository import InMemoryBooksRepository
 from finance.service import FinanceService
-from parkops_runtime.auth import Principal, Role
-from parkops_runtime.errors import Forbidden, NotFound
+from parkops_runtime.errors import Conflict, NotFound
 
-from .books_fixtures import START
+from .books_fixtures import START, park
 
-OPERATOR = Principal("u", Role.PARK_OPERATOR, "g1", frozenset({"p1"}))
+P1 = park("p1", "g1")
 
 
 def invoice(cause: str, amount: str = "100.00") -> Callable[[ParkBooks], str]:
@@ -25,30 +25,37 @@ def invoice(cause: str, amount: str = "100.00") -> Callable[[ParkBooks], str]:
     return change
 
 
-async def test_scoping_and_roles() -> None:
-    service = FinanceService(InMemoryBooksRepository())
-    await service.write(OPERATOR, "p1", invoice("c1"))
-    with pytest.raises(NotFound):
-        await service.write(OPERATOR, "p2", invoice("c2"))
-    with pytest.raises(NotFound):
-        await service.read(Principal("x", Role.GROUP_ADMIN, "other", frozenset()), "p1")
-    with pytest.raises(Forbidden):
-        await service.write(Principal("a", Role.AUDITOR, "g1", frozenset()), "p1", invoice("c3"))
+async def test_books_start_with_the_first_change_under_the_directorys_group() -> None:
+    repo = InMemoryBooksRepository()
+    service = FinanceService(repo)
+    empty = await service.read(P1)
+    assert (empty.group_id, empty.invoices, empty.version) == ("g1", {}, 0)
+    assert repo.docs == {}  # reading a known park stores nothing
+    await service.write(P1, invoice("c1"))
+    assert ParkBooks.model_validate_json(repo.docs["p1"]).group_id == "g1"
+
+
+async def test_books_opened_by_another_group_are_neither_read_nor_extended() -> None:
+    repo = InMemoryBooksRepository()
+    await FinanceService(repo).write(park("p1", "squatter"), invoice("c1"))
+    stored = repo.docs["p1"]
+    service = FinanceService(repo)
+    with pytest.raises(Conflict):
+        await service.read(P1)
+    with pytest.raises(Conflict):
+        await service.write(P1, invoice("c2"))
+    assert repo.docs["p1"] == stored
 
 
 async def test_a_failed_change_leaves_no_trace_and_a_stale_copy_is_reloaded() -> None:
     repo = InMemoryBooksRepository()
     service, other_replica = FinanceService(repo), FinanceService(repo)
-    invoice_id = await service.write(OPERATOR, "p1", invoice("c1"))
+    invoice_id = await service.write(P1, invoice("c1"))
     with pytest.raises(NotFound):
-        await service.write(
-            OPERATOR, "p1", lambda b: receive_payment(b, "x", None, Decimal(5), "nope", START, "p")
-        )
-    await other_replica.write(OPERATOR, "p1", invoice("c2"))
-    await service.write(
-        OPERATOR, "p1", lambda b: receive_payment(b, "x", None, Decimal(5), invoice_id, START, "p")
-    )
-    books = await FinanceService(repo).read(OPERATOR, "p1")
+        await service.write(P1, lambda b: receive_payment(b, "x", None, Decimal(5), "nope", START, "p"))
+    await other_replica.write(P1, invoice("c2"))
+    await service.write(P1, lambda b: receive_payment(b, "x", None, Decimal(5), invoice_id, START, "p"))
+    books = await FinanceService(repo).read(P1)
     assert sorted(books.invoices) == ["INV-000001", "INV-000002"]
     assert books.invoices[invoice_id].paid == Decimal("5.00")
     assert books.ledger.trial_balance() == 0
@@ -57,9 +64,9 @@ async def test_a_failed_change_leaves_no_trace_and_a_stale_copy_is_reloaded() ->
 async def test_a_replayed_command_writes_nothing() -> None:
     repo = InMemoryBooksRepository()
     service = FinanceService(repo)
-    await service.write(OPERATOR, "p1", invoice("c1"))
-    await service.write(OPERATOR, "p1", lambda b: receive_payment(b, "x", "t1", Decimal(5), None, START, "p"))
+    await service.write(P1, invoice("c1"))
+    await service.write(P1, lambda b: receive_payment(b, "x", "t1", Decimal(5), None, START, "p"))
     stored = repo.docs["p1"]
-    await service.write(OPERATOR, "p1", lambda b: receive_payment(b, "x", "t1", Decimal(5), None, START, "p"))
+    await service.write(P1, lambda b: receive_payment(b, "x", "t1", Decimal(5), None, START, "p"))
     assert repo.docs["p1"] == stored
-    assert (await FinanceService(repo).read(OPERATOR, "p1")).version == 2
+    assert (await FinanceService(repo).read(P1)).version == 2

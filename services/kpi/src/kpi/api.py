@@ -4,10 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from fastapi import APIRouter
-from parkops_runtime.auth import CurrentPrincipal
-from parkops_runtime.errors import NotFound
 from pydantic import BaseModel
 
+from kpi.access import ReaderScope
 from kpi.projections import Projections
 
 
@@ -28,13 +27,10 @@ def build_router(projections: Projections) -> APIRouter:
     router = APIRouter(tags=["kpi"])
 
     @router.get("/parks/{park_id}/occupancy")
-    async def occupancy(park_id: str, who: CurrentPrincipal) -> OccupancyPublic:
-        park = projections.park(park_id)
-        if park is None:
-            raise NotFound(f"park {park_id} not found")
-        who.require_park(park.group_id, park_id)
+    async def occupancy(access: ReaderScope) -> OccupancyPublic:
+        park = projections.park(access.park_id, access.group_id)
         return OccupancyPublic(
-            park_id=park_id,
+            park_id=park.park_id,
             units_total=len(park.unit_areas),
             units_leased=len(park.leased_units),
             area_total_m2=park.area_total_m2,

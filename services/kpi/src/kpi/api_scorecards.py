@@ -2,15 +2,26 @@
 
 import json
 
-from fastapi import APIRouter, Query, Response
-from parkops_runtime.auth import CurrentPrincipal
+from fastapi import APIRouter, Response
 from parkops_runtime.errors import NotFound, Unprocessable
 
+from kpi.access import PortfolioScope, ReaderScope
 from kpi.csv_export import portfolio_csv, scorecard_csv
 from kpi.domain.periods import parse_period
 from kpi.domain.scoring import Scorecard
 from kpi.domain.targets import CATALOG
-from kpi.schemas import DrillDown, KpiPublic, Portfolio, PortfolioEntry, ScorecardPublic, SeriesPoint
+from kpi.schemas import (
+    DrillDown,
+    FromQuery,
+    KpiPath,
+    KpiPublic,
+    PeriodPath,
+    Portfolio,
+    PortfolioEntry,
+    ScorecardPublic,
+    SeriesPoint,
+    ToQuery,
+)
 from kpi.scorecards import Scorecards
 
 MAX_SERIES = 120
@@ -20,25 +31,23 @@ def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
     router = APIRouter(tags=["scorecards"])
 
     @router.get("/parks/{park_id}/scorecards/{period}")
-    async def scorecard(park_id: str, period: str, who: CurrentPrincipal) -> ScorecardPublic:
-        ledger = scorecards.ledger(park_id, who)
-        parsed = parse_period(period)
-        trend = scorecards.trend(ledger, parsed)
+    async def scorecard(access: ReaderScope, period: PeriodPath) -> ScorecardPublic:
+        trend = scorecards.trend(scorecards.ledger(access), parse_period(period))
         return ScorecardPublic.of(trend[-1], trend)
 
     @router.get("/parks/{park_id}/scorecards/{period}/csv")
-    async def scorecard_as_csv(park_id: str, period: str, who: CurrentPrincipal) -> Response:
-        card = scorecards.card(scorecards.ledger(park_id, who), parse_period(period))
+    async def scorecard_as_csv(access: ReaderScope, period: PeriodPath) -> Response:
+        card = scorecards.card(scorecards.ledger(access), parse_period(period))
         return Response(scorecard_csv(card), media_type="text/csv")
 
     @router.get("/parks/{park_id}/scorecards/{period}/kpis/{kpi}")
-    async def drill_down(park_id: str, period: str, kpi: str, who: CurrentPrincipal) -> DrillDown:
-        card = scorecards.card(scorecards.ledger(park_id, who), parse_period(period))
+    async def drill_down(access: ReaderScope, period: PeriodPath, kpi: KpiPath) -> DrillDown:
+        card = scorecards.card(scorecards.ledger(access), parse_period(period))
         measure = card.measures.get(kpi)
         if measure is None:
             raise NotFound(f"no KPI or figure {kpi}; known: {', '.join(sorted(card.measures))}")
         return DrillDown(
-            park_id=park_id,
+            park_id=access.park_id,
             period=card.period,
             kpi=kpi,
             value=measure.value,
@@ -48,19 +57,14 @@ def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
         )
 
     @router.get("/parks/{park_id}/kpis/{kpi}/series")
-    async def series(
-        park_id: str,
-        kpi: str,
-        who: CurrentPrincipal,
-        start: str = Query(alias="from"),
-        end: str = Query(alias="to"),
-    ) -> list[SeriesPoint]:
-        """One point per period from `from` to `to` (both of one format: years, quarters, months or days)."""
-        ledger = scorecards.ledger(park_id, who)
-        first, period = parse_period(start), parse_period(end)
+    async def series(access: ReaderScope, kpi: KpiPath, start: FromQuery, end: ToQuery) -> list[SeriesPoint]:
+        """One point per period from `from` to `to` (both of one format: years, quarters, months or days),
+        at most the last 120."""
+        ledger = scorecards.ledger(access)
+        first, period = parse_period(start, "from"), parse_period(end, "to")
         same_format = len(start) == len(end) and ("Q" in start) == ("Q" in end)
         if not same_format or first > period:
-            raise Unprocessable("from and to must be periods of the same format, from <= to")
+            raise Unprocessable("from and to must be periods of the same format, from <= to", field="from")
         points: list[SeriesPoint] = []
         while period >= first and len(points) < MAX_SERIES:
             card = scorecards.card(ledger, period)
@@ -91,16 +95,16 @@ def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
         return cached[1]
 
     @router.get("/groups/{group_id}/portfolio/{period}", response_model=Portfolio)
-    async def portfolio(group_id: str, period: str, who: CurrentPrincipal) -> Response:
+    async def portfolio(group: PortfolioScope, period: PeriodPath) -> Response:
         """Parks ranked by overall score; each entry lists the KPIs that pull it down, worst first."""
-        ranked = scorecards.portfolio(group_id, parse_period(period), who)
+        ranked = await scorecards.portfolio(group.group_id, parse_period(period))
         parks = ",".join(f'{{"rank":{r.rank},{fragment(r.card)}' for r in ranked)
-        head = json.dumps({"group_id": group_id, "period": period})[:-1]
+        head = json.dumps({"group_id": group.group_id, "period": period})[:-1]
         return Response(f'{head},"parks":[{parks}]}}', media_type="application/json")
 
     @router.get("/groups/{group_id}/portfolio/{period}/csv")
-    async def portfolio_as_csv(group_id: str, period: str, who: CurrentPrincipal) -> Response:
-        ranked = scorecards.portfolio(group_id, parse_period(period), who)
+    async def portfolio_as_csv(group: PortfolioScope, period: PeriodPath) -> Response:
+        ranked = await scorecards.portfolio(group.group_id, parse_period(period))
         return Response(portfolio_csv(ranked), media_type="text/csv")
 
     return router

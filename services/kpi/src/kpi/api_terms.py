@@ -1,22 +1,26 @@
 """HTTP routes of a park's KPI terms (targets, operator agreement, operating costs), assessments and scans."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from fastapi import APIRouter
 from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged
-from parkops_runtime.auth import CurrentPrincipal, Role
+from parkops_runtime.access import ParkAccess
 
+from kpi.access import ReaderScope, WriterScope
 from kpi.assessments import Assessments
 from kpi.domain.terms import Agreement, ParkTerms
 from kpi.schemas import (
     AgreementIn,
     AssessmentPublic,
+    KpiPath,
     OperatingCostIn,
+    PeriodPath,
     ScanIn,
     TargetIn,
     TargetPublic,
     TermsPublic,
+    YearPath,
 )
 from kpi.scorecards import Scorecards
 
@@ -24,11 +28,10 @@ from kpi.scorecards import Scorecards
 def build_terms_router(scorecards: Scorecards, assessments: Assessments) -> APIRouter:
     router = APIRouter(tags=["targets and assessment"])
 
-    def public(park_id: str, terms: ParkTerms) -> TermsPublic:
-        ledger = scorecards.projections.ledger(park_id)
-        park_type = ledger.park_type if ledger else None
+    def public(access: ParkAccess, terms: ParkTerms) -> TermsPublic:
+        park_type = scorecards.ledger(access).park_type
         return TermsPublic(
-            park_id=park_id,
+            park_id=access.park_id,
             park_type=park_type,
             targets={
                 k: TargetPublic(target=t.target, weight=t.weight, overridden=k in terms.overrides)
@@ -39,53 +42,40 @@ def build_terms_router(scorecards: Scorecards, assessments: Assessments) -> APIR
             changes=terms.changes,
         )
 
-    async def change(park_id: str, who: CurrentPrincipal, what: str, value: object) -> TermsPublic:
-        who.require_role(Role.GROUP_ADMIN)
-        ledger = scorecards.ledger(park_id, who)
-        at = datetime.now(UTC)
-
-        def mutate(terms: ParkTerms) -> None:
-            if isinstance(value, TargetIn):
-                terms.set_target(what, value.target, value.weight, who.subject, at)
-            elif isinstance(value, AgreementIn):
-                agreement = Agreement.checked(value.kpis, value.bonus_basis, value.bonus_share)
-                terms.set_agreement(agreement, who.subject, at)
-            elif isinstance(value, OperatingCostIn):
-                terms.set_operating_cost(int(what), value.amount, who.subject, at)
-
-        return public(park_id, await scorecards.terms.change(park_id, ledger.group_id, mutate))
+    async def change(access: ParkAccess, mutate: Callable[[ParkTerms, str, datetime], None]) -> TermsPublic:
+        by, at = access.who.subject, datetime.now(UTC)
+        terms = await scorecards.terms.change(access.park_id, access.group_id, lambda t: mutate(t, by, at))
+        return public(access, terms)
 
     @router.get("/parks/{park_id}/targets")
-    async def targets(park_id: str, who: CurrentPrincipal) -> TermsPublic:
-        ledger = scorecards.ledger(park_id, who)
-        return public(park_id, scorecards.terms.get(park_id, ledger.group_id))
+    async def targets(access: ReaderScope) -> TermsPublic:
+        return public(access, scorecards.terms.get(access.park_id, access.group_id))
 
     @router.put("/parks/{park_id}/targets/{kpi}")
-    async def set_target(park_id: str, kpi: str, body: TargetIn, who: CurrentPrincipal) -> TermsPublic:
-        return await change(park_id, who, kpi, body)
+    async def set_target(access: WriterScope, kpi: KpiPath, body: TargetIn) -> TermsPublic:
+        return await change(access, lambda t, by, at: t.set_target(kpi, body.target, body.weight, by, at))
 
     @router.put("/parks/{park_id}/agreement")
-    async def set_agreement(park_id: str, body: AgreementIn, who: CurrentPrincipal) -> TermsPublic:
-        return await change(park_id, who, "agreement", body)
+    async def set_agreement(access: WriterScope, body: AgreementIn) -> TermsPublic:
+        agreement = Agreement.checked(body.kpis, body.bonus_basis, body.bonus_share)
+        return await change(access, lambda t, by, at: t.set_agreement(agreement, by, at))
 
     @router.put("/parks/{park_id}/operating-costs/{year}")
-    async def set_cost(park_id: str, year: int, body: OperatingCostIn, who: CurrentPrincipal) -> TermsPublic:
-        return await change(park_id, who, str(year), body)
+    async def set_cost(access: WriterScope, year: YearPath, body: OperatingCostIn) -> TermsPublic:
+        return await change(access, lambda t, by, at: t.set_operating_cost(year, body.amount, by, at))
 
     @router.post("/parks/{park_id}/assessments/{period}", status_code=201)
-    async def publish(park_id: str, period: str, who: CurrentPrincipal) -> AssessmentPublic:
-        return AssessmentPublic(**(await assessments.publish(park_id, period, who)))
+    async def publish(access: WriterScope, period: PeriodPath) -> AssessmentPublic:
+        return AssessmentPublic(**(await assessments.publish(access, period)))
 
     @router.get("/parks/{park_id}/assessments/{period}")
-    async def assessment(park_id: str, period: str, who: CurrentPrincipal) -> AssessmentPublic:
-        doc, again = await assessments.get(park_id, period, who)
+    async def assessment(access: ReaderScope, period: PeriodPath) -> AssessmentPublic:
+        doc, again = await assessments.get(access, period)
         fields = {k: doc[k] for k in ("park_id", "period", "type", "event", "published_by")}
         return AssessmentPublic(**fields, recomputed=again, recomputation_matches=again == doc["event"])
 
     @router.post("/parks/{park_id}/low-efficiency-scans", status_code=201)
-    async def scan(park_id: str, body: ScanIn, who: CurrentPrincipal) -> list[LowEfficiencySpaceFlagged]:
-        return await assessments.scan(
-            park_id, body.as_of, body.max_vacant_days, Decimal(body.min_tax_per_m2), who
-        )
+    async def scan(access: WriterScope, body: ScanIn) -> list[LowEfficiencySpaceFlagged]:
+        return await assessments.scan(access, body.as_of, body.max_vacant_days, body.min_tax_per_m2)
 
     return router

@@ -2,7 +2,8 @@
 
 Each is stored as an aggregate created once (its id names park and period, or park and day) with its
 events in the same commit, so it is published through the outbox and can never be published twice or
-changed: a second attempt is a 409. An auditor reading it gets it beside a recomputation from the facts."""
+changed: a second attempt is a 409. An auditor reading it gets it beside a recomputation from the facts.
+The caller's access (`parkops_runtime.access`) has already resolved the park and its owning group."""
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -16,7 +17,7 @@ from parkops_contracts.events.kpi import (
     LowEfficiencySpaceFlagged,
     OperatorBonusEarned,
 )
-from parkops_runtime.auth import Principal, Role
+from parkops_runtime.access import ParkAccess
 from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound, Unprocessable
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.outbox import AggregateCollection
@@ -72,9 +73,9 @@ class Assessments:
             amount=result.bonus,
         )
 
-    async def publish(self, park_id: str, label: str, who: Principal) -> dict[str, Any]:
-        who.require_role(Role.GROUP_ADMIN)
-        ledger = self._scorecards.ledger(park_id, who)
+    async def publish(self, access: ParkAccess, label: str) -> dict[str, Any]:
+        park_id = access.park_id
+        ledger = self._scorecards.ledger(access)
         event = self.assessment_event(ledger, label, datetime.now(UTC))
         doc = {
             "park_id": park_id,
@@ -82,7 +83,7 @@ class Assessments:
             "period": parse_period(label).label,
             "type": event.event_name(),
             "event": event.model_dump(mode="json"),
-            "published_by": who.subject,
+            "published_by": access.who.subject,
         }
         try:
             await self._assessments.insert(f"{park_id}:{label}", doc, [self._outbound(event)])
@@ -90,22 +91,25 @@ class Assessments:
             raise Conflict(f"the assessment of {park_id} for {label} is published and immutable") from exc
         return doc
 
-    async def get(self, park_id: str, label: str, who: Principal) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The published assessment and the same assessment recomputed from the facts known now."""
-        ledger = self._scorecards.ledger(park_id, who)
+    async def get(self, access: ParkAccess, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The published assessment and the same assessment recomputed from the facts known now.
+
+        One stored under the park id by another group (before parks were checked) is not the owner's."""
+        park_id = access.park_id
+        ledger = self._scorecards.ledger(access)
         parse_period(label)
         doc = await self._assessments.get(f"{park_id}:{label}")
-        if doc is None:
+        if doc is None or doc["group_id"] != access.group_id:
             raise NotFound(f"no assessment of {park_id} for {label}")
         published = doc["event"]
         again = self.assessment_event(ledger, label, datetime.fromisoformat(published["assessed_at"]))
         return doc, again.model_dump(mode="json")
 
     async def scan(
-        self, park_id: str, as_of: date, max_vacant_days: int, min_tax_per_m2: Decimal, who: Principal
+        self, access: ParkAccess, as_of: date, max_vacant_days: int, min_tax_per_m2: Decimal
     ) -> list[LowEfficiencySpaceFlagged]:
-        who.require_role(Role.GROUP_ADMIN)
-        ledger = self._scorecards.ledger(park_id, who)
+        park_id = access.park_id
+        ledger = self._scorecards.ledger(access)
         view = TenancyView(ledger)
         now = datetime.now(UTC)
         flags = vacant_units(view, as_of, max_vacant_days) + low_tax_tenants(view, as_of, min_tax_per_m2)
@@ -127,6 +131,7 @@ class Assessments:
         ]
         doc = {
             "park_id": park_id,
+            "group_id": ledger.group_id,
             "as_of": as_of.isoformat(),
             "flags": [e.model_dump(mode="json") for e in events],
         }

@@ -19,10 +19,11 @@ from kpi.terms_store import TermsStore
 
 def create_app(settings: KpiSettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(settings or KpiSettings())
+    runtime.follow_directory()  # parks and their owning groups, from leasing: nothing else is a park here
     projections = Projections()
     inbox = Inbox(runtime.database["inbox"])
     terms = TermsStore(runtime.aggregates("kpi_terms"))
-    scorecards = Scorecards(projections, terms)
+    scorecards = Scorecards(projections, terms, runtime.directory)
     assessments = Assessments(
         scorecards,
         runtime.aggregates("kpi_assessments"),

@@ -2,7 +2,12 @@
 
 Facts are the durable truth (one document per event, unique by CloudEvents id); these folds are rebuilt
 from them at start-up and then advanced by each consumed batch, so reads never wait on the store. Each
-park has its occupancy (the first slice's live view) and its ledger (every fact a KPI is computed from)."""
+park has its occupancy (the first slice's live view) and its ledger (every fact a KPI is computed from).
+
+Folds are kept per (group, park) as the events name them, and a reader only ever gets the fold of the
+group that owns the park in the directory: an event naming another group for a park id counts nowhere
+(it stays in the inbox as received). Deciding when reading, not when consuming, keeps the folds
+order-independent: the directory learns a park on a consumer of its own, possibly after its first facts."""
 
 import asyncio
 import contextlib
@@ -25,16 +30,19 @@ def event_id_of(fact_id: str) -> str:
 
 class Projections:
     def __init__(self) -> None:
-        self._parks: dict[str, ParkOccupancy] = {}
-        self._ledgers: dict[str, ParkLedger] = {}
+        self._parks: dict[tuple[str, str], ParkOccupancy] = {}
+        self._ledgers: dict[str, dict[str, ParkLedger]] = {}
+        """group -> park -> ledger"""
 
     def apply(self, event: Event, at: datetime, event_id: str = "") -> None:
-        park = self._parks.get(event.park_id)
+        key = (event.group_id, event.park_id)
+        park = self._parks.get(key)
         if park is None:
-            park = self._parks[event.park_id] = ParkOccupancy(event.park_id, event.group_id)
-            self._ledgers[event.park_id] = ParkLedger(event.park_id, event.group_id)
+            park = self._parks[key] = ParkOccupancy(event.park_id, event.group_id)
+            ledger = ParkLedger(event.park_id, event.group_id)
+            self._ledgers.setdefault(event.group_id, {})[event.park_id] = ledger
         park.apply(event, at)
-        self._ledgers[event.park_id].apply(event, event_id)
+        self._ledgers[event.group_id][event.park_id].apply(event, event_id)
 
     def apply_all(self, events: Iterable[tuple[Event, datetime, str]]) -> None:
         for event, at, event_id in events:
@@ -82,14 +90,17 @@ class Projections:
             event_id_of(str(fact["_id"])),
         )
 
-    def park(self, park_id: str) -> ParkOccupancy | None:
-        return self._parks.get(park_id)
+    def park(self, park_id: str, group_id: str) -> ParkOccupancy:
+        """The occupancy of the park from the group's events (empty before the first one)."""
+        return self._parks.get((group_id, park_id)) or ParkOccupancy(park_id, group_id)
 
     def parks(self) -> list[ParkOccupancy]:
         return list(self._parks.values())
 
-    def ledger(self, park_id: str) -> ParkLedger | None:
-        return self._ledgers.get(park_id)
+    def ledger(self, park_id: str, group_id: str) -> ParkLedger:
+        """The ledger of the park from the group's events (empty before the first one)."""
+        return self._ledgers.get(group_id, {}).get(park_id) or ParkLedger(park_id, group_id)
 
-    def ledgers(self) -> list[ParkLedger]:
-        return list(self._ledgers.values())
+    def ledgers_of(self, group_id: str) -> list[ParkLedger]:
+        """The ledgers of the parks the group's events name (the directory still decides who owns each)."""
+        return list(self._ledgers.get(group_id, {}).values())

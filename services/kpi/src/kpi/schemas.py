@@ -1,12 +1,27 @@
-"""HTTP bodies of the kpi service. Ratios are fractions (0.9 = 90%), times hours, money CNY."""
+"""HTTP bodies and parameters of the kpi service. Ratios are fractions (0.9 = 90%), times hours, money CNY.
 
-from datetime import date
+Every input is bounded (`parkops_runtime.bounds`): anything outside is a 422 naming the field."""
+
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from fastapi import Path, Query
+from parkops_runtime.bounds import (
+    FIRST_DAY,
+    LAST_DAY,
+    BusinessDate,
+    Code,
+    Money,
+    Percent,
+    PositiveMoney,
+    Ratio,
+    Year,
+)
+from parkops_runtime.errors import Unprocessable
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from kpi.domain.measure import Measure
+from kpi.domain.periods import parse_period
 from kpi.domain.scoring import KpiScore, Scorecard
 from kpi.domain.terms import BonusBasis
 
@@ -105,19 +120,41 @@ class Portfolio(BaseModel):
     parks: list[PortfolioEntry]
 
 
+def _period_label(label: str) -> str:
+    try:
+        parse_period(label)
+    except Unprocessable as exc:
+        raise ValueError(str(exc)) from exc
+    return label
+
+
+PeriodLabel = Annotated[str, StringConstraints(max_length=10), AfterValidator(_period_label)]
+PeriodPath = Annotated[PeriodLabel, Path(description="YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, 1900-2199.")]
+FromQuery = Annotated[PeriodLabel, Query(alias="from")]
+ToQuery = Annotated[PeriodLabel, Query(alias="to")]
+KpiPath = Annotated[str, Path(max_length=50)]
+YearPath = Annotated[Year, Path()]
+
+TargetValue = Annotated[Decimal, Field(ge=-1, le=1_000_000, decimal_places=6, allow_inf_nan=False)]
+"""The widest range of any KPI (tax growth from -1, tax per m² up to 10^6); each KPI's own range is
+checked by `kpi.domain.targets`."""
+Share = Annotated[Ratio, Field(gt=0)]
+MAX_VACANT_DAYS = (LAST_DAY - FIRST_DAY).days
+
+
 class TargetIn(BaseModel):
-    target: Decimal
-    weight: Decimal = Field(ge=0, le=100)
+    target: TargetValue
+    weight: Percent
 
 
 class AgreementIn(BaseModel):
-    kpis: list[str] = Field(min_length=1)
+    kpis: list[Code] = Field(min_length=1, max_length=50)
     bonus_basis: BonusBasis
-    bonus_share: Decimal = Field(gt=0, le=1)
+    bonus_share: Share
 
 
 class OperatingCostIn(BaseModel):
-    amount: Decimal = Field(gt=0)
+    amount: PositiveMoney
 
 
 class TargetPublic(BaseModel):
@@ -136,9 +173,9 @@ class TermsPublic(BaseModel):
 
 
 class ScanIn(BaseModel):
-    as_of: date
-    max_vacant_days: int = Field(default=180, ge=0)
-    min_tax_per_m2: Decimal = Field(default=Decimal(2000), ge=0)
+    as_of: BusinessDate
+    max_vacant_days: int = Field(default=180, ge=0, le=MAX_VACANT_DAYS)
+    min_tax_per_m2: Money = Decimal(2000)
 
 
 class AssessmentPublic(BaseModel):

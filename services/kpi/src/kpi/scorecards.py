@@ -5,16 +5,14 @@ nor its terms changed, which keeps a group portfolio of many parks a matter of d
 
 from dataclasses import dataclass
 
-from parkops_runtime.auth import Principal, Role
-from parkops_runtime.errors import NotFound
+from parkops_runtime.access import ParkAccess
+from parkops_runtime.directory import Directory
 
 from kpi.domain.ledger import ParkLedger
 from kpi.domain.periods import Period
 from kpi.domain.scoring import Scorecard, scorecard
 from kpi.projections import Projections
 from kpi.terms_store import TermsStore
-
-KPI_READERS = (Role.GROUP_ADMIN, Role.AUDITOR, Role.PARK_OPERATOR)
 
 
 @dataclass(frozen=True)
@@ -24,24 +22,19 @@ class Ranked:
 
 
 class Scorecards:
-    def __init__(self, projections: Projections, terms: TermsStore) -> None:
+    def __init__(self, projections: Projections, terms: TermsStore, directory: Directory) -> None:
         self.projections = projections
         self.terms = terms
-        self._cache: dict[tuple[str, str], tuple[int, int, Scorecard]] = {}
+        self._directory = directory
+        self._cache: dict[tuple[str, str, str], tuple[int, int, Scorecard]] = {}
 
-    def ledger(self, park_id: str, who: Principal) -> ParkLedger:
-        """The park's ledger if the caller may read its KPIs (404 otherwise; tenant users: 403, a park's
-        KPIs aggregate other enterprises)."""
-        who.require_role(*KPI_READERS)
-        ledger = self.projections.ledger(park_id)
-        if ledger is None:
-            raise NotFound(f"park {park_id} not found")
-        who.require_park(ledger.group_id, park_id)
-        return ledger
+    def ledger(self, access: ParkAccess) -> ParkLedger:
+        """The park's facts as its owner's services reported them (the access layer decided the owner)."""
+        return self.projections.ledger(access.park_id, access.group_id)
 
     def card(self, ledger: ParkLedger, period: Period) -> Scorecard:
         terms = self.terms.get(ledger.park_id, ledger.group_id)
-        key = (ledger.park_id, period.label)
+        key = (ledger.group_id, ledger.park_id, period.label)
         cached = self._cache.get(key)
         if cached and cached[0] == ledger.version and cached[1] == len(terms.changes):
             return cached[2]
@@ -57,15 +50,12 @@ class Scorecards:
             period = period.previous()
         return cards[::-1]
 
-    def portfolio(self, group_id: str, period: Period, who: Principal) -> list[Ranked]:
-        """The group's parks the caller sees, best overall score first (unscored last)."""
-        who.require_role(*KPI_READERS)
-        if group_id != who.group_id:
-            raise NotFound(f"group {group_id} not found")
-        cards = [
-            self.card(ledger, period)
-            for ledger in self.projections.ledgers()
-            if ledger.group_id == group_id and who.sees_park(group_id, ledger.park_id)
-        ]
+    async def portfolio(self, group_id: str, period: Period) -> list[Ranked]:
+        """The group's parks, best overall score first (unscored last): those the directory says it owns."""
+        cards = []
+        for ledger in self.projections.ledgers_of(group_id):
+            park = await self._directory.park(ledger.park_id)
+            if park is not None and park.group_id == group_id:
+                cards.append(self.card(ledger, period))
         cards.sort(key=lambda c: (c.overall is None, -(c.overall or 0), c.park_id))
         return [Ranked(i + 1, card) for i, card in enumerate(cards)]

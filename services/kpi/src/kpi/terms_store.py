@@ -1,7 +1,11 @@
 """Park terms stored as aggregates (one per park, each change a new version), cached in memory.
 
 Writes go through the aggregate's commit (the unique-_id insert decides between concurrent admins); the
-cache is loaded at start-up and updated after each write, so scorecards never read the store."""
+cache is loaded at start-up and updated after each write, so scorecards never read the store.
+
+Terms belong to the group owning the park (the caller resolved it through the directory). Terms stored
+under the park id by another group — written before parks were checked against the directory — are
+treated as absent, and the owner's first change replaces them."""
 
 from collections.abc import Callable
 
@@ -23,13 +27,16 @@ class TermsStore:
             self._terms[str(doc["_id"])] = ParkTerms.from_document(doc)
 
     def get(self, park_id: str, group_id: str) -> ParkTerms:
-        return self._terms.get(park_id) or ParkTerms(park_id, group_id)
+        terms = self._terms.get(park_id)
+        return terms if terms is not None and terms.group_id == group_id else ParkTerms(park_id, group_id)
 
     async def change(self, park_id: str, group_id: str, mutate: Callable[[ParkTerms], None]) -> ParkTerms:
         """Apply `mutate` to the stored terms and save them as the next version (retried on a race)."""
         for _ in range(ATTEMPTS):
             doc = await self._aggregates.get(park_id)
-            terms = ParkTerms.from_document(doc) if doc else ParkTerms(park_id, group_id)
+            terms = ParkTerms(park_id, group_id)
+            if doc is not None and doc["group_id"] == group_id:
+                terms = ParkTerms.from_document(doc)
             mutate(terms)
             try:
                 if doc is None:

@@ -34,11 +34,22 @@ def test_a_period_is_a_year_a_quarter_or_a_month(label: str, start: date, end: d
         "2026-02-30",
         "2026-11-1",
         "2026-Q1-01",
+        "1899",
+        "2200-01",
+        "9999-12",
+        "9999-Q4",
+        "0000-01-01",
     ],
 )
-def test_any_other_period_format_is_unprocessable(label: str) -> None:
-    with pytest.raises(Unprocessable):
-        parse_period(label)
+def test_any_other_period_format_or_a_year_outside_1900_2199_is_unprocessable(label: str) -> None:
+    with pytest.raises(Unprocessable) as refused:
+        parse_period(label, "from")
+    assert refused.value.field == "from"
+
+
+def test_periods_before_1900_are_reached_only_by_stepping_back() -> None:
+    assert parse_period("1900").previous().label == "1899"
+    assert parse_period("1900-01-01").previous().label == "1899-12-31"
 
 
 def test_the_previous_period_has_the_same_format() -> None:

@@ -3,15 +3,16 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Header, status
-from parkops_runtime.auth import CurrentPrincipal
-from parkops_runtime.errors import NotFound
 from parkops_runtime.ids import new_id
 
-from leasing.domain.commitments import Commitment, Eligibility
+from leasing import access
+from leasing.access import AdminScope, Figures, MetricsScope, ParkScope, StaffScope
+from leasing.domain.commitments import Benefit, Commitment, Eligibility
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.quote import Quote, RentForEquity
 from leasing.domain.tenants import YearlyMetrics
 from leasing.lease_service import LeaseService
+from leasing.schemas import PathId
 from leasing.schemas_leases import (
     CommitmentCreate,
     LeaseCreate,
@@ -35,20 +36,18 @@ def build_lease_router(leases: LeaseService) -> APIRouter:
     router = APIRouter(tags=["leases"])
 
     @router.get("/parks/{park_id}/pricing-policy")
-    async def get_pricing_policy(park_id: str, who: CurrentPrincipal) -> PricingPolicy:
-        return (await leases.park_for(who, park_id)).pricing_policy
+    async def get_pricing_policy(scope: Figures) -> PricingPolicy:
+        return (await leases.park(scope)).pricing_policy
 
     @router.put("/parks/{park_id}/pricing-policy")
-    async def set_pricing_policy(
-        park_id: str, body: PricingPolicyUpdate, who: CurrentPrincipal
-    ) -> PricingPolicy:
-        return await leases.set_pricing_policy(who, park_id, PricingPolicy.model_validate(body.model_dump()))
+    async def set_pricing_policy(body: PricingPolicyUpdate, scope: AdminScope) -> PricingPolicy:
+        return await leases.set_pricing_policy(scope, PricingPolicy.model_validate(body.model_dump()))
 
     @router.post("/parks/{park_id}/quotes")
-    async def quote(park_id: str, body: QuoteCreate, who: CurrentPrincipal) -> Quote:
+    async def quote(body: QuoteCreate, scope: ParkScope) -> Quote:
+        access.act_for_tenant(scope, body.tenant_id)
         return await leases.quote(
-            who,
-            park_id,
+            scope,
             body.tenant_id,
             body.unit_ids,
             body.term_months,
@@ -57,30 +56,29 @@ def build_lease_router(leases: LeaseService) -> APIRouter:
         )
 
     @router.post("/parks/{park_id}/commitments", status_code=status.HTTP_201_CREATED)
-    async def register_commitment(park_id: str, body: CommitmentCreate, who: CurrentPrincipal) -> Commitment:
+    async def register_commitment(body: CommitmentCreate, scope: StaffScope) -> Commitment:
         commitment = Commitment(
             commitment_id=body.commitment_id or new_id(),
             promisor_kind=body.promisor_kind,
             promisor=body.promisor,
             description=body.description,
             eligibility=Eligibility.model_validate(body.eligibility.model_dump()),
-            benefit=body.benefit,
+            benefit=Benefit.model_validate(body.benefit.model_dump()),
             valid_from=body.valid_from,
             valid_until=body.valid_until,
         )
-        return await leases.register_commitment(who, park_id, commitment)
+        return await leases.register_commitment(scope, commitment)
 
     @router.get("/parks/{park_id}/commitments")
-    async def list_commitments(park_id: str, who: CurrentPrincipal) -> list[Commitment]:
-        return list((await leases.park_for(who, park_id)).commitments.values())
+    async def list_commitments(scope: Figures) -> list[Commitment]:
+        return list((await leases.park(scope)).commitments.values())
 
     @router.post("/parks/{park_id}/leases", status_code=status.HTTP_201_CREATED)
     async def sign_lease(
-        park_id: str, body: LeaseCreate, who: CurrentPrincipal, idempotency_key: IdempotencyKey = None
+        body: LeaseCreate, scope: StaffScope, idempotency_key: IdempotencyKey = None
     ) -> LeasePublic:
         lease = await leases.sign(
-            who,
-            park_id,
+            scope,
             body.tenant_id,
             body.unit_ids,
             body.term_months,
@@ -88,53 +86,37 @@ def build_lease_router(leases: LeaseService) -> APIRouter:
             equity_of(body.rent_for_equity),
             idempotency_key,
         )
-        return LeasePublic.of(park_id, lease)
+        return LeasePublic.of(scope.park_id, lease)
 
     @router.get("/parks/{park_id}/leases")
-    async def list_leases(park_id: str, who: CurrentPrincipal) -> list[LeasePublic]:
-        park = await leases.park_for(who, park_id)
-        return [
-            LeasePublic.of(park_id, x) for x in park.leases.values() if who.tenant_id in (None, x.tenant_id)
-        ]
+    async def list_leases(scope: ParkScope) -> list[LeasePublic]:
+        park = await leases.park(scope)
+        return [LeasePublic.of(scope.park_id, x) for x in access.leases_seen(scope, park.leases.values())]
 
     @router.get("/parks/{park_id}/leases/{lease_id}")
-    async def get_lease(park_id: str, lease_id: str, who: CurrentPrincipal) -> LeasePublic:
-        lease = (await leases.park_for(who, park_id)).lease(lease_id)
-        if who.tenant_id not in (None, lease.tenant_id):
-            raise NotFound(f"lease {lease_id} not found in park {park_id}")
-        return LeasePublic.of(park_id, lease)
+    async def get_lease(lease_id: PathId, scope: ParkScope) -> LeasePublic:
+        lease = access.lease_seen(scope, await leases.park(scope), lease_id)
+        return LeasePublic.of(scope.park_id, lease)
 
     @router.post("/parks/{park_id}/leases/{lease_id}/renewals", status_code=status.HTTP_201_CREATED)
     async def renew_lease(
-        park_id: str,
-        lease_id: str,
-        body: LeaseRenew,
-        who: CurrentPrincipal,
-        idempotency_key: IdempotencyKey = None,
+        lease_id: PathId, body: LeaseRenew, scope: StaffScope, idempotency_key: IdempotencyKey = None
     ) -> LeasePublic:
         equity = equity_of(body.rent_for_equity)
-        lease = await leases.renew(who, park_id, lease_id, body.term_months, equity, idempotency_key)
-        return LeasePublic.of(park_id, lease)
+        lease = await leases.renew(scope, lease_id, body.term_months, equity, idempotency_key)
+        return LeasePublic.of(scope.park_id, lease)
 
     @router.post("/parks/{park_id}/leases/{lease_id}/termination")
     async def terminate_lease(
-        park_id: str,
-        lease_id: str,
-        body: LeaseTerminate,
-        who: CurrentPrincipal,
-        idempotency_key: IdempotencyKey = None,
+        lease_id: PathId, body: LeaseTerminate, scope: StaffScope, idempotency_key: IdempotencyKey = None
     ) -> LeasePublic:
-        lease = await leases.terminate(
-            who, park_id, lease_id, body.terminated_on, body.reason, idempotency_key
-        )
-        return LeasePublic.of(park_id, lease)
+        lease = await leases.terminate(scope, lease_id, body.terminated_on, body.reason, idempotency_key)
+        return LeasePublic.of(scope.park_id, lease)
 
     @router.post("/parks/{park_id}/tenants/{tenant_id}/metrics", status_code=status.HTTP_201_CREATED)
-    async def report_metrics(
-        park_id: str, tenant_id: str, body: MetricsReport, who: CurrentPrincipal
-    ) -> YearlyMetrics:
+    async def report_metrics(tenant_id: PathId, body: MetricsReport, scope: MetricsScope) -> YearlyMetrics:
         metrics = YearlyMetrics.model_validate(body.model_dump())
-        await leases.report_metrics(who, park_id, tenant_id, metrics)
+        await leases.report_metrics(scope, tenant_id, metrics)
         return metrics
 
     return router

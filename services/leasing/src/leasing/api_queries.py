@@ -1,81 +1,78 @@
 """HTTP routes of the read side: rent roll, occupancy, renewal pipeline, vacancy; unit renovations."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from parkops_runtime.auth import CurrentPrincipal
+from parkops_runtime.bounds import BusinessDate
 from parkops_runtime.errors import Unprocessable
 
+from leasing import access
+from leasing.access import Figures, ParkScope, StaffScope
+from leasing.api import unit_public
 from leasing.domain import queries
 from leasing.domain.availability_chart import UnitAvailability, availability_chart
 from leasing.domain.queries import Occupancy, RentRollLine, Vacancy
 from leasing.lease_service import LeaseService
-from leasing.schemas import UnitPublic
+from leasing.schemas import PathId, UnitPublic
 from leasing.schemas_leases import LeasePublic, RenovationCreate
 
-On = Annotated[date | None, Query(description="As of this date (default: today, UTC).")]
+On = Annotated[BusinessDate | None, Query(description="As of this date (default: today, UTC).")]
+MAX_VACANCY_WINDOW = timedelta(days=366 * 10)
 
 
 def build_query_router(leases: LeaseService) -> APIRouter:
     router = APIRouter(tags=["queries"])
 
     @router.get("/parks/{park_id}/rent-roll")
-    async def rent_roll(park_id: str, who: CurrentPrincipal, on: On = None) -> list[RentRollLine]:
-        park = await leases.park_for(who, park_id)
-        lines = queries.rent_roll(park, on or leases.today())
-        return [line for line in lines if who.tenant_id in (None, line.tenant_id)]
+    async def rent_roll(scope: Figures, on: On = None) -> list[RentRollLine]:
+        return queries.rent_roll(await leases.park(scope), on or leases.today())
 
     @router.get("/parks/{park_id}/occupancy")
-    async def occupancy(park_id: str, who: CurrentPrincipal, on: On = None) -> Occupancy:
-        return queries.occupancy(await leases.park_for(who, park_id), on or leases.today())
+    async def occupancy(scope: Figures, on: On = None) -> Occupancy:
+        return queries.occupancy(await leases.park(scope), on or leases.today())
 
     @router.get("/parks/{park_id}/expiring-leases")
     async def expiring_leases(
-        park_id: str,
-        who: CurrentPrincipal,
+        scope: ParkScope,
         within_days: Annotated[int, Query(ge=0, le=3650)] = 90,
         on: On = None,
     ) -> list[LeasePublic]:
-        park = await leases.park_for(who, park_id)
-        found = queries.expiring(park, on or leases.today(), within_days)
-        return [LeasePublic.of(park_id, x) for x in found if who.tenant_id in (None, x.tenant_id)]
+        found = queries.expiring(await leases.park(scope), on or leases.today(), within_days)
+        return [LeasePublic.of(scope.park_id, x) for x in access.leases_seen(scope, found)]
 
     @router.get("/parks/{park_id}/vacancy")
     async def vacancy(
-        park_id: str,
-        who: CurrentPrincipal,
-        first: Annotated[date | None, Query(alias="from")] = None,
-        last: Annotated[date | None, Query(alias="to")] = None,
+        scope: Figures,
+        first: Annotated[BusinessDate | None, Query(alias="from")] = None,
+        last: Annotated[BusinessDate | None, Query(alias="to")] = None,
     ) -> list[Vacancy]:
-        park = await leases.park_for(who, park_id)
         last = last or leases.today()
         first = first or last - timedelta(days=364)
         if first > last:
-            raise Unprocessable("from: must not be after to")
-        return queries.vacancy_days(park, first, last)
+            raise Unprocessable("from: must not be after to", field="from", location="query")
+        if last - first > MAX_VACANCY_WINDOW:
+            raise Unprocessable("from: the window spans at most ten years", field="from", location="query")
+        return queries.vacancy_days(await leases.park(scope), first, last)
 
     @router.get("/parks/{park_id}/availability")
     async def availability(
-        park_id: str,
-        who: CurrentPrincipal,
-        first: Annotated[date | None, Query(alias="from", description="Any day of the first month.")] = None,
+        scope: ParkScope,
+        first: Annotated[
+            BusinessDate | None, Query(alias="from", description="Any day of the first month.")
+        ] = None,
         months: Annotated[int, Query(ge=1, le=36)] = 12,
     ) -> list[UnitAvailability]:
-        park = await leases.park_for(who, park_id)
-        return availability_chart(park, first or leases.today(), months)
+        """The public listing by month: which units are let, never by whom."""
+        return availability_chart(await leases.park(scope), first or leases.today(), months)
 
     @router.post("/parks/{park_id}/units/{unit_id}/renovations/start")
-    async def start_renovation(park_id: str, unit_id: str, who: CurrentPrincipal) -> UnitPublic:
+    async def start_renovation(unit_id: PathId, scope: StaffScope) -> UnitPublic:
         """The unit goes off the market (status renovating) until the renovation below is recorded."""
-        unit = await leases.start_renovation(who, park_id, unit_id)
-        return UnitPublic(park_id=park_id, **unit.model_dump())
+        return unit_public(scope, await leases.start_renovation(scope, unit_id))
 
     @router.post("/parks/{park_id}/units/{unit_id}/renovations")
-    async def renovate_unit(
-        park_id: str, unit_id: str, body: RenovationCreate, who: CurrentPrincipal
-    ) -> UnitPublic:
-        unit = await leases.renovate(who, park_id, unit_id, body.base_rent)
-        return UnitPublic(park_id=park_id, **unit.model_dump())
+    async def renovate_unit(unit_id: PathId, body: RenovationCreate, scope: StaffScope) -> UnitPublic:
+        return unit_public(scope, await leases.renovate(scope, unit_id, body.base_rent))
 
     return router

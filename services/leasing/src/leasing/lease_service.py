@@ -2,14 +2,14 @@
 
 Every change goes through `LeasingService.change`: load the park, apply a domain operation, write the
 park and its events in one document write guarded by `_version`; the loser of a race reloads and
-re-checks, so it sees the winner's lease and is refused with 409."""
+re-checks, so it sees the winner's lease and is refused with 409. Who may call what is decided before
+(`leasing.access`)."""
 
 from datetime import date
 from decimal import Decimal
 
 from parkops_contracts.events.leasing import TerminationReason
-from parkops_runtime.auth import Principal, Role
-from parkops_runtime.errors import NotFound
+from parkops_runtime.access import ParkAccess
 from parkops_runtime.ids import new_id
 
 from leasing.domain import lease_book, park_admin
@@ -21,7 +21,7 @@ from leasing.domain.quote import Quote, RentForEquity
 from leasing.domain.quoting import quote_for
 from leasing.domain.space import Unit
 from leasing.domain.tenants import Tenant, YearlyMetrics
-from leasing.service import WRITERS, LeasingService
+from leasing.service import LeasingService
 
 
 class LeaseService:
@@ -31,23 +31,16 @@ class LeaseService:
     def today(self) -> date:
         return self._leasing.now().date()
 
-    async def park_for(self, who: Principal, park_id: str, tenant_id: str | None = None) -> Park:
-        """The park, in the caller's scope; a tenant user only ever reaches its own enterprise."""
-        park = await self._leasing.park(who, park_id)
-        if tenant_id is not None and who.tenant_id not in (None, tenant_id):
-            raise NotFound(f"tenant {tenant_id} not found in park {park_id}")
-        return park
+    async def park(self, scope: ParkAccess) -> Park:
+        return await self._leasing.park(scope)
 
-    async def set_pricing_policy(self, who: Principal, park_id: str, policy: PricingPolicy) -> PricingPolicy:
+    async def set_pricing_policy(self, scope: ParkAccess, policy: PricingPolicy) -> PricingPolicy:
         """SetPricingPolicy: a group admin sets base rents and the park's rates."""
-        return await self._leasing.change(
-            who, park_id, lambda p: park_admin.set_pricing_policy(p, policy), (Role.GROUP_ADMIN,)
-        )
+        return await self._leasing.change(scope, lambda p: park_admin.set_pricing_policy(p, policy))
 
     async def quote(
         self,
-        who: Principal,
-        park_id: str,
+        scope: ParkAccess,
         tenant_id: str,
         unit_ids: list[str],
         term_months: int,
@@ -55,20 +48,19 @@ class LeaseService:
         equity: RentForEquity | None,
     ) -> Quote:
         """QuoteLease: the explained rent schedule the park would sign today. Changes nothing."""
-        park = await self.park_for(who, park_id, tenant_id)
+        park = await self.park(scope)
         return quote_for(park, tenant_id, unit_ids, term_months, starts_on, equity)
 
-    async def register_commitment(self, who: Principal, park_id: str, commitment: Commitment) -> Commitment:
+    async def register_commitment(self, scope: ParkAccess, commitment: Commitment) -> Commitment:
         """RegisterCommitment: record what a government body or the operator promised."""
         today = self.today()
         return await self._leasing.change(
-            who, park_id, lambda p: park_admin.register_commitment(p, commitment, today)
+            scope, lambda p: park_admin.register_commitment(p, commitment, today)
         )
 
     async def sign(
         self,
-        who: Principal,
-        park_id: str,
+        scope: ParkAccess,
         tenant_id: str,
         unit_ids: list[str],
         term_months: int,
@@ -79,8 +71,7 @@ class LeaseService:
         """SignLease: reserve the units for the term at the quoted rent (LeaseSigned)."""
         lease_id, at = new_id(), self._leasing.now()
         return await self._leasing.change(
-            who,
-            park_id,
+            scope,
             lambda p: lease_book.sign_lease(
                 p, lease_id, tenant_id, unit_ids, term_months, starts_on, equity, at, idempotency_key
             ),
@@ -88,8 +79,7 @@ class LeaseService:
 
     async def renew(
         self,
-        who: Principal,
-        park_id: str,
+        scope: ParkAccess,
         lease_id: str,
         term_months: int,
         equity: RentForEquity | None,
@@ -98,8 +88,7 @@ class LeaseService:
         """RenewLease: a new lease from the day after this one ends (LeaseRenewed)."""
         new_lease_id, at = new_id(), self._leasing.now()
         return await self._leasing.change(
-            who,
-            park_id,
+            scope,
             lambda p: lease_book.renew_lease(
                 p, lease_id, new_lease_id, term_months, equity, at, idempotency_key
             ),
@@ -107,8 +96,7 @@ class LeaseService:
 
     async def terminate(
         self,
-        who: Principal,
-        park_id: str,
+        scope: ParkAccess,
         lease_id: str,
         on: date,
         reason: TerminationReason,
@@ -117,32 +105,24 @@ class LeaseService:
         """TerminateLease: end a lease on a date for a reason (LeaseTerminated)."""
         at = self._leasing.now()
         return await self._leasing.change(
-            who, park_id, lambda p: lease_book.terminate_lease(p, lease_id, on, reason, at, idempotency_key)
+            scope, lambda p: lease_book.terminate_lease(p, lease_id, on, reason, at, idempotency_key)
         )
 
-    async def start_renovation(self, who: Principal, park_id: str, unit_id: str) -> Unit:
+    async def start_renovation(self, scope: ParkAccess, unit_id: str) -> Unit:
         """StartRenovation: the unit is off the market until its renovation is recorded."""
         today = self.today()
-        return await self._leasing.change(
-            who, park_id, lambda p: park_admin.start_renovation(p, unit_id, today)
-        )
+        return await self._leasing.change(scope, lambda p: park_admin.start_renovation(p, unit_id, today))
 
-    async def renovate(self, who: Principal, park_id: str, unit_id: str, base_rent: Decimal) -> Unit:
+    async def renovate(self, scope: ParkAccess, unit_id: str, base_rent: Decimal) -> Unit:
         """RenovateUnit: the unit gets its own base rent (UnitRenovated)."""
         today, at = self.today(), self._leasing.now()
         return await self._leasing.change(
-            who, park_id, lambda p: park_admin.renovate_unit(p, unit_id, base_rent, today, at)
+            scope, lambda p: park_admin.renovate_unit(p, unit_id, base_rent, today, at)
         )
 
-    async def report_metrics(
-        self, who: Principal, park_id: str, tenant_id: str, metrics: YearlyMetrics
-    ) -> Tenant:
+    async def report_metrics(self, scope: ParkAccess, tenant_id: str, metrics: YearlyMetrics) -> Tenant:
         """ReportTenantMetrics: a tenant's yearly figures (TenantMetricsReported)."""
-        await self.park_for(who, park_id, tenant_id)
         at = self._leasing.now()
         return await self._leasing.change(
-            who,
-            park_id,
-            lambda p: park_admin.report_metrics(p, tenant_id, metrics, at),
-            (*WRITERS, Role.TENANT_USER),
+            scope, lambda p: park_admin.report_metrics(p, tenant_id, metrics, at)
         )

@@ -18,6 +18,7 @@ from parkops_runtime.shards import Shards
 from leasing.api import build_router
 from leasing.api_leases import build_lease_router
 from leasing.api_queries import build_query_router
+from leasing.directory import ParkDirectory
 from leasing.lease_service import LeaseService
 from leasing.repository import MongoParkRepository
 from leasing.service import Clock, LeasingService, utc_now
@@ -45,6 +46,7 @@ def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) 
         runtime.outbound,
         settings.read_cache_seconds,
     )
+    runtime.directory = ParkDirectory(parks)  # the system of record answers from its own parks
     leasing = LeasingService(parks, clock)
     leases = LeaseService(leasing)
     routers = [build_router(leasing), build_lease_router(leases), build_query_router(leases)]

@@ -1,10 +1,13 @@
-"""HTTP request and response schemas (input and output kept separate)."""
+"""HTTP request and response schemas (input and output kept separate). Every input is bounded
+(`parkops_runtime.bounds`): anything outside is a 422 naming the field, before anything is stored."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
+from fastapi import Path
 from parkops_contracts.events.leasing import ParkType, UnitType
+from parkops_runtime.bounds import MAX_LIST, Area, ClientId, Code, Name, PastDate
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from leasing.domain.credit_code import credit_code_problem
@@ -20,6 +23,10 @@ def _valid_credit_code(code: str) -> str:
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 IndustryCode = Annotated[str, Field(pattern=r"^[A-T][0-9]{0,4}$", description="GB/T 4754 code, e.g. C39")]
+Headcount = Annotated[int, Field(ge=0, le=10_000_000)]
+UnitIds = Annotated[list[ClientId], Field(min_length=1, max_length=MAX_LIST)]
+MAX_INDUSTRIES = 50
+PathId = Annotated[str, Path(max_length=200, description="A unit, tenant or lease id of the park.")]
 
 
 class Input(BaseModel):
@@ -27,10 +34,14 @@ class Input(BaseModel):
 
 
 class ParkCreate(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     park_type: ParkType
-    leading_industries: list[IndustryCode] = Field(min_length=1)
-    park_id: Slug | None = Field(default=None, description="Optional readable id; generated when absent.")
+    leading_industries: list[IndustryCode] = Field(min_length=1, max_length=MAX_INDUSTRIES)
+    park_id: Slug | None = Field(
+        default=None,
+        description="Optional readable id, unique across all groups; generated when absent. "
+        "An id already registered (by any group) is 409 `park id … is taken`, telling nothing else.",
+    )
 
 
 class ParkPublic(BaseModel):
@@ -40,15 +51,15 @@ class ParkPublic(BaseModel):
     park_type: ParkType
     leading_industries: list[str]
     unit_count: int
-    tenant_count: int
+    tenant_count: int | None = Field(description="None for tenant users: a park-wide figure.")
 
 
 class UnitCreate(Input):
-    building: str = Field(min_length=1, max_length=100)
+    building: Code
     floor: int = Field(ge=-5, le=200)
-    unit_number: str = Field(min_length=1, max_length=50)
+    unit_number: Code
     unit_type: UnitType
-    area_m2: Decimal = Field(gt=0, le=1_000_000, decimal_places=2)
+    area_m2: Area
 
 
 class UnitPublic(BaseModel):
@@ -60,18 +71,18 @@ class UnitPublic(BaseModel):
     unit_type: UnitType
     area_m2: Decimal
     status: UnitStatus
-    tenant_id: str | None
+    tenant_id: str | None = Field(description="The occupant; for a tenant user only when it is itself.")
     base_rent: Decimal | None = Field(default=None, description="Own CNY/m²/month after a renovation.")
 
 
 class TenantCreate(Input):
-    name: str = Field(min_length=1, max_length=200)
-    credit_code: Annotated[str, AfterValidator(_valid_credit_code)]
+    name: Name
+    credit_code: Annotated[Code, AfterValidator(_valid_credit_code)]
     industry_code: IndustryCode
     high_tech: bool = False
-    founded_on: date
-    headcount: int = Field(ge=0, le=1_000_000)
-    unit_ids: list[str] = Field(min_length=1)
+    founded_on: PastDate
+    headcount: Headcount
+    unit_ids: UnitIds
 
 
 class TenantPublic(BaseModel):

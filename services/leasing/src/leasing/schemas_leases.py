@@ -5,14 +5,15 @@ from decimal import Decimal
 from typing import Annotated
 
 from parkops_contracts.events.leasing import RentLine, TerminationReason
+from parkops_runtime.bounds import BusinessDate, ClientId, Money, Name, Percent, Text, Year
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from leasing.domain.commitments import Benefit, PromisorKind
 from leasing.domain.lease import Lease, LeaseStatus
-from leasing.domain.policy import PricingPolicy
+from leasing.domain.policy import BaseRent, PricingPolicy
 from leasing.domain.quote import EquityDeal, RuleLine
 from leasing.domain.stage import LifecycleStage
-from leasing.schemas import IndustryCode, Input, Slug
+from leasing.schemas import MAX_INDUSTRIES, Headcount, IndustryCode, Input, Slug, UnitIds
 
 
 def _unique(ids: list[str]) -> list[str]:
@@ -30,14 +31,16 @@ class PricingPolicyUpdate(PricingPolicy):
 
 class RentForEquityIn(Input):
     months_waived: int = Field(ge=1, le=120)
-    equity_percent: Decimal = Field(gt=0, le=100, description="Equity received, in percent (1.5 = 1.5%).")
+    equity_percent: Annotated[Percent, Field(gt=0)] = Field(
+        description="Equity received, in percent (1.5 = 1.5%)."
+    )
 
 
 class QuoteCreate(Input):
-    tenant_id: str = Field(min_length=1)
-    unit_ids: Annotated[list[str], AfterValidator(_unique)] = Field(min_length=1)
+    tenant_id: ClientId
+    unit_ids: Annotated[UnitIds, AfterValidator(_unique)]
     term_months: TermMonths
-    starts_on: date
+    starts_on: BusinessDate
     rent_for_equity: RentForEquityIn | None = None
 
 
@@ -51,25 +54,29 @@ class LeaseRenew(Input):
 
 
 class LeaseTerminate(Input):
-    terminated_on: date = Field(description="Last day the tenant occupies the units.")
+    terminated_on: BusinessDate = Field(description="Last day the tenant occupies the units.")
     reason: TerminationReason
 
 
 class EligibilityIn(Input):
-    industry_prefixes: list[IndustryCode] = Field(default_factory=list)
-    stages: list[LifecycleStage] = Field(default_factory=list)
+    industry_prefixes: list[IndustryCode] = Field(default_factory=list, max_length=MAX_INDUSTRIES)
+    stages: list[LifecycleStage] = Field(default_factory=list, max_length=len(LifecycleStage))
     high_tech_only: bool = False
+
+
+class BenefitIn(Benefit):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class CommitmentCreate(Input):
     commitment_id: Slug | None = None
     promisor_kind: PromisorKind
-    promisor: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=1000)
+    promisor: Name
+    description: Text
     eligibility: EligibilityIn = Field(default_factory=EligibilityIn)
-    benefit: Benefit
-    valid_from: date
-    valid_until: date
+    benefit: BenefitIn
+    valid_from: BusinessDate
+    valid_until: BusinessDate
 
     @model_validator(mode="after")
     def _period(self) -> "CommitmentCreate":
@@ -79,16 +86,16 @@ class CommitmentCreate(Input):
 
 
 class RenovationCreate(Input):
-    base_rent: Decimal = Field(gt=0, le=100_000, decimal_places=2, description="New CNY/m²/month.")
+    base_rent: BaseRent
 
 
 class MetricsReport(Input):
-    year: int = Field(ge=1900, le=2200)
-    tax_paid: Decimal = Field(ge=0)
-    revenue: Decimal = Field(ge=0)
-    headcount: int = Field(ge=0, le=10_000_000)
-    valuation: Decimal | None = Field(default=None, ge=0)
-    funding_raised: Decimal = Field(default=Decimal(0), ge=0)
+    year: Year
+    tax_paid: Money
+    revenue: Money
+    headcount: Headcount
+    valuation: Money | None = None
+    funding_raised: Money = Decimal(0)
 
 
 class LeasePublic(BaseModel):

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import TypeVar
 
 from parkops_contracts.events.leasing import ParkType, UnitType
-from parkops_runtime.auth import Principal, Role
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, DomainError, NotFound
+from parkops_runtime.access import ParkAccess, park_not_found
+from parkops_runtime.errors import ConcurrencyConflict, Conflict, DomainError
 from parkops_runtime.ids import new_id
 
 from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit
@@ -18,7 +18,6 @@ from leasing.repository import ParkRepository
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
-WRITERS = (Role.GROUP_ADMIN, Role.PARK_OPERATOR)
 MAX_ATTEMPTS = 20  # optimistic concurrency: the loser of a race reloads and tries again
 
 
@@ -27,6 +26,8 @@ def utc_now() -> datetime:
 
 
 class LeasingService:
+    """Who may call what is decided before (`leasing.access`): a `ParkAccess` is a park in scope."""
+
     def __init__(self, parks: ParkRepository, clock: Clock = utc_now) -> None:
         self._parks = parks
         self._clock = clock
@@ -37,39 +38,41 @@ class LeasingService:
 
     async def register_park(
         self,
-        who: Principal,
+        group_id: str,
         name: str,
         park_type: ParkType,
         leading_industries: list[str],
         park_id: str | None,
     ) -> Park:
-        """RegisterPark: a group admin adds a park to its own group."""
-        who.require_role(Role.GROUP_ADMIN)
-        park = Park.register(
-            park_id or new_id(), who.group_id, name, park_type, leading_industries, self._clock()
-        )
+        """RegisterPark: a group admin adds a park to its group.
+
+        Park ids are one namespace for every group (each service knows a park by its id alone), so an id
+        already registered, by this group or another, is refused with 409 "park id … is taken": the
+        answer names only the id the caller chose, and the existing park is neither read out nor
+        changed. The look-up first keeps a refused registration from even claiming a write."""
+        park_id = park_id or new_id()
+        taken = Conflict(f"park id {park_id} is taken")
+        if await self._parks.get(park_id, fresh=True) is not None:
+            raise taken
+        park = Park.register(park_id, group_id, name, park_type, leading_industries, self._clock())
         try:
             await self._parks.add(park)
         except ConcurrencyConflict:
-            raise Conflict(f"park id {park.park_id} is taken") from None
+            raise taken from None
         return park
 
-    async def park(self, who: Principal, park_id: str, fresh: bool = False) -> Park:
-        park = await self._parks.get(park_id, fresh)
-        if park is None:
-            raise NotFound(f"park {park_id} not found")
-        who.require_park(park.group_id, park.park_id)
+    async def park(self, scope: ParkAccess, fresh: bool = False) -> Park:
+        park = await self._parks.get(scope.park_id, fresh)
+        if park is None:  # the directory found it: only a store that lost it gets here
+            raise park_not_found(scope.park_id)
         return park
 
-    async def parks(self, who: Principal) -> list[Park]:
-        return [
-            p for p in await self._parks.list_for_group(who.group_id) if who.sees_park(p.group_id, p.park_id)
-        ]
+    async def parks(self, group_id: str) -> list[Park]:
+        return await self._parks.list_for_group(group_id)
 
     async def list_unit(
         self,
-        who: Principal,
-        park_id: str,
+        scope: ParkAccess,
         building: str,
         floor: int,
         unit_number: str,
@@ -79,36 +82,29 @@ class LeasingService:
         """ListUnit: put a unit of lettable space on the market."""
         unit_id = new_id()
         return await self.change(
-            who,
-            park_id,
+            scope,
             lambda park: park.list_unit(
                 unit_id, building, floor, unit_number, unit_type, area_m2, self._clock()
             ),
         )
 
     async def onboard_tenant(
-        self, who: Principal, park_id: str, profile: EnterpriseProfile, unit_ids: list[str]
+        self, scope: ParkAccess, profile: EnterpriseProfile, unit_ids: list[str]
     ) -> Tenant:
         """OnboardTenant: an enterprise moves into available units (TenantOnboarded)."""
         tenant_id = new_id()
         return await self.change(
-            who, park_id, lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock())
+            scope, lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock())
         )
 
-    async def change(
-        self,
-        who: Principal,
-        park_id: str,
-        change: Callable[[Park], T],
-        roles: tuple[Role, ...] = WRITERS,
-    ) -> T:
+    async def change(self, scope: ParkAccess, change: Callable[[Park], T]) -> T:
         """Load the park, apply `change`, save state and events in one write; retry when raced."""
-        who.require_role(*roles)
+        park_id = scope.park_id
         async with self._writing[park_id]:  # writers in this process queue; other replicas race
             for attempt in range(MAX_ATTEMPTS):
                 if attempt > 1:  # jittered, growing backoff spreads out racers from other replicas
                     await asyncio.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
-                park = await self.park(who, park_id, fresh=attempt > 0)
+                park = await self.park(scope, fresh=attempt > 0)
                 try:
                     result = change(park)
                 except DomainError:

@@ -1,12 +1,15 @@
-"""HTTP routes that open and change tickets: schemas in, use case, schemas out. No business rules."""
+"""HTTP routes that open and change tickets: schemas in, use case, schemas out. No business rules and
+no scope checks: the park comes from `ParkScope`, the ticket from the scopes in `tickets.access`."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, status
-from parkops_runtime.auth import CurrentPrincipal
+from fastapi import APIRouter, Depends, Header, status
+from parkops_runtime.auth import STAFF
 
+from tickets.access import RATERS, REOPENERS, OpenerScope, TicketAccess, ticket_scope
 from tickets.commands import TicketCommands
 from tickets.domain.ticket import Ticket
+from tickets.domain.work import Labour, Material
 from tickets.schemas import (
     AssignBody,
     DeferBody,
@@ -26,67 +29,70 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 def build_router(service: TicketService, commands: TicketCommands) -> APIRouter:
     router = APIRouter(tags=["tickets"])
     c = commands
+    load = service.tickets.get
+    anyone, staff = Depends(ticket_scope(load)), Depends(ticket_scope(load, *STAFF))
+    reopener, rater = Depends(ticket_scope(load, *REOPENERS)), Depends(ticket_scope(load, *RATERS))
 
     def out(ticket: Ticket) -> TicketPublic:
         return ticket_public(ticket, service.clock())
 
     @router.post("/parks/{park_id}/tickets", status_code=status.HTTP_201_CREATED)
-    async def open_ticket(
-        park_id: str, body: TicketCreate, who: CurrentPrincipal, key: IdempotencyKey = None
-    ) -> TicketPublic:
+    async def open_ticket(park: OpenerScope, body: TicketCreate, key: IdempotencyKey = None) -> TicketPublic:
         draft = TicketDraft(**body.model_dump())
-        return out(await service.open_ticket(who, park_id, draft, key))
+        return out(await service.open_ticket(park, draft, key))
 
     @router.get("/tickets/{ticket_id}")
-    async def get_ticket(ticket_id: str, who: CurrentPrincipal) -> TicketPublic:
-        return out(await service.ticket(who, ticket_id))
+    async def get_ticket(seen: Annotated[TicketAccess, anyone]) -> TicketPublic:
+        return out(seen.ticket)
 
     @router.post("/tickets/{ticket_id}/acknowledge")
-    async def acknowledge(ticket_id: str, who: CurrentPrincipal, key: IdempotencyKey = None) -> TicketPublic:
-        return out(await c.acknowledge(who, ticket_id, key))
+    async def acknowledge(seen: Annotated[TicketAccess, staff], key: IdempotencyKey = None) -> TicketPublic:
+        return out(await c.acknowledge(seen, key))
 
     @router.post("/tickets/{ticket_id}/start")
-    async def start(ticket_id: str, who: CurrentPrincipal, key: IdempotencyKey = None) -> TicketPublic:
-        return out(await c.start_work(who, ticket_id, key))
+    async def start(seen: Annotated[TicketAccess, staff], key: IdempotencyKey = None) -> TicketPublic:
+        return out(await c.start_work(seen, key))
 
     @router.post("/tickets/{ticket_id}/assign")
     async def assign(
-        ticket_id: str, body: AssignBody, who: CurrentPrincipal, key: IdempotencyKey = None
+        seen: Annotated[TicketAccess, staff], body: AssignBody, key: IdempotencyKey = None
     ) -> TicketPublic:
-        return out(await c.assign(who, ticket_id, body.team, body.technician, key))
+        return out(await c.assign(seen, body.team, body.technician, key))
 
     @router.post("/tickets/{ticket_id}/defer")
     async def defer(
-        ticket_id: str, body: DeferBody, who: CurrentPrincipal, key: IdempotencyKey = None
+        seen: Annotated[TicketAccess, staff], body: DeferBody, key: IdempotencyKey = None
     ) -> TicketPublic:
-        return out(await c.defer(who, ticket_id, body.until, body.reason, key))
+        return out(await c.defer(seen, body.until, body.reason, key))
 
     @router.post("/tickets/{ticket_id}/work")
     async def record_work(
-        ticket_id: str, body: WorkBody, who: CurrentPrincipal, key: IdempotencyKey = None
+        seen: Annotated[TicketAccess, staff], body: WorkBody, key: IdempotencyKey = None
     ) -> TicketPublic:
-        return out(await c.record_work(who, ticket_id, body.labour, body.materials, key))
+        labour = [Labour.model_validate(line.model_dump()) for line in body.labour]
+        materials = [Material.model_validate(line.model_dump()) for line in body.materials]
+        return out(await c.record_work(seen, labour, materials, key))
 
     @router.post("/tickets/{ticket_id}/resolve")
     async def resolve(
-        ticket_id: str, body: ResolveBody, who: CurrentPrincipal, key: IdempotencyKey = None
+        seen: Annotated[TicketAccess, staff], body: ResolveBody, key: IdempotencyKey = None
     ) -> TicketPublic:
-        return out(await c.resolve(who, ticket_id, body.billable, body.acknowledge, key))
+        return out(await c.resolve(seen, body.billable, body.acknowledge, key))
 
     @router.post("/tickets/{ticket_id}/close")
-    async def close(ticket_id: str, who: CurrentPrincipal, key: IdempotencyKey = None) -> TicketPublic:
-        return out(await c.close(who, ticket_id, key))
+    async def close(seen: Annotated[TicketAccess, staff], key: IdempotencyKey = None) -> TicketPublic:
+        return out(await c.close(seen, key))
 
     @router.post("/tickets/{ticket_id}/reopen")
     async def reopen(
-        ticket_id: str, body: ReopenBody, who: CurrentPrincipal, key: IdempotencyKey = None
+        seen: Annotated[TicketAccess, reopener], body: ReopenBody, key: IdempotencyKey = None
     ) -> TicketPublic:
-        return out(await c.reopen(who, ticket_id, body.reason, key))
+        return out(await c.reopen(seen, body.reason, key))
 
     @router.post("/tickets/{ticket_id}/rating")
     async def rate(
-        ticket_id: str, body: RatingBody, who: CurrentPrincipal, key: IdempotencyKey = None
+        seen: Annotated[TicketAccess, rater], body: RatingBody, key: IdempotencyKey = None
     ) -> TicketPublic:
-        return out(await c.rate(who, ticket_id, body.score, body.comment, key))
+        return out(await c.rate(seen, body.score, body.comment, key))
 
     return router

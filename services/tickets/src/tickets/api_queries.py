@@ -1,29 +1,32 @@
 """HTTP routes that read tickets and configure a park's SLA settings."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
+from parkops_runtime.access import ParkAccess, ParkScope, StaffScope, park_roles
 from parkops_runtime.auth import CurrentPrincipal
 from parkops_runtime.errors import Unprocessable
 
+from tickets.access import READERS
 from tickets.domain.reporting import CategoryTimes, Scorecard
 from tickets.domain.sla import ParkSla
 from tickets.queries import TicketQueries
-from tickets.schemas import OpenTicketPublic, SlaSettings, TicketPublic
+from tickets.schemas import Instant, OpenTicketPublic, SlaSettings, TicketPublic
 from tickets.service import TicketService
 from tickets.views import open_ticket_public, ticket_public
 
-Since = Annotated[datetime | None, Query(alias="from", description="Period start (default: 30 days ago).")]
-Until = Annotated[datetime | None, Query(alias="to", description="Period end, exclusive (default: now).")]
+Since = Annotated[Instant | None, Query(alias="from", description="Period start (default: 30 days ago).")]
+Until = Annotated[Instant | None, Query(alias="to", description="Period end, exclusive (default: now).")]
+ReaderScope = Annotated[ParkAccess, Depends(park_roles(*READERS))]
+"""A park's ticket figures: staff and auditors; a tenant user sees only its own tickets (403)."""
 
 
 def period(start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime]:
     end = end or now
     start = start or end - timedelta(days=30)
-    start, end = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in (start, end))
     if end <= start:
-        raise Unprocessable("the period must end after it starts")
+        raise Unprocessable("the period must end after it starts", field="to")
     return start, end
 
 
@@ -31,9 +34,9 @@ def build_query_router(service: TicketService, queries: TicketQueries) -> APIRou
     router = APIRouter(tags=["tickets"])
 
     @router.get("/parks/{park_id}/tickets/open")
-    async def park_open(park_id: str, who: CurrentPrincipal) -> list[OpenTicketPublic]:
+    async def park_open(park: ReaderScope) -> list[OpenTicketPublic]:
         now = service.clock()
-        return [open_ticket_public(t, now) for t in await queries.park_open(who, park_id)]
+        return [open_ticket_public(t, now) for t in await queries.park_open(park)]
 
     @router.get("/tickets")
     async def own_tickets(who: CurrentPrincipal) -> list[TicketPublic]:
@@ -41,24 +44,21 @@ def build_query_router(service: TicketService, queries: TicketQueries) -> APIRou
         return [ticket_public(t, now) for t in await queries.own(who)]
 
     @router.get("/parks/{park_id}/tickets/times")
-    async def times(
-        park_id: str, who: CurrentPrincipal, start: Since = None, end: Until = None
-    ) -> list[CategoryTimes]:
-        return await queries.times(who, park_id, *period(start, end, service.clock()))
+    async def times(park: ReaderScope, start: Since = None, end: Until = None) -> list[CategoryTimes]:
+        return await queries.times(park, *period(start, end, service.clock()))
 
     @router.get("/parks/{park_id}/tickets/scorecard")
-    async def park_scorecard(
-        park_id: str, who: CurrentPrincipal, start: Since = None, end: Until = None
-    ) -> Scorecard:
-        return await queries.scorecard(who, park_id, *period(start, end, service.clock()))
+    async def park_scorecard(park: ReaderScope, start: Since = None, end: Until = None) -> Scorecard:
+        return await queries.scorecard(park, *period(start, end, service.clock()))
 
     @router.get("/parks/{park_id}/sla")
-    async def get_sla(park_id: str, who: CurrentPrincipal) -> ParkSla:
-        return await service.park_sla(who, park_id)
+    async def get_sla(park: ParkScope) -> ParkSla:
+        return await service.park_sla(park)
 
     @router.put("/parks/{park_id}/sla")
-    async def put_sla(park_id: str, body: SlaSettings, who: CurrentPrincipal) -> ParkSla:
-        sla = ParkSla.model_validate({**body.model_dump(), "park_id": park_id, "group_id": who.group_id})
-        return await service.configure_sla(who, sla)
+    async def put_sla(park: StaffScope, body: SlaSettings) -> ParkSla:
+        owner = {"park_id": park.park_id, "group_id": park.group_id}
+        sla = ParkSla.model_validate(body.model_dump() | owner)
+        return await service.configure_sla(sla)
 
     return router

@@ -11,7 +11,7 @@ from datetime import date
 
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded, UnitListed
 from parkops_runtime.consumer import Delivery
-from parkops_runtime.errors import NotFound
+from parkops_runtime.errors import NotFound, Unprocessable
 from parkops_runtime.inbox import Inbox, event_of
 
 from tickets.domain.directory import Directory
@@ -51,7 +51,7 @@ class TenantAccess:
     async def check_unit(self, park_id: str, unit_id: str, tenant_id: str | None) -> None:
         try:
             self.directory.check_unit(park_id, unit_id, tenant_id)
-        except NotFound:
+        except Unprocessable:
             if not await self._reload_if_due():
                 raise
             self.directory.check_unit(park_id, unit_id, tenant_id)

@@ -44,6 +44,7 @@ PUBLISHED = (
 def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     settings = settings or TicketsSettings()
     runtime = ServiceRuntime(settings)
+    runtime.follow_directory()  # which group owns which park, and its tenants: from leasing's events
     runtime.document_publications(PUBLISHED)
     tickets = TicketRepository(
         Shards(runtime.aggregates, "tickets", settings.ticket_shards), runtime.outbound
@@ -57,15 +58,15 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
         tickets,
         ParkSlaRepository(runtime.database["park_sla"], settings.sla_cache_seconds),
         access,
+        runtime.directory,
         scanner.track,
         clock,
     )
     runtime.on_startup(access.reload)
     runtime.subscribe(CONSUMED, access)
-    app = runtime.create_app(
-        "parkops tickets",
-        [build_router(service, TicketCommands(service)), build_query_router(service, TicketQueries(tickets))],
-    )
+    queries = TicketQueries(tickets, runtime.directory)
+    routers = [build_router(service, TicketCommands(service)), build_query_router(service, queries)]
+    app = runtime.create_app("parkops tickets", routers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,15 +1,41 @@
 """Request and response bodies of the tickets API (input and output kept separate)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from parkops_runtime.bounds import (
+    BusinessDate,
+    BusinessTime,
+    ClientId,
+    Code,
+    LongText,
+    Money,
+    Name,
+    Quantity,
+    Seconds,
+    Text,
+)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from tickets.domain.calendar import ALWAYS, SlaCalendar
-from tickets.domain.catalog import TicketCategory
+from tickets.domain.calendar import OpeningHours
+from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.reporting import SlaState
-from tickets.domain.sla import DEFAULT_AUTO_CLOSE_DAYS, PolicyOverride
-from tickets.domain.work import Labour, Material
+from tickets.domain.sla import DEFAULT_AUTO_CLOSE_DAYS
+
+MAX_ATTACHMENTS = 20
+MAX_WORK_LINES = 100  # per request; a ticket holds at most `tickets.domain.work.MAX_LINES`
+MAX_OPENING_HOURS = 50
+MAX_HOLIDAYS = 1_000
+
+
+def _utc_if_naive(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+Instant = Annotated[BusinessTime, AfterValidator(_utc_if_naive)]
+"""A point in time within 1900-2199; one without a time zone is taken as UTC."""
+Hours = Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2, allow_inf_nan=False)]
 
 
 class Input(BaseModel):
@@ -19,29 +45,43 @@ class Input(BaseModel):
 
 
 class TicketCreate(Input):
-    category: str = Field(description="repair, cleaning, security, it, meeting_room, complaint")
-    priority: str = Field(default="normal", description="emergency, high, normal, low")
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
-    building: str | None = None
-    unit_id: str | None = None
-    attachments: list[str] = Field(default_factory=list, description="References to stored files.")
-    tenant_id: str | None = Field(default=None, description="Staff only: the tenant it is for.")
+    category: Code = Field(description="repair, cleaning, security, it, meeting_room, complaint")
+    priority: Code = Field(default="normal", description="emergency, high, normal, low")
+    title: Name
+    description: LongText = ""
+    building: Name | None = None
+    unit_id: ClientId | None = None
+    attachments: list[Name] = Field(
+        default_factory=list, max_length=MAX_ATTACHMENTS, description="References to stored files."
+    )
+    tenant_id: ClientId | None = Field(default=None, description="Staff only: the tenant it is for.")
 
 
 class AssignBody(Input):
-    team: str = Field(min_length=1)
-    technician: str | None = None
+    team: Name
+    technician: Name | None = None
 
 
 class DeferBody(Input):
-    until: datetime
-    reason: str
+    until: Instant
+    reason: Text
+
+
+class LabourIn(Input):
+    technician: Name
+    hours: Hours
+    hourly_rate: Money
+
+
+class MaterialIn(Input):
+    item: Name
+    quantity: Quantity
+    unit_price: Money
 
 
 class WorkBody(Input):
-    labour: list[Labour] = Field(default_factory=list)
-    materials: list[Material] = Field(default_factory=list)
+    labour: list[LabourIn] = Field(default_factory=list, max_length=MAX_WORK_LINES)
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=MAX_WORK_LINES)
 
 
 class ResolveBody(Input):
@@ -52,12 +92,12 @@ class ResolveBody(Input):
 
 
 class ReopenBody(Input):
-    reason: str
+    reason: Text
 
 
 class RatingBody(Input):
-    score: int = Field(description="1 to 5.")
-    comment: str = Field(default="", max_length=2000)
+    score: int = Field(ge=1, le=5, description="1 to 5.")
+    comment: LongText = ""
 
 
 class TicketPublic(BaseModel):
@@ -94,10 +134,35 @@ class OpenTicketPublic(TicketPublic):
     age_seconds: int
 
 
+class PolicyIn(Input):
+    """Targets in seconds of SLA-clock time, at most ten years."""
+
+    response_seconds: Seconds
+    resolution_seconds: Seconds
+
+
+class OverrideIn(Input):
+    category: TicketCategory
+    priority: TicketPriority
+    policy: PolicyIn
+
+
+class CalendarIn(Input):
+    """No `hours` = open around the clock. Otherwise open only in `hours`, never on `holidays`."""
+
+    timezone: Code = "Asia/Shanghai"
+    hours: list[OpeningHours] = Field(default_factory=list, max_length=MAX_OPENING_HOURS)
+    holidays: list[BusinessDate] = Field(default_factory=list, max_length=MAX_HOLIDAYS)
+
+
 class SlaSettings(Input):
     """A park's SLA settings; omitted parts take the defaults."""
 
-    overrides: list[PolicyOverride] = Field(default_factory=list)
-    calendar: SlaCalendar = ALWAYS
-    business_hours_categories: list[TicketCategory] = Field(default_factory=list)
+    overrides: list[OverrideIn] = Field(
+        default_factory=list, max_length=len(TicketCategory) * len(TicketPriority)
+    )
+    calendar: CalendarIn = Field(default_factory=CalendarIn)
+    business_hours_categories: list[TicketCategory] = Field(
+        default_factory=list, max_length=len(TicketCategory)
+    )
     auto_close_days: int = Field(default=DEFAULT_AUTO_CLOSE_DAYS, ge=1, le=365)

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from parkops_runtime.auth import Principal
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
+from parkops_runtime.access import ParkAccess
+from parkops_runtime.directory import Directory
+from parkops_runtime.errors import ConcurrencyConflict, Conflict, Unprocessable
 from parkops_runtime.ids import new_id
 
-from tickets.domain.access import require_staff, require_visible, tenant_of
+from tickets.access import tenant_for_new_ticket, ticket_not_found
 from tickets.domain.catalog import parse_category, parse_priority
 from tickets.domain.record import Location
 from tickets.domain.sla import ParkSla
@@ -48,33 +49,32 @@ class TicketService:
         tickets: TicketRepository,
         slas: ParkSlaRepository,
         access: TenantAccess,
+        directory: Directory,
         on_saved: OnSaved,
         clock: Clock = utc_now,
     ) -> None:
-        self.tickets, self.slas, self.access = tickets, slas, access
+        self.tickets, self.slas, self.access, self.directory = tickets, slas, access, directory
         self.on_saved, self.clock = on_saved, clock
 
-    async def open_ticket(self, who: Principal, park_id: str, draft: TicketDraft, key: str | None) -> Ticket:
+    async def open_ticket(self, park: ParkAccess, draft: TicketDraft, key: str | None) -> Ticket:
         """OpenTicket: a tenant user of an onboarded tenant, or staff, asks for service."""
         category, priority = parse_category(draft.category), parse_priority(draft.priority)
-        who.require_park(who.group_id, park_id)
-        tenant, now = tenant_of(who), self.clock()
-        if tenant is None:
-            require_staff(who)
-            tenant = draft.tenant_id
+        tenant, now = tenant_for_new_ticket(park, draft.tenant_id), self.clock()
+        if tenant is not None and not park.is_tenant:
+            await self._check_named_tenant(park, tenant)
         if tenant is not None:
-            await self.access.check_tenant_may_open(park_id, tenant, who.group_id, now.date())
+            await self.access.check_tenant_may_open(park.park_id, tenant, park.group_id, now.date())
         if draft.unit_id is not None:
-            await self.access.check_unit(park_id, draft.unit_id, tenant)
-        ticket_id = uuid.uuid5(KEYS, f"{who.group_id}|{who.subject}|{key}").hex if key else new_id()
+            await self.access.check_unit(park.park_id, draft.unit_id, tenant)
+        ticket_id = self._ticket_id(park, key)
         ticket = Ticket.open(
             ticket_id,
-            await self.slas.get(park_id, who.group_id),
+            await self.slas.get(park.park_id, park.group_id),
             tenant,
             category,
             priority,
             draft.title,
-            who.subject,
+            park.who.subject,
             now,
             Location(building=draft.building, unit_id=draft.unit_id),
             draft.description,
@@ -83,31 +83,45 @@ class TicketService:
         try:
             await self.tickets.add(ticket)
         except ConcurrencyConflict:
-            return await self._replayed(who, ticket_id, key, ticket)
+            return await self._replayed(ticket_id, key, ticket)
         self.on_saved(ticket)
         return ticket
 
-    async def _replayed(self, who: Principal, ticket_id: str, key: str | None, asked: Ticket) -> Ticket:
+    async def _check_named_tenant(self, park: ParkAccess, tenant_id: str) -> None:
+        found = await self.directory.tenant(park.park_id, tenant_id)
+        if found is None or found.group_id != park.group_id:
+            message = f"tenant {tenant_id} is not a tenant of park {park.park_id}"
+            raise Unprocessable(message, field="tenant_id")
+
+    @staticmethod
+    def _ticket_id(park: ParkAccess, key: str | None) -> str:
+        """A keyed request's ticket id is the key's within its caller, park and tenant: never another's."""
+        if key is None:
+            return new_id()
+        owner = f"{park.group_id}|{park.park_id}|{park.tenant_id}|{park.who.subject}|{key}"
+        return uuid.uuid5(KEYS, owner).hex
+
+    async def _replayed(self, ticket_id: str, key: str | None, asked: Ticket) -> Ticket:
         """The same key again: the first result, if it asked for the same ticket."""
-        first = await self.ticket(who, ticket_id)
-        if (first.category, first.priority, first.title) != (asked.category, asked.priority, asked.title):
+        first = await self.tickets.get(ticket_id)
+        if first is None:
+            raise Conflict(f"ticket {ticket_id} is being written; try again")
+        fields = ("park_id", "group_id", "tenant_id", "category", "priority", "title")
+        if any(getattr(first, f) != getattr(asked, f) for f in fields):
             raise Conflict(f"idempotency key {key} was used for ticket {ticket_id} with another request")
         return first
 
-    async def ticket(self, who: Principal, ticket_id: str) -> Ticket:
+    async def reload(self, ticket_id: str) -> Ticket:
+        """A ticket already found in scope, read again (after a concurrent change)."""
         ticket = await self.tickets.get(ticket_id)
         if ticket is None:
-            raise NotFound(f"ticket {ticket_id} not found")
-        require_visible(who, ticket)
+            raise ticket_not_found(ticket_id)
         return ticket
 
-    async def configure_sla(self, who: Principal, sla: ParkSla) -> ParkSla:
+    async def configure_sla(self, sla: ParkSla) -> ParkSla:
         """ConfigureParkSla: overrides, calendar and auto-close delay of one park (new tickets)."""
-        require_staff(who)
-        who.require_park(sla.group_id, sla.park_id)
         await self.slas.put(sla)
         return sla
 
-    async def park_sla(self, who: Principal, park_id: str) -> ParkSla:
-        who.require_park(who.group_id, park_id)
-        return await self.slas.get(park_id, who.group_id)
+    async def park_sla(self, park: ParkAccess) -> ParkSla:
+        return await self.slas.get(park.park_id, park.group_id)

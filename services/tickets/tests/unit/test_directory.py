@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 from parkops_contracts.events.leasing import LeaseTerminated
-from parkops_runtime.errors import Forbidden, NotFound
+from parkops_runtime.errors import Forbidden, NotFound, Unprocessable
 from tickets.domain.directory import Directory
 
 from tests.support.events import NOW, tenant_onboarded, unit_listed
@@ -54,5 +54,6 @@ def test_units_must_belong_to_the_park_and_to_the_tenant() -> None:
     directory.check_unit("p1", "u9", None)
     directory.check_unit("p1", "u1", "t1")
     for park, unit, tenant in (("p2", "u9", None), ("p1", "u9", "t1"), ("p1", "nope", None)):
-        with pytest.raises(NotFound):
+        with pytest.raises(Unprocessable) as refused:
             directory.check_unit(park, unit, tenant)
+        assert refused.value.field == "unit_id"

@@ -102,6 +102,18 @@ def park_roles(*roles: Role) -> Callable[[ParkAccess], Awaitable[ParkAccess]]:
     return allowed
 
 
+def tenant_roles(*roles: Role) -> Callable[[ParkAccess, str], Awaitable[ParkAccess]]:
+    """A dependency for `/parks/{park_id}/tenants/{tenant_id}/...`: the park in scope (else 404), a
+    tenant user only for its own enterprise (another one is 404, as if missing), then the role (403)."""
+
+    async def allowed(access: ParkScope, tenant_id: Annotated[str, Path(max_length=200)]) -> ParkAccess:
+        access.require_own(tenant_id, f"tenant {tenant_id}")
+        access.require(*roles)
+        return access
+
+    return allowed
+
+
 StaffScope = Annotated[ParkAccess, Depends(park_roles(Role.GROUP_ADMIN, Role.PARK_OPERATOR))]
 AdminScope = Annotated[ParkAccess, Depends(park_roles(Role.GROUP_ADMIN))]
 

@@ -52,6 +52,14 @@ class MalformedEvent(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class Subscription:
+    group: str
+    by_topic: dict[str, type[Event]]
+    """Each subscribed topic and the one contract it carries."""
+    handler: BatchHandler
+
+
 def decode(record: "ConsumerRecord[Any, Any]", contracts: dict[str, type[Event]]) -> Delivery:
     """Envelope, type and body checks; raises MalformedEvent with a reason a person can act on.
 
@@ -88,13 +96,15 @@ class EventConsumer:
             if group_suffix
             else self._settings.consumer_group
         )
-        by_topic = {c.topic(self._settings.topic_prefix): c for c in contracts}
+        subscription = Subscription(
+            group, {c.topic(self._settings.topic_prefix): c for c in contracts}, handler
+        )
 
         async def raw_records_only(_: Any) -> None:
             return None  # bodies are decoded per record in `decode`, never by FastStream
 
         @self._broker.subscriber(
-            *by_topic,
+            *subscription.by_topic,
             group_id=group,
             batch=True,
             max_records=self._settings.consumer_max_records,
@@ -108,45 +118,43 @@ class EventConsumer:
             records = (
                 message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
             )
-            await self._consume(records, by_topic, handler)
+            await self._consume(records, subscription)
 
     async def _consume(
-        self,
-        records: Sequence["ConsumerRecord[Any, Any]"],
-        by_topic: dict[str, type[Event]],
-        handler: BatchHandler,
+        self, records: Sequence["ConsumerRecord[Any, Any]"], subscription: Subscription
     ) -> None:
         deliveries: list[Delivery] = []
         for record in records:
             try:
-                deliveries.append(decode(record, by_topic))
+                deliveries.append(decode(record, subscription.by_topic))
             except MalformedEvent as exc:
-                await self._reject(record, str(exc))
+                await self._reject(record, str(exc), subscription.group)
         if not deliveries:
             return
         try:
-            await self._traced(handler, deliveries)
+            await self._traced(subscription.handler, deliveries)
         except TRANSIENT_ERRORS:
             await self._pause_before_redelivery()
             raise
         except Exception:
             log.warning("batch failed; retrying event by event", size=len(deliveries), exc_info=True)
             for delivery, record in zip(deliveries, self._records_of(records, deliveries), strict=True):
-                await self._handle_one(handler, delivery, record)
+                await self._handle_one(subscription, delivery, record)
 
     async def _handle_one(
-        self, handler: BatchHandler, delivery: Delivery, record: "ConsumerRecord[Any, Any]"
+        self, subscription: Subscription, delivery: Delivery, record: "ConsumerRecord[Any, Any]"
     ) -> None:
         for attempt in range(1, self._settings.handler_attempts + 1):
             try:
-                await self._traced(handler, [delivery])
+                await self._traced(subscription.handler, [delivery])
                 return
             except TRANSIENT_ERRORS:
                 await self._pause_before_redelivery()
                 raise
             except Exception as exc:
                 if attempt == self._settings.handler_attempts:
-                    await self._reject(record, f"handler failed {attempt} times: {type(exc).__name__}: {exc}")
+                    reason = f"handler failed {attempt} times: {type(exc).__name__}: {exc}"
+                    await self._reject(record, reason, subscription.group)
                     return
                 await asyncio.sleep(0.05 * 2**attempt)
 
@@ -172,14 +180,14 @@ class EventConsumer:
         by_position = {(r.topic, r.partition, r.offset): r for r in records}
         return [by_position[(d.topic, d.partition, d.offset)] for d in deliveries]
 
-    async def _reject(self, record: "ConsumerRecord[Any, Any]", reason: str) -> None:
+    async def _reject(self, record: "ConsumerRecord[Any, Any]", reason: str, group: str) -> None:
         headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
         headers |= {
             "dlq-reason": reason[:2000],
             "dlq-original-topic": record.topic,
             "dlq-original-partition": str(record.partition),
             "dlq-original-offset": str(record.offset),
-            "dlq-consumer-group": self._settings.consumer_group,
+            "dlq-consumer-group": group,
             "dlq-failed-at": datetime.now(UTC).isoformat(),
         }
         key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else ""

@@ -32,9 +32,9 @@ class Unprocessable(DomainError):
 
     status_code = 422
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, location: str = "body") -> None:
         super().__init__(message)
-        self.field = field
+        self.field, self.location = field, location
 
 
 class ConcurrencyConflict(Conflict):

@@ -84,7 +84,7 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     errors = None
     if isinstance(exc, Unprocessable) and exc.field:
-        errors = [FieldError(field=exc.field, location="body", message=str(exc))]
+        errors = [FieldError(field=exc.field, location=exc.location, message=str(exc))]
     return problem_response(exc.status_code, str(exc), errors, exc.headers or None)
 
 

@@ -8,6 +8,7 @@ that contains it is prorated by days occupied ÷ days in the lease month, rounde
 from datetime import date
 from decimal import Decimal
 
+from parkops_runtime.errors import Unprocessable
 from pydantic import BaseModel, Field
 
 from finance.domain.money import ZERO, Money, cny
@@ -56,3 +57,11 @@ class LeaseSchedule(BaseModel):
 
 def period_of(day: date) -> str:
     return day.strftime("%Y-%m")
+
+
+def billable_period(period: str, park_registered_on: date) -> str:
+    """A billing run's period (`YYYY-MM`): not before the month the park was registered (422)."""
+    first = period_of(park_registered_on)
+    if period < first:
+        raise Unprocessable(f"period: {period} lies before the park was registered ({first})", "period")
+    return period

@@ -16,7 +16,7 @@ from finance.domain.deferrals import Deferral
 from finance.domain.equity import Stake
 from finance.domain.fees import FeeCatalogue
 from finance.domain.ledger import Account, Ledger, Stream, entry, revenue_account
-from finance.domain.money import ZERO, Money
+from finance.domain.money import ZERO, Money, within_ceiling
 from finance.domain.receivables import Invoice
 
 PAYMENT_TERMS = timedelta(days=15)
@@ -81,6 +81,7 @@ class ParkBooks(BaseModel):
     ) -> Invoice:
         """Bill a payer: Dr receivables / Cr revenue of the stream (Cr deferred revenue when billed in
         advance for `deferred_months` of service); then use any credit the payer holds."""
+        within_ceiling(amount, "amount")
         invoice = Invoice(
             invoice_id=invoice_id or f"INV-{len(self.invoices) + 1:06d}",
             payer_id=payer_id,

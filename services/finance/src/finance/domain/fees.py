@@ -13,11 +13,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Self
 
+from parkops_runtime.bounds import Percent
 from parkops_runtime.errors import Unprocessable
 from pydantic import BaseModel, Field, model_validator
 
 from finance.domain.ledger import Stream
-from finance.domain.money import Money, cny
+from finance.domain.money import EnteredAmount, cny, within_ceiling
 
 
 class EnterpriseSize(StrEnum):
@@ -45,6 +46,7 @@ PLATFORM_BOUNDS = (Decimal(10_000), Decimal(50_000))
 TALENT_BOUNDS = (Decimal(500), Decimal(1_000))
 APPLICATION_BOUNDS = (Decimal(5), Decimal(10))
 COMMISSION_BOUNDS = (Decimal(1), Decimal(3))
+MAX_PLATFORM_YEARS = 10  # the platform fee is billed in advance; a decade is the longest service term
 
 
 def _within(name: str, value: Decimal, bounds: tuple[Decimal, Decimal]) -> None:
@@ -54,7 +56,7 @@ def _within(name: str, value: Decimal, bounds: tuple[Decimal, Decimal]) -> None:
 
 
 class FeeCatalogue(BaseModel):
-    platform_fee: dict[EnterpriseSize, Money] = Field(
+    platform_fee: dict[EnterpriseSize, EnteredAmount] = Field(
         default_factory=lambda: {
             EnterpriseSize.SMALL: Decimal("10000.00"),
             EnterpriseSize.MEDIUM: Decimal("30000.00"),
@@ -62,17 +64,21 @@ class FeeCatalogue(BaseModel):
         },
         description="CNY per enterprise per year.",
     )
-    talent_placement_fee: Money = Field(default=Decimal("800.00"), description="CNY per person placed.")
-    matchmaking_meeting_fee: Money = Field(default=Decimal("5000.00"), gt=0)
-    testing_fee: Money = Field(default=Decimal("20000.00"), gt=0, description="CNY per project.")
-    property_fee_per_m2: Money = Field(default=Decimal("5.00"), gt=0, description="CNY per m² per month.")
-    application_fee_percent: Decimal = Field(default=Decimal("8"), description="% of the subsidy.")
-    commission_min_percent: Decimal = Decimal("1")
-    commission_max_percent: Decimal = Decimal("3")
-    commission_percent: Decimal = Field(default=Decimal("1.5"), description="Used when a deal names none.")
+    talent_placement_fee: EnteredAmount = Field(
+        default=Decimal("800.00"), description="CNY per person placed."
+    )
+    matchmaking_meeting_fee: EnteredAmount = Decimal("5000.00")
+    testing_fee: EnteredAmount = Field(default=Decimal("20000.00"), description="CNY per project.")
+    property_fee_per_m2: EnteredAmount = Field(default=Decimal("5.00"), description="CNY per m² per month.")
+    application_fee_percent: Percent = Field(default=Decimal("8"), description="% of the subsidy.")
+    commission_min_percent: Percent = Decimal("1")
+    commission_max_percent: Percent = Decimal("3")
+    commission_percent: Percent = Field(default=Decimal("1.5"), description="Used when a deal names none.")
 
     @model_validator(mode="after")
     def _bounds(self) -> Self:
+        if missing := [s.value for s in EnterpriseSize if s not in self.platform_fee]:
+            raise ValueError(f"platform fee: no price for {', '.join(missing)}")
         for size, fee in self.platform_fee.items():
             _within(f"platform fee ({size})", fee, PLATFORM_BOUNDS)
         _within("talent placement fee", self.talent_placement_fee, TALENT_BOUNDS)
@@ -94,19 +100,24 @@ class FeeCatalogue(BaseModel):
         if not self.commission_min_percent <= rate <= self.commission_max_percent:
             raise Unprocessable(
                 f"commission rate {rate}% is outside the park's bounds "
-                f"{self.commission_min_percent}-{self.commission_max_percent}%"
+                f"{self.commission_min_percent}-{self.commission_max_percent}%",
+                "rate_percent",
             )
         return rate
 
     def fee(self, kind: FeeKind, quantity: Decimal, size: EnterpriseSize | None) -> Decimal:
-        """Price of `quantity` units (people, meetings, projects, m²-months, years) of a fee."""
+        """Price of `quantity` units (people, meetings, projects, m²-months, years) of a fee; at most
+        10^12 CNY (422 on `quantity` otherwise)."""
         if quantity <= 0:
-            raise Unprocessable("quantity must be positive")
+            raise Unprocessable("quantity must be positive", "quantity")
         if kind is FeeKind.PLATFORM:
             if size is None:
-                raise Unprocessable("the platform fee needs the enterprise size")
+                raise Unprocessable("the platform fee needs the enterprise size", "size")
             if quantity != quantity.to_integral_value():
-                raise Unprocessable("the platform fee is charged for whole years")
+                raise Unprocessable("the platform fee is charged for whole years", "quantity")
+            if quantity > MAX_PLATFORM_YEARS:
+                years = f"1-{MAX_PLATFORM_YEARS}"
+                raise Unprocessable(f"the platform fee is charged for {years} years", "quantity")
             unit = self.platform_fee[size]
         else:
             unit = {
@@ -115,4 +126,4 @@ class FeeCatalogue(BaseModel):
                 FeeKind.TESTING: self.testing_fee,
                 FeeKind.PROPERTY: self.property_fee_per_m2,
             }[kind]
-        return cny(unit * quantity)
+        return within_ceiling(cny(unit * quantity), "quantity")

@@ -1,9 +1,13 @@
-"""Reporting periods: a year (`2026`), a quarter (`2026-Q3`), a month (`2026-11`) or a day (`2026-11-27`)."""
+"""Reporting periods: a year (`2026`), a quarter (`2026-Q3`), a month (`2026-11`) or a day (`2026-11-27`).
+
+A client names periods within 1900-2199 (the calendar of `parkops_runtime.bounds`); trends and series may
+step back before the first one they name."""
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from parkops_runtime.bounds import FIRST_DAY, LAST_DAY
 from parkops_runtime.errors import Unprocessable
 
 _PATTERN = re.compile(
@@ -26,7 +30,7 @@ class Period:
         return self.start <= day <= self.end
 
     def previous(self) -> "Period":
-        return parse_period(_previous_label(self.label))
+        return _period(_previous_label(self.label))
 
 
 def _month_end(year: int, month: int) -> date:
@@ -49,17 +53,28 @@ def _previous_label(label: str) -> str:
     return str(year - 1)
 
 
-def parse_period(label: str) -> Period:
-    """Unprocessable (422) when the label is none of the three formats."""
+def parse_period(label: str, field: str = "period") -> Period:
+    """Unprocessable (422, naming `field`) unless the label is one of the formats within 1900-2199."""
     match = _PATTERN.match(label)
-    if match is None or int(match["year"]) < 1900:
-        raise Unprocessable(f"period {label!r} is not YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD")
+    if match is None or not FIRST_DAY.year <= int(match["year"]) <= LAST_DAY.year:
+        raise Unprocessable(
+            f"period {label!r} is not YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD within "
+            f"{FIRST_DAY.year}-{LAST_DAY.year}",
+            field=field,
+        )
+    try:
+        return _period(label)
+    except ValueError as exc:
+        raise Unprocessable(f"period {label!r} is not a date: {exc}", field=field) from exc
+
+
+def _period(label: str) -> Period:
+    """The period a well-formed label names; ValueError for a day that does not exist (2026-02-30)."""
+    match = _PATTERN.match(label)
+    assert match is not None
     year = int(match["year"])
     if match["day"]:
-        try:
-            day = date(year, int(match["month"]), int(match["day"]))
-        except ValueError as exc:
-            raise Unprocessable(f"period {label!r} is not a date: {exc}") from exc
+        day = date(year, int(match["month"]), int(match["day"]))
         return Period(day, day, label)
     if match["quarter"]:
         quarter = int(match["quarter"])

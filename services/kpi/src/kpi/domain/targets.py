@@ -96,11 +96,12 @@ def validated(kpi: str, target: Decimal, weight: Decimal) -> Target:
     """Unprocessable (422) for an unknown KPI, a target outside the KPI's range or a bad weight."""
     definition = CATALOG.get(kpi)
     if definition is None:
-        raise Unprocessable(f"unknown KPI {kpi!r}; known: {', '.join(sorted(CATALOG))}")
+        raise Unprocessable(f"unknown KPI {kpi!r}; known: {', '.join(sorted(CATALOG))}", field="kpi")
     if not definition.lowest <= target <= definition.highest:
         raise Unprocessable(
-            f"target {target} for {kpi} is outside [{definition.lowest}, {definition.highest}]"
+            f"target {target} for {kpi} is outside [{definition.lowest}, {definition.highest}]",
+            field="target",
         )
     if not D(0) <= weight <= D(100):
-        raise Unprocessable(f"weight {weight} for {kpi} is outside [0, 100]")
+        raise Unprocessable(f"weight {weight} for {kpi} is outside [0, 100]", field="weight")
     return Target(target, weight)

@@ -33,9 +33,9 @@ class Agreement:
     def checked(cls, kpis: list[str], bonus_basis: BonusBasis, bonus_share: Decimal) -> "Agreement":
         unknown = sorted(set(kpis) - set(CATALOG))
         if unknown or not kpis:
-            raise Unprocessable(f"the agreement needs known KPIs; unknown: {unknown}")
+            raise Unprocessable(f"the agreement needs known KPIs; unknown: {unknown}", field="kpis")
         if not Decimal(0) < bonus_share <= Decimal(1):
-            raise Unprocessable(f"bonus share {bonus_share} is outside (0, 1]")
+            raise Unprocessable(f"bonus share {bonus_share} is outside (0, 1]", field="bonus_share")
         return cls(tuple(dict.fromkeys(kpis)), bonus_basis, bonus_share)
 
 
@@ -75,7 +75,7 @@ class ParkTerms:
 
     def set_operating_cost(self, year: int, amount: Decimal, by: str, at: datetime) -> None:
         if amount <= 0:
-            raise Unprocessable(f"operating cost {amount} must be positive")
+            raise Unprocessable(f"operating cost {amount} must be positive", field="amount")
         old = self.operating_costs.get(year)
         self.operating_costs[year] = amount
         self._record(by, at, f"operating cost {year}", None if old is None else str(old), str(amount))

@@ -7,7 +7,9 @@ each other and cannot both be registered."""
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
+from parkops_runtime.bounds import Ratio
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from leasing.domain.stage import LifecycleStage
@@ -28,7 +30,9 @@ class Benefit(BaseModel):
 
     kind: BenefitKind
     months: int | None = Field(default=None, ge=1, le=120, description="For rent_free_months.")
-    rate: Decimal | None = Field(default=None, gt=0, lt=1, description="For discount, e.g. 0.5 = 50%.")
+    rate: Annotated[Ratio, Field(gt=0, lt=1)] | None = Field(
+        default=None, description="For discount, e.g. 0.5 = 50%."
+    )
 
     @model_validator(mode="after")
     def _amount_matches_kind(self) -> "Benefit":

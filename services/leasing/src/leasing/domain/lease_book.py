@@ -119,7 +119,8 @@ def terminate_lease(
         raise Conflict(f"lease {lease_id} is already {lease.status.value}{_why(lease)}")
     if not lease.starts_on <= terminated_on <= lease.ends_on:
         raise Unprocessable(
-            f"terminated_on: {terminated_on} is outside the lease term {lease.starts_on} to {lease.ends_on}"
+            f"terminated_on: {terminated_on} is outside the lease term {lease.starts_on} to {lease.ends_on}",
+            field="terminated_on",
         )
     lease.status, lease.terminated_on, lease.termination_reason = (
         LeaseStatus.TERMINATED,

@@ -34,6 +34,7 @@ class Park(BaseModel):
     pricing_policy: PricingPolicy = Field(default_factory=PricingPolicy)
     commitments: dict[str, Commitment] = Field(default_factory=dict)
     leases: dict[str, Lease] = Field(default_factory=dict)
+    registered_at: datetime | None = None  # None: stored before registration times were kept
     version: int = 0
     _events: list[Event] = PrivateAttr(default_factory=list)
 
@@ -58,6 +59,7 @@ class Park(BaseModel):
             name=name,
             park_type=park_type,
             leading_industries=leading_industries,
+            registered_at=at,
         )
         park._events.append(
             ParkRegistered(
@@ -179,7 +181,8 @@ class Park(BaseModel):
         try:
             return members[member_id]
         except KeyError:
-            raise NotFound(f"{what} {member_id} not found in park {self.park_id}") from None
+            # Worded like `ParkAccess.require_own`: another enterprise's object reads as a missing one.
+            raise NotFound(f"{what} {member_id} not found") from None
 
     def record(self, event: Event) -> None:
         """Record an event of a change made by one of the park's domain operations."""

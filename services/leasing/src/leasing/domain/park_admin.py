@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from parkops_contracts.events.leasing import TenantMetricsReported, UnitRenovated
-from parkops_runtime.errors import Conflict
+from parkops_runtime.errors import Conflict, Unprocessable
 
 from leasing.domain.commitments import Commitment
 from leasing.domain.park import Park
@@ -65,8 +65,15 @@ def renovate_unit(park: Park, unit_id: str, base_rent: Decimal, today: date, at:
 
 
 def report_metrics(park: Park, tenant_id: str, metrics: YearlyMetrics, at: datetime) -> Tenant:
-    """Store a tenant's yearly figures (a second report of a year corrects it): TenantMetricsReported."""
+    """Store a tenant's yearly figures (a second report of a year corrects it): TenantMetricsReported.
+
+    Only a year the enterprise lived through can have figures: from its founding year to this one."""
     tenant = park.tenant(tenant_id)
+    if not tenant.founded_on.year <= metrics.year <= at.year:
+        raise Unprocessable(
+            f"year: {metrics.year} is outside {tenant.founded_on.year} (founding) to {at.year} (this year)",
+            field="year",
+        )
     tenant.metrics[metrics.year] = metrics
     park.record(
         TenantMetricsReported.model_validate(

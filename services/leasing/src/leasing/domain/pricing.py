@@ -77,7 +77,8 @@ def _schedule(
     if waive > terms.term_months - free:
         raise Unprocessable(
             f"rent_for_equity.months_waived: {waive} months asked, but only {terms.term_months - free} "
-            "months of the term carry rent"
+            "months of the term carry rent",
+            field="rent_for_equity.months_waived",
         )
     lines, waived = [], ZERO
     for m in range(terms.term_months):

@@ -19,7 +19,7 @@ def quote_for(
 ) -> Quote:
     """The park's quote for a tenant taking `unit_ids` for `term_months` from `starts_on`."""
     if len(set(unit_ids)) != len(unit_ids):
-        raise Unprocessable("unit_ids: a unit is listed more than once")
+        raise Unprocessable("unit_ids: a unit is listed more than once", field="unit_ids")
     tenant = park.tenant(tenant_id)
     priced = []
     for unit in (park.unit(u) for u in unit_ids):

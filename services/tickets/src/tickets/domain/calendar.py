@@ -99,7 +99,7 @@ class SlaCalendar(BaseModel):
             if begin + left <= closes:
                 return begin + left
             left -= closes - begin
-        raise Unprocessable("the SLA calendar has no open time within ten years")
+        raise Unprocessable("the SLA calendar has no open time within ten years", field="calendar")
 
 
 ALWAYS = SlaCalendar()

@@ -19,7 +19,7 @@ def _parse(kind: type[E], what: str, value: str) -> E:
     try:
         return kind(value)
     except ValueError:
-        raise Unprocessable(f"unknown {what} {value!r}; allowed: {allowed(kind)}") from None
+        raise Unprocessable(f"unknown {what} {value!r}; allowed: {allowed(kind)}", field=what) from None
 
 
 def parse_category(value: str) -> TicketCategory:

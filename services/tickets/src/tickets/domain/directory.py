@@ -2,14 +2,17 @@
 
 A tenant user may open tickets for a park once `TenantOnboarded` for that tenant and park was
 consumed, and no longer after the last day of its leases (`LeaseTerminated`); its tickets stay
-visible. A ticket for a unit names a unit of that park (of the tenant's own units for a tenant)."""
+visible. A ticket for a unit names a unit of that park (of the tenant's own units for a tenant).
+
+Park ownership and who may see a park are not decided here but by the runtime's park directory
+(`parkops_runtime.access`); this directory decides only what the tickets service adds to it."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded, UnitListed
-from parkops_runtime.errors import Forbidden, NotFound
+from parkops_runtime.errors import Forbidden, NotFound, Unprocessable
 
 
 @dataclass
@@ -64,11 +67,11 @@ class Directory:
             raise Forbidden(f"tenant {tenant_id} left park {park_id} on {last}; no new tickets")
 
     def check_unit(self, park_id: str, unit_id: str, tenant_id: str | None) -> None:
-        """404 for a unit that is not in the park (or not the tenant's own)."""
+        """422 for a unit that is not in the park (or not the tenant's own: said alike, whether another
+        tenant's unit or no unit at all)."""
         if tenant_id is not None:
             space = self._tenants.get((park_id, tenant_id))
-            known = space is not None and unit_id in space.units
-        else:
-            known = unit_id in self._units.get(park_id, set())
-        if not known:
-            raise NotFound(f"unit {unit_id} not found in park {park_id}")
+            if space is None or unit_id not in space.units:
+                raise Unprocessable(f"unit {unit_id} is not a unit of tenant {tenant_id}", field="unit_id")
+        elif unit_id not in self._units.get(park_id, set()):
+            raise Unprocessable(f"unit {unit_id} is not a unit of park {park_id}", field="unit_id")

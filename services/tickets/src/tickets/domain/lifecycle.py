@@ -7,7 +7,7 @@ from parkops_runtime.errors import Unprocessable
 
 from tickets.domain.record import TicketRecord, outcome
 from tickets.domain.state import TicketState, require_legal
-from tickets.domain.work import Labour, Material
+from tickets.domain.work import MAX_LINES, Labour, Material
 
 
 class TicketWork(TicketRecord):
@@ -39,9 +39,9 @@ class TicketWork(TicketRecord):
         new deferral ends the one under way; work resolved early counts only the time deferred so far."""
         require_legal("defer", self.ticket_id, self.state)
         if until <= at:
-            raise Unprocessable("defer until must be in the future")
+            raise Unprocessable("defer until must be in the future", field="until")
         if not reason.strip():
-            raise Unprocessable("a deferral needs a reason")
+            raise Unprocessable("a deferral needs a reason", field="reason")
         self.end_deferral(at)
         self.deferred_since, self.deferred_until, self.defer_reason = at, until, reason
         self.undeferred_resolution_due = self.resolution_due
@@ -67,6 +67,9 @@ class TicketWork(TicketRecord):
 
     def record_work(self, labour: list[Labour], materials: list[Material]) -> None:
         require_legal("record work on", self.ticket_id, self.state)
+        for name, lines, added in (("labour", self.labour, labour), ("materials", self.materials, materials)):
+            if len(lines) + len(added) > MAX_LINES:
+                raise Unprocessable(f"a ticket holds at most {MAX_LINES} lines of {name}", field=name)
         self.labour.extend(labour)
         self.materials.extend(materials)
 

@@ -114,7 +114,7 @@ class Ticket(TicketWork):
         of the earlier resolution is kept aside: the next resolution is rated (or auto-closed) anew."""
         require_legal("reopen", self.ticket_id, self.state)
         if not reason.strip():
-            raise Unprocessable("a reopening needs a reason")
+            raise Unprocessable("a reopening needs a reason", field="reason")
         if self.rating is not None:
             self.earlier_ratings, self.rating = [*self.earlier_ratings, self.rating], None
         self.state, self.reopen_count = TicketState.IN_PROGRESS, self.reopen_count + 1
@@ -132,7 +132,7 @@ class Ticket(TicketWork):
     def rate(self, score: int, comment: str, at: datetime) -> None:
         """The tenant's satisfaction, 1-5, once, after resolution; a resolved ticket closes with it."""
         if not 1 <= score <= 5:
-            raise Unprocessable(f"rating must be between 1 and 5, got {score}")
+            raise Unprocessable(f"rating must be between 1 and 5, got {score}", field="score")
         require_legal("rate", self.ticket_id, self.state)
         if self.rating is not None:
             raise Conflict(f"ticket {self.ticket_id} was already rated {self.rating.score}")

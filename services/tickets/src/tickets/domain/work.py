@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 CENT = Decimal("0.01")
+MAX_LINES = 500
+"""Labour or material lines one ticket holds: a ticket is one document, and bounded."""
 
 
 class Labour(BaseModel):
