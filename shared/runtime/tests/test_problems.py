@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import httpx
 import jwt
 import pytest
-from fastapi import APIRouter, FastAPI, Query
-from parkops_runtime.access import GroupScope, ParkScope, StaffScope
+from fastapi import APIRouter, Depends, FastAPI, Query
+from parkops_runtime.access import GroupScope, ParkAccess, ParkScope, StaffScope, tenant_roles
 from parkops_runtime.auth import Role, TokenCodec
 from parkops_runtime.bounds import Area, BusinessDate, Code, Count, Int64, Money, Name, PastDate
 from parkops_runtime.directory import ParkEntry, TenantEntry
@@ -77,6 +77,18 @@ async def let_unit(scope: StaffScope, unit_id: str) -> dict[str, str]:
     if unit_id == "taken":
         raise Conflict(f"unit {unit_id} is let already")
     raise Unprocessable("the lease would start before the park existed", field="starts_on")
+
+
+@router.post("/parks/{park_id}/tenants/{tenant_id}/metrics")
+async def report_metrics(
+    scope: Annotated[ParkAccess, Depends(tenant_roles(Role.GROUP_ADMIN, Role.TENANT_USER))], tenant_id: str
+) -> dict[str, str]:
+    return {"tenant_id": tenant_id}
+
+
+@router.get("/parks/{park_id}/vacancy")
+async def vacancy(scope: ParkScope, until: str = "2030-01-01") -> dict[str, str]:
+    raise Unprocessable("the window ends before it starts", field="until", location="query")
 
 
 @router.get("/parks/{park_id}/boom")
@@ -242,6 +254,32 @@ async def test_a_rule_broken_in_the_domain_names_its_field(http: httpx.AsyncClie
     ]
 
 
+async def test_a_rule_about_a_query_parameter_says_so(http: httpx.AsyncClient) -> None:
+    body = problem_of(await http.get("/parks/p1/vacancy?until=2020-01-01", headers=ADMIN), 422)
+    assert [(e["field"], e["location"]) for e in body["errors"]] == [("until", "query")]
+
+
+@pytest.mark.parametrize(
+    ("who", "tenant", "status"),
+    [
+        (bearer(Role.TENANT_USER, parks=["p1"], tenant="t1"), "t1", 200),
+        (bearer(Role.GROUP_ADMIN), "t1", 200),
+        (bearer(Role.TENANT_USER, parks=["p1"], tenant="t1"), "t2", 404),
+        (bearer(Role.PARK_OPERATOR, parks=["p1"]), "t1", 403),
+        (bearer(Role.GROUP_ADMIN, group="g2"), "t1", 404),
+    ],
+    ids=["own-tenant", "admin", "another-tenant", "role-may-not", "another-group"],
+)
+async def test_tenant_routes_let_a_tenant_user_reach_only_its_own(
+    http: httpx.AsyncClient, who: dict[str, str], tenant: str, status: int
+) -> None:
+    response = await http.post(f"/parks/p1/tenants/{tenant}/metrics", headers=who)
+    if status == 200:
+        assert response.json() == {"tenant_id": tenant}
+    else:
+        problem_of(response, status)
+
+
 async def test_a_500_tells_nothing_of_the_internals(http: httpx.AsyncClient) -> None:
     body = problem_of(await http.get("/parks/p1/boom", headers=ADMIN), 500)
     assert "hunter2" not in body["detail"]
@@ -269,7 +307,7 @@ async def test_openapi_declares_problems_for_every_operation(http: httpx.AsyncCl
         if path.startswith(("/parks", "/groups"))
         for method, operation in item.items()
     ]
-    assert len(operations) == 6
+    assert len(operations) == 8
     for path, method, operation in operations:
         responses = operation["responses"]
         assert {str(code) for code in DOCUMENTED} <= set(responses), (path, method)
