@@ -49,7 +49,7 @@ from tests.support.served import served
 from tests.support.services import bearer, isolated_settings, run_id
 
 # schemathesis draws from `random` inside its strategies; Hypothesis seeds it, so runs stay reproducible.
-pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module:DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module")
 # Per generation mode and operation: small for CI; PARKOPS_FUZZ_EXAMPLES=200 digs deeper by hand.
 EXAMPLES_PER_OPERATION = int(os.environ.get("PARKOPS_FUZZ_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
