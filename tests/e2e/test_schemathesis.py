@@ -4,8 +4,8 @@ and content types, bodies as the schema says.
 All five services run in this process against the real broker and store (leasing too, so that the others
 learn the park from its events). A group admin of the group that registered the park calls every
 operation of each service with schemathesis-generated requests, valid (positive) and invalid (negative),
-with `park_id` (and the unit and tenant onboarded there) pinned, so requests get past the 404 of an unknown
-park and reach the routes' validation and domain code. The budget is small and derandomized: the same
+with `park_id` (and a unit, tenant, lease and ticket in it) pinned, so requests get past the 404 of an
+unknown park and reach the routes' validation and domain code. The budget is small and derandomized: the same
 requests on every run."""
 
 import logging
