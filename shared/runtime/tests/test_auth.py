@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from parkops_runtime.auth import MAX_PARKS_IN_TOKEN, Principal, Role, TokenCodec, TokenVerifier
-from parkops_runtime.errors import Forbidden, Unauthorized
+from parkops_runtime.errors import Forbidden, Unauthorized, Unavailable
 
 SECRET = "a-test-secret-long-enough-for-hs256!"
 ISSUER = "https://idp.example.test/"
@@ -176,10 +176,13 @@ async def test_an_unknown_kid_is_401_from_a_url(key_server: KeyServer) -> None:
     assert "rotated-9" in await refused(verifier, rsa_key("rotated-9").sign(claims()))
 
 
-async def test_an_unreachable_key_set_is_401(key_server: KeyServer) -> None:
+async def test_an_unreachable_key_set_is_503_not_the_callers_fault(key_server: KeyServer) -> None:
     key_server.answers.append((503, {"error": "down"}))
     verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks_url=key_server.url)
-    assert "rsa-1" in await refused(verifier, RSA.sign(claims()))
+    with pytest.raises(Unavailable) as caught:
+        await verifier.principal(RSA.sign(claims()))
+    assert caught.value.status_code == 503
+    assert "Retry-After" in caught.value.headers
 
 
 def unsigned(payload: dict[str, Any]) -> str:
@@ -299,7 +302,8 @@ async def test_a_failure_is_not_remembered_once_the_key_set_is_back(key_server: 
     key_server.serve(RSA)
     verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks_url=key_server.url)
     token = RSA.sign(claims())
-    await refused(verifier, token)
+    with pytest.raises(Unavailable):
+        await verifier.principal(token)
     assert (await verifier.principal(token)).subject == "user-7"
     assert key_server.requests == 2
 

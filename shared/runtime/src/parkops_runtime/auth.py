@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from parkops_runtime.bounds import ClientId, Text
-from parkops_runtime.errors import Forbidden, Unauthorized
+from parkops_runtime.errors import Forbidden, Unauthorized, Unavailable
 
 SECRET_ALGORITHMS = ("HS256",)
 KEY_ALGORITHMS = ("RS256", "ES256")
@@ -179,6 +179,8 @@ class TokenVerifier:
                 assert self._jwks_client is not None
                 # PyJWKClient fetches with urllib: off the event loop (it caches the key set afterwards).
                 jwk = await asyncio.to_thread(self._jwks_client.get_signing_key_from_jwt, token)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise Unavailable("the identity provider's key set cannot be fetched; try again shortly") from exc
         except (KeyError, jwt.PyJWKClientError) as exc:
             raise Unauthorized(f"invalid token: no key {kid!r} in the identity provider's key set") from exc
         # A key of another type (an RSA key's kid on an ES256 token) makes PyJWT raise TypeError: a 500.

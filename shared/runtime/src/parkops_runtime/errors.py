@@ -15,6 +15,13 @@ class Unauthorized(DomainError):
     headers = {"WWW-Authenticate": "Bearer"}
 
 
+class Unavailable(DomainError):
+    """Something the request needs (the store, the identity provider's keys) cannot be reached now."""
+
+    status_code = 503
+    headers = {"Retry-After": "5"}
+
+
 class NotFound(DomainError):
     status_code = 404
 
