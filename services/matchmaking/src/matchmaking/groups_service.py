@@ -1,10 +1,11 @@
 """Use cases of a park group's matchmaking configuration: chain map, weights, group-wide matching."""
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
-from parkops_runtime.auth import Principal, Role
-from parkops_runtime.errors import ConcurrencyConflict, Conflict
+from parkops_runtime.access import GroupAccess, ParkAccess
+from parkops_runtime.auth import Role
+from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
 
 from matchmaking.domain.chain import IndustryChainMap, Segment
 from matchmaking.domain.group import GroupConfig
@@ -13,35 +14,41 @@ from matchmaking.state import State
 from matchmaking.store.repository import Repository
 
 Change = Callable[[GroupConfig], None]
+GroupKnown = Callable[[str], Awaitable[bool]]
+"""Whether the park directory knows a park of the group."""
 
 
 class GroupService:
-    def __init__(self, state: State, groups: Repository[GroupConfig]) -> None:
+    def __init__(self, state: State, groups: Repository[GroupConfig], known: GroupKnown) -> None:
         self._state = state
         self._groups = groups
+        self._known = known
 
-    def config(self, who: Principal) -> GroupConfig:
-        return self._state.group(who.group_id)
+    def config(self, access: GroupAccess | ParkAccess) -> GroupConfig:
+        return self._state.group(access.group_id)
 
     async def replace_chain(
-        self, who: Principal, segments: Iterable[Segment], edges: Iterable[tuple[str, str]]
+        self, access: GroupAccess, segments: Iterable[Segment], edges: Iterable[tuple[str, str]]
     ) -> GroupConfig:
         """EditChainMap: a group admin replaces its group's segments and edges."""
-        who.require_role(Role.GROUP_ADMIN)
+        access.who.require_role(Role.GROUP_ADMIN)
         chain = IndustryChainMap.of(segments, edges)
-        used = self._state.segments_in_use(who.group_id)
-        return await self._change(who.group_id, lambda c: c.replace_chain(chain, used))
+        used = self._state.segments_in_use(access.group_id)
+        return await self._change(access.group_id, lambda c: c.replace_chain(chain, used))
 
-    async def configure(self, who: Principal, weights: Weights, group_wide: bool) -> GroupConfig:
+    async def configure(self, access: GroupAccess, weights: Weights, group_wide: bool) -> GroupConfig:
         """ConfigureMatching: a group admin sets the score weights and whether matching crosses parks."""
-        who.require_role(Role.GROUP_ADMIN)
+        access.who.require_role(Role.GROUP_ADMIN)
 
         def apply(config: GroupConfig) -> None:
             config.weights, config.group_wide = weights, group_wide
 
-        return await self._change(who.group_id, apply)
+        return await self._change(access.group_id, apply)
 
     async def _change(self, group_id: str, change: Change) -> GroupConfig:
+        """Stored only for a group that owns a park the directory knows: nothing for made-up groups."""
+        if not await self._known(group_id):
+            raise NotFound(f"group {group_id} not found")
         current = self._state.group(group_id)
         changed = copy.deepcopy(current)
         change(changed)

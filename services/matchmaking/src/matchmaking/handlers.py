@@ -21,4 +21,4 @@ class LeasingEventsHandler:
                 case TenantOnboarded():
                     await self._profiles.seed(delivery.event)
                 case LeaseTerminated():
-                    await self._profiles.retire(delivery.event.tenant_id)
+                    await self._profiles.retire(delivery.event.park_id, delivery.event.tenant_id)

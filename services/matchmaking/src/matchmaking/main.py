@@ -9,6 +9,7 @@ from parkops_contracts.events.matchmaking import (
     MatchmakingMeetingAttended,
     MatchProposed,
 )
+from parkops_runtime.directory import StoredDirectory
 from parkops_runtime.service import ServiceRuntime
 
 from matchmaking.api import meetings, profiles, proposals
@@ -25,6 +26,14 @@ from matchmaking.store.repository import Repository
 
 def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     runtime = ServiceRuntime(settings or MatchmakingSettings())
+    runtime.follow_directory()  # parks and tenants from leasing: matchmaking knows no other park
+    directory = runtime.directory
+    assert isinstance(directory, StoredDirectory)
+
+    async def group_known(group_id: str) -> bool:
+        """A group owns a park the directory knows (each entry, park or tenant, names its group)."""
+        return await directory.collection.find_one({"group_id": group_id}, {"_id": 1}) is not None
+
     runtime.document_publications(
         [MatchProposed, MatchAccepted, MatchDeclined, DealClosed, MatchmakingMeetingAttended]
     )
@@ -59,10 +68,10 @@ def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_n
     profile_service = ProfileService(state, profile_repo)
     proposal_service = ProposalService(state, proposal_repo, clock)
     meeting_service = MeetingService(state, meeting_repo, proposal_service, clock)
-    group_service = GroupService(state, group_repo)
+    group_service = GroupService(state, group_repo, group_known)
     runtime.subscribe([TenantOnboarded, LeaseTerminated], LeasingEventsHandler(profile_service))
     routers = [
-        profiles.build_router(profile_service, proposal_service),
+        profiles.build_router(profile_service, proposal_service, group_service),
         proposals.build_router(proposal_service),
         meetings.build_router(meeting_service, group_service),
     ]

@@ -5,10 +5,10 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 
-from parkops_runtime.auth import Principal
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
+from parkops_runtime.access import ParkAccess
+from parkops_runtime.errors import ConcurrencyConflict, Conflict
 
-from matchmaking.access import OPERATORS
+from matchmaking.access import meeting_view, require_meeting, sees_meeting
 from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.meeting_plan import open_needs, plan_meeting
 from matchmaking.proposals_service import ProposalService
@@ -27,17 +27,15 @@ class MeetingService:
         self._proposals = proposals
         self._clock = clock
 
-    async def plan(
-        self, who: Principal, park_id: str, group_id: str, title: str, held_on: date, k: int
-    ) -> Meeting:
-        """PlanMeeting: top k proposals for every open need of the park's active enterprises, each pair
-        of enterprises once (MatchProposed for the new ones); the enterprises involved are invited."""
-        who.require_role(*OPERATORS)
-        who.require_park(group_id, park_id)
+    async def plan(self, access: ParkAccess, title: str, held_on: date, k: int) -> Meeting:
+        """PlanMeeting (staff): top k proposals for every open need of the park's active enterprises,
+        each pair of enterprises once (MatchProposed for the new ones); the enterprises involved are
+        invited. The park is one the directory knows, in the caller's group (`StaffScope`)."""
+        park_id, group_id = access.park_id, access.group_id
         buyers = {
             p.enterprise.enterprise_id: p
-            for p in self._state.profiles.values()
-            if p.enterprise.park_id == park_id and p.enterprise.group_id == group_id and p.enterprise.active
+            for p in self._state.profiles_in(park_id)
+            if p.enterprise.group_id == group_id and p.enterprise.active
         }
         needs = open_needs((n for p in buyers.values() for n in p.needs), held_on)
         meeting_id = uuid.uuid4().hex
@@ -55,19 +53,20 @@ class MeetingService:
         self._state.meetings[meeting_id] = meeting
         return meeting
 
-    def meeting(self, who: Principal, park_id: str, meeting_id: str) -> Meeting:
-        meeting = self._state.meetings.get(meeting_id)
-        if meeting is None or meeting.park_id != park_id:
-            raise NotFound(f"meeting {meeting_id} not found")
-        who.require_park(meeting.group_id, park_id, "meeting")
-        return meeting
+    def meetings(self, access: ParkAccess) -> list[Meeting]:
+        found = self._state.meetings_in(access.park_id)
+        return [self._seen(access, m) for m in found if sees_meeting(access, m)]
 
-    async def record_attendance(
-        self, who: Principal, park_id: str, meeting_id: str, tenant_id: str
-    ) -> Meeting:
-        """RecordAttendance: an invited enterprise attended (MatchmakingMeetingAttended, billed once)."""
-        who.require_role(*OPERATORS)
-        current = self.meeting(who, park_id, meeting_id)
+    def meeting(self, access: ParkAccess, meeting_id: str) -> Meeting:
+        return self._seen(access, require_meeting(access, self._state.meetings.get(meeting_id), meeting_id))
+
+    def _seen(self, access: ParkAccess, meeting: Meeting) -> Meeting:
+        return meeting_view(access, meeting, self._state.proposals)
+
+    async def record_attendance(self, access: ParkAccess, meeting_id: str, tenant_id: str) -> Meeting:
+        """RecordAttendance (staff): an invited enterprise attended (MatchmakingMeetingAttended, billed
+        once)."""
+        current = require_meeting(access, self._state.meetings.get(meeting_id), meeting_id)
         changed = copy.deepcopy(current)
         changed.record_attendance(tenant_id, self._clock())
         try:

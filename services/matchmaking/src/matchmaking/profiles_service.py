@@ -4,10 +4,11 @@ declared by the enterprise or its park operator."""
 import copy
 
 from parkops_contracts.events.leasing import TenantOnboarded
-from parkops_runtime.auth import Principal
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, Forbidden
+from parkops_runtime.access import ParkAccess
+from parkops_runtime.auth import STAFF
+from parkops_runtime.errors import ConcurrencyConflict, Conflict
 
-from matchmaking.access import OPERATORS, WRITERS, require_profile
+from matchmaking.access import WRITERS, require_profile, visible_profiles
 from matchmaking.domain.default_chain import segment_for_industry
 from matchmaking.domain.profiles import Enterprise, Need, Offering, Profile
 from matchmaking.state import State
@@ -33,9 +34,9 @@ class ProfileService:
             return
         self._state.put_profile(profile)
 
-    async def retire(self, tenant_id: str) -> None:
+    async def retire(self, park_id: str, tenant_id: str) -> None:
         """RetireProfile: the enterprise takes no part in new matches (idempotent)."""
-        profile = self._state.profiles.get(tenant_id)
+        profile = self._state.profile(park_id, tenant_id)
         if profile is None or not profile.enterprise.active:
             return
         changed = copy.deepcopy(profile)
@@ -43,38 +44,28 @@ class ProfileService:
         await self._profiles.save(changed)
         self._state.put_profile(changed)
 
-    def profile(self, who: Principal, park_id: str, tenant_id: str) -> Profile:
-        return require_profile(who, self._state.profiles.get(tenant_id), park_id, tenant_id)
+    def profile(self, access: ParkAccess, tenant_id: str) -> Profile:
+        return require_profile(access, self._state.profile(access.park_id, tenant_id), tenant_id)
 
-    def profiles(self, who: Principal, park_id: str) -> list[Profile]:
-        found = [p for p in self._state.profiles.values() if p.enterprise.park_id == park_id]
-        visible = []
-        for p in found:
-            if who.sees_park(p.enterprise.group_id, park_id) and who.tenant_id in (
-                None,
-                p.enterprise.enterprise_id,
-            ):
-                visible.append(p)
-        return sorted(visible, key=lambda p: p.enterprise.enterprise_id)
+    def profiles(self, access: ParkAccess) -> list[Profile]:
+        return visible_profiles(access, self._state.profiles_in(access.park_id))
 
     async def declare(
         self,
-        who: Principal,
-        park_id: str,
+        access: ParkAccess,
         tenant_id: str,
         offerings: list[Offering],
         needs: list[Need],
         anchor: bool | None,
     ) -> Profile:
         """DeclareProfile: replace what an enterprise offers and needs; operators also set `anchor`."""
-        who.require_role(*WRITERS)
-        current = self.profile(who, park_id, tenant_id)
+        current = self.profile(access, tenant_id)
+        access.require(*WRITERS)
         changed = copy.deepcopy(current)
         chain = self._state.group(current.enterprise.group_id).chain
         changed.declare(offerings, needs, chain)
         if anchor is not None and anchor != current.enterprise.anchor:
-            if who.role not in OPERATORS:
-                raise Forbidden("only park operators mark anchor firms")
+            access.require(*STAFF)  # only staff mark anchor firms
             changed.mark_anchor(anchor)
         try:
             await self._profiles.save(changed)

@@ -4,14 +4,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
+from fastapi import Path, Query
 from parkops_contracts.events.matchmaking import MatchKind, ScoreComponent
+from parkops_runtime.bounds import MAX_MONEY, BusinessDate, ClientId, Code, Money, Name, PositiveMoney, Text
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaking.domain.proposal import Status
 
-Text = Annotated[str, Field(min_length=1, max_length=2000, description="Chinese or English.")]
-ItemId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-Certifications = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=50)]
+Description = Annotated[Text, Field(description="Chinese or English.")]
+SegmentId = Annotated[
+    str, Field(pattern=r"^[a-z0-9_]{1,50}\.[a-z0-9_]{1,50}$", description="`chain.segment`")
+]
+Certifications = Annotated[list[Code], Field(max_length=50)]
+Amount = Annotated[float, Field(ge=0, le=float(MAX_MONEY), allow_inf_nan=False)]
+"""A monthly capacity or volume in the item's own unit: at most 10^12."""
+Weight = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+PathId = Annotated[str, Path(max_length=200)]
+TopK = Annotated[int, Query(ge=1, le=50, description="How many proposals.")]
 
 
 class Input(BaseModel):
@@ -19,21 +28,25 @@ class Input(BaseModel):
 
 
 class OfferingIn(Input):
-    offering_id: ItemId | None = Field(default=None, description="Kept when given; generated otherwise.")
-    text: Text
-    segment: str | None = Field(default=None, description="A segment of the group's chain map.")
-    capacity: float = Field(default=0, ge=0, description="What it can deliver per month.")
+    offering_id: ClientId | None = Field(
+        default=None, description="Kept when given (it names the offering only within its enterprise)."
+    )
+    text: Description
+    segment: SegmentId | None = Field(default=None, description="A segment of the group's chain map.")
+    capacity: Amount = Field(default=0, description="What it can deliver per month.")
     certifications: Certifications = []
     kind: MatchKind = MatchKind.SUPPLY
 
 
 class NeedIn(Input):
-    need_id: ItemId | None = Field(default=None, description="Kept when given; generated otherwise.")
-    text: Text
-    segment: str | None = Field(default=None, description="The chain segment it buys from, if known.")
-    volume: float = Field(default=0, ge=0, description="What it buys per month.")
+    need_id: ClientId | None = Field(
+        default=None, description="Kept when given (it names the need only within its enterprise)."
+    )
+    text: Description
+    segment: SegmentId | None = Field(default=None, description="The chain segment it buys from, if known.")
+    volume: Amount = Field(default=0, description="What it buys per month.")
     required_certifications: Certifications = []
-    deadline: date | None = None
+    deadline: BusinessDate | None = None
     kind: MatchKind = MatchKind.SUPPLY
 
 
@@ -95,17 +108,17 @@ class ProposalPublic(BaseModel):
 
 
 class Answer(Input):
-    enterprise_id: str | None = Field(default=None, description="Operators: the side they answer for.")
+    enterprise_id: ClientId | None = Field(default=None, description="Staff: the side they answer for.")
 
 
 class DealCreate(Input):
-    value_cny: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
-    estimated_saving_cny: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    value_cny: PositiveMoney
+    estimated_saving_cny: Money
 
 
 class MeetingCreate(Input):
-    title: str = Field(min_length=1, max_length=200)
-    held_on: date
+    title: Name
+    held_on: BusinessDate
     top_k: int = Field(default=5, ge=1, le=50, description="Proposals per need.")
 
 
@@ -120,18 +133,18 @@ class MeetingPublic(BaseModel):
 
 
 class AttendanceCreate(Input):
-    tenant_id: str = Field(min_length=1)
+    tenant_id: ClientId
 
 
 class SegmentIO(Input):
-    segment_id: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$", description="`chain.segment`")
-    name_zh: str = Field(min_length=1, max_length=100)
-    name_en: str = Field(min_length=1, max_length=100)
+    segment_id: SegmentId
+    name_zh: Annotated[Name, Field(max_length=100)]
+    name_en: Annotated[Name, Field(max_length=100)]
 
 
 class EdgeIO(Input):
-    upstream: str
-    downstream: str
+    upstream: SegmentId
+    downstream: SegmentId
 
 
 class ChainMapIO(Input):
@@ -140,13 +153,13 @@ class ChainMapIO(Input):
 
 
 class WeightsIO(Input):
-    chain: float = Field(ge=0, le=1)
-    text: float = Field(ge=0, le=1)
-    certifications: float = Field(ge=0, le=1)
-    capacity: float = Field(ge=0, le=1)
-    proximity: float = Field(ge=0, le=1)
-    anchor: float = Field(ge=0, le=1)
-    declined_penalty: float = Field(ge=0, le=1)
+    chain: Weight
+    text: Weight
+    certifications: Weight
+    capacity: Weight
+    proximity: Weight
+    anchor: Weight
+    declined_penalty: Weight
 
 
 class SettingsIO(Input):

@@ -7,7 +7,7 @@ from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.matcher import MatchIndex
 from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.profiles import Profile
-from matchmaking.domain.proposal import Proposal, Status
+from matchmaking.domain.proposal import PairKey, Proposal, Status
 
 
 class State:
@@ -17,7 +17,7 @@ class State:
         self.proposals: dict[str, Proposal] = {}
         self.meetings: dict[str, Meeting] = {}
         self._indexes: dict[str, MatchIndex] = {}
-        self._by_pair: dict[tuple[str, str], str] = {}  # (need id, offering id) -> latest proposal id
+        self._by_pair: dict[PairKey, str] = {}  # the owners' need and offering -> latest proposal id
 
     def load(
         self,
@@ -34,11 +34,8 @@ class State:
         self.meetings = {m.meeting_id: m for m in meetings}
 
     def group(self, group_id: str) -> GroupConfig:
-        """The group's configuration; the shipped default until the group edits it."""
-        config = self.groups.get(group_id)
-        if config is None:
-            config = self.groups[group_id] = GroupConfig.default(group_id)
-        return config
+        """The group's configuration; the shipped default (kept nowhere) until the group edits it."""
+        return self.groups.get(group_id) or GroupConfig.default(group_id)
 
     def index(self, group_id: str) -> MatchIndex:
         index = self._indexes.get(group_id)
@@ -58,6 +55,20 @@ class State:
             if proposal.group_id == config.group_id and proposal.status is Status.DECLINED:
                 self.index(config.group_id).record_decline(proposal.buyer_id, proposal.supplier_id)
 
+    def profile(self, park_id: str, tenant_id: str) -> Profile | None:
+        """An enterprise's profile in this park. Tenant ids are leasing's (generated there), yet the
+        park is checked too, so a profile is never reached through another park."""
+        profile = self.profiles.get(tenant_id)
+        return profile if profile is not None and profile.enterprise.park_id == park_id else None
+
+    def profiles_in(self, park_id: str) -> list[Profile]:
+        found = [p for p in self.profiles.values() if p.enterprise.park_id == park_id]
+        return sorted(found, key=lambda p: p.enterprise.enterprise_id)
+
+    def meetings_in(self, park_id: str) -> list[Meeting]:
+        found = [m for m in self.meetings.values() if m.park_id == park_id]
+        return sorted(found, key=lambda m: (m.held_on, m.meeting_id))
+
     def put_profile(self, profile: Profile) -> None:
         self.profiles[profile.enterprise.enterprise_id] = profile
         self._index_profile(profile)
@@ -69,13 +80,13 @@ class State:
 
     def put_proposal(self, proposal: Proposal) -> None:
         self.proposals[proposal.proposal_id] = proposal
-        self._by_pair[(proposal.need_id, proposal.offering_id)] = proposal.proposal_id
+        self._by_pair[proposal.pair] = proposal.proposal_id
         if proposal.status is Status.DECLINED:
             self.index(proposal.group_id).record_decline(proposal.buyer_id, proposal.supplier_id)
 
-    def proposal_for(self, need_id: str, offering_id: str) -> Proposal | None:
+    def proposal_for(self, pair: PairKey) -> Proposal | None:
         """The latest proposal of this offering for this need, if any."""
-        proposal_id = self._by_pair.get((need_id, offering_id))
+        proposal_id = self._by_pair.get(pair)
         return self.proposals.get(proposal_id) if proposal_id else None
 
     def segments_in_use(self, group_id: str) -> set[str]:

@@ -272,6 +272,7 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
         next_sweep = loop.time()
         while True:
             try:
@@ -282,6 +283,10 @@ class OutboxRelay:
                 await self.retry_failed()
             except Exception:
                 log.exception("outbox relay pass failed; retrying")
+            if task is not None and task.cancelling():
+                # A library call of the pass swallowed the cancellation `stop` sent: without this the
+                # relay loops on and `stop` (the service's shutdown) waits for it forever.
+                raise asyncio.CancelledError
             await asyncio.sleep(self._retry_seconds)
 
     def start(self) -> None:

@@ -2,14 +2,24 @@
 
 import uuid
 
-from fastapi import APIRouter, Query
-from parkops_runtime.auth import CurrentPrincipal
+from fastapi import APIRouter
+from parkops_runtime.access import ParkScope
 
-from matchmaking.api.present import profile_public, proposal_public
+from matchmaking.api.present import chain_public, profile_public, proposal_public
 from matchmaking.domain.profiles import Need, Offering
+from matchmaking.groups_service import GroupService
 from matchmaking.profiles_service import ProfileService
 from matchmaking.proposals_service import ProposalService
-from matchmaking.schemas import NeedIn, OfferingIn, ProfilePublic, ProfileUpdate, ProposalPublic
+from matchmaking.schemas import (
+    ChainMapIO,
+    NeedIn,
+    OfferingIn,
+    PathId,
+    ProfilePublic,
+    ProfileUpdate,
+    ProposalPublic,
+    TopK,
+)
 
 
 def offering_of(tenant_id: str, body: OfferingIn) -> Offering:
@@ -37,34 +47,33 @@ def need_of(tenant_id: str, body: NeedIn) -> Need:
     )
 
 
-def build_router(profiles: ProfileService, proposals: ProposalService) -> APIRouter:
+def build_router(profiles: ProfileService, proposals: ProposalService, groups: GroupService) -> APIRouter:
     router = APIRouter(tags=["profiles"])
 
     @router.get("/parks/{park_id}/profiles")
-    async def list_profiles(park_id: str, who: CurrentPrincipal) -> list[ProfilePublic]:
-        return [profile_public(p) for p in profiles.profiles(who, park_id)]
+    async def list_profiles(access: ParkScope) -> list[ProfilePublic]:
+        return [profile_public(p) for p in profiles.profiles(access)]
 
     @router.get("/parks/{park_id}/profiles/{tenant_id}")
-    async def get_profile(park_id: str, tenant_id: str, who: CurrentPrincipal) -> ProfilePublic:
-        return profile_public(profiles.profile(who, park_id, tenant_id))
+    async def get_profile(tenant_id: PathId, access: ParkScope) -> ProfilePublic:
+        return profile_public(profiles.profile(access, tenant_id))
 
     @router.put("/parks/{park_id}/profiles/{tenant_id}")
-    async def declare_profile(
-        park_id: str, tenant_id: str, body: ProfileUpdate, who: CurrentPrincipal
-    ) -> ProfilePublic:
+    async def declare_profile(tenant_id: PathId, body: ProfileUpdate, access: ParkScope) -> ProfilePublic:
         offerings = [offering_of(tenant_id, o) for o in body.offerings]
         needs = [need_of(tenant_id, n) for n in body.needs]
-        return profile_public(await profiles.declare(who, park_id, tenant_id, offerings, needs, body.anchor))
+        return profile_public(await profiles.declare(access, tenant_id, offerings, needs, body.anchor))
 
     @router.post("/parks/{park_id}/profiles/{tenant_id}/needs/{need_id}/proposals")
     async def propose_for_need(
-        park_id: str,
-        tenant_id: str,
-        need_id: str,
-        who: CurrentPrincipal,
-        k: int = Query(default=10, ge=1, le=50),
+        tenant_id: PathId, need_id: PathId, access: ParkScope, k: TopK = 10
     ) -> list[ProposalPublic]:
-        found = await proposals.propose_for_need(who, park_id, tenant_id, need_id, k)
+        found = await proposals.propose_for_need(access, tenant_id, need_id, k)
         return [proposal_public(p) for p in found]
+
+    @router.get("/parks/{park_id}/chain-map", tags=["group"])
+    async def get_park_chain_map(access: ParkScope) -> ChainMapIO:
+        """The group's chain map, whose segments profiles name: for everyone who sees the park."""
+        return chain_public(groups.config(access))
 
     return router

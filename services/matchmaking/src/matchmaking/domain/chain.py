@@ -48,9 +48,10 @@ class IndustryChainMap:
         for i, (up, down) in enumerate(sorted(edge_set)):
             for name, end in (("upstream", up), ("downstream", down)):
                 if end not in by_id:
-                    raise Unprocessable(f"edges.{i}.{name}: unknown chain segment {end!r}")
+                    field_name = f"edges.{i}.{name}"
+                    raise Unprocessable(f"{field_name}: unknown chain segment {end!r}", field_name)
             if up == down:
-                raise Unprocessable(f"edges.{i}: a segment cannot supply itself ({up!r})")
+                raise Unprocessable(f"edges.{i}: a segment cannot supply itself ({up!r})", f"edges.{i}")
         chain = cls(by_id, edge_set)
         upstream: dict[str, set[str]] = {s: set() for s in by_id}
         neighbours: dict[str, set[str]] = {s: set() for s in by_id}
@@ -65,7 +66,7 @@ class IndustryChainMap:
     def require(self, segment_id: str | None, field_name: str) -> None:
         """422 naming the field when a segment is not on this map."""
         if segment_id is not None and segment_id not in self.segments:
-            raise Unprocessable(f"{field_name}: unknown chain segment {segment_id!r}")
+            raise Unprocessable(f"{field_name}: unknown chain segment {segment_id!r}", field_name)
 
     def upstream_of(self, segment_id: str) -> frozenset[str]:
         return self._upstream.get(segment_id, frozenset())

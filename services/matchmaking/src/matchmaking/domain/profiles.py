@@ -27,6 +27,15 @@ class Enterprise:
     active: bool = True
 
 
+ItemKey = tuple[str, str, str, str]
+"""(group, park, owner enterprise, item id): what names an offering or a need. Item ids are the
+client's (kept when given): two enterprises may use the same one, so an id alone names nothing."""
+
+
+def item_key(owner: Enterprise, item_id: str) -> ItemKey:
+    return (owner.group_id, owner.park_id, owner.enterprise_id, item_id)
+
+
 @dataclass(frozen=True, slots=True)
 class Offering:
     offering_id: str
@@ -53,11 +62,22 @@ class Need:
 def check_item(path: str, text: str, segment: str | None, amount: float, chain: IndustryChainMap) -> None:
     """422 naming the field: empty text, unknown chain segment, negative capacity or volume."""
     if not has_content(text):
-        raise Unprocessable(f"{path}.text: must contain words, not only spaces or punctuation")
+        message = "must contain words, not only spaces or punctuation"
+        raise Unprocessable(f"{path}.text: {message}", f"{path}.text")
     chain.require(segment, f"{path}.segment")
     if amount < 0:
-        field_name = "capacity" if path.startswith("offerings") else "volume"
-        raise Unprocessable(f"{path}.{field_name}: must not be negative")
+        field_name = f"{path}.capacity" if path.startswith("offerings") else f"{path}.volume"
+        raise Unprocessable(f"{field_name}: must not be negative", field_name)
+
+
+def check_unique(path: str, ids: list[str]) -> None:
+    """An item id names one item of its owner: a second one with the same id is 422 naming it."""
+    seen: set[str] = set()
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            field_name = f"{path}.{i}.{path[:-1]}_id"
+            raise Unprocessable(f"{field_name}: {item_id!r} is used twice", field_name)
+        seen.add(item_id)
 
 
 @dataclass
@@ -75,6 +95,8 @@ class Profile:
             check_item(f"offerings.{i}", o.text, o.segment, o.capacity, chain)
         for i, n in enumerate(needs):
             check_item(f"needs.{i}", n.text, n.segment, n.volume, chain)
+        check_unique("offerings", [o.offering_id for o in offerings])
+        check_unique("needs", [n.need_id for n in needs])
         self.offerings = list(offerings)
         self.needs = list(needs)
 

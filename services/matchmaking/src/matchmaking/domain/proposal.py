@@ -17,8 +17,15 @@ from parkops_contracts.events.matchmaking import (
 )
 from parkops_runtime.errors import Conflict, NotFound, Unprocessable
 
-from matchmaking.domain.profiles import Enterprise
+from matchmaking.domain.profiles import Enterprise, ItemKey, item_key
 from matchmaking.domain.scoring import Scored
+
+PairKey = tuple[ItemKey, ItemKey]
+"""(the buyer's need, the supplier's offering), each named with its owner."""
+
+
+def pair_of(scored: Scored, buyer: Enterprise) -> PairKey:
+    return item_key(buyer, scored.need.need_id), item_key(scored.supplier, scored.offering.offering_id)
 
 
 class Status(StrEnum):
@@ -95,8 +102,26 @@ class Proposal:
         )
         return proposal
 
+    @property
+    def pair(self) -> PairKey:
+        buyer = (self.group_id, self.buyer_park_id, self.buyer_id, self.need_id)
+        return buyer, (self.group_id, self.supplier_park_id, self.supplier_id, self.offering_id)
+
     def involves(self, enterprise_id: str) -> bool:
         return enterprise_id in (self.buyer_id, self.supplier_id)
+
+    def has_side_in(self, park_id: str) -> bool:
+        return park_id in (self.buyer_park_id, self.supplier_park_id)
+
+    def is_side(self, park_id: str, enterprise_id: str) -> bool:
+        """Whether this enterprise of this park is the buyer or the supplier."""
+        return (park_id, enterprise_id) in (
+            (self.buyer_park_id, self.buyer_id),
+            (self.supplier_park_id, self.supplier_id),
+        )
+
+    def counterpart(self, enterprise_id: str) -> str:
+        return self.supplier_id if enterprise_id == self.buyer_id else self.buyer_id
 
     def park_of(self, enterprise_id: str) -> str:
         if enterprise_id == self.buyer_id:
