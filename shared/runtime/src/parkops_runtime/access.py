@@ -137,3 +137,12 @@ async def group_access(who: CurrentPrincipal, group_id: Annotated[str, Path(max_
 
 
 GroupScope = Annotated[GroupAccess, Depends(group_access)]
+
+
+async def group_admin_access(access: GroupScope) -> GroupAccess:
+    """The group in scope (else 404), then a group admin's action (an auditor's is 403)."""
+    access.who.require_role(Role.GROUP_ADMIN)
+    return access
+
+
+GroupAdminScope = Annotated[GroupAccess, Depends(group_admin_access)]

@@ -112,7 +112,7 @@ class EventConsumer:
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=raw_records_only,
-            title=f"{self._settings.SERVICE_NAME} consumer",
+            title=f"{self._settings.SERVICE_NAME} {group_suffix or 'consumer'}",
         )
         async def consume(message: KafkaMessage) -> None:
             records = (

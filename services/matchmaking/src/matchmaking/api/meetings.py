@@ -1,7 +1,7 @@
 """Routes of matchmaking meetings and of the group's chain map and matching settings."""
 
 from fastapi import APIRouter, status
-from parkops_runtime.access import GroupScope, ParkScope, StaffScope
+from parkops_runtime.access import GroupAdminScope, GroupScope, ParkScope, StaffScope
 
 from matchmaking.api.present import chain_public, meeting_public, settings_public
 from matchmaking.domain.chain import Segment
@@ -42,7 +42,7 @@ def build_router(meetings: MeetingService, groups: GroupService) -> APIRouter:
         return chain_public(groups.config(access))
 
     @router.put("/groups/{group_id}/chain-map", tags=["group"])
-    async def put_chain_map(body: ChainMapIO, access: GroupScope) -> ChainMapIO:
+    async def put_chain_map(body: ChainMapIO, access: GroupAdminScope) -> ChainMapIO:
         segments = [Segment(s.segment_id, s.name_zh, s.name_en) for s in body.segments]
         edges = [(e.upstream, e.downstream) for e in body.edges]
         return chain_public(await groups.replace_chain(access, segments, edges))
@@ -52,7 +52,7 @@ def build_router(meetings: MeetingService, groups: GroupService) -> APIRouter:
         return settings_public(groups.config(access))
 
     @router.put("/groups/{group_id}/settings", tags=["group"])
-    async def put_settings(body: SettingsIO, access: GroupScope) -> SettingsIO:
+    async def put_settings(body: SettingsIO, access: GroupAdminScope) -> SettingsIO:
         config = await groups.configure(access, Weights(**body.weights.model_dump()), body.group_wide)
         return settings_public(config)
 

@@ -1,7 +1,7 @@
 """Routes of match proposals in a park: list, read, accept, decline, record the deal."""
 
 from fastapi import APIRouter
-from parkops_runtime.access import ParkScope
+from parkops_runtime.access import ParkScope, StaffScope
 
 from matchmaking.api.present import proposal_public
 from matchmaking.domain.proposal import Status
@@ -29,7 +29,7 @@ def build_router(proposals: ProposalService) -> APIRouter:
         return proposal_public(await proposals.decline(access, proposal_id, body.enterprise_id))
 
     @router.post("/parks/{park_id}/proposals/{proposal_id}/deal")
-    async def close_deal(proposal_id: PathId, body: DealCreate, access: ParkScope) -> ProposalPublic:
+    async def close_deal(proposal_id: PathId, body: DealCreate, access: StaffScope) -> ProposalPublic:
         closed = await proposals.close_deal(access, proposal_id, body.value_cny, body.estimated_saving_cny)
         return proposal_public(closed)
 
