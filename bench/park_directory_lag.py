@@ -84,10 +84,10 @@ async def main() -> None:
     lags = await directory_lag(infra, n)
     print(f"store: MongoDB-wire at {infra.mongodb_url}; broker {infra.kafka_bootstrap_servers}; {n} parks")
     raw_p50, raw_p95 = percentiles(raw)
-    print(f"{'raw aiokafka produce->consume':32} p50 {raw_p50:7.1f} ms  p95 {raw_p95:7.1f} ms")
+    print(f"{'raw aiokafka produce->consume':36} p50 {raw_p50:7.1f} ms  p95 {raw_p95:7.1f} ms")
     for name, samples in lags.items():
         p50, p95 = percentiles(samples)
-        print(f"{'POST /parks -> known in ' + name:32} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
+        print(f"{'POST /parks -> known in ' + name:36} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
 
 
 if __name__ == "__main__":
