@@ -10,18 +10,11 @@ is decided by `parkops_runtime.access`; this module says what a role sees *insid
 """
 
 from collections.abc import Iterable
-from typing import Annotated
 
-from fastapi import Depends
-from parkops_runtime.access import ParkAccess, park_roles
-from parkops_runtime.auth import Role
+from parkops_runtime.access import ParkAccess
 
 from finance.domain.books import ParkBooks
 from finance.domain.receivables import Invoice
-
-BOOKKEEPERS = (Role.GROUP_ADMIN, Role.PARK_OPERATOR, Role.AUDITOR)
-FiguresScope = Annotated[ParkAccess, Depends(park_roles(*BOOKKEEPERS))]
-"""The park's books as a whole (ledger, revenue, receivables, schedules): staff and auditors, else 403."""
 
 
 def visible_invoices(access: ParkAccess, invoices: Iterable[Invoice]) -> list[Invoice]:

@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from parkops_runtime.access import ParkScope, StaffScope
+from parkops_runtime.access import FiguresScope, ParkScope, StaffScope
 from parkops_runtime.bounds import BusinessDate
 from parkops_runtime.errors import NotFound
 
-from finance.access import FiguresScope, visible_invoice, visible_invoices
+from finance.access import visible_invoice, visible_invoices
 from finance.commands import Commands, ObjectId
 from finance.domain.billing import LeaseSchedule
 from finance.domain.books import ParkBooks

@@ -10,16 +10,8 @@
 - A park unknown to the directory, owned by another group or not named by the token: 404 before any of
   the above (`ParkScope`), so nothing is created for it and nothing tells whether it exists."""
 
-from typing import Annotated
+from parkops_runtime.access import AdminScope, GroupScope
 
-from fastapi import Depends
-from parkops_runtime.access import AdminScope, GroupScope, ParkAccess, park_roles
-from parkops_runtime.auth import Role
-
-KPI_READERS = (Role.GROUP_ADMIN, Role.AUDITOR, Role.PARK_OPERATOR)
-
-ReaderScope = Annotated[ParkAccess, Depends(park_roles(*KPI_READERS))]
-"""A park's figures: staff and auditors, not tenant users."""
 WriterScope = AdminScope
 """A park's KPI terms and publications: group admins."""
 PortfolioScope = GroupScope

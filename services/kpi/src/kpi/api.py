@@ -4,9 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from fastapi import APIRouter
+from parkops_runtime.access import FiguresScope
 from pydantic import BaseModel
 
-from kpi.access import ReaderScope
 from kpi.projections import Projections
 
 
@@ -27,7 +27,7 @@ def build_router(projections: Projections) -> APIRouter:
     router = APIRouter(tags=["kpi"])
 
     @router.get("/parks/{park_id}/occupancy")
-    async def occupancy(access: ReaderScope) -> OccupancyPublic:
+    async def occupancy(access: FiguresScope) -> OccupancyPublic:
         park = projections.park(access.park_id, access.group_id)
         return OccupancyPublic(
             park_id=park.park_id,

@@ -3,9 +3,10 @@
 import json
 
 from fastapi import APIRouter, Response
+from parkops_runtime.access import FiguresScope
 from parkops_runtime.errors import NotFound, Unprocessable
 
-from kpi.access import PortfolioScope, ReaderScope
+from kpi.access import PortfolioScope
 from kpi.csv_export import portfolio_csv, scorecard_csv
 from kpi.domain.periods import parse_period
 from kpi.domain.scoring import Scorecard
@@ -31,17 +32,17 @@ def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
     router = APIRouter(tags=["scorecards"])
 
     @router.get("/parks/{park_id}/scorecards/{period}")
-    async def scorecard(access: ReaderScope, period: PeriodPath) -> ScorecardPublic:
+    async def scorecard(access: FiguresScope, period: PeriodPath) -> ScorecardPublic:
         trend = scorecards.trend(scorecards.ledger(access), parse_period(period))
         return ScorecardPublic.of(trend[-1], trend)
 
     @router.get("/parks/{park_id}/scorecards/{period}/csv")
-    async def scorecard_as_csv(access: ReaderScope, period: PeriodPath) -> Response:
+    async def scorecard_as_csv(access: FiguresScope, period: PeriodPath) -> Response:
         card = scorecards.card(scorecards.ledger(access), parse_period(period))
         return Response(scorecard_csv(card), media_type="text/csv")
 
     @router.get("/parks/{park_id}/scorecards/{period}/kpis/{kpi}")
-    async def drill_down(access: ReaderScope, period: PeriodPath, kpi: KpiPath) -> DrillDown:
+    async def drill_down(access: FiguresScope, period: PeriodPath, kpi: KpiPath) -> DrillDown:
         card = scorecards.card(scorecards.ledger(access), parse_period(period))
         measure = card.measures.get(kpi)
         if measure is None:
@@ -57,7 +58,7 @@ def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
         )
 
     @router.get("/parks/{park_id}/kpis/{kpi}/series")
-    async def series(access: ReaderScope, kpi: KpiPath, start: FromQuery, end: ToQuery) -> list[SeriesPoint]:
+    async def series(access: FiguresScope, kpi: KpiPath, start: FromQuery, end: ToQuery) -> list[SeriesPoint]:
         """One point per period from `from` to `to` (both of one format: years, quarters, months or days),
         at most the last 120."""
         ledger = scorecards.ledger(access)

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter
 from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged
-from parkops_runtime.access import ParkAccess
+from parkops_runtime.access import FiguresScope, ParkAccess
 
-from kpi.access import ReaderScope, WriterScope
+from kpi.access import WriterScope
 from kpi.assessments import Assessments
 from kpi.domain.terms import Agreement, ParkTerms
 from kpi.schemas import (
@@ -48,7 +48,7 @@ def build_terms_router(scorecards: Scorecards, assessments: Assessments) -> APIR
         return public(access, terms)
 
     @router.get("/parks/{park_id}/targets")
-    async def targets(access: ReaderScope) -> TermsPublic:
+    async def targets(access: FiguresScope) -> TermsPublic:
         return public(access, scorecards.terms.get(access.park_id, access.group_id))
 
     @router.put("/parks/{park_id}/targets/{kpi}")
@@ -69,7 +69,7 @@ def build_terms_router(scorecards: Scorecards, assessments: Assessments) -> APIR
         return AssessmentPublic(**(await assessments.publish(access, period)))
 
     @router.get("/parks/{park_id}/assessments/{period}")
-    async def assessment(access: ReaderScope, period: PeriodPath) -> AssessmentPublic:
+    async def assessment(access: FiguresScope, period: PeriodPath) -> AssessmentPublic:
         doc, again = await assessments.get(access, period)
         fields = {k: doc[k] for k in ("park_id", "period", "type", "event", "published_by")}
         return AssessmentPublic(**fields, recomputed=again, recomputation_matches=again == doc["event"])

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends
-from parkops_runtime.access import AdminScope, ParkAccess, ParkScope, StaffScope, park_roles, tenant_roles
+from parkops_runtime.access import AdminScope, FiguresScope, ParkAccess, ParkScope, StaffScope, tenant_roles
 from parkops_runtime.auth import STAFF, CurrentPrincipal, Principal, Role
 
 from leasing.domain.lease import Lease
@@ -30,7 +30,7 @@ from leasing.domain.park import Park, Tenant
 
 __all__ = [
     "AdminScope",
-    "Figures",
+    "FiguresScope",
     "GroupAdmin",
     "MetricsScope",
     "ParkScope",
@@ -53,9 +53,6 @@ async def _group_admin(who: CurrentPrincipal) -> Principal:
 
 GroupAdmin = Annotated[Principal, Depends(_group_admin)]
 """Registering a park: a group admin, for its own group (the token's)."""
-Figures = Annotated[ParkAccess, Depends(park_roles(*STAFF, Role.AUDITOR))]
-"""Park-wide figures and the park's books (rent roll, occupancy, vacancy, pricing, commitments): 403 for
-tenant users."""
 MetricsScope = Annotated[ParkAccess, Depends(tenant_roles(*STAFF, Role.TENANT_USER))]
 """Reporting a tenant's yearly figures: staff for any tenant, a tenant user for itself (another 404)."""
 

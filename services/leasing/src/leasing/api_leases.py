@@ -6,7 +6,7 @@ from fastapi import APIRouter, Header, status
 from parkops_runtime.ids import new_id
 
 from leasing import access
-from leasing.access import AdminScope, Figures, MetricsScope, ParkScope, StaffScope
+from leasing.access import AdminScope, FiguresScope, MetricsScope, ParkScope, StaffScope
 from leasing.domain.commitments import Benefit, Commitment, Eligibility
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.quote import Quote, RentForEquity
@@ -36,7 +36,7 @@ def build_lease_router(leases: LeaseService) -> APIRouter:
     router = APIRouter(tags=["leases"])
 
     @router.get("/parks/{park_id}/pricing-policy")
-    async def get_pricing_policy(scope: Figures) -> PricingPolicy:
+    async def get_pricing_policy(scope: FiguresScope) -> PricingPolicy:
         return (await leases.park(scope)).pricing_policy
 
     @router.put("/parks/{park_id}/pricing-policy")
@@ -70,7 +70,7 @@ def build_lease_router(leases: LeaseService) -> APIRouter:
         return await leases.register_commitment(scope, commitment)
 
     @router.get("/parks/{park_id}/commitments")
-    async def list_commitments(scope: Figures) -> list[Commitment]:
+    async def list_commitments(scope: FiguresScope) -> list[Commitment]:
         return list((await leases.park(scope)).commitments.values())
 
     @router.post("/parks/{park_id}/leases", status_code=status.HTTP_201_CREATED)

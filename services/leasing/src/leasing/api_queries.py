@@ -8,7 +8,7 @@ from parkops_runtime.bounds import BusinessDate
 from parkops_runtime.errors import Unprocessable
 
 from leasing import access
-from leasing.access import Figures, ParkScope, StaffScope
+from leasing.access import FiguresScope, ParkScope, StaffScope
 from leasing.api import unit_public
 from leasing.domain import queries
 from leasing.domain.availability_chart import UnitAvailability, availability_chart
@@ -25,11 +25,11 @@ def build_query_router(leases: LeaseService) -> APIRouter:
     router = APIRouter(tags=["queries"])
 
     @router.get("/parks/{park_id}/rent-roll")
-    async def rent_roll(scope: Figures, on: On = None) -> list[RentRollLine]:
+    async def rent_roll(scope: FiguresScope, on: On = None) -> list[RentRollLine]:
         return queries.rent_roll(await leases.park(scope), on or leases.today())
 
     @router.get("/parks/{park_id}/occupancy")
-    async def occupancy(scope: Figures, on: On = None) -> Occupancy:
+    async def occupancy(scope: FiguresScope, on: On = None) -> Occupancy:
         return queries.occupancy(await leases.park(scope), on or leases.today())
 
     @router.get("/parks/{park_id}/expiring-leases")
@@ -43,7 +43,7 @@ def build_query_router(leases: LeaseService) -> APIRouter:
 
     @router.get("/parks/{park_id}/vacancy")
     async def vacancy(
-        scope: Figures,
+        scope: FiguresScope,
         first: Annotated[BusinessDate | None, Query(alias="from")] = None,
         last: Annotated[BusinessDate | None, Query(alias="to")] = None,
     ) -> list[Vacancy]:

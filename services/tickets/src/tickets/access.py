@@ -19,8 +19,6 @@ from parkops_runtime.errors import NotFound, Unprocessable
 
 from tickets.domain.ticket import Ticket
 
-READERS = (*STAFF, Role.AUDITOR)
-"""Who reads a park's ticket figures (open tickets, times, scorecard); a tenant user does not."""
 REOPENERS = (*STAFF, Role.TENANT_USER)
 OPENERS = REOPENERS
 """Who opens a ticket: staff, or a tenant user for its own enterprise; an auditor 403 before the body."""

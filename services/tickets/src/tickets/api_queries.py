@@ -3,12 +3,11 @@
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
-from parkops_runtime.access import ParkAccess, ParkScope, StaffScope, park_roles
+from fastapi import APIRouter, Query
+from parkops_runtime.access import FiguresScope, ParkScope, StaffScope
 from parkops_runtime.auth import CurrentPrincipal
 from parkops_runtime.errors import Unprocessable
 
-from tickets.access import READERS
 from tickets.domain.reporting import CategoryTimes, Scorecard
 from tickets.domain.sla import ParkSla
 from tickets.queries import TicketQueries
@@ -18,7 +17,6 @@ from tickets.views import open_ticket_public, ticket_public
 
 Since = Annotated[Instant | None, Query(alias="from", description="Period start (default: 30 days ago).")]
 Until = Annotated[Instant | None, Query(alias="to", description="Period end, exclusive (default: now).")]
-ReaderScope = Annotated[ParkAccess, Depends(park_roles(*READERS))]
 """A park's ticket figures: staff and auditors; a tenant user sees only its own tickets (403)."""
 
 
@@ -34,7 +32,7 @@ def build_query_router(service: TicketService, queries: TicketQueries) -> APIRou
     router = APIRouter(tags=["tickets"])
 
     @router.get("/parks/{park_id}/tickets/open")
-    async def park_open(park: ReaderScope) -> list[OpenTicketPublic]:
+    async def park_open(park: FiguresScope) -> list[OpenTicketPublic]:
         now = service.clock()
         return [open_ticket_public(t, now) for t in await queries.park_open(park)]
 
@@ -44,11 +42,11 @@ def build_query_router(service: TicketService, queries: TicketQueries) -> APIRou
         return [ticket_public(t, now) for t in await queries.own(who)]
 
     @router.get("/parks/{park_id}/tickets/times")
-    async def times(park: ReaderScope, start: Since = None, end: Until = None) -> list[CategoryTimes]:
+    async def times(park: FiguresScope, start: Since = None, end: Until = None) -> list[CategoryTimes]:
         return await queries.times(park, *period(start, end, service.clock()))
 
     @router.get("/parks/{park_id}/tickets/scorecard")
-    async def park_scorecard(park: ReaderScope, start: Since = None, end: Until = None) -> Scorecard:
+    async def park_scorecard(park: FiguresScope, start: Since = None, end: Until = None) -> Scorecard:
         return await queries.scorecard(park, *period(start, end, service.clock()))
 
     @router.get("/parks/{park_id}/sla")

@@ -116,6 +116,9 @@ def tenant_roles(*roles: Role) -> Callable[[ParkAccess, str], Awaitable[ParkAcce
 
 StaffScope = Annotated[ParkAccess, Depends(park_roles(Role.GROUP_ADMIN, Role.PARK_OPERATOR))]
 AdminScope = Annotated[ParkAccess, Depends(park_roles(Role.GROUP_ADMIN))]
+FiguresScope = Annotated[ParkAccess, Depends(park_roles(Role.GROUP_ADMIN, Role.PARK_OPERATOR, Role.AUDITOR))]
+"""Park-wide figures and books (occupancy, scorecards, ledgers, rent roll): staff and auditors; a tenant
+user sees its own enterprise, never the park's figures (403)."""
 
 
 @dataclass(frozen=True)
