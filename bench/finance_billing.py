@@ -10,7 +10,6 @@ Usage: scripts/infra up && .venv/bin/python -m bench.finance_billing [LEASES] [P
 """
 
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -72,10 +71,7 @@ async def read_p95(load: Callable[[], Awaitable[ParkBooks | None]], times: int) 
 
 
 async def main(leases: int, parks: int) -> None:
-    infra = Infra(
-        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
-    )
+    infra = Infra.from_env()
     settings = isolated_settings(FinanceSettings, infra, run_id(), log_level="WARNING")
     client = connect(infra.mongodb_url, "bench-finance")
     db = client[settings.database]

@@ -10,7 +10,6 @@ Usage: scripts/infra up && eval "$(scripts/infra env)" &&
 """
 
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -32,10 +31,7 @@ def p95(samples: list[float]) -> float:
 
 
 async def main(parks: int, queries: int) -> None:
-    infra = Infra(
-        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
-    )
+    infra = Infra.from_env()
     app = create_kpi(isolated_settings(KpiSettings, infra, run_id(), log_level="WARNING"))
     projections = app.state.projections
     directory = app.state.runtime.directory

@@ -11,7 +11,6 @@ Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python -m be
 """
 
 import asyncio
-import os
 import sys
 import time
 import uuid
@@ -121,10 +120,7 @@ async def service(infra: Infra, run: str, n: int) -> tuple[float, float, bool]:
 
 
 async def main(n: int) -> None:
-    infra = Infra(
-        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
-    )
+    infra = Infra.from_env()
     run = run_id()
     topics = await fill(infra, f"t{run}", events(n))
     print(f"{n} events on {len(topics)} topics; broker {infra.kafka_bootstrap_servers}", flush=True)

@@ -15,7 +15,6 @@ Usage: scripts/infra up && eval "$(scripts/infra env)" &&
 import argparse
 import asyncio
 import gc
-import os
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -106,10 +105,7 @@ async def main() -> None:
     args.add_argument("--shards", type=int, default=1, help="LEASING_PARK_COLLECTIONS")
     opts = args.parse_args()
     gc.freeze()  # the load generator's collector pauses would count as the service's latency
-    infra = Infra(
-        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
-    )
+    infra = Infra.from_env()
     settings = isolated_settings(LeasingSettings, infra, run_id(), park_collections=opts.shards)
     started = time.perf_counter()
     await seed(settings.database, infra.mongodb_url, opts.parks, opts.units, opts.leased, opts.shards)

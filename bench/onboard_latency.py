@@ -8,7 +8,6 @@ Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python -m be
 """
 
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -99,10 +98,7 @@ async def raw_round_trip(infra: Infra, n: int) -> list[float]:
 
 async def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    infra = Infra(
-        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
-    )
+    infra = Infra.from_env()
     raw = await raw_round_trip(infra, n)
     platform = await platform_latency(infra, n)
     raw_p50, raw_p95 = percentiles(raw)

@@ -10,7 +10,6 @@ Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python -m be
 """
 
 import asyncio
-import os
 import sys
 import time
 from contextlib import AsyncExitStack
@@ -76,10 +75,7 @@ async def directory_lag(infra: Infra, n: int) -> dict[str, list[float]]:
 
 async def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    infra = Infra(
-        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
-    )
+    infra = Infra.from_env()
     raw = await raw_round_trip(infra, n)
     lags = await directory_lag(infra, n)
     print(f"store: MongoDB-wire at {infra.mongodb_url}; broker {infra.kafka_bootstrap_servers}; {n} parks")

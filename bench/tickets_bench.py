@@ -15,7 +15,6 @@ Usage: scripts/infra up && eval "$(scripts/infra env)" &&
 import argparse
 import asyncio
 import gc
-import os
 import time
 from datetime import UTC, datetime
 
@@ -83,10 +82,7 @@ async def measure_passes(scanner: BreachScanner) -> None:
 async def main() -> None:
     args = arguments()
     gc.freeze()  # the load generator's own collector pauses would count as the service's latency
-    infra = Infra(
-        os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
-    )
+    infra = Infra.from_env()
     settings = isolated_settings(
         TicketsSettings, infra, run_id(), ticket_shards=args.shards, log_level="WARNING"
     )

@@ -17,6 +17,14 @@ class Infra:
     kafka_bootstrap_servers: str
     mongodb_url: str
 
+    @classmethod
+    def from_env(cls) -> "Infra":
+        """The servers the environment names, else those `scripts/infra up` starts (for benchmarks)."""
+        return cls(
+            os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
+            os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017/"),
+        )
+
 
 class InfraMissing(RuntimeError):
     pass
