@@ -16,7 +16,9 @@ from tests.support.sweep import Sweep
 
 
 @pytest.mark.timeout(600)
-async def test_every_operation_answers_out_of_scope_callers_as_the_readme_says(infra: Infra) -> None:
+async def test_every_operation_answers_out_of_scope_callers_as_the_readme_says(
+    infra: Infra, capsys: pytest.CaptureFixture[str]
+) -> None:
     async with running_platform(infra) as platform:
         worlds = await seed_groups(platform)
         problems = [p for w in worlds for p in w.problems]
@@ -24,7 +26,8 @@ async def test_every_operation_answers_out_of_scope_callers_as_the_readme_says(i
         sweep = Sweep(platform.http, worlds)
         docs = await sweep.run()
     report = sweep.report(docs)
-    print(report)
+    with capsys.disabled():  # the figures belong in CI's log, not only in a failure's
+        print(f"\n{report}")
     assert not problems, "\n".join(["seeding problems:", *problems, report])
     assert not sweep.uncovered, report
     assert not sweep.mismatches, report
