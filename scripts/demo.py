@@ -115,7 +115,7 @@ curl -s -H "Authorization: Bearer $ADMIN_TOKEN" {KPI}/parks/suzhou-ic-park/occup
 curl -s -H "Authorization: Bearer $OPERATOR_TOKEN" {KPI}/parks/wuxi-bio-incubator/occupancy
 
 More tokens: .venv/bin/parkops-token --role park_operator --group {GROUP} --park wuxi-bio-incubator
-A tenant user's names its tenant (a tenant_id from GET {LEASING}/parks/suzhou-ic-park/tenants):
+A tenant user's token names its tenant (a tenant_id from GET {LEASING}/parks/suzhou-ic-park/tenants):
   .venv/bin/parkops-token --role tenant_user --group {GROUP} --park suzhou-ic-park --tenant <tenant_id>
 (These tokens are signed with the development secret: the services accept them because
 scripts/platform starts them with DEV_MODE=true.)
