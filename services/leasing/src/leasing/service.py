@@ -78,23 +78,29 @@ class LeasingService:
         unit_number: str,
         unit_type: UnitType,
         area_m2: Decimal,
+        idempotency_key: str | None = None,
     ) -> Unit:
-        """ListUnit: put a unit of lettable space on the market."""
+        """ListUnit: put a unit of lettable space on the market (UnitListed)."""
         unit_id = new_id()
         return await self.change(
             scope,
             lambda park: park.list_unit(
-                unit_id, building, floor, unit_number, unit_type, area_m2, self._clock()
+                unit_id, building, floor, unit_number, unit_type, area_m2, self._clock(), idempotency_key
             ),
         )
 
     async def onboard_tenant(
-        self, scope: ParkAccess, profile: EnterpriseProfile, unit_ids: list[str]
+        self,
+        scope: ParkAccess,
+        profile: EnterpriseProfile,
+        unit_ids: list[str],
+        idempotency_key: str | None = None,
     ) -> Tenant:
         """OnboardTenant: an enterprise moves into available units (TenantOnboarded)."""
         tenant_id = new_id()
         return await self.change(
-            scope, lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock())
+            scope,
+            lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock(), idempotency_key),
         )
 
     async def change(self, scope: ParkAccess, change: Callable[[Park], T]) -> T:
