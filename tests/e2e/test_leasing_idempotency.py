@@ -6,13 +6,15 @@ import json
 from typing import Any
 
 from parkops_contracts.base import Event
-from parkops_contracts.events import TenantOnboarded, UnitListed
+from parkops_contracts.events import ParkRegistered, TenantOnboarded, UnitListed
+from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import Platform
 from tests.e2e.test_first_slice import make_park
 from tests.e2e.test_leasing_concurrency import replicas
 from tests.support.demo import enterprise
 from tests.support.kafka import read_topic
+from tests.support.services import bearer
 
 
 def unit_body(number: str, area: str = "80.00") -> dict[str, object]:
@@ -131,3 +133,48 @@ async def test_a_key_is_bounded(platform: Platform) -> None:
         "/parks/idem-bounds/units", headers=keyed(platform, "k" * 200), json=unit_body("K-1")
     )
     assert fine.status_code == 201, fine.text
+
+
+def park_body(name: str = "Keyed Park") -> dict[str, object]:
+    return {"name": name, "park_type": "incubator", "leading_industries": ["C39"]}
+
+
+async def test_a_park_registered_again_with_its_key_is_the_first_park(platform: Platform) -> None:
+    """Without a park_id the id derives from group and key, so even concurrent duplicates on four
+    replicas register one park; another group's same key registers its own."""
+    headers = keyed(platform, "register-k1")
+    async with replicas(platform, 3) as clients:
+        answers = await asyncio.gather(
+            *(clients[i % 4].post("/parks", headers=headers, json=park_body()) for i in range(12))
+        )
+    assert {r.status_code for r in answers} == {201}, [r.text for r in answers if r.status_code != 201]
+    assert len({r.json()["park_id"] for r in answers}) == 1
+    park_id = answers[0].json()["park_id"]
+
+    other = await platform.leasing.post("/parks", headers=headers, json=park_body("Another Name"))
+    assert other.status_code == 409, other.text
+    assert "idempotency key register-k1" in other.json()["detail"]
+    stranger = bearer(Role.GROUP_ADMIN, f"other-{platform.run}") | {"Idempotency-Key": "register-k1"}
+    theirs = await platform.leasing.post("/parks", headers=stranger, json=park_body())
+    assert theirs.status_code == 201, theirs.text
+    assert theirs.json()["park_id"] != park_id
+
+    registered = await events_until(platform, ParkRegistered, "park_id", theirs.json()["park_id"])
+    assert [e["park_id"] for e in registered].count(park_id) == 1
+    mine = (await platform.leasing.get("/parks", headers=platform.admin)).json()
+    assert [p["park_id"] for p in mine].count(park_id) == 1
+
+
+async def test_a_chosen_park_id_with_a_key_replays_only_for_its_group(platform: Platform) -> None:
+    body = {**park_body(), "park_id": "idem-chosen"}
+    first = await platform.leasing.post("/parks", headers=keyed(platform, "chosen-k"), json=body)
+    assert first.status_code == 201, first.text
+    again = await platform.leasing.post("/parks", headers=keyed(platform, "chosen-k"), json=body)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    unkeyed = await platform.leasing.post("/parks", headers=platform.admin, json=body)
+    assert unkeyed.status_code == 409
+    stranger = bearer(Role.GROUP_ADMIN, f"other-{platform.run}") | {"Idempotency-Key": "chosen-k"}
+    theirs = await platform.leasing.post("/parks", headers=stranger, json=body)
+    assert theirs.status_code == 409
+    assert theirs.json()["detail"] == "park id idem-chosen is taken"  # tells nothing about the key

@@ -53,9 +53,12 @@ def build_router(leasing: LeasingService) -> APIRouter:
     router = APIRouter(tags=["leasing"])
 
     @router.post("/parks", status_code=status.HTTP_201_CREATED)
-    async def register_park(body: ParkCreate, who: GroupAdmin) -> ParkPublic:
+    async def register_park(
+        body: ParkCreate, who: GroupAdmin, idempotency_key: IdempotencyKey = None
+    ) -> ParkPublic:
+        """A retry with its `Idempotency-Key` answers the park first registered, 201 again."""
         park = await leasing.register_park(
-            who.group_id, body.name, body.park_type, body.leading_industries, body.park_id
+            who.group_id, body.name, body.park_type, body.leading_industries, body.park_id, idempotency_key
         )
         return park_public(who, park)
 

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 from leasing.domain import lease_book
-from leasing.domain.idempotency import Operation, digest
+from leasing.domain.idempotency import Operation, digest, keyed_park_id
 from leasing.domain.park import EnterpriseProfile, Park
 from leasing.domain.policy import PricingPolicy
 from leasing.park_codec import STATE, park_fields, park_of
 from parkops_contracts.events.leasing import ParkType, TerminationReason, UnitType
+from parkops_runtime.bounds import is_id
 from parkops_runtime.errors import Conflict
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
@@ -132,3 +133,21 @@ def test_the_digest_ignores_spelling_but_not_substance() -> None:
     )
     assert digest({"a": Decimal("1.5")}) != digest({"a": Decimal("1.51")})
     assert digest({"ids": ["u1", "u2"]}) != digest({"ids": ["u2", "u1"]})
+
+
+def test_a_keyed_registration_is_what_its_groups_retry_asks_for() -> None:
+    args = ("g1", "IC Park", ParkType.INCUBATOR, ["C39"])
+    park = Park.register("p1", *args, AT, "reg-1")
+    assert park.registered_by(*args, "reg-1")
+    assert not park.registered_by(*args, None)
+    assert not park.registered_by(*args, "reg-2")
+    assert not park.registered_by("g2", *args[1:], "reg-1"), "another group's park is only taken"
+    with pytest.raises(Conflict, match="idempotency key reg-1 was used for park p1 with other terms"):
+        park.registered_by("g1", "Other Park", ParkType.INCUBATOR, ["C39"], "reg-1")
+
+
+def test_a_key_without_a_park_id_names_one_park_per_group() -> None:
+    assert keyed_park_id("g1", "k") == keyed_park_id("g1", "k")
+    assert keyed_park_id("g1", "k") != keyed_park_id("g2", "k")
+    assert keyed_park_id("g1", "k") != keyed_park_id("g1", "k2")
+    assert is_id(keyed_park_id("g1", "k"))

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 
 class Operation(StrEnum):
+    REGISTER_PARK = "register_park"
     LIST_UNIT = "list_unit"
     ONBOARD_TENANT = "onboard_tenant"
     SIGN_LEASE = "sign_lease"
@@ -29,6 +30,7 @@ class Operation(StrEnum):
 
 
 _MADE = {
+    Operation.REGISTER_PARK: "park",
     Operation.LIST_UNIT: "unit",
     Operation.ONBOARD_TENANT: "tenant",
     Operation.SIGN_LEASE: "lease",
@@ -85,6 +87,17 @@ def _plain(value: object) -> object:
     if isinstance(value, BaseModel):
         return value.model_dump()
     raise TypeError(f"{type(value).__name__} is not a term")
+
+
+def keyed_park_id(group_id: str, key: str) -> str:
+    """The id of the park a group registers with this key and no `park_id`: a retry names the same
+    park, so the store's unique insert of that id decides which of concurrent duplicates registers it.
+    32 hex digits like generated ids; the group is part of it, so groups' keys never meet."""
+    return hashlib.sha256(f"{group_id}\n{key}".encode()).hexdigest()[:32]
+
+
+def register_terms(group_id: str, name: str, park_type: str, leading_industries: list[str]) -> Terms:
+    return {"group_id": group_id, "name": name, "park_type": park_type, "industries": leading_industries}
 
 
 def sign_terms(tenant_id: str, unit_ids: list[str], term_months: int, starts_on: date | str) -> Terms:

@@ -14,7 +14,14 @@ from parkops_runtime.errors import Conflict, NotFound
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from leasing.domain.commitments import Commitment
-from leasing.domain.idempotency import KeyUse, Operation, adopt_lease_keys, remember, replayed
+from leasing.domain.idempotency import (
+    KeyUse,
+    Operation,
+    adopt_lease_keys,
+    register_terms,
+    remember,
+    replayed,
+)
 from leasing.domain.lease import Lease
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.space import Unit, UnitStatus
@@ -59,6 +66,7 @@ class Park(BaseModel):
         park_type: ParkType,
         leading_industries: list[str],
         at: datetime,
+        idempotency_key: str | None = None,
     ) -> "Park":
         park = cls(
             park_id=park_id,
@@ -68,6 +76,8 @@ class Park(BaseModel):
             leading_industries=leading_industries,
             registered_at=at,
         )
+        terms = register_terms(group_id, name, park_type, leading_industries)
+        remember(park.request_keys, idempotency_key, Operation.REGISTER_PARK, terms, park_id, at)
         park._events.append(
             ParkRegistered(
                 park_id=park_id,
@@ -79,6 +89,21 @@ class Park(BaseModel):
             )
         )
         return park
+
+    def registered_by(
+        self,
+        group_id: str,
+        name: str,
+        park_type: ParkType,
+        leading_industries: list[str],
+        idempotency_key: str | None,
+    ) -> bool:
+        """Whether this park is what a retry of a keyed registration asks for (409 naming the key when
+        its group sends the key with other terms). Another group's park never is: it stays "taken"."""
+        if group_id != self.group_id:
+            return False
+        terms = register_terms(group_id, name, park_type, leading_industries)
+        return replayed(self.request_keys, idempotency_key, Operation.REGISTER_PARK, terms) is not None
 
     def is_leading_industry(self, industry_code: str) -> bool:
         """Industry codes are hierarchical (GB/T 4754): `C3973` belongs to a leading `C39`."""
