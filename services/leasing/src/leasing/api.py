@@ -10,6 +10,7 @@ from leasing.access import GroupAdmin, ParkScope, StaffScope
 from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit, UnitStatus
 from leasing.domain.queries import unit_status
 from leasing.schemas import (
+    IdempotencyKey,
     ParkCreate,
     ParkPublic,
     PathId,
@@ -52,9 +53,12 @@ def build_router(leasing: LeasingService) -> APIRouter:
     router = APIRouter(tags=["leasing"])
 
     @router.post("/parks", status_code=status.HTTP_201_CREATED)
-    async def register_park(body: ParkCreate, who: GroupAdmin) -> ParkPublic:
+    async def register_park(
+        body: ParkCreate, who: GroupAdmin, idempotency_key: IdempotencyKey = None
+    ) -> ParkPublic:
+        """A retry with its `Idempotency-Key` answers the park first registered, 201 again."""
         park = await leasing.register_park(
-            who.group_id, body.name, body.park_type, body.leading_industries, body.park_id
+            who.group_id, body.name, body.park_type, body.leading_industries, body.park_id, idempotency_key
         )
         return park_public(who, park)
 
@@ -68,9 +72,12 @@ def build_router(leasing: LeasingService) -> APIRouter:
         return park_public(scope.who, await leasing.park(scope))
 
     @router.post("/parks/{park_id}/units", status_code=status.HTTP_201_CREATED)
-    async def list_unit(body: UnitCreate, scope: StaffScope) -> UnitPublic:
+    async def list_unit(
+        body: UnitCreate, scope: StaffScope, idempotency_key: IdempotencyKey = None
+    ) -> UnitPublic:
+        """A retry with its `Idempotency-Key` answers the unit first listed, 201 again."""
         unit = await leasing.list_unit(
-            scope, body.building, body.floor, body.unit_number, body.unit_type, body.area_m2
+            scope, body.building, body.floor, body.unit_number, body.unit_type, body.area_m2, idempotency_key
         )
         return unit_public(scope, unit)
 
@@ -80,9 +87,12 @@ def build_router(leasing: LeasingService) -> APIRouter:
         return [unit_public(scope, u, unit_status(park, u, today)) for u in park.units.values()]
 
     @router.post("/parks/{park_id}/tenants", status_code=status.HTTP_201_CREATED)
-    async def onboard_tenant(body: TenantCreate, scope: StaffScope) -> TenantPublic:
+    async def onboard_tenant(
+        body: TenantCreate, scope: StaffScope, idempotency_key: IdempotencyKey = None
+    ) -> TenantPublic:
+        """A retry with its `Idempotency-Key` answers the tenant first onboarded, 201 again."""
         profile = EnterpriseProfile.model_validate(body.model_dump(exclude={"unit_ids"}))
-        tenant = await leasing.onboard_tenant(scope, profile, body.unit_ids)
+        tenant = await leasing.onboard_tenant(scope, profile, body.unit_ids, idempotency_key)
         return tenant_public(scope.park_id, tenant)
 
     @router.get("/parks/{park_id}/tenants")

@@ -1,8 +1,6 @@
 """HTTP routes of pricing, the commitment register, leases, renovations and tenant metrics."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, status
 from parkops_runtime.ids import new_id
 
 from leasing import access
@@ -12,7 +10,7 @@ from leasing.domain.policy import PricingPolicy
 from leasing.domain.quote import Quote, RentForEquity
 from leasing.domain.tenants import YearlyMetrics
 from leasing.lease_service import LeaseService
-from leasing.schemas import PathId
+from leasing.schemas import IdempotencyKey, PathId
 from leasing.schemas_leases import (
     CommitmentCreate,
     LeaseCreate,
@@ -24,8 +22,6 @@ from leasing.schemas_leases import (
     QuoteCreate,
     RentForEquityIn,
 )
-
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 def equity_of(body: RentForEquityIn | None) -> RentForEquity | None:

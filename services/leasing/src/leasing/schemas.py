@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Header, Path
 from parkops_contracts.events.leasing import ParkType, UnitType
 from parkops_runtime.bounds import MAX_LIST, Area, ClientId, Code, Name, PastDate
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -26,6 +26,15 @@ IndustryCode = Annotated[str, Field(pattern=r"^[A-T][0-9]{0,4}$", description="G
 Headcount = Annotated[int, Field(ge=0, le=10_000_000)]
 UnitIds = Annotated[list[ClientId], Field(min_length=1, max_length=MAX_LIST)]
 MAX_INDUSTRIES = 50
+IdempotencyKey = Annotated[
+    Name | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Makes a retry harmless: the same key and request answer the first result and "
+        "change nothing; the key with another request is 409. 1-200 characters, one line. Scoped to "
+        "the park; kept for the park's life.",
+    ),
+]
 PathId = Annotated[str, Path(max_length=200, description="A unit, tenant or lease id of the park.")]
 
 

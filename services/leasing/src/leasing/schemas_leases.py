@@ -124,7 +124,7 @@ class LeasePublic(BaseModel):
     def of(cls, park_id: str, lease: Lease) -> "LeasePublic":
         return cls.model_validate(
             {
-                **lease.model_dump(exclude={"rents", "idempotency_key"}),
+                **lease.model_dump(exclude={"rents"}),
                 "park_id": park_id,
                 "total_rent": lease.total_rent,
                 "schedule": lease.schedule(),

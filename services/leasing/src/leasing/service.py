@@ -13,6 +13,7 @@ from parkops_runtime.access import ParkAccess, park_not_found
 from parkops_runtime.errors import ConcurrencyConflict, Conflict, DomainError
 from parkops_runtime.ids import new_id
 
+from leasing.domain.idempotency import keyed_park_id
 from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit
 from leasing.repository import ParkRepository
 
@@ -43,23 +44,39 @@ class LeasingService:
         park_type: ParkType,
         leading_industries: list[str],
         park_id: str | None,
+        idempotency_key: str | None = None,
     ) -> Park:
         """RegisterPark: a group admin adds a park to its group.
 
         Park ids are one namespace for every group (each service knows a park by its id alone), so an id
         already registered, by this group or another, is refused with 409 "park id … is taken": the
         answer names only the id the caller chose, and the existing park is neither read out nor
-        changed. The look-up first keeps a refused registration from even claiming a write."""
-        park_id = park_id or new_id()
-        taken = Conflict(f"park id {park_id} is taken")
-        if await self._parks.get(park_id, fresh=True) is not None:
-            raise taken
-        park = Park.register(park_id, group_id, name, park_type, leading_industries, self._clock())
-        try:
-            await self._parks.add(park)
-        except ConcurrencyConflict:
-            raise taken from None
-        return park
+        changed. The look-up first keeps a refused registration from even claiming a write. With an
+        `Idempotency-Key` (and no `park_id`, the id derives from group and key) the group's retry finds
+        the park its key registered and answers it."""
+        if park_id is None:
+            park_id = keyed_park_id(group_id, idempotency_key) if idempotency_key else new_id()
+        registration = (group_id, name, park_type, leading_industries)
+        existing = await self._parks.get(park_id, fresh=True)
+        if existing is None:
+            park = Park.register(park_id, *registration, self._clock(), idempotency_key)
+            try:
+                await self._parks.add(park)
+                return park
+            except ConcurrencyConflict:  # a concurrent registration of the id won
+                existing = await self._landed(park_id) if idempotency_key else None
+        if existing is not None and existing.registered_by(*registration, idempotency_key):
+            return existing
+        raise Conflict(f"park id {park_id} is taken")
+
+    async def _landed(self, park_id: str) -> Park | None:
+        """The park whose registration just won its id: another replica may not have copied it from its
+        commit into the park's document yet (that takes milliseconds)."""
+        for _ in range(50):
+            if park := await self._parks.get(park_id, fresh=True):
+                return park
+            await asyncio.sleep(0.02)
+        return None
 
     async def park(self, scope: ParkAccess, fresh: bool = False) -> Park:
         park = await self._parks.get(scope.park_id, fresh)
@@ -78,23 +95,29 @@ class LeasingService:
         unit_number: str,
         unit_type: UnitType,
         area_m2: Decimal,
+        idempotency_key: str | None = None,
     ) -> Unit:
-        """ListUnit: put a unit of lettable space on the market."""
+        """ListUnit: put a unit of lettable space on the market (UnitListed)."""
         unit_id = new_id()
         return await self.change(
             scope,
             lambda park: park.list_unit(
-                unit_id, building, floor, unit_number, unit_type, area_m2, self._clock()
+                unit_id, building, floor, unit_number, unit_type, area_m2, self._clock(), idempotency_key
             ),
         )
 
     async def onboard_tenant(
-        self, scope: ParkAccess, profile: EnterpriseProfile, unit_ids: list[str]
+        self,
+        scope: ParkAccess,
+        profile: EnterpriseProfile,
+        unit_ids: list[str],
+        idempotency_key: str | None = None,
     ) -> Tenant:
         """OnboardTenant: an enterprise moves into available units (TenantOnboarded)."""
         tenant_id = new_id()
         return await self.change(
-            scope, lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock())
+            scope,
+            lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock(), idempotency_key),
         )
 
     async def change(self, scope: ParkAccess, change: Callable[[Park], T]) -> T:

@@ -40,8 +40,6 @@ class Lease(BaseModel):
     renewed_by: str | None = None
     terminated_on: date | None = None
     termination_reason: TerminationReason | None = None
-    idempotency_key: str | None = None  # of the sign or renewal that created the lease
-    termination_key: str | None = None  # of the termination that ended it
 
     @classmethod
     def from_quote(

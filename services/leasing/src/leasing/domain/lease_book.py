@@ -14,6 +14,7 @@ from parkops_contracts.events.leasing import (
 from parkops_runtime.errors import Conflict, Unprocessable
 
 from leasing.domain.availability import ensure_free
+from leasing.domain.idempotency import Operation, remember, renew_terms, replayed, sign_terms, terminate_terms
 from leasing.domain.lease import Lease, LeaseStatus
 from leasing.domain.lease_events import explained, lease_terms, record_equity
 from leasing.domain.park import Park
@@ -34,17 +35,14 @@ def sign_lease(
     idempotency_key: str | None = None,
 ) -> Lease:
     """Sign a lease on its quote, reserving the units for its term (LeaseSigned)."""
-    replayed = _replay(park, idempotency_key, tenant_id, unit_ids)
-    if replayed:
-        if (replayed.term_months, replayed.starts_on, replayed.renewal_of) != (term_months, starts_on, None):
-            raise Conflict(
-                f"idempotency key {idempotency_key} was used for lease {replayed.lease_id} with other terms"
-            )
-        return replayed
+    terms = sign_terms(tenant_id, unit_ids, term_months, starts_on)
+    if first := replayed(park.request_keys, idempotency_key, Operation.SIGN_LEASE, terms):
+        return park.leases[first]
     quote = quote_for(park, tenant_id, unit_ids, term_months, starts_on, rent_for_equity)
     ensure_free(park, unit_ids, tenant_id, starts_on, quote.ends_on)
-    lease = Lease.from_quote(lease_id, tenant_id, quote, at, idempotency_key=idempotency_key)
+    lease = Lease.from_quote(lease_id, tenant_id, quote, at)
     park.leases[lease_id] = lease
+    remember(park.request_keys, idempotency_key, Operation.SIGN_LEASE, terms, lease_id, at)
     park.record(
         LeaseSigned.model_validate({**lease_terms(park, lease), "rules": explained(lease), "signed_at": at})
     )
@@ -63,13 +61,9 @@ def renew_lease(
 ) -> Lease:
     """Renew a lease by a new one that starts the day after it ends, repriced today (LeaseRenewed)."""
     old = park.lease(lease_id)
-    replayed = _replay(park, idempotency_key, old.tenant_id, old.unit_ids)
-    if replayed:
-        if (replayed.renewal_of, replayed.term_months) != (lease_id, term_months):
-            raise Conflict(
-                f"idempotency key {idempotency_key} was used for lease {replayed.lease_id} with other terms"
-            )
-        return replayed
+    terms = renew_terms(lease_id, term_months)
+    if first := replayed(park.request_keys, idempotency_key, Operation.RENEW_LEASE, terms):
+        return park.leases[first]
     if old.status is not LeaseStatus.ACTIVE:
         raise Conflict(f"lease {lease_id} is {old.status.value}{_why(old)}; only an active lease is renewed")
     starts_on = old.ends_on + timedelta(days=1)
@@ -82,10 +76,10 @@ def renew_lease(
         at,
         renewal_of=lease_id,
         renewal_number=old.renewal_number + 1,
-        idempotency_key=idempotency_key,
     )
     old.status, old.renewed_by = LeaseStatus.RENEWED, new_lease_id
     park.leases[new_lease_id] = new
+    remember(park.request_keys, idempotency_key, Operation.RENEW_LEASE, terms, new_lease_id, at)
     park.record(
         LeaseRenewed.model_validate(
             {
@@ -111,9 +105,8 @@ def terminate_lease(
 ) -> Lease:
     """End a lease on `terminated_on` (its last day of occupation) for `reason` (LeaseTerminated)."""
     lease = park.lease(lease_id)
-    if idempotency_key and lease.termination_key == idempotency_key:
-        if (lease.terminated_on, lease.termination_reason) != (terminated_on, reason):
-            raise Conflict(f"idempotency key {idempotency_key} ended lease {lease_id} on other terms")
+    terms = terminate_terms(lease_id, terminated_on, reason)
+    if replayed(park.request_keys, idempotency_key, Operation.TERMINATE_LEASE, terms):
         return lease  # the same termination again: nothing new happens
     if lease.status is not LeaseStatus.ACTIVE:
         raise Conflict(f"lease {lease_id} is already {lease.status.value}{_why(lease)}")
@@ -127,7 +120,7 @@ def terminate_lease(
         terminated_on,
         reason,
     )
-    lease.termination_key = idempotency_key
+    remember(park.request_keys, idempotency_key, Operation.TERMINATE_LEASE, terms, lease_id, at)
     for unit in (park.units[u] for u in lease.unit_ids):
         if unit.tenant_id == lease.tenant_id:  # a claim from onboarding ends with the lease
             unit.status, unit.tenant_id = UnitStatus.AVAILABLE, None
@@ -145,13 +138,6 @@ def terminate_lease(
         )
     )
     return lease
-
-
-def _replay(park: Park, key: str | None, tenant_id: str, unit_ids: list[str]) -> Lease | None:
-    found = next((x for x in park.leases.values() if key and x.idempotency_key == key), None)
-    if found and (found.tenant_id, found.unit_ids) != (tenant_id, unit_ids):
-        raise Conflict(f"idempotency key {key} was used for lease {found.lease_id} with other terms")
-    return found
 
 
 def _why(lease: Lease) -> str:

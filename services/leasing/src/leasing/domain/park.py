@@ -6,14 +6,22 @@ consistent without multi-document transactions. Methods record events; they neve
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
 from parkops_runtime.errors import Conflict, NotFound
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from leasing.domain.commitments import Commitment
+from leasing.domain.idempotency import (
+    KeyUse,
+    Operation,
+    adopt_lease_keys,
+    register_terms,
+    remember,
+    replayed,
+)
 from leasing.domain.lease import Lease
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.space import Unit, UnitStatus
@@ -35,8 +43,14 @@ class Park(BaseModel):
     commitments: dict[str, Commitment] = Field(default_factory=dict)
     leases: dict[str, Lease] = Field(default_factory=dict)
     registered_at: datetime | None = None  # None: stored before registration times were kept
+    request_keys: dict[str, KeyUse] = Field(default_factory=dict)  # idempotency keys (`idempotency.py`)
     version: int = 0
     _events: list[Event] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _adopt_lease_keys(cls, data: Any) -> Any:
+        return adopt_lease_keys(data) if isinstance(data, dict) else data
 
     @property
     def events(self) -> list[Event]:
@@ -52,6 +66,7 @@ class Park(BaseModel):
         park_type: ParkType,
         leading_industries: list[str],
         at: datetime,
+        idempotency_key: str | None = None,
     ) -> "Park":
         park = cls(
             park_id=park_id,
@@ -61,6 +76,8 @@ class Park(BaseModel):
             leading_industries=leading_industries,
             registered_at=at,
         )
+        terms = register_terms(group_id, name, park_type, leading_industries)
+        remember(park.request_keys, idempotency_key, Operation.REGISTER_PARK, terms, park_id, at)
         park._events.append(
             ParkRegistered(
                 park_id=park_id,
@@ -72,6 +89,21 @@ class Park(BaseModel):
             )
         )
         return park
+
+    def registered_by(
+        self,
+        group_id: str,
+        name: str,
+        park_type: ParkType,
+        leading_industries: list[str],
+        idempotency_key: str | None,
+    ) -> bool:
+        """Whether this park is what a retry of a keyed registration asks for (409 naming the key when
+        its group sends the key with other terms). Another group's park never is: it stays "taken"."""
+        if group_id != self.group_id:
+            return False
+        terms = register_terms(group_id, name, park_type, leading_industries)
+        return replayed(self.request_keys, idempotency_key, Operation.REGISTER_PARK, terms) is not None
 
     def is_leading_industry(self, industry_code: str) -> bool:
         """Industry codes are hierarchical (GB/T 4754): `C3973` belongs to a leading `C39`."""
@@ -86,7 +118,17 @@ class Park(BaseModel):
         unit_type: UnitType,
         area_m2: Decimal,
         at: datetime,
+        idempotency_key: str | None = None,
     ) -> Unit:
+        terms = {
+            "building": building,
+            "floor": floor,
+            "unit_number": unit_number,
+            "unit_type": unit_type,
+            "area_m2": area_m2,
+        }
+        if first := replayed(self.request_keys, idempotency_key, Operation.LIST_UNIT, terms):
+            return self.units[first]
         clash = next(
             (u for u in self.units.values() if (u.building, u.unit_number) == (building, unit_number)), None
         )
@@ -102,6 +144,7 @@ class Park(BaseModel):
             listed_on=at.date(),
         )
         self.units[unit_id] = unit
+        remember(self.request_keys, idempotency_key, Operation.LIST_UNIT, terms, unit_id, at)
         self._events.append(
             UnitListed(
                 park_id=self.park_id,
@@ -118,9 +161,17 @@ class Park(BaseModel):
         return unit
 
     def onboard_tenant(
-        self, tenant_id: str, profile: EnterpriseProfile, unit_ids: list[str], at: datetime
+        self,
+        tenant_id: str,
+        profile: EnterpriseProfile,
+        unit_ids: list[str],
+        at: datetime,
+        idempotency_key: str | None = None,
     ) -> Tenant:
         """Move an enterprise into available units of this park."""
+        terms = {**profile.model_dump(), "unit_ids": unit_ids}
+        if first := replayed(self.request_keys, idempotency_key, Operation.ONBOARD_TENANT, terms):
+            return self.tenants[first]
         same_code = next((t for t in self.tenants.values() if t.credit_code == profile.credit_code), None)
         if same_code:
             raise Conflict(
@@ -149,6 +200,7 @@ class Park(BaseModel):
         for unit in units:
             unit.status, unit.tenant_id = UnitStatus.LEASED, tenant_id
         self.tenants[tenant_id] = tenant
+        remember(self.request_keys, idempotency_key, Operation.ONBOARD_TENANT, terms, tenant_id, at)
         self._events.append(
             TenantOnboarded(
                 park_id=self.park_id,
