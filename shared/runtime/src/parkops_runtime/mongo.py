@@ -10,13 +10,36 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
+from pymongo.monitoring import ConnectionPoolListener
+
+from parkops_runtime.breaker import StoreBreaker
 
 Document = dict[str, Any]
 DUPLICATE_KEY = 11000
 
 
-def connect(url: str, app_name: str) -> AsyncMongoClient[Document]:
-    return AsyncMongoClient(url, appname=app_name, tz_aware=True, serverSelectionTimeoutMS=5000)
+# How often pymongo's monitor checks the store (its default is 10 s): how soon an idle service notices
+# an outage, and how soon one notices the store is back (measured: bench/store_outage.py).
+HEARTBEAT_MS = 1000
+# How long an operation waits for an unreachable store before it fails (pymongo's default is 30 s; it
+# was 5 s): it bounds the first request that meets an outage (later ones meet the breaker). pymongo
+# re-checks every 0.5 s while it waits, so 900 ms fails after 1 s (1000 ms after 1.5 s). A request then
+# answers 503; consumers and the outbox relay treat the failure as transient and try again. The price:
+# a MongoDB replica set's election (up to ~12 s) also surfaces as 503s and redeliveries, not a wait.
+SERVER_SELECTION_MS = 900
+
+
+def connect(
+    url: str, app_name: str, listeners: Sequence[ConnectionPoolListener] = ()
+) -> AsyncMongoClient[Document]:
+    return AsyncMongoClient(
+        url,
+        appname=app_name,
+        tz_aware=True,
+        serverSelectionTimeoutMS=SERVER_SELECTION_MS,
+        heartbeatFrequencyMS=HEARTBEAT_MS,
+        event_listeners=list(listeners),
+    )
 
 
 async def insert_new(collection: AsyncCollection[Document], documents: Sequence[Document]) -> list[Document]:
@@ -36,7 +59,10 @@ async def insert_new(collection: AsyncCollection[Document], documents: Sequence[
     return list(documents)
 
 
-async def ping(database: AsyncDatabase[Document]) -> bool:
+async def ping(database: AsyncDatabase[Document], breaker: StoreBreaker | None = None) -> bool:
+    """Whether the store answers; at once False while the breaker knows it does not."""
+    if breaker is not None and breaker.is_open:
+        return False
     try:
         await database.command("ping")
     except Exception:

@@ -17,10 +17,10 @@ from pydantic import BaseModel, Field, ValidationError
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 
+from parkops_runtime.breaker import StoreUnavailable
 from parkops_runtime.errors import DomainError, Unprocessable
 
 MEDIA_TYPE = "application/problem+json"
-RETRY_AFTER_SECONDS = 5
 DOCUMENTED = (400, 401, 403, 404, 409, 422, 503)
 log = structlog.get_logger(__name__)
 
@@ -108,9 +108,10 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _store_unreachable(_: Request, exc: Exception) -> JSONResponse:
+    """The request that meets an outage first (later ones are stopped by the store breaker)."""
     log.warning("store unreachable", error=str(exc))
     return problem_response(
-        503, "the store is unreachable; try again shortly", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        503, "the store is unreachable; try again shortly", headers=StoreUnavailable.headers
     )
 
 

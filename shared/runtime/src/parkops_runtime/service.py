@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from faststream.specification import AsyncAPI
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -14,6 +14,7 @@ from parkops_contracts.base import Event
 from prometheus_client import CollectorRegistry
 
 from parkops_runtime.auth import TokenVerifier
+from parkops_runtime.breaker import StoreBreaker
 from parkops_runtime.broker import EventPublisher, make_broker
 from parkops_runtime.consumer import BatchHandler, EventConsumer
 from parkops_runtime.directory import FEED, Directory, StoredDirectory
@@ -49,7 +50,8 @@ class ServiceRuntime:
             PymongoInstrumentor().instrument()
         self.registry = CollectorRegistry()
         self.http_metrics = RequestMetrics(self.registry)
-        self.client = connect(settings.mongodb_url, f"parkops-{settings.SERVICE_NAME}")
+        self.store_breaker = StoreBreaker()
+        self.client = connect(settings.mongodb_url, f"parkops-{settings.SERVICE_NAME}", [self.store_breaker])
         self.database = self.client[settings.database]
         self.broker = make_broker(settings, self.registry)
         self.publisher = EventPublisher(self.broker)
@@ -73,7 +75,7 @@ class ServiceRuntime:
         self.asyncapi = AsyncAPI(self.broker, title=f"parkops {settings.SERVICE_NAME}", version="1.0.0")
         self._startup: list[Hook] = []
         self._readiness: dict[str, Check] = {
-            "store": lambda: ping(self.database),
+            "store": lambda: ping(self.database, self.store_breaker),
             "broker": lambda: self.broker.ping(timeout=2.0),
         }
         self._aggregates: dict[str, AggregateCollection] = {}
@@ -150,8 +152,11 @@ class ServiceRuntime:
         app.state.token_verifier = self.tokens
         app.state.directory = self.directory
         app.include_router(health_router(self._readiness, self.registry))
+        # While the store is known to be down, the service's routes answer 503 at once (health does not).
         for router in routers:
-            app.include_router(router, responses=PROBLEM_RESPONSES)
+            app.include_router(
+                router, responses=PROBLEM_RESPONSES, dependencies=[Depends(self.store_breaker.check)]
+            )
         install_problem_handlers(app)
         openapi = app.openapi
 
