@@ -2,6 +2,7 @@
 registered): payments, fees, commissions, bounds, unknown payers, park squatting and who sees what."""
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,7 +19,7 @@ from parkops_contracts.events.finance import CommissionEarned
 from parkops_runtime.auth import Role
 
 from tests.support.infra import Infra
-from tests.support.kafka import read_topic
+from tests.support.kafka import read_all
 from tests.support.parks import known, onboard_tenant, register_park
 from tests.support.services import bearer, isolated_settings, run_id, serving
 
@@ -194,7 +195,7 @@ async def test_funding_closed_earns_commission_within_the_parks_bounds(finance: 
         "payer_id": BANK,
         "rate_percent": "1.5",
     }
-    r = await post(finance, "/financing-deals", deal)
+    r = r_deal = await post(finance, "/financing-deals", deal)
     assert r.status_code == 201, r.text
     kinds = [e["type"] for e in r.json()["events"]]
     assert kinds == ["FundingClosed", "InvoiceIssued", "CommissionEarned"]
@@ -216,8 +217,11 @@ async def test_funding_closed_earns_commission_within_the_parks_bounds(finance: 
         r = await finance.http.put(f"/parks/{PARK}/fee-catalogue", json=bad, headers=finance.operator)
         assert r.status_code == 422, r.text
     topic = CommissionEarned.topic(f"t{finance.run}")
-    published = await read_topic(finance.infra.kafka_bootstrap_servers, topic, at_least=1)
-    assert published[0].headers  # CloudEvents headers, through the outbox
+    commission = r_deal.json()["events"][2]["data"]
+    published = await read_all(finance.infra.kafka_bootstrap_servers, topic, at_least=1)
+    ours = [p for p in published if json.loads(p.value) == commission]
+    assert len(ours) == 1  # once, with CloudEvents headers, through the outbox
+    assert dict(ours[0].headers)["ce_type"].decode() == CommissionEarned.ce_type()
 
 
 async def test_revenue_report_and_who_sees_what(finance: Finance) -> None:

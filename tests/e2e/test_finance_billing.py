@@ -26,7 +26,7 @@ from parkops_contracts.events.leasing import (
 from parkops_runtime.auth import Role
 
 from tests.support.infra import Infra
-from tests.support.kafka import envelope, produce, read_topic
+from tests.support.kafka import envelope, produce, read_all
 from tests.support.parks import known, register_park
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
 
@@ -167,7 +167,8 @@ async def test_lease_events_of_a_park_not_the_groups_book_nothing_and_are_dead_l
     await publish(infra, prefix, lease_signed("L-nowhere", park_id="nowhere-park"), "nowhere-1")
     await publish(infra, prefix, lease_signed("L-mine"), "mine-1")  # the partition goes on
     await eventually(lambda: call(http, "GET", "/billing-schedules/L-mine"))
-    dead = await read_topic(infra.kafka_bootstrap_servers, f"{prefix}.finance.dead-letter.v1", at_least=2)
+    dead = await read_all(infra.kafka_bootstrap_servers, f"{prefix}.finance.dead-letter.v1", at_least=2)
+    assert sorted(dict(r.headers)["ce_id"].decode() for r in dead) == ["intruder-1", "nowhere-1"]
     reasons = {dict(r.headers)["ce_id"].decode(): dict(r.headers)["dlq-reason"].decode() for r in dead}
     assert "park bill-park is not a park of group intruder-group" in reasons["intruder-1"]
     assert "park nowhere-park is not a park of group bill-group" in reasons["nowhere-1"]

@@ -14,7 +14,7 @@ from parkops_contracts.events.matchmaking import DealClosed, MatchAccepted, Matc
 from parkops_runtime.auth import Role
 
 from tests.support.infra import Infra
-from tests.support.kafka import read_topic
+from tests.support.kafka import read_all
 from tests.support.matchmaking import Enterprises, Matchmaking, matchmaking_running
 from tests.support.services import bearer, eventually, run_id
 
@@ -140,7 +140,7 @@ async def test_proposals_are_explained_accepted_by_both_sides_and_become_deals(m
     assert declined.status_code == 409
 
     for contract in (MatchAccepted, DealClosed):
-        records = await read_topic(mm.infra.kafka_bootstrap_servers, mm.topic(contract), at_least=1)
+        records = await read_all(mm.infra.kafka_bootstrap_servers, mm.topic(contract), at_least=1)
         bodies = [json.loads(r.value) for r in records]
         assert [b["proposal_id"] for b in bodies] == [pid]
         assert bodies[0]["buyer_id"] == mm.id("vax")
@@ -229,7 +229,7 @@ async def test_a_meeting_batches_proposals_and_bills_attendance_once(mm: Matchma
     assert (await mm.http.post(url, headers=op, json=vax)).status_code == 409
     assert (await mm.http.post(url, headers=op, json={"tenant_id": "nobody"})).status_code == 404
     assert (await mm.http.post(url, headers=mm.tenant("vax"), json=vax)).status_code == 403
-    records = await read_topic(
+    records = await read_all(
         mm.infra.kafka_bootstrap_servers, mm.topic(MatchmakingMeetingAttended), at_least=1
     )
     assert [json.loads(r.value)["tenant_id"] for r in records] == [mm.id("vax")]

@@ -19,7 +19,7 @@ from tickets.main import create_app
 from tickets.settings import TicketsSettings
 
 from tests.support.infra import Infra
-from tests.support.kafka import envelope, produce, read_topic
+from tests.support.kafka import envelope, produce, read_all
 from tests.support.parks import directory_knows, list_units, onboard_tenant, register_park
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
 
@@ -104,13 +104,13 @@ class TicketsDesk:
         return await self.client.post(f"/parks/{park or self.park}/tickets", headers=who, json=payload)
 
     async def events(self, name: str, at_least: int, timeout_s: float = 20) -> list[dict[str, Any]]:
-        """The events on a topic, after the service published what its writes so far recorded."""
+        """Every record on a topic, copies included (nothing de-duplicated, so "exactly N" sees a late
+        copy), after the service published what its writes so far recorded and the topic went quiet."""
         await self.app.state.runtime.relay.flush()
-        records = await read_topic(
+        records = await read_all(
             self.infra.kafka_bootstrap_servers, f"{self.prefix}.tickets.{name}.v1", at_least, timeout_s
         )
-        unique = {dict(r.headers)["ce_id"]: json.loads(r.value) for r in records}
-        return list(unique.values())
+        return [json.loads(r.value) for r in records]
 
 
 def group_of(run: str) -> str:

@@ -1,13 +1,15 @@
 """Queries over HTTP: a park's open tickets by age and SLA state, a tenant's own tickets, p50/p90
 times per category, SLA compliance and satisfaction; and LeaseTerminated closing the door."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from parkops_contracts.events.leasing import LeaseTerminated
 from parkops_runtime.auth import Role
+from tickets.main import create_app
 
-from tests.e2e.test_tickets_harness import TicketsDesk, desk
-from tests.support.services import bearer, eventually
+from tests.e2e.test_tickets_harness import TicketsDesk, desk, desk_of, leasing_of, tickets_settings
+from tests.support.infra import Infra
+from tests.support.services import bearer, eventually, run_id, serving
 
 __all__ = ["desk"]
 
@@ -75,7 +77,7 @@ async def test_no_new_tickets_after_the_lease_ended_but_old_ones_stay_visible(de
             "tenant_id": leaver.tenant_id,
             "unit_ids": leaver.unit_ids,
             "released_area_m2": "100",
-            "terminated_on": date.today() - timedelta(days=1),
+            "terminated_on": datetime.now(UTC).date() - timedelta(days=1),  # the service's day is UTC's
             "reason": "relocation",
             "terminated_at": datetime.now(UTC),
         }
@@ -92,26 +94,29 @@ async def test_no_new_tickets_after_the_lease_ended_but_old_ones_stay_visible(de
     assert (await desk.client.get(f"/tickets/{ticket}", headers=tenant)).status_code == 200
 
 
-async def test_a_parks_business_hours_pause_the_clock_of_the_categories_using_them(desk: TicketsDesk) -> None:
-    from tickets.domain.calendar import OpeningHours, SlaCalendar
+async def test_a_parks_business_hours_pause_the_clock_of_the_categories_using_them(infra: Infra) -> None:
+    # The service's clock is pinned at Thursday 24 Dec 2026, 17:30 in Shanghai (09:30 UTC). Open
+    # Monday to Friday 09:00-18:00 with Christmas a holiday, cleaning's 2 h response target runs 30
+    # minutes on Thursday, none on Friday (holiday) or the weekend, and 90 from Monday 09:00: due
+    # Monday 28 Dec, 10:30 in Shanghai. Repair keeps the 24/7 clock: due 19:30 the same day.
+    opened = datetime(2026, 12, 24, 9, 30, tzinfo=UTC)
+    run = run_id()
+    app = create_app(tickets_settings(infra, run), clock=lambda: opened)
+    async with leasing_of(infra, run) as leasing, serving(app) as client:
+        desk = await desk_of(app, client, leasing, infra, run)
+        hours = [{"weekday": d, "opens": 540, "closes": 1080} for d in range(5)]
+        config = {
+            "calendar": {"hours": hours, "holidays": ["2026-12-25"]},
+            "business_hours_categories": ["cleaning"],
+        }
+        staff = desk.operator()
+        put = await client.put(f"/parks/{desk.park}/sla", headers=staff, json=config)
+        assert put.status_code == 200, put.text
+        bad = {"calendar": {"hours": [{"weekday": 0, "opens": 600, "closes": 540}]}}
+        assert (await client.put(f"/parks/{desk.park}/sla", headers=staff, json=bad)).status_code == 422
 
-    hours = [{"weekday": d, "opens": 540, "closes": 1080} for d in range(5)]
-    config = {
-        "calendar": {"hours": hours, "holidays": ["2026-12-25"]},
-        "business_hours_categories": ["cleaning"],
-    }
-    staff = desk.operator()
-    put = await desk.client.put(f"/parks/{desk.park}/sla", headers=staff, json=config)
-    assert put.status_code == 200, put.text
-    bad = {"calendar": {"hours": [{"weekday": 0, "opens": 600, "closes": 540}]}}
-    assert (await desk.client.put(f"/parks/{desk.park}/sla", headers=staff, json=bad)).status_code == 422
-
-    cleaning = (await desk.open(staff, category="cleaning")).json()
-    repair = (await desk.open(staff, category="repair")).json()
-    calendar = SlaCalendar(
-        hours=tuple(OpeningHours.model_validate(h) for h in hours), holidays=frozenset({date(2026, 12, 25)})
-    )
-    opened = datetime.fromisoformat(cleaning["opened_at"])
-    assert datetime.fromisoformat(cleaning["response_due"]) == calendar.add(opened, timedelta(hours=2))
-    repair_opened = datetime.fromisoformat(repair["opened_at"])
-    assert datetime.fromisoformat(repair["response_due"]) == repair_opened + timedelta(hours=2)
+        cleaning = (await desk.open(staff, category="cleaning")).json()
+        repair = (await desk.open(staff, category="repair")).json()
+    assert datetime.fromisoformat(cleaning["opened_at"]) == opened
+    assert datetime.fromisoformat(cleaning["response_due"]) == datetime(2026, 12, 28, 2, 30, tzinfo=UTC)
+    assert datetime.fromisoformat(repair["response_due"]) == datetime(2026, 12, 24, 11, 30, tzinfo=UTC)

@@ -1,10 +1,12 @@
-"""Raw Kafka access for tests: publish hand-made records, read a topic from the beginning."""
+"""Raw Kafka access for tests: publish hand-made records, read a whole topic until it is quiet."""
 
+import asyncio
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from parkops_contracts.base import Event
 from parkops_contracts.envelope import CloudEventMeta
@@ -33,27 +35,67 @@ async def produce(
         await producer.stop()
 
 
+async def read_all(
+    bootstrap: str, topic: str, at_least: int = 0, timeout_s: float = 20, *, quiet_s: float = 1.0
+) -> list[ConsumerRecord]:
+    """Every record of a topic from its beginning, returned once the topic is quiet: at least
+    `at_least` records read, every partition read to its end offset, and no new record for `quiet_s`.
+
+    Nothing is de-duplicated, so a test can check "exactly N" and see a copy that comes late. At the
+    timeout it returns what it has (an "exactly N" check then fails with the count it saw). A topic
+    that does not exist yet is not created; it is looked for again until the reader returns."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await consumer.start()
+    await admin.start()
+    records: list[ConsumerRecord] = []
+    try:
+        deadline = time.monotonic() + timeout_s
+        last_seen = time.monotonic()
+        partitions: list[TopicPartition] = []
+        while time.monotonic() < deadline:
+            if not partitions:
+                partitions = await _partitions_of(admin, topic)
+                if partitions:
+                    consumer.assign(partitions)
+                    await consumer.seek_to_beginning(*partitions)
+            if partitions:
+                for batch in (await consumer.getmany(*partitions, timeout_ms=200)).values():
+                    if batch:
+                        records.extend(batch)
+                        last_seen = time.monotonic()
+            else:
+                await asyncio.sleep(0.2)
+            quiet = time.monotonic() - last_seen >= quiet_s
+            if quiet and len(records) >= at_least and await _at_end(consumer, partitions):
+                break
+    finally:
+        await consumer.stop()
+        await admin.close()
+    return records
+
+
 async def read_topic(
     bootstrap: str, topic: str, at_least: int, timeout_s: float = 20
 ) -> list[ConsumerRecord]:
-    """Records of a topic from its beginning, once at least `at_least` arrived (or the timeout)."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        group_id=f"test-reader-{uuid.uuid4().hex[:6]}",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    records: list[ConsumerRecord] = []
-    try:
-        deadline = datetime.now(UTC).timestamp() + timeout_s
-        while len(records) < at_least and datetime.now(UTC).timestamp() < deadline:
-            for batch in (await consumer.getmany(timeout_ms=500)).values():
-                records.extend(batch)
-    finally:
-        await consumer.stop()
-    return records
+    """The former reader's signature, kept for callers not yet moved to `read_all` (which it now is)."""
+    return await read_all(bootstrap, topic, at_least=at_least, timeout_s=timeout_s)
+
+
+async def _partitions_of(admin: AIOKafkaAdminClient, topic: str) -> list[TopicPartition]:
+    # All topics' metadata: asking for one topic by name would let the broker auto-create it.
+    for described in await admin.describe_topics(None):
+        if described["topic"] == topic and described["error_code"] == 0:
+            return [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+    return []
+
+
+async def _at_end(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> bool:
+    if not partitions:
+        return True
+    ends = await consumer.end_offsets(partitions)
+    positions = [await consumer.position(tp) for tp in partitions]
+    return all(at >= ends[tp] for at, tp in zip(positions, partitions, strict=True))
 
 
 async def delete_topics_of_runs(bootstrap: str, runs: Sequence[str]) -> int:
