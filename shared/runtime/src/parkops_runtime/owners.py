@@ -105,12 +105,15 @@ class Owners:
         ]
 
     async def claim(self, owner: str, depth: int = 0) -> bool:
-        """Take over a dead owner's commits; True when this process holds them (now or already)."""
-        if self.holds(owner):
-            return True
+        """Take over a dead owner's commits; True when this process holds them (now or already).
+
+        Only while the owner looks dead: one that beats again (it had stalled, not died) keeps its
+        later commits, even if adopted."""
         self.meet(owner)
         if depth > 10 or not self.is_dead(owner):
             return False
+        if self.holds(owner):
+            return True
         adopter = self._adopted_by.get(owner)
         if adopter is not None:  # its adopter died too: whoever adopts the adopter holds it
             return await self.claim(adopter, depth + 1) and self.holds(owner)

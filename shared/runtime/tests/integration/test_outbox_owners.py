@@ -186,3 +186,33 @@ async def test_an_adopter_that_dies_too_passes_its_adoptions_on(things: AsyncCol
     assert sorted(survivor_publisher.sent) == ["e0", "e1", "e2"]
     assert await dead.commits.count_documents({}) == 0
     assert [d["_id"] async for d in owner_docs.find({})] == [relay_of(survivor).owners.owner_id]
+
+
+async def test_an_owner_is_dead_only_after_its_beat_stood_still_and_keeps_new_commits_if_it_beats_again(
+    things: AsyncCollection[Doc],
+) -> None:
+    now = [0.0]
+    collection = things.database["outbox.owners"]
+    observer = Owners(collection, "observer", dead_after=10, clock=lambda: now[0])
+    stalled = Owners(collection, "stalled", dead_after=10)
+    await stalled.beat()
+    await observer.refresh()
+    now[0] = 9.9
+    await observer.refresh()
+    assert not await observer.claim("stalled")
+    now[0] = 30.0  # the observer itself stalled: it judges only on what a fresh read shows
+    await stalled.beat()
+    await observer.refresh()
+    assert not await observer.claim("stalled")
+    now[0] = 40.0
+    await observer.refresh()
+    assert await observer.claim("stalled")
+    assert await observer.claim("stalled"), "held: claiming again is no new adoption"
+    second = Owners(collection, "second", dead_after=10, clock=lambda: now[0])
+    await second.refresh()
+    now[0] = 60.0
+    await second.refresh()
+    assert not await second.claim("stalled"), "adopted by an owner not seen dead"
+    await stalled.beat()  # it had stalled, not died
+    await observer.refresh()
+    assert not await observer.claim("stalled")
