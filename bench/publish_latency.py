@@ -56,29 +56,35 @@ def unit(i: int) -> dict[str, object]:
     return {"building": "A", "floor": 1, "unit_number": f"A{i}", "unit_type": "office", "area_m2": "100"}
 
 
-async def steady_writes(
-    client: HttpClient, parks: list[str], rate: float, seconds: float
-) -> tuple[dict[str, float], int]:
-    """Lists units at `rate` per second, round robin over `parks`; answer time per unit id, errors."""
-    answered: dict[str, float] = {}
-    errors = 0
+@dataclass
+class Writes:
+    answered: dict[str, float] = field(default_factory=dict)  # unit id -> when its 201 arrived
+    http_ms: list[float] = field(default_factory=list)  # from the scheduled send to the answer
+    errors: int = 0
 
-    async def write(i: int) -> None:
-        nonlocal errors
+
+async def steady_writes(client: HttpClient, parks: list[str], rate: float, seconds: float) -> Writes:
+    """Lists units at `rate` per second, round robin over `parks`."""
+    writes = Writes()
+
+    async def write(i: int, scheduled: float) -> None:
         response = await client.post(f"/parks/{parks[i % len(parks)]}/units", unit(i))
+        now = time.perf_counter()
+        writes.http_ms.append((now - scheduled) * 1000)
         if response.status_code != 201:
-            errors += 1
+            writes.errors += 1
             return
         body = response.json()
         assert isinstance(body, dict)
-        answered[body["unit_id"]] = time.perf_counter()
+        writes.answered[body["unit_id"]] = now
 
     tasks, start = [], time.perf_counter()
     for i in range(int(rate * seconds)):
-        await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-        tasks.append(asyncio.create_task(write(i)))
+        scheduled = start + i / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        tasks.append(asyncio.create_task(write(i, scheduled)))
     await asyncio.gather(*tasks)
-    return answered, errors
+    return writes
 
 
 def cuts(samples: list[float]) -> tuple[float, float, float]:
@@ -91,7 +97,8 @@ def cuts(samples: list[float]) -> tuple[float, float, float]:
 async def phase(
     label: str, client: HttpClient, parks: list[str], arrivals: Arrivals, rate: float, seconds: float
 ) -> str:
-    answered, errors = await steady_writes(client, parks, rate, seconds)
+    writes = await steady_writes(client, parks, rate, seconds)
+    answered, errors = writes.answered, writes.errors
 
     async def all_arrived() -> bool:
         return all(u in arrivals.at for u in answered)
@@ -102,9 +109,11 @@ async def phase(
     missing = sum(u not in arrivals.at for u in answered)
     p50, p95, p99 = cuts(lags)
     worst = max(lags, default=0.0)
+    http50, _, http99 = cuts(writes.http_ms)
     return (
         f"{label:<34} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms  max {worst:7.1f} ms"
-        f"  ({len(answered)} writes at {rate:g}/s, {errors} errors, {missing} never arrived)"
+        f"  ({len(answered)} writes at {rate:g}/s, {errors} errors, {missing} never arrived;"
+        f" HTTP answer p50 {http50:.1f} ms p99 {http99:.1f} ms)"
     )
 
 
