@@ -18,7 +18,7 @@ from pymongo import MongoClient
 
 from tests.support.infra import Infra
 from tests.support.kafka import read_topic
-from tests.support.services import bearer, run_id
+from tests.support.services import bearer, eventually, run_id
 
 
 def free_port() -> int:
@@ -61,7 +61,8 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
         "LEASING_MONGODB_DATABASE": f"t{run}_leasing",
         "LEASING_TOPIC_PREFIX": f"t{run}",
         "LEASING_OUTBOX_SWEEP_SECONDS": "1",
-        "LEASING_OUTBOX_STALE_AFTER_SECONDS": "1",
+        "LEASING_OUTBOX_OWNER_BEAT_SECONDS": "0.2",
+        "LEASING_OUTBOX_OWNER_DEAD_AFTER_SECONDS": "1",
         "LEASING_DEV_MODE": "true",  # the tests sign tokens with the development secret
     }
     admin = bearer(Role.GROUP_ADMIN, "crash-group")
@@ -89,9 +90,13 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
     topic = ParkRegistered.topic(f"t{run}")
     assert await read_topic(infra.kafka_bootstrap_servers, topic, at_least=1, timeout_s=2) == []
 
-    with leasing_process(env, port):
+    with leasing_process(env, port), MongoClient(infra.mongodb_url) as client:
         published = await read_topic(infra.kafka_bootstrap_servers, topic, at_least=1)
+        commits = client[f"t{run}_leasing"]["parks.commits"]
+
+        async def commit_deleted() -> bool:  # once its publish is acknowledged
+            return commits.count_documents({}) == 0
+
+        await eventually(commit_deleted)
     assert len(published) == 1
     assert ParkRegistered.model_validate_json(published[0].value).park_id == "crash-park"
-    with MongoClient(infra.mongodb_url) as client:
-        assert client[f"t{run}_leasing"]["parks.commits"].count_documents({}) == 0

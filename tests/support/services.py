@@ -37,6 +37,8 @@ def isolated_settings(cls: type[S], infra: Infra, run: str, **overrides: Any) ->
         "topic_prefix": f"t{run}",
         "topic_partitions": 1,  # a broker that outlives many test runs holds every topic's files open
         "outbox_sweep_seconds": 0.5,
+        "outbox_owner_beat_seconds": 0.25,
+        "outbox_owner_dead_after_seconds": 2.0,  # a crashed process's events go out within seconds
         "dev_mode": True,  # tests mint HS256 tokens with the development secret
     }
     return cls(**(defaults | overrides))

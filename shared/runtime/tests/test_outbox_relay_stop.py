@@ -3,14 +3,28 @@
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from typing import cast
 
 from parkops_runtime.events import OutboundEvent
+from parkops_runtime.mongo import Document
 from parkops_runtime.outbox import OutboxRelay
+from parkops_runtime.owners import Owners
+from pymongo.asynchronous.collection import AsyncCollection
 
 
 class NoPublisher:
     async def publish(self, events: Sequence[OutboundEvent]) -> None:
         raise AssertionError("nothing to publish")
+
+
+class QuietOwners(Owners):
+    """No store: this test is about the relay's loop."""
+
+    def __init__(self) -> None:
+        super().__init__(cast("AsyncCollection[Document]", None), "me", dead_after=1)
+
+    async def beat(self) -> None:
+        pass
 
 
 class SwallowingRelay(OutboxRelay):
@@ -25,7 +39,9 @@ class SwallowingRelay(OutboxRelay):
 
 
 async def test_stop_ends_a_relay_whose_pass_swallowed_the_cancellation() -> None:
-    relay = SwallowingRelay(NoPublisher(), retry_seconds=0.01, full_sweep_seconds=0)
+    relay = SwallowingRelay(
+        NoPublisher(), QuietOwners(), retry_seconds=0.01, full_sweep_seconds=0, beat_seconds=0.01
+    )
     relay.start()
     await asyncio.sleep(0.05)
     stopping = asyncio.create_task(relay.stop())

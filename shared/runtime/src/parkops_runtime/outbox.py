@@ -4,41 +4,50 @@ FerretDB 1.x does not isolate an update's filter from its write: of 20 concurren
 `update_one({_id, _version: v})` several can match (bench/leasing_store_atomicity.py), so a `_version`
 filter alone is no compare-and-set. An insert of a unique `_id` is atomic everywhere. So every write of
 an aggregate is first a *commit*: one insert into `<collection>.commits` with `_id = <id>#<version>`,
-holding the new state and the events it caused. The insert decides which writer gets that version
-(the state and its events are durable together in that one atomic write); the winner then copies the
-state into the aggregate's document (`_version`, and `_commit` = the commit's token), and the relay
-publishes the events and deletes the commit, without the writer waiting for it.
+holding the new state, the events it caused and its `owner` (the writing process, see `owners.py`). The
+insert decides which writer gets that version (the state and its events are durable together in that
+one atomic write); the winner then copies the state into the aggregate's document (`_version`, and
+`_commit` = the commit's token), and the relay publishes the events and deletes the commit, without the
+writer waiting for it.
 
-A writer that dies after its commit leaves it behind: a commit older than `stale_after` is finished by
-whoever meets it (a conflicting writer, the relay's sweep at start-up and every minute), so a crash
-neither blocks the aggregate nor loses the change or its events. Consumers dedup by CloudEvents id, so
-the rare double publish (a crash between publish and delete) has no effect. Within a process, writes
-of one aggregate are serialized, and so are its publishes, which keeps its events in order on its
-Kafka key."""
+A commit belongs to its owner while the owner lives, however long its publish takes. A writer that dies
+after its commit leaves it behind: once its owner is judged dead, one survivor adopts it and finishes
+its commits (a conflicting writer or reader that meets one, the sweep at start-up and every minute, the
+relay's loop as soon as it sees the owner die), so a crash neither blocks the aggregate nor loses the
+change or its events. Consumers dedup by CloudEvents id, so the rare double publish (a crash between
+publish and delete, a process stalled past the dead-after time) has no effect. Within a process, writes
+of one aggregate are serialized, and one task per aggregate publishes its queued commits, all pending
+ones in one batch in version order, which keeps its events in order on its Kafka key and keeps up with
+any write rate."""
 
 import asyncio
 import contextlib
 import os
 import signal
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 import bson
 import structlog
 from bson.binary import Binary
 from bson.codec_options import CodecOptions
+from prometheus_client import CollectorRegistry, Gauge
 from pymongo.asynchronous.collection import AsyncCollection
 
 from parkops_runtime.batched import BatchedWrites
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
+from parkops_runtime.owners import LEGACY, Owners
 
 VERSION = "_version"
 COMMIT = "_commit"
+REMEMBERED = 100_000  # published commit ids kept, so a commit whose delete is under way is not queued again
 log = structlog.get_logger(__name__)
+Key = tuple[str, str]
 
 
 class Publisher(Protocol):
@@ -66,6 +75,11 @@ class KeyedLock:
                 self._locks[key] = (lock, users - 1)
 
 
+def utc(at: datetime) -> datetime:
+    """The store hands back naive UTC datetimes."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def commit_id(doc_id: str, version: int) -> str:
     return f"{doc_id}#{version:012d}"
 
@@ -87,13 +101,12 @@ def loaded_commit(doc: Document, codec_options: CodecOptions[Document]) -> Docum
 class AggregateCollection:
     """Aggregates of one kind: state documents in `collection`, in-flight writes in `commits`."""
 
-    def __init__(self, collection: AsyncCollection[Document], stale_after: timedelta) -> None:
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
         self.collection = collection
         self.commits: AsyncCollection[Document] = collection.database[f"{collection.name}.commits"]
         # Published commits are deleted in the background, gathered for 50 ms into one command.
         self.commit_writes = BatchedWrites(self.commits, delete_after=0.05)
         self._creates = BatchedWrites(collection)
-        self.stale_after = stale_after
         self.serialized = KeyedLock().hold  # one write (or recovery) of an aggregate at a time here
         self.relay: OutboxRelay | None = None
 
@@ -118,8 +131,10 @@ class AggregateCollection:
     async def _write(
         self, doc_id: str, version: int, fields: Document, events: Sequence[OutboundEvent]
     ) -> None:
+        assert self.relay is not None, "AggregateCollection used before OutboxRelay.watch()"
         commit: Document = {
             "_id": commit_id(doc_id, version),
+            "owner": self.relay.owners.owner_id,
             "doc_id": doc_id,
             "version": version,
             "token": uuid.uuid4().hex,
@@ -134,7 +149,6 @@ class AggregateCollection:
                     raise ConcurrencyConflict(
                         f"{self.collection.name} {doc_id} changed before version {version}"
                     )
-                assert self.relay is not None, "AggregateCollection used before OutboxRelay.watch()"
                 await self.relay.after_write(self, commit)
                 return
         await self._finish_if_abandoned(commit["_id"])
@@ -177,132 +191,225 @@ class AggregateCollection:
         if current is not None and current["token"] == commit["token"]:
             await self.commits.delete_one({"_id": commit["_id"]})
 
-    def is_stale(self, commit: Document) -> bool:
-        at: datetime = commit["at"]
-        return datetime.now(UTC) - at.astimezone(UTC) >= self.stale_after
-
     def loaded(self, found: Document) -> Document:
         """A commit as read from `commits`, its body unpacked."""
         return loaded_commit(found, self.commits.codec_options)
 
     async def _finish_if_abandoned(self, waiting_id: str) -> bool:
         found = await self.commits.find_one({"_id": waiting_id})
-        if found is None or not self.is_stale(found) or self.relay is None:
+        if found is None or self.relay is None:
             return False
-        await self.relay.finish(self, self.loaded(found))
-        return True
+        return await self.relay.take_over(self, self.loaded(found))
 
 
 class OutboxRelay:
     def __init__(
         self,
         publisher: Publisher,
+        owners: Owners,
         retry_seconds: float,
         full_sweep_seconds: float,
         crash_after_write: bool = False,
+        beat_seconds: float = 1.0,
+        registry: CollectorRegistry | None = None,
     ) -> None:
         self._publisher = publisher
+        self.owners = owners
         self._watched: dict[str, AggregateCollection] = {}
-        self._failed: dict[tuple[str, str], Document] = {}
-        self._publishing: dict[tuple[str, str], asyncio.Task[None]] = {}  # latest publish per aggregate
+        self._queued: dict[Key, list[Document]] = {}  # per aggregate, commits waiting for their publish
+        self._draining: dict[Key, asyncio.Task[None]] = {}  # the one publisher task of an aggregate
+        self._failed: set[Key] = set()  # aggregates whose publish failed: drained again on retry
+        self._held: dict[Key, Document] = {}  # (collection, commit id) -> commit, queued until deleted
+        self._done: OrderedDict[Key, None] = OrderedDict()  # recently published: never queued again
+        self._undeleted: list[tuple[AggregateCollection, str]] = []
+        self._deleting: set[asyncio.Task[None]] = set()
         self._retry_seconds = retry_seconds
         self._full_sweep_seconds = full_sweep_seconds
+        self._beat_seconds = beat_seconds
         self._crash_after_write = crash_after_write
         self._task: asyncio.Task[None] | None = None
+        self._beating: asyncio.Task[None] | None = None
+        if registry is not None:
+            depth = Gauge("outbox_depth", "Commits this process holds for publishing", registry=registry)
+            depth.set_function(lambda: len(self._held))
+            age = Gauge(
+                "outbox_oldest_age_seconds",
+                "Age of the oldest commit this process has not published yet",
+                registry=registry,
+            )
+            age.set_function(self.oldest_age)
+
+    def oldest_age(self) -> float:
+        if not self._held:
+            return 0.0
+        oldest = min(utc(c["at"]) for c in self._held.values())
+        return (datetime.now(UTC) - oldest).total_seconds()
 
     def watch(self, aggregates: AggregateCollection) -> None:
         aggregates.relay = self
         self._watched[aggregates.collection.name] = aggregates
 
     async def after_write(self, aggregates: AggregateCollection, commit: Document) -> None:
-        """Start publishing what the write committed, after the aggregate's earlier publishes.
+        """Queue what the write committed for the aggregate's publisher.
 
         The writer does not wait: its commit is durable, and a failed publish is retried later."""
         if self._crash_after_write:
             os.kill(os.getpid(), signal.SIGKILL)
-        key = (aggregates.collection.name, commit["doc_id"])
-        task = asyncio.create_task(self._publish_after(self._publishing.get(key), aggregates, commit))
-        self._publishing[key] = task
-        task.add_done_callback(lambda done: self._forget(key, done))
+        self._enqueue(aggregates, commit)
 
-    async def _publish_after(
-        self, earlier: asyncio.Task[None] | None, aggregates: AggregateCollection, commit: Document
-    ) -> None:
-        if earlier is not None:
-            await asyncio.wait([earlier])  # keeps the aggregate's events in order on its Kafka key
-        try:
-            await self._publish(aggregates, commit)
-        except Exception:
-            self._failed[(aggregates.collection.name, commit["_id"])] = commit
-            log.exception("outbox publish failed; retrying later", commit=commit["_id"])
+    def _enqueue(self, aggregates: AggregateCollection, commit: Document) -> bool:
+        name = aggregates.collection.name
+        held = (name, commit["_id"])
+        if held in self._held or held in self._done:
+            return False
+        self._held[held] = commit
+        key = (name, commit["doc_id"])
+        self._queued.setdefault(key, []).append(commit)
+        if key not in self._failed:
+            self._start_drain(aggregates, key)
+        return True
 
-    def _forget(self, key: tuple[str, str], done: asyncio.Task[None]) -> None:
-        if self._publishing.get(key) is done:
-            del self._publishing[key]
+    def _start_drain(self, aggregates: AggregateCollection, key: Key) -> None:
+        running = self._draining.get(key)
+        if running is None or running.done():
+            task = asyncio.create_task(self._drain(aggregates, key))
+            self._draining[key] = task
+            task.add_done_callback(lambda done: self._forget_drain(key, done))
+
+    def _forget_drain(self, key: Key, done: asyncio.Task[None]) -> None:
+        if self._draining.get(key) is done:
+            del self._draining[key]
+
+    async def _drain(self, aggregates: AggregateCollection, key: Key) -> None:
+        """Publish the aggregate's queued commits, all that are pending in one batch, until none is."""
+        while batch := sorted(self._queued.pop(key, []), key=lambda c: c["version"]):
+            try:
+                await self._publisher.publish(
+                    [OutboundEvent.from_document(e) for commit in batch for e in commit["events"]]
+                )
+            except Exception:
+                self._queued[key] = batch + self._queued.get(key, [])
+                self._failed.add(key)
+                log.exception("outbox publish failed; retrying later", aggregate=key[1])
+                return
+            for commit in batch:
+                self._done[(key[0], commit["_id"])] = None
+            while len(self._done) > REMEMBERED:
+                self._done.popitem(last=False)
+            # Deleted in the background: the next batch need not wait for the store.
+            deleting = asyncio.create_task(self._delete(aggregates, [c["_id"] for c in batch]))
+            self._deleting.add(deleting)
+            deleting.add_done_callback(self._deleting.discard)
+
+    async def _delete(self, aggregates: AggregateCollection, ids: list[str]) -> None:
+        # An applied commit's version can never be claimed again, so its `_id` names only this commit.
+        results = await asyncio.gather(
+            *(aggregates.commit_writes.delete(i) for i in ids), return_exceptions=True
+        )
+        for commit_id_, result in zip(ids, results, strict=True):
+            if isinstance(result, BaseException):
+                self._undeleted.append((aggregates, commit_id_))
+            else:
+                self._held.pop((aggregates.collection.name, commit_id_), None)
+
+    async def take_over(self, aggregates: AggregateCollection, commit: Document) -> bool:
+        """Finish a commit met by a reader or writer, when its owner is dead (and now held here)."""
+        owner = commit.get("owner", LEGACY)
+        if owner == self.owners.owner_id or not await self.owners.claim(owner):
+            return False
+        await self.finish(aggregates, commit)
+        return True
 
     async def finish(self, aggregates: AggregateCollection, commit: Document) -> int:
-        """Complete an abandoned commit: apply it if it is next, publish it if it was applied, drop it."""
+        """Complete a dead owner's commit: apply it if it is next, queue its publish if it was applied,
+        else drop it. Returns the events queued."""
         async with aggregates.serialized(commit["doc_id"]):
+            if (aggregates.collection.name, commit["_id"]) in self._held:
+                return 0
             if await aggregates.applied(commit):
-                return await self._publish(aggregates, commit)
+                return len(commit["events"]) if self._enqueue(aggregates, commit) else 0
             await aggregates.drop_commit(commit)
             return 0
 
-    async def _publish(self, aggregates: AggregateCollection, commit: Document) -> int:
-        await self._publisher.publish([OutboundEvent.from_document(e) for e in commit["events"]])
-        # An applied commit's version can never be claimed again, so its `_id` names only this commit.
-        await aggregates.commit_writes.delete(commit["_id"])
-        return len(commit["events"])
-
     async def retry_failed(self) -> None:
-        for key, commit in sorted(self._failed.items()):
-            aggregates = self._watched[key[0]]
-            async with aggregates.serialized(commit["doc_id"]):
-                await self._publish(aggregates, commit)
-            del self._failed[key]
+        """Drain again the aggregates whose publish failed, and delete what could not be deleted."""
+        failed, self._failed = self._failed, set()
+        for key in sorted(failed):
+            self._start_drain(self._watched[key[0]], key)
+        undeleted, self._undeleted = self._undeleted, []
+        for aggregates, commit_id_ in undeleted:
+            await self._delete(aggregates, [commit_id_])
 
     async def sweep(self) -> int:
-        """Finish every abandoned commit of every watched collection; returns the events published."""
-        sent = 0
+        """Finish the commits of dead owners (claiming them first) in every watched collection; returns
+        the events queued. This process's own commits are in its queues; live owners' are theirs."""
+        queued = 0
+        met: set[str] = set()
         for aggregates in self._watched.values():
-            async for found in aggregates.commits.find({}).sort("_id"):
-                if aggregates.is_stale(found):
-                    sent += await self.finish(aggregates, aggregates.loaded(found))
-        return sent
+            async for found in aggregates.commits.find({}, {"owner": 1, "doc_id": 1}).sort("_id"):
+                owner = found.get("owner", LEGACY)
+                met.add(owner)
+                if owner == self.owners.owner_id:
+                    continue
+                if (aggregates.collection.name, found["_id"]) in self._held:
+                    continue
+                if await self.owners.claim(owner):
+                    whole = await aggregates.commits.find_one({"_id": found["_id"]})
+                    if whole is not None:
+                        queued += await self.finish(aggregates, aggregates.loaded(whole))
+        self.owners.met(met)
+        for owner in self.owners.held():
+            if owner not in met:
+                await self.owners.forget(owner)
+        return queued
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
-        next_sweep = loop.time()
+        next_sweep = next_retry = loop.time()
         while True:
             try:
-                if loop.time() >= next_sweep:
+                claimed = [o for o in self.owners.dead_unclaimed() if await self.owners.claim(o)]
+                if claimed or loop.time() >= next_sweep:
                     if sent := await self.sweep():
-                        log.info("outbox sweep published abandoned events", count=sent)
+                        log.info("outbox sweep queued a dead owner's events", count=sent)
                     next_sweep = loop.time() + self._full_sweep_seconds
-                await self.retry_failed()
+                if loop.time() >= next_retry:
+                    await self.retry_failed()
+                    next_retry = loop.time() + self._retry_seconds
             except Exception:
                 log.exception("outbox relay pass failed; retrying")
             if task is not None and task.cancelling():
                 # A library call of the pass swallowed the cancellation `stop` sent: without this the
                 # relay loops on and `stop` (the service's shutdown) waits for it forever.
                 raise asyncio.CancelledError
-            await asyncio.sleep(self._retry_seconds)
+            await asyncio.sleep(self._beat_seconds)
+
+    async def _beat(self) -> None:
+        """Its own task: nothing the relay waits for (a slow sweep, store or broker) delays a beat."""
+        while True:
+            try:
+                await self.owners.beat()
+            except Exception:
+                log.exception("outbox owner heartbeat failed; retrying")
+            await asyncio.sleep(self._beat_seconds)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        self._beating = asyncio.create_task(self._beat(), name="outbox-owner-heartbeat")
 
     async def flush(self) -> None:
-        """Wait for the publishes under way."""
-        if self._publishing:
-            await asyncio.wait(list(self._publishing.values()))
+        """Wait for the publishes (and their deletes) under way."""
+        while pending := [t for t in (*self._draining.values(), *self._deleting) if not t.done()]:
+            await asyncio.wait(pending)
 
     async def stop(self) -> None:
         """Finish the publishes under way (a write's events go out before shutdown), then stop."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(10):
                 await self.flush()
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._beating):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task

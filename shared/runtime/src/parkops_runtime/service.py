@@ -1,9 +1,9 @@
 """ServiceRuntime: the parts every service is built from, wired once by the service's composition root."""
 
 import gc
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from fastapi import APIRouter, Depends, FastAPI
 from faststream.specification import AsyncAPI
@@ -23,6 +23,7 @@ from parkops_runtime.health import Check, health_router
 from parkops_runtime.http_middleware import HttpMetrics, NoControlCharacters, RequestMetrics, TraceIdHeader
 from parkops_runtime.mongo import connect, ping
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay
+from parkops_runtime.owners import Owners
 from parkops_runtime.problems import PROBLEM_RESPONSES, declare_problem_media_type, install_problem_handlers
 from parkops_runtime.settings import ServiceSettings
 from parkops_runtime.telemetry import setup_logging, setup_tracing
@@ -55,11 +56,17 @@ class ServiceRuntime:
         self.database = self.client[settings.database]
         self.broker = make_broker(settings, self.registry)
         self.publisher = EventPublisher(self.broker)
+        owners = Owners(
+            self.database["outbox.owners"], uuid.uuid4().hex, settings.outbox_owner_dead_after_seconds
+        )
         self.relay = OutboxRelay(
             self.publisher,
+            owners,
             settings.outbox_retry_seconds,
             settings.outbox_sweep_seconds,
             settings.outbox_crash_after_write,
+            beat_seconds=settings.outbox_owner_beat_seconds,
+            registry=self.registry,
         )
         self.consumer = EventConsumer(
             self.broker, settings, dead_letter=lambda e: self.publisher.publish([e])
@@ -87,8 +94,7 @@ class ServiceRuntime:
     def aggregates(self, collection_name: str) -> AggregateCollection:
         """The aggregates stored in one collection; one instance per name, so its writes share locks."""
         if collection_name not in self._aggregates:
-            stale_after = timedelta(seconds=self.settings.outbox_stale_after_seconds)
-            aggregates = AggregateCollection(self.database[collection_name], stale_after)
+            aggregates = AggregateCollection(self.database[collection_name])
             self.relay.watch(aggregates)
             self._aggregates[collection_name] = aggregates
         return self._aggregates[collection_name]
@@ -134,6 +140,7 @@ class ServiceRuntime:
             settings.topic_replication,
         )
         await self.broker.connect()
+        await self.relay.owners.beat()  # alive before its first commit, so nobody takes it for dead
         await self.relay.sweep()
         for hook in self._startup:
             await hook()

@@ -91,8 +91,13 @@ class ServiceSettings(BaseSettings):
     handler_attempts: int = Field(default=3, ge=1, description="Tries of a failing event before the DLQ.")
     outbox_retry_seconds: float = Field(default=2.0, gt=0, description="Retry of failed publishes, by _id.")
     outbox_sweep_seconds: float = Field(default=60.0, gt=0, description="Full scan for abandoned writes.")
-    outbox_stale_after_seconds: float = Field(
-        default=5.0, gt=0, description="Age after which a commit counts as abandoned by a dead writer."
+    outbox_owner_beat_seconds: float = Field(
+        default=1.0, gt=0, description="Heartbeat of this process as the owner of its outbox commits."
+    )
+    outbox_owner_dead_after_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="An owner whose heartbeat did not change this long is dead; its commits are adopted.",
     )
     outbox_crash_after_write: bool = Field(
         default=False, description="Chaos switch for tests: die between the state write and the publish."

@@ -1,6 +1,7 @@
 """The outbox over the real store: one winner per version, state and events together, nothing lost."""
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -8,6 +9,7 @@ import pytest
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay, commit_id
+from parkops_runtime.owners import Owners
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -43,9 +45,10 @@ async def things(infra: Infra) -> AsyncIterator[AsyncCollection[Doc]]:
 
 
 def aggregates(collection: AsyncCollection[Doc], publisher: FlakyPublisher) -> AggregateCollection:
-    """One process's view: its own relay and its own in-process locks."""
-    found = AggregateCollection(collection, stale_after=timedelta(seconds=1))
-    OutboxRelay(publisher, retry_seconds=1, full_sweep_seconds=60).watch(found)
+    """One process's view: its own owner id, relay and in-process locks."""
+    found = AggregateCollection(collection)
+    owners = Owners(collection.database["outbox.owners"], uuid.uuid4().hex, dead_after=1)
+    OutboxRelay(publisher, owners, retry_seconds=1, full_sweep_seconds=60).watch(found)
     return found
 
 
@@ -60,6 +63,7 @@ async def test_state_and_events_are_written_together_and_a_failed_publish_is_ret
     assert publisher.sent == []
     assert await store.commits.count_documents({}) == 1, "the unpublished events wait in their commit"
     await store.relay.retry_failed()
+    await store.relay.flush()
     assert publisher.sent == ["e1"]
 
     await store.update("a", 1, {"state": 2}, [event(2)])
@@ -119,11 +123,14 @@ async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
             "events": [event(9).to_document()],
         }
     )
-    with pytest.raises(ConcurrencyConflict):  # too fresh to call abandoned: its writer may be alive
+    assert store.relay is not None
+    with pytest.raises(ConcurrencyConflict):  # its writer may be alive: not seen silent long enough
         await store.update("a", 1, {"state": 99}, [])
     await asyncio.sleep(1.1)
+    await store.relay.owners.refresh()  # what the relay's loop does every beat
     with pytest.raises(ConcurrencyConflict):  # now finished for it, and the caller reloads
         await store.update("a", 1, {"state": 99}, [])
+    await store.relay.flush()
     assert publisher.sent == ["e9"]
     doc = await things.find_one({"_id": "a"})
     assert doc is not None
@@ -131,7 +138,7 @@ async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
     await store.update("a", 2, {"state": 3}, [])
 
 
-async def test_the_sweep_finishes_abandoned_commits_and_drops_a_stale_writers(
+async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writers(
     things: AsyncCollection[Doc],
 ) -> None:
     publisher = FlakyPublisher()
@@ -166,7 +173,11 @@ async def test_the_sweep_finishes_abandoned_commits_and_drops_a_stale_writers(
     )
     await things.insert_one({"_id": "b", "state": 1, "_version": 1, "_commit": "t-b"})
     assert store.relay is not None
+    assert await store.relay.sweep() == 0, "the commits' owner (none: legacy) was only now met"
+    await asyncio.sleep(1.1)
+    await store.relay.owners.refresh()
     assert await store.relay.sweep() == 1
+    await store.relay.flush()
     assert publisher.sent == ["e7"]
     assert await store.commits.count_documents({}) == 0
     assert (await things.find_one({"_id": "a"}) or {}).get("state") == 1
