@@ -28,9 +28,10 @@ def free_port() -> int:
 
 
 def service_env(settings: ServiceSettings) -> dict[str, str]:
-    """The environment that gives a service process in uvicorn these settings (no secrets to pass)."""
+    """The environment that gives a service process in uvicorn these settings (no secrets to pass;
+    a setting left unset stays unset, not the word None)."""
     prefix = settings.model_config.get("env_prefix", "")
-    passed = settings.model_dump(mode="json", exclude={"jwt_secret", "otlp_endpoint"})
+    passed = settings.model_dump(mode="json", exclude={"jwt_secret", "otlp_endpoint"}, exclude_none=True)
     return {f"{prefix}{name.upper()}": str(value) for name, value in passed.items()}
 
 

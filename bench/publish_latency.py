@@ -138,7 +138,7 @@ async def main() -> None:
     raw = [s * 1000 for s in await raw_round_trip(infra, 200)]
     admin = bearer(Role.GROUP_ADMIN, "bench-group")
     topic = UnitListed.topic(settings.topic_prefix)
-    env = {k: v for k, v in service_env(settings).items() if v != "None"}  # unset, not the word None
+    env = service_env(settings)
     async with served(["--factory", "leasing.main:create_app"], env) as base:
         await until_ready(base)
         client = HttpClient(base, admin)
