@@ -1,6 +1,6 @@
 """Consumption throughput of a service built on our runtime, beside the hand-written baselines.
 
-Runs ../shared/bench/raw_pipeline.py (raw aiokafka + PyMongo: relay, inbox + folded upserts, naive
+Runs bench/raw_pipeline.py (raw aiokafka + PyMongo: relay, inbox + folded upserts, naive
 FastStream) on the same broker and store in the same run, then the kpi service's real consumer path
 (CloudEvents decode + contract validation, inbox insert of facts, projection fold, commit) over N
 valid leasing events, and prints our figure as a ratio of the raw-store one (goal: at least 0.5).
@@ -25,7 +25,7 @@ from tests.support.infra import Infra
 from tests.support.kafka import envelope
 from tests.support.services import isolated_settings, run_id, serving
 
-RAW = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "raw_pipeline.py"
+RAW = Path(__file__).resolve().parent / "raw_pipeline.py"
 
 
 def raw_baseline(infra: Infra, n: int) -> dict[str, float]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from parkops_contracts.events import TenantOnboarded, UnitListed
 from parkops_contracts.events.leasing import UnitType
+from parkops_runtime.events import OutboundEvent
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -46,3 +47,8 @@ def tenant_onboarded(
         "onboarded_at": NOW,
     }
     return TenantOnboarded.model_validate(values | fields)
+
+
+def outbound(n: int) -> OutboundEvent:
+    """The n-th event of an aggregate, as the outbox stores and publishes it."""
+    return OutboundEvent(id=f"e{n}", topic="t", key="k", value="{}", headers={"ce_id": f"e{n}"})

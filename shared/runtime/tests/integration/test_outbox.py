@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,11 +10,9 @@ from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay, commit_id
 from parkops_runtime.owners import Owners
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
-from tests.support.infra import Infra
-from tests.support.services import run_id
+from tests.support.events import outbound
 
 Doc = dict[str, object]
 
@@ -33,17 +31,6 @@ class FlakyPublisher:
         self.sent.extend(e.id for e in events)
 
 
-def event(n: int) -> OutboundEvent:
-    return OutboundEvent(id=f"e{n}", topic="t", key="k", value="{}", headers={"ce_id": f"e{n}"})
-
-
-@pytest.fixture
-async def things(infra: Infra) -> AsyncIterator[AsyncCollection[Doc]]:
-    client: AsyncMongoClient[Doc] = AsyncMongoClient(infra.mongodb_url, maxPoolSize=50)
-    yield client[f"t{run_id()}_outbox"]["things"]
-    await client.close()
-
-
 def aggregates(collection: AsyncCollection[Doc], publisher: FlakyPublisher) -> AggregateCollection:
     """One process's view: its own owner id, relay and in-process locks."""
     found = AggregateCollection(collection)
@@ -57,7 +44,7 @@ async def test_state_and_events_are_written_together_and_a_failed_publish_is_ret
 ) -> None:
     publisher = FlakyPublisher(failures=1)
     store = aggregates(things, publisher)
-    await store.insert("a", {"state": 1}, [event(1)])
+    await store.insert("a", {"state": 1}, [outbound(1)])
     assert store.relay is not None
     await store.relay.flush()
     assert publisher.sent == []
@@ -66,7 +53,7 @@ async def test_state_and_events_are_written_together_and_a_failed_publish_is_ret
     await store.relay.flush()
     assert publisher.sent == ["e1"]
 
-    await store.update("a", 1, {"state": 2}, [event(2)])
+    await store.update("a", 1, {"state": 2}, [outbound(2)])
     await store.relay.flush()
     assert publisher.sent == ["e1", "e2"]
     doc = await things.find_one({"_id": "a"})
@@ -75,9 +62,9 @@ async def test_state_and_events_are_written_together_and_a_failed_publish_is_ret
     assert await store.commits.count_documents({}) == 0
 
     with pytest.raises(ConcurrencyConflict):
-        await store.update("a", 1, {"state": 3}, [event(3)])
+        await store.update("a", 1, {"state": 3}, [outbound(3)])
     with pytest.raises(ConcurrencyConflict):
-        await store.insert("a", {"state": 0}, [event(4)])
+        await store.insert("a", {"state": 0}, [outbound(4)])
     assert publisher.sent == ["e1", "e2"]
     assert (await things.find_one({"_id": "a"}) or {}).get("state") == 2
 
@@ -91,7 +78,7 @@ async def test_of_many_concurrent_writers_of_one_version_exactly_one_wins(
 
     async def write(i: int) -> bool:
         try:
-            await processes[i].update("hot", 1, {"by": i}, [event(100 + i)])
+            await processes[i].update("hot", 1, {"by": i}, [outbound(100 + i)])
         except ConcurrencyConflict:
             return False
         return True
@@ -120,7 +107,7 @@ async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
             "token": "dead",
             "at": datetime.now(UTC),
             "fields": {"state": 2},
-            "events": [event(9).to_document()],
+            "events": [outbound(9).to_document()],
         }
     )
     assert store.relay is not None
@@ -157,7 +144,7 @@ async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writer
                 "token": "t-b",
                 "at": long_ago,
                 "fields": {"state": 1},
-                "events": [event(7).to_document()],
+                "events": [outbound(7).to_document()],
             },
             # a writer that had loaded version 0 of an aggregate that exists: never applied, never published
             {
@@ -167,7 +154,7 @@ async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writer
                 "token": "stale",
                 "at": long_ago,
                 "fields": {"state": -1},
-                "events": [event(8).to_document()],
+                "events": [outbound(8).to_document()],
             },
         ]
     )

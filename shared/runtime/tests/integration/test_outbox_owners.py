@@ -3,18 +3,17 @@
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay
 from parkops_runtime.owners import Owners
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
-from tests.support.infra import Infra
-from tests.support.services import eventually, run_id
+from tests.support.events import outbound
+from tests.support.services import eventually
 
 Doc = dict[str, object]
 DEAD_AFTER = 0.5
@@ -35,17 +34,6 @@ class RecordingPublisher:
     @property
     def sent(self) -> list[str]:
         return [e for call in self.calls for e in call]
-
-
-def event(n: int) -> OutboundEvent:
-    return OutboundEvent(id=f"e{n}", topic="t", key="k", value="{}", headers={"ce_id": f"e{n}"})
-
-
-@pytest.fixture
-async def things(infra: Infra) -> AsyncIterator[AsyncCollection[Doc]]:
-    client: AsyncMongoClient[Doc] = AsyncMongoClient(infra.mongodb_url, maxPoolSize=50)
-    yield client[f"t{run_id()}_outbox"]["things"]
-    await client.close()
 
 
 def process(collection: AsyncCollection[Doc], publisher: RecordingPublisher) -> AggregateCollection:
@@ -77,14 +65,14 @@ async def test_a_slow_publish_is_not_taken_over_by_a_live_neighbour(things: Asyn
         relay_of(p).start()
     try:
         slow.gate.clear()  # the broker answers the writer late: far longer than an owner takes to die
-        await writer.insert("a", {"n": 1}, [event(1)])
+        await writer.insert("a", {"n": 1}, [outbound(1)])
         for n in range(2, 6):
-            await writer.update("a", n - 1, {"n": n}, [event(n)])
-        await writer.insert("b", {"n": 1}, [event(100)])
+            await writer.update("a", n - 1, {"n": n}, [outbound(n)])
+        await writer.insert("b", {"n": 1}, [outbound(100)])
         await asyncio.sleep(8 * DEAD_AFTER)  # many beats and sweeps of both relays meanwhile
         assert await relay_of(other).sweep() == 0
         with pytest.raises(ConcurrencyConflict):  # meets the writer's commit: its owner lives
-            await other.update("a", 4, {"n": -1}, [event(-1)])
+            await other.update("a", 4, {"n": -1}, [outbound(-1)])
         assert neighbour.calls == []
         slow.gate.set()
         await relay_of(writer).flush()
@@ -108,10 +96,10 @@ async def test_a_dead_owners_commits_are_published_once_by_two_live_sweepers(
 
     relay_of(dead).after_write = dies_before_publishing  # type: ignore[method-assign]
     for n in range(10):
-        await dead.insert(f"agg{n % 3}-{n}", {"n": n}, [event(n)])
-    await dead.insert("chain", {"n": 0}, [event(20)])
+        await dead.insert(f"agg{n % 3}-{n}", {"n": n}, [outbound(n)])
+    await dead.insert("chain", {"n": 0}, [outbound(20)])
     for n in range(1, 5):
-        await dead.update("chain", n, {"n": n}, [event(20 + n)])
+        await dead.update("chain", n, {"n": n}, [outbound(20 + n)])
 
     shared = RecordingPublisher()
     survivors = [process(things, shared) for _ in range(2)]
@@ -141,9 +129,9 @@ async def test_an_aggregates_events_go_out_in_version_order_in_few_batches(
     publisher = RecordingPublisher()
     store = process(things, publisher)
     publisher.gate.clear()  # the first publish is under way while the writes go on
-    await store.insert("hot", {"n": 1}, [event(1)])
+    await store.insert("hot", {"n": 1}, [outbound(1)])
     for n in range(2, 41):
-        await store.update("hot", n - 1, {"n": n}, [event(n), event(1000 + n)])
+        await store.update("hot", n - 1, {"n": n}, [outbound(n), outbound(1000 + n)])
     publisher.gate.set()
     await relay_of(store).flush()
     assert publisher.sent == ["e1"] + [f"e{k}" for n in range(2, 41) for k in (n, 1000 + n)]
@@ -160,7 +148,7 @@ async def test_an_adopter_that_dies_too_passes_its_adoptions_on(things: AsyncCol
 
     relay_of(dead).after_write = dies_before_publishing  # type: ignore[method-assign]
     for n in range(3):
-        await dead.insert(f"x{n}", {"n": n}, [event(n)])
+        await dead.insert(f"x{n}", {"n": n}, [outbound(n)])
     owners = relay_of(adopter).owners
     await owners.beat()
     await relay_of(adopter).sweep()  # meets the dead owner's commits
