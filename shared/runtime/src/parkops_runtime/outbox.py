@@ -143,8 +143,16 @@ class AggregateCollection:
             "events": [e.to_document() for e in events],
         }
         async with self.serialized(doc_id):
-            if await self._claim(commit):
-                if not await self._apply(commit):
+            try:
+                claimed = await self._claim(commit)
+                applied = claimed and await self._apply(commit)
+            except Exception:
+                # The store failed mid-write: the commit may be stored, unapplied. Its owner (this
+                # process) lives, so nobody else finishes it: the relay does once the store answers.
+                self.relay.unfinished(self, commit)
+                raise
+            if claimed:
+                if not applied:
                     await self.drop_commit(commit)
                     raise ConcurrencyConflict(
                         f"{self.collection.name} {doc_id} changed before version {version}"
@@ -222,6 +230,7 @@ class OutboxRelay:
         self._held: dict[Key, Document] = {}  # (collection, commit id) -> commit, queued until deleted
         self._done: OrderedDict[Key, None] = OrderedDict()  # recently published: never queued again
         self._undeleted: list[tuple[AggregateCollection, str]] = []
+        self._unfinished: dict[Key, tuple[AggregateCollection, Document]] = {}  # own failed writes
         self._deleting: set[asyncio.Task[None]] = set()
         self._retry_seconds = retry_seconds
         self._full_sweep_seconds = full_sweep_seconds
@@ -321,8 +330,8 @@ class OutboxRelay:
         return True
 
     async def finish(self, aggregates: AggregateCollection, commit: Document) -> int:
-        """Complete a dead owner's commit: apply it if it is next, queue its publish if it was applied,
-        else drop it. Returns the events queued."""
+        """Complete a dead owner's commit (or one of this process's failed writes): apply it if it is
+        next, queue its publish if it was applied, else drop it. Returns the events queued."""
         async with aggregates.serialized(commit["doc_id"]):
             if (aggregates.collection.name, commit["_id"]) in self._held:
                 return 0
@@ -331,8 +340,24 @@ class OutboxRelay:
             await aggregates.drop_commit(commit)
             return 0
 
+    def unfinished(self, aggregates: AggregateCollection, commit: Document) -> None:
+        """A write of this process failed after (or while) storing its commit: finish it later."""
+        self._unfinished[(aggregates.collection.name, commit["_id"])] = (aggregates, commit)
+
+    async def _finish_own(self) -> None:
+        """This process's commits that a failed write left: applied and published (or dropped, if the
+        aggregate moved on), so the aggregate is not blocked while their owner lives. A commit that was
+        never stored, or that is another writer's, is left alone."""
+        for key, (aggregates, commit) in list(self._unfinished.items()):
+            stored = await aggregates.commits.find_one({"_id": commit["_id"]}, {"token": 1})
+            if stored is not None and stored["token"] == commit["token"]:
+                await self.finish(aggregates, commit)
+            del self._unfinished[key]
+
     async def retry_failed(self) -> None:
-        """Drain again the aggregates whose publish failed, and delete what could not be deleted."""
+        """Finish own failed writes, drain again the aggregates whose publish failed, and delete what
+        could not be deleted."""
+        await self._finish_own()
         failed, self._failed = self._failed, set()
         for key in sorted(failed):
             self._start_drain(self._watched[key[0]], key)

@@ -168,3 +168,30 @@ async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writer
     assert publisher.sent == ["e7"]
     assert await store.commits.count_documents({}) == 0
     assert (await things.find_one({"_id": "a"}) or {}).get("state") == 1
+
+
+async def test_a_write_the_store_failed_half_way_is_finished_by_its_living_owner(
+    things: AsyncCollection[Doc], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publisher = FlakyPublisher()
+    writer, other = aggregates(things, publisher), aggregates(things, FlakyPublisher())
+    await writer.insert("a", {"state": 1}, [outbound(1)])
+
+    async def store_gone(commit: Doc) -> bool:
+        raise ConnectionError("store unreachable")  # after the commit was stored, before it applied
+
+    monkeypatch.setattr(writer, "_apply", store_gone)
+    with pytest.raises(ConnectionError):
+        await writer.update("a", 1, {"state": 2}, [outbound(2)])
+    monkeypatch.undo()
+    with pytest.raises(ConcurrencyConflict):  # its owner lives: nobody else may finish it
+        await other.update("a", 1, {"state": 3}, [outbound(3)])
+
+    assert writer.relay is not None
+    await writer.relay.retry_failed()  # the store answers again: the owner rolls its write forward
+    await writer.relay.flush()
+    doc = await things.find_one({"_id": "a"})
+    assert doc is not None
+    assert (doc["state"], doc["_version"]) == (2, 2)
+    assert publisher.sent == ["e1", "e2"]
+    await other.update("a", 2, {"state": 3}, [outbound(3)])  # and the aggregate is not blocked
