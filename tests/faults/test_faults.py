@@ -1,0 +1,61 @@
+"""The fault suite, small (CI): real service processes, the real broker, stores that are killed.
+
+Each scenario ends with the accounting of tests/support/fault_accounting.py: 0 lost, 0 doubled effects;
+duplicate publishes only where a process really crashed. bench/faults.py runs the same, longer."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.fault_accounting import Outcome, table
+from tests.support.fault_scenarios import (
+    CI,
+    duplicate_delivery,
+    race_on_one_unit,
+    sigkill_each_service,
+    store_kill,
+)
+from tests.support.infra import Infra
+
+
+def assert_whole(outcome: Outcome) -> None:
+    print("\n" + table([outcome]))
+    assert (outcome.lost, outcome.doubled) == (0, 0), outcome.problems[:20]
+    assert not outcome.problems, outcome.problems[:20]
+
+
+async def test_sigkill_of_leasing_and_kpi_under_keyed_load_loses_and_doubles_nothing(
+    infra: Infra, tmp_path: Path
+) -> None:
+    outcome = await sigkill_each_service(infra, tmp_path, CI)
+    assert_whole(outcome)
+    # Copies only from the killed process's commits published but not yet deleted: at most one
+    # producer batch per park it was writing to, each no larger than the writes in flight.
+    assert outcome.duplicate_publishes <= CI.workers * CI.parks
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="runtime bug (reported with issue 14): a commit inserted just before the store dies, whose "
+    "state copy then fails, stays behind owned by a live process that neither queues nor adopts it: "
+    "its aggregate answers 409 'changing too fast' to every write until that process restarts",
+)
+async def test_a_killed_store_answers_503_then_every_accepted_write_is_there(
+    infra: Infra, tmp_path: Path
+) -> None:
+    outcome = await store_kill(infra, tmp_path, CI)
+    assert_whole(outcome)
+    assert outcome.duplicate_publishes == 0  # no process crashed
+    assert outcome.recovery_s is not None, "no write was accepted after the store came back"
+
+
+async def test_a_race_on_one_unit_across_two_processes_signs_one_lease(infra: Infra, tmp_path: Path) -> None:
+    outcome = await race_on_one_unit(infra, tmp_path, CI)
+    assert_whole(outcome)
+    assert outcome.duplicate_publishes == 0
+
+
+async def test_events_delivered_three_times_count_once_in_kpi(infra: Infra, tmp_path: Path) -> None:
+    outcome = await duplicate_delivery(infra, tmp_path, CI)
+    assert_whole(outcome)
+    assert outcome.duplicate_publishes == 0  # leasing's own publishes, before the copies were sent
