@@ -34,12 +34,6 @@ async def test_sigkill_of_leasing_and_kpi_under_keyed_load_loses_and_doubles_not
     assert outcome.duplicate_publishes <= CI.workers * CI.parks
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="runtime bug (reported with issue 14): a commit inserted just before the store dies, whose "
-    "state copy then fails, stays behind owned by a live process that neither queues nor adopts it: "
-    "its aggregate answers 409 'changing too fast' to every write until that process restarts",
-)
 async def test_a_killed_store_answers_503_then_every_accepted_write_is_there(
     infra: Infra, tmp_path: Path
 ) -> None:

@@ -164,7 +164,12 @@ class AggregateCollection:
 
     async def _claim(self, commit: Document) -> bool:
         """The atomic step: only one writer can insert the commit of a version."""
-        return await self.commit_writes.insert(stored_commit(commit))
+        if await self.commit_writes.insert(stored_commit(commit)):
+            return True
+        # The driver retries an insert whose answer was lost (a store restarting): when the first try
+        # landed, the retry meets this very commit, which is this writer's claim all the same.
+        found = await self.commits.find_one({"_id": commit["_id"]}, {"token": 1})
+        return found is not None and found["token"] == commit["token"]
 
     async def _apply(self, commit: Document) -> bool:
         """Copy the commit's state into the aggregate; False when the aggregate is not where it expected."""
@@ -230,7 +235,9 @@ class OutboxRelay:
         self._held: dict[Key, Document] = {}  # (collection, commit id) -> commit, queued until deleted
         self._done: OrderedDict[Key, None] = OrderedDict()  # recently published: never queued again
         self._undeleted: list[tuple[AggregateCollection, str]] = []
-        self._unfinished: dict[Key, tuple[AggregateCollection, Document]] = {}  # own failed writes
+        # Own writes that failed half-way, by (collection, commit id, token): two tries of one version
+        # (the first never stored, the second stored) must not hide each other.
+        self._unfinished: dict[tuple[str, str, str], tuple[AggregateCollection, Document]] = {}
         self._deleting: set[asyncio.Task[None]] = set()
         self._retry_seconds = retry_seconds
         self._full_sweep_seconds = full_sweep_seconds
@@ -342,7 +349,7 @@ class OutboxRelay:
 
     def unfinished(self, aggregates: AggregateCollection, commit: Document) -> None:
         """A write of this process failed after (or while) storing its commit: finish it later."""
-        self._unfinished[(aggregates.collection.name, commit["_id"])] = (aggregates, commit)
+        self._unfinished[(aggregates.collection.name, commit["_id"], commit["token"])] = (aggregates, commit)
 
     async def _finish_own(self) -> None:
         """This process's commits that a failed write left: applied and published (or dropped, if the

@@ -178,9 +178,13 @@ async def test_a_write_the_store_failed_half_way_is_finished_by_its_living_owner
     await writer.insert("a", {"state": 1}, [outbound(1)])
 
     async def store_gone(commit: Doc) -> bool:
-        raise ConnectionError("store unreachable")  # after the commit was stored, before it applied
+        raise ConnectionError("store unreachable")
 
-    monkeypatch.setattr(writer, "_apply", store_gone)
+    monkeypatch.setattr(writer, "_claim", store_gone)  # a first try: its commit never stored
+    with pytest.raises(ConnectionError):
+        await writer.update("a", 1, {"state": 2}, [outbound(2)])
+    monkeypatch.undo()
+    monkeypatch.setattr(writer, "_apply", store_gone)  # the retry: stored, then the store went away
     with pytest.raises(ConnectionError):
         await writer.update("a", 1, {"state": 2}, [outbound(2)])
     monkeypatch.undo()
