@@ -5,8 +5,6 @@ duplicate publishes only where a process really crashed. bench/faults.py runs th
 
 from pathlib import Path
 
-import pytest
-
 from tests.support.fault_accounting import Outcome, table
 from tests.support.fault_scenarios import (
     CI,
