@@ -27,7 +27,8 @@ from parkops_runtime.bounds import (
 )
 from pydantic import TypeAdapter, ValidationError
 
-TOMORROW = datetime.now(UTC).date() + timedelta(days=1)
+# Two days ahead, not one: the suite may cross midnight between collecting this and validating it.
+IN_TWO_DAYS = datetime.now(UTC).date() + timedelta(days=2)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +56,7 @@ TOMORROW = datetime.now(UTC).date() + timedelta(days=1)
         (BusinessDate, "0001-01-01"),
         (BusinessDate, "1899-12-31"),
         (BusinessTime, "9999-01-01T00:00:00Z"),
-        (PastDate, TOMORROW.isoformat()),
+        (PastDate, IN_TWO_DAYS.isoformat()),
         (Name, "a\x00b"),
         (Name, "two\nlines"),
         (Name, "   "),
@@ -102,7 +103,7 @@ def test_the_messages_say_what_is_wrong() -> None:
     with pytest.raises(ValidationError, match="between 1900-01-01 and 2199-12-31"):
         TypeAdapter(BusinessDate).validate_python("9999-01-01")
     with pytest.raises(ValidationError, match="future"):
-        TypeAdapter(PastDate).validate_python(TOMORROW)
+        TypeAdapter(PastDate).validate_python(IN_TWO_DAYS)
     with pytest.raises(ValidationError, match="control characters"):
         TypeAdapter(Text).validate_python("\x00")
 
