@@ -3,7 +3,6 @@
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import sys
 import time
@@ -15,16 +14,11 @@ import httpx
 from parkops_runtime.settings import ServiceSettings
 
 from bench.http_client import HttpClient, Response
+from tests.support.infra import free_port
 
 Call = Callable[[], Awaitable[Response]]
 
 WARM_UP_SECONDS = 2.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def service_env(settings: ServiceSettings) -> dict[str, str]:

@@ -14,10 +14,9 @@ from parkops_contracts.events import ParkRegistered
 from parkops_runtime.auth import Role
 from pymongo import MongoClient
 
-from tests.support.infra import Infra
+from tests.support.infra import Infra, free_port
 from tests.support.kafka import read_topic
 from tests.support.services import bearer, run_id
-from tests.support.store_process import free_port
 
 REQUESTS = 30
 

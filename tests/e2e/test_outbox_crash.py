@@ -1,7 +1,6 @@
 """A leasing process killed between its state write and the publish publishes the event after restart."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,9 @@ from parkops_runtime.auth import Role
 from parkops_runtime.outbox import loaded_commit
 from pymongo import MongoClient
 
-from tests.support.infra import Infra
+from tests.support.infra import Infra, free_port
 from tests.support.kafka import read_topic
 from tests.support.services import bearer, eventually, run_id
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.store_process import free_port
+from tests.support.infra import free_port
 
 
 class ServiceProcess:

@@ -30,22 +30,30 @@ class InfraMissing(RuntimeError):
     pass
 
 
-def _answers(host: str, port: int) -> bool:
+def answers(host: str, port: int, timeout: float = 2.0) -> bool:
+    """Whether something accepts connections there."""
     try:
-        with socket.create_connection((host, port), timeout=2):
+        with socket.create_connection((host, port), timeout=timeout):
             return True
     except OSError:
         return False
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a process a test or benchmark starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def _check(infra: Infra) -> Infra:
     host, _, port = infra.kafka_bootstrap_servers.split(",")[0].rpartition(":")
-    if not _answers(host, int(port)):
+    if not answers(host, int(port)):
         raise InfraMissing(
             f"no Kafka broker answers at {infra.kafka_bootstrap_servers}: run scripts/infra up"
         )
     mongo = urlparse(infra.mongodb_url)
-    if not _answers(mongo.hostname or "127.0.0.1", mongo.port or 27017):
+    if not answers(mongo.hostname or "127.0.0.1", mongo.port or 27017):
         raise InfraMissing(f"no MongoDB-wire store answers at {infra.mongodb_url}: run scripts/infra up")
     return infra
 

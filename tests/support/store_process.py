@@ -4,7 +4,6 @@ Never the shared store of scripts/infra: its binary only (built there into ~/.ca
 
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -12,26 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support.infra import answers, free_port
+
 
 def ferretdb_binary() -> Path:
     built = sorted(Path.home().glob(".cache/parkops/ferretdb-*/ferretdb"), key=lambda p: p.stat().st_mtime)
     if not built:
         raise RuntimeError("FerretDB is not built yet: run scripts/infra up once")
     return built[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
 
 
 class OwnStore:
@@ -54,7 +41,7 @@ class OwnStore:
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
-        while not _answers(self.port):
+        while not answers("127.0.0.1", self.port, timeout=0.2):
             assert self._process.poll() is None, "FerretDB exited while starting"
             assert time.monotonic() < deadline, "FerretDB did not listen within 30 s"
             time.sleep(0.05)
