@@ -13,22 +13,14 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-from finance.main import create_app as create_finance
-from finance.settings import FinanceSettings
 from hypothesis import HealthCheck, Phase, given, settings
-from kpi.main import create_app as create_kpi
-from kpi.settings import KpiSettings
-from leasing.main import create_app as create_leasing
-from leasing.settings import LeasingSettings
-from matchmaking.main import create_app as create_matchmaking
-from matchmaking.settings import MatchmakingSettings
 from parkops_runtime.auth import Role
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -39,27 +31,19 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from tickets.main import create_app as create_tickets
-from tickets.settings import TicketsSettings
 
 from scripts.demo import PRICING
 from tests.support.demo import enterprise
 from tests.support.infra import Infra
+from tests.support.platform import SERVICES, service_apps
 from tests.support.served import served
-from tests.support.services import bearer, isolated_settings, run_id
+from tests.support.services import bearer, run_id
 
 # schemathesis draws from `random` inside its strategies; Hypothesis seeds it, so runs stay reproducible.
 pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module")
 # Per generation mode and operation: small for CI; PARKOPS_FUZZ_EXAMPLES=200 digs deeper by hand.
 EXAMPLES_PER_OPERATION = int(os.environ.get("PARKOPS_FUZZ_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-SERVICES: dict[str, Callable[[Infra, str], Any]] = {
-    "leasing": lambda infra, run: create_leasing(isolated_settings(LeasingSettings, infra, run)),
-    "tickets": lambda infra, run: create_tickets(isolated_settings(TicketsSettings, infra, run)),
-    "finance": lambda infra, run: create_finance(isolated_settings(FinanceSettings, infra, run)),
-    "kpi": lambda infra, run: create_kpi(isolated_settings(KpiSettings, infra, run)),
-    "matchmaking": lambda infra, run: create_matchmaking(isolated_settings(MatchmakingSettings, infra, run)),
-}
 
 
 @dataclass
@@ -139,7 +123,7 @@ def platform(infra: Infra) -> Iterator[Platform]:
     run = run_id()
     group, park_id = f"group-{run}", f"park-{run}"
     admin = bearer(Role.GROUP_ADMIN, group)
-    with served({name: create(infra, run) for name, create in SERVICES.items()}) as urls:
+    with served(service_apps(infra, run)) as urls:
         with httpx.Client(base_url=urls["leasing"], headers=admin, timeout=30) as leasing:
             pinned = register(leasing, group, park_id)
         for url in urls.values():
@@ -218,7 +202,7 @@ def fuzz(
         outcome.failures.append(f"{operation.label} ({mode.value}):\n{failure}{behind}")
 
 
-@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("service", SERVICES)
 def test_every_operation_holds_to_the_openapi_document(
     platform: Platform, service: str, server_errors: ServerErrors, capsys: pytest.CaptureFixture[str]
 ) -> None:

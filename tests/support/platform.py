@@ -21,9 +21,9 @@ from parkops_runtime.auth import Role
 from tickets.main import create_app as create_tickets
 from tickets.settings import TicketsSettings
 
-from tests.support.demo import enterprise
 from tests.support.infra import Infra
-from tests.support.services import bearer, eventually, isolated_settings, run_id
+from tests.support.parks import directory_knows, onboard_tenant, register_park
+from tests.support.services import bearer, isolated_settings, run_id, serving
 
 SERVICES = ("leasing", "tickets", "finance", "kpi", "matchmaking")
 FOLLOWERS = ("tickets", "finance", "kpi", "matchmaking")  # they learn parks and tenants from leasing
@@ -47,14 +47,7 @@ class Platform:
         return int(self.run, 16) % 100_000 * 100 + self._seeds[0]
 
     async def register_park(self, group: str, park_id: str, industries: tuple[str, ...] = ("C27",)) -> None:
-        body = {
-            "park_id": park_id,
-            "name": f"Park {park_id}",
-            "park_type": "specialized_industrial_park",
-            "leading_industries": list(industries),
-        }
-        r = await self.leasing.post("/parks", headers=bearer(Role.GROUP_ADMIN, group), json=body)
-        assert r.status_code == 201, f"registering park {park_id}: {r.status_code} {r.text}"
+        await register_park(self.leasing, group, park_id, leading_industries=industries)
 
     async def list_unit(self, group: str, park_id: str, number: str, area: str = "100.00") -> str:
         body = {
@@ -74,36 +67,27 @@ class Platform:
         self, group: str, park_id: str, unit_ids: list[str], industry_code: str = "C2762", **extra: Any
     ) -> str:
         """A tenant onboarded in leasing (its id is generated there)."""
-        body = enterprise(self.next_seed(), industry_code=industry_code, unit_ids=unit_ids) | extra
-        r = await self.leasing.post(
-            f"/parks/{park_id}/tenants", headers=bearer(Role.GROUP_ADMIN, group), json=body
+        seed = self.next_seed()
+        return await onboard_tenant(
+            self.leasing, group, park_id, seed, unit_ids, industry_code=industry_code, **extra
         )
-        assert r.status_code == 201, f"onboarding a tenant in {park_id}: {r.status_code} {r.text}"
-        return str(r.json()["tenant_id"])
 
     async def known_by(
         self, service: str, parks: list[str], tenants: list[tuple[str, str]], within: float = 45.0
     ) -> None:
         """Wait until the service's directory (fed by leasing's events) knows the parks and tenants."""
-
-        async def known() -> bool:
-            directory = self.apps[service].state.directory
-            for park_id in parks:
-                if await directory.park(park_id) is None:
-                    return False
-            for park_id, tenant_id in tenants:
-                if await directory.tenant(park_id, tenant_id) is None:
-                    return False
-            return True
-
-        await eventually(known, within=within, every=0.2)
+        for park_id in parks:
+            await directory_knows(self.apps[service], park_id, within=within)
+        for park_id, tenant_id in tenants:
+            await directory_knows(self.apps[service], park_id, tenant_id, within=within)
 
 
-def _apps(infra: Infra, run: str) -> dict[str, FastAPI]:
+def service_apps(infra: Infra, run: str, breach_scanner: bool = True) -> dict[str, FastAPI]:
+    """The five services of one run id (fresh topics and databases), not yet started, by name."""
     return {
         "leasing": create_leasing(isolated_settings(LeasingSettings, infra, run)),
         "tickets": create_tickets(
-            isolated_settings(TicketsSettings, infra, run, breach_scanner_enabled=False)
+            isolated_settings(TicketsSettings, infra, run, breach_scanner_enabled=breach_scanner)
         ),
         "finance": create_finance(isolated_settings(FinanceSettings, infra, run)),
         "kpi": create_kpi(isolated_settings(KpiSettings, infra, run)),
@@ -112,19 +96,13 @@ def _apps(infra: Infra, run: str) -> dict[str, FastAPI]:
 
 
 @asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its lifespan; an exception escaping a route is the 500 a client would get."""
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
-            yield client
-
-
-@asynccontextmanager
 async def running_platform(infra: Infra) -> AsyncIterator[Platform]:
     """The five services with their lifespans, on fresh topics and databases of one run id."""
     run = run_id()
-    apps = _apps(infra, run)
+    apps = service_apps(infra, run, breach_scanner=False)
     async with AsyncExitStack() as stack:
-        clients = {name: await stack.enter_async_context(serving(app)) for name, app in apps.items()}
+        clients = {
+            name: await stack.enter_async_context(serving(app, raise_app_exceptions=False))
+            for name, app in apps.items()
+        }
         yield Platform(run, infra, apps, clients)

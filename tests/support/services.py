@@ -45,10 +45,11 @@ def isolated_settings(cls: type[S], infra: Infra, run: str, **overrides: Any) ->
 
 
 @asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its lifespan (broker, relay, consumers) running, and an HTTP client for it."""
+async def serving(app: FastAPI, raise_app_exceptions: bool = True) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan (broker, relay, consumers) running, and an HTTP client for it; with
+    `raise_app_exceptions=False` an exception escaping a route is the 500 a client would get."""
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
             yield client
 
