@@ -5,7 +5,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -45,7 +45,9 @@ async def finance(infra: Infra) -> AsyncIterator[Finance]:
     run = run_id()
     registered = datetime(2025, 12, 1, tzinfo=UTC)
     leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run), clock=lambda: registered)
-    app = create_app(isolated_settings(FinanceSettings, infra, run), today=lambda: date(2026, 3, 1))
+    app = create_app(
+        isolated_settings(FinanceSettings, infra, run), clock=lambda: datetime(2026, 3, 1, 9, tzinfo=UTC)
+    )
     async with serving(leasing_app) as leasing, serving(app) as http:
         group = f"group-{run}"
         await register_park(leasing, group, PARK)

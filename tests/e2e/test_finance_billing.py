@@ -49,7 +49,7 @@ async def billing(infra: Infra) -> AsyncIterator[Billing]:
     registered = datetime(2025, 12, 1, tzinfo=UTC)
     leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run), clock=lambda: registered)
     settings = isolated_settings(FinanceSettings, infra, run, directory_wait_seconds=0.5)
-    app = create_app(settings, today=lambda: date(2026, 4, 1))
+    app = create_app(settings, clock=lambda: datetime(2026, 4, 1, 9, tzinfo=UTC))
     async with serving(leasing_app) as leasing, serving(app) as http:
         await register_park(leasing, GROUP, PARK)
         await known(http, f"/parks/{PARK}/invoices", ADMIN)

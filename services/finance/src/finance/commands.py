@@ -3,7 +3,7 @@ and payers a command names against the park's directory before anything is writt
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import Header, Path
@@ -21,10 +21,6 @@ ObjectId = Annotated[str, Path(max_length=200)]
 Today = Callable[[], date]
 
 
-def utc_today() -> date:
-    return datetime.now(UTC).date()
-
-
 def new_id() -> str:
     """A short id for a payment, deal, subsidy or stake the caller did not name."""
     return uuid.uuid4().hex[:12]
@@ -36,7 +32,7 @@ def cause_of(key: str | None) -> str:
 
 
 class Commands:
-    def __init__(self, finance: FinanceService, directory: Directory, today: Today = utc_today) -> None:
+    def __init__(self, finance: FinanceService, directory: Directory, today: Today) -> None:
         self.finance = finance
         self.directory = directory
         self.today = today

@@ -12,12 +12,13 @@ from parkops_contracts.events.finance import (
     RevenueRecognized,
     SubsidyGranted,
 )
+from parkops_runtime.clock import Clock, today, utc_now
 from parkops_runtime.service import ServiceRuntime
 
 from finance.api import build_router
 from finance.api_capital import build_capital_router
 from finance.api_queries import build_query_router
-from finance.commands import Commands, Today, utc_today
+from finance.commands import Commands
 from finance.handlers import CONSUMED, ConsumedEventsHandler
 from finance.repository import MongoBooksRepository
 from finance.service import FinanceService
@@ -35,7 +36,7 @@ PUBLISHED: list[type[Event]] = [
 ]
 
 
-def create_app(settings: FinanceSettings | None = None, today: Today = utc_today) -> FastAPI:
+def create_app(settings: FinanceSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     settings = settings or FinanceSettings()
     runtime = ServiceRuntime(settings)
     runtime.document_publications(PUBLISHED)
@@ -43,7 +44,7 @@ def create_app(settings: FinanceSettings | None = None, today: Today = utc_today
     finance = FinanceService(MongoBooksRepository(runtime.aggregates("books"), runtime.outbound))
     handler = ConsumedEventsHandler(finance, runtime.directory, settings.directory_wait_seconds)
     runtime.subscribe(CONSUMED, handler)
-    commands = Commands(finance, runtime.directory, today)
+    commands = Commands(finance, runtime.directory, lambda: today(clock))
     app = runtime.create_app(
         "parkops finance",
         [build_router(commands), build_capital_router(commands), build_query_router(commands)],

@@ -1,11 +1,12 @@
 """HTTP routes of a park's KPI terms (targets, operator agreement, operating costs), assessments and scans."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi import APIRouter
 from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged
 from parkops_runtime.access import FiguresScope, ParkAccess
+from parkops_runtime.clock import Clock
 
 from kpi.access import WriterScope
 from kpi.assessments import Assessments
@@ -25,7 +26,7 @@ from kpi.schemas import (
 from kpi.scorecards import Scorecards
 
 
-def build_terms_router(scorecards: Scorecards, assessments: Assessments) -> APIRouter:
+def build_terms_router(scorecards: Scorecards, assessments: Assessments, clock: Clock) -> APIRouter:
     router = APIRouter(tags=["targets and assessment"])
 
     def public(access: ParkAccess, terms: ParkTerms) -> TermsPublic:
@@ -43,7 +44,7 @@ def build_terms_router(scorecards: Scorecards, assessments: Assessments) -> APIR
         )
 
     async def change(access: ParkAccess, mutate: Callable[[ParkTerms, str, datetime], None]) -> TermsPublic:
-        by, at = access.who.subject, datetime.now(UTC)
+        by, at = access.who.subject, clock()
         terms = await scorecards.terms.change(access.park_id, access.group_id, lambda t: mutate(t, by, at))
         return public(access, terms)
 

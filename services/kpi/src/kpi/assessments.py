@@ -6,7 +6,7 @@ changed: a second attempt is a 409. An auditor reading it gets it beside a recom
 The caller's access (`parkops_runtime.access`) has already resolved the park and its owning group."""
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from parkops_contracts.events.kpi import (
     OperatorBonusEarned,
 )
 from parkops_runtime.access import ParkAccess
+from parkops_runtime.clock import Clock
 from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound, Unprocessable
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.outbox import AggregateCollection
@@ -39,11 +40,13 @@ class Assessments:
         assessments: AggregateCollection,
         scans: AggregateCollection,
         outbound: Outbound,
+        clock: Clock,
     ) -> None:
         self._scorecards = scorecards
         self._assessments = assessments
         self._scans = scans
         self._outbound = outbound
+        self._clock = clock
 
     def assessment_event(self, ledger: ParkLedger, label: str, at: datetime) -> Event:
         """OperatorBonusEarned or KpiTargetMissed for the period, from the facts known now."""
@@ -76,7 +79,7 @@ class Assessments:
     async def publish(self, access: ParkAccess, label: str) -> dict[str, Any]:
         park_id = access.park_id
         ledger = self._scorecards.ledger(access)
-        event = self.assessment_event(ledger, label, datetime.now(UTC))
+        event = self.assessment_event(ledger, label, self._clock())
         doc = {
             "park_id": park_id,
             "group_id": ledger.group_id,
@@ -111,7 +114,7 @@ class Assessments:
         park_id = access.park_id
         ledger = self._scorecards.ledger(access)
         view = TenancyView(ledger)
-        now = datetime.now(UTC)
+        now = self._clock()
         flags = vacant_units(view, as_of, max_vacant_days) + low_tax_tenants(view, as_of, min_tax_per_m2)
         events = [
             LowEfficiencySpaceFlagged(

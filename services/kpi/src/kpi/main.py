@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 from parkops_contracts.events.kpi import KpiTargetMissed, LowEfficiencySpaceFlagged, OperatorBonusEarned
+from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
 
@@ -17,7 +18,7 @@ from kpi.settings import KpiSettings
 from kpi.terms_store import TermsStore
 
 
-def create_app(settings: KpiSettings | None = None) -> FastAPI:
+def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     runtime = ServiceRuntime(settings or KpiSettings())
     runtime.follow_directory()  # parks and their owning groups, from leasing: nothing else is a park here
     projections = Projections()
@@ -29,6 +30,7 @@ def create_app(settings: KpiSettings | None = None) -> FastAPI:
         runtime.aggregates("kpi_assessments"),
         runtime.aggregates("kpi_scans"),
         runtime.outbound,
+        clock,
     )
 
     async def load_read_models() -> None:
@@ -41,7 +43,7 @@ def create_app(settings: KpiSettings | None = None) -> FastAPI:
     routers = [
         build_router(projections),
         build_scorecard_router(scorecards),
-        build_terms_router(scorecards, assessments),
+        build_terms_router(scorecards, assessments, clock),
     ]
     app = runtime.create_app("parkops kpi", routers)
     app.state.runtime = runtime

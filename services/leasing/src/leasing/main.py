@@ -12,6 +12,7 @@ from parkops_contracts.events.leasing import (
     UnitListed,
     UnitRenovated,
 )
+from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
 
@@ -21,7 +22,7 @@ from leasing.api_queries import build_query_router
 from leasing.directory import ParkDirectory
 from leasing.lease_service import LeaseService
 from leasing.repository import MongoParkRepository
-from leasing.service import Clock, LeasingService, utc_now
+from leasing.service import LeasingService
 from leasing.settings import LeasingSettings
 
 

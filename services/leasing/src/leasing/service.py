@@ -4,12 +4,13 @@ import asyncio
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
 from parkops_contracts.events.leasing import ParkType, UnitType
 from parkops_runtime.access import ParkAccess, park_not_found
+from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.errors import ConcurrencyConflict, Conflict, DomainError
 from parkops_runtime.ids import new_id
 
@@ -18,12 +19,7 @@ from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit
 from leasing.repository import ParkRepository
 
 T = TypeVar("T")
-Clock = Callable[[], datetime]
 MAX_ATTEMPTS = 20  # optimistic concurrency: the loser of a race reloads and tries again
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class LeasingService:

@@ -9,6 +9,7 @@ from parkops_contracts.events.matchmaking import (
     MatchmakingMeetingAttended,
     MatchProposed,
 )
+from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.directory import StoredDirectory
 from parkops_runtime.service import ServiceRuntime
 
@@ -17,7 +18,7 @@ from matchmaking.groups_service import GroupService
 from matchmaking.handlers import LeasingEventsHandler
 from matchmaking.meetings_service import MeetingService
 from matchmaking.profiles_service import ProfileService
-from matchmaking.proposals_service import Clock, ProposalService, utc_now
+from matchmaking.proposals_service import ProposalService
 from matchmaking.settings import MatchmakingSettings
 from matchmaking.state import State
 from matchmaking.store import codec

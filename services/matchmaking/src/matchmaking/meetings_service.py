@@ -2,10 +2,10 @@
 
 import copy
 import uuid
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 from parkops_runtime.access import ParkAccess
+from parkops_runtime.clock import Clock
 from parkops_runtime.errors import ConcurrencyConflict, Conflict
 
 from matchmaking.access import meeting_view, require_meeting, sees_meeting
@@ -14,8 +14,6 @@ from matchmaking.domain.meeting_plan import open_needs, plan_meeting
 from matchmaking.proposals_service import ProposalService
 from matchmaking.state import State
 from matchmaking.store.repository import Repository
-
-Clock = Callable[[], datetime]
 
 
 class MeetingService:

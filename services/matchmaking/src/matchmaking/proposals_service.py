@@ -3,10 +3,10 @@
 import copy
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from parkops_runtime.access import ParkAccess
+from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
 
 from matchmaking.access import WRITERS, acting_side, require_profile, require_proposal, sees_proposal
@@ -15,12 +15,6 @@ from matchmaking.domain.proposal import Proposal, Status, pair_of
 from matchmaking.domain.scoring import Scored
 from matchmaking.state import State
 from matchmaking.store.repository import Repository
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ProposalService:

@@ -14,6 +14,7 @@ from parkops_contracts.events.tickets import (
     TicketResolved,
     TicketSlaBreached,
 )
+from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.ids import new_id
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
@@ -27,7 +28,7 @@ from tickets.handlers import CONSUMED, TenantAccess
 from tickets.instances import Instances
 from tickets.queries import TicketQueries
 from tickets.repository import ParkSlaRepository, TicketRepository
-from tickets.service import Clock, TicketService, utc_now
+from tickets.service import TicketService
 from tickets.settings import TicketsSettings
 
 PUBLISHED = (

@@ -7,9 +7,9 @@ applied), so one key has one effect even under concurrent repeats."""
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from parkops_runtime.access import ParkAccess
+from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.directory import Directory
 from parkops_runtime.errors import ConcurrencyConflict, Conflict, Unprocessable
 from parkops_runtime.ids import new_id
@@ -22,13 +22,8 @@ from tickets.domain.ticket import Ticket
 from tickets.handlers import TenantAccess
 from tickets.repository import ParkSlaRepository, TicketRepository
 
-Clock = Callable[[], datetime]
 OnSaved = Callable[[Ticket], None]
 KEYS = uuid.UUID("6f1c8d2e-7a43-4a43-9a4e-2f0b9c1d5e70")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
