@@ -13,7 +13,7 @@ from parkops_runtime.settings import DEV_JWT_SECRET
 from tests.support.demo import enterprise
 
 LEASING, KPI = "http://127.0.0.1:8001", "http://127.0.0.1:8005"
-PRICING = {  # CNY per m² per month, from the brief's examples; rates are the brief's middle values
+PRICING = {  # CNY per m² per month, examples of docs/domain.md; rates are the middle of its ranges
     "base_rents": {
         "standard_factory": "30",
         "rnd_building": "45",

@@ -1,4 +1,4 @@
-"""The fee catalogue of a park, with the bounds the business allows (domain BRIEF, "Finance").
+"""The fee catalogue of a park, with the bounds the business allows (`docs/domain.md`, "Fee catalogue").
 
 | fee | rule | stream |
 | smart-park platform | 10,000-50,000 CNY per enterprise per year, by size | value-added services |

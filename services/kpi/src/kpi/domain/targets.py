@@ -1,6 +1,6 @@
 """Scored KPIs: direction and admissible range, and the default targets and weights per park type.
 
-Ratios are fractions (0.9 = 90%), times are hours, money is CNY. Defaults come from the brief; a group
+Ratios are fractions (0.9 = 90%), times are hours, money is CNY. Defaults: `docs/domain.md`; a group
 admin may override any KPI's target and weight for one park (a weight of 0 leaves it out of the score)."""
 
 from dataclasses import dataclass

@@ -18,7 +18,7 @@ def _rate(low: str, high: str) -> Any:
 
 
 class PricingPolicy(BaseModel):
-    """Rates are fractions (0.2 = 20%). The ranges are the ones the domain brief allows."""
+    """Rates are fractions (0.2 = 20%). The ranges are those of `docs/domain.md`."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -1,4 +1,4 @@
-"""The shipped industry-chain map for the brief's leading industries, and industry code -> segment.
+"""The shipped industry-chain map for the leading industries (`docs/domain.md`), industry code -> segment.
 
 Chains: integrated circuits (`ic`), biomedicine (`bio`), smart manufacturing (`mfg`), software and
 digital economy (`sw`). Edges run upstream -> downstream; a few cross chains (chips go into sensors,

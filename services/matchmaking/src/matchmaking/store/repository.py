@@ -1,6 +1,6 @@
 """Mongo collections of the aggregates. Every write is one document: state plus the events it
 recorded (outbox), with optimistic concurrency on `_version`. Reads happen once, at start-up, to
-rebuild the in-memory state (FerretDB scans every lookup; see ARCHITECTURE.md)."""
+rebuild the in-memory state (FerretDB scans every lookup; see docs/adr/0006-ferretdb-and-its-limits.md)."""
 
 from collections.abc import Callable, Sequence
 from typing import Generic, Protocol, TypeVar

@@ -1,6 +1,6 @@
 """SLA policies per park x category x priority, and the park's SLA settings.
 
-Defaults follow the service standards in the brief: every repair is answered within 2 hours (faster
+Defaults follow the service standards in `docs/domain.md`: every repair is answered within 2 hours (faster
 for urgent ones), cleaning is done within the half-day round, security is answered at once around
 the clock. A park overrides any cell, and chooses which categories run on its business-hours
 calendar (the others run 24/7)."""
