@@ -16,8 +16,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from parkops_kernel.errors import Forbidden
 from parkops_runtime.auth import MAX_PARKS_IN_TOKEN, Principal, Role, TokenCodec, TokenVerifier
-from parkops_runtime.errors import Forbidden, Unauthorized, Unavailable
+from parkops_runtime.errors import Unauthorized, Unavailable
+from parkops_runtime.problems import status_of
 
 SECRET = "a-test-secret-long-enough-for-hs256!"
 ISSUER = "https://idp.example.test/"
@@ -124,7 +126,7 @@ async def refused(verifier: TokenVerifier, token: str) -> str:
     """The reason of the 401 the verifier answers."""
     with pytest.raises(Unauthorized) as caught:
         await verifier.principal(token)
-    assert caught.value.status_code == 401
+    assert status_of(caught.value) == 401
     return str(caught.value)
 
 
@@ -181,7 +183,7 @@ async def test_an_unreachable_key_set_is_503_not_the_callers_fault(key_server: K
     verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks_url=key_server.url)
     with pytest.raises(Unavailable) as caught:
         await verifier.principal(RSA.sign(claims()))
-    assert caught.value.status_code == 503
+    assert status_of(caught.value) == 503
     assert "Retry-After" in caught.value.headers
 
 
@@ -382,4 +384,4 @@ def test_roles_are_enforced_with_403() -> None:
     auditor = Principal("u", Role.AUDITOR, "g1", frozenset())
     with pytest.raises(Forbidden, match="auditor") as caught:
         auditor.require_role(Role.GROUP_ADMIN, Role.PARK_OPERATOR)
-    assert caught.value.status_code == 403
+    assert status_of(caught.value) == 403

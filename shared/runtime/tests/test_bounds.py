@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from parkops_runtime.bounds import (
+from parkops_kernel.bounds import (
     Area,
     BusinessDate,
     BusinessTime,

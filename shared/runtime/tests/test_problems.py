@@ -11,12 +11,14 @@ import httpx
 import jwt
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Query
+from parkops_kernel.bounds import Area, BusinessDate, Code, Count, Int64, Money, Name, PastDate
+from parkops_kernel.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from parkops_runtime.access import GroupScope, ParkAccess, ParkScope, StaffScope, tenant_roles
 from parkops_runtime.auth import Role, TokenCodec
-from parkops_runtime.bounds import Area, BusinessDate, Code, Count, Int64, Money, Name, PastDate
+from parkops_runtime.breaker import StoreUnavailable
 from parkops_runtime.directory import ParkEntry, TenantEntry
-from parkops_runtime.errors import Conflict, Unprocessable
-from parkops_runtime.problems import DOCUMENTED, MEDIA_TYPE
+from parkops_runtime.errors import ConcurrencyConflict, Unauthorized, Unavailable
+from parkops_runtime.problems import DOCUMENTED, MEDIA_TYPE, status_of
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.settings import DEV_JWT_SECRET, ServiceSettings, settings_for
 from pydantic import BaseModel, Field
@@ -320,3 +322,21 @@ async def test_openapi_declares_problems_for_every_operation(http: httpx.AsyncCl
     assert document["paths"]["/parks/{park_id}/units"]["post"]["responses"].keys() >= {"201"}
     problem = document["components"]["schemas"]["Problem"]
     assert set(problem["required"]) == {"type", "title", "status", "detail"}
+
+
+def test_each_kind_of_error_maps_to_one_status_and_a_subclass_to_its_nearest_kind() -> None:
+    statuses = [
+        status_of(e)
+        for e in (
+            DomainError("rule"),
+            Unauthorized("token"),
+            Forbidden("role"),
+            NotFound("park"),
+            Conflict("let"),
+            ConcurrencyConflict("race"),
+            Unprocessable("area", "area_m2"),
+            Unavailable("keys"),
+            StoreUnavailable("store"),
+        )
+    ]
+    assert statuses == [400, 401, 403, 404, 409, 409, 422, 503, 503]

@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from parkops_kernel.bounds import BusinessDate
+from parkops_kernel.errors import NotFound
 from parkops_runtime.access import FiguresScope, ParkScope, StaffScope
-from parkops_runtime.bounds import BusinessDate
-from parkops_runtime.errors import NotFound
 
 from finance.access import visible_invoice, visible_invoices
 from finance.commands import Commands, ObjectId

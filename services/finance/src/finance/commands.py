@@ -7,9 +7,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Header, Path
+from parkops_kernel.errors import Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.directory import Directory
-from parkops_runtime.errors import Unprocessable
 
 from finance.domain.books import ParkBooks
 from finance.domain.payers import is_institution

@@ -1,4 +1,4 @@
-"""Request and response models of the finance API. Every input is bounded (`parkops_runtime.bounds`):
+"""Request and response models of the finance API. Every input is bounded (`parkops_kernel.bounds`):
 amounts CNY, > 0, at most two decimals and 10^12; dates within 1900-2199; texts without control
 characters; ids as the platform spells them. Anything else is 422 naming the field."""
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from parkops_contracts.events.finance import FundingInstrument
-from parkops_runtime.bounds import BusinessDate, ClientId, Name, Percent, Quantity, Text
+from parkops_kernel.bounds import BusinessDate, ClientId, Name, Percent, Quantity, Text
 from pydantic import BaseModel, Field
 
 from finance.domain.fees import EnterpriseSize, FeeKind

@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import structlog
+from parkops_kernel.errors import Conflict
 from parkops_runtime.directory import ParkEntry
-from parkops_runtime.errors import ConcurrencyConflict, Conflict
+from parkops_runtime.errors import ConcurrencyConflict
 
 from finance.domain.books import ParkBooks
 from finance.repository import BooksRepository

@@ -7,7 +7,7 @@ from finance.domain.lease_billing import run_billing, run_dunning, schedule_leas
 from finance.domain.ledger import Account
 from finance.domain.payments import cancel_invoice, receive_payment
 from finance.domain.receivables import DunningTier, aging
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from .books_fixtures import books, monthly_lines
 

@@ -18,7 +18,7 @@ from finance.domain.payments import cancel_invoice, receive_payment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from parkops_contracts.events.finance import FundingInstrument
-from parkops_runtime.errors import DomainError
+from parkops_kernel.errors import DomainError
 
 from .books_fixtures import books, monthly_lines
 

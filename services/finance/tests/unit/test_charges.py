@@ -8,7 +8,7 @@ from finance.domain.ledger import Account, Stream
 from finance.domain.payments import cancel_invoice
 from finance.domain.reports import revenue_report
 from parkops_contracts.events.finance import CommissionEarned, FundingInstrument, SubsidyGranted
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 from pydantic import ValidationError
 
 from .books_fixtures import START, books

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 from finance.domain.money import cny, entered_amount, percent_of
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 
 def test_rounding_is_half_up_to_the_cent() -> None:

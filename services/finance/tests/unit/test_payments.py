@@ -4,7 +4,7 @@ import pytest
 from finance.domain.ledger import Account
 from finance.domain.payments import cancel_invoice, receive_payment
 from finance.domain.receivables import InvoiceStatus
-from parkops_runtime.errors import Conflict, NotFound
+from parkops_kernel.errors import Conflict, NotFound
 
 from .books_fixtures import START, books, invoice
 

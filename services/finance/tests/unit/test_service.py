@@ -10,7 +10,7 @@ from finance.domain.ledger import Stream
 from finance.domain.payments import receive_payment
 from finance.repository import InMemoryBooksRepository
 from finance.service import FinanceService
-from parkops_runtime.errors import Conflict, NotFound
+from parkops_kernel.errors import Conflict, NotFound
 
 from .books_fixtures import START, park
 

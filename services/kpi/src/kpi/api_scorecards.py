@@ -3,8 +3,8 @@
 import json
 
 from fastapi import APIRouter, Response
+from parkops_kernel.errors import NotFound, Unprocessable
 from parkops_runtime.access import FiguresScope
-from parkops_runtime.errors import NotFound, Unprocessable
 
 from kpi.access import PortfolioScope
 from kpi.csv_export import portfolio_csv, scorecard_csv

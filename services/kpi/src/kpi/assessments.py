@@ -17,9 +17,10 @@ from parkops_contracts.events.kpi import (
     LowEfficiencySpaceFlagged,
     OperatorBonusEarned,
 )
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.clock import Clock
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound, Unprocessable
+from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.outbox import AggregateCollection
 

@@ -1,12 +1,12 @@
 """HTTP bodies and parameters of the kpi service. Ratios are fractions (0.9 = 90%), times hours, money CNY.
 
-Every input is bounded (`parkops_runtime.bounds`): anything outside is a 422 naming the field."""
+Every input is bounded (`parkops_kernel.bounds`): anything outside is a 422 naming the field."""
 
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from parkops_runtime.bounds import (
+from parkops_kernel.bounds import (
     FIRST_DAY,
     LAST_DAY,
     BusinessDate,
@@ -17,7 +17,7 @@ from parkops_runtime.bounds import (
     Ratio,
     Year,
 )
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from kpi.domain.measure import Measure

@@ -9,7 +9,8 @@ treated as absent, and the owner's first change replaces them."""
 
 from collections.abc import Callable
 
-from parkops_runtime.errors import ConcurrencyConflict, Conflict
+from parkops_kernel.errors import Conflict
+from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.outbox import AggregateCollection
 
 from kpi.domain.terms import ParkTerms

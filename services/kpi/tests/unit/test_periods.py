@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 from kpi.domain.periods import parse_period
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from kpi.domain.scoring import score, scorecard
 from kpi.domain.targets import CATALOG, Target, defaults_for, validated
 from kpi.domain.terms import Agreement, BonusBasis, ParkTerms
 from parkops_contracts.events.leasing import ParkType
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from services.kpi.tests.unit.kpi_facts import scenario
 from services.kpi.tests.unit.test_measures import fold

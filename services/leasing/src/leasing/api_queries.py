@@ -4,8 +4,8 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from parkops_runtime.bounds import BusinessDate
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.bounds import BusinessDate
+from parkops_kernel.errors import Unprocessable
 
 from leasing import access
 from leasing.access import FiguresScope, ParkScope, StaffScope

@@ -7,7 +7,7 @@ repository, whose reads may lag another replica's write by its `fresh_for` secon
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from parkops_runtime.bounds import is_id
+from parkops_kernel.bounds import is_id
 from parkops_runtime.directory import MAX_CACHED, ParkEntry, TenantEntry
 
 from leasing.repository import ParkRepository

@@ -1,5 +1,5 @@
 """HTTP request and response schemas (input and output kept separate). Every input is bounded
-(`parkops_runtime.bounds`): anything outside is a 422 naming the field, before anything is stored."""
+(`parkops_kernel.bounds`): anything outside is a 422 naming the field, before anything is stored."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Header, Path
 from parkops_contracts.events.leasing import ParkType, UnitType
-from parkops_runtime.bounds import MAX_LIST, Area, ClientId, Code, Name, PastDate
+from parkops_kernel.bounds import MAX_LIST, Area, ClientId, Code, Name, PastDate
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from leasing.domain.credit_code import credit_code_problem

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from parkops_contracts.events.leasing import RentLine, TerminationReason
-from parkops_runtime.bounds import BusinessDate, ClientId, Money, Name, Percent, Text, Year
+from parkops_kernel.bounds import BusinessDate, ClientId, Money, Name, Percent, Text, Year
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from leasing.domain.commitments import Benefit, PromisorKind

@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import TypeVar
 
 from parkops_contracts.events.leasing import ParkType, UnitType
+from parkops_kernel.errors import Conflict, DomainError
 from parkops_runtime.access import ParkAccess, park_not_found
 from parkops_runtime.clock import Clock, utc_now
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, DomainError
+from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.ids import new_id
 
 from leasing.domain.idempotency import keyed_park_id

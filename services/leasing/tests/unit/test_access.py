@@ -7,10 +7,10 @@ from leasing import access
 from leasing.directory import ParkDirectory
 from leasing.domain.park import Park
 from parkops_contracts.events.leasing import ParkType
+from parkops_kernel.errors import NotFound
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.directory import ParkEntry
-from parkops_runtime.errors import NotFound
 
 from .test_park import AT, park_with_units, profile
 

@@ -12,8 +12,8 @@ from leasing.domain.park import EnterpriseProfile, Park
 from leasing.domain.policy import PricingPolicy
 from leasing.park_codec import STATE, park_fields, park_of
 from parkops_contracts.events.leasing import ParkType, TerminationReason, UnitType
-from parkops_runtime.bounds import is_id
-from parkops_runtime.errors import Conflict
+from parkops_kernel.bounds import is_id
+from parkops_kernel.errors import Conflict
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
 LATER = datetime(2026, 11, 2, tzinfo=UTC)

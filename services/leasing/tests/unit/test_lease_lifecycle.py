@@ -20,7 +20,7 @@ from parkops_contracts.events.leasing import (
     UnitRenovated,
     UnitType,
 )
-from parkops_runtime.errors import Conflict, NotFound, Unprocessable
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 
 from .pricing_fixtures import commitment
 

@@ -7,7 +7,7 @@ from leasing.domain.lease_book import sign_lease
 from leasing.domain.park import EnterpriseProfile, Park, UnitStatus
 from leasing.domain.policy import PricingPolicy
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
-from parkops_runtime.errors import Conflict, NotFound
+from parkops_kernel.errors import Conflict, NotFound
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
 

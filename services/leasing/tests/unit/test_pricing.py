@@ -6,7 +6,7 @@ from leasing.domain.money import add_months, cny, lease_end
 from leasing.domain.pricing import price
 from leasing.domain.quote import RentForEquity, Rule
 from leasing.domain.stage import LifecycleStage, stage_on
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from .pricing_fixtures import POLICY, applicant, commitment, terms
 

@@ -13,7 +13,7 @@ from leasing.domain.pricing import price
 from leasing.domain.quote import Applicant, PricedUnit, Quote, QuoteTerms, RentForEquity, Rule
 from leasing.domain.stage import LifecycleStage
 from parkops_contracts.events.leasing import UnitType
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from .pricing_fixtures import commitment
 

@@ -16,9 +16,9 @@ park in scope, out-of-scope objects answer 404 exactly like missing ones.
 from collections.abc import Mapping
 from dataclasses import replace
 
+from parkops_kernel.errors import NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.auth import STAFF, Role
-from parkops_runtime.errors import NotFound, Unprocessable
 
 from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.profiles import Profile

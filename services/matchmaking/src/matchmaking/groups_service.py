@@ -3,8 +3,9 @@
 import copy
 from collections.abc import Awaitable, Callable, Iterable
 
+from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime.access import GroupAccess, ParkAccess
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
+from parkops_runtime.errors import ConcurrencyConflict
 
 from matchmaking.domain.chain import IndustryChainMap, Segment
 from matchmaking.domain.group import GroupConfig

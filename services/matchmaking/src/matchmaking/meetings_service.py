@@ -4,9 +4,10 @@ import copy
 import uuid
 from datetime import date
 
+from parkops_kernel.errors import Conflict
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.clock import Clock
-from parkops_runtime.errors import ConcurrencyConflict, Conflict
+from parkops_runtime.errors import ConcurrencyConflict
 
 from matchmaking.access import meeting_view, require_meeting, sees_meeting
 from matchmaking.domain.meeting import Meeting

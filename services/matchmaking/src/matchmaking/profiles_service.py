@@ -4,9 +4,10 @@ declared by the enterprise or its park operator."""
 import copy
 
 from parkops_contracts.events.leasing import TenantOnboarded
+from parkops_kernel.errors import Conflict
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.auth import STAFF
-from parkops_runtime.errors import ConcurrencyConflict, Conflict
+from parkops_runtime.errors import ConcurrencyConflict
 
 from matchmaking.access import WRITERS, require_profile, visible_profiles
 from matchmaking.domain.default_chain import segment_for_industry

@@ -5,9 +5,10 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
+from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.clock import Clock, utc_now
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, NotFound
+from parkops_runtime.errors import ConcurrencyConflict
 
 from matchmaking.access import WRITERS, acting_side, require_profile, require_proposal, sees_proposal
 from matchmaking.domain.profiles import Enterprise

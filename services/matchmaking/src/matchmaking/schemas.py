@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 from parkops_contracts.events.matchmaking import MatchKind, ScoreComponent
-from parkops_runtime.bounds import MAX_MONEY, BusinessDate, ClientId, Code, Money, Name, PositiveMoney, Text
+from parkops_kernel.bounds import MAX_MONEY, BusinessDate, ClientId, Code, Money, Name, PositiveMoney, Text
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaking.domain.proposal import Status

@@ -10,10 +10,10 @@ from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.profiles import Profile
 from matchmaking.domain.proposal import Proposal, pair_of
 from matchmaking.state import State
+from parkops_kernel.errors import Forbidden, NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.directory import ParkEntry
-from parkops_runtime.errors import Forbidden, NotFound, Unprocessable
 
 from services.matchmaking.tests.unit.support import GROUP, firm, index_of, need, offer
 

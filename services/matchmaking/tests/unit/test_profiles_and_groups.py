@@ -6,7 +6,7 @@ from matchmaking.domain.default_chain import default_chain_map
 from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.profiles import Kind, Need, Profile
 from matchmaking.store import codec
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 
 from services.matchmaking.tests.unit.support import firm, need, offer
 

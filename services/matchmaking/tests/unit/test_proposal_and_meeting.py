@@ -12,7 +12,7 @@ from parkops_contracts.events.matchmaking import (
     MatchmakingMeetingAttended,
     MatchProposed,
 )
-from parkops_runtime.errors import Conflict, NotFound, Unprocessable
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 
 from services.matchmaking.tests.unit.support import firm, index_of, need, offer
 

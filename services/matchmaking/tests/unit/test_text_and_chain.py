@@ -10,7 +10,7 @@ from matchmaking.domain.chain import (
 from matchmaking.domain.default_chain import default_chain_map, segment_for_industry
 from matchmaking.domain.text import grams, has_content, keywords
 from matchmaking.domain.text_index import TextIndex
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 
 def test_chinese_gives_character_bigrams_and_english_padded_trigrams() -> None:

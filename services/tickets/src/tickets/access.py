@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from parkops_kernel.bounds import is_id
+from parkops_kernel.errors import NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess, park_roles, resolve_park
 from parkops_runtime.auth import STAFF, CurrentPrincipal, Principal, Role
-from parkops_runtime.bounds import is_id
 from parkops_runtime.directory import Directory
-from parkops_runtime.errors import NotFound, Unprocessable
 
 from tickets.domain.ticket import Ticket
 

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from parkops_kernel.errors import Unprocessable
 from parkops_runtime.access import FiguresScope, ParkScope, StaffScope
 from parkops_runtime.auth import CurrentPrincipal
-from parkops_runtime.errors import Unprocessable
 
 from tickets.domain.reporting import CategoryTimes, Scorecard
 from tickets.domain.sla import ParkSla

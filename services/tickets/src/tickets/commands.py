@@ -5,7 +5,8 @@ and events in one write; a concurrent change makes it reload and try again."""
 from collections.abc import Callable
 from datetime import datetime
 
-from parkops_runtime.errors import ConcurrencyConflict, Conflict
+from parkops_kernel.errors import Conflict
+from parkops_runtime.errors import ConcurrencyConflict
 
 from tickets.access import TicketAccess
 from tickets.domain.ticket import Ticket

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded, UnitListed
+from parkops_kernel.errors import NotFound, Unprocessable
 from parkops_runtime.consumer import Delivery
-from parkops_runtime.errors import NotFound, Unprocessable
 from parkops_runtime.inbox import Inbox, event_of
 
 from tickets.domain.directory import Directory

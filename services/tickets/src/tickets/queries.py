@@ -5,10 +5,10 @@ arithmetic happens in the domain's reporting rules."""
 
 from datetime import datetime
 
+from parkops_kernel.errors import NotFound
 from parkops_runtime.access import ParkAccess, resolve_park
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.directory import Directory
-from parkops_runtime.errors import NotFound
 
 from tickets.domain.reporting import CategoryTimes, Scorecard, open_by_age, scorecard, times_by_category
 from tickets.domain.state import ACTIVE

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from parkops_runtime.bounds import (
+from parkops_kernel.bounds import (
     BusinessDate,
     BusinessTime,
     ClientId,

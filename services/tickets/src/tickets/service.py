@@ -8,10 +8,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from parkops_kernel.errors import Conflict, Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.directory import Directory
-from parkops_runtime.errors import ConcurrencyConflict, Conflict, Unprocessable
+from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.ids import new_id
 
 from tickets.access import tenant_for_new_ticket, ticket_not_found

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 
 import pytest
+from parkops_kernel.errors import NotFound, Unprocessable
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.directory import ParkEntry, TenantEntry
-from parkops_runtime.errors import NotFound, Unprocessable
 from tickets.access import tenant_for_new_ticket, ticket_park
 
 from .factory import new_ticket

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 from parkops_contracts.events.leasing import LeaseTerminated
-from parkops_runtime.errors import Forbidden, NotFound, Unprocessable
+from parkops_kernel.errors import Forbidden, NotFound, Unprocessable
 from tickets.domain.directory import Directory
 
 from tests.support.events import NOW, tenant_onboarded, unit_listed

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 from tickets.domain.calendar import ALWAYS, OpeningHours, SlaCalendar
 from tickets.domain.catalog import TicketCategory, TicketPriority
 

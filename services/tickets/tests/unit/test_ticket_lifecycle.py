@@ -12,7 +12,7 @@ from parkops_contracts.events.tickets import (
     TicketReopened,
     TicketResolved,
 )
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 from tickets.domain.catalog import TicketCategory, TicketPriority, parse_category, parse_priority
 from tickets.domain.state import TicketState
 from tickets.domain.work import Labour, Material

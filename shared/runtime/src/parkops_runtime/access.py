@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from parkops_kernel.errors import Forbidden, NotFound
 
 from parkops_runtime.auth import CurrentPrincipal, Principal, Role
 from parkops_runtime.directory import Directory, ParkEntry
-from parkops_runtime.errors import Forbidden, NotFound
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from parkops_kernel.bounds import ClientId, Text
+from parkops_kernel.errors import Forbidden
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from parkops_runtime.bounds import ClientId, Text
-from parkops_runtime.errors import Forbidden, Unauthorized, Unavailable
+from parkops_runtime.errors import Unauthorized, Unavailable
 
 SECRET_ALGORITHMS = ("HS256",)
 KEY_ALGORITHMS = ("RS256", "ES256")

@@ -15,9 +15,9 @@ from typing import Protocol, TypeVar
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, TenantOnboarded
+from parkops_kernel.bounds import is_id
 from pymongo.asynchronous.collection import AsyncCollection
 
-from parkops_runtime.bounds import is_id
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.mongo import Document, insert_new
 

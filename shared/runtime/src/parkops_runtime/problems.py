@@ -13,16 +13,31 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from parkops_kernel.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from pydantic import BaseModel, Field, ValidationError
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 
 from parkops_runtime.breaker import StoreUnavailable
-from parkops_runtime.errors import DomainError, Unprocessable
+from parkops_runtime.errors import Unauthorized, Unavailable
 
 MEDIA_TYPE = "application/problem+json"
 DOCUMENTED = (400, 401, 403, 404, 409, 422, 503)
 log = structlog.get_logger(__name__)
+# The one place a kind of error becomes a status code; a subclass answers as its nearest listed base.
+STATUS: dict[type[DomainError], int] = {
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Unprocessable: 422,
+    Unavailable: 503,
+}
+
+
+def status_of(exc: DomainError) -> int:
+    """The HTTP status of a domain or runtime error: 400 for a rule broken of no listed kind."""
+    return next((STATUS[kind] for kind in type(exc).__mro__ if kind in STATUS), 400)
 
 
 class FieldError(BaseModel):
@@ -85,7 +100,7 @@ async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     errors = None
     if isinstance(exc, Unprocessable) and exc.field:
         errors = [FieldError(field=exc.field, location=exc.location, message=str(exc))]
-    return problem_response(exc.status_code, str(exc), errors, exc.headers or None)
+    return problem_response(status_of(exc), str(exc), errors, getattr(exc, "headers", None))
 
 
 async def _request_invalid(_: Request, exc: Exception) -> JSONResponse:

@@ -8,7 +8,7 @@ that contains it is prorated by days occupied ÷ days in the lease month, rounde
 from datetime import date
 from decimal import Decimal
 
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 from pydantic import BaseModel, Field
 
 from finance.domain.money import ZERO, Money, cny

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from parkops_contracts.events.finance import FinanceEvent, InvoiceIssued
-from parkops_runtime.errors import NotFound
+from parkops_kernel.errors import NotFound
 from pydantic import BaseModel, Field, PrivateAttr
 
 from finance.domain.billing import LeaseSchedule

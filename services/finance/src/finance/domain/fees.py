@@ -13,8 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Self
 
-from parkops_runtime.bounds import Percent
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.bounds import Percent
+from parkops_kernel.errors import Unprocessable
 from pydantic import BaseModel, Field, model_validator
 
 from finance.domain.ledger import Stream

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from parkops_contracts.events.finance import EquityStakeAcquired, RevenueRecognized
-from parkops_runtime.errors import Conflict, NotFound
+from parkops_kernel.errors import Conflict, NotFound
 
 from finance.domain.books import ParkBooks
 from finance.domain.equity import Stake, StakeOrigin

@@ -9,8 +9,8 @@ currency but CNY. An invoice derived from entered figures (quantity x price) obe
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
-from parkops_runtime.bounds import MAX_MONEY, PositiveMoney
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.bounds import MAX_MONEY, PositiveMoney
+from parkops_kernel.errors import Unprocessable
 from pydantic import AfterValidator
 
 CURRENCY = "CNY"

@@ -5,7 +5,7 @@ no tenant user ever sees its invoices."""
 
 from typing import Annotated
 
-from parkops_runtime.bounds import ID_PATTERN
+from parkops_kernel.bounds import ID_PATTERN
 from pydantic import StringConstraints
 
 INSTITUTION = "institution:"

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from parkops_contracts.events.finance import Allocation, PaymentReceived
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 
 from finance.domain.books import ParkBooks
 from finance.domain.ledger import Account, revenue_account

@@ -1,14 +1,14 @@
 """Reporting periods: a year (`2026`), a quarter (`2026-Q3`), a month (`2026-11`) or a day (`2026-11-27`).
 
-A client names periods within 1900-2199 (the calendar of `parkops_runtime.bounds`); trends and series may
+A client names periods within 1900-2199 (the calendar of `parkops_kernel.bounds`); trends and series may
 step back before the first one they name."""
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from parkops_runtime.bounds import FIRST_DAY, LAST_DAY
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.bounds import FIRST_DAY, LAST_DAY
+from parkops_kernel.errors import Unprocessable
 
 _PATTERN = re.compile(
     r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>\d{2}))?)?$"

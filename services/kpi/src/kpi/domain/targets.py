@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from parkops_contracts.events.leasing import ParkType
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 
 class Direction(StrEnum):

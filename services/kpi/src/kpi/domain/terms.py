@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from parkops_contracts.events.leasing import ParkType
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from kpi.domain.periods import Period
 from kpi.domain.targets import CATALOG, Target, defaults_for, validated

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from parkops_runtime.errors import Conflict
+from parkops_kernel.errors import Conflict
 
 from leasing.domain.park import Park
 from leasing.domain.space import UnitStatus

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from parkops_runtime.bounds import Ratio
+from parkops_kernel.bounds import Ratio
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from leasing.domain.stage import LifecycleStage

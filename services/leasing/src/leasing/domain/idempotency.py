@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from parkops_runtime.errors import Conflict
+from parkops_kernel.errors import Conflict
 from pydantic import BaseModel
 
 

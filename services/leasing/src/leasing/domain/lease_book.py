@@ -11,7 +11,7 @@ from parkops_contracts.events.leasing import (
     LeaseTerminated,
     TerminationReason,
 )
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 
 from leasing.domain.availability import ensure_free
 from leasing.domain.idempotency import Operation, remember, renew_terms, replayed, sign_terms, terminate_terms

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
-from parkops_runtime.errors import Conflict, NotFound
+from parkops_kernel.errors import Conflict, NotFound
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from leasing.domain.commitments import Commitment

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from parkops_contracts.events.leasing import TenantMetricsReported, UnitRenovated
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 
 from leasing.domain.commitments import Commitment
 from leasing.domain.park import Park

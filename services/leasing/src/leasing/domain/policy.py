@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from parkops_contracts.events.leasing import UnitType
-from parkops_runtime.bounds import Rate, Ratio
+from parkops_kernel.bounds import Rate, Ratio
 from pydantic import BaseModel, ConfigDict, Field
 
 Rent = Decimal  # CNY per m² per month

@@ -8,7 +8,7 @@ them. See `leasing.domain.money` for the rounding rule and `leasing.domain.rules
 from collections.abc import Sequence
 from decimal import Decimal
 
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from leasing.domain.commitments import Commitment
 from leasing.domain.money import ZERO, cny, lease_end, month_period

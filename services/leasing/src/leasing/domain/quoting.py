@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 
 from leasing.domain.park import Park
 from leasing.domain.pricing import price

@@ -7,7 +7,7 @@ when it is in the same industry chain at all."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 SAME_SEGMENT = 1.0
 SUPPLIES_BUYER = 0.7

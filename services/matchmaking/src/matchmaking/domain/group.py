@@ -3,7 +3,7 @@ matching may cross its parks."""
 
 from dataclasses import dataclass
 
-from parkops_runtime.errors import Conflict
+from parkops_kernel.errors import Conflict
 
 from matchmaking.domain.chain import IndustryChainMap
 from matchmaking.domain.default_chain import default_chain_map

@@ -11,7 +11,7 @@ agreement with `score_all` is measured in the tests)."""
 import heapq
 from collections.abc import Iterable
 
-from parkops_runtime.errors import NotFound
+from parkops_kernel.errors import NotFound
 
 from matchmaking.domain.catalogue import Catalogue
 from matchmaking.domain.chain import IndustryChainMap

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.matchmaking import MatchmakingMeetingAttended
-from parkops_runtime.errors import Conflict, NotFound
+from parkops_kernel.errors import Conflict, NotFound
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from parkops_contracts.events.matchmaking import MatchKind as Kind
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from matchmaking.domain.chain import IndustryChainMap
 from matchmaking.domain.text import has_content

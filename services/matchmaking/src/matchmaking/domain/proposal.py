@@ -15,7 +15,7 @@ from parkops_contracts.events.matchmaking import (
     MatchProposed,
     ScoreComponent,
 )
-from parkops_runtime.errors import Conflict, NotFound, Unprocessable
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 
 from matchmaking.domain.profiles import Enterprise, ItemKey, item_key
 from matchmaking.domain.scoring import Scored

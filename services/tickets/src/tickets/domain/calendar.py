@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MINUTES_PER_DAY = 24 * 60

@@ -4,7 +4,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from parkops_contracts.events.tickets import TicketCategory, TicketPriority
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 E = TypeVar("E", bound=StrEnum)
 

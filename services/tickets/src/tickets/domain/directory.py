@@ -12,7 +12,7 @@ from datetime import date
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded, UnitListed
-from parkops_runtime.errors import Forbidden, NotFound, Unprocessable
+from parkops_kernel.errors import Forbidden, NotFound, Unprocessable
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from parkops_contracts.events.tickets import SlaTarget, TicketAcknowledged, TicketAssigned
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from tickets.domain.record import TicketRecord, outcome
 from tickets.domain.state import TicketState, require_legal

@@ -4,7 +4,7 @@ Each action is legal from the listed states only; anything else is a Conflict na
 
 from enum import StrEnum
 
-from parkops_runtime.errors import Conflict
+from parkops_kernel.errors import Conflict
 
 
 class TicketState(StrEnum):

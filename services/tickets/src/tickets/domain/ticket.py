@@ -13,7 +13,7 @@ from parkops_contracts.events.tickets import (
     TicketReopened,
     TicketResolved,
 )
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 
 from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.lifecycle import TicketWork
