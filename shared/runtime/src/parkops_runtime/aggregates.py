@@ -1,0 +1,227 @@
+"""The one write path of every service: load an aggregate, change it, save state and events as one commit.
+
+`AggregateStore.change(id, fn)` owns everything around the domain's `fn`:
+- one change of an aggregate at a time in this process (writers queue on a per-aggregate lock), while
+  other replicas race for the next version through the outbox commit (`parkops_runtime.outbox`);
+- the retry: a writer that lost the version reloads and applies `fn` again, after a jittered, growing
+  pause, and gives up with 409 after `attempts`;
+- the outbox commit: the new state and the events `fn` recorded are written together, or not at all;
+- the idempotency rule: a change sent with an `Idempotency` key stores the key, a digest of the request
+  and the answer in the same commit; the same key and request again answers that first answer without a
+  second effect, the same key with another request is 409, and a key is forgotten `keep_keys` after use;
+- a memory of the aggregates this process read or wrote: a read within `fresh_for` seconds is answered
+  from it (it may lag another replica's write by that long, never this replica's own), a write starts
+  from it and, when `fn` refuses the remembered state, confirms on the stored one before refusing.
+
+A service supplies a `Codec` (state <-> document, and the events a change recorded); its repository is
+that codec. Nothing here knows which MongoDB-wire server runs underneath."""
+
+import asyncio
+import hashlib
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Generic, Protocol, TypeVar
+
+from parkops_contracts.base import Event
+from parkops_kernel.errors import Conflict, DomainError, NotFound
+from pydantic import BaseModel, TypeAdapter
+
+from parkops_runtime.clock import Clock, utc_now
+from parkops_runtime.errors import ConcurrencyConflict
+from parkops_runtime.events import OutboundEvent
+from parkops_runtime.mongo import Document
+from parkops_runtime.outbox import VERSION, KeyedLock, utc
+
+A = TypeVar("A")
+R = TypeVar("R")
+KEYS = "_keys"  # the aggregate's document field holding its idempotency keys (a list: keys are values)
+_KEYED = uuid.UUID("0b5e2f7c-3c1d-4f7e-9a55-6d1c2e8f4a10")
+
+
+class Codec(Protocol[A]):
+    """What the store needs to know of one kind of aggregate."""
+
+    def encode(self, aggregate: A) -> Document:
+        """The state to store (no `_id`, `_version` or keys: the store adds those)."""
+        ...
+
+    def decode(self, document: Document) -> A: ...
+
+    def take_events(self, aggregate: A) -> Sequence[Event]:
+        """The events recorded since the aggregate was loaded, handed over once (then forgotten)."""
+        ...
+
+
+class Aggregates(Protocol):
+    """Versioned documents with an outbox: `AggregateCollection`, or the in-memory one of the tests."""
+
+    async def get(self, doc_id: str) -> Document | None: ...
+    async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None: ...
+    async def update(
+        self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Idempotency(Generic[R]):
+    """A request's `Idempotency-Key`, what the request asked (`digest`) and how its answer is kept."""
+
+    key: str
+    digest: str
+    answer: TypeAdapter[R]
+
+
+def request_digest(operation: str, terms: Mapping[str, object]) -> str:
+    """Equal for equal requests however they were spelt (100 and 100.00, a date or its ISO text)."""
+    text = json.dumps([operation, terms], sort_keys=True, default=_plain, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def keyed_id(key: str, *scope: str) -> str:
+    """The id of what a keyed create makes: a retry names the same aggregate (its unique insert decides
+    between concurrent duplicates), and the scope (group, park, caller) keeps callers' keys apart."""
+    return uuid.uuid5(_KEYED, "\n".join([*scope, key])).hex
+
+
+@dataclass
+class _Known(Generic[A]):
+    version: int
+    aggregate: A
+    fields: Document  # what was stored: a change that leaves it equal and records nothing is not written
+    keys: list[Document]
+    read_at: float
+
+
+class AggregateStore(Generic[A]):
+    def __init__(
+        self,
+        aggregates: Aggregates,
+        codec: Codec[A],
+        outbound: Callable[[Event], OutboundEvent],
+        *,
+        kind: str,
+        clock: Clock = utc_now,
+        fresh_for: float = 1.0,
+        keep_keys: timedelta = timedelta(hours=24),
+        attempts: int = 20,
+    ) -> None:
+        self._aggregates, self._codec, self._outbound = aggregates, codec, outbound
+        self.kind, self._clock, self._fresh_for = kind, clock, fresh_for
+        self._keep_keys, self._attempts = keep_keys, attempts
+        self._known: dict[str, _Known[A]] = {}
+        self._writing = KeyedLock()
+
+    async def get(self, aggregate_id: str) -> A | None:
+        """The aggregate, from memory when read or written here within `fresh_for` s; never mutate it."""
+        known = await self._load(aggregate_id, fresh=False)
+        return known.aggregate if known else None
+
+    async def require(self, aggregate_id: str) -> A:
+        found = await self.get(aggregate_id)
+        if found is None:
+            raise NotFound(f"{self.kind} {aggregate_id} does not exist")
+        return found
+
+    async def change(
+        self,
+        aggregate_id: str,
+        fn: Callable[[A], R],
+        *,
+        create: Callable[[], A] | None = None,
+        idempotency: Idempotency[R] | None = None,
+    ) -> R:
+        """Apply `fn` to the aggregate (to `create()` when there is none yet, else 404) and store the
+        result with the events it recorded; see the module's docstring for races, retries and keys."""
+        async with self._writing.hold(aggregate_id):
+            for attempt in range(self._attempts):
+                if attempt > 1:  # spread out racing replicas
+                    await asyncio.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
+                remembered = self._known.get(aggregate_id)
+                known = await self._load(aggregate_id, fresh=attempt > 0)
+                # `fn` mutates what it is given: remembered again only once stored.
+                self._known.pop(aggregate_id, None)
+                if idempotency is not None and (first := self._replay(known, idempotency)) is not None:
+                    return first[0]
+                try:
+                    result, written = await self._apply(aggregate_id, known, fn, create, idempotency)
+                except ConcurrencyConflict:  # (a DomainError too: caught first) another write won
+                    continue
+                except DomainError:
+                    if known is not None and known is remembered:  # refused a memory: confirm on the store
+                        continue
+                    raise
+                self._known[aggregate_id] = written
+                return result
+        raise Conflict(f"{self.kind} {aggregate_id} is changing too fast; try again")
+
+    async def _apply(
+        self,
+        aggregate_id: str,
+        known: _Known[A] | None,
+        fn: Callable[[A], R],
+        create: Callable[[], A] | None,
+        idempotency: Idempotency[R] | None,
+    ) -> tuple[R, _Known[A]]:
+        if known is not None:
+            aggregate, version, kept = known.aggregate, known.version, known.keys
+        elif create is not None:
+            aggregate, version, kept = create(), 0, []
+        else:
+            raise NotFound(f"{self.kind} {aggregate_id} does not exist")
+        result = fn(aggregate)
+        events = [self._outbound(e) for e in self._codec.take_events(aggregate)]
+        fields = self._codec.encode(aggregate)
+        now = self._clock()
+        keys = [k for k in kept if utc(k["at"]) > now - self._keep_keys]
+        if idempotency is not None:
+            answer = idempotency.answer.dump_python(result, mode="json")
+            keys.append({"key": idempotency.key, "digest": idempotency.digest, "answer": answer, "at": now})
+        if known is not None and not events and fields == known.fields and keys == known.keys:
+            return result, _Known(version, aggregate, fields, keys, time.monotonic())  # nothing to write
+        if known is None:
+            await self._aggregates.insert(aggregate_id, {**fields, KEYS: keys}, events)
+        else:
+            await self._aggregates.update(aggregate_id, version, {**fields, KEYS: keys}, events)
+        return result, _Known(version + 1, aggregate, fields, keys, time.monotonic())
+
+    def _replay(self, known: _Known[A] | None, idempotency: Idempotency[R]) -> tuple[R] | None:
+        """The first answer to this key, when this is its retry; 409 when the key asked something else."""
+        used = next((k for k in (known.keys if known else []) if k["key"] == idempotency.key), None)
+        if used is None or utc(used["at"]) <= self._clock() - self._keep_keys:
+            return None
+        if used["digest"] != idempotency.digest:
+            raise Conflict(f"idempotency key {idempotency.key} was used for another request")
+        return (idempotency.answer.validate_python(used["answer"]),)
+
+    async def _load(self, aggregate_id: str, fresh: bool) -> _Known[A] | None:
+        known = self._known.get(aggregate_id)
+        if known is not None and not fresh and time.monotonic() - known.read_at < self._fresh_for:
+            return known
+        doc = await self._aggregates.get(aggregate_id)
+        if doc is None:
+            self._known.pop(aggregate_id, None)
+            return None
+        aggregate = self._codec.decode(doc)
+        # Encoded again, not taken from the document: the store gives some values back in other types
+        # (naive datetimes), and an unchanged aggregate must compare equal to what it was loaded as.
+        fields = self._codec.encode(aggregate)
+        keys = list(doc.get(KEYS, []))
+        known = _Known(int(doc[VERSION]), aggregate, fields, keys, time.monotonic())
+        self._known[aggregate_id] = known
+        return known
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):  # and datetime
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"{type(value).__name__} is not a request term")

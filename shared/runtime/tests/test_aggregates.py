@@ -1,0 +1,149 @@
+"""The one write path, over the in-memory store: retries, the no-op rule, memory, idempotency keys."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
+from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id, request_digest
+from parkops_runtime.testing import MemoryAggregates
+from pydantic import TypeAdapter
+
+from tests.support.tally import Tally, TallyCodec, VisitorsCounted, outbound
+
+T0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
+TOTAL = TypeAdapter(int)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def store(
+    memory: MemoryAggregates, clock: Clock | None = None, fresh_for: float = 60
+) -> AggregateStore[Tally]:
+    return AggregateStore(
+        memory, TallyCodec(), outbound, kind="tally", clock=clock or Clock(), fresh_for=fresh_for
+    )
+
+
+def counted(memory: MemoryAggregates) -> list[int]:
+    return [VisitorsCounted.model_validate_json(e.value).count for e in memory.published]
+
+
+def keyed(key: str, visitors: int) -> Idempotency[int]:
+    return Idempotency(key, request_digest("count", {"visitors": visitors}), TOTAL)
+
+
+async def test_a_change_creates_then_updates_with_its_events_in_the_same_write() -> None:
+    memory = MemoryAggregates()
+    tallies = store(memory)
+    assert await tallies.change("p1", lambda t: t.count(3), create=lambda: Tally("p1")) == 3
+    assert await tallies.change("p1", lambda t: t.count(4)) == 7
+    assert (memory.documents["p1"]["total"], memory.documents["p1"]["_version"]) == (7, 2)
+    assert counted(memory) == [3, 4]
+
+
+async def test_no_aggregate_and_nothing_to_create_is_404_and_writes_nothing() -> None:
+    memory = MemoryAggregates()
+    with pytest.raises(NotFound, match="tally p1 does not exist"):
+        await store(memory).change("p1", lambda t: t.count(1))
+    assert memory.documents == {}
+
+
+async def test_a_change_that_changes_nothing_is_not_written() -> None:
+    memory = MemoryAggregates()
+    tallies = store(memory)
+    await tallies.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
+    assert await tallies.change("p1", lambda t: t.total) == 1
+    assert memory.documents["p1"]["_version"] == 1
+
+
+async def test_a_replica_that_lost_the_race_reloads_and_applies_its_change_again() -> None:
+    memory = MemoryAggregates()
+    one, other = store(memory), store(memory)
+    await one.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
+    await other.change("p1", lambda t: t.count(10))  # `one` still remembers total 1
+    assert await one.change("p1", lambda t: t.count(100)) == 111
+    assert memory.documents["p1"]["_version"] == 3
+    assert counted(memory) == [1, 10, 100]
+
+
+async def test_a_refusal_of_a_remembered_state_is_confirmed_on_the_stored_one() -> None:
+    memory = MemoryAggregates()
+    one, other = store(memory), store(memory)
+    await one.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
+    await one.change("p1", lambda t: setattr(t, "closed", True))  # `one` remembers it closed
+    await other.change("p1", lambda t: setattr(t, "closed", False))  # another replica reopened it
+    assert await one.change("p1", lambda t: t.count(2)) == 3
+
+
+async def test_a_refusal_leaves_no_trace_in_memory_or_store() -> None:
+    memory = MemoryAggregates()
+    tallies = store(memory)
+    await tallies.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
+
+    def count_then_refuse(t: Tally) -> None:
+        t.count(5)
+        raise Unprocessable("no", field="visitors")
+
+    with pytest.raises(Unprocessable):
+        await tallies.change("p1", count_then_refuse)
+    assert (await tallies.require("p1")).total == 1
+    assert memory.documents["p1"]["total"] == 1
+    assert counted(memory) == [1]
+
+
+async def test_a_replayed_key_answers_the_first_answer_without_a_second_effect() -> None:
+    memory = MemoryAggregates()
+    tallies, other_replica = store(memory), store(memory)
+    create = lambda: Tally("p1")  # noqa: E731
+    assert await tallies.change("p1", lambda t: t.count(3), create=create, idempotency=keyed("k1", 3)) == 3
+    await tallies.change("p1", lambda t: t.count(4))
+    assert await other_replica.change("p1", lambda t: t.count(3), idempotency=keyed("k1", 3)) == 3
+    assert counted(memory) == [3, 4]
+
+
+async def test_the_same_key_for_another_request_is_409() -> None:
+    memory = MemoryAggregates()
+    tallies = store(memory)
+    await tallies.change("p1", lambda t: t.count(3), create=lambda: Tally("p1"), idempotency=keyed("k1", 3))
+    with pytest.raises(Conflict, match="idempotency key k1 was used for another request"):
+        await tallies.change("p1", lambda t: t.count(5), idempotency=keyed("k1", 5))
+    assert counted(memory) == [3]
+
+
+async def test_a_key_is_forgotten_after_it_expires() -> None:
+    memory, clock = MemoryAggregates(), Clock()
+    tallies = store(memory, clock)
+    await tallies.change("p1", lambda t: t.count(3), create=lambda: Tally("p1"), idempotency=keyed("k1", 3))
+    clock.now = T0 + timedelta(hours=24, seconds=1)
+    assert await tallies.change("p1", lambda t: t.count(3), idempotency=keyed("k1", 3)) == 6
+    clock.now += timedelta(hours=25)
+    await tallies.change("p1", lambda t: t.count(1))
+    assert memory.documents["p1"]["_keys"] == []  # expired keys are dropped by the next write
+
+
+def test_request_digests_ignore_spelling_and_keyed_ids_keep_scopes_apart() -> None:
+    assert request_digest("sign", {"area": Decimal("100"), "on": "2026-12-01"}) == request_digest(
+        "sign", {"on": "2026-12-01", "area": Decimal("100.00")}
+    )
+    assert request_digest("sign", {"a": 1}) != request_digest("renew", {"a": 1})
+    assert keyed_id("k", "g1", "p1") == keyed_id("k", "g1", "p1") != keyed_id("k", "g2", "p1")
+
+
+async def test_a_race_lost_on_a_state_just_read_from_the_store_is_retried_too() -> None:
+    memory = MemoryAggregates()
+    tallies = store(memory)
+    await tallies.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
+
+    def count_while_another_replica_writes(t: Tally) -> int:
+        if memory.documents["p1"]["_version"] == 1:
+            memory.documents["p1"] = {**memory.documents["p1"], "total": 11, "_version": 2}
+        return t.count(100)
+
+    assert await store(memory).change("p1", count_while_another_replica_writes) == 111
