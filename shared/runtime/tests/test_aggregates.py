@@ -65,7 +65,7 @@ async def test_a_change_that_changes_nothing_is_not_written() -> None:
 
 async def test_a_replica_that_lost_the_race_reloads_and_applies_its_change_again() -> None:
     memory = MemoryAggregates()
-    one, other = store(memory), store(memory)
+    one, other = store(memory, fresh_for=60), store(memory)
     await one.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
     await other.change("p1", lambda t: t.count(10))  # `one` still remembers total 1
     assert await one.change("p1", lambda t: t.count(100)) == 111
@@ -75,7 +75,7 @@ async def test_a_replica_that_lost_the_race_reloads_and_applies_its_change_again
 
 async def test_a_refusal_of_a_remembered_state_is_confirmed_on_the_stored_one() -> None:
     memory = MemoryAggregates()
-    one, other = store(memory), store(memory)
+    one, other = store(memory, fresh_for=60), store(memory)
     await one.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
     await one.change("p1", lambda t: setattr(t, "closed", True))  # `one` remembers it closed
     await other.change("p1", lambda t: setattr(t, "closed", False))  # another replica reopened it
@@ -147,3 +147,24 @@ async def test_a_race_lost_on_a_state_just_read_from_the_store_is_retried_too() 
         return t.count(100)
 
     assert await store(memory).change("p1", count_while_another_replica_writes) == 111
+
+
+async def test_a_read_sees_another_replicas_write_at_once_and_decodes_only_what_changed() -> None:
+    memory, codec = MemoryAggregates(), CountingCodec()
+    one = AggregateStore(memory, codec, outbound, kind="tally")
+    other = store(memory)
+    await one.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
+    assert (await one.require("p1")).total == 1
+    assert codec.decoded == 0  # its own write, remembered: only the version was read
+    await other.change("p1", lambda t: t.count(10))
+    assert (await one.require("p1")).total == 11
+    assert codec.decoded == 1
+
+
+class CountingCodec(TallyCodec):
+    def __init__(self) -> None:
+        self.decoded = 0
+
+    def decode(self, document: dict[str, object]) -> Tally:
+        self.decoded += 1
+        return super().decode(document)

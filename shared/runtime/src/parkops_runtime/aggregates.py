@@ -9,8 +9,10 @@
 - the idempotency rule: a change sent with an `Idempotency` key stores the key, a digest of the request
   and the answer in the same commit; the same key and request again answers that first answer without a
   second effect, the same key with another request is 409, and a key is forgotten `keep_keys` after use;
-- a memory of the aggregates this process read or wrote: a read within `fresh_for` seconds is answered
-  from it (it may lag another replica's write by that long, never this replica's own), a write starts
+- a memory of the aggregates this process read or wrote: a read is answered from it when the stored
+  version is still the remembered one (one small `_id` read instead of loading and decoding the whole
+  aggregate), or without asking within `fresh_for` seconds of the last look (then it may lag another
+  replica's write by that long, never this replica's own; 0, the default, always asks); a write starts
   from it and, when `fn` refuses the remembered state, confirms on the stored one before refusing.
 
 A service supplies a `Codec` (state <-> document, and the events a change recorded); its repository is
@@ -62,6 +64,7 @@ class Aggregates(Protocol):
     """Versioned documents with an outbox: `AggregateCollection`, or the in-memory one of the tests."""
 
     async def get(self, doc_id: str) -> Document | None: ...
+    async def version(self, doc_id: str) -> int: ...
     async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None: ...
     async def update(
         self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
@@ -107,7 +110,7 @@ class AggregateStore(Generic[A]):
         *,
         kind: str,
         clock: Clock = utc_now,
-        fresh_for: float = 1.0,
+        fresh_for: float = 0.0,
         keep_keys: timedelta = timedelta(hours=24),
         attempts: int = 20,
     ) -> None:
@@ -118,7 +121,7 @@ class AggregateStore(Generic[A]):
         self._writing = KeyedLock()
 
     async def get(self, aggregate_id: str) -> A | None:
-        """The aggregate, from memory when read or written here within `fresh_for` s; never mutate it."""
+        """The aggregate (from memory while it is the stored version); never mutate what this returns."""
         known = await self._load(aggregate_id, fresh=False)
         return known.aggregate if known else None
 
@@ -201,8 +204,12 @@ class AggregateStore(Generic[A]):
 
     async def _load(self, aggregate_id: str, fresh: bool) -> _Known[A] | None:
         known = self._known.get(aggregate_id)
-        if known is not None and not fresh and time.monotonic() - known.read_at < self._fresh_for:
-            return known
+        if known is not None and not fresh:
+            if time.monotonic() - known.read_at < self._fresh_for:
+                return known
+            if await self._aggregates.version(aggregate_id) == known.version:
+                known.read_at = time.monotonic()
+                return known
         doc = await self._aggregates.get(aggregate_id)
         if doc is None:
             self._known.pop(aggregate_id, None)

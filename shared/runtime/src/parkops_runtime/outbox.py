@@ -118,6 +118,11 @@ class AggregateCollection:
             return await self.collection.find_one({"_id": doc_id})
         return doc
 
+    async def version(self, doc_id: str) -> int:
+        """The aggregate's stored version (0: none), read without its state."""
+        doc = await self.collection.find_one({"_id": doc_id}, {VERSION: 1})
+        return int(doc[VERSION]) if doc else 0
+
     async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
         """Create version 1; ConcurrencyConflict when the aggregate exists."""
         await self._write(doc_id, 1, fields, events)

@@ -21,6 +21,9 @@ class MemoryAggregates:
         found = self.documents.get(doc_id)
         return copy.deepcopy(found) if found is not None else None
 
+    async def version(self, doc_id: str) -> int:
+        return int(self.documents[doc_id][VERSION]) if doc_id in self.documents else 0
+
     async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
         if doc_id in self.documents:
             raise ConcurrencyConflict(f"{doc_id} exists")
