@@ -135,11 +135,10 @@ async def test_out_of_bounds_input_is_422_naming_the_field_and_stores_nothing(
 ) -> None:
     payer = finance.tenants[4]
     key = {"/equity-stakes": "tenant_id"}.get(path, "payer_id")
-    before = await finance.books.repository.get(PARK)
+    before = await finance.books.books.version(PARK)
     r = await post(finance, path, body | {key: payer})
     assert fields(r) == [field]
-    after = await finance.books.repository.get(PARK)
-    assert (after.version if after else 0) == (before.version if before else 0)
+    assert await finance.books.books.version(PARK) == before
 
 
 @pytest.mark.parametrize(
@@ -162,12 +161,11 @@ async def test_an_unknown_tenant_or_payer_is_422_and_stores_nothing(
     finance: Finance, path: str, body: dict[str, Any], field: str, who: str
 ) -> None:
     tenant = "no-such-tenant" if who == "nobody" else finance.stranger
-    before = await finance.books.repository.get(PARK)
+    before = await finance.books.books.version(PARK)
     r = await post(finance, path, body | {field: tenant})
     assert fields(r) == [field]
     assert r.json()["detail"] == f"{field}: unknown tenant of this park"
-    after = await finance.books.repository.get(PARK)
-    assert (after.version if after else 0) == (before.version if before else 0)
+    assert await finance.books.books.version(PARK) == before
 
 
 async def test_unknown_invoice_404_and_cancelled_invoice_409(finance: Finance) -> None:
@@ -291,18 +289,18 @@ async def test_another_groups_admin_cannot_open_books_under_a_park_id(finance: F
 
     assert await attempts() == [404, 404, 404, 404]  # before the park exists
     assert (await finance.http.get(f"/parks/{park}/invoices", headers=owner)).status_code == 404
-    assert await finance.books.repository.get(park) is None
+    assert await finance.books.books.get(park) is None
     await register_park(finance.leasing, finance.group, park)
     empty = await known(finance.http, f"/parks/{park}/invoices", owner)
     assert empty.json() == {"invoices": []}
     assert await attempts() == [404, 404, 404, 404]  # after group A registered it
-    assert await finance.books.repository.get(park) is None
+    assert await finance.books.books.get(park) is None
     tenant = await onboard_tenant(finance.leasing, finance.group, park, 21)
     tenant_user = bearer(Role.TENANT_USER, finance.group, [park], tenant)
     await known(finance.http, f"/parks/{park}/invoices", tenant_user)
     r = await finance.http.post(f"/parks/{park}/invoices", json=invoice | {"payer_id": tenant}, headers=owner)
     assert r.status_code == 201, r.text
-    books = await finance.books.repository.get(park)
+    books = await finance.books.books.get(park)
     assert books is not None
     assert (books.group_id, [i.description for i in books.invoices.values()]) == (finance.group, ["squat"])
 
@@ -322,7 +320,7 @@ async def test_unknown_parks_are_404_never_2xx(finance: Finance) -> None:
         )
         assert r.status_code == 404, (path, r.text)
         assert r.json()["detail"] == f"park nowhere-{finance.run} not found"
-    assert await finance.books.repository.get(f"nowhere-{finance.run}") is None
+    assert await finance.books.books.get(f"nowhere-{finance.run}") is None
 
 
 async def test_concurrent_payments_are_all_booked(finance: Finance) -> None:

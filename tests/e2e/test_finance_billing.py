@@ -174,7 +174,7 @@ async def test_lease_events_of_a_park_not_the_groups_book_nothing_and_are_dead_l
     assert "park nowhere-park is not a park of group bill-group" in reasons["nowhere-1"]
     r = await http.get(f"/parks/{PARK}/billing-schedules/L-intruder", headers=ADMIN)
     assert r.status_code == 404
-    assert await billing.books.repository.get("nowhere-park") is None
+    assert await billing.books.books.get("nowhere-park") is None
 
 
 async def test_a_billing_period_before_the_park_was_registered_is_422(billing: Billing) -> None:

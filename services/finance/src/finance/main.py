@@ -12,6 +12,7 @@ from parkops_contracts.events.finance import (
     RevenueRecognized,
     SubsidyGranted,
 )
+from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.clock import Clock, today, utc_now
 from parkops_runtime.service import ServiceRuntime
 
@@ -20,7 +21,7 @@ from finance.api_capital import build_capital_router
 from finance.api_queries import build_query_router
 from finance.commands import Commands
 from finance.handlers import CONSUMED, ConsumedEventsHandler
-from finance.repository import MongoBooksRepository
+from finance.repository import BooksCodec
 from finance.service import FinanceService
 from finance.settings import FinanceSettings
 
@@ -41,7 +42,10 @@ def create_app(settings: FinanceSettings | None = None, clock: Clock = utc_now) 
     runtime = ServiceRuntime(settings)
     runtime.document_publications(PUBLISHED)
     runtime.follow_directory()  # finance knows the parks and tenants leasing registered, nothing else
-    finance = FinanceService(MongoBooksRepository(runtime.aggregates("books"), runtime.outbound))
+    books = AggregateStore(
+        runtime.aggregates("books"), BooksCodec(), runtime.outbound, kind="books", clock=clock
+    )
+    finance = FinanceService(books)
     handler = ConsumedEventsHandler(finance, runtime.directory, settings.directory_wait_seconds)
     runtime.subscribe(CONSUMED, handler)
     commands = Commands(finance, runtime.directory, lambda: today(clock))

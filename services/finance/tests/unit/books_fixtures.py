@@ -6,7 +6,13 @@ from decimal import Decimal
 from finance.domain.billing import ScheduleLine
 from finance.domain.books import ParkBooks
 from finance.domain.ledger import Stream
+from finance.repository import BooksCodec
+from finance.service import FinanceService
+from parkops_contracts.base import Event
+from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.directory import ParkEntry, TenantEntry
+from parkops_runtime.events import OutboundEvent
+from parkops_runtime.testing import MemoryAggregates
 
 D = Decimal
 START = date(2026, 1, 1)
@@ -52,3 +58,12 @@ class MemoryDirectory:
 
     async def tenant(self, park_id: str, tenant_id: str) -> TenantEntry | None:
         return self.tenants.get((park_id, tenant_id))
+
+
+def replica(memory: MemoryAggregates) -> FinanceService:
+    """One replica's use cases over the in-memory store (each call: its own memory of the books)."""
+    return FinanceService(AggregateStore(memory, BooksCodec(), outbound, kind="books"))
+
+
+def outbound(event: Event) -> OutboundEvent:
+    return OutboundEvent.of(event, source="/parkops/finance", topic_prefix="test")

@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 from finance.domain.ledger import Account
 from finance.handlers import ConsumedEventsHandler, NotThisParksEvent
-from finance.repository import InMemoryBooksRepository
-from finance.service import FinanceService
 from parkops_contracts.base import Event
 from parkops_contracts.envelope import CloudEventMeta
 from parkops_contracts.events.finance import InvoiceIssued
@@ -18,15 +16,16 @@ from parkops_contracts.events.kpi import OperatorBonusEarned
 from parkops_contracts.events.matchmaking import MatchmakingMeetingAttended
 from parkops_contracts.events.tickets import TicketResolved
 from parkops_runtime.consumer import Delivery
+from parkops_runtime.testing import MemoryAggregates
 
-from .books_fixtures import MemoryDirectory, park
+from .books_fixtures import MemoryDirectory, park, replica
 
 AT = datetime(2026, 5, 4, tzinfo=UTC)
 DIRECTORY = MemoryDirectory(park("p0"), park("p1"), park("p2", "g2"))
 
 
-def handler(repo: InMemoryBooksRepository) -> ConsumedEventsHandler:
-    return ConsumedEventsHandler(FinanceService(repo), DIRECTORY, wait_seconds=0)
+def handler(repo: MemoryAggregates) -> ConsumedEventsHandler:
+    return ConsumedEventsHandler(replica(repo), DIRECTORY, wait_seconds=0)
 
 
 def delivered(event: Event, event_id: str) -> Delivery:
@@ -54,7 +53,7 @@ def ticket(billable: bool, amount: str, **fields: Any) -> TicketResolved:
 
 
 async def test_billable_tickets_and_meetings_are_invoiced_once_per_event() -> None:
-    repo = InMemoryBooksRepository()
+    repo = MemoryAggregates()
     handle = handler(repo)
     meeting = MatchmakingMeetingAttended(
         park_id="p0",
@@ -73,17 +72,17 @@ async def test_billable_tickets_and_meetings_are_invoiced_once_per_event() -> No
     ]
     await handle(batch)
     await handle(batch)  # and again later
-    issued = [e for e in repo.published if isinstance(e, InvoiceIssued)]
+    issued = repo.events(InvoiceIssued)
     assert sorted((e.payer_id, e.amount, e.stream.value) for e in issued) == [
         ("t1", Decimal("450.00"), "property"),
         ("t2", Decimal("5000.00"), "industry_services"),
     ]
     assert all(e.park_id == "p1" for e in issued)  # the meeting is billed by the park that organised it
-    assert set(repo.docs) == {"p1"}
+    assert set(repo.documents) == {"p1"}
 
 
 async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost() -> None:
-    repo = InMemoryBooksRepository()
+    repo = MemoryAggregates()
     handle = handler(repo)
     bonus = OperatorBonusEarned(
         park_id="p1",
@@ -100,7 +99,7 @@ async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost() -> None:
     )
     await handle([delivered(bonus, "b1"), delivered(bonus, "b1")])
     await handle([delivered(bonus, "b1")])
-    books = await FinanceService(repo).read(park("p1"))
+    books = await replica(repo).read(park("p1"))
     balances = books.ledger.balances()
     assert balances[Account.OPERATING_COST] == Decimal("15000.01")  # rounded half-up when posted
     assert balances[Account.ACCRUED_COST] == Decimal("-15000.01")
@@ -111,22 +110,24 @@ async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost() -> None:
     [("unknown", "g1"), ("p2", "g1")],  # a park the directory does not know; a park of another group
 )
 async def test_events_of_a_park_not_the_groups_create_no_books(park_id: str, group_id: str) -> None:
-    repo = InMemoryBooksRepository()
+    repo = MemoryAggregates()
     handle = handler(repo)
     stray = ticket(True, "450.00", park_id=park_id, group_id=group_id)
     with pytest.raises(NotThisParksEvent, match=park_id):
         await handle([delivered(stray, "e1"), delivered(ticket(True, "100.00"), "e2")])
-    assert set(repo.docs) == {"p1"}  # the rest of the batch is booked; the consumer dead-letters the stray
-    assert [e.amount for e in repo.published if isinstance(e, InvoiceIssued)] == [Decimal("100.00")]
+    assert set(repo.documents) == {
+        "p1"
+    }  # the rest of the batch is booked; the consumer dead-letters the stray
+    assert [e.amount for e in repo.events(InvoiceIssued)] == [Decimal("100.00")]
 
 
 async def test_an_event_waits_a_moment_for_its_park_to_reach_the_directory() -> None:
-    repo, directory = InMemoryBooksRepository(), MemoryDirectory()
-    handle = ConsumedEventsHandler(FinanceService(repo), directory, wait_seconds=5)
+    repo, directory = MemoryAggregates(), MemoryDirectory()
+    handle = ConsumedEventsHandler(replica(repo), directory, wait_seconds=5)
 
     async def registered_soon() -> None:
         await asyncio.sleep(0.2)
         directory.parks["p1"] = park("p1")
 
     await asyncio.gather(handle([delivered(ticket(True, "450.00"), "e1")]), registered_soon())
-    assert set(repo.docs) == {"p1"}
+    assert set(repo.documents) == {"p1"}

@@ -125,6 +125,10 @@ class AggregateStore(Generic[A]):
         known = await self._load(aggregate_id, fresh=False)
         return known.aggregate if known else None
 
+    async def version(self, aggregate_id: str) -> int:
+        """How many changes the aggregate has had (0: none yet)."""
+        return await self._aggregates.version(aggregate_id)
+
     async def require(self, aggregate_id: str) -> A:
         found = await self.get(aggregate_id)
         if found is None:

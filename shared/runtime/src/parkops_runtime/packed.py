@@ -21,8 +21,11 @@ def pack(model: BaseModel, exclude: set[str]) -> bytes:
 
 
 def unpack(cls: type[M], doc: dict[str, Any], id_field: str) -> M:
-    """The aggregate a stored document holds, at the document's `_version`. A document written before
-    this layout (the aggregate as plain fields, its id in `_id`) is read too."""
+    """The aggregate a stored document holds (at the document's `_version`, for a model that keeps its
+    version itself). A document written before this layout (the aggregate as plain fields, its id in
+    `_id`) is read too."""
+    version = {"version": doc[VERSION]} if "version" in cls.model_fields else {}
     if STATE not in doc:
-        return cls.model_validate({**doc, id_field: doc["_id"], "version": doc[VERSION]})
-    return cls.model_validate_json(zlib.decompress(doc[STATE])).model_copy(update={"version": doc[VERSION]})
+        plain = {k: v for k, v in doc.items() if not k.startswith("_")}
+        return cls.model_validate(plain | {id_field: doc["_id"]} | version)
+    return cls.model_validate_json(zlib.decompress(doc[STATE])).model_copy(update=version)

@@ -3,11 +3,16 @@ tests through the same `AggregateStore` as in production, without a broker or a 
 
 import copy
 from collections.abc import Sequence
+from typing import TypeVar
+
+from parkops_contracts.base import Event
 
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
 from parkops_runtime.outbox import VERSION
+
+E = TypeVar("E", bound=Event)
 
 
 class MemoryAggregates:
@@ -20,6 +25,14 @@ class MemoryAggregates:
     async def get(self, doc_id: str) -> Document | None:
         found = self.documents.get(doc_id)
         return copy.deepcopy(found) if found is not None else None
+
+    def events(self, contract: type[E]) -> list[E]:
+        """The published events of one contract, in the order they were written."""
+        return [
+            contract.model_validate_json(e.value)
+            for e in self.published
+            if e.headers.get("ce_type") == contract.ce_type()
+        ]
 
     async def version(self, doc_id: str) -> int:
         return int(self.documents[doc_id][VERSION]) if doc_id in self.documents else 0

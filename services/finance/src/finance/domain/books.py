@@ -25,7 +25,6 @@ PAYMENT_TERMS = timedelta(days=15)
 class ParkBooks(BaseModel):
     park_id: str
     group_id: str
-    version: int = 0
     catalogue: FeeCatalogue = Field(default_factory=FeeCatalogue)
     ledger: Ledger = Field(default_factory=Ledger)
     invoices: dict[str, Invoice] = Field(default_factory=dict)
