@@ -19,20 +19,18 @@ A service supplies a `Codec` (state <-> document, and the events a change record
 that codec. Nothing here knows which MongoDB-wire server runs underneath."""
 
 import asyncio
-import hashlib
-import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Generic, Protocol, TypeVar
 
 from parkops_contracts.base import Event
+from parkops_kernel.digest import Terms, digest
 from parkops_kernel.errors import Conflict, DomainError, NotFound
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.errors import ConcurrencyConflict
@@ -80,10 +78,9 @@ class Idempotency(Generic[R]):
     answer: TypeAdapter[R]
 
 
-def request_digest(operation: str, terms: Mapping[str, object]) -> str:
+def request_digest(operation: str, terms: Terms) -> str:
     """Equal for equal requests however they were spelt (100 and 100.00, a date or its ISO text)."""
-    text = json.dumps([operation, terms], sort_keys=True, default=_plain, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return digest({"operation": operation, "terms": terms})
 
 
 def keyed_id(key: str, *scope: str) -> str:
@@ -226,13 +223,3 @@ class AggregateStore(Generic[A]):
         known = _Known(int(doc[VERSION]), aggregate, fields, keys, time.monotonic())
         self._known[aggregate_id] = known
         return known
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date):  # and datetime
-        return value.isoformat()
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    raise TypeError(f"{type(value).__name__} is not a request term")

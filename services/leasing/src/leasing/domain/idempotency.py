@@ -9,13 +9,12 @@ concurrent duplicates race for the park's version like any other write, and the 
 finds the key. Keys are kept for the life of the park (no expiry yet)."""
 
 import hashlib
-import json
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from parkops_kernel.digest import Terms, digest
 from parkops_kernel.errors import Conflict
 from pydantic import BaseModel
 
@@ -46,9 +45,6 @@ class KeyUse(BaseModel):
     at: datetime | None = None  # None: recorded on a lease before keys had their own record
 
 
-Terms = Mapping[str, object]
-
-
 def replayed(keys: Mapping[str, KeyUse], key: str | None, operation: Operation, terms: Terms) -> str | None:
     """The id the key's first request made, when this is its retry; None for a new (or no) key."""
     use = keys.get(key) if key is not None else None
@@ -71,22 +67,6 @@ def remember(
 ) -> None:
     if key is not None:
         keys[key] = KeyUse(operation=operation, terms=digest(terms), result_id=result_id, at=at)
-
-
-def digest(terms: Terms) -> str:
-    """Equal for equal terms however they were spelt: 100 m² and 100.00 m², a date or its ISO text."""
-    text = json.dumps(terms, sort_keys=True, default=_plain, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date):  # and datetime
-        return value.isoformat()
-    if isinstance(value, BaseModel):
-        return value.model_dump()
-    raise TypeError(f"{type(value).__name__} is not a term")
 
 
 def keyed_park_id(group_id: str, key: str) -> str:
