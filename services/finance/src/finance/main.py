@@ -53,6 +53,5 @@ def create_app(settings: FinanceSettings | None = None, clock: Clock = utc_now) 
         "parkops finance",
         [build_router(commands), build_capital_router(commands), build_query_router(commands)],
     )
-    app.state.runtime = runtime
     app.state.finance = finance
     return app

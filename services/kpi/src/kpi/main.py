@@ -46,7 +46,6 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
         build_terms_router(scorecards, assessments, clock),
     ]
     app = runtime.create_app("parkops kpi", routers)
-    app.state.runtime = runtime
     app.state.projections = projections
     app.state.scorecards = scorecards
     return app

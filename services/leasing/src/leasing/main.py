@@ -52,5 +52,4 @@ def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) 
     leases = LeaseService(leasing)
     routers = [build_router(leasing), build_lease_router(leases), build_query_router(leases)]
     app = runtime.create_app("parkops leasing", routers)
-    app.state.runtime = runtime
     return app

@@ -77,6 +77,5 @@ def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_n
         meetings.build_router(meeting_service, group_service),
     ]
     app = runtime.create_app("parkops matchmaking", routers)
-    app.state.runtime = runtime
     app.state.matchmaking = state
     return app

@@ -86,7 +86,7 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     app.router.lifespan_context = lifespan
     if settings.breach_scanner_enabled:
         runtime.add_readiness_check("due_index", scanner.loaded)
-    app.state.runtime, app.state.scanner, app.state.access = runtime, scanner, access
+    app.state.scanner, app.state.access = scanner, access
     app.state.instances = instances
     app.state.tickets = tickets
     return app

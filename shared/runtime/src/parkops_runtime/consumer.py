@@ -86,16 +86,16 @@ class EventConsumer:
         self._settings = settings
         self._dead_letter = dead_letter
 
+    def group(self, suffix: str = "") -> str:
+        """The service's consumer group, or `<group>.<suffix>` for a second reader of its topics."""
+        return f"{self._settings.consumer_group}.{suffix}" if suffix else self._settings.consumer_group
+
     def subscribe(
         self, contracts: Sequence[type[Event]], handler: BatchHandler, group_suffix: str = ""
     ) -> None:
         """Consume the contracts' topics in batches with the service's consumer group (or a group of its
         own, `<group>.<suffix>`, for a second reader of topics the service's handlers read too)."""
-        group = (
-            f"{self._settings.consumer_group}.{group_suffix}"
-            if group_suffix
-            else self._settings.consumer_group
-        )
+        group = self.group(group_suffix)
         subscription = Subscription(
             group, {c.topic(self._settings.topic_prefix): c for c in contracts}, handler
         )

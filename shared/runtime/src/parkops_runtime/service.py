@@ -27,7 +27,8 @@ from parkops_runtime.owners import Owners
 from parkops_runtime.problems import PROBLEM_RESPONSES, declare_problem_media_type, install_problem_handlers
 from parkops_runtime.settings import ServiceSettings
 from parkops_runtime.telemetry import setup_logging, setup_tracing
-from parkops_runtime.topics import ensure_topics
+from parkops_runtime.topics import ensure_topics, require_topics
+from parkops_runtime.topology import ServiceTopics
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -86,7 +87,7 @@ class ServiceRuntime:
             "broker": lambda: self.broker.ping(timeout=2.0),
         }
         self._aggregates: dict[str, AggregateCollection] = {}
-        self._topics: set[str] = {settings.dead_letter_topic}
+        self.topics = ServiceTopics(settings.SERVICE_NAME, settings.dead_letter_topic)
 
     def outbound(self, event: Event) -> OutboundEvent:
         return OutboundEvent.of(event, source=self.settings.source, topic_prefix=self.settings.topic_prefix)
@@ -102,7 +103,7 @@ class ServiceRuntime:
     def document_publications(self, contracts: Sequence[type[Event]]) -> None:
         """Declare what the service publishes (through its outbox) so AsyncAPI lists it."""
         for contract in contracts:
-            self._topics.add(contract.topic(self.settings.topic_prefix))
+            self.topics.publishes.add(contract.topic(self.settings.topic_prefix))
             self.broker.publisher(
                 contract.topic(self.settings.topic_prefix),
                 title=contract.ce_type(),
@@ -112,14 +113,18 @@ class ServiceRuntime:
 
     def subscribe(self, contracts: Sequence[type[Event]], handler: BatchHandler) -> None:
         """Consume the contracts' topics in batches (see EventConsumer)."""
-        self._topics.update(c.topic(self.settings.topic_prefix) for c in contracts)
+        self._reads(self.consumer.group(), contracts)
         self.consumer.subscribe(contracts, handler)
 
     def follow_directory(self) -> None:
         """Keep the park and tenant directory from leasing's events, on a consumer group of its own."""
         assert isinstance(self.directory, StoredDirectory), "the directory was replaced by the service's own"
-        self._topics.update(c.topic(self.settings.topic_prefix) for c in FEED)
+        self._reads(self.consumer.group("directory"), FEED)
         self.consumer.subscribe(FEED, self.directory.record, group_suffix="directory")
+
+    def _reads(self, group: str, contracts: Sequence[type[Event]]) -> None:
+        topics = self.topics.reads.setdefault(group, set())
+        topics.update(c.topic(self.settings.topic_prefix) for c in contracts)
 
     def add_readiness_check(self, name: str, check: Check) -> None:
         """One more condition for /health/ready, e.g. a read model loaded."""
@@ -133,12 +138,15 @@ class ServiceRuntime:
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
         """Topics, producer, finish writes a crash left half-way, load read models, then consume."""
         settings = self.settings
-        await ensure_topics(
-            settings.kafka_bootstrap_servers,
-            self._topics,
-            settings.topic_partitions,
-            settings.topic_replication,
-        )
+        if settings.topics_external:
+            await require_topics(settings.kafka_bootstrap_servers, self.topics.all())
+        else:
+            await ensure_topics(
+                settings.kafka_bootstrap_servers,
+                self.topics.all(),
+                settings.topic_partitions,
+                settings.topic_replication,
+            )
         await self.broker.connect()
         await self.relay.owners.beat()  # alive before its first commit, so nobody takes it for dead
         await self.relay.sweep()
@@ -156,6 +164,7 @@ class ServiceRuntime:
 
     def create_app(self, title: str, routers: Sequence[APIRouter]) -> FastAPI:
         app = FastAPI(title=title, version="1.0.0", lifespan=self.lifespan)
+        app.state.runtime = self
         app.state.token_verifier = self.tokens
         app.state.directory = self.directory
         app.include_router(health_router(self._readiness, self.registry))

@@ -81,6 +81,12 @@ class ServiceSettings(BaseSettings):
     http_port: int = 8000
     topic_partitions: int = Field(default=3, ge=1)
     topic_replication: int = Field(default=1, ge=1)
+    topics_external: bool = Field(
+        default=False,
+        description="Topics are created outside the service (Strimzi KafkaTopics or `parkops-topics apply`):"
+        " at start-up it only checks that they all exist, and refuses to start otherwise. False (local"
+        " development, tests) creates missing ones with topic_partitions and topic_replication.",
+    )
     consumer_group_name: str = Field(
         default="",
         description="Kafka consumer group; empty = <prefix>.<service>. A new group with a new database "

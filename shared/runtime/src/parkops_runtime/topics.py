@@ -1,10 +1,25 @@
-"""Create the topics a service reads and writes before it starts, so a consumer never waits for a
-metadata refresh to discover a topic that a producer creates later."""
+"""Create (or, where topics are managed outside, check) the topics a service reads and writes before it
+starts, so a consumer never waits for a metadata refresh to discover a topic a producer creates later."""
 
 from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+
+
+class MissingTopics(RuntimeError):
+    """Topics the service needs are not on the cluster (and it does not create topics itself)."""
+
+
+async def require_topics(bootstrap_servers: str, topics: Iterable[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="parkops-topics")
+    await admin.start()
+    try:
+        missing = sorted(set(topics) - set(await admin.list_topics()))
+    finally:
+        await admin.close()
+    if missing:
+        raise MissingTopics(f"topics missing on the cluster (create them with parkops-topics): {missing}")
 
 
 async def ensure_topics(
