@@ -185,10 +185,10 @@ async def test_unrated_resolved_tickets_auto_close_after_the_parks_delay(infra: 
         await scanner.rebuild()
         await scanner.scan_once(datetime.now(UTC) + timedelta(days=2))
         assert (await client.get(f"/tickets/{unrated}", headers=staff)).json()["state"] == "resolved"
-        await scanner.scan_once(datetime.now(UTC) + timedelta(days=3, minutes=1))
+        late = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3, minutes=1)
+        await scanner.scan_once(late)
         closed = (await client.get(f"/tickets/{unrated}", headers=staff)).json()
-        assert closed["state"] == "closed"
-        assert closed["closed_at"] is not None
+        assert (closed["state"], datetime.fromisoformat(closed["closed_at"])) == ("closed", late)
 
 
 async def test_a_ticket_opened_while_the_due_index_is_reread_is_not_lost(infra: Infra) -> None:
