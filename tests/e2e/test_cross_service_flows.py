@@ -361,3 +361,39 @@ async def test_a_tenant_onboarded_in_leasing_becomes_a_matchmaking_profile_until
         return body if body and body["active"] is False else None
 
     assert (await eventually(retired)) == profile | {"active": False}  # LeaseTerminated retires it
+
+
+async def test_billable_work_resolved_in_tickets_is_invoiced_by_finance(flows: Flows) -> None:
+    park = "flow-tickets-finance"
+    tenant, _ = await flows.park_with_tenant(park, ["100.00"])
+    user, staff, clock = flows.tenant_user(park, tenant), flows.operator(park), flows.tickets_clock
+    clock.now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+
+    async def let_in() -> Any:
+        body = {"category": "repair", "title": "broken window"}
+        r = await flows.http["tickets"].post(f"/parks/{park}/tickets", headers=user, json=body)
+        return r.json() if r.status_code == 201 else None
+
+    ticket = (await eventually(let_in))["ticket_id"]
+    await flows.post("tickets", f"/tickets/{ticket}/acknowledge", {}, staff)
+    await flows.post("tickets", f"/tickets/{ticket}/start", {}, staff)
+    work = {
+        "labour": [{"technician": "wu", "hours": "2.5", "hourly_rate": "90"}],
+        "materials": [{"item": "pane", "quantity": "2", "unit_price": "240.50"}],
+    }
+    await flows.post("tickets", f"/tickets/{ticket}/work", work, staff)
+    await flows.post("tickets", f"/tickets/{ticket}/resolve", {"billable": True}, staff)
+    billable = Decimal("2.5") * 90 + 2 * Decimal("240.50")  # labour + materials, no mark-up
+    assert billable == Decimal("706.00")
+
+    async def invoiced() -> Any:
+        body = await flows.get("finance", f"/parks/{park}/invoices?payer_id={tenant}")
+        return body["invoices"] if body and body["invoices"] else None
+
+    (invoice,) = await eventually(invoiced)  # TicketResolved (billable) from tickets
+    assert (invoice["stream"], invoice["amount"], invoice["issued_on"]) == (
+        "property",
+        "706.00",
+        "2026-12-03",
+    )
+    assert invoice["description"] == f"billable ticket {ticket}"
