@@ -7,7 +7,7 @@ are worked out here from the domain rules (rent = area x base rent x (1 - indust
 terminated month is prorated by days occupied; kpi means and ratios), not with production code."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -65,7 +65,7 @@ class Flows:
     http: dict[str, httpx.AsyncClient]
     tickets_clock: Clock
     group: str
-    seeds: list[int] = field(default_factory=lambda: [0])
+    seeded: int = 0  # tenants onboarded so far: credit codes must differ within the run
 
     @property
     def admin(self) -> dict[str, str]:
@@ -87,8 +87,8 @@ class Flows:
         r = await leasing.put(f"/parks/{park}/pricing-policy", headers=self.admin, json=POLICY)
         assert r.status_code == 200, r.text
         units = await list_units(leasing, self.group, park, areas)
-        self.seeds[0] += 1
-        seed = int(self.run, 16) % 100_000 * 100 + self.seeds[0]
+        self.seeded += 1
+        seed = int(self.run, 16) % 100_000 * 100 + self.seeded
         tenant = await onboard_tenant(
             leasing, self.group, park, seed, units[:1], founded_on=MATURE, industry_code=industry
         )
