@@ -5,7 +5,8 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -104,7 +105,9 @@ async def test_payments_allocate_oldest_first_and_carry_credit(finance: Finance)
     assert ledger["trial_balance"] == "0.00"
     assert ledger["balances"]["cash"] == "1700.00"
     assert ledger["balances"]["customer_credit"] == "-200.00"
-    assert all(e["cause"] for e in ledger["entries"])
+    causes = [e["cause"] for e in ledger["entries"]]
+    assert len(causes) == len(set(causes)) == 3  # two invoices, one payment: each its own cause
+    assert all(causes)
 
 
 @pytest.mark.parametrize(
@@ -225,11 +228,50 @@ async def test_funding_closed_earns_commission_within_the_parks_bounds(finance: 
 
 
 async def test_revenue_report_and_who_sees_what(finance: Finance) -> None:
-    await post(finance, "/operating-costs", {"amount": "100000.00", "description": "staff"})
-    await post(finance, "/subsidies-received", {"amount": "50000.00", "description": "district grant"})
-    report = await get(finance, "/reports/revenue?period=2026")
-    assert report["service_share"] is not None
-    assert report["operating_cost"] == "100000.00"
+    park = f"report-{finance.run}"  # books of this test alone, whatever ran before
+    await register_park(finance.leasing, finance.group, park)
+    tenant = await onboard_tenant(finance.leasing, finance.group, park, 31)
+    await known(
+        finance.http, f"/parks/{park}/invoices", bearer(Role.TENANT_USER, finance.group, [park], tenant)
+    )
+    admin = bearer(Role.GROUP_ADMIN, finance.group)
+    for path, body in [
+        ("/invoices", {"payer_id": tenant, "stream": "rent", "amount": "8000.00", "description": "rent"}),
+        (
+            "/invoices",
+            {"payer_id": tenant, "stream": "industry_services", "amount": "1500.00", "description": "ip"},
+        ),
+        (
+            "/invoices",
+            {"payer_id": tenant, "stream": "value_added_services", "amount": "500", "description": "lab"},
+        ),
+        ("/operating-costs", {"amount": "100000.00", "description": "staff"}),
+        ("/subsidies-received", {"amount": "50000.00", "description": "district grant"}),
+        ("/operating-costs", {"amount": "1.00", "description": "last year", "on": "2025-12-31"}),
+    ]:
+        r = await finance.http.post(
+            f"/parks/{park}{path}", json=body | {"on": body.get("on", "2026-02-01")}, headers=admin
+        )
+        assert r.status_code == 201, r.text
+    r = await finance.http.get(f"/parks/{park}/reports/revenue?period=2026", headers=admin)
+    assert r.json() == {
+        "period": "2026",
+        "revenue_by_stream": {
+            "rent": "8000.00",
+            "property": "0.00",
+            "industry_services": "1500.00",
+            "value_added_services": "500.00",
+            "investment": "0.00",
+        },
+        "operating_revenue": "10000.00",
+        "service_revenue": "2000.00",
+        "service_share": "0.2000",  # 2,000 of 10,000: below the 30% target
+        "service_share_target_met": False,
+        "operating_cost": "100000.00",  # the 2025 cost is not in 2026
+        "revenue_to_cost": "0.1000",
+        "subsidy_received": "50000.00",
+        "subsidy_dependency": "0.8333",  # 50,000 / (10,000 + 50,000)
+    }
     cost = {"amount": "1.00", "description": "x"}
     outsider = bearer(Role.PARK_OPERATOR, finance.group, [OTHER_PARK])
     assert (await finance.http.get(f"/parks/{PARK}/ledger", headers=outsider)).status_code == 404
@@ -326,7 +368,7 @@ async def test_unknown_parks_are_404_never_2xx(finance: Finance) -> None:
 async def test_concurrent_payments_are_all_booked(finance: Finance) -> None:
     payer = finance.tenants[3]
     payments = [post(finance, "/payments", {"payer_id": payer, "amount": "10.00"}) for _ in range(10)]
-    assert all(r.status_code == 201 for r in await asyncio.gather(*payments))
+    assert [r.status_code for r in await asyncio.gather(*payments)] == [201] * 10
     ledger = await get(finance, "/ledger")
     credited = [e for e in ledger["entries"] if f"from {payer}" in e["memo"]]
     assert len(credited) == 10
@@ -342,13 +384,32 @@ async def test_fees_equity_aging_and_dunning_over_http(finance: Finance) -> None
     assert fee.json()["events"][0]["data"]["amount"] == "1600.00"
     bad = await post(finance, "/fees", {"payer_id": t5, "kind": "platform", "quantity": "1"})
     assert fields(bad) == ["size"]  # the platform fee needs the enterprise size
+    fee_invoice = fee.json()["events"][0]["data"]["invoice_id"]
+    as_of = date(2026, 3, 1)
+    # Worked out from the park's invoices (earlier tests of the module left some): days past due
+    # (issued + 15 days) as of 1 March; the fee of 5 January fell due on 20 January: 40 days, 31-60.
+    invoices = (await get(finance, "/invoices"))["invoices"]
+    expected_buckets = dict.fromkeys(("0-30", "31-60", "61-90", "90+"), Decimal(0))
+    expected_tiers = {}
+    for invoice in invoices:
+        left = Decimal(invoice["amount"]) - Decimal(invoice["paid"])
+        if invoice["status"] == "cancelled" or left == 0:
+            continue
+        late = max((as_of - date.fromisoformat(invoice["due_on"])).days, 0)
+        bucket = "0-30" if late <= 30 else "31-60" if late <= 60 else "61-90" if late <= 90 else "90+"
+        expected_buckets[bucket] += left
+        if late:
+            tier = "reminder" if late <= 30 else "escalation" if late <= 60 else "final_notice"
+            expected_tiers[invoice["invoice_id"]] = tier
+    assert expected_tiers[fee_invoice] == "escalation"
     aging = await get(finance, "/receivables/aging?as_of=2026-03-01")
-    assert aging["buckets"]["31-60"] != "0.00"
+    assert {k: Decimal(v) for k, v in aging["buckets"].items()} == expected_buckets
+    assert Decimal(aging["outstanding"]) == sum(expected_buckets.values())
     notices = await finance.http.post(
         f"/parks/{PARK}/dunning-runs", json={"as_of": "2026-03-01"}, headers=finance.operator
     )
     tiers = {e["data"]["invoice_id"]: e["data"]["tier"] for e in notices.json()["events"]}
-    assert "escalation" in tiers.values()
+    assert tiers == expected_tiers
     stake = await post(
         finance,
         "/equity-stakes",
@@ -360,4 +421,18 @@ async def test_fees_equity_aging_and_dunning_over_http(finance: Finance) -> None
     assert (await post(finance, "/equity-stakes/fund-1/exit", {"amount": "1.00"})).status_code == 409
     assert (await post(finance, "/equity-stakes/nope/exit", {"amount": "1.00"})).status_code == 404
     assert (await finance.http.get("/openapi.json")).status_code == 200
-    assert "InvoiceIssued" in (await finance.http.get("/asyncapi.json")).text
+    channels = (await finance.http.get("/asyncapi.json")).json()["channels"]
+    published = {name: c["address"] for name, c in channels.items() if name.startswith("parkops.finance.")}
+    assert published == {
+        f"parkops.finance.{name}.v1": f"t{finance.run}.finance.{topic}.v1"
+        for name, topic in [
+            ("InvoiceIssued", "invoice-issued"),
+            ("PaymentReceived", "payment-received"),
+            ("InvoiceOverdue", "invoice-overdue"),
+            ("FundingClosed", "funding-closed"),
+            ("CommissionEarned", "commission-earned"),
+            ("SubsidyGranted", "subsidy-granted"),
+            ("EquityStakeAcquired", "equity-stake-acquired"),
+            ("RevenueRecognized", "revenue-recognized"),
+        ]
+    }

@@ -41,6 +41,10 @@ class Kpi:
     ids: dict[str, list[str]]  # park -> CloudEvents ids, in scenario order (leasing registered the park)
 
 
+def canonical(body: object) -> str:
+    return json.dumps(body, sort_keys=True)
+
+
 def in_park(events: list[Event], park: str, group: str) -> list[Event]:
     return [e.model_copy(update={"park_id": park, "group_id": group}) for e in events]
 
@@ -222,7 +226,9 @@ async def test_low_efficiency_space_is_flagged_through_the_outbox(kpi: Kpi) -> N
     ).status_code == 409
     topic = LowEfficiencySpaceFlagged.topic(f"t{kpi.run}")
     records = await read_all(kpi.infra.kafka_bootstrap_servers, topic, at_least=3)
-    assert len(records) == 3
+    flagged = sorted(r.json(), key=canonical)
+    assert len(flagged) == 3
+    assert sorted((json.loads(x.value) for x in records), key=canonical) == flagged  # each once, as answered
 
 
 async def test_a_ticket_event_missing_a_field_is_dead_lettered_and_the_rest_flow(kpi: Kpi) -> None:

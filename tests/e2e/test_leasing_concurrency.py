@@ -128,7 +128,19 @@ async def test_a_write_claimed_by_a_crashed_replica_is_rolled_forward(platform: 
     records = await read_topic(
         platform.infra.kafka_bootstrap_servers, UnitListed.topic(f"t{platform.run}"), 1
     )
-    assert any(json.loads(r.value)["unit_id"] == "crashed-unit" for r in records)
+    mine = [e for e in (json.loads(r.value) for r in records) if e["unit_id"] == "crashed-unit"]
+    assert [{k: v for k, v in e.items() if k != "listed_at"} for e in mine] == [
+        {
+            "park_id": "crash-park",
+            "group_id": platform.group,
+            "unit_id": "crashed-unit",
+            "building": "Z",
+            "floor": 1,
+            "unit_number": "Z-1",
+            "unit_type": "office",
+            "area_m2": "42",
+        }
+    ]  # once, as the dead writer left it
 
     async def listed() -> bool:  # the platform's replica serves what it read for up to a second
         units = (await platform.leasing.get("/parks/crash-park/units", headers=platform.admin)).json()

@@ -1,14 +1,18 @@
 """Pricing, commitments and the lease lifecycle over HTTP against the real store, events on Kafka."""
 
 import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
+from parkops_contracts.base import Event
 from parkops_contracts.events import LeaseRenewed, LeaseSigned, LeaseTerminated, RentForEquityAgreed
 from parkops_runtime.auth import Role
 
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import TODAY, Platform
 from tests.e2e.test_first_slice import make_park
 from tests.support.demo import enterprise
-from tests.support.kafka import read_topic
+from tests.support.kafka import read_all
 from tests.support.services import bearer
 
 POLICY = {
@@ -75,13 +79,67 @@ async def test_quote_sign_renew_terminate_with_events(platform: Platform) -> Non
     assert "already terminated" in again.json()["detail"]
 
     prefix, kafka = f"t{platform.run}", platform.infra.kafka_bootstrap_servers
-    signed_events = [json.loads(r.value) for r in await read_topic(kafka, LeaseSigned.topic(prefix), 1)]
-    mine = [e for e in signed_events if e["lease_id"] == lease["lease_id"]]
-    assert len(mine) == 1
-    assert len(mine[0]["schedule"]) == 12
-    assert mine[0]["total_rent"] == lease["total_rent"] == "21600.00"
-    for contract in (LeaseRenewed, LeaseTerminated, RentForEquityAgreed):
-        assert await read_topic(kafka, contract.topic(prefix), 1), contract.__name__
+
+    async def published(contract: type[Event], lease_id: str) -> list[dict[str, Any]]:
+        """Every record of the lease on the contract's topic, copies included."""
+        records = await read_all(kafka, contract.topic(prefix), at_least=1)
+        return [e for e in (json.loads(r.value) for r in records) if e["lease_id"] == lease_id]
+
+    ids = {"park_id": "life-park", "group_id": platform.group, "tenant_id": tenant}
+    (signed_event,) = await published(LeaseSigned, lease["lease_id"])
+    waived, paying = signed_event["schedule"][:6], signed_event["schedule"][6:]
+    assert signed_event == signed_event | ids | {
+        "unit_ids": units[:1],
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31",
+        "term_months": 12,
+        "monthly_base_rent": "4500.00",  # 100 m² x 45 CNY/m², before the 20% industry-fit discount
+        "total_rent": "21600.00",  # months 7-12 at 3,600; months 1-6 waived for equity
+    }
+    assert [(x["month"], x["rent"]) for x in waived] == [(m, "0.00") for m in range(1, 7)]
+    assert [(x["month"], x["rent"]) for x in paying] == [(m, "3600.00") for m in range(7, 13)]
+    assert at(signed_event["signed_at"]) == TODAY
+    (equity_event,) = await published(RentForEquityAgreed, lease["lease_id"])
+    assert at(equity_event.pop("agreed_at")) == TODAY
+    assert equity_event == ids | {
+        "lease_id": lease["lease_id"],
+        "months_waived": 6,
+        "equity_percent": "1.5",
+        "waived_amount": "21600.00",  # 6 months x 3,600
+        "implied_valuation": "1440000.00",  # 21,600 / 1.5%
+    }
+    (renewed_event,) = await published(LeaseRenewed, renewal["lease_id"])
+    assert at(renewed_event.pop("renewed_at")) == TODAY
+    assert renewed_event == ids | {
+        "lease_id": renewal["lease_id"],
+        "previous_lease_id": lease["lease_id"],
+        "renewal_number": 1,
+        "unit_ids": units[:1],
+        "leased_area_m2": renewal["area_m2"],
+        "starts_on": "2028-01-01",
+        "ends_on": "2029-12-31",
+        "term_months": 24,
+        "monthly_base_rent": "4500.00",
+        "total_rent": renewal["total_rent"],
+        "schedule": renewal["schedule"],
+        "rules": renewed_event["rules"],
+    }
+    assert len(renewed_event["schedule"]) == 24
+    total = sum(Decimal(x["rent"]) for x in renewed_event["schedule"])
+    assert str(total) == renewal["total_rent"]
+    (ended_event,) = await published(LeaseTerminated, renewal["lease_id"])
+    assert at(ended_event.pop("terminated_at")) == TODAY
+    assert ended_event == ids | {
+        "lease_id": renewal["lease_id"],
+        "unit_ids": units[:1],
+        "released_area_m2": "100.00",
+        "terminated_on": "2028-06-30",
+        "reason": "expansion_elsewhere",
+    }
+
+
+def at(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
 
 
 async def test_commitments_correct_quotes_and_contradictions_are_refused(platform: Platform) -> None:

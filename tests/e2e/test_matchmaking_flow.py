@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -170,12 +171,24 @@ async def test_each_caller_sees_only_its_own_proposals(mm: Matchmaking) -> None:
     await propose(mm, mm.operator(PARK_A))
     glass = (await mm.http.get(f"/parks/{PARK_A}/proposals", headers=mm.tenant("glass"))).json()
     chips = (await mm.http.get(f"/parks/{PARK_B}/proposals", headers=mm.tenant("chips"))).json()
-    assert glass
-    assert all(mm.id("glass") in (p["buyer_id"], p["supplier_id"]) for p in glass)
-    assert all(mm.id("chips") in (p["buyer_id"], p["supplier_id"]) for p in chips)
+    park_a = (await mm.http.get(f"/parks/{PARK_A}/proposals", headers=mm.operator(PARK_A))).json()
     park_b = (await mm.http.get(f"/parks/{PARK_B}/proposals", headers=mm.operator(PARK_B))).json()
-    assert park_b
-    assert all(PARK_B in (p["buyer_park_id"], p["supplier_park_id"]) for p in park_b)
+
+    def ids(proposals: list[dict[str, Any]]) -> set[str]:
+        return {p["proposal_id"] for p in proposals}
+
+    def of(who: str, proposals: list[dict[str, Any]]) -> set[str]:
+        return ids([p for p in proposals if mm.id(who) in (p["buyer_id"], p["supplier_id"])])
+
+    assert of("glass", park_a)  # the park's operator sees proposals the tenant is a party to
+    assert ids(glass) == of("glass", park_a)  # ... and the tenant sees exactly those
+    leaver = (await mm.http.get(f"/parks/{PARK_B}/proposals", headers=mm.tenant("leaver"))).json()
+    assert of("leaver", park_b)
+    assert ids(leaver) == of("leaver", park_b)
+    assert of("chips", park_b)  # ranked low (wafers for vials) but proposed all the same
+    assert ids(chips) == of("chips", park_b)
+    assert park_b  # vax's need in park A drew a supplier of park B (the leaver)
+    assert [p for p in park_b if PARK_B not in (p["buyer_park_id"], p["supplier_park_id"])] == []
     hidden = next(p for p in glass if mm.id("chips") not in (p["buyer_id"], p["supplier_id"]))
     for park in (PARK_A, PARK_B):
         url = proposal_url(mm, park, hidden["proposal_id"])

@@ -25,8 +25,24 @@ async def test_a_tenant_opens_tickets_only_after_it_was_onboarded(desk: TicketsD
     assert opened.status_code == 201, opened.text
     body = opened.json()
     assert (body["state"], body["tenant_id"], body["sla_state"]) == ("open", acme.tenant_id, "on_track")
-    events = await desk.events("ticket-opened", at_least=1)
-    assert any(e["ticket_id"] == body["ticket_id"] and e["tenant_id"] == acme.tenant_id for e in events)
+    events = [
+        e for e in await desk.events("ticket-opened", at_least=1) if e["ticket_id"] == body["ticket_id"]
+    ]
+    assert [{k: e[k] for k in OPENED_FIELDS} for e in events] == [
+        {
+            "park_id": desk.park,
+            "group_id": desk.group,
+            "tenant_id": acme.tenant_id,
+            "category": "repair",
+            "priority": "normal",
+            "building": "A",
+            "unit_id": acme.unit_ids[0],
+            "title": "door jammed",
+        }
+    ]
+
+
+OPENED_FIELDS = ("park_id", "group_id", "tenant_id", "category", "priority", "building", "unit_id", "title")
 
 
 async def test_bad_input_is_refused(desk: TicketsDesk) -> None:
@@ -104,7 +120,7 @@ async def test_resolving_an_unacknowledged_ticket_is_one_recorded_step(desk: Tic
     assert both.status_code == 200, both.text
     assert both.json()["acknowledged_at"] == both.json()["resolved_at"]
     resolved = [e for e in await desk.events("ticket-resolved", 1) if e["ticket_id"] == ticket]
-    assert resolved[0]["acknowledged_in_same_step"] is True
+    assert [e["acknowledged_in_same_step"] for e in resolved] == [True]
     acks = [e for e in await desk.events("ticket-acknowledged", 1) if e["ticket_id"] == ticket]
     assert len(acks) == 1
 
