@@ -11,7 +11,7 @@ from parkops_runtime.auth import Role
 from tests.e2e.conftest import Platform
 from tests.e2e.test_leasing_lifecycle import POLICY, lease_body
 from tests.support.demo import enterprise
-from tests.support.kafka import read_topic
+from tests.support.kafka import read_all
 from tests.support.parks import list_units, onboard_tenant, register_park
 from tests.support.services import bearer, eventually
 
@@ -222,7 +222,7 @@ async def test_a_taken_park_id_is_refused_without_a_word_about_its_park(platform
 
     async def registered_so_far() -> list[dict[str, Any]] | None:
         topic = ParkRegistered.topic(f"t{platform.run}")
-        records = await read_topic(platform.infra.kafka_bootstrap_servers, topic, 10_000, timeout_s=1)
+        records = await read_all(platform.infra.kafka_bootstrap_servers, topic, 10_000, timeout_s=1)
         found = [json.loads(r.value) for r in records]
         return found if any(e["park_id"] == "rival-own-park" for e in found) else None
 

@@ -21,7 +21,7 @@ from parkops_runtime.shards import Shards
 
 from tests.e2e.conftest import Platform
 from tests.e2e.test_leasing_lifecycle import lease_body, leasing_park
-from tests.support.kafka import read_topic
+from tests.support.kafka import read_all
 from tests.support.services import eventually, isolated_settings, serving
 
 
@@ -125,9 +125,7 @@ async def test_a_write_claimed_by_a_crashed_replica_is_rolled_forward(platform: 
             return await commits.count_documents({}) == 0
 
         assert await eventually(no_commits_left)
-    records = await read_topic(
-        platform.infra.kafka_bootstrap_servers, UnitListed.topic(f"t{platform.run}"), 1
-    )
+    records = await read_all(platform.infra.kafka_bootstrap_servers, UnitListed.topic(f"t{platform.run}"), 1)
     mine = [e for e in (json.loads(r.value) for r in records) if e["unit_id"] == "crashed-unit"]
     assert [{k: v for k, v in e.items() if k != "listed_at"} for e in mine] == [
         {

@@ -13,7 +13,7 @@ from tests.e2e.conftest import Platform
 from tests.e2e.test_first_slice import make_park
 from tests.e2e.test_leasing_concurrency import replicas
 from tests.support.demo import enterprise
-from tests.support.kafka import read_topic
+from tests.support.kafka import read_all
 from tests.support.services import bearer
 
 
@@ -32,7 +32,7 @@ async def events_until(p: Platform, event: type[Event], field: str, sentinel: st
     topic, kafka = event.topic(f"t{p.run}"), p.infra.kafka_bootstrap_servers
     seen = 0
     for _ in range(30):
-        values = [json.loads(r.value) for r in await read_topic(kafka, topic, seen + 1, timeout_s=2)]
+        values = [json.loads(r.value) for r in await read_all(kafka, topic, seen + 1, timeout_s=2)]
         if any(v[field] == sentinel for v in values):
             return values
         seen = len(values)

@@ -16,7 +16,7 @@ from parkops_runtime.outbox import loaded_commit
 from pymongo import MongoClient
 
 from tests.support.infra import Infra, free_port
-from tests.support.kafka import read_topic
+from tests.support.kafka import read_all
 from tests.support.services import bearer, eventually, run_id
 
 
@@ -81,10 +81,10 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(infra:
         "and its event is still waiting in its commit"
     )
     topic = ParkRegistered.topic(f"t{run}")
-    assert await read_topic(infra.kafka_bootstrap_servers, topic, at_least=1, timeout_s=2) == []
+    assert await read_all(infra.kafka_bootstrap_servers, topic, at_least=1, timeout_s=2) == []
 
     with leasing_process(env, port), MongoClient(infra.mongodb_url) as client:
-        published = await read_topic(infra.kafka_bootstrap_servers, topic, at_least=1)
+        published = await read_all(infra.kafka_bootstrap_servers, topic, at_least=1)
         commits = client[f"t{run}_leasing"]["parks.commits"]
 
         async def commit_deleted() -> bool:  # once its publish is acknowledged

@@ -75,13 +75,6 @@ async def read_all(
     return records
 
 
-async def read_topic(
-    bootstrap: str, topic: str, at_least: int, timeout_s: float = 20
-) -> list[ConsumerRecord]:
-    """The former reader's signature, kept for callers not yet moved to `read_all` (which it now is)."""
-    return await read_all(bootstrap, topic, at_least=at_least, timeout_s=timeout_s)
-
-
 async def _partitions_of(admin: AIOKafkaAdminClient, topic: str) -> list[TopicPartition]:
     # All topics' metadata: asking for one topic by name would let the broker auto-create it.
     for described in await admin.describe_topics(None):
