@@ -66,3 +66,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
   value: ""
 {{- end }}
 {{- end }}
+
+{{/* Fail unless the replicas asked for are ones the service answers correctly with. */}}
+{{- define "parkops-service.checkReplicas" -}}
+{{- $safe := int .Values.maxSafeReplicas -}}
+{{- $asked := int .Values.replicaCount -}}
+{{- if .Values.autoscaling.enabled }}{{ $asked = int .Values.autoscaling.maxReplicas }}{{ end -}}
+{{- if and (gt $safe 0) (gt $asked $safe) -}}
+{{- fail (printf "%s answers correctly with at most %d replica(s) (maxSafeReplicas); %d asked" (include "parkops-service.name" .) $safe $asked) -}}
+{{- end -}}
+{{- end }}
