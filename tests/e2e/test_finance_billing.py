@@ -86,8 +86,12 @@ async def publish(infra: Infra, prefix: str, event: Event, event_id: str, times:
 
 
 async def call(http: httpx.AsyncClient, method: str, path: str, body: Any = None) -> Any:
+    """The answer's body; None while what it asks for is not there yet (404), any other status fails."""
     r = await http.request(method, f"/parks/{PARK}{path}", json=body, headers=ADMIN)
-    return r.json() if r.status_code == 200 else None
+    if r.status_code == 404:
+        return None
+    assert r.status_code == 200, f"{method} {path}: {r.status_code} {r.text}"
+    return r.json()
 
 
 async def test_lease_events_drive_billing_once_and_termination_prorates(billing: Billing) -> None:
