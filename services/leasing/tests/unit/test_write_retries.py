@@ -16,9 +16,7 @@ from parkops_runtime.errors import ConcurrencyConflict, Conflict
 from parkops_runtime.problems import MEDIA_TYPE, install_problem_handlers
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
-SCOPE = ParkAccess(
-    Principal("u", Role.GROUP_ADMIN, "g1", frozenset()), ParkEntry("p1", "g1", "IC Park", AT)
-)
+SCOPE = ParkAccess(Principal("u", Role.GROUP_ADMIN, "g1", frozenset()), ParkEntry("p1", "g1", "IC Park", AT))
 
 
 class RacedParks:
