@@ -5,7 +5,7 @@ import asyncio
 from collections.abc import Sequence
 
 import httpx
-from parkops_contracts.events import ParkRegistered
+from parkops_contracts.events import ParkRegistered, UnitListed
 from parkops_runtime.events import OutboundEvent
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
@@ -95,7 +95,10 @@ async def test_the_outbox_gauges_show_what_waits_for_the_broker(platform: Platfo
     finally:
         gate.set()
         publisher.publish = publish
-    assert value(await eventually(drained, within=10), "outbox_oldest_age_seconds") == 0
+    after = await eventually(drained, within=10)
+    assert value(after, "outbox_oldest_age_seconds") == 0
+    sent = {"app_name": "leasing", "broker": "kafka", "destination": UnitListed.topic(f"t{platform.run}")}
+    assert value(after, "faststream_published_messages_total", **sent, status="success") == 1
 
 
 async def test_a_consumer_counts_each_record_it_received_and_acked(platform: Platform) -> None:
