@@ -52,8 +52,14 @@ async def test_100_concurrent_signings_of_one_unit_yield_exactly_one_lease(platf
     codes = Counter(code for code, _ in results)
     assert codes == {201: 1, 409: 99}, codes
     winner = next(text for code, text in results if code == 201)
-    await asyncio.sleep(1.1)  # the replica asked below may have read the park before another one won
-    leases = (await platform.leasing.get("/parks/race-park/leases", headers=platform.admin)).json()
+
+    async def signed() -> list[dict[str, str]]:  # the replica asked may have read the park before the win
+        found: list[dict[str, str]] = (
+            await platform.leasing.get("/parks/race-park/leases", headers=platform.admin)
+        ).json()
+        return found
+
+    leases = await eventually(signed, within=5)
     assert len(leases) == 1
     assert leases[0]["lease_id"] in winner
     named = sum(leases[0]["lease_id"] in text for code, text in results if code == 409)

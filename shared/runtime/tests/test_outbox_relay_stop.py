@@ -11,6 +11,8 @@ from parkops_runtime.outbox import OutboxRelay
 from parkops_runtime.owners import Owners
 from pymongo.asynchronous.collection import AsyncCollection
 
+from tests.support.services import eventually
+
 
 class NoPublisher:
     async def publish(self, events: Sequence[OutboundEvent]) -> None:
@@ -28,9 +30,10 @@ class QuietOwners(Owners):
 
 
 class SwallowingRelay(OutboxRelay):
-    swallowed = False
+    swallowed = entered = False
 
     async def sweep(self) -> int:
+        self.entered = True
         if not self.swallowed:
             with contextlib.suppress(asyncio.CancelledError):  # as some driver calls do, once
                 await asyncio.sleep(10)
@@ -43,7 +46,11 @@ async def test_stop_ends_a_relay_whose_pass_swallowed_the_cancellation() -> None
         NoPublisher(), QuietOwners(), retry_seconds=0.01, full_sweep_seconds=0, beat_seconds=0.01
     )
     relay.start()
-    await asyncio.sleep(0.05)
+
+    async def in_its_pass() -> bool:
+        return relay.entered
+
+    await eventually(in_its_pass, within=5)
     stopping = asyncio.create_task(relay.stop())
     done, _ = await asyncio.wait({stopping}, timeout=5)
     assert stopping in done, "stop waits for a relay that goes on"

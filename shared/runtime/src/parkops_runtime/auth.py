@@ -7,6 +7,7 @@ which claim, never a 500. What a principal may see is decided in `parkops_runtim
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -129,7 +130,9 @@ class TokenVerifier:
     """Verifies a token's signature, expiry, issuer and audience, then parses its claims.
 
     A token verified before is not verified again until it expires (verifying was ~7% of a request's
-    CPU); failures are never cached. Keys of the identity provider are looked up by the token's `kid`."""
+    CPU); failures are never cached. Keys of the identity provider are looked up by the token's `kid`.
+    A cached token is kept for its remaining lifetime measured on `clock` (monotonic: a wall-clock step
+    neither extends nor cuts it; tests pass a clock they advance)."""
 
     def __init__(
         self,
@@ -139,7 +142,9 @@ class TokenVerifier:
         secret: str | None = None,
         jwks_url: str | None = None,
         jwks_file: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._clock = clock
         self._issuer, self._audience, self._secret = issuer, audience, secret or None
         self._jwks_client = jwt.PyJWKClient(jwks_url, lifespan=300) if jwks_url else None
         self._jwks_file = jwt.PyJWKSet.from_json(Path(jwks_file).read_text()) if jwks_file else None
@@ -152,13 +157,13 @@ class TokenVerifier:
 
     async def principal(self, token: str) -> Principal:
         known = self._verified.get(token)
-        if known is not None and time.time() < known[1]:
+        if known is not None and self._clock() < known[1]:
             return known[0]
         key = await self._key_for(token)
         principal, expires = self._verify(token, key)
         if len(self._verified) >= MAX_VERIFIED_TOKENS:
             self._verified.clear()
-        self._verified[token] = (principal, expires)
+        self._verified[token] = (principal, self._clock() + (expires - time.time()))
         return principal
 
     async def _key_for(self, token: str) -> Any:

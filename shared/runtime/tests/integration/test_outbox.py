@@ -31,10 +31,24 @@ class FlakyPublisher:
         self.sent.extend(e.id for e in events)
 
 
-def aggregates(collection: AsyncCollection[Doc], publisher: FlakyPublisher) -> AggregateCollection:
+class Clock:
+    """A monotonic clock the test advances: an owner's silence without waiting for it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def aggregates(
+    collection: AsyncCollection[Doc], publisher: FlakyPublisher, clock: Clock | None = None
+) -> AggregateCollection:
     """One process's view: its own owner id, relay and in-process locks."""
     found = AggregateCollection(collection)
-    owners = Owners(collection.database["outbox.owners"], uuid.uuid4().hex, dead_after=1)
+    owners = Owners(
+        collection.database["outbox.owners"], uuid.uuid4().hex, dead_after=1, clock=clock or Clock()
+    )
     OutboxRelay(publisher, owners, retry_seconds=1, full_sweep_seconds=60).watch(found)
     return found
 
@@ -96,8 +110,8 @@ async def test_of_many_concurrent_writers_of_one_version_exactly_one_wins(
 async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
     things: AsyncCollection[Doc],
 ) -> None:
-    publisher = FlakyPublisher()
-    store = aggregates(things, publisher)
+    publisher, clock = FlakyPublisher(), Clock()
+    store = aggregates(things, publisher, clock)
     await store.insert("a", {"state": 1}, [])
     await store.commits.insert_one(
         {  # what a writer leaves when it dies right after its commit
@@ -113,7 +127,7 @@ async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
     assert store.relay is not None
     with pytest.raises(ConcurrencyConflict):  # its writer may be alive: not seen silent long enough
         await store.update("a", 1, {"state": 99}, [])
-    await asyncio.sleep(1.1)
+    clock.now += 1.1  # silent past dead_after on this process's clock
     await store.relay.owners.refresh()  # what the relay's loop does every beat
     with pytest.raises(ConcurrencyConflict):  # now finished for it, and the caller reloads
         await store.update("a", 1, {"state": 99}, [])
@@ -128,8 +142,8 @@ async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
 async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writers(
     things: AsyncCollection[Doc],
 ) -> None:
-    publisher = FlakyPublisher()
-    store = aggregates(things, publisher)
+    publisher, clock = FlakyPublisher(), Clock()
+    store = aggregates(things, publisher, clock)
     await store.insert("a", {"state": 1}, [])
     assert store.relay is not None
     await store.relay.flush()
@@ -161,7 +175,7 @@ async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writer
     await things.insert_one({"_id": "b", "state": 1, "_version": 1, "_commit": "t-b"})
     assert store.relay is not None
     assert await store.relay.sweep() == 0, "the commits' owner (none: legacy) was only now met"
-    await asyncio.sleep(1.1)
+    clock.now += 1.1
     await store.relay.owners.refresh()
     assert await store.relay.sweep() == 1
     await store.relay.flush()

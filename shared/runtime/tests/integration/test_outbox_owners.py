@@ -1,9 +1,10 @@
 """The outbox publishes each event once unless its writer really died, in order, in batches."""
 
 import asyncio
+import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 from parkops_runtime.errors import ConcurrencyConflict
@@ -36,10 +37,14 @@ class RecordingPublisher:
         return [e for call in self.calls for e in call]
 
 
-def process(collection: AsyncCollection[Doc], publisher: RecordingPublisher) -> AggregateCollection:
+def process(
+    collection: AsyncCollection[Doc],
+    publisher: RecordingPublisher,
+    clock: Callable[[], float] = time.monotonic,
+) -> AggregateCollection:
     """One process: its own owner id, relay (sweeping and beating often) and in-process locks."""
     found = AggregateCollection(collection)
-    owners = Owners(collection.database["outbox.owners"], uuid.uuid4().hex, dead_after=DEAD_AFTER)
+    owners = Owners(collection.database["outbox.owners"], uuid.uuid4().hex, DEAD_AFTER, clock)
     relay = OutboxRelay(publisher, owners, retry_seconds=0.1, full_sweep_seconds=0.1, beat_seconds=0.05)
     relay.watch(found)
     return found
@@ -140,7 +145,9 @@ async def test_an_aggregates_events_go_out_in_version_order_in_few_batches(
 
 
 async def test_an_adopter_that_dies_too_passes_its_adoptions_on(things: AsyncCollection[Doc]) -> None:
-    dead, adopter = process(things, RecordingPublisher()), process(things, RecordingPublisher())
+    adopter_clock = [1000.0]  # the adopter's monotonic clock, advanced by the test
+    dead = process(things, RecordingPublisher())
+    adopter = process(things, RecordingPublisher(), lambda: adopter_clock[0])
     await relay_of(dead).owners.beat()
 
     async def dies_before_publishing(*_: object) -> None:
@@ -152,7 +159,7 @@ async def test_an_adopter_that_dies_too_passes_its_adoptions_on(things: AsyncCol
     owners = relay_of(adopter).owners
     await owners.beat()
     await relay_of(adopter).sweep()  # meets the dead owner's commits
-    await asyncio.sleep(DEAD_AFTER * 1.5)
+    adopter_clock[0] += DEAD_AFTER * 1.5  # the dead owner's beat seen unchanged that long
     await owners.beat()
     assert await owners.claim(relay_of(dead).owners.owner_id)  # ... and dies before finishing them
 
