@@ -26,7 +26,8 @@ async def test_each_tier_is_sent_once_across_dates_and_replicas(infra: Infra) ->
     registered = datetime(2025, 12, 1, tzinfo=UTC)
     leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run), clock=lambda: registered)
     settings = isolated_settings(FinanceSettings, infra, run)
-    one, other = create_app(settings, today=lambda: FEE_ON), create_app(settings, today=lambda: FEE_ON)
+    today = datetime.combine(FEE_ON, datetime.min.time(), UTC)
+    one, other = create_app(settings, clock=lambda: today), create_app(settings, clock=lambda: today)
     async with serving(leasing_app) as leasing, serving(one) as first, serving(other) as second:
         group = f"group-{run}"
         await register_park(leasing, group, PARK)

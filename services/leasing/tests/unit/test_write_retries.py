@@ -9,10 +9,11 @@ from leasing import service as leasing_service
 from leasing.domain.park import Park
 from leasing.service import MAX_ATTEMPTS, LeasingService
 from parkops_contracts.events.leasing import ParkType
+from parkops_kernel.errors import Conflict
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.directory import ParkEntry
-from parkops_runtime.errors import ConcurrencyConflict, Conflict
+from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.problems import MEDIA_TYPE, install_problem_handlers
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
