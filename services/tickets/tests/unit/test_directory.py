@@ -57,3 +57,33 @@ def test_units_must_belong_to_the_park_and_to_the_tenant() -> None:
         with pytest.raises(Unprocessable) as refused:
             directory.check_unit(park, unit, tenant)
         assert refused.value.field == "unit_id"
+
+
+def test_the_directory_knows_a_tenant_once_onboarded_and_its_last_day_once_every_unit_ended() -> None:
+    directory = Directory()
+    assert not directory.knows_tenant("p1", "t1")
+    assert directory.last_day("p1", "t1") is None
+    directory.apply(terminated(["u1"], date(2026, 12, 31)))  # before onboarding: nothing to end
+    assert not directory.knows_tenant("p1", "t1")
+    directory.apply(tenant_onboarded("t1", ["u1", "u2"], "100"))
+    assert directory.knows_tenant("p1", "t1")
+    assert not directory.knows_tenant("p2", "t1")
+    directory.apply(terminated(["u1"], date(2026, 12, 31)))
+    assert directory.last_day("p1", "t1") is None  # u2 still leased
+    directory.apply(terminated(["u2"], date(2027, 1, 31)))
+    assert directory.last_day("p1", "t1") == date(2027, 1, 31)
+    directory.apply(tenant_onboarded("t1", ["u2"], "100"))  # leases u2 again
+    assert directory.last_day("p1", "t1") is None
+    directory.check_tenant_may_open("p1", "t1", "g1", date(2027, 6, 1))
+
+
+def test_a_refused_unit_is_named_with_its_park_or_tenant() -> None:
+    directory = Directory()
+    directory.apply(tenant_onboarded("t1", ["u1"], "100"))
+    directory.check_unit("p1", "u1", None)  # an onboarded tenant's unit is a unit of the park
+    with pytest.raises(Unprocessable, match=r"^unit u9 is not a unit of tenant t1$"):
+        directory.check_unit("p1", "u9", "t1")
+    with pytest.raises(Unprocessable, match=r"^unit u9 is not a unit of park p1$"):
+        directory.check_unit("p1", "u9", None)
+    with pytest.raises(Unprocessable, match=r"^unit u1 is not a unit of tenant t2$"):
+        directory.check_unit("p1", "u1", "t2")

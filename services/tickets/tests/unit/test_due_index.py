@@ -60,3 +60,49 @@ def test_the_index_stays_out_of_the_garbage_collectors_walks() -> None:
     index.put(entry("new-ticket", 5))  # a write after the index was loaded
     assert not gc.is_tracked(index._current)
     assert not any(gc.is_tracked(e) for e in index._heap if e[1] != "new-ticket")
+
+
+def test_an_empty_index_has_nothing_due_and_dropping_an_unknown_pair_is_harmless() -> None:
+    index = DueIndex()
+    assert index.next_due() is None
+    index.drop("nobody", "response")
+    assert index.due(T0 + 100 * H) == []
+
+
+def test_next_due_skips_moved_entries() -> None:
+    index = DueIndex()
+    index.put(entry("a", 1))
+    index.put(entry("a", 10))  # the 1 h entry is stale now
+    index.put(entry("b", 7))
+    assert index.next_due() == T0 + 7 * H
+    index.drop("b", "response")
+    assert index.next_due() == T0 + 10 * H
+
+
+def test_a_limited_pass_pops_at_most_the_limit() -> None:
+    index = DueIndex()
+    for ticket_id, hours in (("a", 1), ("b", 2), ("c", 3)):
+        index.put(entry(ticket_id, hours))
+    assert [e.ticket_id for e in index.due(T0 + 5 * H, limit=2)] == ["a", "b"]
+    assert [e.ticket_id for e in index.due(T0 + 5 * H, limit=2)] == ["c"]
+
+
+def test_replacing_a_ticket_leaves_exactly_its_new_entries() -> None:
+    index = DueIndex()
+    index.put(entry("a", 1, "response"))
+    index.put(entry("a", 2, "resolution"))
+    index.put(entry("b", 1, "response"))
+    index.replace_ticket("a", [entry("a", 5, "resolution")], ("response", "resolution", AUTO_CLOSE))
+    assert len(index) == 2
+    assert [(e.ticket_id, e.target, e.due) for e in index.due(T0 + 9 * H)] == [
+        ("b", "response", T0 + H),
+        ("a", "resolution", T0 + 5 * H),
+    ]
+
+
+def test_ticket_entries_carry_everything_a_breach_event_needs() -> None:
+    ticket = new_ticket()  # repair, normal, park p1 of group g1
+    assert entries_of(ticket) == [
+        DueEntry(T0 + 2 * H, "t1", "response", "p1", "g1", "repair", "normal"),
+        DueEntry(T0 + 48 * H, "t1", "resolution", "p1", "g1", "repair", "normal"),
+    ]

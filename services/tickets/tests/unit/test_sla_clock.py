@@ -7,15 +7,8 @@ from parkops_kernel.errors import Unprocessable
 from tickets.domain.calendar import ALWAYS, OpeningHours, SlaCalendar
 from tickets.domain.catalog import TicketCategory, TicketPriority
 
-from .factory import park_sla
+from .factory import OFFICE, park_sla
 
-# Shanghai (UTC+8): Monday-Friday 09:00-12:00 and 13:00-18:00, 2 November 2026 is a holiday.
-OFFICE = SlaCalendar(
-    hours=tuple(
-        OpeningHours(weekday=d, opens=o, closes=c) for d in range(5) for o, c in ((540, 720), (780, 1080))
-    ),
-    holidays=frozenset({date(2026, 11, 2)}),
-)
 MONDAY_UTC_MIDNIGHT = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
 instants = st.datetimes(
     min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
@@ -89,3 +82,37 @@ def test_elapsed_is_additive_and_never_more_than_wall_clock(
 def test_a_longer_target_is_never_due_earlier(start: datetime, shorter: timedelta, longer: timedelta) -> None:
     shorter, longer = sorted((shorter, longer))
     assert OFFICE.add(start, shorter) <= OFFICE.add(start, longer)
+
+
+def test_a_target_that_runs_out_at_closing_time_is_due_at_closing_time() -> None:
+    # Tuesday 17:00 local + 1 h of open time: due at 18:00 local that day, not at Wednesday's opening.
+    tuesday_17 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    assert OFFICE.add(tuesday_17, timedelta(hours=1)) == datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+    # Opened at closing time: the clock starts at the next opening (Wednesday 09:00 local).
+    tuesday_18 = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+    assert OFFICE.add(tuesday_18, timedelta(minutes=30)) == datetime(2026, 11, 4, 1, 30, tzinfo=UTC)
+
+
+def test_no_open_time_to_run_is_due_at_once_even_while_closed() -> None:
+    saturday = datetime(2026, 11, 7, 12, 0, tzinfo=UTC)
+    assert OFFICE.add(saturday, timedelta(0)) == saturday
+    assert OFFICE.elapsed(saturday, saturday) == timedelta(0)
+
+
+def test_a_park_far_west_of_utc_counts_its_own_local_business_day() -> None:
+    # Honolulu (UTC-10), Monday 09:00-17:00 local = 19:00-03:00 UTC: Monday's hours end on Tuesday UTC.
+    honolulu = SlaCalendar(
+        timezone="Pacific/Honolulu", hours=(OpeningHours(weekday=0, opens=540, closes=1020),)
+    )
+    monday_16_local = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
+    assert honolulu.add(monday_16_local, timedelta(hours=1)) == datetime(2026, 11, 3, 3, 0, tzinfo=UTC)
+    assert honolulu.add(monday_16_local, timedelta(hours=2)) == datetime(2026, 11, 9, 20, 0, tzinfo=UTC)
+
+
+def test_a_calendar_without_open_time_names_the_calendar_as_the_field_at_fault() -> None:
+    never = SlaCalendar(hours=(OpeningHours(weekday=0, opens=0, closes=60),)).model_copy(
+        update={"holidays": frozenset(date(2026, 1, 5) + timedelta(weeks=w) for w in range(600))}
+    )
+    with pytest.raises(Unprocessable, match="no open time within ten years") as refused:
+        never.add(datetime(2026, 1, 1, tzinfo=UTC), timedelta(minutes=1))
+    assert refused.value.field == "calendar"

@@ -14,10 +14,12 @@ from parkops_contracts.events.tickets import (
 )
 from parkops_kernel.errors import Conflict, Unprocessable
 from tickets.domain.catalog import TicketCategory, TicketPriority, parse_category, parse_priority
+from tickets.domain.record import Location
 from tickets.domain.state import TicketState
+from tickets.domain.ticket import Ticket
 from tickets.domain.work import Labour, Material
 
-from .factory import T0, new_ticket
+from .factory import OFFICE, T0, new_ticket, park_sla
 
 H = timedelta(hours=1)
 
@@ -211,3 +213,202 @@ def test_unknown_category_or_priority_lists_the_allowed_values() -> None:
     with pytest.raises(Unprocessable, match="emergency, high, normal, low"):
         parse_priority("urgent")
     assert parse_category("it") is TicketCategory.IT
+
+
+def test_opening_keeps_what_was_asked_and_tells_it_in_the_event() -> None:
+    sla = park_sla(calendar=OFFICE, business_hours_categories=[TicketCategory.CLEANING])
+    where = Location(building="B", unit_id="B-101")
+    ticket = Ticket.open(
+        "t7",
+        sla,
+        "tenant-7",
+        TicketCategory.CLEANING,
+        TicketPriority.LOW,
+        "dusty hall",
+        "u7",
+        T0,
+        where,
+        "second floor",
+        ["ref-1"],
+    )
+    assert (ticket.description, ticket.attachments, ticket.tenant_id) == (
+        "second floor",
+        ["ref-1"],
+        "tenant-7",
+    )
+    assert ticket.calendar == OFFICE  # cleaning runs on the park's business hours
+    (opened,) = ticket.events
+    assert isinstance(opened, TicketOpened)
+    assert (opened.tenant_id, opened.building, opened.unit_id) == ("tenant-7", "B", "B-101")
+    plain = new_ticket()
+    assert (plain.description, plain.attachments, plain.location) == ("", [], Location())
+
+
+def test_an_illegal_move_names_the_ticket_and_the_states_it_is_allowed_from() -> None:
+    ticket = new_ticket()
+    moves = {
+        "start work on": (ticket.start_work, "acknowledged"),
+        "close": (lambda: ticket.close(T0), "resolved"),
+        "rate": (lambda: ticket.rate(5, "", T0), "closed, resolved"),
+        "reopen": (lambda: ticket.reopen("again", T0), "closed, resolved"),
+        "defer": (lambda: ticket.defer(T0 + H, "parts", T0), "acknowledged, in_progress"),
+    }
+    for action, (move, allowed) in moves.items():
+        with pytest.raises(
+            Conflict, match=rf"^cannot {action} ticket t1: it is open \(allowed from: {allowed}\)$"
+        ):
+            move()
+    ticket.acknowledge(T0)
+    with pytest.raises(
+        Conflict, match=r"cannot acknowledge ticket t1: it is acknowledged \(allowed from: open\)"
+    ):
+        ticket.acknowledge(T0)
+    ticket.resolve(T0, billable=False, auto_close_at=T0 + H)
+    ticket.close(T0)
+    with pytest.raises(Conflict, match="cannot assign ticket t1: it is closed"):
+        ticket.assign("a", None, T0)
+    with pytest.raises(Conflict, match="cannot resolve ticket t1: it is closed"):
+        ticket.resolve(T0, billable=False, auto_close_at=T0 + H)
+
+
+def test_an_acknowledgement_exactly_at_the_due_time_meets_the_target() -> None:
+    ticket = new_ticket()  # response due T0 + 2 h
+    ticket.acknowledge(T0 + 2 * H)
+    assert ticket.response_outcome is SlaOutcome.MET
+
+
+def test_acknowledging_after_a_claimed_response_breach_still_works() -> None:
+    ticket = new_ticket()
+    ticket.pending.pop(SlaTarget.RESPONSE)  # as the breach scanner leaves a claimed target
+    ticket.acknowledge(T0 + 3 * H)
+    assert ticket.response_outcome is SlaOutcome.BREACHED
+
+
+def test_assignment_names_team_and_technician() -> None:
+    ticket = new_ticket()
+    ticket.assign("plumbing", "li", T0)
+    assigned = ticket.events[-1]
+    assert isinstance(assigned, TicketAssigned)
+    assert (assigned.team, assigned.technician, assigned.assigned_at) == ("plumbing", "li", T0)
+    assert (ticket.team, ticket.technician) == ("plumbing", "li")
+
+
+def test_a_deferral_until_now_is_refused_naming_the_field() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0)
+    with pytest.raises(Unprocessable, match="defer until must be in the future") as refused:
+        ticket.defer(T0, "parts", T0)
+    assert refused.value.field == "until"
+    with pytest.raises(Unprocessable, match="a deferral needs a reason") as refused:
+        ticket.defer(T0 + H, "", T0)
+    assert refused.value.field == "reason"
+
+
+def test_a_resolution_at_the_opening_instant_took_no_time() -> None:
+    ticket = new_ticket()
+    ticket.resolve(T0, billable=False, auto_close_at=T0 + H, acknowledge=True)
+    assert (ticket.response_seconds, ticket.resolution_seconds) == (0, 0)
+
+
+def test_resolution_and_rating_events_name_the_tenant() -> None:
+    ticket = new_ticket(tenant_id="tenant-9")
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    ticket.rate(4, "ok", T0 + 2 * H)
+    resolved, rated = ticket.events[-2:]
+    assert isinstance(resolved, TicketResolved)
+    assert isinstance(rated, TicketRated)
+    assert (resolved.tenant_id, rated.tenant_id) == ("tenant-9", "tenant-9")
+    assert (rated.score, rated.comment, rated.rated_at) == (4, "ok", T0 + 2 * H)
+
+
+def test_a_ticket_reopened_after_its_resolution_breach_was_claimed_resolves_again() -> None:
+    ticket = new_ticket()
+    ticket.breaches[SlaTarget.RESOLUTION] = T0 + 48 * H
+    ticket.pending.pop(SlaTarget.RESOLUTION)  # the claimed target is no longer pending
+    ticket.resolve(T0 + 50 * H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    ticket.reopen("no", T0 + 51 * H)
+    ticket.resolve(T0 + 52 * H, billable=False, auto_close_at=T0 + 100 * H)
+    assert ticket.state is TicketState.RESOLVED
+
+
+def test_reopening_needs_a_reason_and_clears_the_resolution() -> None:
+    ticket = new_ticket()
+    ticket.resolve(T0 + H, billable=True, auto_close_at=T0 + 100 * H, acknowledge=True)
+    with pytest.raises(Unprocessable, match=r"^a reopening needs a reason$") as refused:
+        ticket.reopen("  ", T0 + 2 * H)
+    assert refused.value.field == "reason"
+    ticket.close(T0 + 2 * H)
+    ticket.reopen("leaks again", T0 + 3 * H)
+    cleared = (ticket.resolved_at, ticket.auto_close_at, ticket.closed_at)
+    assert cleared == (None, None, None)
+    assert (ticket.resolution_seconds, ticket.resolution_outcome) == (None, None)
+
+
+def test_ratings_one_and_five_are_accepted_and_out_of_range_names_the_score() -> None:
+    for score in (1, 5):
+        ticket = new_ticket()
+        ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+        ticket.rate(score, "", T0 + 2 * H)
+        assert ticket.closed_at == T0 + 2 * H  # the rating closes the resolved ticket at its time
+    with pytest.raises(Unprocessable) as refused:
+        ticket.rate(0, "", T0)
+    assert refused.value.field == "score"
+
+
+def test_auto_close_closes_a_resolved_unrated_ticket_once_its_time_has_come() -> None:
+    ticket = new_ticket()
+    ticket.resolve(T0 + H, billable=False, auto_close_at=T0 + 100 * H, acknowledge=True)
+    assert not ticket.auto_close(T0 + 100 * H - timedelta(seconds=1))
+    assert ticket.auto_close(T0 + 100 * H)
+    assert (ticket.state, ticket.closed_at) == (TicketState.CLOSED, T0 + 100 * H)
+    assert not ticket.auto_close(T0 + 200 * H)  # closed already
+
+
+def test_an_amount_of_half_a_cent_rounds_up() -> None:
+    ticket = new_ticket()
+    ticket.acknowledge(T0)
+    ticket.record_work([], [Material(item="washer", quantity=Decimal(1), unit_price=Decimal("0.125"))])
+    ticket.resolve(T0 + H, billable=True, auto_close_at=T0 + 100 * H)
+    resolved = ticket.events[-1]
+    assert isinstance(resolved, TicketResolved)
+    assert resolved.billable_amount == Decimal("0.13")  # half-even would give 0.12
+    assert ticket.billable_amount == "0.13"
+
+
+def test_missed_targets_are_the_pending_ones_whose_due_time_has_come() -> None:
+    ticket = new_ticket()  # response due T0 + 2 h, resolution T0 + 48 h
+    assert not ticket.missed(SlaTarget.RESPONSE, T0 + 2 * H - timedelta(seconds=1))
+    assert ticket.missed(SlaTarget.RESPONSE, T0 + 2 * H)
+    assert not ticket.missed(SlaTarget.RESOLUTION, T0 + 2 * H)
+    ticket.acknowledge(T0 + 3 * H)
+    assert not ticket.missed(SlaTarget.RESPONSE, T0 + 3 * H)  # no longer pending
+
+
+def test_a_breach_is_noted_once_at_its_first_claim() -> None:
+    ticket = new_ticket()
+    ticket.note_breach(SlaTarget.RESPONSE, T0 + 2 * H)
+    ticket.note_breach(SlaTarget.RESPONSE, T0 + 3 * H)
+    assert ticket.breaches == {SlaTarget.RESPONSE: T0 + 2 * H}
+
+
+def test_a_ticket_holds_at_most_five_hundred_lines_of_labour_and_of_materials() -> None:
+    labour = Labour(technician="li", hours=Decimal(1), hourly_rate=Decimal(1))
+    material = Material(item="washer", quantity=Decimal(1), unit_price=Decimal(1))
+    ticket = new_ticket()
+    ticket.record_work([labour] * 400, [material] * 400)
+    ticket.record_work([labour] * 100, [material] * 100)  # exactly 500 of each
+    for name, more in (("labour", ([labour], [])), ("materials", ([], [material]))):
+        with pytest.raises(Unprocessable, match=f"^a ticket holds at most 500 lines of {name}$") as refused:
+            ticket.record_work(*more)
+        assert refused.value.field == name
+    assert (len(ticket.labour), len(ticket.materials)) == (500, 500)
+    with pytest.raises(Unprocessable, match="of labour"):
+        new_ticket().record_work([labour] * 501, [])
+
+
+def test_an_unknown_category_or_priority_names_its_field() -> None:
+    for parse, field in ((parse_category, "category"), (parse_priority, "priority")):
+        with pytest.raises(Unprocessable, match=f"^unknown {field} 'x'; allowed: ") as refused:
+            parse("x")
+        assert refused.value.field == field
+    assert parse_priority("low") is TicketPriority.LOW
