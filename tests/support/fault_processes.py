@@ -30,7 +30,7 @@ class ServiceProcess:
     def running(self) -> bool:
         return self._process is not None
 
-    async def start(self, within: float = 60) -> float:
+    async def start(self, within: float = 180) -> float:
         """Start and wait until /health/ready answers 200; returns the seconds that took."""
         assert self._process is None, "already running"
         started = time.monotonic()

@@ -94,6 +94,16 @@ class ServiceSettings(BaseSettings):
     )
     consumer_max_records: int = 500
     consumer_batch_timeout_ms: int = 20
+    consumer_max_poll_interval_ms: int = Field(
+        default=300_000,
+        gt=0,
+        description="A consumer that does not poll this long leaves its group (max.poll.interval.ms).",
+    )
+    consumer_session_timeout_ms: int = Field(
+        default=10_000,
+        gt=0,
+        description="A consumer whose heartbeats stop this long leaves its group (session.timeout.ms).",
+    )
     handler_attempts: int = Field(default=3, ge=1, description="Tries of a failing event before the DLQ.")
     outbox_retry_seconds: float = Field(default=2.0, gt=0, description="Retry of failed publishes, by _id.")
     outbox_sweep_seconds: float = Field(default=60.0, gt=0, description="Full scan for abandoned writes.")
