@@ -10,7 +10,7 @@ from leasing.domain.credit_code import credit_code_problem
 from leasing.domain.park import UnitStatus
 from leasing.domain.quoting import quote_for
 from leasing.domain.stage import LifecycleStage
-from parkops_contracts.events.leasing import TenantOnboarded
+from parkops_contracts.events.leasing import TenantOnboarded, TerminationReason
 from parkops_runtime.errors import Conflict, NotFound, Unprocessable
 
 from .test_lease_lifecycle import AT, JAN, park
@@ -73,3 +73,13 @@ def test_the_leased_area_of_an_onboarding_is_the_units_sum() -> None:
     onboarded = p.events[-1]
     assert isinstance(onboarded, TenantOnboarded)
     assert onboarded.leased_area_m2 == Decimal(200)
+
+
+def test_ending_a_lease_ends_its_tenants_onboarding_claim_only() -> None:
+    p = park()
+    p.onboard_tenant("t9", profile(code=CODE), ["u0"], AT)
+    p.onboard_tenant("t8", profile(code="91440300MA5DXXXX0L"), ["u1"], AT)
+    lease_book.sign_lease(p, "l1", "t9", ["u0"], 12, JAN, None, AT)
+    lease_book.terminate_lease(p, "l1", date(2027, 3, 31), TerminationReason.CLOSURE, AT)
+    assert (p.units["u0"].status, p.units["u0"].tenant_id) == (UnitStatus.AVAILABLE, None)
+    assert (p.units["u1"].status, p.units["u1"].tenant_id) == (UnitStatus.LEASED, "t8")

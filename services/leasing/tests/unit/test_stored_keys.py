@@ -17,7 +17,7 @@ from leasing.domain.idempotency import (
     terminate_terms,
 )
 from leasing.domain.park import Park
-from parkops_contracts.events.leasing import TerminationReason, UnitType
+from parkops_contracts.events.leasing import ParkType, TerminationReason, UnitType
 
 from .test_lease_lifecycle import AT, JAN, park, sign
 from .test_park import profile
@@ -82,4 +82,26 @@ def test_each_write_stores_its_key_with_its_terms_and_time() -> None:
         Operation.TERMINATE_LEASE,
         sha('{"lease_id":"l2","reason":"graduation","terminated_on":"2028-06-30"}'),
         "l2",
+    )
+
+
+def test_a_registration_key_is_stored_with_its_terms() -> None:
+    p = Park.register("p7", "g1", "IC Park", ParkType.INCUBATOR, ["C39", "I65"], AT, "reg-1")
+    assert keyed(p, "reg-1") == (
+        Operation.REGISTER_PARK,
+        sha('{"group_id":"g1","industries":["C39","I65"],"name":"IC Park","park_type":"incubator"}'),
+        "p7",
+    )
+
+
+def test_a_park_stored_before_keys_had_their_record_adopts_the_keys_of_some_leases() -> None:
+    p = park()
+    sign(p)  # signed without a key
+    lease_book.sign_lease(p, "l2", "t2", ["u1"], 12, JAN, None, AT)
+    old = p.model_dump(mode="json", exclude={"version", "request_keys"})
+    old["leases"]["l2"]["idempotency_key"] = "sign-2"
+    stored = Park.model_validate(old)
+    assert list(stored.request_keys) == ["sign-2"]
+    assert stored.request_keys["sign-2"].terms == sha(
+        '{"starts_on":"2027-01-01","tenant_id":"t2","term_months":12,"unit_ids":["u1"]}'
     )
