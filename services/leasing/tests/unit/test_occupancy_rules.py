@@ -8,6 +8,7 @@ from decimal import Decimal
 from leasing.domain import lease_book, queries
 from leasing.domain.availability_chart import availability_chart
 from leasing.domain.park import Park, UnitStatus
+from leasing.domain.quote import RentForEquity
 from parkops_contracts.events.leasing import TerminationReason
 
 from .test_lease_lifecycle import AT, JAN, park, sign
@@ -104,3 +105,14 @@ def test_the_chart_starts_on_the_first_of_the_month_and_ends_on_its_last_day() -
         "u1": {"2027-01": "available", "2027-02": "let", "2027-03": "available"},
         "u2": {"2027-01": "partial", "2027-02": "available", "2027-03": "available"},
     }
+
+
+def test_the_rent_roll_in_a_leases_first_month_shows_that_months_rent() -> None:
+    p = park()
+    lease_book.sign_lease(
+        p, "l1", "t1", ["u0"], 12, JAN, RentForEquity(months_waived=1, equity_percent=Decimal(1)), AT
+    )
+    [line] = queries.rent_roll(p, JAN)
+    assert (line.monthly_rent, line.remaining_rent) == (Decimal(0), Decimal("3600.00") * 11)
+    [line] = queries.rent_roll(p, date(2027, 2, 1))
+    assert (line.monthly_rent, line.remaining_rent) == (Decimal("3600.00"), Decimal("3600.00") * 11)
