@@ -1,0 +1,85 @@
+"""Park rules at their edges: onboarding against leases ending or ended, units listed twice, claims, ids not
+found (worded as missing), the credit code's check character, a tenant's stage."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from leasing.domain import lease_book
+from leasing.domain.credit_code import credit_code_problem
+from leasing.domain.park import UnitStatus
+from leasing.domain.quoting import quote_for
+from leasing.domain.stage import LifecycleStage
+from parkops_contracts.events.leasing import TenantOnboarded, TerminationReason
+from parkops_runtime.errors import Conflict, NotFound, Unprocessable
+
+from .test_lease_lifecycle import AT, JAN, park
+from .test_park import profile
+
+CODE = "91330100MA27Y1JB4U"
+
+
+def test_another_tenants_lease_blocks_onboarding_through_its_last_day() -> None:
+    p = park()
+    lease_book.sign_lease(p, "l1", "t2", ["u0"], 1, date(2026, 10, 1), None, AT)  # ends 31 Oct 2026
+    lease_book.sign_lease(p, "l2", "t2", ["u1"], 1, date(2026, 10, 2), None, AT)  # ends 1 Nov 2026
+    p.units["u2"].status = UnitStatus.LEASED  # claimed by an earlier onboarding
+    with pytest.raises(Conflict, match=r"^units not available: u1, u2$"):
+        p.onboard_tenant("t9", profile(code=CODE), ["u0", "u1", "u2"], AT)  # AT is 1 Nov 2026
+    assert p.onboard_tenant("t9", profile(code=CODE), ["u0"], AT).unit_ids == ["u0"]  # l1 ended yesterday
+
+
+def test_a_unit_is_named_once_per_onboarding() -> None:
+    p = park()
+    with pytest.raises(Conflict, match=r"^unit_ids lists a unit more than once$"):
+        p.onboard_tenant("t9", profile(code=CODE), ["u0", "u0"], AT)
+    with pytest.raises(Unprocessable, match=r"^unit_ids: a unit is listed more than once$") as twice:
+        quote_for(p, "t1", ["u0", "u0"], 12, JAN)
+    assert twice.value.field == "unit_ids"
+
+
+def test_a_unit_claimed_by_another_tenants_onboarding_is_not_leased_to_anyone_else() -> None:
+    p = park()
+    p.onboard_tenant("t9", profile(code=CODE), ["u0"], AT)
+    with pytest.raises(Conflict, match=r"^unit u0 is occupied by tenant t9 \(onboarded there\)$"):
+        lease_book.sign_lease(p, "l1", "t1", ["u0"], 12, JAN, None, AT)
+    assert lease_book.sign_lease(p, "l1", "t9", ["u0"], 12, JAN, None, AT).tenant_id == "t9"
+
+
+def test_ids_not_in_the_park_read_as_missing() -> None:
+    p = park()
+    for find, what in ((p.unit, "unit"), (p.tenant, "tenant"), (p.lease, "lease")):
+        with pytest.raises(NotFound, match=rf"^{what} x9 not found$"):
+            find("x9")
+
+
+def test_a_code_whose_weighted_sum_is_a_multiple_of_31_checks_with_0() -> None:
+    assert credit_code_problem("0" * 18) is None  # Σ 0 x w = 0, (31 - 0) mod 31 = 0 -> '0'
+    assert credit_code_problem("0" * 17 + "1") == "check character should be '0', got '1'"
+    assert credit_code_problem("IO" + "0" * 16) == "contains characters outside the code alphabet: IO"
+
+
+def test_a_tenant_is_a_startup_until_its_second_anniversary() -> None:
+    tenant = park().tenants["t1"].model_copy(update={"founded_on": date(2025, 1, 1)})
+    anniversary = date(2027, 1, 1)
+    assert tenant.stage_on(anniversary - timedelta(days=1)) is LifecycleStage.STARTUP
+    assert tenant.stage_on(anniversary) is LifecycleStage.GROWTH
+    assert tenant.stage_on(date(2030, 1, 1)) is LifecycleStage.MATURE
+
+
+def test_the_leased_area_of_an_onboarding_is_the_units_sum() -> None:
+    p = park()
+    p.onboard_tenant("t9", profile(code=CODE), ["u0", "u1"], AT)
+    onboarded = p.events[-1]
+    assert isinstance(onboarded, TenantOnboarded)
+    assert onboarded.leased_area_m2 == Decimal(200)
+
+
+def test_ending_a_lease_ends_its_tenants_onboarding_claim_only() -> None:
+    p = park()
+    p.onboard_tenant("t9", profile(code=CODE), ["u0"], AT)
+    p.onboard_tenant("t8", profile(code="91440300MA5DXXXX0L"), ["u1"], AT)
+    lease_book.sign_lease(p, "l1", "t9", ["u0"], 12, JAN, None, AT)
+    lease_book.terminate_lease(p, "l1", date(2027, 3, 31), TerminationReason.CLOSURE, AT)
+    assert (p.units["u0"].status, p.units["u0"].tenant_id) == (UnitStatus.AVAILABLE, None)
+    assert (p.units["u1"].status, p.units["u1"].tenant_id) == (UnitStatus.LEASED, "t8")
