@@ -67,7 +67,9 @@ def test_a_deal_is_charged_its_own_rate_inside_the_parks_bounds_else_the_parks()
     assert catalogue.commission_rate(D(1)) == D(1)
     assert catalogue.commission_rate(D(2)) == D(2)
     for outside in (D("0.99"), D("2.01")):
-        with pytest.raises(Unprocessable) as refused:
+        with pytest.raises(
+            Unprocessable, match=rf"rate {outside}% is outside the park's bounds 1-2%"
+        ) as refused:
             catalogue.commission_rate(outside)
         assert refused.value.field == "rate_percent"
 
