@@ -135,11 +135,12 @@ def test_a_billing_period_before_the_parks_first_month_names_both() -> None:
 
 def test_each_termination_event_credits_its_own_lease_even_a_small_excess() -> None:
     b = books()
+    schedule_lease(b, "L0", "t0", monthly_lines(["1.00"]), "signed-0")  # a small rent is billed all the same
     schedule_lease(b, "L1", "t1", monthly_lines(["31.00"]), "signed-1")
     schedule_lease(b, "L2", "t2", monthly_lines(["3100.00"]), "signed-2")
-    run_billing(b, "2026-01", "run")
+    assert [i.invoice_id for i in run_billing(b, "2026-01", "run")] == ["L0-m1", "L1-m1", "L2-m1"]
     terminate_lease(b, "L1", date(2026, 1, 30), date(2026, 1, 30), "terminated-1")  # 30/31 x 31.00 = 30.00
     terminate_lease(b, "L2", date(2026, 1, 10), date(2026, 1, 10), "terminated-2")  # 10/31 x 3100.00
     assert (b.invoices["L1-m1"].amount, b.invoices["L2-m1"].amount) == (D("30.00"), D("1000.00"))
     assert (b.schedules["L1"].billed, b.schedules["L2"].billed) == ({1: D("30.00")}, {1: D("1000.00")})
-    assert b.ledger.balances()[Account.RECEIVABLES] == D("1030.00")
+    assert b.ledger.balances()[Account.RECEIVABLES] == D("1031.00")

@@ -224,3 +224,19 @@ def test_a_stakes_marked_value_is_its_share_rounded_half_up() -> None:
                   origin=StakeOrigin.PARK_FUND, acquired_on=START)  # fmt: skip
     assert stake.marked_value(D("1.01")) == D("0.01")  # 0.00505
     assert stake.unrealised == D("2.00")
+
+
+def test_refusals_of_payments_and_cancellations_say_why() -> None:
+    b = books()
+    first, second = invoice(b, "t1", "10.00"), invoice(b, "t1", "20.00")
+    with pytest.raises(Unprocessable, match=f"invoice {first} is not billed to t2"):
+        receive_payment(b, "p", "t2", D("1.00"), first, START, "p1")
+    with pytest.raises(Unprocessable, match="a payment names an invoice or a payer"):
+        receive_payment(b, "p", None, D("1.00"), None, START, "p2")
+    cancel_invoice(b, first, START, "cancel-1")
+    cancel_invoice(b, second, START, "cancel-2")  # each cancellation is its own request
+    assert [b.invoices[i].status for i in (first, second)] == [InvoiceStatus.CANCELLED] * 2
+    with pytest.raises(Conflict, match=f"invoice {first} is already cancelled"):
+        cancel_invoice(b, first, START, "cancel-3")
+    with pytest.raises(Conflict, match=f"invoice {first} is cancelled"):
+        receive_payment(b, "p", None, D("1.00"), first, START, "p3")
