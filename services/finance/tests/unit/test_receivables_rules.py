@@ -67,11 +67,17 @@ def test_aging_buckets_at_their_edges(days_late: int, bucket: str) -> None:
 
 
 def test_aging_counts_only_what_is_outstanding() -> None:
-    part_paid, paid, cancelled = open_invoice("A"), open_invoice("B"), open_invoice("C")
+    part_paid, paid, cancelled, other = (
+        open_invoice("A"),
+        open_invoice("B"),
+        open_invoice("C"),
+        open_invoice("E"),
+    )
     part_paid.settle(D("30.00"))
     paid.settle(D("100.00"))
     cancelled.status = InvoiceStatus.CANCELLED
-    assert aging([part_paid, paid, cancelled], DUE) == {"0-30": D("70.00"), "31-60": 0, "61-90": 0, "90+": 0}
+    invoices = [part_paid, paid, cancelled, other]
+    assert aging(invoices, DUE) == {"0-30": D("170.00"), "31-60": 0, "61-90": 0, "90+": 0}
 
 
 @pytest.mark.parametrize(
