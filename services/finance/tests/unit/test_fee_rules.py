@@ -93,19 +93,19 @@ def test_a_fee_is_the_catalogue_price_times_the_quantity(
 
 
 @pytest.mark.parametrize(
-    ("kind", "quantity", "size", "field"),
+    ("kind", "quantity", "size", "field", "why"),
     [
-        (FeeKind.TESTING, D(0), None, "quantity"),
-        (FeeKind.TESTING, D(-1), None, "quantity"),
-        (FeeKind.PLATFORM, D(1), None, "size"),
-        (FeeKind.PLATFORM, D("1.5"), EnterpriseSize.SMALL, "quantity"),
-        (FeeKind.PLATFORM, D(11), EnterpriseSize.SMALL, "quantity"),
+        (FeeKind.TESTING, D(0), None, "quantity", "quantity must be positive"),
+        (FeeKind.TESTING, D(-1), None, "quantity", "quantity must be positive"),
+        (FeeKind.PLATFORM, D(1), None, "size", "needs the enterprise size"),
+        (FeeKind.PLATFORM, D("1.5"), EnterpriseSize.SMALL, "quantity", "whole years"),
+        (FeeKind.PLATFORM, D(11), EnterpriseSize.SMALL, "quantity", "1-10 years"),
     ],
 )
 def test_a_fee_quantity_outside_the_rules_is_refused(
-    kind: FeeKind, quantity: Decimal, size: EnterpriseSize | None, field: str
+    kind: FeeKind, quantity: Decimal, size: EnterpriseSize | None, field: str, why: str
 ) -> None:
-    with pytest.raises(Unprocessable) as refused:
+    with pytest.raises(Unprocessable, match=why) as refused:
         FeeCatalogue().fee(kind, quantity, size)
     assert refused.value.field == field
 

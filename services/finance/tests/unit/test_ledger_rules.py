@@ -240,3 +240,5 @@ def test_refusals_of_payments_and_cancellations_say_why() -> None:
         cancel_invoice(b, first, START, "cancel-3")
     with pytest.raises(Conflict, match=f"invoice {first} is cancelled"):
         receive_payment(b, "p", None, D("1.00"), first, START, "p3")
+    with pytest.raises(NotFound, match="invoice nope not found"):
+        cancel_invoice(b, "nope", START, "cancel-4")
