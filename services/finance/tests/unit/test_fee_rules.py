@@ -127,8 +127,7 @@ def test_charged_fees_go_to_their_streams_and_the_platform_fee_is_deferred_per_y
     talent = charge_fee(b, "t1", FeeKind.TALENT_PLACEMENT, D(1), None, START, "r3")
     assert talent is not None
     assert talent.stream is Stream.INDUSTRY_SERVICES
-    assert "talent_placement" in talent.description
-    assert "(" not in talent.description
+    assert talent.description == "talent_placement fee x 1"
 
 
 def test_a_priced_service_is_invoiced_once_per_cause() -> None:

@@ -12,6 +12,7 @@ from finance.domain.billing import LeaseSchedule, ScheduleLine, billable_period,
 from finance.domain.deferrals import Deferral
 from finance.domain.lease_billing import recognize_deferred, run_billing, schedule_lease, terminate_lease
 from finance.domain.ledger import Account, Stream
+from parkops_contracts.events.finance import InvoiceIssued
 from parkops_runtime.errors import Unprocessable
 
 from .books_fixtures import books, monthly_lines
@@ -50,6 +51,9 @@ def test_billing_a_period_issues_each_lease_month_starting_in_it() -> None:
     assert (nov.issued_on, nov.due_on, nov.lease_id, nov.cause) == (
         date(2026, 11, 1), date(2026, 11, 16), "L7", "run-nov",
     )  # fmt: skip
+    announced = b.events[-1]
+    assert isinstance(announced, InvoiceIssued)
+    assert (announced.invoice_id, announced.lease_id, announced.amount) == ("L7-m1", "L7", D("500.00"))
     assert "L7" in nov.description
     assert "signed" in nov.description
     assert run_billing(b, "2026-12", "run-dec") == []  # rent-free: marked billed, no invoice
