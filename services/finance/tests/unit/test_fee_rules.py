@@ -16,7 +16,7 @@ from parkops_contracts.events.finance import (
     FundingInstrument,
     SubsidyGranted,
 )
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 from pydantic import ValidationError
 
 from .books_fixtures import START, books

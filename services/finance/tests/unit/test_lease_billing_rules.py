@@ -13,7 +13,7 @@ from finance.domain.deferrals import Deferral
 from finance.domain.lease_billing import recognize_deferred, run_billing, schedule_lease, terminate_lease
 from finance.domain.ledger import Account, Stream
 from parkops_contracts.events.finance import InvoiceIssued
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from .books_fixtures import books, monthly_lines
 

@@ -12,7 +12,7 @@ from finance.domain.payments import cancel_invoice, credit_note, receive_payment
 from finance.domain.receivables import InvoiceStatus
 from finance.domain.reports import ratio, revenue_report
 from parkops_contracts.events.finance import EquityStakeAcquired, PaymentReceived, RevenueRecognized
-from parkops_runtime.errors import Conflict, NotFound, Unprocessable
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 
 from .books_fixtures import START, books, invoice
 

@@ -12,7 +12,7 @@ from leasing.domain import lease_book
 from leasing.domain.park import Park, Tenant
 from leasing.domain.quote import RentForEquity, Rule
 from parkops_contracts.events.leasing import LeaseSigned, RentForEquityAgreed, TerminationReason
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 
 from .pricing_fixtures import commitment
 from .test_lease_lifecycle import AT, JAN, park, sign

@@ -11,7 +11,7 @@ from leasing.domain.park import UnitStatus
 from leasing.domain.quoting import quote_for
 from leasing.domain.stage import LifecycleStage
 from parkops_contracts.events.leasing import TenantOnboarded, TerminationReason
-from parkops_runtime.errors import Conflict, NotFound, Unprocessable
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 
 from .test_lease_lifecycle import AT, JAN, park
 from .test_park import profile

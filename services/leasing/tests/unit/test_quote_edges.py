@@ -10,7 +10,7 @@ from leasing.domain.policy import PricingPolicy
 from leasing.domain.pricing import price
 from leasing.domain.quote import PricedUnit, QuoteTerms, RentForEquity, Rule
 from parkops_contracts.events.leasing import UnitType
-from parkops_runtime.errors import Unprocessable
+from parkops_kernel.errors import Unprocessable
 
 from .pricing_fixtures import POLICY, applicant, commitment, terms
 

@@ -15,7 +15,7 @@ from leasing.domain.policy import PricingPolicy
 from leasing.domain.stage import LifecycleStage
 from leasing.domain.tenants import YearlyMetrics
 from parkops_contracts.events.leasing import UnitType
-from parkops_runtime.errors import Conflict, Unprocessable
+from parkops_kernel.errors import Conflict, Unprocessable
 from pydantic import ValidationError
 
 from .pricing_fixtures import commitment
