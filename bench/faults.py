@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tests.support.broker_process import own_broker
 from tests.support.fault_accounting import Outcome, check_store, check_topic, sent, table
+from tests.support.fault_consumers import sigkill_finance_and_matchmaking
 from tests.support.fault_load import KeyedLoad
 from tests.support.fault_outages import broker_outage, frozen_consumer
 from tests.support.fault_scenarios import (
@@ -65,6 +66,7 @@ async def main(scale: Scale) -> None:
             for scenario in (
                 no_fault,
                 sigkill_each_service,
+                sigkill_finance_and_matchmaking,
                 sigkill_tickets,
                 store_kill,
                 race_on_one_unit,

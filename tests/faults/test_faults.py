@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.broker_process import OwnBroker, own_broker
 from tests.support.fault_accounting import Outcome, table
+from tests.support.fault_consumers import sigkill_finance_and_matchmaking
 from tests.support.fault_outages import broker_outage, frozen_consumer
 from tests.support.fault_scenarios import (
     CI,
@@ -44,6 +45,15 @@ async def test_sigkill_of_leasing_and_kpi_under_keyed_load_loses_and_doubles_not
     # Copies only from the killed process's commits published but not yet deleted: at most one
     # producer batch per park it was writing to, each no larger than the writes in flight.
     assert outcome.duplicate_publishes <= CI.workers * CI.parks
+
+
+async def test_sigkill_of_finance_and_matchmaking_under_keyed_load_loses_and_doubles_nothing(
+    infra: Infra, tmp_path: Path
+) -> None:
+    outcome = await sigkill_finance_and_matchmaking(infra, tmp_path, CI)
+    assert_whole(outcome)
+    # leasing was not killed and finance billed after its restart: no copy on any topic is justified
+    assert outcome.duplicate_publishes == 0
 
 
 async def test_a_killed_store_answers_503_then_every_accepted_write_is_there(

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from finance.settings import FinanceSettings
 from kpi.settings import KpiSettings
 from leasing.settings import LeasingSettings
+from matchmaking.settings import MatchmakingSettings
 from parkops_contracts.events import LeaseSigned, ParkRegistered, UnitListed
 from parkops_runtime.auth import Role
 from tickets.settings import TicketsSettings
@@ -37,7 +39,14 @@ from tests.support.services import bearer, eventually, isolated_settings, run_id
 from tests.support.store_process import own_store
 
 LEASING, KPI, TICKETS = "leasing.main:create_app", "kpi.main:create_app", "tickets.main:create_app"
-SETTINGS = {LEASING: LeasingSettings, KPI: KpiSettings, TICKETS: TicketsSettings}
+FINANCE, MATCHMAKING = "finance.main:create_app", "matchmaking.main:create_app"
+SETTINGS = {
+    LEASING: LeasingSettings,
+    KPI: KpiSettings,
+    TICKETS: TicketsSettings,
+    FINANCE: FinanceSettings,
+    MATCHMAKING: MatchmakingSettings,
+}
 POLICY = {
     "base_rents": {"office": "50"},
     "industry_fit_discount": "0.20",
