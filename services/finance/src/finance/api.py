@@ -4,7 +4,7 @@ roles 403); tenants and payers a command names are checked against the park's di
 from fastapi import APIRouter, status
 from parkops_runtime.access import StaffScope
 
-from finance.commands import Commands, IdempotencyKey, ObjectId, cause_of, new_id
+from finance.commands import Commands, cause_of, new_id
 from finance.domain.billing import billable_period
 from finance.domain.charges import charge_amount, charge_fee, close_funding, grant_subsidy
 from finance.domain.lease_billing import run_billing, run_dunning
@@ -15,7 +15,9 @@ from finance.schemas import (
     DunningRunCreate,
     FeeCharge,
     FundingDealCreate,
+    IdempotencyKey,
     InvoiceCreate,
+    ObjectId,
     PaymentCreate,
     SubsidyCreate,
 )

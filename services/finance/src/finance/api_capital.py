@@ -4,11 +4,11 @@ Staff of the park only (`StaffScope`); the tenant a stake is in must be a tenant
 from fastapi import APIRouter, status
 from parkops_runtime.access import StaffScope
 
-from finance.commands import Commands, IdempotencyKey, ObjectId, cause_of, new_id
+from finance.commands import Commands, cause_of, new_id
 from finance.domain.equity import StakeOrigin
 from finance.domain.investments import acquire_stake, exit_stake
 from finance.domain.operations import record_operating_cost, record_subsidy_received
-from finance.schemas import CashEntryCreate, CommandResult, StakeCreate, StakeExit
+from finance.schemas import CashEntryCreate, CommandResult, IdempotencyKey, ObjectId, StakeCreate, StakeExit
 
 CREATED = status.HTTP_201_CREATED
 

@@ -8,7 +8,7 @@ from parkops_kernel.errors import NotFound
 from parkops_runtime.access import FiguresScope, ParkScope, StaffScope
 
 from finance.access import visible_invoice, visible_invoices
-from finance.commands import Commands, ObjectId
+from finance.commands import Commands
 from finance.domain.billing import LeaseSchedule
 from finance.domain.books import ParkBooks
 from finance.domain.fees import FeeCatalogue
@@ -16,7 +16,7 @@ from finance.domain.money import ZERO
 from finance.domain.payers import PayerId
 from finance.domain.receivables import Invoice, InvoiceStatus, aging
 from finance.domain.reports import RevenueReport, revenue_report
-from finance.schemas import YEAR_OR_MONTH, AgingPublic, InvoicesPublic, LedgerPublic
+from finance.schemas import YEAR_OR_MONTH, AgingPublic, InvoicesPublic, LedgerPublic, ObjectId
 
 
 def build_query_router(commands: Commands) -> APIRouter:

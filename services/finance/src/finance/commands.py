@@ -4,9 +4,7 @@ and payers a command names against the park's directory before anything is writt
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
 
-from fastapi import Header, Path
 from parkops_kernel.errors import Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.directory import Directory
@@ -16,8 +14,6 @@ from finance.domain.payers import is_institution
 from finance.schemas import CommandResult, RecordedEvent
 from finance.service import FinanceService
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-ObjectId = Annotated[str, Path(max_length=200)]
 Today = Callable[[], date]
 
 

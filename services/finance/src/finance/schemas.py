@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from fastapi import Header, Path
 from parkops_contracts.events.finance import FundingInstrument
 from parkops_kernel.bounds import BusinessDate, ClientId, Name, Percent, Quantity, Text
 from pydantic import BaseModel, Field
@@ -118,3 +119,7 @@ class CommandResult(BaseModel):
     cause: str
     replayed: bool
     events: list[RecordedEvent]
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+ObjectId = Annotated[str, Path(max_length=200)]

@@ -24,12 +24,13 @@ from tickets.api import build_router
 from tickets.api_queries import build_query_router
 from tickets.breaches import BreachScanner
 from tickets.commands import TicketCommands
-from tickets.handlers import CONSUMED, TenantAccess
+from tickets.handlers import CONSUMED, LeasingFactsHandler
 from tickets.instances import Instances
 from tickets.queries import TicketQueries
 from tickets.repository import ParkSlaRepository, TicketRepository
 from tickets.service import TicketService
 from tickets.settings import TicketsSettings
+from tickets.tenancy import TenantAccess
 
 PUBLISHED = (
     TicketOpened,
@@ -64,7 +65,7 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
         clock,
     )
     runtime.on_startup(access.reload)
-    runtime.subscribe(CONSUMED, access)
+    runtime.subscribe(CONSUMED, LeasingFactsHandler(access))
     queries = TicketQueries(tickets, runtime.directory)
     routers = [build_router(service, TicketCommands(service)), build_query_router(service, queries)]
     app = runtime.create_app("parkops tickets", routers)

@@ -20,8 +20,8 @@ from tickets.domain.catalog import parse_category, parse_priority
 from tickets.domain.record import Location
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
-from tickets.handlers import TenantAccess
 from tickets.repository import ParkSlaRepository, TicketRepository
+from tickets.tenancy import TenantAccess
 
 OnSaved = Callable[[Ticket], None]
 KEYS = uuid.UUID("6f1c8d2e-7a43-4a43-9a4e-2f0b9c1d5e70")
