@@ -13,7 +13,7 @@ from parkops_runtime.auth import Role
 
 from tests.support.infra import Infra
 from tests.support.kafka import read_all
-from tests.support.parks import known, onboard_tenant, register_park
+from tests.support.parks import directory_knows, onboard_tenant, register_park
 from tests.support.services import bearer, isolated_settings, run_id, serving
 
 PARK = "dunned-park"
@@ -33,8 +33,8 @@ async def test_each_tier_is_sent_once_across_dates_and_replicas(infra: Infra) ->
         await register_park(leasing, group, PARK)
         tenant = await onboard_tenant(leasing, group, PARK, 1)
         operator = bearer(Role.PARK_OPERATOR, group, [PARK])
-        await known(first, f"/parks/{PARK}/invoices", operator)
-        await known(second, f"/parks/{PARK}/invoices", operator)
+        for app in (one, other):  # both replicas' directories know the park and its tenant
+            await directory_knows(app, PARK, tenant)
         fee = {"payer_id": tenant, "kind": "talent_placement", "quantity": "1", "on": FEE_ON.isoformat()}
         issued = await first.post(f"/parks/{PARK}/fees", json=fee, headers=operator)
         assert issued.status_code == 201, issued.text
