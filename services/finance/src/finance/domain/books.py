@@ -20,6 +20,18 @@ from finance.domain.money import ZERO, Money, within_ceiling
 from finance.domain.receivables import Invoice
 
 PAYMENT_TERMS = timedelta(days=15)
+# What InvoiceIssued says of an invoice, each under the invoice's own field name.
+ISSUED_FIELDS = {
+    "cause",
+    "invoice_id",
+    "payer_id",
+    "stream",
+    "description",
+    "amount",
+    "issued_on",
+    "due_on",
+    "lease_id",
+}
 
 
 class ParkBooks(BaseModel):
@@ -93,46 +105,31 @@ class ParkBooks(BaseModel):
             lease_id=lease_id,
         )
         self.invoices[invoice.invoice_id] = invoice
-        earned = revenue_account(stream)
-        if deferred_months:
-            earned = Account.DEFERRED_REVENUE
-            self.deferrals[invoice.invoice_id] = Deferral(
-                invoice_id=invoice.invoice_id,
-                stream=stream,
-                total=amount,
-                months=deferred_months,
-                starts_on=on,
-            )
-        self.post(
-            on,
-            cause,
-            f"invoice {invoice.invoice_id}: {description}",
-            (Account.RECEIVABLES, amount),
-            (earned, -amount),
-        )
-        self.record(
-            InvoiceIssued(
-                **self.ids(),
-                cause=cause,
-                invoice_id=invoice.invoice_id,
-                payer_id=payer_id,
-                stream=stream,
-                description=description,
-                amount=amount,
-                issued_on=on,
-                due_on=invoice.due_on,
-                lease_id=lease_id,
-            )
-        )
-        credit = min(self.credits.get(payer_id, ZERO), amount)
-        if credit > ZERO:
-            self.credits[payer_id] -= credit
-            invoice.settle(credit)
-            self.post(
-                on,
-                cause,
-                f"credit of {payer_id} applied to {invoice.invoice_id}",
-                (Account.CUSTOMER_CREDIT, credit),
-                (Account.RECEIVABLES, -credit),
-            )
+        earned = self._defer(invoice, deferred_months) if deferred_months else revenue_account(stream)
+        memo = f"invoice {invoice.invoice_id}: {description}"
+        self.post(on, cause, memo, (Account.RECEIVABLES, amount), (earned, -amount))
+        self.record(InvoiceIssued.model_validate(self.ids() | invoice.model_dump(include=ISSUED_FIELDS)))
+        self._apply_credit(invoice)
         return invoice
+
+    def _defer(self, invoice: Invoice, months: int) -> Account:
+        """Revenue billed in advance waits in deferred revenue, recognised month by month."""
+        self.deferrals[invoice.invoice_id] = Deferral(
+            invoice_id=invoice.invoice_id,
+            stream=invoice.stream,
+            total=invoice.amount,
+            months=months,
+            starts_on=invoice.issued_on,
+        )
+        return Account.DEFERRED_REVENUE
+
+    def _apply_credit(self, invoice: Invoice) -> None:
+        """Credit the payer holds (an overpayment) settles the new invoice first."""
+        payer = invoice.payer_id
+        credit = min(self.credits.get(payer, ZERO), invoice.amount)
+        if credit > ZERO:
+            self.credits[payer] -= credit
+            invoice.settle(credit)
+            memo = f"credit of {payer} applied to {invoice.invoice_id}"
+            entries = (Account.CUSTOMER_CREDIT, credit), (Account.RECEIVABLES, -credit)
+            self.post(invoice.issued_on, invoice.cause, memo, *entries)

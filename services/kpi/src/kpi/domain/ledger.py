@@ -70,6 +70,12 @@ class ParkLedger:
 
     def apply(self, event: Event, event_id: str) -> None:
         self.version += 1
+        for fold in (self._tenancy, self._service, self._money):  # each folds the events it knows
+            if fold(event, event_id):
+                return
+
+    def _tenancy(self, event: Event, event_id: str) -> bool:
+        """Leasing's facts: the park, its units, tenants, leases and tenants' yearly figures."""
         match event:
             case ls.ParkRegistered():
                 self.park_type = event.park_type
@@ -104,12 +110,26 @@ class ParkLedger:
                 )
             case ls.TenantMetricsReported():
                 self._report(event, event_id)
+            case _:
+                return False
+        return True
+
+    def _service(self, event: Event, event_id: str) -> bool:
+        """Tickets' resolutions and ratings."""
+        match event:
             case tk.TicketResolved():
                 self._resolve(event, event_id)
             case tk.TicketRated():
                 self.ratings[event.ticket_id] = Rating(
                     event.ticket_id, event.score, event.rated_at.date(), event_id
                 )
+            case _:
+                return False
+        return True
+
+    def _money(self, event: Event, event_id: str) -> bool:
+        """Finance's invoices, recognised revenue, subsidies and funding; matchmaking's matches and deals."""
+        match event:
             case fin.InvoiceIssued():
                 line = MoneyLine(event.stream.value, event.amount, event.issued_on, event_id)
                 self.revenue[f"invoice:{event.invoice_id}"] = line
@@ -117,8 +137,9 @@ class ParkLedger:
                 line = MoneyLine(event.stream.value, event.amount, event.recognized_on, event_id)
                 self.revenue[f"recognized:{event.source_id}:{event.stream.value}"] = line
             case fin.SubsidyGranted():
-                line = MoneyLine("subsidy", event.amount, event.granted_on, event_id)
-                self.subsidies[event.subsidy_id] = line
+                self.subsidies[event.subsidy_id] = MoneyLine(
+                    "subsidy", event.amount, event.granted_on, event_id
+                )
             case fin.FundingClosed():
                 line = MoneyLine(event.instrument.value, event.amount, event.closed_on, event_id)
                 self.funding[event.deal_id] = line
@@ -128,6 +149,9 @@ class ParkLedger:
             case mm.DealClosed():
                 line = MoneyLine(event.kind.value, event.value_cny, event.closed_at.date(), event_id)
                 self.deals[event.proposal_id] = line
+            case _:
+                return False
+        return True
 
     def _report(self, event: ls.TenantMetricsReported, event_id: str) -> None:
         key = (event.tenant_id, event.year)

@@ -4,7 +4,7 @@ One park is one consistency boundary: listing a unit, claiming units for a tenan
 codes unique in the park are checked and changed together, so one atomic document write keeps them
 consistent without multi-document transactions. Methods record events; they never publish."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -29,6 +29,21 @@ from leasing.domain.tenants import EnterpriseProfile, Tenant
 
 __all__ = ["EnterpriseProfile", "Park", "Tenant", "Unit", "UnitStatus"]
 T = TypeVar("T")
+
+
+# What TenantOnboarded says of the tenant, each under the tenant's own field name.
+ONBOARDED_FIELDS = {
+    "tenant_id",
+    "name",
+    "credit_code",
+    "industry_code",
+    "in_leading_industry",
+    "high_tech",
+    "founded_on",
+    "headcount",
+    "unit_ids",
+    "onboarded_at",
+}
 
 
 class Park(BaseModel):
@@ -172,24 +187,7 @@ class Park(BaseModel):
         terms = {**profile.model_dump(), "unit_ids": unit_ids}
         if first := replayed(self.request_keys, idempotency_key, Operation.ONBOARD_TENANT, terms):
             return self.tenants[first]
-        same_code = next((t for t in self.tenants.values() if t.credit_code == profile.credit_code), None)
-        if same_code:
-            raise Conflict(
-                f"credit code {profile.credit_code} is already a tenant of this park: {same_code.tenant_id}"
-            )
-        if len(set(unit_ids)) != len(unit_ids):
-            raise Conflict("unit_ids lists a unit more than once")
-        units = [self.unit(unit_id) for unit_id in unit_ids]
-        today = at.date()
-        leased = {
-            u
-            for x in self.leases.values()
-            if x.tenant_id != tenant_id and x.last_day >= today
-            for u in x.unit_ids
-        }
-        taken = [u.unit_id for u in units if u.status is not UnitStatus.AVAILABLE or u.unit_id in leased]
-        if taken:
-            raise Conflict(f"units not available: {', '.join(taken)}")
+        units = self._units_to_onboard(tenant_id, profile, unit_ids, at.date())
         tenant = Tenant(
             tenant_id=tenant_id,
             unit_ids=unit_ids,
@@ -201,24 +199,35 @@ class Park(BaseModel):
             unit.status, unit.tenant_id = UnitStatus.LEASED, tenant_id
         self.tenants[tenant_id] = tenant
         remember(self.request_keys, idempotency_key, Operation.ONBOARD_TENANT, terms, tenant_id, at)
-        self._events.append(
-            TenantOnboarded(
-                park_id=self.park_id,
-                group_id=self.group_id,
-                tenant_id=tenant_id,
-                name=tenant.name,
-                credit_code=tenant.credit_code,
-                industry_code=tenant.industry_code,
-                in_leading_industry=tenant.in_leading_industry,
-                high_tech=tenant.high_tech,
-                founded_on=tenant.founded_on,
-                headcount=tenant.headcount,
-                unit_ids=unit_ids,
-                leased_area_m2=sum((u.area_m2 for u in units), Decimal(0)),
-                onboarded_at=at,
-            )
-        )
+        area = sum((u.area_m2 for u in units), Decimal(0))
+        facts = tenant.model_dump(include=ONBOARDED_FIELDS)
+        ids = {"park_id": self.park_id, "group_id": self.group_id, "leased_area_m2": area}
+        self._events.append(TenantOnboarded.model_validate(ids | facts))
         return tenant
+
+    def _units_to_onboard(
+        self, tenant_id: str, profile: EnterpriseProfile, unit_ids: list[str], today: date
+    ) -> list[Unit]:
+        """The units an enterprise moves into: each once, available and not under another's lease;
+        the enterprise not already a tenant here (its credit code is unique in the park)."""
+        same_code = next((t for t in self.tenants.values() if t.credit_code == profile.credit_code), None)
+        if same_code:
+            raise Conflict(
+                f"credit code {profile.credit_code} is already a tenant of this park: {same_code.tenant_id}"
+            )
+        if len(set(unit_ids)) != len(unit_ids):
+            raise Conflict("unit_ids lists a unit more than once")
+        units = [self.unit(unit_id) for unit_id in unit_ids]
+        leased = {
+            u
+            for x in self.leases.values()
+            if x.tenant_id != tenant_id and x.last_day >= today
+            for u in x.unit_ids
+        }
+        taken = [u.unit_id for u in units if u.status is not UnitStatus.AVAILABLE or u.unit_id in leased]
+        if taken:
+            raise Conflict(f"units not available: {', '.join(taken)}")
+        return units
 
     def unit(self, unit_id: str) -> Unit:
         return self._member(self.units, unit_id, "unit")

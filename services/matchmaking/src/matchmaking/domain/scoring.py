@@ -104,29 +104,21 @@ def explain(
     declined_before: bool,
 ) -> Scored:
     """Score one offering for one need with the components and reasons that make up the figure."""
-    required, held = need.required_certifications, offering.certifications
-    missing = ", ".join(sorted(required - held))
-    certs = f"{len(required & held)} of {len(required)} required certifications held"
-    volume, capacity = need.volume, offering.capacity
+    required, held, volume = need.required_certifications, offering.certifications, need.volume
     parts = [
         Component("chain", adjacency.value, weights.chain, adjacency.reason),
-        Component(
-            "text",
-            similarity,
-            weights.text,
-            f"shared terms: {', '.join(shared_terms)}" if shared_terms else "no shared terms",
-        ),
+        Component("text", similarity, weights.text, _text_reason(shared_terms)),
         Component(
             "certifications",
             certification_fit(required, held),
             weights.certifications,
-            (certs + (f"; missing {missing}" if missing else "")) if required else "none required",
+            _certifications_reason(required, held),
         ),
         Component(
             "capacity",
-            capacity_fit(volume, capacity),
+            capacity_fit(volume, offering.capacity),
             weights.capacity,
-            f"capacity {capacity:g} for volume {volume:g}" if volume > 0 else "no volume stated",
+            f"capacity {offering.capacity:g} for volume {volume:g}" if volume > 0 else "no volume stated",
         ),
         Component(
             "proximity",
@@ -134,16 +126,7 @@ def explain(
             weights.proximity,
             "same park" if buyer.park_id == supplier.park_id else "same park group, another park",
         ),
-        Component(
-            "anchor",
-            anchor_bonus(buyer, supplier),
-            weights.anchor,
-            "supplier is an anchor firm"
-            if supplier.anchor
-            else "buyer is an anchor firm"
-            if buyer.anchor
-            else "no anchor firm",
-        ),
+        Component("anchor", anchor_bonus(buyer, supplier), weights.anchor, _anchor_reason(buyer, supplier)),
     ]
     if declined_before:
         parts.append(
@@ -151,3 +134,21 @@ def explain(
         )
     score = total(need, buyer, offering, supplier, weights, adjacency.value, similarity, declined_before)
     return Scored(need, offering, supplier, score, tuple(parts))
+
+
+def _text_reason(shared_terms: list[str]) -> str:
+    return f"shared terms: {', '.join(shared_terms)}" if shared_terms else "no shared terms"
+
+
+def _certifications_reason(required: frozenset[str], held: frozenset[str]) -> str:
+    if not required:
+        return "none required"
+    missing = ", ".join(sorted(required - held))
+    held_count = f"{len(required & held)} of {len(required)} required certifications held"
+    return held_count + (f"; missing {missing}" if missing else "")
+
+
+def _anchor_reason(buyer: Enterprise, supplier: Enterprise) -> str:
+    if supplier.anchor:
+        return "supplier is an anchor firm"
+    return "buyer is an anchor firm" if buyer.anchor else "no anchor firm"
