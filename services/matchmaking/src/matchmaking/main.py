@@ -14,6 +14,10 @@ from parkops_runtime.directory import StoredDirectory
 from parkops_runtime.service import ServiceRuntime
 
 from matchmaking.api import meetings, profiles, proposals
+from matchmaking.domain.group import GroupConfig
+from matchmaking.domain.meeting import Meeting
+from matchmaking.domain.profiles import Profile
+from matchmaking.domain.proposal import Proposal
 from matchmaking.groups_service import GroupService
 from matchmaking.handlers import LeasingEventsHandler
 from matchmaking.meetings_service import MeetingService
@@ -23,6 +27,33 @@ from matchmaking.settings import MatchmakingSettings
 from matchmaking.state import State
 from matchmaking.store import codec
 from matchmaking.store.repository import Repository
+
+
+def repositories(
+    runtime: ServiceRuntime,
+) -> tuple[Repository[Profile], Repository[GroupConfig], Repository[Proposal], Repository[Meeting]]:
+    """One repository per aggregate, each in its collection, writing through the outbox."""
+    out = runtime.outbound
+    return (
+        Repository(
+            runtime.aggregates("profiles"),
+            out,
+            lambda p: p.enterprise.enterprise_id,
+            codec.profile_doc,
+            codec.profile_of,
+        ),
+        Repository(runtime.aggregates("groups"), out, lambda g: g.group_id, codec.group_doc, codec.group_of),
+        Repository(
+            runtime.aggregates("proposals"),
+            out,
+            lambda p: p.proposal_id,
+            codec.proposal_doc,
+            codec.proposal_of,
+        ),
+        Repository(
+            runtime.aggregates("meetings"), out, lambda m: m.meeting_id, codec.meeting_doc, codec.meeting_of
+        ),
+    )
 
 
 def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_now) -> FastAPI:
@@ -38,23 +69,7 @@ def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_n
     runtime.document_publications(
         [MatchProposed, MatchAccepted, MatchDeclined, DealClosed, MatchmakingMeetingAttended]
     )
-    out = runtime.outbound
-    profile_repo = Repository(
-        runtime.aggregates("profiles"),
-        out,
-        lambda p: p.enterprise.enterprise_id,
-        codec.profile_doc,
-        codec.profile_of,
-    )
-    group_repo = Repository(
-        runtime.aggregates("groups"), out, lambda g: g.group_id, codec.group_doc, codec.group_of
-    )
-    proposal_repo = Repository(
-        runtime.aggregates("proposals"), out, lambda p: p.proposal_id, codec.proposal_doc, codec.proposal_of
-    )
-    meeting_repo = Repository(
-        runtime.aggregates("meetings"), out, lambda m: m.meeting_id, codec.meeting_doc, codec.meeting_of
-    )
+    profile_repo, group_repo, proposal_repo, meeting_repo = repositories(runtime)
     state = State()
 
     async def load_state() -> None:

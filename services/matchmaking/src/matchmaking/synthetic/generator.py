@@ -5,7 +5,7 @@ certification the need requires and has the capacity for its volume. Text is Chi
 both, with synonyms, filler words, company boilerplate and dropped characters (typos)."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from matchmaking.domain.default_chain import EDGES
 from matchmaking.domain.profiles import Enterprise, Need, Offering
@@ -69,42 +69,67 @@ def _downstream(segment: str, rng: random.Random) -> str:
     return rng.choice(options) if options else segment
 
 
+@dataclass
+class _Draw:
+    """The generator's random source and what it drew so far (the order of draws makes it reproducible)."""
+
+    rng: random.Random
+    noise: _Noise
+    parks: int
+    group_id: str
+    catalogue: list[tuple[str, Product]]
+    enterprises: list[Enterprise] = field(default_factory=list)
+
+    def enterprise(self, enterprise_id: str, name: str, segment: str) -> Enterprise:
+        park = f"park-{self.rng.randrange(self.parks)}"
+        e = Enterprise(enterprise_id, park, self.group_id, name, segment, anchor=self.rng.random() < 0.02)
+        self.enterprises.append(e)
+        return e
+
+
 def generate(
     offerings: int, needs: int, seed: int = 7, parks: int = 4, group_id: str = "g-synth"
 ) -> LabelledSet:
     """A reproducible labelled set of about `offerings` offerings and exactly `needs` needs."""
     rng = random.Random(seed)
-    noise = _Noise(rng)
     catalogue = [(segment, p) for segment, products in PRODUCTS.items() for p in products]
-    enterprises: list[Enterprise] = []
+    draw = _Draw(rng, _Noise(rng), parks, group_id, catalogue)
+    items = _offerings(draw, offerings)
+    need_list, relevant = _needs(draw, items, needs)
+    return LabelledSet(draw.enterprises, [o for o, _ in items], need_list, relevant)
+
+
+def _offerings(draw: _Draw, offerings: int) -> list[tuple[Offering, str]]:
+    """Suppliers with one or two products each, until there are `offerings`; each with its product id."""
+    rng = draw.rng
     items: list[tuple[Offering, str]] = []
     while len(items) < offerings:
-        segment, _ = rng.choice(catalogue)
-        e = Enterprise(
-            f"s{len(enterprises)}",
-            f"park-{rng.randrange(parks)}",
-            group_id,
-            f"Supplier {len(enterprises)}",
-            segment,
-            anchor=rng.random() < 0.02,
-        )
-        enterprises.append(e)
+        segment, _ = rng.choice(draw.catalogue)
+        e = draw.enterprise(f"s{len(draw.enterprises)}", f"Supplier {len(draw.enterprises)}", segment)
         company = f"{rng.choice('华芯中微长江东方天合新益')}{rng.choice(COMPANY_ZH)}"
         certs = CERTIFICATIONS[segment.split(".")[0]]
         for product in rng.sample(PRODUCTS[segment], min(len(PRODUCTS[segment]), rng.randint(1, 2))):
             held = frozenset(c for c in certs if rng.random() < 0.6)
             capacity = round(rng.lognormvariate(7.0, 0.8))
-            text = noise.offering_text(product, company)
+            text = draw.noise.offering_text(product, company)
             items.append(
                 (Offering(f"o{len(items)}", e.enterprise_id, text, segment, capacity, held), product[0])
             )
+    return items
+
+
+def _needs(
+    draw: _Draw, items: list[tuple[Offering, str]], needs: int
+) -> tuple[list[Need], dict[str, frozenset[str]]]:
+    """`needs` needs of downstream buyers, each labelled with the offerings that really fit it."""
+    rng = draw.rng
     by_product: dict[str, list[Offering]] = {}
     for offering, product_id in items:
         by_product.setdefault(product_id, []).append(offering)
     need_list: list[Need] = []
     relevant: dict[str, frozenset[str]] = {}
     while len(need_list) < needs:
-        segment, product = rng.choice(catalogue)
+        segment, product = rng.choice(draw.catalogue)
         certs = CERTIFICATIONS[segment.split(".")[0]]
         required = frozenset(c for c in certs if rng.random() < 0.25)
         volume = round(rng.lognormvariate(6.3, 0.8))
@@ -115,19 +140,16 @@ def generate(
         )
         if len(fits) < MIN_RELEVANT:
             continue
+        park = f"park-{rng.randrange(draw.parks)}"  # drawn before the buyer's segment, as always
+        n = len(need_list)
         buyer = Enterprise(
-            f"b{len(need_list)}",
-            f"park-{rng.randrange(parks)}",
-            group_id,
-            f"Buyer {len(need_list)}",
-            _downstream(segment, rng),
-            anchor=rng.random() < 0.02,
+            f"b{n}", park, draw.group_id, f"Buyer {n}", _downstream(segment, rng), anchor=rng.random() < 0.02
         )
-        enterprises.append(buyer)
+        draw.enterprises.append(buyer)
         wanted = segment if rng.random() < 0.6 else None
         need = Need(
-            f"n{len(need_list)}", buyer.enterprise_id, noise.need_text(product), wanted, volume, required
+            f"n{len(need_list)}", buyer.enterprise_id, draw.noise.need_text(product), wanted, volume, required
         )
         need_list.append(need)
         relevant[need.need_id] = fits
-    return LabelledSet(enterprises, [o for o, _ in items], need_list, relevant)
+    return need_list, relevant
