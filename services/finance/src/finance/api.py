@@ -26,6 +26,7 @@ CREATED = status.HTTP_201_CREATED
 
 
 def build_router(commands: Commands) -> APIRouter:
+    """Invoices, payments and fees, and the monthly billing and dunning runs."""
     router = APIRouter(prefix="/parks/{park_id}", tags=["finance"])
     run, today = commands.run, commands.today
 
@@ -60,6 +61,24 @@ def build_router(commands: Commands) -> APIRouter:
             access, c, lambda b: charge_fee(b, payer, body.kind, body.quantity, body.size, on, c)
         )
 
+    @router.post("/billing-runs")
+    async def bill(body: BillingRunCreate, access: StaffScope) -> CommandResult:
+        c, period = cause_of(None), billable_period(body.period, access.park.registered_at.date())
+        return await run(access, c, lambda b: run_billing(b, period, c))
+
+    @router.post("/dunning-runs")
+    async def dun(body: DunningRunCreate, access: StaffScope) -> CommandResult:
+        c = cause_of(None)
+        return await run(access, c, lambda b: run_dunning(b, body.as_of, c))
+
+    return router
+
+
+def build_service_router(commands: Commands) -> APIRouter:
+    """Services the park sells beside rent: financing deals it brokers and subsidies it applies for."""
+    router = APIRouter(prefix="/parks/{park_id}", tags=["finance"])
+    run, today = commands.run, commands.today
+
     @router.post("/financing-deals", status_code=CREATED)
     async def close_deal(
         body: FundingDealCreate, access: StaffScope, key: IdempotencyKey = None
@@ -91,15 +110,5 @@ def build_router(commands: Commands) -> APIRouter:
         c, on, sid = cause_of(key), body.on or today(), body.subsidy_id or new_id()
         tenant = await commands.tenant(access, body.tenant_id, "tenant_id")
         return await run(access, c, lambda b: grant_subsidy(b, sid, tenant, body.policy, body.amount, on, c))
-
-    @router.post("/billing-runs")
-    async def bill(body: BillingRunCreate, access: StaffScope) -> CommandResult:
-        c, period = cause_of(None), billable_period(body.period, access.park.registered_at.date())
-        return await run(access, c, lambda b: run_billing(b, period, c))
-
-    @router.post("/dunning-runs")
-    async def dun(body: DunningRunCreate, access: StaffScope) -> CommandResult:
-        c = cause_of(None)
-        return await run(access, c, lambda b: run_dunning(b, body.as_of, c))
 
     return router

@@ -23,18 +23,6 @@ def build_query_router(commands: Commands) -> APIRouter:
     router = APIRouter(prefix="/parks/{park_id}", tags=["finance"])
     finance = commands.finance
 
-    @router.get("/fee-catalogue")
-    async def get_catalogue(access: ParkScope) -> FeeCatalogue:
-        return (await finance.read(access.park)).catalogue
-
-    @router.put("/fee-catalogue")
-    async def set_catalogue(body: FeeCatalogue, access: StaffScope) -> FeeCatalogue:
-        def change(books: ParkBooks) -> FeeCatalogue:
-            books.catalogue = body
-            return body
-
-        return await finance.write(access.park, change)
-
     @router.get("/invoices")
     async def invoices(
         access: ParkScope, payer_id: PayerId | None = None, status: InvoiceStatus | None = None
@@ -75,5 +63,25 @@ def build_query_router(commands: Commands) -> APIRouter:
         access: FiguresScope, period: Annotated[str, Query(pattern=YEAR_OR_MONTH)]
     ) -> RevenueReport:
         return revenue_report((await finance.read(access.park)).ledger, period)
+
+    return router
+
+
+def build_catalogue_router(commands: Commands) -> APIRouter:
+    """The park's fee catalogue: what its services cost, within the bounds the business allows."""
+    router = APIRouter(prefix="/parks/{park_id}", tags=["finance"])
+    finance = commands.finance
+
+    @router.get("/fee-catalogue")
+    async def get_catalogue(access: ParkScope) -> FeeCatalogue:
+        return (await finance.read(access.park)).catalogue
+
+    @router.put("/fee-catalogue")
+    async def set_catalogue(body: FeeCatalogue, access: StaffScope) -> FeeCatalogue:
+        def change(books: ParkBooks) -> FeeCatalogue:
+            books.catalogue = body
+            return body
+
+        return await finance.write(access.park, change)
 
     return router

@@ -16,9 +16,9 @@ from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.clock import Clock, today, utc_now
 from parkops_runtime.service import ServiceRuntime
 
-from finance.api import build_router
+from finance.api import build_router, build_service_router
 from finance.api_capital import build_capital_router
-from finance.api_queries import build_query_router
+from finance.api_queries import build_catalogue_router, build_query_router
 from finance.commands import Commands
 from finance.handlers import CONSUMED, ConsumedEventsHandler
 from finance.repository import BooksCodec
@@ -51,7 +51,13 @@ def create_app(settings: FinanceSettings | None = None, clock: Clock = utc_now) 
     commands = Commands(finance, runtime.directory, lambda: today(clock))
     app = runtime.create_app(
         "parkops finance",
-        [build_router(commands), build_capital_router(commands), build_query_router(commands)],
+        [
+            build_router(commands),
+            build_service_router(commands),
+            build_capital_router(commands),
+            build_catalogue_router(commands),
+            build_query_router(commands),
+        ],
     )
     app.state.finance = finance
     return app

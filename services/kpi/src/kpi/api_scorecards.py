@@ -29,6 +29,7 @@ MAX_SERIES = 120
 
 
 def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
+    """A park's scorecard of a period, its drill-down per KPI and a KPI's series over periods."""
     router = APIRouter(tags=["scorecards"])
 
     @router.get("/parks/{park_id}/scorecards/{period}")
@@ -77,6 +78,12 @@ def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
             period = period.previous()
         return points[::-1]
 
+    return router
+
+
+def build_portfolio_router(scorecards: Scorecards) -> APIRouter:
+    """A group's parks ranked by overall score (JSON or CSV)."""
+    router = APIRouter(tags=["scorecards"])
     fragments: dict[tuple[str, str], tuple[Scorecard, str]] = {}
 
     def fragment(card: Scorecard) -> str:

@@ -26,7 +26,8 @@ from kpi.schemas import (
 from kpi.scorecards import Scorecards
 
 
-def build_terms_router(scorecards: Scorecards, assessments: Assessments, clock: Clock) -> APIRouter:
+def build_terms_router(scorecards: Scorecards, clock: Clock) -> APIRouter:
+    """A park's KPI targets and weights, the operator agreement and operating costs."""
     router = APIRouter(tags=["targets and assessment"])
 
     def public(access: ParkAccess, terms: ParkTerms) -> TermsPublic:
@@ -64,6 +65,13 @@ def build_terms_router(scorecards: Scorecards, assessments: Assessments, clock: 
     @router.put("/parks/{park_id}/operating-costs/{year}")
     async def set_cost(access: WriterScope, year: YearPath, body: OperatingCostIn) -> TermsPublic:
         return await change(access, lambda t, by, at: t.set_operating_cost(year, body.amount, by, at))
+
+    return router
+
+
+def build_assessment_router(assessments: Assessments) -> APIRouter:
+    """The operator's assessments of a period (published once) and low-efficiency scans."""
+    router = APIRouter(tags=["targets and assessment"])
 
     @router.post("/parks/{park_id}/assessments/{period}", status_code=201)
     async def publish(access: WriterScope, period: PeriodPath) -> AssessmentPublic:

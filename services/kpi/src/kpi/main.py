@@ -7,8 +7,8 @@ from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
 
 from kpi.api import build_router
-from kpi.api_scorecards import build_scorecard_router
-from kpi.api_terms import build_terms_router
+from kpi.api_scorecards import build_portfolio_router, build_scorecard_router
+from kpi.api_terms import build_assessment_router, build_terms_router
 from kpi.assessments import Assessments
 from kpi.domain.ledger import CONSUMED
 from kpi.handlers import ParkEventsHandler
@@ -43,7 +43,9 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
     routers = [
         build_router(projections),
         build_scorecard_router(scorecards),
-        build_terms_router(scorecards, assessments, clock),
+        build_portfolio_router(scorecards),
+        build_terms_router(scorecards, clock),
+        build_assessment_router(assessments),
     ]
     app = runtime.create_app("parkops kpi", routers)
     app.state.projections = projections

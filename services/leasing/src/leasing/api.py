@@ -49,7 +49,8 @@ def tenant_public(park_id: str, tenant: Tenant) -> TenantPublic:
     return TenantPublic(park_id=park_id, **tenant.model_dump(exclude={"metrics"}))
 
 
-def build_router(leasing: LeasingService) -> APIRouter:
+def build_park_router(leasing: LeasingService) -> APIRouter:
+    """Parks: registration (group admins) and reading."""
     router = APIRouter(tags=["leasing"])
 
     @router.post("/parks", status_code=status.HTTP_201_CREATED)
@@ -70,6 +71,13 @@ def build_router(leasing: LeasingService) -> APIRouter:
     @router.get("/parks/{park_id}")
     async def get_park(scope: ParkScope) -> ParkPublic:
         return park_public(scope.who, await leasing.park(scope))
+
+    return router
+
+
+def build_space_router(leasing: LeasingService) -> APIRouter:
+    """A park's units and the tenants onboarded into them."""
+    router = APIRouter(tags=["leasing"])
 
     @router.post("/parks/{park_id}/units", status_code=status.HTTP_201_CREATED)
     async def list_unit(

@@ -28,7 +28,8 @@ def equity_of(body: RentForEquityIn | None) -> RentForEquity | None:
     return RentForEquity.model_validate(body.model_dump()) if body else None
 
 
-def build_lease_router(leases: LeaseService) -> APIRouter:
+def build_pricing_router(leases: LeaseService) -> APIRouter:
+    """The park's pricing policy, quotes and the register of policy commitments."""
     router = APIRouter(tags=["leases"])
 
     @router.get("/parks/{park_id}/pricing-policy")
@@ -68,6 +69,13 @@ def build_lease_router(leases: LeaseService) -> APIRouter:
     @router.get("/parks/{park_id}/commitments")
     async def list_commitments(scope: FiguresScope) -> list[Commitment]:
         return list((await leases.park(scope)).commitments.values())
+
+    return router
+
+
+def build_lease_router(leases: LeaseService) -> APIRouter:
+    """Leases (sign, renew, terminate, read) and tenants' yearly metrics."""
+    router = APIRouter(tags=["leases"])
 
     @router.post("/parks/{park_id}/leases", status_code=status.HTTP_201_CREATED)
     async def sign_lease(

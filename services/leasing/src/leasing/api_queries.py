@@ -66,6 +66,13 @@ def build_query_router(leases: LeaseService) -> APIRouter:
         """The public listing by month: which units are let, never by whom."""
         return availability_chart(await leases.park(scope), first or leases.today(), months)
 
+    return router
+
+
+def build_renovation_router(leases: LeaseService) -> APIRouter:
+    """Renovations: a unit off the market, then back with its new base rent."""
+    router = APIRouter(tags=["queries"])
+
     @router.post("/parks/{park_id}/units/{unit_id}/renovations/start")
     async def start_renovation(unit_id: PathId, scope: StaffScope) -> UnitPublic:
         """The unit goes off the market (status renovating) until the renovation below is recorded."""

@@ -16,9 +16,9 @@ from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
 
-from leasing.api import build_router
-from leasing.api_leases import build_lease_router
-from leasing.api_queries import build_query_router
+from leasing.api import build_park_router, build_space_router
+from leasing.api_leases import build_lease_router, build_pricing_router
+from leasing.api_queries import build_query_router, build_renovation_router
 from leasing.directory import ParkDirectory
 from leasing.lease_service import LeaseService
 from leasing.repository import MongoParkRepository
@@ -50,6 +50,13 @@ def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) 
     runtime.directory = ParkDirectory(parks)  # the system of record answers from its own parks
     leasing = LeasingService(parks, clock)
     leases = LeaseService(leasing)
-    routers = [build_router(leasing), build_lease_router(leases), build_query_router(leases)]
+    routers = [
+        build_park_router(leasing),
+        build_space_router(leasing),
+        build_pricing_router(leases),
+        build_lease_router(leases),
+        build_query_router(leases),
+        build_renovation_router(leases),
+    ]
     app = runtime.create_app("parkops leasing", routers)
     return app
