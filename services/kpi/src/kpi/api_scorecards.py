@@ -8,7 +8,7 @@ from parkops_runtime.access import FiguresScope
 
 from kpi.access import PortfolioScope
 from kpi.csv_export import portfolio_csv, scorecard_csv
-from kpi.domain.periods import parse_period
+from kpi.domain.periods import Period, parse_period
 from kpi.domain.scoring import Scorecard
 from kpi.domain.targets import CATALOG
 from kpi.schemas import (
@@ -26,6 +26,15 @@ from kpi.schemas import (
 from kpi.scorecards import Scorecards
 
 MAX_SERIES = 120
+
+
+def series_bounds(start: str, end: str) -> tuple[Period, Period]:
+    """The first and last period of a series: of one format, the first not after the last."""
+    first, last = parse_period(start, "from"), parse_period(end, "to")
+    same_format = len(start) == len(end) and ("Q" in start) == ("Q" in end)
+    if not same_format or first > last:
+        raise Unprocessable("from and to must be periods of the same format, from <= to", field="from")
+    return first, last
 
 
 def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
@@ -63,10 +72,7 @@ def build_scorecard_router(scorecards: Scorecards) -> APIRouter:
         """One point per period from `from` to `to` (both of one format: years, quarters, months or days),
         at most the last 120."""
         ledger = scorecards.ledger(access)
-        first, period = parse_period(start, "from"), parse_period(end, "to")
-        same_format = len(start) == len(end) and ("Q" in start) == ("Q" in end)
-        if not same_format or first > period:
-            raise Unprocessable("from and to must be periods of the same format, from <= to", field="from")
+        first, period = series_bounds(start, end)
         points: list[SeriesPoint] = []
         while period >= first and len(points) < MAX_SERIES:
             card = scorecards.card(ledger, period)

@@ -74,7 +74,7 @@ def build_pricing_router(leases: LeaseService) -> APIRouter:
 
 
 def build_lease_router(leases: LeaseService) -> APIRouter:
-    """Leases (sign, renew, terminate, read) and tenants' yearly metrics."""
+    """Leases: sign, renew, terminate, read."""
     router = APIRouter(tags=["leases"])
 
     @router.post("/parks/{park_id}/leases", status_code=status.HTTP_201_CREATED)
@@ -116,6 +116,13 @@ def build_lease_router(leases: LeaseService) -> APIRouter:
     ) -> LeasePublic:
         lease = await leases.terminate(scope, lease_id, body.terminated_on, body.reason, idempotency_key)
         return LeasePublic.of(scope.park_id, lease)
+
+    return router
+
+
+def build_metrics_router(leases: LeaseService) -> APIRouter:
+    """Tenants' yearly figures (tax, revenue, headcount, valuation, funding) as reported."""
+    router = APIRouter(tags=["leases"])
 
     @router.post("/parks/{park_id}/tenants/{tenant_id}/metrics", status_code=status.HTTP_201_CREATED)
     async def report_metrics(tenant_id: PathId, body: MetricsReport, scope: MetricsScope) -> YearlyMetrics:

@@ -17,7 +17,7 @@ from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
 
 from leasing.api import build_park_router, build_space_router
-from leasing.api_leases import build_lease_router, build_pricing_router
+from leasing.api_leases import build_lease_router, build_metrics_router, build_pricing_router
 from leasing.api_queries import build_query_router, build_renovation_router
 from leasing.directory import ParkDirectory
 from leasing.lease_service import LeaseService
@@ -55,6 +55,7 @@ def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) 
         build_space_router(leasing),
         build_pricing_router(leases),
         build_lease_router(leases),
+        build_metrics_router(leases),
         build_query_router(leases),
         build_renovation_router(leases),
     ]

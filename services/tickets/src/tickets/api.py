@@ -1,10 +1,11 @@
 """HTTP routes that open and change tickets: schemas in, use case, schemas out. No business rules and
 no scope checks: the park comes from `ParkScope`, the ticket from the scopes in `tickets.access`."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, status
-from parkops_runtime.auth import STAFF
+from parkops_runtime.auth import STAFF, Role
 
 from tickets.access import RATERS, REOPENERS, OpenerScope, TicketAccess, ticket_scope
 from tickets.commands import TicketCommands
@@ -26,15 +27,19 @@ from tickets.views import ticket_public
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
-def build_router(service: TicketService, commands: TicketCommands) -> APIRouter:
-    router = APIRouter(tags=["tickets"])
-    c = commands
-    load = service.tickets.get
-    anyone, staff = Depends(ticket_scope(load)), Depends(ticket_scope(load, *STAFF))
-    reopener, rater = Depends(ticket_scope(load, *REOPENERS)), Depends(ticket_scope(load, *RATERS))
+def seen_by(service: TicketService, *roles: Role) -> Any:
+    """The dependency that finds the ticket of the path the caller sees (and, with roles, may change)."""
+    return Depends(ticket_scope(service.tickets.get, *roles))
 
-    def out(ticket: Ticket) -> TicketPublic:
-        return ticket_public(ticket, service.clock())
+
+def answer(service: TicketService) -> Callable[[Ticket], TicketPublic]:
+    return lambda ticket: ticket_public(ticket, service.clock())
+
+
+def build_router(service: TicketService) -> APIRouter:
+    """Open a ticket in a park, read one."""
+    router = APIRouter(tags=["tickets"])
+    anyone, out = seen_by(service), answer(service)
 
     @router.post("/parks/{park_id}/tickets", status_code=status.HTTP_201_CREATED)
     async def open_ticket(park: OpenerScope, body: TicketCreate, key: IdempotencyKey = None) -> TicketPublic:
@@ -44,6 +49,14 @@ def build_router(service: TicketService, commands: TicketCommands) -> APIRouter:
     @router.get("/tickets/{ticket_id}")
     async def get_ticket(seen: Annotated[TicketAccess, anyone]) -> TicketPublic:
         return out(seen.ticket)
+
+    return router
+
+
+def build_work_router(service: TicketService, c: TicketCommands) -> APIRouter:
+    """Staff working a ticket: acknowledge, start, assign, defer, record work."""
+    router = APIRouter(tags=["tickets"])
+    staff, out = seen_by(service, *STAFF), answer(service)
 
     @router.post("/tickets/{ticket_id}/acknowledge")
     async def acknowledge(seen: Annotated[TicketAccess, staff], key: IdempotencyKey = None) -> TicketPublic:
@@ -72,6 +85,15 @@ def build_router(service: TicketService, commands: TicketCommands) -> APIRouter:
         labour = [Labour.model_validate(line.model_dump()) for line in body.labour]
         materials = [Material.model_validate(line.model_dump()) for line in body.materials]
         return out(await c.record_work(seen, labour, materials, key))
+
+    return router
+
+
+def build_outcome_router(service: TicketService, c: TicketCommands) -> APIRouter:
+    """A ticket's outcome: resolved and closed by staff, reopened, rated."""
+    router = APIRouter(tags=["tickets"])
+    staff, out = seen_by(service, *STAFF), answer(service)
+    reopener, rater = seen_by(service, *REOPENERS), seen_by(service, *RATERS)
 
     @router.post("/tickets/{ticket_id}/resolve")
     async def resolve(

@@ -20,7 +20,7 @@ from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
 
-from tickets.api import build_router
+from tickets.api import build_outcome_router, build_router, build_work_router
 from tickets.api_queries import build_query_router
 from tickets.breaches import BreachScanner
 from tickets.commands import TicketCommands
@@ -67,7 +67,13 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     runtime.on_startup(access.reload)
     runtime.subscribe(CONSUMED, LeasingFactsHandler(access))
     queries = TicketQueries(tickets, runtime.directory)
-    routers = [build_router(service, TicketCommands(service)), build_query_router(service, queries)]
+    commands = TicketCommands(service)
+    routers = [
+        build_router(service),
+        build_work_router(service, commands),
+        build_outcome_router(service, commands),
+        build_query_router(service, queries),
+    ]
     app = runtime.create_app("parkops tickets", routers)
 
     @asynccontextmanager
