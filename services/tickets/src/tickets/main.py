@@ -1,10 +1,10 @@
 """Composition root of the tickets service: `uvicorn --factory tickets.main:create_app`."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from parkops_contracts.events.tickets import (
     TicketAcknowledged,
     TicketAssigned,
@@ -43,6 +43,38 @@ PUBLISHED = (
 )
 
 
+def routers(service: TicketService, queries: TicketQueries) -> list[APIRouter]:
+    commands = TicketCommands(service)
+    return [
+        build_router(service),
+        build_work_router(service, commands),
+        build_outcome_router(service, commands),
+        build_query_router(service, queries),
+    ]
+
+
+def with_breach_scanner(
+    runtime: ServiceRuntime, settings: TicketsSettings, scanner: BreachScanner, instances: Instances
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The runtime's lifespan, with this instance's breach scanner and heartbeat running inside it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with runtime.lifespan(app):
+            if settings.breach_scanner_enabled:
+                instances.start()
+                scanner.start(
+                    settings.breach_scan_seconds, settings.due_index_refresh_seconds, instances.take_orphans
+                )
+            try:
+                yield
+            finally:
+                await scanner.stop()
+                await instances.stop()
+
+    return lifespan
+
+
 def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     settings = settings or TicketsSettings()
     runtime = ServiceRuntime(settings)
@@ -66,31 +98,8 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     )
     runtime.on_startup(access.reload)
     runtime.subscribe(CONSUMED, LeasingFactsHandler(access))
-    queries = TicketQueries(tickets, runtime.directory)
-    commands = TicketCommands(service)
-    routers = [
-        build_router(service),
-        build_work_router(service, commands),
-        build_outcome_router(service, commands),
-        build_query_router(service, queries),
-    ]
-    app = runtime.create_app("parkops tickets", routers)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with runtime.lifespan(app):
-            if settings.breach_scanner_enabled:
-                instances.start()
-                scanner.start(
-                    settings.breach_scan_seconds, settings.due_index_refresh_seconds, instances.take_orphans
-                )
-            try:
-                yield
-            finally:
-                await scanner.stop()
-                await instances.stop()
-
-    app.router.lifespan_context = lifespan
+    app = runtime.create_app("parkops tickets", routers(service, TicketQueries(tickets, runtime.directory)))
+    app.router.lifespan_context = with_breach_scanner(runtime, settings, scanner, instances)
     if settings.breach_scanner_enabled:
         runtime.add_readiness_check("due_index", scanner.loaded)
     app.state.scanner, app.state.access = scanner, access
