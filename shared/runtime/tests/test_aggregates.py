@@ -1,11 +1,14 @@
 """The one write path, over the in-memory store: retries, the no-op rule, memory, idempotency keys."""
 
+import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id, request_digest
+from parkops_runtime.events import OutboundEvent
 from parkops_runtime.testing import MemoryAggregates
 from pydantic import TypeAdapter
 
@@ -24,7 +27,7 @@ class Clock:
 
 
 def store(
-    memory: MemoryAggregates, clock: Clock | None = None, fresh_for: float = 60
+    memory: MemoryAggregates, clock: Clock | None = None, fresh_for: float = 0
 ) -> AggregateStore[Tally]:
     return AggregateStore(
         memory, TallyCodec(), outbound, kind="tally", clock=clock or Clock(), fresh_for=fresh_for
@@ -168,3 +171,40 @@ class CountingCodec(TallyCodec):
     def decode(self, document: dict[str, object]) -> Tally:
         self.decoded += 1
         return super().decode(document)
+
+
+class GatedAggregates(MemoryAggregates):
+    """The first version read waits for `gate`; an update fails while `failing` (a store error)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate, self.gated, self.failing = asyncio.Event(), True, False
+
+    async def version(self, doc_id: str) -> int:
+        if self.gated:
+            self.gated = False
+            await self.gate.wait()
+        return await super().version(doc_id)
+
+    async def update(
+        self, doc_id: str, expected_version: int, fields: dict[str, object], events: Sequence[OutboundEvent]
+    ) -> None:
+        if self.failing:
+            raise ConnectionError("store gone")
+        await super().update(doc_id, expected_version, fields, events)
+
+
+async def test_a_read_never_sees_a_change_that_was_not_stored() -> None:
+    memory = GatedAggregates()
+    tallies = store(memory)
+    memory.gated = False
+    await tallies.change("p1", lambda t: t.count(1), create=lambda: Tally("p1"))
+    memory.gated, memory.failing = True, True
+    reader = asyncio.create_task(tallies.get("p1"))  # holds the remembered tally, waits for the version
+    await asyncio.sleep(0)
+    with pytest.raises(ConnectionError):  # a change takes the same tally, changes it, fails to store it
+        await tallies.change("p1", lambda t: t.count(10))
+    memory.gate.set()
+    seen = await reader
+    assert seen is not None
+    assert seen.total == 1

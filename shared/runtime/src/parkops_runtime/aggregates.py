@@ -118,7 +118,8 @@ class AggregateStore(Generic[A]):
         self._writing = KeyedLock()
 
     async def get(self, aggregate_id: str) -> A | None:
-        """The aggregate (from memory while it is the stored version); never mutate what this returns."""
+        """The aggregate (from memory while it is the stored version). Never mutate what this returns, and
+        use it before the caller's next `await`: a change of this process may take it then."""
         known = await self._load(aggregate_id, fresh=False)
         return known.aggregate if known else None
 
@@ -208,7 +209,10 @@ class AggregateStore(Generic[A]):
         if known is not None and not fresh:
             if time.monotonic() - known.read_at < self._fresh_for:
                 return known
-            if await self._aggregates.version(aggregate_id) == known.version:
+            stored = await self._aggregates.version(aggregate_id)
+            # A change may have taken the remembered aggregate meanwhile and be changing it in place:
+            # only while it is still the remembered one is it the stored version, never uncommitted.
+            if stored == known.version and self._known.get(aggregate_id) is known:
                 known.read_at = time.monotonic()
                 return known
         doc = await self._aggregates.get(aggregate_id)
@@ -221,5 +225,7 @@ class AggregateStore(Generic[A]):
         fields = self._codec.encode(aggregate)
         keys = list(doc.get(KEYS, []))
         known = _Known(int(doc[VERSION]), aggregate, fields, keys, time.monotonic())
-        self._known[aggregate_id] = known
+        current = self._known.get(aggregate_id)
+        if current is None or current.version <= known.version:  # never forget a newer write of ours
+            self._known[aggregate_id] = known
         return known
