@@ -10,6 +10,7 @@ accounting of their read models against leasing's events on the topics:
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -119,11 +120,7 @@ async def check_billing(
     for lease in due - set(billed):
         outcome.lost += 1
         outcome.problems.append(f"lease {lease} was not billed for {BILLED_PERIOD}")
-    for lease, n in billed.items():
-        extra = n - 1 if lease in due else n
-        if extra > 0:
-            outcome.doubled += extra
-            outcome.problems.append(f"lease {lease} billed {n}x for {BILLED_PERIOD}")
+    count_doubled(outcome, billed, due, lambda lease, n: f"lease {lease} billed {n}x for {BILLED_PERIOD}")
     records = await read_all(kafka, InvoiceIssued.topic(prefix), at_least=billed.total(), timeout_s=60)
     events: dict[str, set[str]] = {}
     for record in records:
@@ -136,6 +133,17 @@ async def check_billing(
         if len(ids) > 1:
             outcome.doubled += len(ids) - 1
             outcome.problems.append(f"{len(ids)} distinct InvoiceIssued events for {invoice}")
+
+
+def count_doubled(
+    outcome: Outcome, found: Counter[str], expected: Collection[str], problem: Callable[[str, int], str]
+) -> None:
+    """What was found more than once (or at all, when not expected) is a doubled effect."""
+    for key, n in found.items():
+        extra = n - 1 if key in expected else n
+        if extra > 0:
+            outcome.doubled += extra
+            outcome.problems.append(problem(key, n))
 
 
 async def check_profiles(
@@ -167,8 +175,9 @@ async def check_profiles(
                     outcome.problems.append(f"matchmaking has no profile of {tenant} ({name}) in {park}")
                 elif names[tenant] != name:
                     outcome.problems.append(f"profile of {tenant} is named {names[tenant]}, not {name}")
-            for tenant, n in found.items():
-                extra = n - 1 if tenant in expected else n
-                if extra > 0:
-                    outcome.doubled += extra
-                    outcome.problems.append(f"matchmaking has {n} profiles of {tenant} in {park}")
+            count_doubled(
+                outcome,
+                found,
+                expected,
+                lambda tenant, n, park=park: f"matchmaking has {n} profiles of {tenant} in {park}",
+            )
