@@ -1,6 +1,6 @@
 """Receivables rules at their edges: payment terms, aging buckets, dunning tiers, allocation order.
 
-Expected values come from the rules (README "Events", domain BRIEF), counted by hand: an invoice is due
+Expected values come from the rules (README "Events", docs/domain.md), counted by hand: an invoice is due
 15 days after issue; aging 0-30 / 31-60 / 61-90 / 90+ days past due; dunning `reminder` 1-30,
 `escalation` 31-60, `final_notice` beyond 60, once per tier."""
 
