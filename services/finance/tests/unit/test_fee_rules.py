@@ -1,5 +1,6 @@
-"""Fee catalogue bounds at their edges and the amounts charged, counted by hand from the domain rules (docs/domain.md)
-("Finance and commission") and the README: every derived amount is rounded half-up to the cent once."""
+"""Fee catalogue bounds at their edges and the amounts charged, counted by hand from the domain rules
+(docs/domain.md, "Finance and commission") and the README: every derived amount is rounded half-up to the
+cent once."""
 
 from datetime import date
 from decimal import Decimal
