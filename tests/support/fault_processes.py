@@ -18,8 +18,9 @@ from tests.support.infra import free_port
 class ServiceProcess:
     """One service process: `start`, `kill` (SIGKILL: no shutdown hook runs), `freeze`/`thaw`."""
 
-    def __init__(self, factory: str, env: dict[str, str], log: Path) -> None:
+    def __init__(self, factory: str, env: dict[str, str], log: Path, log_level: str = "warning") -> None:
         self.factory, self.env, self.log, self.port = factory, env, log, free_port()
+        self.log_level = log_level
         self._process: asyncio.subprocess.Process | None = None
 
     @property
@@ -37,7 +38,7 @@ class ServiceProcess:
         with self.log.open("ab") as out:
             self._process = await asyncio.create_subprocess_exec(
                 *(sys.executable, "-m", "uvicorn", "--factory", self.factory, "--port", str(self.port)),
-                *("--log-level", "warning", "--no-access-log"),
+                *("--log-level", self.log_level, "--no-access-log"),
                 env={**os.environ, **self.env},
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -60,6 +61,19 @@ class ServiceProcess:
         self._process.send_signal(signal.SIGKILL)
         await self._process.wait()
         self._process = None
+
+    async def terminate(self) -> int:
+        """SIGTERM (a graceful shutdown, as Kubernetes stops a pod); the exit status once it is gone."""
+        assert self._process is not None, "not running"
+        self._process.send_signal(signal.SIGTERM)
+        return await self.exited()
+
+    async def exited(self) -> int:
+        """The exit status of a process that ends by itself (or was told to)."""
+        assert self._process is not None, "not running"
+        status = await self._process.wait()
+        self._process = None
+        return status
 
     def freeze(self) -> None:
         assert self._process is not None, "not running"
