@@ -6,48 +6,34 @@ from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
 
-from kpi.api import build_router
-from kpi.api_scorecards import build_portfolio_router, build_scorecard_router
-from kpi.api_terms import build_assessment_router, build_terms_router
-from kpi.assessments import Assessments
+from kpi.api import build_routers
 from kpi.domain.ledger import CONSUMED
 from kpi.handlers import ParkEventsHandler
 from kpi.projections import Projections
-from kpi.scorecards import Scorecards
+from kpi.queries import KpiQueries
+from kpi.queries.scorecards import Scorecards, TermsMemory
+from kpi.repository import stores
+from kpi.service import KpiService
 from kpi.settings import KpiSettings
-from kpi.terms_store import TermsStore
 
 
 def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     runtime = ServiceRuntime(settings or KpiSettings())
     runtime.follow_directory()  # parks and their owning groups, from leasing: nothing else is a park here
-    projections = Projections()
-    inbox = Inbox(runtime.database["inbox"])
-    terms = TermsStore(runtime.aggregates("kpi_terms"))
-    scorecards = Scorecards(projections, terms, runtime.directory)
-    assessments = Assessments(
-        scorecards,
-        runtime.aggregates("kpi_assessments"),
-        runtime.aggregates("kpi_scans"),
-        runtime.outbound,
-        clock,
-    )
+    projections = Projections(Inbox(runtime.database["inbox"]))
+    scorecards = Scorecards(projections, TermsMemory(), runtime.directory)
+    kpi_stores = stores(runtime, clock)
+    service = KpiService(kpi_stores, scorecards, clock)
+    queries = KpiQueries(projections, scorecards, kpi_stores.assessments)
 
     async def load_read_models() -> None:
-        await projections.load_from(inbox.collection)
-        await terms.load()
+        await projections.load_inbox()
+        await service.load()
 
     runtime.on_startup(load_read_models)
-    runtime.subscribe(CONSUMED, ParkEventsHandler(inbox, projections))
+    runtime.subscribe(CONSUMED, ParkEventsHandler(projections))
     runtime.document_publications([OperatorBonusEarned, KpiTargetMissed, LowEfficiencySpaceFlagged])
-    routers = [
-        build_router(projections),
-        build_scorecard_router(scorecards),
-        build_portfolio_router(scorecards),
-        build_terms_router(scorecards, clock),
-        build_assessment_router(assessments),
-    ]
-    app = runtime.create_app("parkops kpi", routers)
+    app = runtime.create_app("parkops kpi", build_routers(service, queries))
     app.state.projections = projections
     app.state.scorecards = scorecards
     return app

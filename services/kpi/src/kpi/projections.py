@@ -11,11 +11,12 @@ order-independent: the directory learns a park on a consumer of its own, possibl
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 
 from parkops_contracts.base import Event
-from parkops_runtime.inbox import event_of
+from parkops_runtime.consumer import Delivery
+from parkops_runtime.inbox import Inbox, event_of
 from parkops_runtime.mongo import Document
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -29,10 +30,23 @@ def event_id_of(fact_id: str) -> str:
 
 
 class Projections:
-    def __init__(self) -> None:
+    def __init__(self, inbox: Inbox | None = None) -> None:
+        self._inbox = inbox
         self._parks: dict[tuple[str, str], ParkOccupancy] = {}
         self._ledgers: dict[str, dict[str, ParkLedger]] = {}
         """group -> park -> ledger"""
+
+    async def take(self, deliveries: Sequence[Delivery]) -> None:
+        """Record consumed events in the inbox (one bulk insert per batch), then fold the new ones: a
+        redelivered or republished event is already in the inbox and is skipped."""
+        assert self._inbox is not None, "Projections built without an inbox only fold"
+        fresh = await self._inbox.record(deliveries)
+        self.apply_all((d.event, d.meta.time, d.meta.id) for d in fresh)
+
+    async def load_inbox(self) -> int:
+        """Fold every fact the inbox holds (at start-up)."""
+        assert self._inbox is not None, "Projections built without an inbox only fold"
+        return await self.load_from(self._inbox.collection)
 
     def apply(self, event: Event, at: datetime, event_id: str = "") -> None:
         key = (event.group_id, event.park_id)

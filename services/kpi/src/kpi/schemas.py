@@ -2,7 +2,9 @@
 
 Every input is bounded (`parkops_kernel.bounds`): anything outside is a 422 naming the field."""
 
+from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -20,10 +22,25 @@ from parkops_kernel.bounds import (
 from parkops_kernel.errors import Unprocessable
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from kpi.domain.measure import Measure
 from kpi.domain.periods import parse_period
-from kpi.domain.scoring import KpiScore, Scorecard
-from kpi.domain.terms import BonusBasis
+
+
+class BonusBasis(StrEnum):  # what an operator's bonus is a share of (kpi.domain.agreement's own, on HTTP)
+    REVENUE = "revenue"
+    TAX_GROWTH = "tax_growth"
+
+
+class OccupancyPublic(BaseModel):
+    park_id: str
+    units_total: int
+    units_leased: int
+    area_total_m2: Decimal
+    area_leased_m2: Decimal
+    occupancy_by_area: Decimal
+    occupancy_by_count: Decimal
+    tenants: int
+    events_applied: int
+    as_of: datetime | None
 
 
 class KpiPublic(BaseModel):
@@ -36,20 +53,6 @@ class KpiPublic(BaseModel):
     score: Decimal | None
     met: bool | None
     counts: dict[str, int | Decimal]
-
-    @classmethod
-    def of(cls, kpi: KpiScore, measure: Measure) -> "KpiPublic":
-        return cls(
-            kpi=kpi.key,
-            label=kpi.label,
-            direction=kpi.direction.value,
-            value=kpi.value,
-            target=kpi.target,
-            weight=kpi.weight,
-            score=kpi.score,
-            met=kpi.met,
-            counts=measure.counts,
-        )
 
 
 class FigurePublic(BaseModel):
@@ -71,24 +74,6 @@ class ScorecardPublic(BaseModel):
     figures: dict[str, FigurePublic] = Field(description="Every other number computed for the period.")
     pulling_down: list[str]
     trend: list[TrendPoint]
-
-    @classmethod
-    def of(cls, card: Scorecard, trend: list[Scorecard]) -> "ScorecardPublic":
-        scored = {k.key for k in card.kpis}
-        return cls(
-            park_id=card.park_id,
-            group_id=card.group_id,
-            period=card.period,
-            overall_score=card.overall,
-            kpis=[KpiPublic.of(k, card.measures[k.key]) for k in card.kpis],
-            figures={
-                key: FigurePublic(value=m.value, counts=m.counts)
-                for key, m in sorted(card.measures.items())
-                if key not in scored
-            },
-            pulling_down=card.pulling_down(),
-            trend=[TrendPoint(period=c.period, overall_score=c.overall) for c in trend],
-        )
 
 
 class DrillDown(BaseModel):

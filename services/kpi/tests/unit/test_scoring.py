@@ -2,11 +2,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from kpi.domain.agreement import Agreement, BonusBasis
 from kpi.domain.assessment import assess
+from kpi.domain.commands import Author, SetOperatingCost, SetTarget
 from kpi.domain.periods import parse_period
 from kpi.domain.scoring import score, scorecard
 from kpi.domain.targets import CATALOG, Target, defaults_for, validated
-from kpi.domain.terms import Agreement, BonusBasis, ParkTerms
+from kpi.domain.terms import ParkTerms
 from parkops_contracts.events.leasing import ParkType
 from parkops_kernel.errors import Unprocessable
 
@@ -75,9 +77,10 @@ def test_the_scorecard_weighs_the_scored_kpis_only() -> None:
 
 def test_overrides_and_costs_change_the_scorecard_and_each_change_is_recorded() -> None:
     terms = ParkTerms("p1", "g1")
-    terms.set_target("occupancy_rate", D("0.10"), D(20), "admin", NOW)
-    terms.set_operating_cost(2026, D(800000), "admin", NOW)
-    terms.set_target("occupancy_rate", D("0.05"), D(30), "admin2", NOW)
+    admin = Author("admin", NOW)
+    terms.set_target(SetTarget("occupancy_rate", D("0.10"), D(20), admin))
+    terms.set_operating_cost(SetOperatingCost(2026, D(800000), admin))
+    terms.set_target(SetTarget("occupancy_rate", D("0.05"), D(30), Author("admin2", NOW)))
     card = scorecard(
         fold(scenario()),
         parse_period("2026"),

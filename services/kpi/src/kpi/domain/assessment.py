@@ -1,11 +1,17 @@
 """Operator assessment: were all the agreement's KPIs met in the period, and what bonus it earns."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from parkops_contracts.base import Event
+from parkops_contracts.events.kpi import KpiResult, KpiTargetMissed, OperatorBonusEarned
+from parkops_kernel.errors import Conflict
+
+from kpi.domain.agreement import Agreement, BonusBasis
 from kpi.domain.measure import money
 from kpi.domain.scoring import Scorecard
-from kpi.domain.terms import Agreement, BonusBasis
 
 
 @dataclass(frozen=True)
@@ -46,3 +52,48 @@ def assess(card: Scorecard, agreement: Agreement) -> Assessment:
     all_met = all(r.met for r in results)
     bonus = money(amount * agreement.bonus_share) if all_met else None
     return Assessment(tuple(results), amount, bonus)
+
+
+def assessment_event(card: Scorecard, agreement: Agreement, at: datetime) -> Event:
+    """OperatorBonusEarned or KpiTargetMissed for the scorecard's period."""
+    result = assess(card, agreement)
+    results = [KpiResult(kpi=r.kpi, value=r.value, target=r.target, met=r.met) for r in result.results]
+    ids: dict[str, Any] = {
+        "park_id": card.park_id,
+        "group_id": card.group_id,
+        "assessment_id": f"{card.park_id}:{card.period}",
+        "period": card.period,
+        "results": results,
+        "overall_score": card.overall,
+        "assessed_at": at,
+    }
+    if result.bonus is None:
+        return KpiTargetMissed(**ids, missed=result.missed)
+    return OperatorBonusEarned(
+        **ids,
+        bonus_basis=agreement.bonus_basis.value,
+        basis_amount=result.basis_amount,
+        bonus_share=agreement.bonus_share,
+        amount=result.bonus,
+    )
+
+
+@dataclass
+class PublishedAssessment:
+    """The operator's assessment of a park's period: published once (with its event), then immutable."""
+
+    park_id: str
+    group_id: str
+    period: str
+    type: str = ""
+    event: dict[str, Any] | None = None
+    """The published event as JSON; None until published."""
+    published_by: str = ""
+    events: list[Event] = field(default_factory=list)
+    """Recorded, not yet handed to the outbox."""
+
+    def publish(self, event: Event, by: str) -> None:
+        if self.event is not None:
+            raise Conflict(f"the assessment of {self.park_id} for {self.period} is published and immutable")
+        self.type, self.event, self.published_by = event.event_name(), event.model_dump(mode="json"), by
+        self.events.append(event)

@@ -3,10 +3,16 @@
 A unit is vacant since the later of its listing and the day after anyone last occupied it. Tax per m² is
 the tenant's latest reported tax for the last complete year over the area it leased at onboarding."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
+from parkops_contracts.base import Event
+from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged
+from parkops_kernel.errors import Conflict
+
+from kpi.domain.commands import ScanForLowEfficiency
 from kpi.domain.measure import money
 from kpi.domain.tenancy import TenancyView
 
@@ -84,3 +90,46 @@ def low_tax_tenants(view: TenancyView, day: date, min_tax_per_m2: Decimal) -> li
                 )
             )
     return flags
+
+
+def flagged(view: TenancyView, scan: ScanForLowEfficiency) -> list[LowEfficiencySpaceFlagged]:
+    """The events of a scan: one per unit vacant too long, one per tenant paying too little tax per m²."""
+    ledger, as_of = view.ledger, scan.as_of
+    flags = vacant_units(view, as_of, scan.max_vacant_days) + low_tax_tenants(
+        view, as_of, scan.min_tax_per_m2
+    )
+    return [
+        LowEfficiencySpaceFlagged(
+            park_id=ledger.park_id,
+            group_id=ledger.group_id,
+            flag_id=f"{ledger.park_id}:{as_of}:{f.unit_id or f.tenant_id}",
+            reason=f.reason,
+            unit_id=f.unit_id,
+            tenant_id=f.tenant_id,
+            vacant_days=f.vacant_days,
+            tax_per_m2=f.tax_per_m2,
+            threshold=f.threshold,
+            as_of=as_of,
+            flagged_at=scan.author.at,
+        )
+        for f in flags
+    ]
+
+
+@dataclass
+class LowEfficiencyScan:
+    """A park's scan as of a day: made once (its flags published with it), then immutable."""
+
+    park_id: str
+    group_id: str
+    as_of: date
+    flags: list[dict[str, Any]] | None = None
+    """The published flags as JSON; None until scanned."""
+    events: list[Event] = field(default_factory=list)
+    """Recorded, not yet handed to the outbox."""
+
+    def record(self, flags: list[LowEfficiencySpaceFlagged]) -> None:
+        if self.flags is not None:
+            raise Conflict(f"park {self.park_id} was already scanned as of {self.as_of}")
+        self.flags = [f.model_dump(mode="json") for f in flags]
+        self.events.extend(flags)

@@ -4,39 +4,17 @@ Every change is recorded (who, when, what, before, after); the state is a plain 
 be stored as an aggregate."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from parkops_contracts.events.leasing import ParkType
 from parkops_kernel.errors import Unprocessable
 
+from kpi.domain.agreement import Agreement, BonusBasis
+from kpi.domain.commands import Author, SetAgreement, SetOperatingCost, SetTarget
 from kpi.domain.periods import Period
-from kpi.domain.targets import CATALOG, Target, defaults_for, validated
-
-
-class BonusBasis(StrEnum):
-    REVENUE = "revenue"
-    TAX_GROWTH = "tax_growth"
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """The KPIs the operator must all meet in a period, and its bonus as a share of the basis."""
-
-    kpis: tuple[str, ...]
-    bonus_basis: BonusBasis
-    bonus_share: Decimal
-
-    @classmethod
-    def checked(cls, kpis: list[str], bonus_basis: BonusBasis, bonus_share: Decimal) -> "Agreement":
-        unknown = sorted(set(kpis) - set(CATALOG))
-        if unknown or not kpis:
-            raise Unprocessable(f"the agreement needs known KPIs; unknown: {unknown}", field="kpis")
-        if not Decimal(0) < bonus_share <= Decimal(1):
-            raise Unprocessable(f"bonus share {bonus_share} is outside (0, 1]", field="bonus_share")
-        return cls(tuple(dict.fromkeys(kpis)), bonus_basis, bonus_share)
+from kpi.domain.targets import Target, defaults_for, validated
 
 
 @dataclass
@@ -59,26 +37,36 @@ class ParkTerms:
         days_in_year = (date(period.year, 12, 31) - date(period.year, 1, 1)).days + 1
         return (yearly * ((period.end - period.start).days + 1) / days_in_year).quantize(Decimal("0.01"))
 
-    def _record(self, by: str, at: datetime, what: str, before: object, after: object) -> None:
-        self.changes.append({"at": at.isoformat(), "by": by, "what": what, "before": before, "after": after})
+    def claim(self, group_id: str) -> None:
+        """Terms stored under the park id by another group (written before parks were checked against
+        the directory) count as absent: the owner's first change starts from empty terms."""
+        if self.group_id != group_id:
+            self.group_id, self.overrides, self.agreement = group_id, {}, None
+            self.operating_costs, self.changes = {}, []
 
-    def set_target(self, kpi: str, target: Decimal, weight: Decimal, by: str, at: datetime) -> None:
-        new = validated(kpi, target, weight)
-        old = self.overrides.get(kpi)
-        self.overrides[kpi] = new
-        self._record(by, at, f"target {kpi}", _target_doc(old), _target_doc(new))
+    def _record(self, author: Author, what: str, before: object, after: object) -> None:
+        at = author.at.isoformat()
+        self.changes.append({"at": at, "by": author.by, "what": what, "before": before, "after": after})
 
-    def set_agreement(self, agreement: Agreement, by: str, at: datetime) -> None:
+    def set_target(self, command: SetTarget) -> None:
+        new = validated(command.kpi, command.target, command.weight)
+        old = self.overrides.get(command.kpi)
+        self.overrides[command.kpi] = new
+        self._record(command.author, f"target {command.kpi}", _target_doc(old), _target_doc(new))
+
+    def set_agreement(self, command: SetAgreement) -> None:
+        agreement = Agreement.checked(command.kpis, command.bonus_basis, command.bonus_share)
         before = _agreement_doc(self.agreement)
         self.agreement = agreement
-        self._record(by, at, "operator agreement", before, _agreement_doc(agreement))
+        self._record(command.author, "operator agreement", before, _agreement_doc(agreement))
 
-    def set_operating_cost(self, year: int, amount: Decimal, by: str, at: datetime) -> None:
+    def set_operating_cost(self, command: SetOperatingCost) -> None:
+        year, amount = command.year, command.amount
         if amount <= 0:
             raise Unprocessable(f"operating cost {amount} must be positive", field="amount")
         old = self.operating_costs.get(year)
         self.operating_costs[year] = amount
-        self._record(by, at, f"operating cost {year}", None if old is None else str(old), str(amount))
+        self._record(command.author, f"operating cost {year}", None if old is None else str(old), str(amount))
 
     def to_document(self) -> dict[str, Any]:
         return {
@@ -107,6 +95,9 @@ class ParkTerms:
             {int(y): Decimal(a) for y, a in doc["operating_costs"].items()},
             list(doc["changes"]),
         )
+
+    def agreement_document(self) -> dict[str, Any] | None:
+        return _agreement_doc(self.agreement)
 
 
 def _target_doc(target: Target | None) -> dict[str, str] | None:

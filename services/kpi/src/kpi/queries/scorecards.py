@@ -1,18 +1,25 @@
-"""Scorecards of parks, computed from the in-memory ledgers and terms, cached per park and period.
+"""The read side of scorecards: the parks' facts (`kpi.projections`) and terms, scorecards cached per park
+and period.
 
 A cached scorecard is reused while neither the park's ledger (its version counts the facts applied)
-nor its terms changed, which keeps a group portfolio of many parks a matter of dictionary lookups."""
+nor its terms changed, which keeps a group portfolio of many parks a matter of dictionary lookups.
+Terms are read from memory: loaded at start-up, then replaced by this process's every change, so
+scorecards never read the store."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from parkops_contracts.base import Event
+from parkops_kernel.errors import Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.directory import Directory
 
+from kpi.domain.assessment import assessment_event
 from kpi.domain.ledger import ParkLedger
 from kpi.domain.periods import Period
 from kpi.domain.scoring import Scorecard, scorecard
+from kpi.domain.terms import ParkTerms
 from kpi.projections import Projections
-from kpi.terms_store import TermsStore
 
 
 @dataclass(frozen=True)
@@ -21,8 +28,23 @@ class Ranked:
     card: Scorecard
 
 
+class TermsMemory:
+    """Every park's terms as last stored (never mutated here: a change stores a copy)."""
+
+    def __init__(self) -> None:
+        self._terms: dict[str, ParkTerms] = {}
+
+    def put(self, terms: ParkTerms) -> None:
+        self._terms[terms.park_id] = terms
+
+    def get(self, park_id: str, group_id: str) -> ParkTerms:
+        """The group's terms of the park; terms another group stored under the park id count as absent."""
+        terms = self._terms.get(park_id)
+        return terms if terms is not None and terms.group_id == group_id else ParkTerms(park_id, group_id)
+
+
 class Scorecards:
-    def __init__(self, projections: Projections, terms: TermsStore, directory: Directory) -> None:
+    def __init__(self, projections: Projections, terms: TermsMemory, directory: Directory) -> None:
         self.projections = projections
         self.terms = terms
         self._directory = directory
@@ -49,6 +71,13 @@ class Scorecards:
             cards.append(self.card(ledger, period))
             period = period.previous()
         return cards[::-1]
+
+    def assessment(self, ledger: ParkLedger, period: Period, at: datetime) -> Event:
+        """The operator's assessment of the period from the facts known now (422 without an agreement)."""
+        agreement = self.terms.get(ledger.park_id, ledger.group_id).agreement
+        if agreement is None:
+            raise Unprocessable(f"park {ledger.park_id} has no operator agreement")
+        return assessment_event(self.card(ledger, period), agreement, at)
 
     async def portfolio(self, group_id: str, period: Period) -> list[Ranked]:
         """The group's parks, best overall score first (unscored last): those the directory says it owns."""

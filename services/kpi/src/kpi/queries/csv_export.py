@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from kpi.domain.scoring import Scorecard
-from kpi.scorecards import Ranked
+from kpi.queries.scorecards import Ranked
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -1,0 +1,131 @@
+"""The commands of the kpi service: a group admin's changes of a park's terms (targets and weights, the
+operator agreement, operating costs), publishing an operator assessment, scanning for low-efficiency
+space. Each turns its request into the domain's command object and is one change through the runtime's
+AggregateStore (lock, retry, outbox commit, the Idempotency-Key rule): an assessment's and a scan's events
+leave through the outbox with the aggregate that records them, never through a separate publish.
+
+An assessment and a scan are created once (ids name park and period, park and day): made again without
+a key, or with another key, they are 409; with the key of the first they answer the first answer. The
+caller's access (`parkops_runtime.access`) has already resolved the park and its owning group."""
+
+import copy
+from collections.abc import Callable
+
+from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged
+from parkops_runtime.access import ParkAccess
+from parkops_runtime.aggregates import Idempotency
+from parkops_runtime.clock import Clock
+from parkops_runtime.request_keys import keyed
+
+from kpi.domain.agreement import BonusBasis
+from kpi.domain.assessment import PublishedAssessment
+from kpi.domain.commands import (
+    Author,
+    PublishAssessment,
+    ScanForLowEfficiency,
+    SetAgreement,
+    SetOperatingCost,
+    SetTarget,
+)
+from kpi.domain.efficiency import LowEfficiencyScan, flagged
+from kpi.domain.periods import parse_period
+from kpi.domain.tenancy import TenancyView
+from kpi.domain.terms import ParkTerms
+from kpi.queries.present import assessment_public, terms_public
+from kpi.queries.scorecards import Scorecards
+from kpi.repository import KpiStores
+from kpi.schemas import AgreementIn, AssessmentPublic, OperatingCostIn, ScanIn, TargetIn, TermsPublic
+
+Flags = list[LowEfficiencySpaceFlagged]
+
+
+class KpiService:
+    def __init__(self, stores: KpiStores, scorecards: Scorecards, clock: Clock) -> None:
+        self._stores, self._scorecards, self._clock = stores, scorecards, clock
+
+    async def load(self) -> None:
+        """Every park's stored terms into the read side's memory (at start-up)."""
+        for terms in await self._stores.every_terms():
+            self._scorecards.terms.put(terms)
+
+    def _author(self, access: ParkAccess) -> Author:
+        return Author(access.who.subject, self._clock())
+
+    async def set_target(self, access: ParkAccess, kpi: str, body: TargetIn, key: str | None) -> TermsPublic:
+        command = SetTarget(kpi, body.target, body.weight, self._author(access))
+        asked = {"park": access.park_id, "kpi": kpi, "target": body.target, "weight": body.weight}
+        keys = keyed(key, "set-target", asked, TermsPublic)
+        return await self._change_terms(access, lambda t: t.set_target(command), keys)
+
+    async def set_agreement(self, access: ParkAccess, body: AgreementIn, key: str | None) -> TermsPublic:
+        basis = BonusBasis(body.bonus_basis.value)
+        command = SetAgreement(tuple(body.kpis), basis, body.bonus_share, self._author(access))
+        asked = {"park": access.park_id, **body.model_dump()}
+        keys = keyed(key, "set-agreement", asked, TermsPublic)
+        return await self._change_terms(access, lambda t: t.set_agreement(command), keys)
+
+    async def set_operating_cost(
+        self, access: ParkAccess, year: int, body: OperatingCostIn, key: str | None
+    ) -> TermsPublic:
+        command = SetOperatingCost(year, body.amount, self._author(access))
+        asked = {"park": access.park_id, "year": year, "amount": body.amount}
+        keys = keyed(key, "set-operating-cost", asked, TermsPublic)
+        return await self._change_terms(access, lambda t: t.set_operating_cost(command), keys)
+
+    async def _change_terms(
+        self, access: ParkAccess, change: Callable[[ParkTerms], None], keys: Idempotency[TermsPublic] | None
+    ) -> TermsPublic:
+        """One change of the park's terms (created empty on the first); the read side gets a copy."""
+        park_type = self._scorecards.ledger(access).park_type
+        stored: list[ParkTerms] = []
+
+        def apply(terms: ParkTerms) -> TermsPublic:
+            terms.claim(access.group_id)
+            change(terms)
+            stored[:] = [copy.deepcopy(terms)]
+            return terms_public(terms, park_type)
+
+        answer = await self._stores.terms.change(
+            access.park_id,
+            apply,
+            create=lambda: ParkTerms(access.park_id, access.group_id),
+            idempotency=keys,
+        )
+        if stored:  # not on a replay: the first answer's change is in memory already
+            self._scorecards.terms.put(stored[0])
+        return answer
+
+    async def publish_assessment(self, access: ParkAccess, period: str, key: str | None) -> AssessmentPublic:
+        """The operator's assessment of the period (OperatorBonusEarned or KpiTargetMissed), once."""
+        command = PublishAssessment(parse_period(period).label, self._author(access))
+        ledger = self._scorecards.ledger(access)
+        event = self._scorecards.assessment(ledger, parse_period(command.period), command.author.at)
+
+        def publish(assessment: PublishedAssessment) -> AssessmentPublic:
+            assessment.publish(event, command.author.by)
+            return assessment_public(assessment)
+
+        return await self._stores.assessments.change(
+            f"{access.park_id}:{command.period}",
+            publish,
+            create=lambda: PublishedAssessment(access.park_id, access.group_id, command.period),
+            idempotency=keyed(key, "publish-assessment", {"period": command.period}, AssessmentPublic),
+        )
+
+    async def scan(self, access: ParkAccess, body: ScanIn, key: str | None) -> Flags:
+        """Flag the park's low-efficiency space as of a day, once."""
+        command = ScanForLowEfficiency(
+            body.as_of, body.max_vacant_days, body.min_tax_per_m2, self._author(access)
+        )
+        flags = flagged(TenancyView(self._scorecards.ledger(access)), command)
+
+        def record(scan: LowEfficiencyScan) -> Flags:
+            scan.record(flags)
+            return flags
+
+        return await self._stores.scans.change(
+            f"{access.park_id}:{command.as_of}",
+            record,
+            create=lambda: LowEfficiencyScan(access.park_id, access.group_id, command.as_of),
+            idempotency=keyed(key, "scan", body.model_dump(), Flags),
+        )
