@@ -7,7 +7,7 @@ from decimal import Decimal
 from kpi.domain.agreement import BonusBasis
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Author:
     """Who asked for a change, and when: recorded with the change."""
 
@@ -15,38 +15,46 @@ class Author:
     at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class SetAgreement:
+    """Agree with the operator the KPIs it must all meet and its bonus (a share of the basis)."""
+
+    kpis: tuple[str, ...]
+    """Known KPIs (`kpi.domain.targets.CATALOG`), each once."""
+    bonus_basis: BonusBasis
+    bonus_share: Decimal
+    """Of the basis, in (0, 1]."""
+    author: Author
+
+
+@dataclass(frozen=True, slots=True)
 class SetTarget:
+    """Override a KPI's target and weight for the park (each KPI's range is checked)."""
+
     kpi: str
     target: Decimal
     weight: Decimal
     author: Author
 
 
-@dataclass(frozen=True)
-class SetAgreement:
-    kpis: tuple[str, ...]
-    bonus_basis: BonusBasis
-    bonus_share: Decimal
-    author: Author
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SetOperatingCost:
+    """The park's operating cost of a year (revenue / cost is one of the KPIs)."""
+
     year: int
     amount: Decimal
     author: Author
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublishAssessment:
-    """Publish the operator's assessment of a period (a period label, e.g. 2026-Q3)."""
-
     period: str
+    """The label of the period assessed (2026, 2026-Q3, 2026-07 ...): the operator's assessment of it is
+    published once."""
     author: Author
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScanForLowEfficiency:
     """Flag units vacant longer than `max_vacant_days` and tenants paying less tax per m² than the minimum,
     as of a day."""

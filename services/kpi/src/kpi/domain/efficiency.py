@@ -3,7 +3,7 @@
 A unit is vacant since the later of its listing and the day after anyone last occupied it. Tax per m² is
 the tenant's latest reported tax for the last complete year over the area it leased at onboarding."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -103,14 +103,9 @@ def flagged(view: TenancyView, scan: ScanForLowEfficiency) -> list[LowEfficiency
             park_id=ledger.park_id,
             group_id=ledger.group_id,
             flag_id=f"{ledger.park_id}:{as_of}:{f.unit_id or f.tenant_id}",
-            reason=f.reason,
-            unit_id=f.unit_id,
-            tenant_id=f.tenant_id,
-            vacant_days=f.vacant_days,
-            tax_per_m2=f.tax_per_m2,
-            threshold=f.threshold,
             as_of=as_of,
             flagged_at=scan.author.at,
+            **{k: v for k, v in asdict(f).items() if k != "event_ids"},  # the flag's figures
         )
         for f in flags
     ]

@@ -50,13 +50,8 @@ def terms_public(terms: ParkTerms, park_type: ParkType | None) -> TermsPublic:
 
 def assessment_public(assessment: PublishedAssessment) -> AssessmentPublic:
     assert assessment.event is not None, "only a published assessment is presented"
-    return AssessmentPublic(
-        park_id=assessment.park_id,
-        period=assessment.period,
-        type=assessment.type,
-        event=assessment.event,
-        published_by=assessment.published_by,
-    )
+    fields = ("park_id", "period", "type", "event", "published_by")
+    return AssessmentPublic(**{f: getattr(assessment, f) for f in fields})
 
 
 def kpi_public(kpi: KpiScore, measure: Measure) -> KpiPublic:
