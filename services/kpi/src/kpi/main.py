@@ -28,7 +28,7 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
 
     async def load_read_models() -> None:
         await projections.load_inbox()
-        await service.load()
+        scorecards.terms.load(await kpi_stores.every_terms())
 
     runtime.on_startup(load_read_models)
     runtime.subscribe(CONSUMED, ParkEventsHandler(projections))

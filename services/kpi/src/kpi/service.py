@@ -43,11 +43,6 @@ class KpiService:
     def __init__(self, stores: KpiStores, scorecards: Scorecards, clock: Clock) -> None:
         self._stores, self._scorecards, self._clock = stores, scorecards, clock
 
-    async def load(self) -> None:
-        """Every park's stored terms into the read side's memory (at start-up)."""
-        for terms in await self._stores.every_terms():
-            self._scorecards.terms.put(terms)
-
     def _author(self, access: ParkAccess) -> Author:
         return Author(access.who.subject, self._clock())
 

@@ -1,6 +1,7 @@
 """The kpi service's use cases through the real AggregateStore over in-memory aggregates: each command is one
 change, its events recorded with it, the Idempotency-Key rule on each, and the read side following."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -55,6 +56,8 @@ class Kit:
     scans: MemoryAggregates
     service: KpiService
     queries: KpiQueries
+    load: Callable[[], Awaitable[None]]
+    """What the service does at start-up: the stored terms into memory."""
 
 
 def admin(park: str = "p1", group: str = "g1") -> ParkAccess:
@@ -80,12 +83,17 @@ def kit(stored_terms: list[Document] | None = None) -> Kit:
     projections = Projections()
     projections.apply_all((e, NOW, f"e{i}") for i, e in enumerate(scenario()))
     scorecards = Scorecards(projections, TermsMemory(), Parks())
+
+    async def load() -> None:
+        scorecards.terms.load(await stores.every_terms())
+
     return Kit(
         terms,
         assessments,
         scans,
         KpiService(stores, scorecards, lambda: NOW),
         KpiQueries(projections, scorecards, stores.assessments),
+        load,
     )
 
 
@@ -204,7 +212,7 @@ async def test_terms_another_group_stored_under_the_park_count_as_absent_and_are
     squatter = ParkTerms("p1", "g-other", operating_costs={2026: D(99)}, changes=[{"what": "squatted"}])
     squatted = TermsCodec().encode(squatter)
     k = kit([{"_id": "p1", **squatted, "_version": 1}])
-    await k.service.load()
+    await k.load()
     assert k.queries.terms(admin()).changes == []
     answer = await k.service.set_operating_cost(admin(), 2026, OperatingCostIn(amount=D(10)), None)
     assert [c["what"] for c in answer.changes] == ["operating cost 2026"]
@@ -225,7 +233,7 @@ async def test_documents_stored_before_the_aggregate_store_still_decode() -> Non
         "_commit": "c",
     }
     k = kit([old_terms])
-    await k.service.load()
+    await k.load()
     assert k.queries.terms(admin()).operating_costs == {"2026": D(500000)}
     answer = await k.service.set_operating_cost(admin(), 2027, OperatingCostIn(amount=D(1)), None)
     assert len(answer.changes) == 2

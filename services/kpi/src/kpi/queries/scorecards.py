@@ -6,6 +6,7 @@ nor its terms changed, which keeps a group portfolio of many parks a matter of d
 Terms are read from memory: loaded at start-up, then replaced by this process's every change, so
 scorecards never read the store."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +34,11 @@ class TermsMemory:
 
     def __init__(self) -> None:
         self._terms: dict[str, ParkTerms] = {}
+
+    def load(self, stored: Iterable[ParkTerms]) -> None:
+        """Every park's stored terms (at start-up)."""
+        for terms in stored:
+            self.put(terms)
 
     def put(self, terms: ParkTerms) -> None:
         self._terms[terms.park_id] = terms
