@@ -92,9 +92,9 @@ class KpiService:
 
     async def publish_assessment(self, access: ParkAccess, period: str, key: str | None) -> AssessmentPublic:
         """The operator's assessment of the period (OperatorBonusEarned or KpiTargetMissed), once."""
-        command = PublishAssessment(parse_period(period).label, self._author(access))
-        ledger = self._scorecards.ledger(access)
-        event = self._scorecards.assessment(ledger, parse_period(command.period), command.author.at)
+        assessed = parse_period(period)
+        command = PublishAssessment(assessed.label, self._author(access))
+        event = self._scorecards.assessment(self._scorecards.ledger(access), assessed, command.author.at)
 
         def publish(assessment: PublishedAssessment) -> AssessmentPublic:
             assessment.publish(event, command.author.by)

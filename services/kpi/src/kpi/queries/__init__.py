@@ -128,14 +128,13 @@ class KpiQueries:
         """The published assessment beside the same assessment recomputed from the facts known now.
 
         One stored under the park id by another group (before parks were checked) is not the owner's."""
-        ledger = self._scorecards.ledger(access)
-        parse_period(period)
+        assessed, ledger = parse_period(period), self._scorecards.ledger(access)
         found = await self._assessments.get(f"{access.park_id}:{period}")
         if found is None or found.group_id != access.group_id or found.event is None:
             raise NotFound(f"no assessment of {access.park_id} for {period}")
         published = found.event
         at = datetime.fromisoformat(published["assessed_at"])
-        again = self._scorecards.assessment(ledger, parse_period(period), at).model_dump(mode="json")
+        again = self._scorecards.assessment(ledger, assessed, at).model_dump(mode="json")
         return assessment_public(found).model_copy(
             update={"recomputed": again, "recomputation_matches": again == published}
         )

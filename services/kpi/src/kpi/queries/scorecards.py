@@ -41,7 +41,14 @@ class TermsMemory:
             self.put(terms)
 
     def put(self, terms: ParkTerms) -> None:
-        self._terms[terms.park_id] = terms
+        """Terms as just stored; never older ones (each change records one more entry) over newer."""
+        current = self._terms.get(terms.park_id)
+        if (
+            current is None
+            or current.group_id != terms.group_id
+            or len(current.changes) <= len(terms.changes)
+        ):
+            self._terms[terms.park_id] = terms
 
     def get(self, park_id: str, group_id: str) -> ParkTerms:
         """The group's terms of the park; terms another group stored under the park id count as absent."""
