@@ -1,4 +1,4 @@
-"""Aggregates -> response schemas."""
+"""Aggregates -> response schemas: what the service and the queries answer."""
 
 from dataclasses import asdict
 
@@ -42,7 +42,7 @@ def profile_public(profile: Profile) -> ProfilePublic:
 
 
 def proposal_public(p: Proposal) -> ProposalPublic:
-    fields = {k: v for k, v in asdict(p).items() if k not in ("group_id", "version", "events")}
+    fields = {k: v for k, v in asdict(p).items() if k not in ("group_id", "events")}
     return ProposalPublic(**{**fields, "breakdown": p.breakdown})
 
 
