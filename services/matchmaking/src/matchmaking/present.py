@@ -47,15 +47,8 @@ def proposal_public(p: Proposal) -> ProposalPublic:
 
 
 def meeting_public(m: Meeting) -> MeetingPublic:
-    return MeetingPublic(
-        meeting_id=m.meeting_id,
-        park_id=m.park_id,
-        title=m.title,
-        held_on=m.held_on,
-        participants=m.participants,
-        proposal_ids=m.proposal_ids,
-        attended=m.attended,
-    )
+    fields = {k: v for k, v in asdict(m).items() if k not in ("group_id", "events")}
+    return MeetingPublic(**fields)
 
 
 def chain_public(config: GroupConfig) -> ChainMapIO:

@@ -4,10 +4,11 @@ one collection each, and the wiring: nothing else knows the store.
 Documents are plain dictionaries of JSON-like values (dates as ISO strings; no nested arrays; ids are
 values, never field names); the store adds `_id`, `_version` and the idempotency keys."""
 
-from dataclasses import asdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.matchmaking import MatchKind, ScoreComponent
@@ -112,50 +113,30 @@ def meeting_of(doc: Doc) -> Meeting:
 A = TypeVar("A")
 
 
-class ProfileCodec:
-    def encode(self, profile: Profile) -> Doc:
-        return profile_doc(profile)
+@dataclass(frozen=True)
+class DocumentCodec(Generic[A]):
+    """A `Codec` made of the functions above."""
 
-    def decode(self, document: Doc) -> Profile:
-        return profile_of(document)
-
-    def take_events(self, profile: Profile) -> list[Event]:
-        return []  # a profile records no events
+    encode: Callable[[A], Doc]
+    decode: Callable[[Doc], A]
+    take_events: Callable[[A], Sequence[Event]]
 
 
-class GroupCodec:
-    def encode(self, config: GroupConfig) -> Doc:
-        return group_doc(config)
-
-    def decode(self, document: Doc) -> GroupConfig:
-        return group_of(document)
-
-    def take_events(self, config: GroupConfig) -> list[Event]:
-        return []  # a configuration records no events
+def no_events(_: object) -> Sequence[Event]:
+    """Profiles and group configurations record no events."""
+    return ()
 
 
-class ProposalCodec:
-    def encode(self, proposal: Proposal) -> Doc:
-        return proposal_doc(proposal)
-
-    def decode(self, document: Doc) -> Proposal:
-        return proposal_of(document)
-
-    def take_events(self, proposal: Proposal) -> list[Event]:
-        events, proposal.events = proposal.events, []
-        return events
+def recorded(aggregate: Proposal | Meeting) -> Sequence[Event]:
+    """The events a proposal or a meeting recorded since it was loaded, handed over once."""
+    events, aggregate.events = aggregate.events, []
+    return events
 
 
-class MeetingCodec:
-    def encode(self, meeting: Meeting) -> Doc:
-        return meeting_doc(meeting)
-
-    def decode(self, document: Doc) -> Meeting:
-        return meeting_of(document)
-
-    def take_events(self, meeting: Meeting) -> list[Event]:
-        events, meeting.events = meeting.events, []
-        return events
+PROFILES = DocumentCodec(profile_doc, profile_of, no_events)
+GROUPS = DocumentCodec(group_doc, group_of, no_events)
+PROPOSALS = DocumentCodec[Proposal](proposal_doc, proposal_of, recorded)
+MEETINGS = DocumentCodec[Meeting](meeting_doc, meeting_of, recorded)
 
 
 class Collections:
@@ -164,10 +145,10 @@ class Collections:
     def __init__(self, runtime: ServiceRuntime, clock: Clock) -> None:
         self._runtime, self._clock = runtime, clock
         self.stores = Stores(
-            self._store("profiles", ProfileCodec()),
-            self._store("groups", GroupCodec()),
-            self._store("proposals", ProposalCodec()),
-            self._store("meetings", MeetingCodec()),
+            self._store("profiles", PROFILES),
+            self._store("groups", GROUPS),
+            self._store("proposals", PROPOSALS),
+            self._store("meetings", MEETINGS),
         )
 
     def _store(self, name: str, codec: Codec[A]) -> AggregateStore[A]:
@@ -178,10 +159,10 @@ class Collections:
     async def load(self, read: ReadModel) -> None:
         """Rebuild the in-memory read model from every stored aggregate (at start-up)."""
         read.load(
-            await self._all("profiles", ProfileCodec()),
-            await self._all("groups", GroupCodec()),
-            await self._all("proposals", ProposalCodec()),
-            await self._all("meetings", MeetingCodec()),
+            await self._all("profiles", PROFILES),
+            await self._all("groups", GROUPS),
+            await self._all("proposals", PROPOSALS),
+            await self._all("meetings", MEETINGS),
         )
 
     async def _all(self, name: str, codec: Codec[A]) -> list[A]:

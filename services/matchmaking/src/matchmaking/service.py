@@ -14,6 +14,7 @@ import itertools
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from parkops_kernel.errors import Conflict, NotFound
@@ -165,22 +166,16 @@ class MatchmakingService:
         self, access: ParkAccess, command: AnswerProposal, key: str | None
     ) -> ProposalPublic:
         """AcceptProposal: one side accepts; both sides' acceptance makes MatchAccepted."""
-        current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
-        side = acting_side(access, current, command.enterprise_id)
-        idempotency = _keyed(key, "accept_proposal", command, ProposalPublic)
-        return await self._change_proposal(
-            current.proposal_id, lambda p: p.accept(side, self._clock()), idempotency
+        return await self._answer(
+            access, command, Proposal.accept, _keyed(key, "accept", command, ProposalPublic)
         )
 
     async def decline_proposal(
         self, access: ParkAccess, command: AnswerProposal, key: str | None
     ) -> ProposalPublic:
         """DeclineProposal: either side declines (MatchDeclined); the pair is penalised from now on."""
-        current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
-        side = acting_side(access, current, command.enterprise_id)
-        idempotency = _keyed(key, "decline_proposal", command, ProposalPublic)
-        return await self._change_proposal(
-            current.proposal_id, lambda p: p.decline(side, self._clock()), idempotency
+        return await self._answer(
+            access, command, Proposal.decline, _keyed(key, "decline", command, ProposalPublic)
         )
 
     async def close_deal(self, access: ParkAccess, command: CloseDeal, key: str | None) -> ProposalPublic:
@@ -281,6 +276,20 @@ class MatchmakingService:
         )
         self._read.put_proposal(await _copy(self._stores.proposals, proposal_id))
         return answer
+
+    async def _answer(
+        self,
+        access: ParkAccess,
+        command: AnswerProposal,
+        answer: Callable[[Proposal, str, datetime], None],
+        idempotency: Idempotency[ProposalPublic] | None,
+    ) -> ProposalPublic:
+        """One side's answer: the caller's own enterprise, or the side staff name."""
+        current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
+        side = acting_side(access, current, command.enterprise_id)
+        return await self._change_proposal(
+            current.proposal_id, lambda p: answer(p, side, self._clock()), idempotency
+        )
 
     async def _change_proposal(
         self,

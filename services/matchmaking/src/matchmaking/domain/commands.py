@@ -27,6 +27,8 @@ class SeedProfile:
 
 @dataclass(frozen=True)
 class RetireProfile:
+    """The enterprise's lease ended: it takes no part in new matches."""
+
     park_id: str
     tenant_id: str
 
@@ -94,6 +96,8 @@ class DeclareProfile:
 
 @dataclass(frozen=True)
 class ProposeForNeed:
+    """The k best offerings for one of the enterprise's needs, each a proposal."""
+
     tenant_id: str
     need_id: str
     k: int
@@ -109,6 +113,8 @@ class AnswerProposal:
 
 @dataclass(frozen=True)
 class CloseDeal:
+    """The deal an accepted match led to (staff)."""
+
     proposal_id: str
     value_cny: Decimal
     estimated_saving_cny: Decimal
@@ -116,6 +122,8 @@ class CloseDeal:
 
 @dataclass(frozen=True)
 class PlanMeeting:
+    """A monthly meeting: the top k proposals per open need of the park (staff)."""
+
     title: str
     held_on: date
     top_k: int
@@ -123,17 +131,23 @@ class PlanMeeting:
 
 @dataclass(frozen=True)
 class RecordAttendance:
+    """An invited enterprise attended (staff); charged once."""
+
     meeting_id: str
     tenant_id: str
 
 
 @dataclass(frozen=True)
 class EditChainMap:
+    """The group's segments and their upstream -> downstream edges, replaced (group admins)."""
+
     segments: tuple[Segment, ...]
     edges: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
 class ConfigureMatching:
+    """The score weights and whether matching crosses the group's parks (group admins)."""
+
     weights: Weights
     group_wide: bool
