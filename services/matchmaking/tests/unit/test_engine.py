@@ -6,8 +6,8 @@ from matchmaking.domain.matcher import EXACT_UP_TO
 from matchmaking.domain.meeting_plan import open_needs, plan_meeting
 from matchmaking.domain.profiles import Kind, Offering
 from matchmaking.domain.scoring import Pair, Weights, total
-from matchmaking.synthetic.evaluation import build_index
-from matchmaking.synthetic.generator import generate
+from matchmaking.engine_evaluation.labelled_set import generate
+from matchmaking.engine_evaluation.precision import build_index
 
 from services.matchmaking.tests.unit.support import firm, index_of, need, offer
 
