@@ -11,19 +11,8 @@ from parkops_contracts.events.matchmaking import MatchKind, ScoreComponent
 from parkops_kernel.bounds import MAX_MONEY, BusinessDate, ClientId, Code, Money, Name, PositiveMoney, Text
 from pydantic import BaseModel, ConfigDict, Field
 
+from matchmaking.domain import commands as cmd
 from matchmaking.domain.chain import Segment
-from matchmaking.domain.commands import (
-    AnswerProposal,
-    CloseDeal,
-    ConfigureMatching,
-    DeclaredNeed,
-    DeclaredOffering,
-    DeclareProfile,
-    EditChainMap,
-    PlanMeeting,
-    ProposeForNeed,
-    RecordAttendance,
-)
 from matchmaking.domain.scoring import Weights
 
 Description = Annotated[Text, Field(description="Chinese or English.")]
@@ -59,9 +48,9 @@ class OfferingIn(Input):
     certifications: Certifications = []
     kind: MatchKind = MatchKind.SUPPLY
 
-    def declared(self) -> DeclaredOffering:
+    def declared(self) -> cmd.DeclaredOffering:
         held = tuple(self.certifications)
-        return DeclaredOffering(self.offering_id, self.text, self.segment, self.capacity, held, self.kind)
+        return cmd.DeclaredOffering(self.offering_id, self.text, self.segment, self.capacity, held, self.kind)
 
 
 class NeedIn(Input):
@@ -75,9 +64,9 @@ class NeedIn(Input):
     deadline: BusinessDate | None = None
     kind: MatchKind = MatchKind.SUPPLY
 
-    def declared(self) -> DeclaredNeed:
+    def declared(self) -> cmd.DeclaredNeed:
         required = tuple(self.required_certifications)
-        return DeclaredNeed(
+        return cmd.DeclaredNeed(
             self.need_id, self.text, self.segment, self.volume, required, self.deadline, self.kind
         )
 
@@ -87,9 +76,9 @@ class ProfileUpdate(Input):
     needs: list[NeedIn] = Field(default=[], max_length=200)
     anchor: bool | None = Field(default=None, description="Operators only: an anchor firm.")
 
-    def command(self, tenant_id: str) -> DeclareProfile:
+    def command(self, tenant_id: str) -> cmd.DeclareProfile:
         offerings = tuple(o.declared() for o in self.offerings)
-        return DeclareProfile(tenant_id, offerings, tuple(n.declared() for n in self.needs), self.anchor)
+        return cmd.DeclareProfile(tenant_id, offerings, tuple(n.declared() for n in self.needs), self.anchor)
 
 
 class OfferingPublic(BaseModel):
@@ -143,24 +132,24 @@ class ProposalPublic(BaseModel):
     proposed_at: datetime
 
 
-def proposals_for(tenant_id: str, need_id: str, k: int) -> ProposeForNeed:
+def proposals_for(tenant_id: str, need_id: str, k: int) -> cmd.ProposeForNeed:
     """The request for the k best proposals for one need (its terms are all in the path and query)."""
-    return ProposeForNeed(tenant_id, need_id, k)
+    return cmd.ProposeForNeed(tenant_id, need_id, k)
 
 
 class Answer(Input):
     enterprise_id: ClientId | None = Field(default=None, description="Staff: the side they answer for.")
 
-    def command(self, proposal_id: str) -> AnswerProposal:
-        return AnswerProposal(proposal_id, self.enterprise_id)
+    def command(self, proposal_id: str) -> cmd.AnswerProposal:
+        return cmd.AnswerProposal(proposal_id, self.enterprise_id)
 
 
 class DealCreate(Input):
     value_cny: PositiveMoney
     estimated_saving_cny: Money
 
-    def command(self, proposal_id: str) -> CloseDeal:
-        return CloseDeal(proposal_id, self.value_cny, self.estimated_saving_cny)
+    def command(self, proposal_id: str) -> cmd.CloseDeal:
+        return cmd.CloseDeal(proposal_id, self.value_cny, self.estimated_saving_cny)
 
 
 class MeetingCreate(Input):
@@ -168,8 +157,8 @@ class MeetingCreate(Input):
     held_on: BusinessDate
     top_k: int = Field(default=5, ge=1, le=50, description="Proposals per need.")
 
-    def command(self) -> PlanMeeting:
-        return PlanMeeting(self.title, self.held_on, self.top_k)
+    def command(self) -> cmd.PlanMeeting:
+        return cmd.PlanMeeting(self.title, self.held_on, self.top_k)
 
 
 class MeetingPublic(BaseModel):
@@ -185,8 +174,8 @@ class MeetingPublic(BaseModel):
 class AttendanceCreate(Input):
     tenant_id: ClientId
 
-    def command(self, meeting_id: str) -> RecordAttendance:
-        return RecordAttendance(meeting_id, self.tenant_id)
+    def command(self, meeting_id: str) -> cmd.RecordAttendance:
+        return cmd.RecordAttendance(meeting_id, self.tenant_id)
 
 
 class SegmentIO(Input):
@@ -204,9 +193,9 @@ class ChainMapIO(Input):
     segments: list[SegmentIO] = Field(min_length=1, max_length=500)
     edges: list[EdgeIO] = Field(default=[], max_length=5000)
 
-    def command(self) -> EditChainMap:
+    def command(self) -> cmd.EditChainMap:
         segments = tuple(Segment(s.segment_id, s.name_zh, s.name_en) for s in self.segments)
-        return EditChainMap(segments, tuple((e.upstream, e.downstream) for e in self.edges))
+        return cmd.EditChainMap(segments, tuple((e.upstream, e.downstream) for e in self.edges))
 
 
 class WeightsIO(Input):
@@ -223,5 +212,5 @@ class SettingsIO(Input):
     weights: WeightsIO
     group_wide: bool
 
-    def command(self) -> ConfigureMatching:
-        return ConfigureMatching(Weights(**self.weights.model_dump()), self.group_wide)
+    def command(self) -> cmd.ConfigureMatching:
+        return cmd.ConfigureMatching(Weights(**self.weights.model_dump()), self.group_wide)

@@ -25,19 +25,8 @@ from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.request_keys import keyed
 
 from matchmaking.access import WRITERS, acting_side, require_meeting, require_profile, require_proposal
+from matchmaking.domain import commands as cmd
 from matchmaking.domain.chain import IndustryChainMap
-from matchmaking.domain.commands import (
-    AnswerProposal,
-    CloseDeal,
-    ConfigureMatching,
-    DeclareProfile,
-    EditChainMap,
-    PlanMeeting,
-    ProposeForNeed,
-    RecordAttendance,
-    RetireProfile,
-    SeedProfile,
-)
 from matchmaking.domain.default_chain import segment_for_industry
 from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.meeting import Meeting
@@ -98,7 +87,7 @@ class MatchmakingService:
         self._known = known
         self._clock = clock
 
-    async def seed_profile(self, command: SeedProfile) -> None:
+    async def seed_profile(self, command: cmd.SeedProfile) -> None:
         """SeedProfile: an onboarded enterprise gets a profile on the chain segment of its industry
         code. A redelivered event finds the profile there and changes nothing."""
         segment = segment_for_industry(command.industry_code)
@@ -108,7 +97,7 @@ class MatchmakingService:
         )
         self._read.put_profile(await _copy(self._stores.profiles, command.tenant_id))
 
-    async def retire_profile(self, command: RetireProfile) -> None:
+    async def retire_profile(self, command: cmd.RetireProfile) -> None:
         """RetireProfile: the enterprise takes no part in new matches (idempotent)."""
         profile = self._read.profile(command.park_id, command.tenant_id)
         if profile is None or not profile.enterprise.active:
@@ -117,7 +106,7 @@ class MatchmakingService:
         self._read.put_profile(await _copy(self._stores.profiles, command.tenant_id))
 
     async def declare_profile(
-        self, access: ParkAccess, command: DeclareProfile, key: str | None
+        self, access: ParkAccess, command: cmd.DeclareProfile, key: str | None
     ) -> ProfilePublic:
         """DeclareProfile: replace what an enterprise offers and needs; operators also set `anchor`."""
         tenant_id = command.tenant_id
@@ -140,7 +129,7 @@ class MatchmakingService:
         return answer
 
     async def propose_for_need(
-        self, access: ParkAccess, command: ProposeForNeed, key: str | None
+        self, access: ParkAccess, command: cmd.ProposeForNeed, key: str | None
     ) -> list[ProposalPublic]:
         """ProposeForNeed: the k best offerings for one need, each a proposal (MatchProposed)."""
         tenant_id = command.tenant_id
@@ -163,7 +152,7 @@ class MatchmakingService:
         return await self._stores.profiles.change(tenant_id, lambda _: answers, idempotency=idempotency)
 
     async def accept_proposal(
-        self, access: ParkAccess, command: AnswerProposal, key: str | None
+        self, access: ParkAccess, command: cmd.AnswerProposal, key: str | None
     ) -> ProposalPublic:
         """AcceptProposal: one side accepts; both sides' acceptance makes MatchAccepted."""
         return await self._answer(
@@ -171,14 +160,14 @@ class MatchmakingService:
         )
 
     async def decline_proposal(
-        self, access: ParkAccess, command: AnswerProposal, key: str | None
+        self, access: ParkAccess, command: cmd.AnswerProposal, key: str | None
     ) -> ProposalPublic:
         """DeclineProposal: either side declines (MatchDeclined); the pair is penalised from now on."""
         return await self._answer(
             access, command, Proposal.decline, _keyed(key, "decline", command, ProposalPublic)
         )
 
-    async def close_deal(self, access: ParkAccess, command: CloseDeal, key: str | None) -> ProposalPublic:
+    async def close_deal(self, access: ParkAccess, command: cmd.CloseDeal, key: str | None) -> ProposalPublic:
         """CloseDeal: staff of either side's park record the deal an accepted match led to (DealClosed)."""
         current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
 
@@ -188,7 +177,9 @@ class MatchmakingService:
         idempotency = _keyed(key, "close_deal", command, ProposalPublic)
         return await self._change_proposal(current.proposal_id, close, idempotency)
 
-    async def plan_meeting(self, access: ParkAccess, command: PlanMeeting, key: str | None) -> MeetingPublic:
+    async def plan_meeting(
+        self, access: ParkAccess, command: cmd.PlanMeeting, key: str | None
+    ) -> MeetingPublic:
         """PlanMeeting (staff): top k proposals for every open need of the park's active enterprises,
         each pair of enterprises once (MatchProposed for the new ones); the enterprises involved are
         invited. The park is one the directory knows, in the caller's group (`StaffScope`)."""
@@ -219,7 +210,7 @@ class MatchmakingService:
         return answer
 
     async def record_attendance(
-        self, access: ParkAccess, command: RecordAttendance, key: str | None
+        self, access: ParkAccess, command: cmd.RecordAttendance, key: str | None
     ) -> MeetingPublic:
         """RecordAttendance (staff): an invited enterprise attended (MatchmakingMeetingAttended, billed
         once)."""
@@ -235,7 +226,9 @@ class MatchmakingService:
         self._read.meetings[meeting_id] = await _copy(self._stores.meetings, meeting_id)
         return answer
 
-    async def edit_chain_map(self, access: GroupAccess, command: EditChainMap, key: str | None) -> ChainMapIO:
+    async def edit_chain_map(
+        self, access: GroupAccess, command: cmd.EditChainMap, key: str | None
+    ) -> ChainMapIO:
         """EditChainMap: a group admin replaces its group's segments and edges."""
         chain = IndustryChainMap.of(command.segments, command.edges)
         used = self._read.segments_in_use(access.group_id)
@@ -249,7 +242,7 @@ class MatchmakingService:
         )
 
     async def configure_matching(
-        self, access: GroupAccess, command: ConfigureMatching, key: str | None
+        self, access: GroupAccess, command: cmd.ConfigureMatching, key: str | None
     ) -> SettingsIO:
         """ConfigureMatching: a group admin sets the score weights and whether matching crosses parks."""
 
@@ -280,7 +273,7 @@ class MatchmakingService:
     async def _answer(
         self,
         access: ParkAccess,
-        command: AnswerProposal,
+        command: cmd.AnswerProposal,
         answer: Callable[[Proposal, str, datetime], None],
         idempotency: Idempotency[ProposalPublic] | None,
     ) -> ProposalPublic:

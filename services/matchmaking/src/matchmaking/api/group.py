@@ -25,20 +25,21 @@ def build_router(service: MatchmakingService, queries: MatchmakingQueries) -> AP
     async def get_chain_map(access: GroupScope) -> ChainMapIO:
         return queries.chain_map(access)
 
+    @router.get("/groups/{group_id}/settings", tags=GROUP)
+    async def get_settings(access: GroupScope) -> SettingsIO:
+        return queries.settings(access)
+
     @router.put("/groups/{group_id}/chain-map", tags=GROUP)
     async def put_chain_map(
         body: ChainMapIO, access: GroupAdminScope, key: IdempotencyKey = None
     ) -> ChainMapIO:
         return await service.edit_chain_map(access, body.command(), key)
 
-    @router.get("/groups/{group_id}/settings", tags=GROUP)
-    async def get_settings(access: GroupScope) -> SettingsIO:
-        return queries.settings(access)
-
     @router.put("/groups/{group_id}/settings", tags=GROUP)
     async def put_settings(
         body: SettingsIO, access: GroupAdminScope, key: IdempotencyKey = None
     ) -> SettingsIO:
+        """The score weights and whether matching crosses the group's parks (group admins)."""
         return await service.configure_matching(access, body.command(), key)
 
     return router
