@@ -69,6 +69,9 @@ class ReadModel:
         found = [m for m in self.meetings.values() if m.park_id == park_id]
         return sorted(found, key=lambda m: (m.held_on, m.meeting_id))
 
+    def put_meeting(self, meeting: Meeting) -> None:
+        self.meetings[meeting.meeting_id] = meeting
+
     def put_profile(self, profile: Profile) -> None:
         self.profiles[profile.enterprise.enterprise_id] = profile
         self._index_profile(profile)

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime.access import GroupAccess, ParkAccess
@@ -38,6 +38,9 @@ from matchmaking.present import chain_public, meeting_public, profile_public, pr
 from matchmaking.read_model import ReadModel
 from matchmaking.schemas import ChainMapIO, MeetingPublic, ProfilePublic, ProposalPublic, SettingsIO
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 A = TypeVar("A")
 R = TypeVar("R")
 GroupKnown = Callable[[str], Awaitable[bool]]
@@ -58,13 +61,15 @@ class _Unanswered(Exception):
     """Leaves a look for a key's first answer without writing anything: the key is new."""
 
 
-def _unanswered(_: object) -> None:
+def _unanswered(_: object) -> NoReturn:
     raise _Unanswered
 
 
-def _keyed(key: str | None, operation: str, command: object, answer: type[R]) -> Idempotency[R] | None:
+def _keyed(
+    key: str | None, operation: str, command: "DataclassInstance", answer: type[R]
+) -> Idempotency[R] | None:
     """The idempotency of a command: its terms are the command's fields."""
-    return keyed(key, operation, asdict(command), answer)  # type: ignore[call-overload]
+    return keyed(key, operation, asdict(command), answer)
 
 
 def _namer(key: str | None, *scope: str) -> Callable[[], str]:
@@ -206,7 +211,7 @@ class MatchmakingService:
         answer = await self._stores.meetings.change(
             meeting_id, meeting_public, create=lambda: meeting, idempotency=idempotency
         )
-        self._read.meetings[meeting_id] = await _copy(self._stores.meetings, meeting_id)
+        self._read.put_meeting(await _copy(self._stores.meetings, meeting_id))
         return answer
 
     async def record_attendance(
@@ -223,7 +228,7 @@ class MatchmakingService:
 
         idempotency = _keyed(key, "record_attendance", command, MeetingPublic)
         answer = await self._stores.meetings.change(meeting_id, attend, idempotency=idempotency)
-        self._read.meetings[meeting_id] = await _copy(self._stores.meetings, meeting_id)
+        self._read.put_meeting(await _copy(self._stores.meetings, meeting_id))
         return answer
 
     async def edit_chain_map(
@@ -319,6 +324,6 @@ class MatchmakingService:
         if idempotency is None or await store.get(aggregate_id) is None:
             return None
         try:
-            return await store.change(aggregate_id, _unanswered, idempotency=idempotency)  # type: ignore[arg-type]
+            return await store.change(aggregate_id, _unanswered, idempotency=idempotency)
         except _Unanswered:
             return None
