@@ -17,14 +17,14 @@ import time
 from matchmaking.domain.matcher import MatchIndex
 from matchmaking.domain.meeting_plan import plan_meeting
 from matchmaking.domain.profiles import Need
-from matchmaking.synthetic.evaluation import (
+from matchmaking.engine_evaluation.labelled_set import generate
+from matchmaking.engine_evaluation.precision import (
     build_index,
     engine_ranker,
     keyword_ranker,
     precision_at_k,
     random_ranker,
 )
-from matchmaking.synthetic.generator import generate
 
 
 def batch(index: MatchIndex, needs: list[Need]) -> tuple[float, int]:

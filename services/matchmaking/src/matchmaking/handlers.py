@@ -8,17 +8,20 @@ from collections.abc import Sequence
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded
 from parkops_runtime.consumer import Delivery
 
-from matchmaking.profiles_service import ProfileService
+from matchmaking.domain.commands import RetireProfile, SeedProfile
+from matchmaking.service import MatchmakingService
 
 
 class LeasingEventsHandler:
-    def __init__(self, profiles: ProfileService) -> None:
-        self._profiles = profiles
+    def __init__(self, service: MatchmakingService) -> None:
+        self._service = service
 
     async def __call__(self, deliveries: Sequence[Delivery]) -> None:
         for delivery in deliveries:
             match delivery.event:
-                case TenantOnboarded():
-                    await self._profiles.seed(delivery.event)
-                case LeaseTerminated():
-                    await self._profiles.retire(delivery.event.park_id, delivery.event.tenant_id)
+                case TenantOnboarded() as e:
+                    await self._service.seed_profile(
+                        SeedProfile(e.tenant_id, e.park_id, e.group_id, e.name, e.industry_code)
+                    )
+                case LeaseTerminated() as e:
+                    await self._service.retire_profile(RetireProfile(e.park_id, e.tenant_id))

@@ -1,7 +1,9 @@
-"""HTTP request and response schemas (input and output kept separate)."""
+"""HTTP request and response schemas (input and output kept separate). Requests turn into the
+domain's command objects here (`.command(...)`); no domain type is a field of a schema."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Path, Query
@@ -9,7 +11,9 @@ from parkops_contracts.events.matchmaking import MatchKind, ScoreComponent
 from parkops_kernel.bounds import MAX_MONEY, BusinessDate, ClientId, Code, Money, Name, PositiveMoney, Text
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchmaking.domain.proposal import Status
+from matchmaking.domain import commands as cmd
+from matchmaking.domain.chain import Segment
+from matchmaking.domain.scoring import Weights
 
 Description = Annotated[Text, Field(description="Chinese or English.")]
 SegmentId = Annotated[
@@ -21,6 +25,13 @@ Amount = Annotated[float, Field(ge=0, le=float(MAX_MONEY), allow_inf_nan=False)]
 Weight = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 PathId = Annotated[str, Path(max_length=200)]
 TopK = Annotated[int, Query(ge=1, le=50, description="How many proposals.")]
+
+
+class Status(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    DEAL_CLOSED = "deal_closed"
 
 
 class Input(BaseModel):
@@ -37,6 +48,10 @@ class OfferingIn(Input):
     certifications: Certifications = []
     kind: MatchKind = MatchKind.SUPPLY
 
+    def declared(self) -> cmd.DeclaredOffering:
+        held = tuple(self.certifications)
+        return cmd.DeclaredOffering(self.offering_id, self.text, self.segment, self.capacity, held, self.kind)
+
 
 class NeedIn(Input):
     need_id: ClientId | None = Field(
@@ -49,11 +64,21 @@ class NeedIn(Input):
     deadline: BusinessDate | None = None
     kind: MatchKind = MatchKind.SUPPLY
 
+    def declared(self) -> cmd.DeclaredNeed:
+        required = tuple(self.required_certifications)
+        return cmd.DeclaredNeed(
+            self.need_id, self.text, self.segment, self.volume, required, self.deadline, self.kind
+        )
+
 
 class ProfileUpdate(Input):
     offerings: list[OfferingIn] = Field(default=[], max_length=200)
     needs: list[NeedIn] = Field(default=[], max_length=200)
     anchor: bool | None = Field(default=None, description="Operators only: an anchor firm.")
+
+    def command(self, tenant_id: str) -> cmd.DeclareProfile:
+        offerings = tuple(o.declared() for o in self.offerings)
+        return cmd.DeclareProfile(tenant_id, offerings, tuple(n.declared() for n in self.needs), self.anchor)
 
 
 class OfferingPublic(BaseModel):
@@ -107,19 +132,33 @@ class ProposalPublic(BaseModel):
     proposed_at: datetime
 
 
+def proposals_for(tenant_id: str, need_id: str, k: int) -> cmd.ProposeForNeed:
+    """The request for the k best proposals for one need (its terms are all in the path and query)."""
+    return cmd.ProposeForNeed(tenant_id, need_id, k)
+
+
 class Answer(Input):
     enterprise_id: ClientId | None = Field(default=None, description="Staff: the side they answer for.")
+
+    def command(self, proposal_id: str) -> cmd.AnswerProposal:
+        return cmd.AnswerProposal(proposal_id, self.enterprise_id)
 
 
 class DealCreate(Input):
     value_cny: PositiveMoney
     estimated_saving_cny: Money
 
+    def command(self, proposal_id: str) -> cmd.CloseDeal:
+        return cmd.CloseDeal(proposal_id, self.value_cny, self.estimated_saving_cny)
+
 
 class MeetingCreate(Input):
     title: Name
     held_on: BusinessDate
     top_k: int = Field(default=5, ge=1, le=50, description="Proposals per need.")
+
+    def command(self) -> cmd.PlanMeeting:
+        return cmd.PlanMeeting(self.title, self.held_on, self.top_k)
 
 
 class MeetingPublic(BaseModel):
@@ -134,6 +173,9 @@ class MeetingPublic(BaseModel):
 
 class AttendanceCreate(Input):
     tenant_id: ClientId
+
+    def command(self, meeting_id: str) -> cmd.RecordAttendance:
+        return cmd.RecordAttendance(meeting_id, self.tenant_id)
 
 
 class SegmentIO(Input):
@@ -151,6 +193,10 @@ class ChainMapIO(Input):
     segments: list[SegmentIO] = Field(min_length=1, max_length=500)
     edges: list[EdgeIO] = Field(default=[], max_length=5000)
 
+    def command(self) -> cmd.EditChainMap:
+        segments = tuple(Segment(s.segment_id, s.name_zh, s.name_en) for s in self.segments)
+        return cmd.EditChainMap(segments, tuple((e.upstream, e.downstream) for e in self.edges))
+
 
 class WeightsIO(Input):
     chain: Weight
@@ -165,3 +211,6 @@ class WeightsIO(Input):
 class SettingsIO(Input):
     weights: WeightsIO
     group_wide: bool
+
+    def command(self) -> cmd.ConfigureMatching:
+        return cmd.ConfigureMatching(Weights(**self.weights.model_dump()), self.group_wide)

@@ -9,7 +9,7 @@ from matchmaking.domain.default_chain import default_chain_map
 from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.profiles import Profile
 from matchmaking.domain.proposal import Proposal, pair_of
-from matchmaking.state import State
+from matchmaking.read_model import ReadModel
 from parkops_kernel.errors import Forbidden, NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.auth import Principal, Role
@@ -77,7 +77,7 @@ def test_a_tenant_sees_a_meeting_it_is_in_with_only_its_counterparts() -> None:
 
 
 def test_the_same_client_chosen_need_id_of_two_buyers_names_two_needs() -> None:
-    state = State()
+    state = ReadModel()
     first = proposal("vax", "glass")
     state.put_proposal(first)
     other = proposal("pharma", "glass", pid="p-2")

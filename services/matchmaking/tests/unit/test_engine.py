@@ -5,9 +5,9 @@ from datetime import date
 from matchmaking.domain.matcher import EXACT_UP_TO
 from matchmaking.domain.meeting_plan import open_needs, plan_meeting
 from matchmaking.domain.profiles import Kind, Offering
-from matchmaking.domain.scoring import Weights, total
-from matchmaking.synthetic.evaluation import build_index
-from matchmaking.synthetic.generator import generate
+from matchmaking.domain.scoring import Pair, Weights, total
+from matchmaking.engine_evaluation.labelled_set import generate
+from matchmaking.engine_evaluation.precision import build_index
 
 from services.matchmaking.tests.unit.support import firm, index_of, need, offer
 
@@ -38,7 +38,7 @@ def test_every_component_moves_the_score_the_right_way() -> None:
     w = Weights()
 
     def score(o: Offering = base, s: object = supplier, declined: bool = False, nd: object = n) -> float:
-        return total(nd, buyer, o, s, w, 1.0, 0.8, declined)  # type: ignore[arg-type]
+        return total(Pair(nd, buyer, o, s), w, 1.0, 0.8, declined)  # type: ignore[arg-type]
 
     assert score(o=replace(base, certifications=frozenset())) < score()
     assert score(o=replace(base, capacity=100)) < score()

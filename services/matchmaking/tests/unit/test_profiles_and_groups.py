@@ -1,11 +1,11 @@
 from datetime import date
 
 import pytest
+from matchmaking import repository as codec
 from matchmaking.domain.chain import IndustryChainMap, Segment
 from matchmaking.domain.default_chain import default_chain_map
 from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.profiles import Kind, Need, Profile
-from matchmaking.store import codec
 from parkops_kernel.errors import Conflict, Unprocessable
 
 from services.matchmaking.tests.unit.support import firm, need, offer
@@ -41,11 +41,10 @@ def test_profiles_and_group_configurations_round_trip_through_documents() -> Non
         ],
     )
     back = codec.profile_of({**codec.profile_doc(profile), "_version": 4})
-    assert (back.enterprise, back.offerings, back.needs, back.version) == (
+    assert (back.enterprise, back.offerings, back.needs) == (
         profile.enterprise,
         profile.offerings,
         profile.needs,
-        4,
     )
     config = GroupConfig.default("g1")
     again = codec.group_of({**codec.group_doc(config), "_id": "g1", "_version": 1})

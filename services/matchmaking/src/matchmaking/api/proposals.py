@@ -2,35 +2,40 @@
 
 from fastapi import APIRouter
 from parkops_runtime.access import ParkScope, StaffScope
+from parkops_runtime.request_keys import IdempotencyKey
 
-from matchmaking.api.present import proposal_public
-from matchmaking.domain.proposal import Status
-from matchmaking.proposals_service import ProposalService
-from matchmaking.schemas import Answer, DealCreate, PathId, ProposalPublic
+from matchmaking.queries import MatchmakingQueries
+from matchmaking.schemas import Answer, DealCreate, PathId, ProposalPublic, Status
+from matchmaking.service import MatchmakingService
 
 
-def build_router(proposals: ProposalService) -> APIRouter:
+def build_router(service: MatchmakingService, queries: MatchmakingQueries) -> APIRouter:
     router = APIRouter(tags=["proposals"])
 
     @router.get("/parks/{park_id}/proposals")
     async def list_proposals(access: ParkScope, status: Status | None = None) -> list[ProposalPublic]:
-        return [proposal_public(p) for p in proposals.proposals(access, status)]
+        return queries.proposals(access, status)
 
     @router.get("/parks/{park_id}/proposals/{proposal_id}")
     async def get_proposal(proposal_id: PathId, access: ParkScope) -> ProposalPublic:
-        return proposal_public(proposals.proposal(access, proposal_id))
+        return queries.proposal(access, proposal_id)
 
     @router.post("/parks/{park_id}/proposals/{proposal_id}/accept")
-    async def accept(proposal_id: PathId, body: Answer, access: ParkScope) -> ProposalPublic:
-        return proposal_public(await proposals.accept(access, proposal_id, body.enterprise_id))
+    async def accept(
+        proposal_id: PathId, body: Answer, access: ParkScope, key: IdempotencyKey = None
+    ) -> ProposalPublic:
+        return await service.accept_proposal(access, body.command(proposal_id), key)
 
     @router.post("/parks/{park_id}/proposals/{proposal_id}/decline")
-    async def decline(proposal_id: PathId, body: Answer, access: ParkScope) -> ProposalPublic:
-        return proposal_public(await proposals.decline(access, proposal_id, body.enterprise_id))
+    async def decline(
+        proposal_id: PathId, body: Answer, access: ParkScope, key: IdempotencyKey = None
+    ) -> ProposalPublic:
+        return await service.decline_proposal(access, body.command(proposal_id), key)
 
     @router.post("/parks/{park_id}/proposals/{proposal_id}/deal")
-    async def close_deal(proposal_id: PathId, body: DealCreate, access: StaffScope) -> ProposalPublic:
-        closed = await proposals.close_deal(access, proposal_id, body.value_cny, body.estimated_saving_cny)
-        return proposal_public(closed)
+    async def close_deal(
+        proposal_id: PathId, body: DealCreate, access: StaffScope, key: IdempotencyKey = None
+    ) -> ProposalPublic:
+        return await service.close_deal(access, body.command(proposal_id), key)
 
     return router

@@ -16,7 +16,6 @@ class GroupConfig:
     chain: IndustryChainMap
     weights: Weights
     group_wide: bool = True
-    version: int = 0
 
     @classmethod
     def default(cls, group_id: str) -> "GroupConfig":

@@ -16,7 +16,7 @@ from parkops_kernel.errors import NotFound
 from matchmaking.domain.catalogue import Catalogue
 from matchmaking.domain.chain import IndustryChainMap
 from matchmaking.domain.profiles import Enterprise, Need
-from matchmaking.domain.scoring import Scored, Weights, explain, total
+from matchmaking.domain.scoring import Evidence, Pair, Scored, Weights, explain, total
 from matchmaking.domain.text_index import Query
 
 POOL_MIN = 50
@@ -107,10 +107,7 @@ class MatchIndex(Catalogue):
             return None
         offering, supplier = pair
         return total(
-            need,
-            buyer,
-            offering,
-            supplier,
+            Pair(need, buyer, offering, supplier),
             self.weights,
             self.chain.adjacency(need.segment, buyer.segment, offering.segment).value,
             self._text.cosine(query, doc),
@@ -121,14 +118,10 @@ class MatchIndex(Catalogue):
         pair = self.eligible(need, buyer, doc, self.group_wide)
         assert pair is not None
         offering, supplier = pair
-        return explain(
-            need,
-            buyer,
-            offering,
-            supplier,
-            self.weights,
+        evidence = Evidence(
             self.chain.adjacency(need.segment, buyer.segment, offering.segment),
             self._text.cosine(query, doc),
             self._text.shared_grams(query, doc),
             self.declined(buyer.enterprise_id, supplier.enterprise_id),
         )
+        return explain(Pair(need, buyer, offering, supplier), self.weights, evidence)

@@ -20,7 +20,6 @@ class Meeting:
     participants: dict[str, str]  # tenant id -> that enterprise's park
     proposal_ids: list[str] = field(default_factory=list)
     attended: list[str] = field(default_factory=list)
-    version: int = 0
     events: list[Event] = field(default_factory=list)
 
     def record_attendance(self, tenant_id: str, at: datetime) -> None:

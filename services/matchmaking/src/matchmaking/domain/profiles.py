@@ -87,7 +87,6 @@ class Profile:
     enterprise: Enterprise
     offerings: list[Offering] = field(default_factory=list)
     needs: list[Need] = field(default_factory=list)
-    version: int = 0
 
     def declare(self, offerings: list[Offering], needs: list[Need], chain: IndustryChainMap) -> None:
         """Replace what the enterprise offers and needs, after checking every item."""

@@ -55,7 +55,6 @@ class Proposal:
     declined_by: str | None = None
     deal_value_cny: Decimal | None = None
     estimated_saving_cny: Decimal | None = None
-    version: int = 0
     events: list[Event] = field(default_factory=list)
 
     @classmethod

@@ -69,17 +69,29 @@ def anchor_bonus(buyer: Enterprise, supplier: Enterprise) -> float:
     return 1.0 if supplier.anchor or buyer.anchor else 0.0
 
 
-def total(
-    need: Need,
-    buyer: Enterprise,
-    offering: Offering,
-    supplier: Enterprise,
-    weights: Weights,
-    adjacency: float,
-    similarity: float,
-    declined_before: bool,
-) -> float:
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """An offering of a supplier for a need of a buyer: what one score is about."""
+
+    need: Need
+    buyer: Enterprise
+    offering: Offering
+    supplier: Enterprise
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the chain map, the text index and past declines say of one pair."""
+
+    adjacency: Adjacency
+    similarity: float
+    shared_terms: list[str]
+    declined_before: bool
+
+
+def total(pair: Pair, weights: Weights, adjacency: float, similarity: float, declined_before: bool) -> float:
     """The score alone (the ranking's fast path); `explain` gives the same figure with its parts."""
+    need, offering, buyer, supplier = pair.need, pair.offering, pair.buyer, pair.supplier
     return round(
         weights.chain * adjacency
         + weights.text * similarity
@@ -92,22 +104,14 @@ def total(
     )
 
 
-def explain(
-    need: Need,
-    buyer: Enterprise,
-    offering: Offering,
-    supplier: Enterprise,
-    weights: Weights,
-    adjacency: Adjacency,
-    similarity: float,
-    shared_terms: list[str],
-    declined_before: bool,
-) -> Scored:
+def explain(pair: Pair, weights: Weights, evidence: Evidence) -> Scored:
     """Score one offering for one need with the components and reasons that make up the figure."""
+    need, offering, buyer, supplier = pair.need, pair.offering, pair.buyer, pair.supplier
+    adjacency, similarity = evidence.adjacency, evidence.similarity
     required, held, volume = need.required_certifications, offering.certifications, need.volume
     parts = [
         Component("chain", adjacency.value, weights.chain, adjacency.reason),
-        Component("text", similarity, weights.text, _text_reason(shared_terms)),
+        Component("text", similarity, weights.text, _text_reason(evidence.shared_terms)),
         Component(
             "certifications",
             certification_fit(required, held),
@@ -128,11 +132,11 @@ def explain(
         ),
         Component("anchor", anchor_bonus(buyer, supplier), weights.anchor, _anchor_reason(buyer, supplier)),
     ]
-    if declined_before:
+    if evidence.declined_before:
         parts.append(
             Component("declined_before", -1.0, weights.declined_penalty, "this pair declined before")
         )
-    score = total(need, buyer, offering, supplier, weights, adjacency.value, similarity, declined_before)
+    score = total(pair, weights, adjacency.value, similarity, evidence.declined_before)
     return Scored(need, offering, supplier, score, tuple(parts))
 
 

@@ -9,7 +9,7 @@ from matchmaking.domain.matcher import MatchIndex
 from matchmaking.domain.profiles import Need, Offering
 from matchmaking.domain.scoring import Weights
 from matchmaking.domain.text import keywords
-from matchmaking.synthetic.generator import LabelledSet
+from matchmaking.engine_evaluation.labelled_set import LabelledSet
 
 Ranker = Callable[[Need, int], list[str]]
 

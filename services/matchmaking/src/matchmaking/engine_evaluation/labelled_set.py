@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from matchmaking.domain.default_chain import EDGES
 from matchmaking.domain.profiles import Enterprise, Need, Offering
-from matchmaking.synthetic.vocabulary import (
+from matchmaking.engine_evaluation.vocabulary import (
     CERTIFICATIONS,
     COMPANY_ZH,
     FILLER_EN,

@@ -1,13 +1,13 @@
 """The engine's precision@10 on the labelled synthetic set, beside the keyword-only and random baselines."""
 
-from matchmaking.synthetic.evaluation import (
+from matchmaking.engine_evaluation.labelled_set import MIN_RELEVANT, generate
+from matchmaking.engine_evaluation.precision import (
     build_index,
     engine_ranker,
     keyword_ranker,
     precision_at_k,
     random_ranker,
 )
-from matchmaking.synthetic.generator import MIN_RELEVANT, generate
 
 
 def test_the_generator_is_reproducible_and_every_need_has_enough_true_matches() -> None:

@@ -1,4 +1,4 @@
-"""Aggregates -> response schemas."""
+"""Aggregates -> response schemas: what the service and the queries answer."""
 
 from dataclasses import asdict
 
@@ -42,20 +42,13 @@ def profile_public(profile: Profile) -> ProfilePublic:
 
 
 def proposal_public(p: Proposal) -> ProposalPublic:
-    fields = {k: v for k, v in asdict(p).items() if k not in ("group_id", "version", "events")}
+    fields = {k: v for k, v in asdict(p).items() if k not in ("group_id", "events")}
     return ProposalPublic(**{**fields, "breakdown": p.breakdown})
 
 
 def meeting_public(m: Meeting) -> MeetingPublic:
-    return MeetingPublic(
-        meeting_id=m.meeting_id,
-        park_id=m.park_id,
-        title=m.title,
-        held_on=m.held_on,
-        participants=m.participants,
-        proposal_ids=m.proposal_ids,
-        attended=m.attended,
-    )
+    fields = {k: v for k, v in asdict(m).items() if k not in ("group_id", "events")}
+    return MeetingPublic(**fields)
 
 
 def chain_public(config: GroupConfig) -> ChainMapIO:

@@ -1,7 +1,7 @@
-"""The in-memory state every request reads: profiles, group configurations, one matching index per
+"""The in-memory read model every request reads: profiles, group configurations, one matching index per
 park group, proposals and meetings. Rebuilt from the store at start-up, then kept current by every
-write (store first, then memory). One replica owns a store; several would each need to follow the
-others' writes (not built: see the issue note)."""
+write (store first, then memory: a copy, never what the store changes next). One replica owns a store;
+several would each need to follow the others' writes (not built: see the issue note)."""
 
 from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.matcher import MatchIndex
@@ -10,7 +10,7 @@ from matchmaking.domain.profiles import Profile
 from matchmaking.domain.proposal import PairKey, Proposal, Status
 
 
-class State:
+class ReadModel:
     def __init__(self) -> None:
         self.profiles: dict[str, Profile] = {}
         self.groups: dict[str, GroupConfig] = {}
@@ -68,6 +68,9 @@ class State:
     def meetings_in(self, park_id: str) -> list[Meeting]:
         found = [m for m in self.meetings.values() if m.park_id == park_id]
         return sorted(found, key=lambda m: (m.held_on, m.meeting_id))
+
+    def put_meeting(self, meeting: Meeting) -> None:
+        self.meetings[meeting.meeting_id] = meeting
 
     def put_profile(self, profile: Profile) -> None:
         self.profiles[profile.enterprise.enterprise_id] = profile

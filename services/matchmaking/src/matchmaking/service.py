@@ -1,0 +1,329 @@
+"""Use cases of matchmaking: one method per command, each taking its command object. Every write is a
+change through the runtime's AggregateStore (per-aggregate lock, retry, outbox commit, the
+Idempotency-Key rule); after it, the in-memory read model takes a copy of what was stored.
+
+The Idempotency-Key rule: an action keeps its key on the aggregate it changes (a profile, a proposal,
+a meeting, a group's configuration). A create takes its id from the key (`keyed_id`, scoped to the
+caller's group and park), so a retry names the same aggregate. Proposing for a need creates several
+proposals: their ids come from the key, and the key and the answer are kept on the buyer's profile;
+planning a meeting keeps them on the meeting. Both look for the key before creating anything, so a
+replay has no effect and another request under the same key is 409 before any write."""
+
+import copy
+import itertools
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+
+from parkops_kernel.errors import Conflict, NotFound
+from parkops_runtime.access import GroupAccess, ParkAccess
+from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
+from parkops_runtime.auth import STAFF
+from parkops_runtime.clock import Clock, utc_now
+from parkops_runtime.request_keys import keyed
+
+from matchmaking.access import WRITERS, acting_side, require_meeting, require_profile, require_proposal
+from matchmaking.domain import commands as cmd
+from matchmaking.domain.chain import IndustryChainMap
+from matchmaking.domain.default_chain import segment_for_industry
+from matchmaking.domain.group import GroupConfig
+from matchmaking.domain.meeting import Meeting
+from matchmaking.domain.meeting_plan import open_needs, plan_meeting
+from matchmaking.domain.profiles import Enterprise, Profile
+from matchmaking.domain.proposal import Proposal, Status, pair_of
+from matchmaking.domain.scoring import Scored
+from matchmaking.present import chain_public, meeting_public, profile_public, proposal_public, settings_public
+from matchmaking.read_model import ReadModel
+from matchmaking.schemas import ChainMapIO, MeetingPublic, ProfilePublic, ProposalPublic, SettingsIO
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+A = TypeVar("A")
+R = TypeVar("R")
+GroupKnown = Callable[[str], Awaitable[bool]]
+"""Whether the park directory knows a park of the group."""
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The one write path of each of matchmaking's aggregates."""
+
+    profiles: AggregateStore[Profile]
+    groups: AggregateStore[GroupConfig]
+    proposals: AggregateStore[Proposal]
+    meetings: AggregateStore[Meeting]
+
+
+class _Unanswered(Exception):
+    """Leaves a look for a key's first answer without writing anything: the key is new."""
+
+
+def _unanswered(_: object) -> NoReturn:
+    raise _Unanswered
+
+
+def _keyed(
+    key: str | None, operation: str, command: "DataclassInstance", answer: type[R]
+) -> Idempotency[R] | None:
+    """The idempotency of a command: its terms are the command's fields."""
+    return keyed(key, operation, asdict(command), answer)
+
+
+def _namer(key: str | None, *scope: str) -> Callable[[], str]:
+    """New ids: random without a key; with one, the same ids, in the same order, on every retry."""
+    if key is None:
+        return lambda: uuid.uuid4().hex
+    counter = itertools.count()
+    return lambda: keyed_id(key, *scope, str(next(counter)))
+
+
+async def _copy(store: AggregateStore[A], aggregate_id: str) -> A:
+    """What the store holds now, for the read model (a copy: the store changes its own in place)."""
+    return copy.deepcopy(await store.require(aggregate_id))
+
+
+class MatchmakingService:
+    def __init__(self, stores: Stores, read: ReadModel, known: GroupKnown, clock: Clock = utc_now) -> None:
+        self._stores = stores
+        self._read = read
+        self._known = known
+        self._clock = clock
+
+    async def seed_profile(self, command: cmd.SeedProfile) -> None:
+        """SeedProfile: an onboarded enterprise gets a profile on the chain segment of its industry
+        code. A redelivered event finds the profile there and changes nothing."""
+        segment = segment_for_industry(command.industry_code)
+        enterprise = Enterprise(command.tenant_id, command.park_id, command.group_id, command.name, segment)
+        await self._stores.profiles.change(
+            command.tenant_id, lambda _: None, create=lambda: Profile(enterprise)
+        )
+        self._read.put_profile(await _copy(self._stores.profiles, command.tenant_id))
+
+    async def retire_profile(self, command: cmd.RetireProfile) -> None:
+        """RetireProfile: the enterprise takes no part in new matches (idempotent)."""
+        profile = self._read.profile(command.park_id, command.tenant_id)
+        if profile is None or not profile.enterprise.active:
+            return
+        await self._stores.profiles.change(command.tenant_id, Profile.retire)
+        self._read.put_profile(await _copy(self._stores.profiles, command.tenant_id))
+
+    async def declare_profile(
+        self, access: ParkAccess, command: cmd.DeclareProfile, key: str | None
+    ) -> ProfilePublic:
+        """DeclareProfile: replace what an enterprise offers and needs; operators also set `anchor`."""
+        tenant_id = command.tenant_id
+        current = require_profile(access, self._read.profile(access.park_id, tenant_id), tenant_id)
+        access.require(*WRITERS)
+        if command.anchor is not None and command.anchor != current.enterprise.anchor:
+            access.require(*STAFF)  # only staff mark anchor firms
+        chain = self._read.group(current.enterprise.group_id).chain
+        offerings, needs = command.items(_namer(key, access.group_id, access.park_id, tenant_id))
+
+        def declare(profile: Profile) -> ProfilePublic:
+            profile.declare(offerings, needs, chain)
+            if command.anchor is not None:
+                profile.mark_anchor(command.anchor)
+            return profile_public(profile)
+
+        idempotency = _keyed(key, "declare_profile", command, ProfilePublic)
+        answer = await self._stores.profiles.change(tenant_id, declare, idempotency=idempotency)
+        self._read.put_profile(await _copy(self._stores.profiles, tenant_id))
+        return answer
+
+    async def propose_for_need(
+        self, access: ParkAccess, command: cmd.ProposeForNeed, key: str | None
+    ) -> list[ProposalPublic]:
+        """ProposeForNeed: the k best offerings for one need, each a proposal (MatchProposed)."""
+        tenant_id = command.tenant_id
+        profile = require_profile(access, self._read.profile(access.park_id, tenant_id), tenant_id)
+        need = profile.need(command.need_id)
+        if need is None:
+            raise NotFound(f"need {command.need_id} not found")
+        access.require(*WRITERS)
+        if not profile.enterprise.active:
+            raise Conflict(f"enterprise {tenant_id} is retired from matchmaking")
+        idempotency = _keyed(key, "propose_for_need", command, list[ProposalPublic])
+        if (first := await self._first_answer(self._stores.profiles, tenant_id, idempotency)) is not None:
+            return first
+        buyer = profile.enterprise
+        new_id = _namer(key, buyer.group_id, buyer.park_id, tenant_id, "proposals")
+        ranked = self._read.index(buyer.group_id).top(need, command.k)
+        answers = [await self._propose(scored, buyer, new_id(), None) for scored in ranked]
+        if idempotency is None:
+            return answers
+        return await self._stores.profiles.change(tenant_id, lambda _: answers, idempotency=idempotency)
+
+    async def accept_proposal(
+        self, access: ParkAccess, command: cmd.AnswerProposal, key: str | None
+    ) -> ProposalPublic:
+        """AcceptProposal: one side accepts; both sides' acceptance makes MatchAccepted."""
+        return await self._answer(
+            access, command, Proposal.accept, _keyed(key, "accept", command, ProposalPublic)
+        )
+
+    async def decline_proposal(
+        self, access: ParkAccess, command: cmd.AnswerProposal, key: str | None
+    ) -> ProposalPublic:
+        """DeclineProposal: either side declines (MatchDeclined); the pair is penalised from now on."""
+        return await self._answer(
+            access, command, Proposal.decline, _keyed(key, "decline", command, ProposalPublic)
+        )
+
+    async def close_deal(self, access: ParkAccess, command: cmd.CloseDeal, key: str | None) -> ProposalPublic:
+        """CloseDeal: staff of either side's park record the deal an accepted match led to (DealClosed)."""
+        current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
+
+        def close(p: Proposal) -> None:
+            p.close_deal(command.value_cny, command.estimated_saving_cny, self._clock())
+
+        idempotency = _keyed(key, "close_deal", command, ProposalPublic)
+        return await self._change_proposal(current.proposal_id, close, idempotency)
+
+    async def plan_meeting(
+        self, access: ParkAccess, command: cmd.PlanMeeting, key: str | None
+    ) -> MeetingPublic:
+        """PlanMeeting (staff): top k proposals for every open need of the park's active enterprises,
+        each pair of enterprises once (MatchProposed for the new ones); the enterprises involved are
+        invited. The park is one the directory knows, in the caller's group (`StaffScope`)."""
+        park_id, group_id = access.park_id, access.group_id
+        meeting_id = keyed_id(key, group_id, park_id, "meeting") if key else uuid.uuid4().hex
+        idempotency = _keyed(key, "plan_meeting", command, MeetingPublic)
+        if (first := await self._first_answer(self._stores.meetings, meeting_id, idempotency)) is not None:
+            return first
+        meeting = Meeting(meeting_id, park_id, group_id, command.title, command.held_on, {})
+        new_id = _namer(key, group_id, park_id, "meeting-proposals")
+        profiles = [
+            p
+            for p in self._read.profiles_in(park_id)
+            if p.enterprise.group_id == group_id and p.enterprise.active
+        ]
+        buyers = {p.enterprise.enterprise_id: p.enterprise for p in profiles}
+        needs = open_needs((n for p in profiles for n in p.needs), command.held_on)
+        for scored in plan_meeting(self._read.index(group_id), needs, command.top_k):
+            buyer = buyers[scored.need.enterprise_id]
+            proposal = await self._propose(scored, buyer, new_id(), meeting_id)
+            meeting.proposal_ids.append(proposal.proposal_id)
+            meeting.participants[buyer.enterprise_id] = buyer.park_id
+            meeting.participants[scored.supplier.enterprise_id] = scored.supplier.park_id
+        answer = await self._stores.meetings.change(
+            meeting_id, meeting_public, create=lambda: meeting, idempotency=idempotency
+        )
+        self._read.put_meeting(await _copy(self._stores.meetings, meeting_id))
+        return answer
+
+    async def record_attendance(
+        self, access: ParkAccess, command: cmd.RecordAttendance, key: str | None
+    ) -> MeetingPublic:
+        """RecordAttendance (staff): an invited enterprise attended (MatchmakingMeetingAttended, billed
+        once)."""
+        meeting_id = command.meeting_id
+        require_meeting(access, self._read.meetings.get(meeting_id), meeting_id)
+
+        def attend(meeting: Meeting) -> MeetingPublic:
+            meeting.record_attendance(command.tenant_id, self._clock())
+            return meeting_public(meeting)
+
+        idempotency = _keyed(key, "record_attendance", command, MeetingPublic)
+        answer = await self._stores.meetings.change(meeting_id, attend, idempotency=idempotency)
+        self._read.put_meeting(await _copy(self._stores.meetings, meeting_id))
+        return answer
+
+    async def edit_chain_map(
+        self, access: GroupAccess, command: cmd.EditChainMap, key: str | None
+    ) -> ChainMapIO:
+        """EditChainMap: a group admin replaces its group's segments and edges."""
+        chain = IndustryChainMap.of(command.segments, command.edges)
+        used = self._read.segments_in_use(access.group_id)
+
+        def edit(config: GroupConfig) -> ChainMapIO:
+            config.replace_chain(chain, used)
+            return chain_public(config)
+
+        return await self._change_group(
+            access.group_id, edit, _keyed(key, "edit_chain_map", command, ChainMapIO)
+        )
+
+    async def configure_matching(
+        self, access: GroupAccess, command: cmd.ConfigureMatching, key: str | None
+    ) -> SettingsIO:
+        """ConfigureMatching: a group admin sets the score weights and whether matching crosses parks."""
+
+        def configure(config: GroupConfig) -> SettingsIO:
+            config.weights, config.group_wide = command.weights, command.group_wide
+            return settings_public(config)
+
+        idempotency = _keyed(key, "configure_matching", command, SettingsIO)
+        return await self._change_group(access.group_id, configure, idempotency)
+
+    async def _propose(
+        self, scored: Scored, buyer: Enterprise, proposal_id: str, meeting_id: str | None
+    ) -> ProposalPublic:
+        """A proposal for this pair; an open or accepted one for the same need and offering (each
+        named with its owner, never by its client-chosen id alone) is reused."""
+        existing = self._read.proposal_for(pair_of(scored, buyer))
+        if existing is not None and existing.status is not Status.DECLINED:
+            return proposal_public(existing)
+        at = self._clock()
+        answer = await self._stores.proposals.change(
+            proposal_id,
+            proposal_public,
+            create=lambda: Proposal.propose(proposal_id, scored, buyer, at, meeting_id),
+        )
+        self._read.put_proposal(await _copy(self._stores.proposals, proposal_id))
+        return answer
+
+    async def _answer(
+        self,
+        access: ParkAccess,
+        command: cmd.AnswerProposal,
+        answer: Callable[[Proposal, str, datetime], None],
+        idempotency: Idempotency[ProposalPublic] | None,
+    ) -> ProposalPublic:
+        """One side's answer: the caller's own enterprise, or the side staff name."""
+        current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
+        side = acting_side(access, current, command.enterprise_id)
+        return await self._change_proposal(
+            current.proposal_id, lambda p: answer(p, side, self._clock()), idempotency
+        )
+
+    async def _change_proposal(
+        self,
+        proposal_id: str,
+        change: Callable[[Proposal], None],
+        idempotency: Idempotency[ProposalPublic] | None,
+    ) -> ProposalPublic:
+        def apply(proposal: Proposal) -> ProposalPublic:
+            change(proposal)
+            return proposal_public(proposal)
+
+        answer = await self._stores.proposals.change(proposal_id, apply, idempotency=idempotency)
+        self._read.put_proposal(await _copy(self._stores.proposals, proposal_id))
+        return answer
+
+    async def _change_group(
+        self, group_id: str, change: Callable[[GroupConfig], R], idempotency: Idempotency[R] | None
+    ) -> R:
+        """Stored only for a group that owns a park the directory knows: nothing for made-up groups;
+        the shipped default until the group's first change."""
+        if not await self._known(group_id):
+            raise NotFound(f"group {group_id} not found")
+        default = lambda: GroupConfig.default(group_id)  # noqa: E731
+        answer = await self._stores.groups.change(group_id, change, create=default, idempotency=idempotency)
+        self._read.put_group(await _copy(self._stores.groups, group_id))
+        return answer
+
+    @staticmethod
+    async def _first_answer(
+        store: AggregateStore[A], aggregate_id: str, idempotency: Idempotency[R] | None
+    ) -> R | None:
+        """The first answer to a keyed request this aggregate keeps (409 when the key asked something
+        else); None when the key is new here, or there is no key."""
+        if idempotency is None or await store.get(aggregate_id) is None:
+            return None
+        try:
+            return await store.change(aggregate_id, _unanswered, idempotency=idempotency)
+        except _Unanswered:
+            return None

@@ -1,1 +1,0 @@
-"""Persistence: documents of the aggregates, and their Mongo collections (state + outbox per write)."""

@@ -1,1 +1,0 @@
-"""A labelled synthetic data set for the matching engine: known supplier chains, noisy bilingual text."""
