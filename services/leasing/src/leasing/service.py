@@ -11,7 +11,7 @@ and no id of its caller's takes its id from the key and group, so a retry names 
 
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from parkops_kernel.errors import Conflict
 from parkops_runtime.access import ParkAccess
@@ -41,8 +41,10 @@ from leasing.repository import ParkStore
 from leasing.schemas.leases import Commitment, LeasePublic, PricingPolicy
 from leasing.schemas.space import ParkPublic, TenantPublic, UnitPublic, YearlyMetrics
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance as Command  # one of `leasing.domain.commands`
+
 R = TypeVar("R")
-Command = object  # one of `leasing.domain.commands` (frozen dataclasses)
 
 
 class LeasingService:
@@ -181,10 +183,10 @@ class LeasingService:
         return await self._parks.change(scope.park_id, fn, idempotency=idempotency)
 
 
-def _keyed(key: str | None, command: Command, answer: type[R]) -> Idempotency[R] | None:
+def _keyed(key: str | None, command: "Command", answer: type[R]) -> Idempotency[R] | None:
     """The Idempotency-Key rule for a command: its operation is the command's name, its terms the
     command's fields."""
-    return keyed(key, type(command).__name__, asdict(command), answer)  # type: ignore[call-overload]
+    return keyed(key, type(command).__name__, asdict(command), answer)
 
 
 def _unit(scope: ParkAccess, unit: Unit) -> UnitPublic:
