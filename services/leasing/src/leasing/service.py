@@ -20,20 +20,7 @@ from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.ids import new_id
 from parkops_runtime.request_keys import keyed
 
-from leasing.domain import lease_book, park_admin
-from leasing.domain.commands import (
-    ListUnit,
-    OnboardTenant,
-    RegisterCommitment,
-    RegisterPark,
-    RenewLease,
-    RenovateUnit,
-    ReportMetrics,
-    SetPricingPolicy,
-    SignLease,
-    StartRenovation,
-    TerminateLease,
-)
+from leasing.domain import commands, lease_book, park_admin
 from leasing.domain.lease import Lease
 from leasing.domain.park import Park
 from leasing.domain.space import Unit
@@ -52,7 +39,7 @@ class LeasingService:
         self._parks = parks
         self._clock = clock
 
-    async def register_park(self, command: RegisterPark, key: str | None) -> ParkPublic:
+    async def register_park(self, command: commands.RegisterPark, key: str | None) -> ParkPublic:
         """RegisterPark: a group admin adds a park to its group.
 
         Park ids are one namespace for every group, so an id already registered, by this group or
@@ -78,7 +65,7 @@ class LeasingService:
             park_id, answer, create=create, idempotency=_keyed(key, command, ParkPublic)
         )
 
-    async def list_unit(self, scope: ParkAccess, command: ListUnit, key: str | None) -> UnitPublic:
+    async def list_unit(self, scope: ParkAccess, command: commands.ListUnit, key: str | None) -> UnitPublic:
         """ListUnit: put a unit of lettable space on the market (UnitListed)."""
         unit_id = new_id()
         return await self._change(
@@ -88,7 +75,7 @@ class LeasingService:
         )
 
     async def onboard_tenant(
-        self, scope: ParkAccess, command: OnboardTenant, key: str | None
+        self, scope: ParkAccess, command: commands.OnboardTenant, key: str | None
     ) -> TenantPublic:
         """OnboardTenant: an enterprise moves into available units (TenantOnboarded)."""
         tenant_id = new_id()
@@ -100,7 +87,7 @@ class LeasingService:
         return await self._change(scope, onboard, _keyed(key, command, TenantPublic))
 
     async def set_pricing_policy(
-        self, scope: ParkAccess, command: SetPricingPolicy, key: str | None
+        self, scope: ParkAccess, command: commands.SetPricingPolicy, key: str | None
     ) -> PricingPolicy:
         """SetPricingPolicy: a group admin sets base rents and the park's rates."""
         return await self._change(
@@ -110,7 +97,7 @@ class LeasingService:
         )
 
     async def register_commitment(
-        self, scope: ParkAccess, command: RegisterCommitment, key: str | None
+        self, scope: ParkAccess, command: commands.RegisterCommitment, key: str | None
     ) -> Commitment:
         """RegisterCommitment: record what a government body or the operator promised."""
         commitment_id, today = new_id(), self._clock().date()
@@ -120,7 +107,9 @@ class LeasingService:
             _keyed(key, command, Commitment),
         )
 
-    async def sign_lease(self, scope: ParkAccess, command: SignLease, key: str | None) -> LeasePublic:
+    async def sign_lease(
+        self, scope: ParkAccess, command: commands.SignLease, key: str | None
+    ) -> LeasePublic:
         """SignLease: reserve the units for the term at the quoted rent (LeaseSigned)."""
         lease_id = new_id()
         return await self._change(
@@ -129,7 +118,9 @@ class LeasingService:
             _keyed(key, command, LeasePublic),
         )
 
-    async def renew_lease(self, scope: ParkAccess, command: RenewLease, key: str | None) -> LeasePublic:
+    async def renew_lease(
+        self, scope: ParkAccess, command: commands.RenewLease, key: str | None
+    ) -> LeasePublic:
         """RenewLease: a new lease from the day after this one ends (LeaseRenewed)."""
         lease_id = new_id()
         return await self._change(
@@ -139,7 +130,7 @@ class LeasingService:
         )
 
     async def terminate_lease(
-        self, scope: ParkAccess, command: TerminateLease, key: str | None
+        self, scope: ParkAccess, command: commands.TerminateLease, key: str | None
     ) -> LeasePublic:
         """TerminateLease: end a lease on a date for a reason (LeaseTerminated)."""
         return await self._change(
@@ -149,7 +140,7 @@ class LeasingService:
         )
 
     async def start_renovation(
-        self, scope: ParkAccess, command: StartRenovation, key: str | None
+        self, scope: ParkAccess, command: commands.StartRenovation, key: str | None
     ) -> UnitPublic:
         """StartRenovation: the unit is off the market until its renovation is recorded."""
         return await self._change(
@@ -158,7 +149,9 @@ class LeasingService:
             _keyed(key, command, UnitPublic),
         )
 
-    async def renovate_unit(self, scope: ParkAccess, command: RenovateUnit, key: str | None) -> UnitPublic:
+    async def renovate_unit(
+        self, scope: ParkAccess, command: commands.RenovateUnit, key: str | None
+    ) -> UnitPublic:
         """RenovateUnit: the unit gets its own base rent (UnitRenovated)."""
         return await self._change(
             scope,
@@ -167,7 +160,7 @@ class LeasingService:
         )
 
     async def report_metrics(
-        self, scope: ParkAccess, command: ReportMetrics, key: str | None
+        self, scope: ParkAccess, command: commands.ReportMetrics, key: str | None
     ) -> YearlyMetrics:
         """ReportTenantMetrics: a tenant's yearly figures (TenantMetricsReported)."""
 

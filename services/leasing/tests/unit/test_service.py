@@ -29,19 +29,7 @@ from leasing.queries import LeasingQueries, ParkDirectory
 from leasing.repository import ParkRepository
 from leasing.service import LeasingService
 from parkops_contracts.base import Event
-from parkops_contracts.events.leasing import (
-    LeaseRenewed,
-    LeaseSigned,
-    LeaseTerminated,
-    ParkRegistered,
-    ParkType,
-    TenantMetricsReported,
-    TenantOnboarded,
-    TerminationReason,
-    UnitListed,
-    UnitRenovated,
-    UnitType,
-)
+from parkops_contracts.events import leasing as events
 from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import keyed_id
@@ -56,9 +44,9 @@ from .pricing_fixtures import commitment
 from .test_park import profile
 
 START = datetime(2026, 11, 1, 9, tzinfo=UTC)
-PARK = RegisterPark("g1", "IC Park", ParkType.INCUBATOR, ["C39"], "p1")
-UNIT = ListUnit("A", 1, "A-1", UnitType.OFFICE, Decimal(100))
-POLICY = SetPricingPolicy(PricingPolicy(base_rents={UnitType.OFFICE: Decimal(50)}))
+PARK = RegisterPark("g1", "IC Park", events.ParkType.INCUBATOR, ["C39"], "p1")
+UNIT = ListUnit("A", 1, "A-1", events.UnitType.OFFICE, Decimal(100))
+POLICY = SetPricingPolicy(PricingPolicy(base_rents={events.UnitType.OFFICE: Decimal(50)}))
 
 
 class Clock:
@@ -112,13 +100,13 @@ async def test_a_park_is_registered_once_and_its_id_is_one_namespace() -> None:
     leasing = Leasing()
     park = await leasing.service.register_park(PARK, None)
     assert (park.park_id, park.group_id, park.unit_count, park.tenant_count) == ("p1", "g1", 0, 0)
-    assert len(leasing.events(ParkRegistered)) == 1
+    assert len(leasing.events(events.ParkRegistered)) == 1
     for again in (PARK, replace(PARK, group_id="g2")):  # the same group or another: taken, nothing told
         with pytest.raises(Conflict, match=r"^park id p1 is taken$"):
             await leasing.service.register_park(again, None)
     with pytest.raises(Conflict, match=r"^park id p1 is taken$"):  # another group's key is never compared
         await leasing.service.register_park(replace(PARK, group_id="g2"), "k")
-    assert len(leasing.events(ParkRegistered)) == 1
+    assert len(leasing.events(events.ParkRegistered)) == 1
 
 
 async def test_a_keyed_registration_without_an_id_names_one_park_per_group_and_key() -> None:
@@ -131,7 +119,7 @@ async def test_a_keyed_registration_without_an_id_names_one_park_per_group_and_k
         await leasing.service.register_park(replace(unnamed, name="Another"), "reg-1")
     theirs = await leasing.service.register_park(replace(unnamed, group_id="g2"), "reg-1")
     assert theirs.park_id != first.park_id
-    assert [e.park_id for e in leasing.events(ParkRegistered)] == [first.park_id, theirs.park_id]
+    assert [e.park_id for e in leasing.events(events.ParkRegistered)] == [first.park_id, theirs.park_id]
 
 
 async def test_a_keyed_command_replays_its_first_answer_once_and_refuses_another_request() -> None:
@@ -144,7 +132,7 @@ async def test_a_keyed_command_replays_its_first_answer_once_and_refuses_another
         await leasing.service.onboard_tenant(staff(), OnboardTenant(profile(), []), "k1")
     with pytest.raises(Conflict, match="already listed"):  # without the key: a second listing
         await leasing.service.list_unit(staff(), UNIT, None)
-    assert [e.unit_id for e in leasing.events(UnitListed)] == [first.unit_id]
+    assert [e.unit_id for e in leasing.events(events.UnitListed)] == [first.unit_id]
 
 
 async def test_a_key_is_forgotten_after_24_hours_and_belongs_to_its_park() -> None:
@@ -156,7 +144,7 @@ async def test_a_key_is_forgotten_after_24_hours_and_belongs_to_its_park() -> No
     leasing.clock.now += timedelta(hours=24, seconds=1)
     with pytest.raises(Conflict, match="already listed"):  # the key is forgotten: the request acts again
         await leasing.service.list_unit(staff(), UNIT, "k1")
-    assert len(leasing.events(UnitListed)) == 2
+    assert len(leasing.events(events.UnitListed)) == 2
 
 
 async def test_onboarding_answers_the_tenant_and_replays_it() -> None:
@@ -165,15 +153,15 @@ async def test_onboarding_answers_the_tenant_and_replays_it() -> None:
     tenant = await leasing.service.onboard_tenant(staff(), command, "on-1")
     assert (tenant.park_id, tenant.unit_ids, tenant.in_leading_industry) == ("p1", units[:1], True)
     assert await leasing.service.onboard_tenant(staff(), command, "on-1") == tenant
-    assert len(leasing.events(TenantOnboarded)) == 1
+    assert len(leasing.events(events.TenantOnboarded)) == 1
     assert (await leasing.queries.tenant(staff(), tenant.tenant_id)) == tenant
 
 
 async def test_the_pricing_policy_and_a_commitment_are_set_and_replayed() -> None:
     leasing, _ = await a_park()
-    dearer = SetPricingPolicy(PricingPolicy(base_rents={UnitType.OFFICE: Decimal(60)}))
+    dearer = SetPricingPolicy(PricingPolicy(base_rents={events.UnitType.OFFICE: Decimal(60)}))
     policy = await leasing.service.set_pricing_policy(staff(), dearer, "price-1")
-    assert policy.base_rents == {UnitType.OFFICE: Decimal(60)}
+    assert policy.base_rents == {events.UnitType.OFFICE: Decimal(60)}
     assert await leasing.queries.pricing_policy(staff()) == policy
     promise = RegisterCommitment(commitment("ignored"))
     registered = await leasing.service.register_commitment(staff(), promise, "c-1")
@@ -197,13 +185,15 @@ async def test_a_lease_is_signed_renewed_and_terminated_each_once() -> None:
     renewal = await leasing.service.renew_lease(staff(), RenewLease(signed.lease_id, 12), "renew-1")
     assert (renewal.renewal_of, renewal.starts_on) == (signed.lease_id, date(2028, 1, 1))
     assert await leasing.service.renew_lease(staff(), RenewLease(signed.lease_id, 12), "renew-1") == renewal
-    end = TerminateLease(renewal.lease_id, date(2028, 3, 31), TerminationReason.RELOCATION)
+    end = TerminateLease(renewal.lease_id, date(2028, 3, 31), events.TerminationReason.RELOCATION)
     ended = await leasing.service.terminate_lease(staff(), end, "end-1")
     assert (ended.status, ended.terminated_on) == ("terminated", date(2028, 3, 31))
     assert await leasing.service.terminate_lease(staff(), end, "end-1") == ended
     with pytest.raises(Conflict, match="already terminated"):
         await leasing.service.terminate_lease(staff(), end, None)
-    counts = [len(leasing.events(c)) for c in (LeaseSigned, LeaseRenewed, LeaseTerminated)]
+    counts = [
+        len(leasing.events(c)) for c in (events.LeaseSigned, events.LeaseRenewed, events.LeaseTerminated)
+    ]
     assert counts == [1, 1, 1]
     assert [x.status for x in await leasing.queries.leases(staff())] == ["renewed", "terminated"]
 
@@ -217,7 +207,7 @@ async def test_a_unit_is_renovated_off_the_market_and_back_with_its_rent() -> No
     assert (
         await leasing.service.renovate_unit(staff(), RenovateUnit(units[0], Decimal(80)), "works-1") == done
     )
-    assert [e.base_rent for e in leasing.events(UnitRenovated)] == [Decimal(80)]
+    assert [e.base_rent for e in leasing.events(events.UnitRenovated)] == [Decimal(80)]
 
 
 async def test_a_tenants_yearly_figures_are_reported() -> None:
@@ -227,7 +217,7 @@ async def test_a_tenants_yearly_figures_are_reported() -> None:
     answer = await leasing.service.report_metrics(staff(), ReportMetrics(tenant, figures), "m-1")
     assert answer.model_dump() == figures.model_dump()
     assert await leasing.service.report_metrics(staff(), ReportMetrics(tenant, figures), "m-1") == answer
-    assert len(leasing.events(TenantMetricsReported)) == 1
+    assert len(leasing.events(events.TenantMetricsReported)) == 1
 
 
 async def test_a_refused_command_leaves_nothing_and_its_key_unused() -> None:
@@ -236,7 +226,7 @@ async def test_a_refused_command_leaves_nothing_and_its_key_unused() -> None:
     unknown_unit = SignLease(tenant, ["nope"], 12, date(2027, 1, 1))
     with pytest.raises(NotFound, match="unit nope not found"):
         await leasing.service.sign_lease(staff(), unknown_unit, "sign-1")
-    assert leasing.events(LeaseSigned) == []
+    assert leasing.events(events.LeaseSigned) == []
     signed = await leasing.service.sign_lease(staff(), replace(unknown_unit, unit_ids=units[:1]), "sign-1")
     assert signed.unit_ids == units[:1]
 
