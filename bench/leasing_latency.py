@@ -21,10 +21,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from leasing.domain.commands import ListUnit, RegisterPark, SignLease
 from leasing.domain.lease_book import sign_lease
 from leasing.domain.park import Park, Tenant
 from leasing.domain.policy import PricingPolicy
-from leasing.park_codec import park_fields
+from leasing.repository import ParkCodec
 from leasing.settings import LeasingSettings
 from parkops_contracts.events.leasing import ParkType, UnitType
 from parkops_runtime.auth import Role
@@ -43,10 +44,12 @@ POLICY = PricingPolicy(base_rents={UnitType.OFFICE: Decimal(50), UnitType.RND_BU
 
 
 def seeded_park(index: int, units: int, leased: int) -> Park:
-    park = Park.register(f"p{index:04d}", "bench-group", f"Park {index}", ParkType.INCUBATOR, ["C39"], AT)
+    park = Park.register(
+        RegisterPark("bench-group", f"Park {index}", ParkType.INCUBATOR, ["C39"]), f"p{index:04d}", AT
+    )
     park.pricing_policy = POLICY
     for u in range(units):
-        park.list_unit(f"u{u:03d}", "A", 1 + u // 20, f"A-{u}", UnitType.OFFICE, Decimal(120), AT)
+        park.list_unit(ListUnit("A", 1 + u // 20, f"A-{u}", UnitType.OFFICE, Decimal(120)), f"u{u:03d}", AT)
     for t in range(max(1, leased // 5)):
         park.tenants[f"t{t}"] = Tenant(
             tenant_id=f"t{t}",
@@ -62,7 +65,7 @@ def seeded_park(index: int, units: int, leased: int) -> Park:
         )
         if t * 5 + 5 <= leased:
             units_of_t = [f"u{u:03d}" for u in range(t * 5, t * 5 + 5)]
-            sign_lease(park, f"l{t}", f"t{t}", units_of_t, 36, date(2026, 1, 1), None, AT)
+            sign_lease(park, SignLease(f"t{t}", units_of_t, 36, date(2026, 1, 1), None), f"l{t}", AT)
     park.events.clear()
     return park
 
@@ -73,7 +76,7 @@ async def seed(database: str, url: str, parks: int, units: int, leased: int, sha
     for i in range(parks):
         park = seeded_park(i, units, leased)
         name = shard_name("parks", shard_of(park.park_id, shards), shards)
-        batches.setdefault(name, []).append({"_id": park.park_id, **park_fields(park), "_version": 1})
+        batches.setdefault(name, []).append({"_id": park.park_id, **ParkCodec().encode(park), "_version": 1})
     for name, docs in batches.items():
         for start in range(0, len(docs), 50):
             await client[database][name].insert_many(docs[start : start + 50])

@@ -9,15 +9,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import httpx
-from leasing.domain.park import Park
+from leasing.domain.commands import ListUnit
 from leasing.main import create_app
-from leasing.park_codec import park_fields
-from leasing.repository import MongoParkRepository
+from leasing.repository import ParkCodec
 from leasing.settings import LeasingSettings
 from parkops_contracts.events import UnitListed
 from parkops_contracts.events.leasing import UnitType
 from parkops_runtime.outbox import commit_id
-from parkops_runtime.shards import Shards
 
 from tests.e2e.conftest import Platform
 from tests.e2e.test_leasing_lifecycle import lease_body, leasing_park
@@ -101,30 +99,35 @@ async def test_a_write_claimed_by_a_crashed_replica_is_rolled_forward(platform: 
     app = create_app(isolated_settings(LeasingSettings, platform.infra, platform.run))
     async with serving(app):
         runtime = app.state.runtime
-        parks = MongoParkRepository(Shards(runtime.aggregates, "parks", 1), runtime.outbound)
-        park = await parks.get("crash-park")
-        assert park is not None
-        park.list_unit("crashed-unit", "Z", 1, "Z-1", UnitType.OFFICE, Decimal(42), datetime.now(UTC))
+        parks, codec = runtime.aggregates("parks"), ParkCodec()
+        stored = await parks.get("crash-park")
+        assert stored is not None
+        park, version = codec.decode(stored), stored["_version"]
+        park.list_unit(
+            ListUnit("Z", 1, "Z-1", UnitType.OFFICE, Decimal(42)), "crashed-unit", datetime.now(UTC)
+        )
         commits = runtime.database["parks.commits"]
         await commits.insert_one(
             {  # the commit of a writer that died before copying it to the park
-                "_id": commit_id("crash-park", park.version + 1),
+                "_id": commit_id("crash-park", version + 1),
                 "doc_id": "crash-park",
-                "version": park.version + 1,
+                "version": version + 1,
                 "owner": "crashed-replica",  # no heartbeat: dead once a survivor saw it silent long enough
                 "token": "dead-writer",
                 "at": datetime.now(UTC) - timedelta(minutes=1),
-                "fields": park_fields(park),
-                "events": [runtime.outbound(e).to_document() for e in park.events],
+                "fields": codec.encode(park),
+                "events": [runtime.outbound(e).to_document() for e in codec.take_events(park)],
             }
         )
 
-        async def rolled_forward() -> Park | None:  # by a reader or the sweep, once the owner is dead
-            found = await parks.get("crash-park", fresh=True)
-            return found if found is not None and found.version == park.version + 1 else None
+        async def rolled_forward() -> (
+            dict[str, object] | None
+        ):  # by a reader or the sweep, once the owner is dead
+            found = await parks.get("crash-park")
+            return found if found is not None and found["_version"] == version + 1 else None
 
         recovered = await eventually(rolled_forward)
-        assert "crashed-unit" in recovered.units
+        assert "crashed-unit" in codec.decode(recovered).units
 
         # Every commit, this one and the earlier writes', is deleted once its events are published.
         async def no_commits_left() -> bool:

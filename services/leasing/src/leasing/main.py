@@ -16,12 +16,9 @@ from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
 
-from leasing.api import build_park_router, build_space_router
-from leasing.api_leases import build_lease_router, build_metrics_router, build_pricing_router
-from leasing.api_queries import build_query_router, build_renovation_router
-from leasing.directory import ParkDirectory
-from leasing.lease_service import LeaseService
-from leasing.repository import MongoParkRepository
+from leasing.api import build_routers
+from leasing.queries import LeasingQueries, ParkDirectory
+from leasing.repository import ParkRepository
 from leasing.service import LeasingService
 from leasing.settings import LeasingSettings
 
@@ -42,22 +39,8 @@ def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) 
             TenantMetricsReported,
         ]
     )
-    parks = MongoParkRepository(
-        Shards(runtime.aggregates, "parks", settings.park_collections),
-        runtime.outbound,
-        settings.read_cache_seconds,
-    )
-    runtime.directory = ParkDirectory(parks)  # the system of record answers from its own parks
-    leasing = LeasingService(parks, clock)
-    leases = LeaseService(leasing)
-    routers = [
-        build_park_router(leasing),
-        build_space_router(leasing),
-        build_pricing_router(leases),
-        build_lease_router(leases),
-        build_metrics_router(leases),
-        build_query_router(leases),
-        build_renovation_router(leases),
-    ]
-    app = runtime.create_app("parkops leasing", routers)
-    return app
+    shards = Shards(runtime.aggregates, "parks", settings.park_collections)
+    parks = ParkRepository(shards, runtime.outbound, clock, settings.read_cache_seconds)
+    runtime.directory = ParkDirectory(parks.store)  # the system of record answers from its own parks
+    leasing, queries = LeasingService(parks.store, clock), LeasingQueries(parks, clock)
+    return runtime.create_app("parkops leasing", build_routers(leasing, queries))

@@ -1,86 +1,54 @@
-"""Parks are stored one document each; state and the events it recorded are one commit (outbox).
+"""Parks are stored one document each, written through the runtime's AggregateStore (one change at a
+time per park, the retry of a change that lost a race, the outbox commit, the Idempotency-Key rule).
 
-The runtime's AggregateCollection gives each version of a park to exactly one writer, on FerretDB as
-on MongoDB, and finishes the write of a writer that died half-way.
+A park is stored as a few plain fields to filter on and its whole state packed in one field
+(`parkops_runtime.packed`); documents written before that layout (the whole park as plain fields) are
+still read, and so are those of the earlier idempotency scheme: their `request_keys` are dropped on
+read (keys now live in the store's own field, 24 hours). Parks can be spread over several collections
+(`parkops_runtime.shards`), since a lookup's cost on FerretDB grows with its collection."""
 
-Every lookup scans the collection on FerretDB, so each replica keeps the parks it read or wrote in
-memory: reads are served from there for `fresh_for` seconds (they may lag another replica's write by
-that much, never this replica's own), and a write's first attempt starts from there too. Writes stay
-correct regardless: a stale start loses its version and retries from the store. Parks can be spread
-over several collections (`parkops_runtime.shards`), since a lookup's cost on FerretDB grows with its
-collection."""
-
-import time
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
 
 from parkops_contracts.base import Event
-from parkops_runtime.errors import ConcurrencyConflict
+from parkops_runtime.aggregates import AggregateStore
+from parkops_runtime.clock import Clock
 from parkops_runtime.events import OutboundEvent
-from parkops_runtime.outbox import VERSION
+from parkops_runtime.mongo import Document
+from parkops_runtime.packed import STATE, pack, unpack
 from parkops_runtime.shards import Shards
 
 from leasing.domain.park import Park
-from leasing.park_codec import park_fields, park_of
+
+ParkStore = AggregateStore[Park]
 
 
-class ParkRepository(Protocol):
-    async def get(self, park_id: str, fresh: bool = False) -> Park | None: ...
-    async def list_for_group(self, group_id: str) -> list[Park]: ...
-    async def add(self, park: Park) -> None: ...
-    async def save(self, park: Park) -> None: ...
+class ParkCodec:
+    def encode(self, park: Park) -> Document:
+        return {"group_id": park.group_id, "name": park.name, STATE: pack(park, exclude=set())}
+
+    def decode(self, document: Document) -> Park:
+        return unpack(Park, document, "park_id")
+
+    def take_events(self, park: Park) -> Sequence[Event]:
+        events = list(park.events)
+        park.events.clear()
+        return events
 
 
-class MongoParkRepository:
+class ParkRepository:
+    """The parks' store, and the one read that is not by id: a group's parks."""
+
     def __init__(
-        self,
-        shards: Shards,
-        outbound: Callable[[Event], OutboundEvent],
-        fresh_for: float = 1.0,
+        self, shards: Shards, outbound: Callable[[Event], OutboundEvent], clock: Clock, fresh_for: float
     ) -> None:
         self._shards = shards
-        self._outbound = outbound
-        self._fresh_for = fresh_for
-        self._known: dict[str, tuple[float, dict[str, Any]]] = {}  # park id -> (read at, document)
+        self.store: ParkStore = AggregateStore(
+            shards, ParkCodec(), outbound, kind="park", clock=clock, fresh_for=fresh_for
+        )
 
-    async def get(self, park_id: str, fresh: bool = False) -> Park | None:
-        """The park; from memory when read or written here within `fresh_for` s, unless `fresh`."""
-        known = self._known.get(park_id)
-        if known and not fresh and time.monotonic() - known[0] < self._fresh_for:
-            return park_of(known[1])
-        doc = await self._shards.of(park_id).get(park_id)
-        if doc is None:
-            return None
-        self._remember(doc)
-        return park_of(doc)
-
-    async def list_for_group(self, group_id: str) -> list[Park]:
+    async def of_group(self, group_id: str) -> list[Park]:
+        codec = ParkCodec()
         found = []
         for shard in self._shards.all():
-            found += [park_of(doc) async for doc in shard.collection.find({"group_id": group_id})]
+            found += [codec.decode(doc) async for doc in shard.collection.find({"group_id": group_id})]
         return sorted(found, key=lambda park: park.park_id)
-
-    async def add(self, park: Park) -> None:
-        fields = park_fields(park)
-        await self._shards.of(park.park_id).insert(park.park_id, fields, self._drain(park))
-        park.version = 1
-        self._remember({"_id": park.park_id, VERSION: 1, **fields})
-
-    async def save(self, park: Park) -> None:
-        """Write state and events as version + 1; ConcurrencyConflict when another request got there first."""
-        fields, events = park_fields(park), self._drain(park)
-        try:
-            await self._shards.of(park.park_id).update(park.park_id, park.version, fields, events)
-        except ConcurrencyConflict:
-            self._known.pop(park.park_id, None)
-            raise
-        park.version += 1
-        self._remember({"_id": park.park_id, VERSION: park.version, **fields})
-
-    def _remember(self, doc: dict[str, Any]) -> None:
-        self._known[doc["_id"]] = (time.monotonic(), doc)
-
-    def _drain(self, park: Park) -> list[OutboundEvent]:
-        outbound = [self._outbound(e) for e in park.events]
-        park.events.clear()
-        return outbound

@@ -1,139 +1,192 @@
-"""Use cases of the leasing service: load -> domain -> save (state and events in one write)."""
+"""Use cases of the leasing service: one method per command, each one change of one park through the
+runtime's AggregateStore (one change of a park at a time, the retry of a change that lost a race, state
+and events in one commit, the Idempotency-Key rule). Who may call what is decided before
+(`leasing.access`): a `ParkAccess` is a park in scope, and every caller that reaches a write is staff or
+the park's group admin, so the answers are told in full.
 
-import asyncio
-import random
-from collections import defaultdict
+Every command takes the request's `Idempotency-Key` (`parkops_runtime.request_keys`): the key is kept
+with the park for 24 hours beside a digest of the command and the first answer, which a retry gets
+again without a second effect; the same key with another command is 409. A park registered with a key
+and no id of its caller's takes its id from the key and group, so a retry names the same park."""
+
 from collections.abc import Callable
-from datetime import datetime
-from decimal import Decimal
-from typing import TypeVar
+from dataclasses import asdict
+from typing import TYPE_CHECKING, TypeVar
 
-from parkops_contracts.events.leasing import ParkType, UnitType
-from parkops_kernel.errors import Conflict, DomainError
-from parkops_runtime.access import ParkAccess, park_not_found
+from parkops_kernel.errors import Conflict
+from parkops_runtime.access import ParkAccess
+from parkops_runtime.aggregates import Idempotency, keyed_id
 from parkops_runtime.clock import Clock, utc_now
-from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.ids import new_id
+from parkops_runtime.request_keys import keyed
 
-from leasing.domain.idempotency import keyed_park_id
-from leasing.domain.park import EnterpriseProfile, Park, Tenant, Unit
-from leasing.repository import ParkRepository
+from leasing.domain import commands, lease_book, park_admin
+from leasing.domain.lease import Lease
+from leasing.domain.park import Park
+from leasing.domain.space import Unit
+from leasing.repository import ParkStore
+from leasing.schemas.leases import Commitment, LeasePublic, PricingPolicy
+from leasing.schemas.space import ParkPublic, TenantPublic, UnitPublic, YearlyMetrics
 
-T = TypeVar("T")
-MAX_ATTEMPTS = 20  # optimistic concurrency: the loser of a race reloads and tries again
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance as Command  # one of `leasing.domain.commands`
+
+R = TypeVar("R")
 
 
 class LeasingService:
-    """Who may call what is decided before (`leasing.access`): a `ParkAccess` is a park in scope."""
-
-    def __init__(self, parks: ParkRepository, clock: Clock = utc_now) -> None:
+    def __init__(self, parks: ParkStore, clock: Clock = utc_now) -> None:
         self._parks = parks
         self._clock = clock
-        self._writing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    def now(self) -> datetime:
-        return self._clock()
-
-    async def register_park(
-        self,
-        group_id: str,
-        name: str,
-        park_type: ParkType,
-        leading_industries: list[str],
-        park_id: str | None,
-        idempotency_key: str | None = None,
-    ) -> Park:
+    async def register_park(self, command: commands.RegisterPark, key: str | None) -> ParkPublic:
         """RegisterPark: a group admin adds a park to its group.
 
-        Park ids are one namespace for every group (each service knows a park by its id alone), so an id
-        already registered, by this group or another, is refused with 409 "park id … is taken": the
-        answer names only the id the caller chose, and the existing park is neither read out nor
-        changed. The look-up first keeps a refused registration from even claiming a write. With an
-        `Idempotency-Key` (and no `park_id`, the id derives from group and key) the group's retry finds
-        the park its key registered and answers it."""
-        if park_id is None:
-            park_id = keyed_park_id(group_id, idempotency_key) if idempotency_key else new_id()
-        registration = (group_id, name, park_type, leading_industries)
-        existing = await self._parks.get(park_id, fresh=True)
-        if existing is None:
-            park = Park.register(park_id, *registration, self._clock(), idempotency_key)
-            try:
-                await self._parks.add(park)
-                return park
-            except ConcurrencyConflict:  # a concurrent registration of the id won
-                existing = await self._landed(park_id) if idempotency_key else None
-        if existing is not None and existing.registered_by(*registration, idempotency_key):
-            return existing
-        raise Conflict(f"park id {park_id} is taken")
+        Park ids are one namespace for every group, so an id already registered, by this group or
+        another, is 409 "park id … is taken", naming only the id the caller chose: the existing park is
+        neither read out nor changed, and another group's key is never compared with it."""
+        park_id = command.park_id or (keyed_id(key, command.group_id, "park") if key else new_id())
+        taken = Conflict(f"park id {park_id} is taken")
+        existing = await self._parks.get(park_id)
+        if existing is not None and existing.group_id != command.group_id:
+            raise taken
+        made: list[Park] = []
 
-    async def _landed(self, park_id: str) -> Park | None:
-        """The park whose registration just won its id: another replica may not have copied it from its
-        commit into the park's document yet (that takes milliseconds)."""
-        for _ in range(50):
-            if park := await self._parks.get(park_id, fresh=True):
-                return park
-            await asyncio.sleep(0.02)
-        return None
+        def create() -> Park:
+            made.append(Park.register(command, park_id, self._clock()))
+            return made[-1]
 
-    async def park(self, scope: ParkAccess, fresh: bool = False) -> Park:
-        park = await self._parks.get(scope.park_id, fresh)
-        if park is None:  # the directory found it: only a store that lost it gets here
-            raise park_not_found(scope.park_id)
-        return park
+        def answer(park: Park) -> ParkPublic:
+            if not made or park is not made[-1]:
+                raise taken
+            return ParkPublic.of(park, unit_count=0, tenant_count=0)
 
-    async def parks(self, group_id: str) -> list[Park]:
-        return await self._parks.list_for_group(group_id)
+        return await self._parks.change(
+            park_id, answer, create=create, idempotency=_keyed(key, command, ParkPublic)
+        )
 
-    async def list_unit(
-        self,
-        scope: ParkAccess,
-        building: str,
-        floor: int,
-        unit_number: str,
-        unit_type: UnitType,
-        area_m2: Decimal,
-        idempotency_key: str | None = None,
-    ) -> Unit:
+    async def list_unit(self, scope: ParkAccess, command: commands.ListUnit, key: str | None) -> UnitPublic:
         """ListUnit: put a unit of lettable space on the market (UnitListed)."""
         unit_id = new_id()
-        return await self.change(
+        return await self._change(
             scope,
-            lambda park: park.list_unit(
-                unit_id, building, floor, unit_number, unit_type, area_m2, self._clock(), idempotency_key
-            ),
+            lambda park: _unit(scope, park.list_unit(command, unit_id, self._clock())),
+            _keyed(key, command, UnitPublic),
         )
 
     async def onboard_tenant(
-        self,
-        scope: ParkAccess,
-        profile: EnterpriseProfile,
-        unit_ids: list[str],
-        idempotency_key: str | None = None,
-    ) -> Tenant:
+        self, scope: ParkAccess, command: commands.OnboardTenant, key: str | None
+    ) -> TenantPublic:
         """OnboardTenant: an enterprise moves into available units (TenantOnboarded)."""
         tenant_id = new_id()
-        return await self.change(
+
+        def onboard(park: Park) -> TenantPublic:
+            tenant = park.onboard_tenant(command, tenant_id, self._clock())
+            return TenantPublic.of(tenant, park_id=scope.park_id)
+
+        return await self._change(scope, onboard, _keyed(key, command, TenantPublic))
+
+    async def set_pricing_policy(
+        self, scope: ParkAccess, command: commands.SetPricingPolicy, key: str | None
+    ) -> PricingPolicy:
+        """SetPricingPolicy: a group admin sets base rents and the park's rates."""
+        return await self._change(
             scope,
-            lambda park: park.onboard_tenant(tenant_id, profile, unit_ids, self._clock(), idempotency_key),
+            lambda park: PricingPolicy.of(park_admin.set_pricing_policy(park, command)),
+            _keyed(key, command, PricingPolicy),
         )
 
-    async def change(self, scope: ParkAccess, change: Callable[[Park], T]) -> T:
-        """Load the park, apply `change`, save state and events in one write; retry when raced."""
-        park_id = scope.park_id
-        async with self._writing[park_id]:  # writers in this process queue; other replicas race
-            for attempt in range(MAX_ATTEMPTS):
-                if attempt > 1:  # jittered, growing backoff spreads out racers from other replicas
-                    await asyncio.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
-                park = await self.park(scope, fresh=attempt > 0)
-                try:
-                    result = change(park)
-                except DomainError:
-                    if attempt == 0:  # the first try may start from a replica's memory: confirm
-                        continue
-                    raise
-                try:
-                    await self._parks.save(park)
-                    return result
-                except ConcurrencyConflict:
-                    continue
-        raise Conflict(f"park {park_id} is changing too fast; try again")
+    async def register_commitment(
+        self, scope: ParkAccess, command: commands.RegisterCommitment, key: str | None
+    ) -> Commitment:
+        """RegisterCommitment: record what a government body or the operator promised."""
+        commitment_id, today = new_id(), self._clock().date()
+        return await self._change(
+            scope,
+            lambda park: Commitment.of(park_admin.register_commitment(park, command, commitment_id, today)),
+            _keyed(key, command, Commitment),
+        )
+
+    async def sign_lease(
+        self, scope: ParkAccess, command: commands.SignLease, key: str | None
+    ) -> LeasePublic:
+        """SignLease: reserve the units for the term at the quoted rent (LeaseSigned)."""
+        lease_id = new_id()
+        return await self._change(
+            scope,
+            lambda park: _lease(scope, lease_book.sign_lease(park, command, lease_id, self._clock())),
+            _keyed(key, command, LeasePublic),
+        )
+
+    async def renew_lease(
+        self, scope: ParkAccess, command: commands.RenewLease, key: str | None
+    ) -> LeasePublic:
+        """RenewLease: a new lease from the day after this one ends (LeaseRenewed)."""
+        lease_id = new_id()
+        return await self._change(
+            scope,
+            lambda park: _lease(scope, lease_book.renew_lease(park, command, lease_id, self._clock())),
+            _keyed(key, command, LeasePublic),
+        )
+
+    async def terminate_lease(
+        self, scope: ParkAccess, command: commands.TerminateLease, key: str | None
+    ) -> LeasePublic:
+        """TerminateLease: end a lease on a date for a reason (LeaseTerminated)."""
+        return await self._change(
+            scope,
+            lambda park: _lease(scope, lease_book.terminate_lease(park, command, self._clock())),
+            _keyed(key, command, LeasePublic),
+        )
+
+    async def start_renovation(
+        self, scope: ParkAccess, command: commands.StartRenovation, key: str | None
+    ) -> UnitPublic:
+        """StartRenovation: the unit is off the market until its renovation is recorded."""
+        return await self._change(
+            scope,
+            lambda park: _unit(scope, park_admin.start_renovation(park, command, self._clock().date())),
+            _keyed(key, command, UnitPublic),
+        )
+
+    async def renovate_unit(
+        self, scope: ParkAccess, command: commands.RenovateUnit, key: str | None
+    ) -> UnitPublic:
+        """RenovateUnit: the unit gets its own base rent (UnitRenovated)."""
+        return await self._change(
+            scope,
+            lambda park: _unit(scope, park_admin.renovate_unit(park, command, self._clock())),
+            _keyed(key, command, UnitPublic),
+        )
+
+    async def report_metrics(
+        self, scope: ParkAccess, command: commands.ReportMetrics, key: str | None
+    ) -> YearlyMetrics:
+        """ReportTenantMetrics: a tenant's yearly figures (TenantMetricsReported)."""
+
+        def report(park: Park) -> YearlyMetrics:
+            park_admin.report_metrics(park, command, self._clock())
+            return YearlyMetrics.of(command.metrics)
+
+        return await self._change(scope, report, _keyed(key, command, YearlyMetrics))
+
+    async def _change(
+        self, scope: ParkAccess, fn: Callable[[Park], R], idempotency: Idempotency[R] | None
+    ) -> R:
+        return await self._parks.change(scope.park_id, fn, idempotency=idempotency)
+
+
+def _keyed(key: str | None, command: "Command", answer: type[R]) -> Idempotency[R] | None:
+    """The Idempotency-Key rule for a command: its operation is the command's name, its terms the
+    command's fields."""
+    return keyed(key, type(command).__name__, asdict(command), answer)
+
+
+def _unit(scope: ParkAccess, unit: Unit) -> UnitPublic:
+    return UnitPublic.of(unit, park_id=scope.park_id)
+
+
+def _lease(scope: ParkAccess, lease: Lease) -> LeasePublic:
+    return LeasePublic.of(
+        lease, park_id=scope.park_id, total_rent=lease.total_rent, schedule=lease.schedule()
+    )

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from leasing.domain.commands import RegisterCommitment
 from leasing.domain.commitments import Benefit, BenefitKind, Commitment, Eligibility, PromisorKind
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.quote import Applicant, PricedUnit, QuoteTerms, RentForEquity
@@ -59,3 +60,8 @@ def commitment(
         valid_from=valid[0],
         valid_until=valid[1],
     )
+
+
+def register(commitment: Commitment) -> RegisterCommitment:
+    """The command that registers this commitment under its own id."""
+    return RegisterCommitment(commitment, commitment.commitment_id)

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 from leasing import access
-from leasing.directory import ParkDirectory
+from leasing.domain.commands import OnboardTenant, RegisterPark
 from leasing.domain.park import Park
+from leasing.queries import ParkDirectory
 from parkops_contracts.events.leasing import ParkType
 from parkops_kernel.errors import NotFound
 from parkops_runtime.access import ParkAccess
@@ -16,30 +17,21 @@ from .test_park import AT, park_with_units, profile
 
 
 class Parks:
-    """The part of the park repository the directory reads, counting reads."""
+    """The part of the park store the directory reads, counting reads."""
 
     def __init__(self, *parks: Park) -> None:
         self.parks = {p.park_id: p for p in parks}
         self.reads = 0
 
-    async def get(self, park_id: str, fresh: bool = False) -> Park | None:
+    async def get(self, park_id: str) -> Park | None:
         self.reads += 1
         return self.parks.get(park_id)
-
-    async def list_for_group(self, group_id: str) -> list[Park]:
-        return [p for p in self.parks.values() if p.group_id == group_id]
-
-    async def add(self, park: Park) -> None:
-        self.parks[park.park_id] = park
-
-    async def save(self, park: Park) -> None:
-        self.parks[park.park_id] = park
 
 
 def two_tenant_park() -> Park:
     park = park_with_units("100", "200")
-    park.onboard_tenant("ta", profile(), ["u0"], AT)
-    park.onboard_tenant("tb", profile("91320500MA1K8BTC3T"), ["u1"], AT)
+    park.onboard_tenant(OnboardTenant(profile(), ["u0"]), "ta", AT)
+    park.onboard_tenant(OnboardTenant(profile("91320500MA1K8BTC3T"), ["u1"]), "tb", AT)
     return park
 
 
@@ -88,8 +80,8 @@ def test_another_enterprises_record_and_lease_read_as_missing_ones() -> None:
 
 def test_the_park_list_holds_what_the_caller_reaches() -> None:
     park = two_tenant_park()
-    other = Park.register("p2", "g1", "Other", ParkType.INCUBATOR, ["C"], AT)
-    foreign = Park.register("p3", "g2", "Foreign", ParkType.INCUBATOR, ["C"], AT)
+    other = Park.register(RegisterPark("g1", "Other", ParkType.INCUBATOR, ["C"]), "p2", AT)
+    foreign = Park.register(RegisterPark("g2", "Foreign", ParkType.INCUBATOR, ["C"]), "p3", AT)
     parks = [park, other, foreign]
     admin = Principal("a", Role.GROUP_ADMIN, "g1", frozenset())
     operator = Principal("o", Role.PARK_OPERATOR, "g1", frozenset({"p2", "p3"}))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from leasing.domain import lease_book
+from leasing.domain.commands import RenewLease, SignLease, TerminateLease
 from leasing.domain.park import Park, Tenant
 from leasing.domain.quote import RentForEquity, Rule
 from parkops_contracts.events.leasing import LeaseSigned, RentForEquityAgreed, TerminationReason
@@ -42,14 +43,14 @@ def test_a_lease_occupies_its_first_and_last_day_and_no_other() -> None:
     assert lease.overlaps(date(2027, 12, 31), date(2028, 1, 31))
     assert not lease.overlaps(date(2026, 12, 1), date(2026, 12, 31))
     assert not lease.overlaps(date(2028, 1, 1), date(2028, 1, 31))
-    lease_book.terminate_lease(p, "l1", date(2027, 6, 30), TerminationReason.RELOCATION, AT)
+    lease_book.terminate_lease(p, TerminateLease("l1", date(2027, 6, 30), TerminationReason.RELOCATION), AT)
     assert lease.occupies(date(2027, 6, 30))
     assert not lease.occupies(date(2027, 7, 1))
 
 
 def test_lease_months_are_found_from_the_clamped_start_and_the_rent_due_follows_them() -> None:
     p = with_startup(park())
-    lease = lease_book.sign_lease(p, "l1", "t3", ["u0"], 12, date(2027, 1, 31), None, AT)
+    lease = lease_book.sign_lease(p, SignLease("t3", ["u0"], 12, date(2027, 1, 31), None), "l1", AT)
     # Months run 31 Jan-27 Feb, 28 Feb-30 Mar, ..., 30 Jun-30 Jul (6th, last free), 31 Jul-30 Aug, ...,
     # 31 Dec 2027-30 Jan 2028 (12th).
     assert lease.ends_on == date(2028, 1, 30)
@@ -75,7 +76,7 @@ def test_lease_months_are_found_from_the_clamped_start_and_the_rent_due_follows_
 def test_no_rent_is_due_after_a_termination_inside_the_term() -> None:
     p = park()
     lease = sign(p)
-    lease_book.terminate_lease(p, "l1", date(2027, 6, 30), TerminationReason.CLOSURE, AT)
+    lease_book.terminate_lease(p, TerminateLease("l1", date(2027, 6, 30), TerminationReason.CLOSURE), AT)
     assert lease.rent_on(date(2027, 6, 30)) == FULL
     assert lease.rent_on(date(2027, 7, 1)) == Decimal(0)
 
@@ -83,21 +84,21 @@ def test_no_rent_is_due_after_a_termination_inside_the_term() -> None:
 def test_a_lease_ends_on_its_first_or_its_last_day_but_not_after() -> None:
     p = park()
     sign(p)
-    lease_book.sign_lease(p, "l2", "t2", ["u1"], 12, JAN, None, AT)
-    lease_book.terminate_lease(p, "l1", JAN, TerminationReason.CLOSURE, AT)
+    lease_book.sign_lease(p, SignLease("t2", ["u1"], 12, JAN, None), "l2", AT)
+    lease_book.terminate_lease(p, TerminateLease("l1", JAN, TerminationReason.CLOSURE), AT)
     assert p.leases["l1"].last_day == JAN
     with pytest.raises(Unprocessable) as outside:
-        lease_book.terminate_lease(p, "l2", date(2028, 1, 1), TerminationReason.CLOSURE, AT)
+        lease_book.terminate_lease(p, TerminateLease("l2", date(2028, 1, 1), TerminationReason.CLOSURE), AT)
     assert outside.value.field == "terminated_on"
     assert "2028-01-01 is outside the lease term 2027-01-01 to 2027-12-31" in str(outside.value)
-    lease_book.terminate_lease(p, "l2", date(2027, 12, 31), TerminationReason.CLOSURE, AT)
+    lease_book.terminate_lease(p, TerminateLease("l2", date(2027, 12, 31), TerminationReason.CLOSURE), AT)
     assert p.leases["l2"].last_day == date(2027, 12, 31)
 
 
 def test_the_published_schedule_names_the_rule_that_zeroed_each_month() -> None:
     p = with_startup(park())
     equity = RentForEquity(months_waived=2, equity_percent=Decimal(1))
-    lease = lease_book.sign_lease(p, "l1", "t3", ["u0"], 12, JAN, equity, AT)
+    lease = lease_book.sign_lease(p, SignLease("t3", ["u0"], 12, JAN, equity), "l1", AT)
     signed = next(e for e in p.events if isinstance(e, LeaseSigned))
     free, waived = [Rule.STARTUP_RENT_FREE] * 6, [Rule.RENT_FOR_EQUITY] * 2
     assert [line.rule for line in signed.schedule] == [*free, *waived, None, None, None, None]
@@ -126,7 +127,7 @@ def test_a_renewal_can_trade_rent_for_equity_and_records_the_deal_for_the_renewa
     p = park()
     sign(p)
     deal = RentForEquity(months_waived=3, equity_percent=Decimal(4))
-    renewal = lease_book.renew_lease(p, "l1", "l2", 12, deal, AT)
+    renewal = lease_book.renew_lease(p, RenewLease("l1", 12, deal), "l2", AT)
     assert renewal.rents[:4] == [Decimal(0), Decimal(0), Decimal(0), FULL]
     agreed = p.events[-1]
     assert isinstance(agreed, RentForEquityAgreed)
@@ -138,15 +139,15 @@ def test_a_renewal_can_trade_rent_for_equity_and_records_the_deal_for_the_renewa
 def test_a_lease_that_is_not_active_says_why_it_cannot_change() -> None:
     p = park()
     sign(p)
-    lease_book.renew_lease(p, "l1", "l2", 12, None, AT)
+    lease_book.renew_lease(p, RenewLease("l1", 12, None), "l2", AT)
     with pytest.raises(
         Conflict, match=r"^lease l1 is renewed \(by lease l2\); only an active lease is renewed$"
     ):
-        lease_book.renew_lease(p, "l1", "l3", 12, None, AT)
+        lease_book.renew_lease(p, RenewLease("l1", 12, None), "l3", AT)
     with pytest.raises(Conflict, match=r"^lease l1 is already renewed \(by lease l2\)$"):
-        lease_book.terminate_lease(p, "l1", date(2027, 6, 30), TerminationReason.CLOSURE, AT)
-    lease_book.terminate_lease(p, "l2", date(2028, 3, 31), TerminationReason.BREACH, AT)
+        lease_book.terminate_lease(p, TerminateLease("l1", date(2027, 6, 30), TerminationReason.CLOSURE), AT)
+    lease_book.terminate_lease(p, TerminateLease("l2", date(2028, 3, 31), TerminationReason.BREACH), AT)
     with pytest.raises(Conflict, match=r"^lease l2 is already terminated \(on 2028-03-31, breach\)$"):
-        lease_book.terminate_lease(p, "l2", date(2028, 3, 31), TerminationReason.CLOSURE, AT)
+        lease_book.terminate_lease(p, TerminateLease("l2", date(2028, 3, 31), TerminationReason.CLOSURE), AT)
     with pytest.raises(Conflict, match=r"^lease l2 is terminated \(on 2028-03-31, breach\); only an active"):
-        lease_book.renew_lease(p, "l2", "l3", 12, None, AT)
+        lease_book.renew_lease(p, RenewLease("l2", 12, None), "l3", AT)

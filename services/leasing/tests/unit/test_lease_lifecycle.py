@@ -4,6 +4,16 @@ from decimal import Decimal
 import pytest
 from leasing.domain import lease_book, park_admin, queries
 from leasing.domain.availability_chart import availability_chart
+from leasing.domain.commands import (
+    ListUnit,
+    RegisterPark,
+    RenewLease,
+    RenovateUnit,
+    ReportMetrics,
+    SignLease,
+    StartRenovation,
+    TerminateLease,
+)
 from leasing.domain.lease import LeaseStatus
 from leasing.domain.park import Park, Tenant, UnitStatus
 from leasing.domain.policy import PricingPolicy
@@ -22,17 +32,17 @@ from parkops_contracts.events.leasing import (
 )
 from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 
-from .pricing_fixtures import commitment
+from .pricing_fixtures import commitment, register
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
 JAN = date(2027, 1, 1)
 
 
 def park() -> Park:
-    p = Park.register("p1", "g1", "IC Park", ParkType.SPECIALIZED_INDUSTRIAL_PARK, ["C39"], AT)
+    p = Park.register(RegisterPark("g1", "IC Park", ParkType.SPECIALIZED_INDUSTRIAL_PARK, ["C39"]), "p1", AT)
     p.pricing_policy = PricingPolicy(base_rents={UnitType.RND_BUILDING: Decimal(45)})
     for i in range(3):
-        p.list_unit(f"u{i}", "A", 1, f"A-{i}", UnitType.RND_BUILDING, Decimal(100), AT)
+        p.list_unit(ListUnit("A", 1, f"A-{i}", UnitType.RND_BUILDING, Decimal(100)), f"u{i}", AT)
     for tid, code in (("t1", "91350100M000100Y43"), ("t2", "91110000100000000R")):
         p.tenants[tid] = Tenant(
             tenant_id=tid, name=tid, credit_code=code, industry_code="C3973", high_tech=False,
@@ -43,9 +53,7 @@ def park() -> Park:
 
 
 def sign(p: Park, lease_id: str = "l1", tenant: str = "t1", start: date = JAN, term: int = 12, **kw: object):  # type: ignore[no-untyped-def]
-    return lease_book.sign_lease(
-        p, lease_id, tenant, ["u0"], term, start, kw.get("equity"), AT, kw.get("key")
-    )  # type: ignore[arg-type]
+    return lease_book.sign_lease(p, SignLease(tenant, ["u0"], term, start, kw.get("equity")), lease_id, AT)  # type: ignore[arg-type]
 
 
 def test_signing_reserves_the_unit_and_records_the_full_schedule() -> None:
@@ -71,17 +79,6 @@ def test_an_overlapping_lease_is_refused_naming_the_conflicting_lease() -> None:
     sign(p, "l3", "t2", start=date(2028, 1, 1))  # the day after l1 ends is free
 
 
-def test_replaying_an_idempotency_key_has_one_effect() -> None:
-    p = park()
-    first = sign(p, key="k1")
-    events = len(p.events)
-    assert sign(p, "l2", key="k1") is first
-    assert len(p.events) == events
-    assert list(p.leases) == ["l1"]
-    with pytest.raises(Conflict, match="idempotency key k1"):
-        sign(p, "l3", "t2", key="k1")
-
-
 def test_rent_for_equity_is_agreed_with_the_lease() -> None:
     p = park()
     sign(p, term=24, equity=RentForEquity(months_waived=12, equity_percent=Decimal(2)))
@@ -95,31 +92,31 @@ def test_rent_for_equity_is_agreed_with_the_lease() -> None:
 def test_renewal_starts_the_day_after_and_counts() -> None:
     p = park()
     sign(p)
-    renewal = lease_book.renew_lease(p, "l1", "l2", 24, None, AT)
+    renewal = lease_book.renew_lease(p, RenewLease("l1", 24, None), "l2", AT)
     assert (renewal.starts_on, renewal.renewal_of, renewal.renewal_number) == (date(2028, 1, 1), "l1", 1)
     assert p.leases["l1"].status is LeaseStatus.RENEWED
     event = p.events[-1]
     assert isinstance(event, LeaseRenewed)
     assert event.previous_lease_id == "l1"
     with pytest.raises(Conflict, match="renewed"):
-        lease_book.renew_lease(p, "l1", "l3", 12, None, AT)
-    assert lease_book.renew_lease(p, "l2", "l3", 12, None, AT).renewal_number == 2
+        lease_book.renew_lease(p, RenewLease("l1", 12, None), "l3", AT)
+    assert lease_book.renew_lease(p, RenewLease("l2", 12, None), "l3", AT).renewal_number == 2
 
 
 def test_termination_frees_the_unit_and_cannot_happen_twice() -> None:
     p = park()
     sign(p)
-    lease_book.terminate_lease(p, "l1", date(2027, 6, 30), TerminationReason.GRADUATION, AT)
+    lease_book.terminate_lease(p, TerminateLease("l1", date(2027, 6, 30), TerminationReason.GRADUATION), AT)
     event = p.events[-1]
     assert isinstance(event, LeaseTerminated)
     assert event.reason is TerminationReason.GRADUATION
     sign(p, "l2", "t2", start=date(2027, 7, 1))
     with pytest.raises(Conflict, match="already terminated"):
-        lease_book.terminate_lease(p, "l1", date(2027, 6, 30), TerminationReason.BREACH, AT)
+        lease_book.terminate_lease(p, TerminateLease("l1", date(2027, 6, 30), TerminationReason.BREACH), AT)
     with pytest.raises(Unprocessable, match="terminated_on"):
-        lease_book.terminate_lease(p, "l2", date(2026, 1, 1), TerminationReason.BREACH, AT)
+        lease_book.terminate_lease(p, TerminateLease("l2", date(2026, 1, 1), TerminationReason.BREACH), AT)
     with pytest.raises(NotFound):
-        lease_book.terminate_lease(p, "nope", date(2027, 7, 1), TerminationReason.BREACH, AT)
+        lease_book.terminate_lease(p, TerminateLease("nope", date(2027, 7, 1), TerminationReason.BREACH), AT)
 
 
 def test_unknown_tenant_or_unit_and_missing_base_rent() -> None:
@@ -127,45 +124,47 @@ def test_unknown_tenant_or_unit_and_missing_base_rent() -> None:
     with pytest.raises(NotFound, match="tenant"):
         sign(p, tenant="ghost")
     with pytest.raises(NotFound, match="unit"):
-        lease_book.sign_lease(p, "l1", "t1", ["ghost"], 12, JAN, None, AT)
-    p.list_unit("o1", "B", 1, "B-1", UnitType.OFFICE, Decimal(10), AT)
+        lease_book.sign_lease(p, SignLease("t1", ["ghost"], 12, JAN, None), "l1", AT)
+    p.list_unit(ListUnit("B", 1, "B-1", UnitType.OFFICE, Decimal(10)), "o1", AT)
     with pytest.raises(Conflict, match="no base rent for unit type office"):
-        lease_book.sign_lease(p, "l1", "t1", ["o1"], 12, JAN, None, AT)
+        lease_book.sign_lease(p, SignLease("t1", ["o1"], 12, JAN, None), "l1", AT)
 
 
 def test_commitments_that_contradict_an_active_one_are_refused_naming_both() -> None:
     p = park()
-    park_admin.register_commitment(p, commitment("gov", months=24), date(2026, 11, 1))
+    park_admin.register_commitment(p, register(commitment("gov", months=24)), "-", date(2026, 11, 1))
     operator = commitment("op", months=6)
     with pytest.raises(Conflict, match=r"commitment op .* contradicts active commitment gov"):
-        park_admin.register_commitment(p, operator, date(2026, 11, 1))
-    park_admin.register_commitment(p, commitment("other", months=6, prefixes=("Q",)), date(2026, 11, 1))
-    park_admin.register_commitment(p, commitment("disc", rate="0.3"), date(2026, 11, 1))
+        park_admin.register_commitment(p, register(operator), "-", date(2026, 11, 1))
+    park_admin.register_commitment(
+        p, register(commitment("other", months=6, prefixes=("Q",))), "-", date(2026, 11, 1)
+    )
+    park_admin.register_commitment(p, register(commitment("disc", rate="0.3")), "-", date(2026, 11, 1))
     assert sorted(p.commitments) == ["disc", "gov", "other"]
 
 
 def test_renovation_reprices_a_vacant_unit_only() -> None:
     p = park()
-    park_admin.renovate_unit(p, "u1", Decimal(60), date(2026, 11, 1), AT)
+    park_admin.renovate_unit(p, RenovateUnit("u1", Decimal(60)), AT)
     event = p.events[-1]
     assert isinstance(event, UnitRenovated)
     assert (event.previous_base_rent, event.base_rent) == (Decimal(45), Decimal(60))
     sign(p, start=date(2026, 10, 1))
     with pytest.raises(Conflict, match="occupied"):
-        park_admin.renovate_unit(p, "u0", Decimal(60), date(2026, 11, 1), AT)
+        park_admin.renovate_unit(p, RenovateUnit("u0", Decimal(60)), AT)
 
 
 def test_a_unit_under_renovation_is_off_the_market_until_its_new_rent_is_recorded() -> None:
     p = park()
     today = date(2026, 11, 1)
-    assert park_admin.start_renovation(p, "u0", today).status is UnitStatus.RENOVATING
+    assert park_admin.start_renovation(p, StartRenovation("u0"), today).status is UnitStatus.RENOVATING
     assert queries.unit_status(p, p.units["u0"], today) is UnitStatus.RENOVATING
     with pytest.raises(Conflict, match="already under renovation"):
-        park_admin.start_renovation(p, "u0", today)
+        park_admin.start_renovation(p, StartRenovation("u0"), today)
     with pytest.raises(Conflict, match="u0 is under renovation"):
         sign(p)
     assert not any(isinstance(e, UnitRenovated) for e in p.events), "starting records no renovation yet"
-    park_admin.renovate_unit(p, "u0", Decimal(60), today, AT)
+    park_admin.renovate_unit(p, RenovateUnit("u0", Decimal(60)), AT)
     assert p.units["u0"].status is UnitStatus.AVAILABLE
     assert sign(p).monthly_base_rent == Decimal("6000.00")
 
@@ -173,7 +172,7 @@ def test_a_unit_under_renovation_is_off_the_market_until_its_new_rent_is_recorde
 def test_metrics_are_stored_per_year_and_published() -> None:
     p = park()
     figures = YearlyMetrics(year=2026, tax_paid=Decimal(1), revenue=Decimal(2), headcount=3)
-    park_admin.report_metrics(p, "t1", figures, AT)
+    park_admin.report_metrics(p, ReportMetrics("t1", figures), AT)
     assert p.tenants["t1"].metrics[2026] == figures
     assert isinstance(p.events[-1], TenantMetricsReported)
 
@@ -181,7 +180,7 @@ def test_metrics_are_stored_per_year_and_published() -> None:
 def test_queries_as_of_a_date() -> None:
     p = park()
     sign(p, start=date(2027, 1, 1))
-    lease_book.sign_lease(p, "l2", "t2", ["u1"], 6, date(2027, 3, 1), None, AT)
+    lease_book.sign_lease(p, SignLease("t2", ["u1"], 6, date(2027, 3, 1), None), "l2", AT)
     roll = queries.rent_roll(p, date(2027, 4, 10))
     assert [(r.lease_id, r.monthly_rent) for r in roll] == [
         ("l1", Decimal("3600.00")),
@@ -209,29 +208,3 @@ def test_the_availability_chart_shows_let_partial_and_available_months() -> None
         "2027-04": "available",
     }
     assert set(chart["u1"].values()) == {"available"}
-
-
-def test_a_renewal_or_termination_replayed_with_its_key_has_one_effect() -> None:
-    p = park()
-    sign(p)
-    renewal = lease_book.renew_lease(p, "l1", "l2", 24, None, AT, idempotency_key="renew-1")
-    events = len(p.events)
-    assert lease_book.renew_lease(p, "l1", "l9", 24, None, AT, idempotency_key="renew-1") is renewal
-    with pytest.raises(Conflict, match="renew-1"):  # the key of the renewal of another lease
-        lease_book.renew_lease(p, "l2", "l8", 12, None, AT, idempotency_key="renew-1")
-    ended = lease_book.terminate_lease(p, "l2", date(2028, 6, 30), TerminationReason.CLOSURE, AT, "end-1")
-    assert (
-        lease_book.terminate_lease(p, "l2", date(2028, 6, 30), TerminationReason.CLOSURE, AT, "end-1")
-        is ended
-    )
-    with pytest.raises(Conflict, match="other terms"):
-        lease_book.terminate_lease(p, "l2", date(2028, 7, 31), TerminationReason.CLOSURE, AT, "end-1")
-    assert len(p.events) == events + 1, "one LeaseTerminated, no second LeaseRenewed"
-
-
-def test_a_sign_key_replayed_with_other_terms_is_refused() -> None:
-    p = park()
-    first = sign(p, key="sign-1")
-    assert sign(p, "l9", key="sign-1") is first
-    with pytest.raises(Conflict, match="other terms"):
-        sign(p, "l9", term=24, key="sign-1")

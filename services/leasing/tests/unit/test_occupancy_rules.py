@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from leasing.domain import lease_book, queries
 from leasing.domain.availability_chart import availability_chart
+from leasing.domain.commands import ListUnit, OnboardTenant, SignLease, TerminateLease
 from leasing.domain.park import Park, UnitStatus
 from leasing.domain.quote import RentForEquity
 from parkops_contracts.events.leasing import TerminationReason
@@ -18,7 +19,7 @@ LISTED = AT.date()  # 1 Nov 2026
 
 
 def lease(p: Park, lease_id: str, unit: str, start: date, term: int, tenant: str = "t1") -> None:
-    lease_book.sign_lease(p, lease_id, tenant, [unit], term, start, None, AT)
+    lease_book.sign_lease(p, SignLease(tenant, [unit], term, start, None), lease_id, AT)
 
 
 def vacant(p: Park, unit: str, first: date, last: date) -> tuple[int, int]:
@@ -28,7 +29,7 @@ def vacant(p: Park, unit: str, first: date, last: date) -> tuple[int, int]:
 
 def test_occupancy_counts_units_listed_by_that_day_and_divides_by_count_and_area() -> None:
     p = park()
-    p.list_unit("u3", "B", 1, "B-1", p.units["u0"].unit_type, Decimal(300), AT + timedelta(days=10))
+    p.list_unit(ListUnit("B", 1, "B-1", p.units["u0"].unit_type, Decimal(300)), "u3", AT + timedelta(days=10))
     sign(p)
     on_listing = queries.occupancy(p, LISTED)
     assert (on_listing.units_total, on_listing.area_total_m2) == (3, Decimal(300))
@@ -50,7 +51,7 @@ def test_occupancy_before_any_listing_is_zero_and_units_without_a_listing_date_a
 def test_an_onboarding_claim_occupies_from_the_onboarding_day() -> None:
     p = park()
     onboarded = AT + timedelta(days=30)  # 1 Dec 2026
-    p.onboard_tenant("t9", profile(code="91330100MA27Y1JB4U"), ["u1"], onboarded)
+    p.onboard_tenant(OnboardTenant(profile(code="91330100MA27Y1JB4U"), ["u1"]), "t9", onboarded)
     assert queries.occupied_unit_ids(p, onboarded.date()) == {"u1"}
     assert queries.occupied_unit_ids(p, onboarded.date() - timedelta(days=1)) == set()
     assert vacant(p, "u1", date(2026, 11, 1), date(2026, 12, 31)) == (30, 61)
@@ -88,7 +89,9 @@ def test_vacancy_counts_from_the_listing_and_each_let_day_once() -> None:
 
 def test_a_claim_and_a_lease_of_the_same_days_are_counted_once() -> None:
     p = park()
-    p.onboard_tenant("t9", profile(code="91330100MA27Y1JB4U"), ["u0"], AT + timedelta(days=70))  # 10 Jan
+    p.onboard_tenant(
+        OnboardTenant(profile(code="91330100MA27Y1JB4U"), ["u0"]), "t9", AT + timedelta(days=70)
+    )  # 10 Jan
     lease(p, "l1", "u0", date(2027, 1, 20), 1, "t9")  # the claimant's own lease, 20 Jan to 19 Feb
     assert vacant(p, "u0", JAN, date(2027, 1, 31)) == (9, 31)
 
@@ -98,7 +101,7 @@ def test_the_chart_starts_on_the_first_of_the_month_and_ends_on_its_last_day() -
     lease(p, "l0", "u0", date(2027, 1, 2), 1)  # 2 Jan to 1 Feb
     lease(p, "l1", "u1", date(2027, 2, 1), 1)  # February exactly
     lease(p, "l2", "u2", JAN, 1)  # January, ended on the 30th
-    lease_book.terminate_lease(p, "l2", date(2027, 1, 30), TerminationReason.RELOCATION, AT)
+    lease_book.terminate_lease(p, TerminateLease("l2", date(2027, 1, 30), TerminationReason.RELOCATION), AT)
     chart = {row.unit_id: row.months for row in availability_chart(p, date(2027, 1, 20), 3)}
     assert chart == {
         "u0": {"2027-01": "partial", "2027-02": "partial", "2027-03": "available"},
@@ -110,7 +113,10 @@ def test_the_chart_starts_on_the_first_of_the_month_and_ends_on_its_last_day() -
 def test_the_rent_roll_in_a_leases_first_month_shows_that_months_rent() -> None:
     p = park()
     lease_book.sign_lease(
-        p, "l1", "t1", ["u0"], 12, JAN, RentForEquity(months_waived=1, equity_percent=Decimal(1)), AT
+        p,
+        SignLease("t1", ["u0"], 12, JAN, RentForEquity(months_waived=1, equity_percent=Decimal(1))),
+        "l1",
+        AT,
     )
     [line] = queries.rent_roll(p, JAN)
     assert (line.monthly_rent, line.remaining_rent) == (Decimal(0), Decimal("3600.00") * 11)

@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from leasing.domain.commands import ListUnit, OnboardTenant, RegisterPark, SignLease
 from leasing.domain.credit_code import credit_code_problem
 from leasing.domain.lease_book import sign_lease
 from leasing.domain.park import EnterpriseProfile, Park, UnitStatus
@@ -14,10 +15,10 @@ AT = datetime(2026, 11, 1, tzinfo=UTC)
 
 def park_with_units(*areas: str) -> Park:
     park = Park.register(
-        "p1", "g1", "Suzhou IC Park", ParkType.SPECIALIZED_INDUSTRIAL_PARK, ["C39", "I65"], AT
+        RegisterPark("g1", "Suzhou IC Park", ParkType.SPECIALIZED_INDUSTRIAL_PARK, ["C39", "I65"]), "p1", AT
     )
     for i, area in enumerate(areas):
-        park.list_unit(f"u{i}", "A", 1, f"A-{i}", UnitType.RND_BUILDING, Decimal(area), AT)
+        park.list_unit(ListUnit("A", 1, f"A-{i}", UnitType.RND_BUILDING, Decimal(area)), f"u{i}", AT)
     return park
 
 
@@ -40,7 +41,7 @@ def test_registering_and_listing_record_events_in_order() -> None:
 
 def test_onboarding_claims_units_and_records_the_leased_area() -> None:
     park = park_with_units("100", "250.5", "80")
-    tenant = park.onboard_tenant("t1", profile(), ["u0", "u1"], AT)
+    tenant = park.onboard_tenant(OnboardTenant(profile(), ["u0", "u1"]), "t1", AT)
     assert tenant.in_leading_industry is True
     assert [park.units[u].status for u in ("u0", "u1", "u2")] == [
         UnitStatus.LEASED,
@@ -62,20 +63,20 @@ def test_industry_fit_follows_the_code_hierarchy() -> None:
 
 def test_a_credit_code_is_a_tenant_once_per_park() -> None:
     park = park_with_units("100", "100")
-    park.onboard_tenant("t1", profile(), ["u0"], AT)
+    park.onboard_tenant(OnboardTenant(profile(), ["u0"]), "t1", AT)
     with pytest.raises(Conflict, match="already a tenant"):
-        park.onboard_tenant("t2", profile(), ["u1"], AT)
+        park.onboard_tenant(OnboardTenant(profile(), ["u1"]), "t2", AT)
     assert park.units["u1"].status is UnitStatus.AVAILABLE
 
 
 def test_leased_or_unknown_units_refuse_onboarding_without_change() -> None:
     park = park_with_units("100", "100")
-    park.onboard_tenant("t1", profile(), ["u0"], AT)
+    park.onboard_tenant(OnboardTenant(profile(), ["u0"]), "t1", AT)
     events_before = len(park.events)
     with pytest.raises(Conflict, match="u0"):
-        park.onboard_tenant("t2", profile("91110000100000000R"), ["u1", "u0"], AT)
+        park.onboard_tenant(OnboardTenant(profile("91110000100000000R"), ["u1", "u0"]), "t2", AT)
     with pytest.raises(NotFound, match="nope"):
-        park.onboard_tenant("t2", profile("91110000100000000R"), ["nope"], AT)
+        park.onboard_tenant(OnboardTenant(profile("91110000100000000R"), ["nope"]), "t2", AT)
     assert park.units["u1"].status is UnitStatus.AVAILABLE
     assert "t2" not in park.tenants
     assert len(park.events) == events_before
@@ -84,7 +85,7 @@ def test_leased_or_unknown_units_refuse_onboarding_without_change() -> None:
 def test_a_unit_number_is_listed_once_per_building() -> None:
     park = park_with_units("100")
     with pytest.raises(Conflict, match="already listed"):
-        park.list_unit("u9", "A", 2, "A-0", UnitType.OFFICE, Decimal(50), AT)
+        park.list_unit(ListUnit("A", 2, "A-0", UnitType.OFFICE, Decimal(50)), "u9", AT)
 
 
 @pytest.mark.parametrize(
@@ -106,8 +107,8 @@ def test_credit_code_validation(code: str, problem: str | None) -> None:
 def test_a_unit_another_tenant_leases_now_or_later_refuses_onboarding() -> None:
     park = park_with_units("100", "100")
     park.pricing_policy = PricingPolicy(base_rents={UnitType.RND_BUILDING: Decimal(45)})
-    park.onboard_tenant("t1", profile(), [], AT)
-    sign_lease(park, "l1", "t1", ["u0"], 12, date(2027, 1, 1), None, AT)  # starts later
+    park.onboard_tenant(OnboardTenant(profile(), []), "t1", AT)
+    sign_lease(park, SignLease("t1", ["u0"], 12, date(2027, 1, 1), None), "l1", AT)  # starts later
     with pytest.raises(Conflict, match="u0"):
-        park.onboard_tenant("t2", profile("91110000100000000R"), ["u0"], AT)
-    park.onboard_tenant("t2", profile("91110000100000000R"), ["u1"], AT)
+        park.onboard_tenant(OnboardTenant(profile("91110000100000000R"), ["u0"]), "t2", AT)
+    park.onboard_tenant(OnboardTenant(profile("91110000100000000R"), ["u1"]), "t2", AT)

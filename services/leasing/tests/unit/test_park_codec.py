@@ -1,29 +1,48 @@
+"""How a park is stored: round trips, and the documents of earlier layouts and key schemes."""
+
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from leasing.domain.commands import ListUnit, RegisterPark
 from leasing.domain.park import Park
-from leasing.park_codec import STATE, park_fields, park_of
-from parkops_contracts.events.leasing import ParkType, UnitType
+from leasing.repository import ParkCodec
+from parkops_contracts.events.leasing import ParkRegistered, ParkType, UnitListed, UnitType
+from parkops_runtime.packed import STATE
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
+CODEC = ParkCodec()
 
 
 def a_park() -> Park:
-    park = Park.register("p1", "g1", "IC Park", ParkType.INCUBATOR, ["C39"], AT)
-    park.list_unit("u1", "A", 1, "A-1", UnitType.OFFICE, Decimal("120.50"), AT)
-    park.events.clear()
+    park = Park.register(RegisterPark("g1", "IC Park", ParkType.INCUBATOR, ["C39"]), "p1", AT)
+    park.list_unit(ListUnit("A", 1, "A-1", UnitType.OFFICE, Decimal("120.50")), "u1", AT)
     return park
 
 
-def test_a_park_round_trips_through_its_stored_form() -> None:
+def test_a_park_round_trips_through_its_stored_form_and_hands_its_events_over_once() -> None:
     park = a_park()
-    doc = {"_id": "p1", "_version": 7, **park_fields(park)}
-    assert set(doc) == {"_id", "_version", "group_id", "name", STATE}
-    assert park_of(doc) == park.model_copy(update={"version": 7})
+    assert [type(e) for e in CODEC.take_events(park)] == [ParkRegistered, UnitListed]
+    assert CODEC.take_events(park) == []
+    fields = CODEC.encode(park)
+    assert set(fields) == {"group_id", "name", STATE}
+    assert CODEC.decode({"_id": "p1", "_version": 7, **fields}) == park
 
 
 def test_documents_in_the_earlier_plain_layout_are_still_read() -> None:
     park = a_park()
-    legacy = {"_id": "p1", "_version": 3, **park.model_dump(mode="json", exclude={"park_id", "version"})}
-    assert park_of(legacy).units["u1"].area_m2 == Decimal("120.50")
-    assert park_of(legacy).version == 3
+    legacy = {"_id": "p1", "_version": 3, **park.model_dump(mode="json", exclude={"park_id"})}
+    assert CODEC.decode(legacy).units["u1"].area_m2 == Decimal("120.50")
+
+
+def test_keys_of_the_earlier_scheme_are_dropped_on_read() -> None:
+    """Parks kept their own `request_keys` (and before that, keys on their leases) with a `version`;
+    the store keeps keys now, for 24 hours: the old fields are read past."""
+    park = a_park()
+    CODEC.take_events(park)
+    old = park.model_dump(mode="json", exclude={"park_id"}) | {
+        "version": 4,
+        "request_keys": {"k1": {"operation": "list_unit", "terms": "ab", "result_id": "u1", "at": None}},
+    }
+    decoded = CODEC.decode({"_id": "p1", "_version": 4, **old})
+    assert decoded == park
+    assert CODEC.decode({"_id": "p1", "_version": 5, **CODEC.encode(decoded)}) == park  # written without

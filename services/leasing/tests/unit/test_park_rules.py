@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from leasing.domain import lease_book
+from leasing.domain.commands import OnboardTenant, SignLease, TerminateLease
 from leasing.domain.credit_code import credit_code_problem
 from leasing.domain.park import UnitStatus
 from leasing.domain.quoting import quote_for
@@ -21,29 +22,33 @@ CODE = "91330100MA27Y1JB4U"
 
 def test_another_tenants_lease_blocks_onboarding_through_its_last_day() -> None:
     p = park()
-    lease_book.sign_lease(p, "l1", "t2", ["u0"], 1, date(2026, 10, 1), None, AT)  # ends 31 Oct 2026
-    lease_book.sign_lease(p, "l2", "t2", ["u1"], 1, date(2026, 10, 2), None, AT)  # ends 1 Nov 2026
+    lease_book.sign_lease(
+        p, SignLease("t2", ["u0"], 1, date(2026, 10, 1), None), "l1", AT
+    )  # ends 31 Oct 2026
+    lease_book.sign_lease(p, SignLease("t2", ["u1"], 1, date(2026, 10, 2), None), "l2", AT)  # ends 1 Nov 2026
     p.units["u2"].status = UnitStatus.LEASED  # claimed by an earlier onboarding
     with pytest.raises(Conflict, match=r"^units not available: u1, u2$"):
-        p.onboard_tenant("t9", profile(code=CODE), ["u0", "u1", "u2"], AT)  # AT is 1 Nov 2026
-    assert p.onboard_tenant("t9", profile(code=CODE), ["u0"], AT).unit_ids == ["u0"]  # l1 ended yesterday
+        p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0", "u1", "u2"]), "t9", AT)  # AT is 1 Nov 2026
+    assert p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0"]), "t9", AT).unit_ids == [
+        "u0"
+    ]  # l1 ended yesterday
 
 
 def test_a_unit_is_named_once_per_onboarding() -> None:
     p = park()
     with pytest.raises(Conflict, match=r"^unit_ids lists a unit more than once$"):
-        p.onboard_tenant("t9", profile(code=CODE), ["u0", "u0"], AT)
+        p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0", "u0"]), "t9", AT)
     with pytest.raises(Unprocessable, match=r"^unit_ids: a unit is listed more than once$") as twice:
-        quote_for(p, "t1", ["u0", "u0"], 12, JAN)
+        quote_for(p, SignLease("t1", ["u0", "u0"], 12, JAN))
     assert twice.value.field == "unit_ids"
 
 
 def test_a_unit_claimed_by_another_tenants_onboarding_is_not_leased_to_anyone_else() -> None:
     p = park()
-    p.onboard_tenant("t9", profile(code=CODE), ["u0"], AT)
+    p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0"]), "t9", AT)
     with pytest.raises(Conflict, match=r"^unit u0 is occupied by tenant t9 \(onboarded there\)$"):
-        lease_book.sign_lease(p, "l1", "t1", ["u0"], 12, JAN, None, AT)
-    assert lease_book.sign_lease(p, "l1", "t9", ["u0"], 12, JAN, None, AT).tenant_id == "t9"
+        lease_book.sign_lease(p, SignLease("t1", ["u0"], 12, JAN, None), "l1", AT)
+    assert lease_book.sign_lease(p, SignLease("t9", ["u0"], 12, JAN, None), "l1", AT).tenant_id == "t9"
 
 
 def test_ids_not_in_the_park_read_as_missing() -> None:
@@ -69,7 +74,7 @@ def test_a_tenant_is_a_startup_until_its_second_anniversary() -> None:
 
 def test_the_leased_area_of_an_onboarding_is_the_units_sum() -> None:
     p = park()
-    p.onboard_tenant("t9", profile(code=CODE), ["u0", "u1"], AT)
+    p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0", "u1"]), "t9", AT)
     onboarded = p.events[-1]
     assert isinstance(onboarded, TenantOnboarded)
     assert onboarded.leased_area_m2 == Decimal(200)
@@ -77,9 +82,9 @@ def test_the_leased_area_of_an_onboarding_is_the_units_sum() -> None:
 
 def test_ending_a_lease_ends_its_tenants_onboarding_claim_only() -> None:
     p = park()
-    p.onboard_tenant("t9", profile(code=CODE), ["u0"], AT)
-    p.onboard_tenant("t8", profile(code="91440300MA5DXXXX0L"), ["u1"], AT)
-    lease_book.sign_lease(p, "l1", "t9", ["u0"], 12, JAN, None, AT)
-    lease_book.terminate_lease(p, "l1", date(2027, 3, 31), TerminationReason.CLOSURE, AT)
+    p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0"]), "t9", AT)
+    p.onboard_tenant(OnboardTenant(profile(code="91440300MA5DXXXX0L"), ["u1"]), "t8", AT)
+    lease_book.sign_lease(p, SignLease("t9", ["u0"], 12, JAN, None), "l1", AT)
+    lease_book.terminate_lease(p, TerminateLease("l1", date(2027, 3, 31), TerminationReason.CLOSURE), AT)
     assert (p.units["u0"].status, p.units["u0"].tenant_id) == (UnitStatus.AVAILABLE, None)
     assert (p.units["u1"].status, p.units["u1"].tenant_id) == (UnitStatus.LEASED, "t8")

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from leasing.domain import lease_book, park_admin
+from leasing.domain.commands import RenewLease, ReportMetrics, SetPricingPolicy, StartRenovation
 from leasing.domain.commitments import Eligibility
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.stage import LifecycleStage
@@ -18,7 +19,7 @@ from parkops_contracts.events.leasing import UnitType
 from parkops_kernel.errors import Conflict, Unprocessable
 from pydantic import ValidationError
 
-from .pricing_fixtures import commitment
+from .pricing_fixtures import commitment, register
 from .test_lease_lifecycle import AT, JAN, park, sign
 
 STARTUP, GROWTH = LifecycleStage.STARTUP, LifecycleStage.GROWTH
@@ -54,14 +55,16 @@ def test_validities_that_share_one_day_overlap() -> None:
 def test_a_commitment_is_still_active_on_its_last_day() -> None:
     p = park()
     ends = date(2027, 6, 30)
-    park_admin.register_commitment(p, commitment("gov", months=24, valid=(date(2026, 1, 1), ends)), ends)
+    park_admin.register_commitment(
+        p, register(commitment("gov", months=24, valid=(date(2026, 1, 1), ends))), "-", ends
+    )
     rival = commitment("op", months=6, valid=(date(2026, 1, 1), date(2028, 12, 31)))
     with pytest.raises(Conflict, match="contradicts active commitment gov"):
-        park_admin.register_commitment(p, rival, ends)
-    park_admin.register_commitment(p, rival, ends + timedelta(days=1))
+        park_admin.register_commitment(p, register(rival), "-", ends)
+    park_admin.register_commitment(p, register(rival), "-", ends + timedelta(days=1))
     assert sorted(p.commitments) == ["gov", "op"]
     with pytest.raises(Conflict, match=r"^commitment gov is already registered$"):
-        park_admin.register_commitment(p, commitment("gov", months=3), ends)
+        park_admin.register_commitment(p, register(commitment("gov", months=3)), "-", ends)
 
 
 @pytest.mark.parametrize(
@@ -85,10 +88,10 @@ def test_a_new_policy_prices_what_comes_next_and_leaves_signed_rents() -> None:
     p = park()
     signed = sign(p)
     dearer = PricingPolicy(base_rents={UnitType.RND_BUILDING: Decimal(50)})
-    assert park_admin.set_pricing_policy(p, dearer) is dearer
+    assert park_admin.set_pricing_policy(p, SetPricingPolicy(dearer)) is dearer
     assert p.pricing_policy is dearer
     assert signed.rents == [Decimal("3600.00")] * 12  # 100 m² x 45 x 0.8
-    renewal = lease_book.renew_lease(p, "l1", "l2", 12, None, AT)
+    renewal = lease_book.renew_lease(p, RenewLease("l1", 12, None), "l2", AT)
     assert renewal.rents == [Decimal("4000.00")] * 12  # 100 m² x 50 x 0.8
 
 
@@ -96,11 +99,15 @@ def test_metrics_exist_from_the_founding_year_to_this_year() -> None:
     p = park()  # t1 founded 1 Jan 2015; AT is in 2026
     for year in (2015, 2026):
         figures = YearlyMetrics(year=year, tax_paid=Decimal(1), revenue=Decimal(2), headcount=3)
-        assert park_admin.report_metrics(p, "t1", figures, AT).metrics[year] == figures
+        assert park_admin.report_metrics(p, ReportMetrics("t1", figures), AT).metrics[year] == figures
     for year in (2014, 2027):
         with pytest.raises(Unprocessable) as refused:
             park_admin.report_metrics(
-                p, "t1", YearlyMetrics(year=year, tax_paid=Decimal(1), revenue=Decimal(2), headcount=3), AT
+                p,
+                ReportMetrics(
+                    "t1", YearlyMetrics(year=year, tax_paid=Decimal(1), revenue=Decimal(2), headcount=3)
+                ),
+                AT,
             )
         assert refused.value.field == "year"
         assert f"year: {year} is outside 2015 (founding) to 2026 (this year)" == str(refused.value)
@@ -111,6 +118,8 @@ def test_only_a_unit_vacant_today_goes_into_renovation() -> None:
     p = park()
     sign(p)  # u0 through 2027
     with pytest.raises(Conflict, match="unit u0 is occupied by tenant t1"):
-        park_admin.start_renovation(p, "u0", JAN)
-    assert park_admin.start_renovation(p, "u1", JAN).unit_id == "u1"  # the lease holds u0 only
-    park_admin.start_renovation(p, "u0", date(2028, 1, 1))  # the day after it ends
+        park_admin.start_renovation(p, StartRenovation("u0"), JAN)
+    assert (
+        park_admin.start_renovation(p, StartRenovation("u1"), JAN).unit_id == "u1"
+    )  # the lease holds u0 only
+    park_admin.start_renovation(p, StartRenovation("u0"), date(2028, 1, 1))  # the day after it ends

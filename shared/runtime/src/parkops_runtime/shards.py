@@ -4,11 +4,13 @@ FerretDB 1.x scans a whole collection for every lookup, and a filter other than 
 the outbox's `{_id, _version}`) decodes every document: a write costs time in proportion to the
 collection's size. Spreading a million aggregates over a few hundred collections keeps each write's
 scan small; on MongoDB, where indexes work, one shard is as good as many. One shard keeps the plain
-collection name."""
+collection name. `Shards` is itself an `aggregates.Aggregates`: each call goes to the document's shard."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from parkops_runtime.events import OutboundEvent
+from parkops_runtime.mongo import Document
 from parkops_runtime.outbox import AggregateCollection
 
 
@@ -32,3 +34,17 @@ class Shards:
 
     def all(self) -> list[AggregateCollection]:
         return list(self._collections)
+
+    async def get(self, doc_id: str) -> Document | None:
+        return await self.of(doc_id).get(doc_id)
+
+    async def version(self, doc_id: str) -> int:
+        return await self.of(doc_id).version(doc_id)
+
+    async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
+        await self.of(doc_id).insert(doc_id, fields, events)
+
+    async def update(
+        self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
+    ) -> None:
+        await self.of(doc_id).update(doc_id, expected_version, fields, events)

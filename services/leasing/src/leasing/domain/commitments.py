@@ -82,10 +82,11 @@ class Eligibility(BaseModel):
         return industries and stages
 
 
-class Commitment(BaseModel):
+class Promise(BaseModel):
+    """What was promised, by whom, to whom, for when: a commitment before the register names it."""
+
     model_config = ConfigDict(frozen=True)
 
-    commitment_id: str
     promisor_kind: PromisorKind
     promisor: str = Field(description="Who promised, e.g. 'Suzhou Industrial Park Administrative Committee'.")
     description: str = Field(description="What was promised, in words.")
@@ -93,6 +94,10 @@ class Commitment(BaseModel):
     benefit: Benefit
     valid_from: date
     valid_until: date
+
+
+class Commitment(Promise):
+    commitment_id: str
 
     def active_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_until

@@ -4,24 +4,18 @@ One park is one consistency boundary: listing a unit, claiming units for a tenan
 codes unique in the park are checked and changed together, so one atomic document write keeps them
 consistent without multi-document transactions. Methods record events; they never publish."""
 
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from parkops_contracts.base import Event
-from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
+from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed
 from parkops_kernel.errors import Conflict, NotFound
-from pydantic import BaseModel, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, Field, PrivateAttr
 
+from leasing.domain.commands import ListUnit, OnboardTenant, RegisterPark
 from leasing.domain.commitments import Commitment
-from leasing.domain.idempotency import (
-    KeyUse,
-    Operation,
-    adopt_lease_keys,
-    register_terms,
-    remember,
-    replayed,
-)
 from leasing.domain.lease import Lease
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.space import Unit, UnitStatus
@@ -58,14 +52,7 @@ class Park(BaseModel):
     commitments: dict[str, Commitment] = Field(default_factory=dict)
     leases: dict[str, Lease] = Field(default_factory=dict)
     registered_at: datetime | None = None  # None: stored before registration times were kept
-    request_keys: dict[str, KeyUse] = Field(default_factory=dict)  # idempotency keys (`idempotency.py`)
-    version: int = 0
     _events: list[Event] = PrivateAttr(default_factory=list)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _adopt_lease_keys(cls, data: Any) -> Any:
-        return adopt_lease_keys(data) if isinstance(data, dict) else data
 
     @property
     def events(self) -> list[Event]:
@@ -73,120 +60,38 @@ class Park(BaseModel):
         return self._events
 
     @classmethod
-    def register(
-        cls,
-        park_id: str,
-        group_id: str,
-        name: str,
-        park_type: ParkType,
-        leading_industries: list[str],
-        at: datetime,
-        idempotency_key: str | None = None,
-    ) -> "Park":
-        park = cls(
-            park_id=park_id,
-            group_id=group_id,
-            name=name,
-            park_type=park_type,
-            leading_industries=leading_industries,
-            registered_at=at,
-        )
-        terms = register_terms(group_id, name, park_type, leading_industries)
-        remember(park.request_keys, idempotency_key, Operation.REGISTER_PARK, terms, park_id, at)
-        park._events.append(
-            ParkRegistered(
-                park_id=park_id,
-                group_id=group_id,
-                name=name,
-                park_type=park_type,
-                leading_industries=leading_industries,
-                registered_at=at,
-            )
-        )
+    def register(cls, command: RegisterPark, park_id: str, at: datetime) -> "Park":
+        facts = {
+            "park_id": park_id,
+            "group_id": command.group_id,
+            "name": command.name,
+            "park_type": command.park_type,
+            "leading_industries": command.leading_industries,
+        }
+        park = cls.model_validate({**facts, "registered_at": at})
+        park._events.append(ParkRegistered.model_validate({**facts, "registered_at": at}))
         return park
-
-    def registered_by(
-        self,
-        group_id: str,
-        name: str,
-        park_type: ParkType,
-        leading_industries: list[str],
-        idempotency_key: str | None,
-    ) -> bool:
-        """Whether this park is what a retry of a keyed registration asks for (409 naming the key when
-        its group sends the key with other terms). Another group's park never is: it stays "taken"."""
-        if group_id != self.group_id:
-            return False
-        terms = register_terms(group_id, name, park_type, leading_industries)
-        return replayed(self.request_keys, idempotency_key, Operation.REGISTER_PARK, terms) is not None
 
     def is_leading_industry(self, industry_code: str) -> bool:
         """Industry codes are hierarchical (GB/T 4754): `C3973` belongs to a leading `C39`."""
         return any(industry_code.startswith(code) for code in self.leading_industries)
 
-    def list_unit(
-        self,
-        unit_id: str,
-        building: str,
-        floor: int,
-        unit_number: str,
-        unit_type: UnitType,
-        area_m2: Decimal,
-        at: datetime,
-        idempotency_key: str | None = None,
-    ) -> Unit:
-        terms = {
-            "building": building,
-            "floor": floor,
-            "unit_number": unit_number,
-            "unit_type": unit_type,
-            "area_m2": area_m2,
-        }
-        if first := replayed(self.request_keys, idempotency_key, Operation.LIST_UNIT, terms):
-            return self.units[first]
+    def list_unit(self, command: ListUnit, unit_id: str, at: datetime) -> Unit:
+        building, unit_number = command.building, command.unit_number
         clash = next(
             (u for u in self.units.values() if (u.building, u.unit_number) == (building, unit_number)), None
         )
         if clash:
             raise Conflict(f"unit {unit_number} in building {building} is already listed as {clash.unit_id}")
-        unit = Unit(
-            unit_id=unit_id,
-            building=building,
-            floor=floor,
-            unit_number=unit_number,
-            unit_type=unit_type,
-            area_m2=area_m2,
-            listed_on=at.date(),
-        )
+        unit = Unit(unit_id=unit_id, listed_on=at.date(), **asdict(command))
         self.units[unit_id] = unit
-        remember(self.request_keys, idempotency_key, Operation.LIST_UNIT, terms, unit_id, at)
-        self._events.append(
-            UnitListed(
-                park_id=self.park_id,
-                group_id=self.group_id,
-                unit_id=unit_id,
-                building=building,
-                floor=floor,
-                unit_number=unit_number,
-                unit_type=unit_type,
-                area_m2=area_m2,
-                listed_at=at,
-            )
-        )
+        ids = {"park_id": self.park_id, "group_id": self.group_id, "unit_id": unit_id}
+        self._events.append(UnitListed.model_validate({**ids, **asdict(command), "listed_at": at}))
         return unit
 
-    def onboard_tenant(
-        self,
-        tenant_id: str,
-        profile: EnterpriseProfile,
-        unit_ids: list[str],
-        at: datetime,
-        idempotency_key: str | None = None,
-    ) -> Tenant:
+    def onboard_tenant(self, command: OnboardTenant, tenant_id: str, at: datetime) -> Tenant:
         """Move an enterprise into available units of this park."""
-        terms = {**profile.model_dump(), "unit_ids": unit_ids}
-        if first := replayed(self.request_keys, idempotency_key, Operation.ONBOARD_TENANT, terms):
-            return self.tenants[first]
+        profile, unit_ids = command.profile, command.unit_ids
         units = self._units_to_onboard(tenant_id, profile, unit_ids, at.date())
         tenant = Tenant(
             tenant_id=tenant_id,
@@ -198,7 +103,6 @@ class Park(BaseModel):
         for unit in units:
             unit.status, unit.tenant_id = UnitStatus.LEASED, tenant_id
         self.tenants[tenant_id] = tenant
-        remember(self.request_keys, idempotency_key, Operation.ONBOARD_TENANT, terms, tenant_id, at)
         area = sum((u.area_m2 for u in units), Decimal(0))
         facts = tenant.model_dump(include=ONBOARDED_FIELDS)
         ids = {"park_id": self.park_id, "group_id": self.group_id, "leased_area_m2": area}

@@ -1,26 +1,35 @@
 """Park administration: the pricing policy, the commitment register, renovations, tenant metrics."""
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from parkops_contracts.events.leasing import TenantMetricsReported, UnitRenovated
 from parkops_kernel.errors import Conflict, Unprocessable
 
+from leasing.domain.commands import (
+    RegisterCommitment,
+    RenovateUnit,
+    ReportMetrics,
+    SetPricingPolicy,
+    StartRenovation,
+)
 from leasing.domain.commitments import Commitment
 from leasing.domain.park import Park
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.space import Unit, UnitStatus
-from leasing.domain.tenants import Tenant, YearlyMetrics
+from leasing.domain.tenants import Tenant
 
 
-def set_pricing_policy(park: Park, policy: PricingPolicy) -> PricingPolicy:
+def set_pricing_policy(park: Park, command: SetPricingPolicy) -> PricingPolicy:
     """Replace the park's pricing policy; signed leases keep the rents they were signed at."""
-    park.pricing_policy = policy
-    return policy
+    park.pricing_policy = command.policy
+    return command.policy
 
 
-def register_commitment(park: Park, commitment: Commitment, today: date) -> Commitment:
-    """Add a commitment to the register unless it contradicts one still active (409 naming both)."""
+def register_commitment(park: Park, command: RegisterCommitment, new_id: str, today: date) -> Commitment:
+    """Add a commitment to the register (as `new_id` unless the command names it) unless it contradicts
+    one still active (409 naming both)."""
+    commitment_id = command.commitment_id or new_id
+    commitment = Commitment.model_validate({**command.promise.model_dump(), "commitment_id": commitment_id})
     if commitment.commitment_id in park.commitments:
         raise Conflict(f"commitment {commitment.commitment_id} is already registered")
     clash = next(
@@ -37,8 +46,9 @@ def register_commitment(park: Park, commitment: Commitment, today: date) -> Comm
     return commitment
 
 
-def start_renovation(park: Park, unit_id: str, today: date) -> Unit:
+def start_renovation(park: Park, command: StartRenovation, today: date) -> Unit:
     """Take a vacant unit off the market for works: no lease or onboarding until it is renovated."""
+    unit_id = command.unit_id
     unit = _vacant_unit(park, unit_id, today)
     if unit.status is UnitStatus.RENOVATING:
         raise Conflict(f"unit {unit_id} is already under renovation")
@@ -46,8 +56,9 @@ def start_renovation(park: Park, unit_id: str, today: date) -> Unit:
     return unit
 
 
-def renovate_unit(park: Park, unit_id: str, base_rent: Decimal, today: date, at: datetime) -> Unit:
+def renovate_unit(park: Park, command: RenovateUnit, at: datetime) -> Unit:
     """Record a finished renovation: the unit gets its own base rent and is available (UnitRenovated)."""
+    unit_id, base_rent, today = command.unit_id, command.base_rent, at.date()
     unit = _vacant_unit(park, unit_id, today)
     previous = unit.base_rent or park.pricing_policy.base_rent(unit.unit_type)
     unit.base_rent, unit.status = base_rent, UnitStatus.AVAILABLE
@@ -64,10 +75,11 @@ def renovate_unit(park: Park, unit_id: str, base_rent: Decimal, today: date, at:
     return unit
 
 
-def report_metrics(park: Park, tenant_id: str, metrics: YearlyMetrics, at: datetime) -> Tenant:
+def report_metrics(park: Park, command: ReportMetrics, at: datetime) -> Tenant:
     """Store a tenant's yearly figures (a second report of a year corrects it): TenantMetricsReported.
 
     Only a year the enterprise lived through can have figures: from its founding year to this one."""
+    tenant_id, metrics = command.tenant_id, command.metrics
     tenant = park.tenant(tenant_id)
     if not tenant.founded_on.year <= metrics.year <= at.year:
         raise Unprocessable(

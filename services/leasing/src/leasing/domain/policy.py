@@ -17,6 +17,13 @@ def _rate(low: str, high: str) -> Any:
     return Field(ge=Decimal(low), le=Decimal(high))
 
 
+IndustryFitDiscount = Annotated[Ratio, _rate("0.10", "0.30")]
+UnrelatedIndustryPremium = Annotated[Ratio, _rate("0.10", "0.20")]
+LongLeaseStepDown = Annotated[Ratio, _rate("0", "0.20")]
+LongLeaseMinMonths = Annotated[int, Field(ge=12, le=600)]
+StartupRentFreeMonths = Annotated[int, Field(ge=0, le=120)]
+
+
 class PricingPolicy(BaseModel):
     """Rates are fractions (0.2 = 20%). The ranges are those of `docs/domain.md`."""
 
@@ -25,11 +32,11 @@ class PricingPolicy(BaseModel):
     base_rents: dict[UnitType, BaseRent] = Field(
         default_factory=dict, description="Base rent per unit type, CNY/m²/month."
     )
-    industry_fit_discount: Annotated[Ratio, _rate("0.10", "0.30")] = Decimal("0.20")
-    unrelated_industry_premium: Annotated[Ratio, _rate("0.10", "0.20")] = Decimal("0.10")
-    long_lease_step_down: Annotated[Ratio, _rate("0", "0.20")] = Decimal("0.05")
-    long_lease_min_months: int = Field(default=36, ge=12, le=600)
-    startup_rent_free_months: int = Field(default=6, ge=0, le=120)
+    industry_fit_discount: IndustryFitDiscount = Decimal("0.20")
+    unrelated_industry_premium: UnrelatedIndustryPremium = Decimal("0.10")
+    long_lease_step_down: LongLeaseStepDown = Decimal("0.05")
+    long_lease_min_months: LongLeaseMinMonths = 36
+    startup_rent_free_months: StartupRentFreeMonths = 6
 
     def base_rent(self, unit_type: UnitType) -> Rent | None:
         return self.base_rents.get(unit_type)

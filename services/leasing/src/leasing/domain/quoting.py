@@ -1,23 +1,16 @@
 """Quoting inside a park: gather the tenant's facts, the units' rents, the policy and the commitments."""
 
-from datetime import date
-
 from parkops_kernel.errors import Conflict, Unprocessable
 
+from leasing.domain.commands import QuoteLease
 from leasing.domain.park import Park
 from leasing.domain.pricing import price
-from leasing.domain.quote import Applicant, PricedUnit, Quote, QuoteTerms, RentForEquity
+from leasing.domain.quote import Applicant, PricedUnit, Quote, QuoteTerms
 
 
-def quote_for(
-    park: Park,
-    tenant_id: str,
-    unit_ids: list[str],
-    term_months: int,
-    starts_on: date,
-    rent_for_equity: RentForEquity | None = None,
-) -> Quote:
+def quote_for(park: Park, terms: QuoteLease) -> Quote:
     """The park's quote for a tenant taking `unit_ids` for `term_months` from `starts_on`."""
+    tenant_id, unit_ids = terms.tenant_id, terms.unit_ids
     if len(set(unit_ids)) != len(unit_ids):
         raise Unprocessable("unit_ids: a unit is listed more than once", field="unit_ids")
     tenant = park.tenant(tenant_id)
@@ -38,7 +31,10 @@ def quote_for(
         high_tech=tenant.high_tech,
         founded_on=tenant.founded_on,
     )
-    terms = QuoteTerms(
-        units=priced, term_months=term_months, starts_on=starts_on, rent_for_equity=rent_for_equity
+    priced_terms = QuoteTerms(
+        units=priced,
+        term_months=terms.term_months,
+        starts_on=terms.starts_on,
+        rent_for_equity=terms.rent_for_equity,
     )
-    return price(terms, applicant, park.pricing_policy, list(park.commitments.values()))
+    return price(priced_terms, applicant, park.pricing_policy, list(park.commitments.values()))
