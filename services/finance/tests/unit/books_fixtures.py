@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from finance.domain.billing import ScheduleLine
 from finance.domain.books import ParkBooks
+from finance.domain.commands import Charge
 from finance.domain.ledger import Stream
 from finance.repository import BooksCodec
 from finance.service import FinanceService
@@ -36,7 +37,7 @@ def monthly_lines(rents: list[str], starts_on: date = START) -> list[ScheduleLin
 def invoice(b: ParkBooks, payer: str, amount: str, on: date = START, cause: str | None = None) -> str:
     cause = cause or f"req-{len(b.applied)}"
     b.first_time(cause)
-    return b.issue_invoice(payer, Stream.RENT, D(amount), on, cause, "test").invoice_id
+    return b.issue_invoice(Charge(payer, Stream.RENT, D(amount), on, "test"), cause).invoice_id
 
 
 def park(park_id: str = "p1", group_id: str = "g1", registered_on: date = START) -> ParkEntry:
