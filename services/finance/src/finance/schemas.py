@@ -6,16 +6,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import Header, Path
+from fastapi import Path
 from parkops_contracts.events.finance import FundingInstrument
 from parkops_kernel.bounds import BusinessDate, ClientId, Name, Percent, Quantity, Text
 from pydantic import BaseModel, Field
 
-from finance.domain.fees import EnterpriseSize, FeeKind
+from finance.domain.billing import LeaseSchedule
+from finance.domain.fees import EnterpriseSize, FeeCatalogue, FeeKind
 from finance.domain.ledger import Entry, Stream
 from finance.domain.money import EnteredAmount
 from finance.domain.payers import PayerId
-from finance.domain.receivables import Invoice
+from finance.domain.receivables import Invoice, InvoiceStatus
+from finance.domain.reports import RevenueReport
+
+# The books' read models the API shows as they are (their fields are the API's); routes take them from
+# here, never from the domain.
+__all__ = ["FeeCatalogue", "Invoice", "InvoiceStatus", "LeaseSchedule", "PayerId", "RevenueReport"]
 
 Currency = Literal["CNY"]
 StakePercent = Annotated[Percent, Field(gt=0)]
@@ -114,12 +120,11 @@ class RecordedEvent(BaseModel):
 
 
 class CommandResult(BaseModel):
-    """What a command did: the events it recorded (published through the outbox); none when replayed."""
+    """What a command did: its audit cause and the events it recorded (published through the outbox).
+    A retry with the same `Idempotency-Key` answers this first answer again."""
 
     cause: str
-    replayed: bool
     events: list[RecordedEvent]
 
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 ObjectId = Annotated[str, Path(max_length=200)]

@@ -61,9 +61,11 @@ class MemoryDirectory:
         return self.tenants.get((park_id, tenant_id))
 
 
-def replica(memory: MemoryAggregates) -> FinanceService:
-    """One replica's use cases over the in-memory store (each call: its own memory of the books)."""
-    return FinanceService(AggregateStore(memory, BooksCodec(), outbound, kind="books"))
+def replica(memory: MemoryAggregates, directory: MemoryDirectory | None = None) -> FinanceService:
+    """One replica's use cases over the in-memory store (each call: its own memory of the books), on the
+    park directory given (none known by default) and START as today."""
+    store = AggregateStore(memory, BooksCodec(), outbound, kind="books")
+    return FinanceService(store, directory or MemoryDirectory(), lambda: START)
 
 
 def outbound(event: Event) -> OutboundEvent:
