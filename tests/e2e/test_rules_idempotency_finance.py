@@ -5,24 +5,20 @@ nothing; a key is the park's own, so the same key in another group's park is ano
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-from finance.main import create_app
-from finance.settings import FinanceSettings
-from leasing.main import create_app as create_leasing
-from leasing.settings import LeasingSettings
 from parkops_contracts.base import Event
 from parkops_contracts.events.finance import InvoiceIssued, PaymentReceived
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.auth import Role
 
+from tests.e2e.test_finance_api import beside_leasing
 from tests.support.infra import Infra
 from tests.support.kafka import read_all
 from tests.support.parks import known, onboard_tenant, register_park
-from tests.support.services import bearer, isolated_settings, run_id, serving
+from tests.support.services import bearer, run_id
 
 
 @dataclass
@@ -54,12 +50,7 @@ class Keys:
 @pytest.fixture(scope="module")
 async def keys(infra: Infra) -> AsyncIterator[Keys]:
     run = run_id()
-    registered = datetime(2025, 12, 1, tzinfo=UTC)
-    leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run), clock=lambda: registered)
-    app = create_app(
-        isolated_settings(FinanceSettings, infra, run), clock=lambda: datetime(2026, 3, 1, 9, tzinfo=UTC)
-    )
-    async with serving(leasing_app) as leasing, serving(app) as http:
+    async with beside_leasing(infra, run) as (leasing, app, http):
         parks = []
         for name in ("a", "b"):
             group, park_id = f"group-{name}-{run}", f"keys-{name}-{run}"
