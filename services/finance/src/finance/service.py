@@ -21,14 +21,17 @@ Tenants and payers a command names are checked against the directory before anyt
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import TypeVar
 
 import structlog
+from parkops_kernel.digest import Terms
 from parkops_kernel.errors import Conflict, Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
 from parkops_runtime.directory import Directory, ParkEntry
 from parkops_runtime.request_keys import keyed
+from pydantic import BaseModel
 
 from finance.domain.billing import billable_period
 from finance.domain.books import ParkBooks
@@ -67,6 +70,7 @@ T = TypeVar("T")
 Change = Callable[[ParkBooks], T]
 Command = Callable[[ParkBooks, str], object]  # a change of the books under its audit cause
 Today = Callable[[], date]
+CashEntry = Callable[[ParkBooks, Decimal, str, date, str], None]  # books, amount, what, on, cause
 log = structlog.get_logger(__name__)
 
 
@@ -100,17 +104,13 @@ class FinanceService:
     async def issue_invoice(self, access: ParkAccess, body: InvoiceCreate, key: str | None) -> CommandResult:
         payer = await self.tenant(access, body.payer_id, "payer_id")
         charge = Charge(payer, body.stream, body.amount, body.on or self.today(), body.description)
-        return await self.run(
-            access,
-            keyed(key, "invoice", body.model_dump(), CommandResult),
-            lambda b, c: charge_amount(b, charge, c),
-        )
+        return await self.run(access, asked(key, "invoice", body), lambda b, c: charge_amount(b, charge, c))
 
     async def cancel_invoice(self, access: ParkAccess, invoice_id: str, key: str | None) -> CommandResult:
         on = self.today()
         return await self.run(
             access,
-            keyed(key, "cancel-invoice", {"invoice_id": invoice_id}, CommandResult),
+            asked(key, "cancel-invoice", {"invoice_id": invoice_id}),
             lambda b, c: cancel_invoice(b, invoice_id, on, c),
         )
 
@@ -121,31 +121,21 @@ class FinanceService:
         payment_id = body.payment_id or new_id(key, access)
         payment = ReceivePayment(payment_id, payer, body.amount, body.invoice_id, body.on or self.today())
         return await self.run(
-            access,
-            keyed(key, "payment", body.model_dump(), CommandResult),
-            lambda b, c: receive_payment(b, payment, c),
+            access, asked(key, "payment", body), lambda b, c: receive_payment(b, payment, c)
         )
 
     async def charge_fee(self, access: ParkAccess, body: FeeCharge, key: str | None) -> CommandResult:
         payer = await self.tenant(access, body.payer_id, "payer_id")
         fee = ChargeFee(payer, body.kind, body.quantity, body.size, body.on or self.today())
-        return await self.run(
-            access, keyed(key, "fee", body.model_dump(), CommandResult), lambda b, c: charge_fee(b, fee, c)
-        )
+        return await self.run(access, asked(key, "fee", body), lambda b, c: charge_fee(b, fee, c))
 
     async def run_billing(self, access: ParkAccess, body: BillingRunCreate, key: str | None) -> CommandResult:
         period = billable_period(body.period, access.park.registered_at.date())
-        return await self.run(
-            access,
-            keyed(key, "billing-run", body.model_dump(), CommandResult),
-            lambda b, c: run_billing(b, period, c),
-        )
+        return await self.run(access, asked(key, "billing-run", body), lambda b, c: run_billing(b, period, c))
 
     async def run_dunning(self, access: ParkAccess, body: DunningRunCreate, key: str | None) -> CommandResult:
         return await self.run(
-            access,
-            keyed(key, "dunning-run", body.model_dump(), CommandResult),
-            lambda b, c: run_dunning(b, body.as_of, c),
+            access, asked(key, "dunning-run", body), lambda b, c: run_dunning(b, body.as_of, c)
         )
 
     async def close_funding(
@@ -164,49 +154,31 @@ class FinanceService:
             body.on or self.today(),
         )
         return await self.run(
-            access,
-            keyed(key, "financing-deal", body.model_dump(), CommandResult),
-            lambda b, c: close_funding(b, deal, c),
+            access, asked(key, "financing-deal", body), lambda b, c: close_funding(b, deal, c)
         )
 
     async def grant_subsidy(self, access: ParkAccess, body: SubsidyCreate, key: str | None) -> CommandResult:
         tenant = await self.tenant(access, body.tenant_id, "tenant_id")
         subsidy_id = body.subsidy_id or new_id(key, access)
         subsidy = GrantSubsidy(subsidy_id, tenant, body.policy, body.amount, body.on or self.today())
-        return await self.run(
-            access,
-            keyed(key, "subsidy", body.model_dump(), CommandResult),
-            lambda b, c: grant_subsidy(b, subsidy, c),
-        )
+        return await self.run(access, asked(key, "subsidy", body), lambda b, c: grant_subsidy(b, subsidy, c))
 
     async def record_subsidy_received(
         self, access: ParkAccess, body: CashEntryCreate, key: str | None
     ) -> CommandResult:
-        on = body.on or self.today()
-        return await self.run(
-            access,
-            keyed(key, "subsidy-received", body.model_dump(), CommandResult),
-            lambda b, c: record_subsidy_received(b, body.amount, body.description, on, c),
-        )
+        return await self.cash(access, body, asked(key, "subsidy-received", body), record_subsidy_received)
 
     async def record_operating_cost(
         self, access: ParkAccess, body: CashEntryCreate, key: str | None
     ) -> CommandResult:
-        on = body.on or self.today()
-        return await self.run(
-            access,
-            keyed(key, "operating-cost", body.model_dump(), CommandResult),
-            lambda b, c: record_operating_cost(b, body.amount, body.description, on, c),
-        )
+        return await self.cash(access, body, asked(key, "operating-cost", body), record_operating_cost)
 
     async def acquire_stake(self, access: ParkAccess, body: StakeCreate, key: str | None) -> CommandResult:
         tenant = await self.tenant(access, body.tenant_id, "tenant_id")
         stake_id, on = body.stake_id or new_id(key, access), body.on or self.today()
         stake = AcquireStake(stake_id, tenant, body.percent, body.amount, StakeOrigin.PARK_FUND, on)
         return await self.run(
-            access,
-            keyed(key, "equity-stake", body.model_dump(), CommandResult),
-            lambda b, c: acquire_stake(b, stake, c),
+            access, asked(key, "equity-stake", body), lambda b, c: acquire_stake(b, stake, c)
         )
 
     async def exit_stake(
@@ -214,9 +186,7 @@ class FinanceService:
     ) -> CommandResult:
         on, terms = body.on or self.today(), {"stake_id": stake_id, **body.model_dump()}
         return await self.run(
-            access,
-            keyed(key, "stake-exit", terms, CommandResult),
-            lambda b, c: exit_stake(b, stake_id, body.amount, on, c),
+            access, asked(key, "stake-exit", terms), lambda b, c: exit_stake(b, stake_id, body.amount, on, c)
         )
 
     async def set_catalogue(self, access: ParkAccess, body: FeeCatalogue, key: str | None) -> FeeCatalogue:
@@ -243,6 +213,19 @@ class FinanceService:
 
         return await self.write(access.park, change, idempotency)
 
+    async def cash(
+        self,
+        access: ParkAccess,
+        body: CashEntryCreate,
+        idempotency: Idempotency[CommandResult] | None,
+        entry: CashEntry,
+    ) -> CommandResult:
+        """Book money that came in or went out (a subsidy received, an operating cost)."""
+        on = body.on or self.today()
+        return await self.run(
+            access, idempotency, lambda b, c: entry(b, body.amount, body.description, on, c)
+        )
+
     async def tenant(self, access: ParkAccess, tenant_id: str, field: str) -> str:
         """A tenant of the park in the directory (leasing's record), else 422 naming the field."""
         found = await self.directory.tenant(access.park_id, tenant_id)
@@ -253,6 +236,11 @@ class FinanceService:
     async def payer(self, access: ParkAccess, payer_id: str, field: str = "payer_id") -> str:
         """A tenant of the park, or an institution named as such (see `finance.domain.payers`)."""
         return payer_id if is_institution(payer_id) else await self.tenant(access, payer_id, field)
+
+
+def asked(key: str | None, operation: str, terms: BaseModel | Terms) -> Idempotency[CommandResult] | None:
+    """The idempotency of a staff command: the request as it was asked (its body, path ids)."""
+    return keyed(key, operation, terms.model_dump() if isinstance(terms, BaseModel) else terms, CommandResult)
 
 
 def new_id(key: str | None, access: ParkAccess) -> str:
