@@ -6,12 +6,19 @@ from parkops_kernel.errors import NotFound
 from parkops_runtime.access import ParkAccess
 
 from finance.access import visible_invoice, visible_invoices
-from finance.domain.billing import LeaseSchedule
 from finance.domain.fees import FeeCatalogue
 from finance.domain.money import ZERO
-from finance.domain.receivables import Invoice, InvoiceStatus, aging
-from finance.domain.reports import RevenueReport, revenue_report
-from finance.schemas import AgingPublic, InvoicesPublic, LedgerPublic
+from finance.domain.receivables import InvoiceStatus, aging
+from finance.domain.reports import revenue_report
+from finance.schemas import (
+    AgingPublic,
+    Entry,
+    Invoice,
+    InvoicesPublic,
+    LeaseSchedule,
+    LedgerPublic,
+    RevenueReport,
+)
 from finance.service import FinanceService
 
 
@@ -23,18 +30,19 @@ class FinanceQueries:
         self, access: ParkAccess, payer_id: str | None, status: InvoiceStatus | None
     ) -> InvoicesPublic:
         found = visible_invoices(access, (await self.finance.read(access.park)).invoices.values())
-        return InvoicesPublic(
-            invoices=[i for i in found if payer_id in (None, i.payer_id) and status in (None, i.status)]
-        )
+        kept = [i for i in found if payer_id in (None, i.payer_id) and status in (None, i.status)]
+        return InvoicesPublic(invoices=[Invoice.model_validate(i) for i in kept])
 
     async def invoice(self, access: ParkAccess, invoice_id: str) -> Invoice:
-        return visible_invoice(access, await self.finance.read(access.park), invoice_id)
+        return Invoice.model_validate(
+            visible_invoice(access, await self.finance.read(access.park), invoice_id)
+        )
 
     async def schedule(self, access: ParkAccess, lease_id: str) -> LeaseSchedule:
         found = (await self.finance.read(access.park)).schedules.get(lease_id)
         if found is None:
             raise NotFound(f"billing schedule of lease {lease_id} not found")
-        return found
+        return LeaseSchedule.model_validate(found)
 
     async def aging(self, access: ParkAccess, as_of: date | None) -> AgingPublic:
         day = as_of or self.finance.today()
@@ -43,7 +51,7 @@ class FinanceQueries:
 
     async def ledger(self, access: ParkAccess, period: str) -> LedgerPublic:
         books = await self.finance.read(access.park)
-        entries = [e for e in books.ledger.entries if e.period.startswith(period)]
+        entries = [Entry.model_validate(e) for e in books.ledger.entries if e.period.startswith(period)]
         balances = {a.value: v for a, v in books.ledger.balances(period).items()}
         return LedgerPublic(trial_balance=books.ledger.trial_balance(), balances=balances, entries=entries)
 

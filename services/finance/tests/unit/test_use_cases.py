@@ -6,21 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from finance import schemas as http
 from finance.domain.fees import FeeCatalogue
 from finance.domain.ledger import Account
-from finance.schemas import (
-    BillingRunCreate,
-    CashEntryCreate,
-    CommandResult,
-    DunningRunCreate,
-    FeeCharge,
-    FundingDealCreate,
-    InvoiceCreate,
-    PaymentCreate,
-    StakeCreate,
-    StakeExit,
-    SubsidyCreate,
-)
 from finance.service import FinanceService
 from parkops_contracts.events.finance import (
     CommissionEarned,
@@ -49,8 +37,8 @@ def finance(memory: MemoryAggregates) -> FinanceService:
     return replica(memory, MemoryDirectory(P1, P2, tenants=(("p1", "t1"), ("p2", "t2"))))
 
 
-def rent(amount: str = "100.00", on: date | None = START) -> InvoiceCreate:
-    return InvoiceCreate.model_validate(
+def rent(amount: str = "100.00", on: date | None = START) -> http.InvoiceCreate:
+    return http.InvoiceCreate.model_validate(
         {"payer_id": "t1", "stream": "rent", "amount": amount, "description": "rent", "on": on}
     )
 
@@ -85,7 +73,7 @@ async def test_the_same_key_with_another_request_is_409_and_changes_nothing() ->
     stored = memory.documents["p1"]
     with pytest.raises(Conflict, match="k1"):
         await service.issue_invoice(STAFF, rent("101.00"), "k1")
-    cash = CashEntryCreate.model_validate({"amount": "100.00", "description": "rent"})
+    cash = http.CashEntryCreate.model_validate({"amount": "100.00", "description": "rent"})
     with pytest.raises(Conflict, match="k1"):  # another command under the key
         await service.record_operating_cost(STAFF, cash, "k1")
     assert memory.documents["p1"] == stored
@@ -115,7 +103,7 @@ async def test_a_payment_without_an_id_is_named_from_its_key() -> None:
     memory = MemoryAggregates()
     service = finance(memory)
     await service.issue_invoice(STAFF, rent(), None)
-    pay = PaymentCreate.model_validate({"payer_id": "t1", "amount": "30.00"})
+    pay = http.PaymentCreate.model_validate({"payer_id": "t1", "amount": "30.00"})
     keyed = await service.receive_payment(STAFF, pay, "pay-1")
     unkeyed = await service.receive_payment(STAFF, pay, None)
     ids = [e.payment_id for e in memory.events(PaymentReceived)]
@@ -135,7 +123,7 @@ async def test_a_cancelled_invoice_is_credited_and_cannot_be_paid() -> None:
     assert books.ledger.trial_balance() == 0
     with pytest.raises(Conflict):
         await service.receive_payment(
-            STAFF, PaymentCreate.model_validate({"invoice_id": "INV-000001", "amount": "1.00"}), None
+            STAFF, http.PaymentCreate.model_validate({"invoice_id": "INV-000001", "amount": "1.00"}), None
         )
 
 
@@ -146,7 +134,9 @@ async def test_a_fee_is_priced_from_the_catalogue_and_the_catalogue_is_keyed() -
     assert await service.set_catalogue(STAFF, prices, "prices") == prices
     with pytest.raises(Conflict):
         await service.set_catalogue(STAFF, FeeCatalogue(), "prices")
-    await service.charge_fee(STAFF, FeeCharge.model_validate({"payer_id": "t1", "kind": "testing"}), None)
+    await service.charge_fee(
+        STAFF, http.FeeCharge.model_validate({"payer_id": "t1", "kind": "testing"}), None
+    )
     assert [e.amount for e in memory.events(InvoiceIssued)] == [D("21000.00")]
 
 
@@ -154,13 +144,13 @@ async def test_billing_and_dunning_runs() -> None:
     memory = MemoryAggregates()
     service = finance(memory)
     await service.issue_invoice(STAFF, rent(on=date(2026, 1, 1)), None)
-    billed = await service.run_billing(STAFF, BillingRunCreate(period="2026-02"), "bill-feb")
+    billed = await service.run_billing(STAFF, http.BillingRunCreate(period="2026-02"), "bill-feb")
     assert billed.events == []  # no lease schedules: nothing to bill
     with pytest.raises(Unprocessable):  # before the park was registered
-        await service.run_billing(STAFF, BillingRunCreate(period="2025-11"), None)
-    dunned = await service.run_dunning(STAFF, DunningRunCreate(as_of=date(2026, 3, 1)), "dun-1")
+        await service.run_billing(STAFF, http.BillingRunCreate(period="2025-11"), None)
+    dunned = await service.run_dunning(STAFF, http.DunningRunCreate(as_of=date(2026, 3, 1)), "dun-1")
     assert [e.type for e in dunned.events] == ["InvoiceOverdue"]
-    again = await service.run_dunning(STAFF, DunningRunCreate(as_of=date(2026, 3, 1)), "dun-1")
+    again = await service.run_dunning(STAFF, http.DunningRunCreate(as_of=date(2026, 3, 1)), "dun-1")
     assert again == dunned
     assert len(memory.events(InvoiceOverdue)) == 1
 
@@ -168,13 +158,13 @@ async def test_billing_and_dunning_runs() -> None:
 async def test_a_funding_deal_earns_a_commission_and_a_subsidy_its_application_fee() -> None:
     memory = MemoryAggregates()
     service = finance(memory)
-    deal = FundingDealCreate.model_validate(
+    deal = http.FundingDealCreate.model_validate(
         {"tenant_id": "t1", "institution": "ICBC", "instrument": "loan", "amount": "1000.00"}
         | {"payer_id": "institution:icbc"}
     )
     await service.close_funding(STAFF, deal, "deal-1")
     assert [e.amount for e in memory.events(CommissionEarned)] == [D("15.00")]
-    subsidy = SubsidyCreate.model_validate({"tenant_id": "t1", "policy": "grant", "amount": "1000.00"})
+    subsidy = http.SubsidyCreate.model_validate({"tenant_id": "t1", "policy": "grant", "amount": "1000.00"})
     await service.grant_subsidy(STAFF, subsidy, None)
     assert [e.tenant_id for e in memory.events(SubsidyGranted)] == ["t1"]
     assert [e.payer_id for e in memory.events(InvoiceIssued)] == ["institution:icbc", "t1"]
@@ -183,15 +173,15 @@ async def test_a_funding_deal_earns_a_commission_and_a_subsidy_its_application_f
 async def test_cash_entries_stakes_and_an_exit() -> None:
     memory = MemoryAggregates()
     service = finance(memory)
-    cash = CashEntryCreate.model_validate({"amount": "500.00", "description": "grant", "on": START})
+    cash = http.CashEntryCreate.model_validate({"amount": "500.00", "description": "grant", "on": START})
     await service.record_subsidy_received(STAFF, cash, None)
     await service.record_operating_cost(STAFF, cash.model_copy(update={"description": "power"}), None)
-    stake = StakeCreate.model_validate({"tenant_id": "t1", "percent": "2", "amount": "1000.00"})
+    stake = http.StakeCreate.model_validate({"tenant_id": "t1", "percent": "2", "amount": "1000.00"})
     bought = await service.acquire_stake(STAFF, stake, "stake-1")
     stake_id = bought.events[0].data["stake_id"]
-    await service.exit_stake(STAFF, stake_id, StakeExit.model_validate({"amount": "1500.00"}), None)
+    await service.exit_stake(STAFF, stake_id, http.StakeExit.model_validate({"amount": "1500.00"}), None)
     assert [e.stake_id for e in memory.events(EquityStakeAcquired)] == [stake_id]
     assert [e.amount for e in memory.events(RevenueRecognized)] == [D("500.00")]
     balances = (await service.read(P1)).ledger.balances()
     assert balances[Account.CASH] == D("500.00") - D("500.00") - D("1000.00") + D("1500.00")
-    assert isinstance(bought, CommandResult)
+    assert isinstance(bought, http.CommandResult)
