@@ -201,11 +201,14 @@ class FinanceService:
     async def run(
         self, access: ParkAccess, idempotency: Idempotency[CommandResult] | None, command: Command
     ) -> CommandResult:
-        """Apply a staff command under a fresh audit cause; answer the events it recorded."""
+        """Apply a staff command under a fresh audit cause; answer the events it recorded. The cause is
+        not kept among the applied ones (the inbox of consumed events): it never comes again, and a
+        retry of the request is answered by its key."""
         cause = f"request:{uuid.uuid4().hex}"
 
         def change(books: ParkBooks) -> CommandResult:
             command(books, cause)
+            books.applied.discard(cause)
             recorded = [
                 RecordedEvent(type=e.event_name(), data=e.model_dump(mode="json")) for e in books.events
             ]

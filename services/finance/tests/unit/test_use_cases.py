@@ -97,6 +97,16 @@ async def test_without_a_key_every_request_has_its_effect() -> None:
     )
     assert first.cause != second.cause
     assert len(memory.events(InvoiceIssued)) == 2
+    assert (await service.read(P1)).applied == set()  # the inbox holds consumed events' causes only
+
+
+async def test_a_command_that_changes_nothing_writes_nothing() -> None:
+    memory = MemoryAggregates()
+    service = finance(memory)
+    await service.issue_invoice(STAFF, rent(), None)
+    answer = await service.run_billing(STAFF, http.BillingRunCreate(period="2026-02"), None)
+    assert answer.events == []
+    assert memory.documents["p1"]["_version"] == 1
 
 
 async def test_a_payment_without_an_id_is_named_from_its_key() -> None:
