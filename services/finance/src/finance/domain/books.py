@@ -1,8 +1,9 @@
 """ParkBooks: the finance aggregate of one park (ledger, invoices, credits, schedules, stakes).
 
-Every change names its `cause` (a CloudEvents id or an API request id). A cause is applied once: the
-set of applied causes is part of the same document as the state it changed, so delivering an event
-or replaying a request again changes nothing. Recorded events leave through the outbox."""
+Every change names its `cause` (a consumed event's CloudEvents `source#id` or an API request's own id).
+A consumed event's cause is applied once: the set of applied causes is part of the same document as the
+state it changed, so delivering an event again changes nothing. Recorded events leave through the
+outbox."""
 
 from datetime import date, timedelta
 from decimal import Decimal
