@@ -2,13 +2,14 @@
 what it books and publishes, the tenants it checks, and the one idempotency rule (a replay answers the
 first answer and writes nothing, the same key with another request is 409, a key is its park's own)."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from finance import schemas as http
 from finance.domain.fees import FeeCatalogue
 from finance.domain.ledger import Account
+from finance.repository import BooksCodec
 from finance.service import FinanceService
 from parkops_contracts.events.finance import (
     CommissionEarned,
@@ -21,11 +22,11 @@ from parkops_contracts.events.finance import (
 )
 from parkops_kernel.errors import Conflict, Unprocessable
 from parkops_runtime.access import ParkAccess
-from parkops_runtime.aggregates import keyed_id
+from parkops_runtime.aggregates import AggregateStore, keyed_id
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.testing import MemoryAggregates
 
-from .books_fixtures import START, MemoryDirectory, park, replica
+from .books_fixtures import START, MemoryDirectory, outbound, park, replica
 
 D = Decimal
 P1, P2 = park("p1", "g1", date(2025, 12, 1)), park("p2", "g2", date(2025, 12, 1))
@@ -195,3 +196,18 @@ async def test_cash_entries_stakes_and_an_exit() -> None:
     balances = (await service.read(P1)).ledger.balances()
     assert balances[Account.CASH] == D("500.00") - D("500.00") - D("1000.00") + D("1500.00")
     assert isinstance(bought, http.CommandResult)
+
+
+async def test_a_key_is_forgotten_24_hours_after_its_first_use() -> None:
+    memory, now = MemoryAggregates(), [datetime(2026, 3, 1, 9, tzinfo=UTC)]
+    store = AggregateStore(memory, BooksCodec(), outbound, kind="books", clock=lambda: now[0])
+    directory = MemoryDirectory(P1, tenants=(("p1", "t1"),))
+    service = FinanceService(store, directory, lambda: START)
+    await service.issue_invoice(STAFF, rent(), "k1")
+    now[0] += timedelta(hours=23, minutes=59)
+    with pytest.raises(Conflict):
+        await service.issue_invoice(STAFF, rent("5.00"), "k1")
+    now[0] += timedelta(minutes=2)
+    later = await service.issue_invoice(STAFF, rent("5.00"), "k1")  # a new request under the old key
+    assert [e.data["amount"] for e in later.events] == ["5.00"]
+    assert len(memory.events(InvoiceIssued)) == 2
