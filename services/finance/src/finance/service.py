@@ -102,13 +102,13 @@ class FinanceService:
         await self.write(park, all_of)
 
     async def issue_invoice(self, access: ParkAccess, body: InvoiceCreate, key: str | None) -> CommandResult:
-        payer = await self.tenant(access, body.payer_id, "payer_id")
+        payer = await self._tenant(access, body.payer_id, "payer_id")
         charge = Charge(payer, body.stream, body.amount, body.on or self.today(), body.description)
-        return await self.run(access, asked(key, "invoice", body), lambda b, c: charge_amount(b, charge, c))
+        return await self._run(access, asked(key, "invoice", body), lambda b, c: charge_amount(b, charge, c))
 
     async def cancel_invoice(self, access: ParkAccess, invoice_id: str, key: str | None) -> CommandResult:
         on = self.today()
-        return await self.run(
+        return await self._run(
             access,
             asked(key, "cancel-invoice", {"invoice_id": invoice_id}),
             lambda b, c: cancel_invoice(b, invoice_id, on, c),
@@ -117,32 +117,34 @@ class FinanceService:
     async def receive_payment(
         self, access: ParkAccess, body: PaymentCreate, key: str | None
     ) -> CommandResult:
-        payer = await self.payer(access, body.payer_id) if body.payer_id else None
+        payer = await self._payer(access, body.payer_id) if body.payer_id else None
         payment_id = body.payment_id or new_id(key, access)
         payment = ReceivePayment(payment_id, payer, body.amount, body.invoice_id, body.on or self.today())
-        return await self.run(
+        return await self._run(
             access, asked(key, "payment", body), lambda b, c: receive_payment(b, payment, c)
         )
 
     async def charge_fee(self, access: ParkAccess, body: FeeCharge, key: str | None) -> CommandResult:
-        payer = await self.tenant(access, body.payer_id, "payer_id")
+        payer = await self._tenant(access, body.payer_id, "payer_id")
         fee = ChargeFee(payer, body.kind, body.quantity, body.size, body.on or self.today())
-        return await self.run(access, asked(key, "fee", body), lambda b, c: charge_fee(b, fee, c))
+        return await self._run(access, asked(key, "fee", body), lambda b, c: charge_fee(b, fee, c))
 
     async def run_billing(self, access: ParkAccess, body: BillingRunCreate, key: str | None) -> CommandResult:
         period = billable_period(body.period, access.park.registered_at.date())
-        return await self.run(access, asked(key, "billing-run", body), lambda b, c: run_billing(b, period, c))
+        return await self._run(
+            access, asked(key, "billing-run", body), lambda b, c: run_billing(b, period, c)
+        )
 
     async def run_dunning(self, access: ParkAccess, body: DunningRunCreate, key: str | None) -> CommandResult:
-        return await self.run(
+        return await self._run(
             access, asked(key, "dunning-run", body), lambda b, c: run_dunning(b, body.as_of, c)
         )
 
     async def close_funding(
         self, access: ParkAccess, body: FundingDealCreate, key: str | None
     ) -> CommandResult:
-        tenant = await self.tenant(access, body.tenant_id, "tenant_id")
-        payer = await self.payer(access, body.payer_id)
+        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
+        payer = await self._payer(access, body.payer_id)
         deal = CloseFunding(
             body.deal_id or new_id(key, access),
             tenant,
@@ -153,31 +155,31 @@ class FinanceService:
             body.rate_percent,
             body.on or self.today(),
         )
-        return await self.run(
+        return await self._run(
             access, asked(key, "financing-deal", body), lambda b, c: close_funding(b, deal, c)
         )
 
     async def grant_subsidy(self, access: ParkAccess, body: SubsidyCreate, key: str | None) -> CommandResult:
-        tenant = await self.tenant(access, body.tenant_id, "tenant_id")
+        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
         subsidy_id = body.subsidy_id or new_id(key, access)
         subsidy = GrantSubsidy(subsidy_id, tenant, body.policy, body.amount, body.on or self.today())
-        return await self.run(access, asked(key, "subsidy", body), lambda b, c: grant_subsidy(b, subsidy, c))
+        return await self._run(access, asked(key, "subsidy", body), lambda b, c: grant_subsidy(b, subsidy, c))
 
     async def record_subsidy_received(
         self, access: ParkAccess, body: CashEntryCreate, key: str | None
     ) -> CommandResult:
-        return await self.cash(access, body, asked(key, "subsidy-received", body), record_subsidy_received)
+        return await self._cash(access, body, asked(key, "subsidy-received", body), record_subsidy_received)
 
     async def record_operating_cost(
         self, access: ParkAccess, body: CashEntryCreate, key: str | None
     ) -> CommandResult:
-        return await self.cash(access, body, asked(key, "operating-cost", body), record_operating_cost)
+        return await self._cash(access, body, asked(key, "operating-cost", body), record_operating_cost)
 
     async def acquire_stake(self, access: ParkAccess, body: StakeCreate, key: str | None) -> CommandResult:
-        tenant = await self.tenant(access, body.tenant_id, "tenant_id")
+        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
         stake_id, on = body.stake_id or new_id(key, access), body.on or self.today()
         stake = AcquireStake(stake_id, tenant, body.percent, body.amount, StakeOrigin.PARK_FUND, on)
-        return await self.run(
+        return await self._run(
             access, asked(key, "equity-stake", body), lambda b, c: acquire_stake(b, stake, c)
         )
 
@@ -185,7 +187,7 @@ class FinanceService:
         self, access: ParkAccess, stake_id: str, body: StakeExit, key: str | None
     ) -> CommandResult:
         on, terms = body.on or self.today(), {"stake_id": stake_id, **body.model_dump()}
-        return await self.run(
+        return await self._run(
             access, asked(key, "stake-exit", terms), lambda b, c: exit_stake(b, stake_id, body.amount, on, c)
         )
 
@@ -198,7 +200,7 @@ class FinanceService:
             access.park, change, keyed(key, "fee-catalogue", body.model_dump(), FeeCatalogue)
         )
 
-    async def run(
+    async def _run(
         self, access: ParkAccess, idempotency: Idempotency[CommandResult] | None, command: Command
     ) -> CommandResult:
         """Apply a staff command under a fresh audit cause; answer the events it recorded. The cause is
@@ -216,7 +218,7 @@ class FinanceService:
 
         return await self.write(access.park, change, idempotency)
 
-    async def cash(
+    async def _cash(
         self,
         access: ParkAccess,
         body: CashEntryCreate,
@@ -225,20 +227,20 @@ class FinanceService:
     ) -> CommandResult:
         """Book money that came in or went out (a subsidy received, an operating cost)."""
         on = body.on or self.today()
-        return await self.run(
+        return await self._run(
             access, idempotency, lambda b, c: entry(b, body.amount, body.description, on, c)
         )
 
-    async def tenant(self, access: ParkAccess, tenant_id: str, field: str) -> str:
+    async def _tenant(self, access: ParkAccess, tenant_id: str, field: str) -> str:
         """A tenant of the park in the directory (leasing's record), else 422 naming the field."""
         found = await self.directory.tenant(access.park_id, tenant_id)
         if found is None or found.group_id != access.group_id:
             raise Unprocessable(f"{field}: unknown tenant of this park", field)
         return tenant_id
 
-    async def payer(self, access: ParkAccess, payer_id: str, field: str = "payer_id") -> str:
+    async def _payer(self, access: ParkAccess, payer_id: str, field: str = "payer_id") -> str:
         """A tenant of the park, or an institution named as such (see `finance.domain.payers`)."""
-        return payer_id if is_institution(payer_id) else await self.tenant(access, payer_id, field)
+        return payer_id if is_institution(payer_id) else await self._tenant(access, payer_id, field)
 
 
 def asked(key: str | None, operation: str, terms: BaseModel | Terms) -> Idempotency[CommandResult] | None:
