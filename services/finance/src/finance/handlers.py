@@ -32,6 +32,7 @@ from parkops_runtime.directory import Directory, ParkEntry
 from finance.domain.billing import ScheduleLine
 from finance.domain.books import ParkBooks
 from finance.domain.charges import charge_amount, charge_fee
+from finance.domain.commands import AcquireStake, Charge, ChargeFee
 from finance.domain.equity import StakeOrigin
 from finance.domain.fees import FeeKind
 from finance.domain.investments import acquire_stake, mark_to_valuation
@@ -67,28 +68,27 @@ def change_of(event: Event, cause: str) -> Change | None:
             on = event.terminated_at.date()
             return lambda b: terminate_lease(b, event.lease_id, event.terminated_on, on, cause)
         case RentForEquityAgreed():
-            stake_id, on = f"{event.lease_id}/equity", event.agreed_at.date()
-            return lambda b: acquire_stake(
-                b,
-                stake_id,
+            stake = AcquireStake(
+                f"{event.lease_id}/equity",
                 event.tenant_id,
                 event.equity_percent,
                 event.waived_amount,
                 StakeOrigin.RENT_FOR_EQUITY,
-                on,
-                cause,
+                event.agreed_at.date(),
             )
+            return lambda b: acquire_stake(b, stake, cause)
         case TenantMetricsReported(valuation=Decimal() as valuation):
             on = event.reported_at.date()
             return lambda b: mark_to_valuation(b, event.tenant_id, valuation, on, cause)
         case TicketResolved(billable=True, tenant_id=str(tenant)) if event.billable_amount > 0:
             what, on = f"billable ticket {event.ticket_id}", event.resolved_at.date()
-            return lambda b: charge_amount(b, tenant, Stream.PROPERTY, event.billable_amount, on, cause, what)
+            charge = Charge(tenant, Stream.PROPERTY, event.billable_amount, on, what)
+            return lambda b: charge_amount(b, charge, cause)
         case MatchmakingMeetingAttended():
-            on = event.meeting_date
-            return lambda b: charge_fee(
-                b, event.tenant_id, FeeKind.MATCHMAKING_MEETING, Decimal(1), None, on, cause
+            fee = ChargeFee(
+                event.tenant_id, FeeKind.MATCHMAKING_MEETING, Decimal(1), None, event.meeting_date
             )
+            return lambda b: charge_fee(b, fee, cause)
         case OperatorBonusEarned() if event.amount > 0:
             what, on = f"assessment {event.assessment_id} ({event.period})", event.assessed_at.date()
             return lambda b: accrue_operator_bonus(b, cny(event.amount), what, on, cause)

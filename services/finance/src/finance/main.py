@@ -16,11 +16,9 @@ from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.clock import Clock, today, utc_now
 from parkops_runtime.service import ServiceRuntime
 
-from finance.api import build_router, build_service_router
-from finance.api_capital import build_capital_router
-from finance.api_queries import build_catalogue_router, build_query_router
-from finance.commands import Commands
+from finance.api import build_routers
 from finance.handlers import CONSUMED, ConsumedEventsHandler
+from finance.queries import FinanceQueries
 from finance.repository import BooksCodec
 from finance.service import FinanceService
 from finance.settings import FinanceSettings
@@ -45,19 +43,9 @@ def create_app(settings: FinanceSettings | None = None, clock: Clock = utc_now) 
     books = AggregateStore(
         runtime.aggregates("books"), BooksCodec(), runtime.outbound, kind="books", clock=clock
     )
-    finance = FinanceService(books)
+    finance = FinanceService(books, runtime.directory, lambda: today(clock))
     handler = ConsumedEventsHandler(finance, runtime.directory, settings.directory_wait_seconds)
     runtime.subscribe(CONSUMED, handler)
-    commands = Commands(finance, runtime.directory, lambda: today(clock))
-    app = runtime.create_app(
-        "parkops finance",
-        [
-            build_router(commands),
-            build_service_router(commands),
-            build_capital_router(commands),
-            build_catalogue_router(commands),
-            build_query_router(commands),
-        ],
-    )
+    app = runtime.create_app("parkops finance", build_routers(finance, FinanceQueries(finance)))
     app.state.finance = finance
     return app

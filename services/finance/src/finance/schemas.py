@@ -6,16 +6,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import Header, Path
+from fastapi import Path
 from parkops_contracts.events.finance import FundingInstrument
 from parkops_kernel.bounds import BusinessDate, ClientId, Name, Percent, Quantity, Text
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from finance.domain.fees import EnterpriseSize, FeeKind
-from finance.domain.ledger import Entry, Stream
+from finance.domain.fees import EnterpriseSize, FeeCatalogue, FeeKind
+from finance.domain.ledger import Account, Stream
 from finance.domain.money import EnteredAmount
 from finance.domain.payers import PayerId
-from finance.domain.receivables import Invoice
+from finance.domain.receivables import DunningTier, InvoiceStatus
+from finance.domain.reports import RevenueReport
+
+# Value types of the books the API names as they are (the fee catalogue carries its business bounds, the
+# revenue report is the domain's figures of a period as computed); routes take them from here, never
+# from the domain.
+__all__ = ["FeeCatalogue", "InvoiceStatus", "PayerId", "RevenueReport"]
 
 Currency = Literal["CNY"]
 StakePercent = Annotated[Percent, Field(gt=0)]
@@ -92,6 +98,56 @@ class DunningRunCreate(BaseModel):
     as_of: BusinessDate
 
 
+class Shown(BaseModel):
+    """A response read off the books' state (`Shown.model_validate(state, from_attributes=True)`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Invoice(Shown):
+    invoice_id: str
+    payer_id: str
+    stream: Stream
+    description: str
+    amount: Decimal
+    paid: Decimal
+    issued_on: date
+    due_on: date
+    status: InvoiceStatus
+    cause: str = Field(description="The audit cause: the CloudEvents id or the request that issued it.")
+    lease_id: str | None
+    dunned: list[DunningTier] = Field(description="The dunning tiers it reached.")
+
+
+class ScheduleLine(Shown):
+    month: int
+    starts_on: date
+    ends_on: date
+    rent: Decimal
+
+
+class LeaseSchedule(Shown):
+    lease_id: str
+    tenant_id: str
+    lines: list[ScheduleLine]
+    billed: dict[int, Decimal] = Field(description="Lease month -> amount invoiced.")
+    terminated_on: date | None
+    cause: str
+
+
+class Line(Shown):
+    account: Account
+    amount: Decimal = Field(description="Positive debit, negative credit.")
+
+
+class Entry(Shown):
+    entry_id: str
+    posted_on: date
+    cause: str = Field(description="The CloudEvents id or API request that caused this entry.")
+    memo: str
+    lines: list[Line]
+
+
 class InvoicesPublic(BaseModel):
     invoices: list[Invoice]
 
@@ -114,12 +170,11 @@ class RecordedEvent(BaseModel):
 
 
 class CommandResult(BaseModel):
-    """What a command did: the events it recorded (published through the outbox); none when replayed."""
+    """What a command did: its audit cause and the events it recorded (published through the outbox).
+    A retry with the same `Idempotency-Key` answers this first answer again."""
 
     cause: str
-    replayed: bool
     events: list[RecordedEvent]
 
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 ObjectId = Annotated[str, Path(max_length=200)]

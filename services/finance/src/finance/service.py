@@ -1,45 +1,95 @@
-"""Use cases of the finance service: load a park's books -> domain -> save (state + events, one write).
+"""Use cases of the finance service: one method per command, each a change of a park's books.
 
 The runtime's AggregateStore is the write path: it keeps the books this process read or wrote in memory
 (a read costs one small `_id` read while they are the stored version), retries a change that lost a race
 on the stored books, leaves nothing behind of a change that raises and writes nothing for a change that
 changes nothing (a redelivered event, a billing run with nothing due).
 
+Staff commands follow the one idempotency rule (`parkops_runtime.request_keys`): with an
+`Idempotency-Key`, the key, a digest of the request and the answer are stored with the books; the same
+key and request answer the first answer, the same key with another request is 409, a key is forgotten
+24 hours after its first use. Each request has its own audit cause (`request:<uuid>`) that the ledger
+entries and events it makes carry. Consumed events keep the inbox rule: their cause is the CloudEvents
+`source#id`, applied once (`ParkBooks.applied`, see `finance.handlers`).
+
 Which park and group the books belong to comes from the park directory (leasing's record), never from
 the caller: books are created only for a park the directory knows, with its group, on the first change.
 A known park without books yet reads as empty books. Books stored under another group (written before
-parks had owners) are refused, so neither group sees or extends the other's (409 for the owner)."""
+parks had owners) are refused, so neither group sees or extends the other's (409 for the owner).
+Tenants and payers a command names are checked against the directory before anything is written."""
 
+import uuid
 from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
 from typing import TypeVar
 
 import structlog
-from parkops_kernel.errors import Conflict
-from parkops_runtime.aggregates import AggregateStore
-from parkops_runtime.directory import ParkEntry
+from parkops_kernel.digest import Terms
+from parkops_kernel.errors import Conflict, Unprocessable
+from parkops_runtime.access import ParkAccess
+from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
+from parkops_runtime.directory import Directory, ParkEntry
+from parkops_runtime.request_keys import keyed
+from pydantic import BaseModel
 
+from finance.domain.billing import billable_period
 from finance.domain.books import ParkBooks
+from finance.domain.charges import charge_amount, charge_fee, close_funding, grant_subsidy
+from finance.domain.commands import (
+    AcquireStake,
+    Charge,
+    ChargeFee,
+    CloseFunding,
+    GrantSubsidy,
+    ReceivePayment,
+)
+from finance.domain.equity import StakeOrigin
+from finance.domain.fees import FeeCatalogue
+from finance.domain.investments import acquire_stake, exit_stake
+from finance.domain.lease_billing import run_billing, run_dunning
+from finance.domain.operations import record_operating_cost, record_subsidy_received
+from finance.domain.payers import is_institution
+from finance.domain.payments import cancel_invoice, receive_payment
+from finance.schemas import (
+    BillingRunCreate,
+    CashEntryCreate,
+    CommandResult,
+    DunningRunCreate,
+    FeeCharge,
+    FundingDealCreate,
+    InvoiceCreate,
+    PaymentCreate,
+    RecordedEvent,
+    StakeCreate,
+    StakeExit,
+    SubsidyCreate,
+)
 
 T = TypeVar("T")
 Change = Callable[[ParkBooks], T]
+Command = Callable[[ParkBooks, str], object]  # a change of the books under its audit cause
+Today = Callable[[], date]
+CashEntry = Callable[[ParkBooks, Decimal, str, date, str], None]  # books, amount, what, on, cause
 log = structlog.get_logger(__name__)
 
 
 class FinanceService:
-    def __init__(self, books: AggregateStore[ParkBooks]) -> None:
-        self.books = books
+    def __init__(self, books: AggregateStore[ParkBooks], directory: Directory, today: Today) -> None:
+        self.books, self.directory, self.today = books, directory, today
 
     async def read(self, park: ParkEntry) -> ParkBooks:
         """The books of a park the directory knows (empty until its first change)."""
         books = await self.books.get(park.park_id)
         return owned(books, park) if books else ParkBooks(park_id=park.park_id, group_id=park.group_id)
 
-    async def write(self, park: ParkEntry, change: Change[T]) -> T:
-        """Apply a command to the books of a park the directory knows; the caller's scope was checked."""
+    async def write(self, park: ParkEntry, change: Change[T], idempotency: Idempotency[T] | None = None) -> T:
+        """Apply a change to the books of a park the directory knows; the caller's scope was checked."""
         return await self.books.change(
             park.park_id,
             lambda books: change(owned(books, park)),
             create=lambda: ParkBooks(park_id=park.park_id, group_id=park.group_id),
+            idempotency=idempotency,
         )
 
     async def apply_events(self, park: ParkEntry, changes: Sequence[Change[object]]) -> None:
@@ -50,6 +100,158 @@ class FinanceService:
                 change(books)
 
         await self.write(park, all_of)
+
+    async def issue_invoice(self, access: ParkAccess, body: InvoiceCreate, key: str | None) -> CommandResult:
+        payer = await self._tenant(access, body.payer_id, "payer_id")
+        charge = Charge(payer, body.stream, body.amount, body.on or self.today(), body.description)
+        return await self._run(access, asked(key, "invoice", body), lambda b, c: charge_amount(b, charge, c))
+
+    async def cancel_invoice(self, access: ParkAccess, invoice_id: str, key: str | None) -> CommandResult:
+        on = self.today()
+        return await self._run(
+            access,
+            asked(key, "cancel-invoice", {"invoice_id": invoice_id}),
+            lambda b, c: cancel_invoice(b, invoice_id, on, c),
+        )
+
+    async def receive_payment(
+        self, access: ParkAccess, body: PaymentCreate, key: str | None
+    ) -> CommandResult:
+        payer = await self._payer(access, body.payer_id) if body.payer_id else None
+        payment_id = body.payment_id or new_id(key, access)
+        payment = ReceivePayment(payment_id, payer, body.amount, body.invoice_id, body.on or self.today())
+        return await self._run(
+            access, asked(key, "payment", body), lambda b, c: receive_payment(b, payment, c)
+        )
+
+    async def charge_fee(self, access: ParkAccess, body: FeeCharge, key: str | None) -> CommandResult:
+        payer = await self._tenant(access, body.payer_id, "payer_id")
+        fee = ChargeFee(payer, body.kind, body.quantity, body.size, body.on or self.today())
+        return await self._run(access, asked(key, "fee", body), lambda b, c: charge_fee(b, fee, c))
+
+    async def run_billing(self, access: ParkAccess, body: BillingRunCreate, key: str | None) -> CommandResult:
+        period = billable_period(body.period, access.park.registered_at.date())
+        return await self._run(
+            access, asked(key, "billing-run", body), lambda b, c: run_billing(b, period, c)
+        )
+
+    async def run_dunning(self, access: ParkAccess, body: DunningRunCreate, key: str | None) -> CommandResult:
+        return await self._run(
+            access, asked(key, "dunning-run", body), lambda b, c: run_dunning(b, body.as_of, c)
+        )
+
+    async def close_funding(
+        self, access: ParkAccess, body: FundingDealCreate, key: str | None
+    ) -> CommandResult:
+        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
+        payer = await self._payer(access, body.payer_id)
+        deal = CloseFunding(
+            body.deal_id or new_id(key, access),
+            tenant,
+            body.institution,
+            body.instrument,
+            body.amount,
+            payer,
+            body.rate_percent,
+            body.on or self.today(),
+        )
+        return await self._run(
+            access, asked(key, "financing-deal", body), lambda b, c: close_funding(b, deal, c)
+        )
+
+    async def grant_subsidy(self, access: ParkAccess, body: SubsidyCreate, key: str | None) -> CommandResult:
+        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
+        subsidy_id = body.subsidy_id or new_id(key, access)
+        subsidy = GrantSubsidy(subsidy_id, tenant, body.policy, body.amount, body.on or self.today())
+        return await self._run(access, asked(key, "subsidy", body), lambda b, c: grant_subsidy(b, subsidy, c))
+
+    async def record_subsidy_received(
+        self, access: ParkAccess, body: CashEntryCreate, key: str | None
+    ) -> CommandResult:
+        return await self._cash(access, body, asked(key, "subsidy-received", body), record_subsidy_received)
+
+    async def record_operating_cost(
+        self, access: ParkAccess, body: CashEntryCreate, key: str | None
+    ) -> CommandResult:
+        return await self._cash(access, body, asked(key, "operating-cost", body), record_operating_cost)
+
+    async def acquire_stake(self, access: ParkAccess, body: StakeCreate, key: str | None) -> CommandResult:
+        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
+        stake_id, on = body.stake_id or new_id(key, access), body.on or self.today()
+        stake = AcquireStake(stake_id, tenant, body.percent, body.amount, StakeOrigin.PARK_FUND, on)
+        return await self._run(
+            access, asked(key, "equity-stake", body), lambda b, c: acquire_stake(b, stake, c)
+        )
+
+    async def exit_stake(
+        self, access: ParkAccess, stake_id: str, body: StakeExit, key: str | None
+    ) -> CommandResult:
+        on, terms = body.on or self.today(), {"stake_id": stake_id, **body.model_dump()}
+        return await self._run(
+            access, asked(key, "stake-exit", terms), lambda b, c: exit_stake(b, stake_id, body.amount, on, c)
+        )
+
+    async def set_catalogue(self, access: ParkAccess, body: FeeCatalogue, key: str | None) -> FeeCatalogue:
+        def change(books: ParkBooks) -> FeeCatalogue:
+            books.catalogue = body
+            return body
+
+        return await self.write(
+            access.park, change, keyed(key, "fee-catalogue", body.model_dump(), FeeCatalogue)
+        )
+
+    async def _run(
+        self, access: ParkAccess, idempotency: Idempotency[CommandResult] | None, command: Command
+    ) -> CommandResult:
+        """Apply a staff command under a fresh audit cause; answer the events it recorded. The cause is
+        not kept among the applied ones (the inbox of consumed events): it never comes again, and a
+        retry of the request is answered by its key."""
+        cause = f"request:{uuid.uuid4().hex}"
+
+        def change(books: ParkBooks) -> CommandResult:
+            command(books, cause)
+            books.applied.discard(cause)
+            recorded = [
+                RecordedEvent(type=e.event_name(), data=e.model_dump(mode="json")) for e in books.events
+            ]
+            return CommandResult(cause=cause, events=recorded)
+
+        return await self.write(access.park, change, idempotency)
+
+    async def _cash(
+        self,
+        access: ParkAccess,
+        body: CashEntryCreate,
+        idempotency: Idempotency[CommandResult] | None,
+        entry: CashEntry,
+    ) -> CommandResult:
+        """Book money that came in or went out (a subsidy received, an operating cost)."""
+        on = body.on or self.today()
+        return await self._run(
+            access, idempotency, lambda b, c: entry(b, body.amount, body.description, on, c)
+        )
+
+    async def _tenant(self, access: ParkAccess, tenant_id: str, field: str) -> str:
+        """A tenant of the park in the directory (leasing's record), else 422 naming the field."""
+        found = await self.directory.tenant(access.park_id, tenant_id)
+        if found is None or found.group_id != access.group_id:
+            raise Unprocessable(f"{field}: unknown tenant of this park", field)
+        return tenant_id
+
+    async def _payer(self, access: ParkAccess, payer_id: str, field: str = "payer_id") -> str:
+        """A tenant of the park, or an institution named as such (see `finance.domain.payers`)."""
+        return payer_id if is_institution(payer_id) else await self._tenant(access, payer_id, field)
+
+
+def asked(key: str | None, operation: str, terms: BaseModel | Terms) -> Idempotency[CommandResult] | None:
+    """The idempotency of a staff command: the request as it was asked (its body, path ids)."""
+    return keyed(key, operation, terms.model_dump() if isinstance(terms, BaseModel) else terms, CommandResult)
+
+
+def new_id(key: str | None, access: ParkAccess) -> str:
+    """A short id for a payment, deal, subsidy or stake the caller did not name: from the key when the
+    request has one (a retry names the same), else fresh."""
+    return (keyed_id(key, access.group_id, access.park_id) if key else uuid.uuid4().hex)[:12]
 
 
 def owned(books: ParkBooks, park: ParkEntry) -> ParkBooks:

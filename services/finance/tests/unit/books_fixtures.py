@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from finance.domain.billing import ScheduleLine
 from finance.domain.books import ParkBooks
+from finance.domain.commands import Charge
 from finance.domain.ledger import Stream
 from finance.repository import BooksCodec
 from finance.service import FinanceService
@@ -36,7 +37,7 @@ def monthly_lines(rents: list[str], starts_on: date = START) -> list[ScheduleLin
 def invoice(b: ParkBooks, payer: str, amount: str, on: date = START, cause: str | None = None) -> str:
     cause = cause or f"req-{len(b.applied)}"
     b.first_time(cause)
-    return b.issue_invoice(payer, Stream.RENT, D(amount), on, cause, "test").invoice_id
+    return b.issue_invoice(Charge(payer, Stream.RENT, D(amount), on, "test"), cause).invoice_id
 
 
 def park(park_id: str = "p1", group_id: str = "g1", registered_on: date = START) -> ParkEntry:
@@ -60,9 +61,11 @@ class MemoryDirectory:
         return self.tenants.get((park_id, tenant_id))
 
 
-def replica(memory: MemoryAggregates) -> FinanceService:
-    """One replica's use cases over the in-memory store (each call: its own memory of the books)."""
-    return FinanceService(AggregateStore(memory, BooksCodec(), outbound, kind="books"))
+def replica(memory: MemoryAggregates, directory: MemoryDirectory | None = None) -> FinanceService:
+    """One replica's use cases over the in-memory store (each call: its own memory of the books), on the
+    park directory given (none known by default) and START as today."""
+    store = AggregateStore(memory, BooksCodec(), outbound, kind="books")
+    return FinanceService(store, directory or MemoryDirectory(), lambda: START)
 
 
 def outbound(event: Event) -> OutboundEvent:

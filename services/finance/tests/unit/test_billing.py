@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from finance.domain.billing import billable_period
+from finance.domain.commands import ReceivePayment
 from finance.domain.lease_billing import run_billing, run_dunning, schedule_lease, terminate_lease
 from finance.domain.ledger import Account
 from finance.domain.payments import cancel_invoice, receive_payment
@@ -39,7 +40,7 @@ def test_termination_after_payment_credits_the_tenant() -> None:
     schedule_lease(b, "L1", "t1", monthly_lines(["2800.00", "2800.00"]), "signed")
     run_billing(b, "2026-01", "r1")
     run_billing(b, "2026-02", "r2")
-    receive_payment(b, "p", "t1", D("5600.00"), None, date(2026, 2, 1), "p")
+    receive_payment(b, ReceivePayment("p", "t1", D("5600.00"), None, date(2026, 2, 1)), "p")
     terminate_lease(b, "L1", date(2026, 2, 14), date(2026, 2, 14), "terminated")
     assert b.invoices["L1-m2"].amount == D("1400.00")
     assert b.credits["t1"] == D("1400.00")

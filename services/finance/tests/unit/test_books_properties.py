@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from finance.domain.books import ParkBooks
 from finance.domain.charges import charge_fee, close_funding, grant_subsidy
+from finance.domain.commands import AcquireStake, ChargeFee, CloseFunding, GrantSubsidy, ReceivePayment
 from finance.domain.equity import StakeOrigin
 from finance.domain.fees import EnterpriseSize, FeeKind
 from finance.domain.investments import acquire_stake, exit_stake, mark_to_valuation
@@ -43,33 +44,30 @@ def _bind(kind: str) -> Callable[[tuple[object, ...]], Op]:
         cause, *a = values
         c = str(cause)
         effects: dict[str, Callable[[ParkBooks], object]] = {
-            "fee": lambda b: charge_fee(b, a[0], FeeKind.TESTING, Decimal(a[1]), None, a[2], c),  # type: ignore[arg-type]
+            "fee": lambda b: charge_fee(b, ChargeFee(a[0], FeeKind.TESTING, Decimal(a[1]), None, a[2]), c),  # type: ignore[arg-type]
             "platform": lambda b: charge_fee(
-                b, a[0], FeeKind.PLATFORM, Decimal(a[1]), EnterpriseSize.SMALL, a[2], c
-            ),  # type: ignore[arg-type]
-            "pay": lambda b: receive_payment(b, c, a[0], a[1], None, a[2], c),  # type: ignore[arg-type]
-            "pay-inv": lambda b: receive_payment(b, c, None, a[0], a[1], a[2], c),  # type: ignore[arg-type]
+                b,
+                ChargeFee(a[0], FeeKind.PLATFORM, Decimal(a[1]), EnterpriseSize.SMALL, a[2]),  # type: ignore[arg-type]
+                c,
+            ),
+            "pay": lambda b: receive_payment(b, ReceivePayment(c, a[0], a[1], None, a[2]), c),  # type: ignore[arg-type]
+            "pay-inv": lambda b: receive_payment(b, ReceivePayment(c, None, a[0], a[1], a[2]), c),  # type: ignore[arg-type]
             "cancel": lambda b: cancel_invoice(b, a[0], a[1], c),  # type: ignore[arg-type]
             "cancel-last": lambda b: cancel_invoice(b, next(reversed(b.invoices), "none"), a[0], c),  # type: ignore[arg-type]
             "deal": lambda b: close_funding(
                 b,
+                CloseFunding(c, "tx", "bank", FundingInstrument.LOAN, a[1], a[0], None, a[2]),  # type: ignore[arg-type]
                 c,
-                "tx",
-                "bank",
-                FundingInstrument.LOAN,
-                a[1],
-                a[0],
-                None,
-                a[2],
-                c,  # type: ignore[arg-type]
             ),
-            "subsidy": lambda b: grant_subsidy(b, c, a[0], "policy", a[1], a[2], c),  # type: ignore[arg-type]
+            "subsidy": lambda b: grant_subsidy(b, GrantSubsidy(c, a[0], "policy", a[1], a[2]), c),  # type: ignore[arg-type]
             "lease": lambda b: schedule_lease(b, f"L{a[0]}", f"t{a[0]}", monthly_lines(a[1]), c),  # type: ignore[arg-type]
             "bill": lambda b: run_billing(b, f"2026-{a[0]:02d}", c),
             "end": lambda b: terminate_lease(b, f"L{a[0]}", a[1], a[1], c),  # type: ignore[arg-type]
             "stake": lambda b: acquire_stake(
-                b, f"S{a[0]}", "t1", Decimal(5), a[1], StakeOrigin.PARK_FUND, a[2], c
-            ),  # type: ignore[arg-type]
+                b,
+                AcquireStake(f"S{a[0]}", "t1", Decimal(5), a[1], StakeOrigin.PARK_FUND, a[2]),  # type: ignore[arg-type]
+                c,
+            ),
             "mark": lambda b: mark_to_valuation(b, "t1", a[0], a[1], c),  # type: ignore[arg-type]
             "exit": lambda b: exit_stake(b, f"S{a[0]}", a[1], a[2], c),  # type: ignore[arg-type]
             "cost": lambda b: record_operating_cost(b, a[0], "x", a[1], c),  # type: ignore[arg-type]

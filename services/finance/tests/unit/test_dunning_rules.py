@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from finance.domain.books import ParkBooks
+from finance.domain.commands import ReceivePayment
 from finance.domain.lease_billing import run_dunning
 from finance.domain.payments import receive_payment
 from finance.domain.receivables import DunningTier
@@ -47,5 +48,5 @@ def test_a_run_that_skips_days_still_sends_each_tier_at_most_once() -> None:
 def test_a_paid_invoice_is_not_dunned_any_more() -> None:
     b, _, due = overdue_books()
     assert len(run_dunning(b, due + timedelta(days=5), "r1")) == 1
-    receive_payment(b, "pay", "t1", D("1000.00"), None, due + timedelta(days=6), "pay")
+    receive_payment(b, ReceivePayment("pay", "t1", D("1000.00"), None, due + timedelta(days=6)), "pay")
     assert [run_dunning(b, due + timedelta(days=d), f"r{d}") for d in (40, 70)] == [[], []]

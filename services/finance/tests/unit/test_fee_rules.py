@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from finance.domain.charges import charge_amount, charge_fee, close_funding, grant_subsidy
+from finance.domain.commands import Charge, ChargeFee, CloseFunding, GrantSubsidy
 from finance.domain.fees import EnterpriseSize, FeeCatalogue, FeeKind
 from finance.domain.ledger import Account, Stream
 from finance.domain.money import cny, entered_amount, percent_of, within_ceiling
@@ -113,19 +114,19 @@ def test_a_fee_quantity_outside_the_rules_is_refused(
 
 def test_charged_fees_go_to_their_streams_and_the_platform_fee_is_deferred_per_year() -> None:
     b = books()
-    platform = charge_fee(b, "t1", FeeKind.PLATFORM, D(2), EnterpriseSize.SMALL, START, "r1")
+    platform = charge_fee(b, ChargeFee("t1", FeeKind.PLATFORM, D(2), EnterpriseSize.SMALL, START), "r1")
     assert platform is not None
     assert (platform.amount, platform.stream) == (D("20000.00"), Stream.VALUE_ADDED_SERVICES)
     assert "small" in platform.description
     assert "platform" in platform.description
     assert b.deferrals[platform.invoice_id].months == 24  # two service years, billed in advance
     assert b.ledger.balances()[Account.DEFERRED_REVENUE] == D("-20000.00")
-    property_fee = charge_fee(b, "t1", FeeKind.PROPERTY, D(100), None, START, "r2")
+    property_fee = charge_fee(b, ChargeFee("t1", FeeKind.PROPERTY, D(100), None, START), "r2")
     assert property_fee is not None
     assert (property_fee.amount, property_fee.stream) == (D("500.00"), Stream.PROPERTY)
     assert property_fee.invoice_id not in b.deferrals
     assert b.ledger.balances()[Account.REVENUE_PROPERTY] == D("-500.00")
-    talent = charge_fee(b, "t1", FeeKind.TALENT_PLACEMENT, D(1), None, START, "r3")
+    talent = charge_fee(b, ChargeFee("t1", FeeKind.TALENT_PLACEMENT, D(1), None, START), "r3")
     assert talent is not None
     assert talent.stream is Stream.INDUSTRY_SERVICES
     assert talent.description == "talent_placement fee x 1"
@@ -133,18 +134,22 @@ def test_charged_fees_go_to_their_streams_and_the_platform_fee_is_deferred_per_y
 
 def test_a_priced_service_is_invoiced_once_per_cause() -> None:
     b = books()
-    ticket = charge_amount(b, "t1", Stream.PROPERTY, D("80.00"), START, "ticket-1", "repair")
+    ticket = charge_amount(b, Charge("t1", Stream.PROPERTY, D("80.00"), START, "repair"), "ticket-1")
     assert ticket is not None
     assert (ticket.amount, ticket.description, ticket.cause) == (D("80.00"), "repair", "ticket-1")
-    assert charge_amount(b, "t1", Stream.PROPERTY, D("80.00"), START, "ticket-1", "repair") is None
+    assert charge_amount(b, Charge("t1", Stream.PROPERTY, D("80.00"), START, "repair"), "ticket-1") is None
     assert len(b.invoices) == 1
-    assert charge_amount(b, "t1", Stream.PROPERTY, D("90.00"), START, "ticket-2", "repair") is not None
+    assert (
+        charge_amount(b, Charge("t1", Stream.PROPERTY, D("90.00"), START, "repair"), "ticket-2") is not None
+    )
     assert {"ticket-1", "ticket-2"} <= b.applied
 
 
 def test_a_commission_is_the_rate_of_the_deal_rounded_half_up() -> None:
     b = books()
-    close_funding(b, "d1", "t1", "ICBC", FundingInstrument.LOAN, D("1000.50"), "t1", D("1.5"), START, "c")
+    close_funding(
+        b, CloseFunding("d1", "t1", "ICBC", FundingInstrument.LOAN, D("1000.50"), "t1", D("1.5"), START), "c"
+    )
     closed, earned = b.events[0], b.events[-1]
     assert isinstance(closed, FundingClosed)
     assert (closed.deal_id, closed.tenant_id, closed.institution, closed.amount, closed.payer_id) == (
@@ -155,23 +160,27 @@ def test_a_commission_is_the_rate_of_the_deal_rounded_half_up() -> None:
     assert (earned.amount, earned.rate_percent, earned.deal_id) == (D("15.01"), D("1.5"), "d1")  # 15.0075
     assert b.invoices[earned.invoice_id].amount == D("15.01")
     assert b.invoices[earned.invoice_id].stream is Stream.INDUSTRY_SERVICES
-    close_funding(b, "d1", "t1", "ICBC", FundingInstrument.LOAN, D("1000.50"), "t1", D("1.5"), START, "c")
+    close_funding(
+        b, CloseFunding("d1", "t1", "ICBC", FundingInstrument.LOAN, D("1000.50"), "t1", D("1.5"), START), "c"
+    )
     assert len(b.events) == 3  # funding, invoice, commission: a replay adds nothing
 
 
 def test_a_deal_without_a_rate_pays_the_parks_and_a_zero_commission_bills_nothing() -> None:
     b = books()
-    close_funding(b, "d1", "t1", "x", FundingInstrument.LOAN, D("0.33"), "t1", None, START, "c")
+    close_funding(b, CloseFunding("d1", "t1", "x", FundingInstrument.LOAN, D("0.33"), "t1", None, START), "c")
     assert [type(e) for e in b.events] == [FundingClosed]  # 1.5% of 0.33 = 0.00495 -> 0.00
     assert not b.invoices
-    close_funding(b, "d2", "t1", "x", FundingInstrument.LOAN, D("1000.00"), "t1", None, START, "c2")
+    close_funding(
+        b, CloseFunding("d2", "t1", "x", FundingInstrument.LOAN, D("1000.00"), "t1", None, START), "c2"
+    )
     assert b.events[-1].amount == D("15.00")  # type: ignore[attr-defined]
 
 
 def test_the_application_fee_is_the_parks_percent_of_the_subsidy() -> None:
     b = books()
     b.catalogue = FeeCatalogue(application_fee_percent=D(5))
-    grant_subsidy(b, "s1", "t1", "grant", D("1000.10"), date(2026, 3, 2), "c")
+    grant_subsidy(b, GrantSubsidy("s1", "t1", "grant", D("1000.10"), date(2026, 3, 2)), "c")
     granted = b.events[0]
     assert isinstance(granted, SubsidyGranted)
     assert (granted.subsidy_id, granted.tenant_id, granted.policy, granted.amount, granted.granted_on) == (
@@ -179,11 +188,15 @@ def test_the_application_fee_is_the_parks_percent_of_the_subsidy() -> None:
     )  # fmt: skip
     (fee,) = b.invoices.values()
     assert (fee.amount, fee.payer_id, fee.stream) == (D("50.01"), "t1", Stream.INDUSTRY_SERVICES)  # 50.005
-    grant_subsidy(b, "s1", "t1", "grant", D("1000.10"), date(2026, 3, 2), "c")
+    grant_subsidy(b, GrantSubsidy("s1", "t1", "grant", D("1000.10"), date(2026, 3, 2)), "c")
     assert len(b.invoices) == 1
-    grant_subsidy(b, "s2", "t1", "tiny", D("0.09"), date(2026, 3, 2), "c2")  # 5% = 0.0045 -> 0.00
+    grant_subsidy(
+        b, GrantSubsidy("s2", "t1", "tiny", D("0.09"), date(2026, 3, 2)), "c2"
+    )  # 5% = 0.0045 -> 0.00
     assert len(b.invoices) == 1
-    grant_subsidy(b, "s3", "t1", "small", D("10.00"), date(2026, 3, 2), "c3")  # 5% = 0.50, still billed
+    grant_subsidy(
+        b, GrantSubsidy("s3", "t1", "small", D("10.00"), date(2026, 3, 2)), "c3"
+    )  # 5% = 0.50, still billed
     assert [i.amount for i in b.invoices.values()] == [D("50.01"), D("0.50")]
     assert [e.subsidy_id for e in b.events if isinstance(e, SubsidyGranted)] == ["s1", "s2", "s3"]
 

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from finance.domain.commands import AcquireStake, Charge
 from finance.domain.equity import StakeOrigin
 from finance.domain.investments import acquire_stake, exit_stake, mark_to_valuation
 from finance.domain.ledger import Account, Stream
@@ -14,7 +15,9 @@ D = Decimal
 
 def test_a_stake_is_marked_and_its_exit_realises_the_gain() -> None:
     b = books()
-    acquire_stake(b, "s1", "t1", D(2), D("120000.00"), StakeOrigin.RENT_FOR_EQUITY, START, "agreed")
+    acquire_stake(
+        b, AcquireStake("s1", "t1", D(2), D("120000.00"), StakeOrigin.RENT_FOR_EQUITY, START), "agreed"
+    )
     mark_to_valuation(b, "t1", D("10000000"), START, "metrics")
     assert b.stakes["s1"].carrying == D("200000.00")
     assert b.ledger.balances()[Account.REVALUATION_RESERVE] == D("-80000.00")
@@ -32,7 +35,7 @@ def test_revenue_report_ratios() -> None:
     b = books()
     invoice(b, "t1", "700.00")
     b.first_time("fee")
-    b.issue_invoice("t1", Stream.VALUE_ADDED_SERVICES, D("300.00"), START, "fee", "platform")
+    b.issue_invoice(Charge("t1", Stream.VALUE_ADDED_SERVICES, D("300.00"), START, "platform"), "fee")
     record_operating_cost(b, D("800.00"), "staff", START, "cost")
     record_subsidy_received(b, D("250.00"), "grant", START, "subsidy")
     report = revenue_report(b.ledger, "2026-01")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from finance.domain.billing import LeaseSchedule, ScheduleLine, billable_period, period_of
+from finance.domain.commands import Charge
 from finance.domain.deferrals import Deferral
 from finance.domain.lease_billing import recognize_deferred, run_billing, schedule_lease, terminate_lease
 from finance.domain.ledger import Account, Stream
@@ -113,7 +114,7 @@ def test_recognition_moves_deferred_revenue_to_its_stream_month_by_month() -> No
     b.first_time("fee")
     on = date(2026, 1, 10)
     inv = b.issue_invoice(
-        "t1", Stream.VALUE_ADDED_SERVICES, D("1200.00"), on, "fee", "platform", deferred_months=12
+        Charge("t1", Stream.VALUE_ADDED_SERVICES, D("1200.00"), on, "platform", deferred_months=12), "fee"
     )
     assert b.ledger.balances()[Account.DEFERRED_REVENUE] == D("-1200.00")
     recognize_deferred(b, "2026-02", "run")

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from finance.domain.commands import AcquireStake, Charge, CreditNote, ReceivePayment
 from finance.domain.equity import Stake, StakeOrigin
 from finance.domain.investments import acquire_stake, exit_stake, mark_to_valuation
 from finance.domain.ledger import Account, Ledger, Stream, UnbalancedEntry, entry, revenue_account
@@ -77,10 +78,10 @@ def test_the_service_share_target_is_above_thirty_percent_and_investment_is_besi
     b = books()
     invoice(b, "t1", "6999.00")
     b.first_time("svc")
-    b.issue_invoice("t1", Stream.INDUSTRY_SERVICES, D("2001.00"), START, "svc", "talent")
+    b.issue_invoice(Charge("t1", Stream.INDUSTRY_SERVICES, D("2001.00"), START, "talent"), "svc")
     b.first_time("va")
-    b.issue_invoice("t1", Stream.VALUE_ADDED_SERVICES, D("1000.00"), START, "va", "testing")
-    acquire_stake(b, "s1", "t2", D(1), D("100.00"), StakeOrigin.PARK_FUND, START, "buy")
+    b.issue_invoice(Charge("t1", Stream.VALUE_ADDED_SERVICES, D("1000.00"), START, "testing"), "va")
+    acquire_stake(b, AcquireStake("s1", "t2", D(1), D("100.00"), StakeOrigin.PARK_FUND, START), "buy")
     exit_stake(b, "s1", D("600.00"), START, "sell")
     report = revenue_report(b.ledger, "2026")
     assert report.revenue_by_stream[Stream.INVESTMENT] == D("500.00")
@@ -96,11 +97,11 @@ def test_a_payment_names_an_invoice_or_a_payer_and_only_the_invoices_own() -> No
     b = books()
     inv = invoice(b, "t1", "100.00")
     with pytest.raises(Unprocessable):
-        receive_payment(b, "p", "t2", D("1.00"), inv, START, "p1")
+        receive_payment(b, ReceivePayment("p", "t2", D("1.00"), inv, START), "p1")
     with pytest.raises(Unprocessable):
-        receive_payment(b, "p", None, D("1.00"), None, START, "p2")
+        receive_payment(b, ReceivePayment("p", None, D("1.00"), None, START), "p2")
     assert not {"p1", "p2"} & b.applied
-    receive_payment(b, "p3", "t1", D("130.00"), inv, date(2026, 1, 5), "p3")
+    receive_payment(b, ReceivePayment("p3", "t1", D("130.00"), inv, date(2026, 1, 5)), "p3")
     paid = b.events[-1]
     assert isinstance(paid, PaymentReceived)
     assert (paid.payment_id, paid.payer_id, paid.amount, paid.credited, paid.received_on) == (
@@ -112,15 +113,15 @@ def test_a_payment_names_an_invoice_or_a_payer_and_only_the_invoices_own() -> No
         (Account.RECEIVABLES, D("-100.00")),
         (Account.CUSTOMER_CREDIT, D("-30.00")),
     ]
-    receive_payment(b, "p4", "t1", D("5.00"), None, START, "p4")
+    receive_payment(b, ReceivePayment("p4", "t1", D("5.00"), None, START), "p4")
     assert b.credits["t1"] == D("35.00")
 
 
 def test_a_credit_note_on_a_paid_invoice_refunds_to_credit_and_keeps_it_paid() -> None:
     b = books()
     inv = invoice(b, "t1", "100.00")
-    receive_payment(b, "p", None, D("100.00"), inv, START, "p")
-    credit_note(b, b.invoices[inv], D("40.00"), START, "cn", "discount")
+    receive_payment(b, ReceivePayment("p", None, D("100.00"), inv, START), "p")
+    credit_note(b, b.invoices[inv], CreditNote(D("40.00"), START, "discount"), "cn")
     settled = b.invoices[inv]
     assert (settled.amount, settled.paid, settled.status) == (D("60.00"), D("60.00"), InvoiceStatus.PAID)
     assert b.credits["t1"] == D("40.00")
@@ -132,8 +133,8 @@ def test_a_credit_note_on_a_paid_invoice_refunds_to_credit_and_keeps_it_paid() -
 def test_a_credit_note_on_a_part_paid_invoice_first_clears_what_is_unpaid() -> None:
     b = books()
     inv = invoice(b, "t1", "100.00")
-    receive_payment(b, "p", None, D("70.00"), inv, START, "p")
-    credit_note(b, b.invoices[inv], D("50.00"), START, "cn", "discount")
+    receive_payment(b, ReceivePayment("p", None, D("70.00"), inv, START), "p")
+    credit_note(b, b.invoices[inv], CreditNote(D("50.00"), START, "discount"), "cn")
     noted = b.invoices[inv]
     assert (noted.amount, noted.paid, noted.status) == (D("50.00"), D("50.00"), InvoiceStatus.PAID)
     assert b.credits["t1"] == D("20.00")
@@ -149,10 +150,10 @@ def test_cancelling_part_of_a_deferred_fee_reverses_only_the_unrecognised_part()
     b = books()
     b.first_time("fee")
     inv = b.issue_invoice(
-        "t1", Stream.VALUE_ADDED_SERVICES, D("1200.00"), START, "fee", "platform", deferred_months=12
+        Charge("t1", Stream.VALUE_ADDED_SERVICES, D("1200.00"), START, "platform", deferred_months=12), "fee"
     )
     b.deferrals[inv.invoice_id].recognized = D("300.00")  # three months recognised
-    credit_note(b, inv, D("1000.00"), START, "cn", "shorter term")
+    credit_note(b, inv, CreditNote(D("1000.00"), START, "shorter term"), "cn")
     assert b.deferrals[inv.invoice_id].total == D("300.00")
     assert [(line.account, line.amount) for line in b.ledger.entries[-1].lines] == [
         (Account.DEFERRED_REVENUE, D("900.00")), (Account.REVENUE_VALUE_ADDED_SERVICES, D("100.00")),
@@ -162,7 +163,9 @@ def test_cancelling_part_of_a_deferred_fee_reverses_only_the_unrecognised_part()
 
 def test_a_stake_bought_by_the_park_fund_is_paid_in_cash_and_announced() -> None:
     b = books()
-    stake = acquire_stake(b, "s1", "t1", D("2.5"), D("5000.00"), StakeOrigin.PARK_FUND, START, "buy")
+    stake = acquire_stake(
+        b, AcquireStake("s1", "t1", D("2.5"), D("5000.00"), StakeOrigin.PARK_FUND, START), "buy"
+    )
     assert stake is not None
     assert (stake.carrying, stake.cost_basis, stake.acquired_on, stake.exited_on) == (
         D("5000.00"), D("5000.00"), START, None,
@@ -172,17 +175,22 @@ def test_a_stake_bought_by_the_park_fund_is_paid_in_cash_and_announced() -> None
     assert isinstance(acquired, EquityStakeAcquired)
     assert (acquired.stake_id, acquired.tenant_id, acquired.percent) == ("s1", "t1", D("2.5"))
     assert (acquired.cost_basis, acquired.origin, acquired.acquired_on) == (D("5000.00"), "park_fund", START)
-    assert acquire_stake(b, "s1", "t1", D("2.5"), D("5000.00"), StakeOrigin.PARK_FUND, START, "buy") is None
+    assert (
+        acquire_stake(
+            b, AcquireStake("s1", "t1", D("2.5"), D("5000.00"), StakeOrigin.PARK_FUND, START), "buy"
+        )
+        is None
+    )
     with pytest.raises(Conflict, match="s1 already exists"):
-        acquire_stake(b, "s1", "t1", D(1), D("1.00"), StakeOrigin.PARK_FUND, START, "buy-again")
+        acquire_stake(b, AcquireStake("s1", "t1", D(1), D("1.00"), StakeOrigin.PARK_FUND, START), "buy-again")
 
 
 def test_a_mark_moves_only_the_tenants_active_stakes_and_may_lose_value() -> None:
     b = books()
-    acquire_stake(b, "s1", "t1", D("0.5"), D("100.00"), StakeOrigin.PARK_FUND, START, "a1")
-    acquire_stake(b, "s2", "t2", D(1), D("100.00"), StakeOrigin.PARK_FUND, START, "a2")
-    acquire_stake(b, "s3", "t1", D(1), D("100.00"), StakeOrigin.PARK_FUND, START, "a3")
-    acquire_stake(b, "s4", "t1", D(2), D("100.00"), StakeOrigin.PARK_FUND, START, "a4")
+    acquire_stake(b, AcquireStake("s1", "t1", D("0.5"), D("100.00"), StakeOrigin.PARK_FUND, START), "a1")
+    acquire_stake(b, AcquireStake("s2", "t2", D(1), D("100.00"), StakeOrigin.PARK_FUND, START), "a2")
+    acquire_stake(b, AcquireStake("s3", "t1", D(1), D("100.00"), StakeOrigin.PARK_FUND, START), "a3")
+    acquire_stake(b, AcquireStake("s4", "t1", D(2), D("100.00"), StakeOrigin.PARK_FUND, START), "a4")
     exit_stake(b, "s3", D("100.00"), START, "x3")
     mark_to_valuation(b, "t1", D("10001.00"), START, "m1")  # 0.5% = 50.005 -> 50.01; 2% = 200.02
     carrying = [b.stakes[s].carrying for s in ("s1", "s2", "s3", "s4")]
@@ -197,7 +205,7 @@ def test_a_mark_moves_only_the_tenants_active_stakes_and_may_lose_value() -> Non
 
 def test_an_exit_at_a_loss_realises_a_negative_gain_and_happens_once() -> None:
     b = books()
-    acquire_stake(b, "s1", "t1", D(10), D("1000.00"), StakeOrigin.RENT_FOR_EQUITY, START, "a")
+    acquire_stake(b, AcquireStake("s1", "t1", D(10), D("1000.00"), StakeOrigin.RENT_FOR_EQUITY, START), "a")
     assert b.ledger.balances()[Account.REVENUE_RENT] == D("-1000.00")  # rent earned in kind
     mark_to_valuation(b, "t1", D("12000.00"), START, "m")  # carried at 1200.00
     exit_stake(b, "s1", D("900.00"), date(2026, 6, 1), "x")
@@ -230,15 +238,15 @@ def test_refusals_of_payments_and_cancellations_say_why() -> None:
     b = books()
     first, second = invoice(b, "t1", "10.00"), invoice(b, "t1", "20.00")
     with pytest.raises(Unprocessable, match=f"invoice {first} is not billed to t2"):
-        receive_payment(b, "p", "t2", D("1.00"), first, START, "p1")
+        receive_payment(b, ReceivePayment("p", "t2", D("1.00"), first, START), "p1")
     with pytest.raises(Unprocessable, match="a payment names an invoice or a payer"):
-        receive_payment(b, "p", None, D("1.00"), None, START, "p2")
+        receive_payment(b, ReceivePayment("p", None, D("1.00"), None, START), "p2")
     cancel_invoice(b, first, START, "cancel-1")
     cancel_invoice(b, second, START, "cancel-2")  # each cancellation is its own request
     assert [b.invoices[i].status for i in (first, second)] == [InvoiceStatus.CANCELLED] * 2
     with pytest.raises(Conflict, match=f"invoice {first} is already cancelled"):
         cancel_invoice(b, first, START, "cancel-3")
     with pytest.raises(Conflict, match=f"invoice {first} is cancelled"):
-        receive_payment(b, "p", None, D("1.00"), first, START, "p3")
+        receive_payment(b, ReceivePayment("p", None, D("1.00"), first, START), "p3")
     with pytest.raises(NotFound, match="invoice nope not found"):
         cancel_invoice(b, "nope", START, "cancel-4")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from finance.domain.commands import Charge
 from finance.domain.lease_billing import run_dunning
 from finance.domain.ledger import Stream
 from finance.domain.receivables import (
@@ -46,10 +47,12 @@ def open_invoice(
 def test_an_invoice_is_due_fifteen_days_after_issue() -> None:
     b = books()
     b.first_time("c")
-    issued = b.issue_invoice("t1", Stream.RENT, D("10.00"), START, "c", "rent")
+    issued = b.issue_invoice(Charge("t1", Stream.RENT, D("10.00"), START, "rent"), "c")
     assert issued.due_on == DUE
     assert issued.invoice_id == "INV-000001"
-    assert b.issue_invoice("t1", Stream.RENT, D("10.00"), START, "c", "rent").invoice_id == "INV-000002"
+    assert (
+        b.issue_invoice(Charge("t1", Stream.RENT, D("10.00"), START, "rent"), "c").invoice_id == "INV-000002"
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,8 +103,8 @@ def test_a_settled_invoice_is_never_dunned() -> None:
 def test_dunning_notices_carry_the_invoice_its_lateness_and_what_is_left() -> None:
     b = books()
     b.first_time("c")
-    b.issue_invoice("t1", Stream.RENT, D("9.00"), date(2026, 3, 1), "c", "not due yet")
-    inv = b.issue_invoice("t1", Stream.RENT, D("100.00"), START, "c", "rent")
+    b.issue_invoice(Charge("t1", Stream.RENT, D("9.00"), date(2026, 3, 1), "not due yet"), "c")
+    inv = b.issue_invoice(Charge("t1", Stream.RENT, D("100.00"), START, "rent"), "c")
     inv.settle(D("40.00"))
     (notice,) = run_dunning(b, DUE + timedelta(days=5), "d1")
     assert (notice.invoice_id, notice.payer_id, notice.tier) == (inv.invoice_id, "t1", "reminder")

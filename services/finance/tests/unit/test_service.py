@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from finance.domain.books import ParkBooks
+from finance.domain.commands import Charge, ReceivePayment
 from finance.domain.ledger import Stream
 from finance.domain.payments import receive_payment
 from parkops_kernel.errors import Conflict, NotFound
@@ -19,7 +20,7 @@ P1 = park("p1", "g1")
 def invoice(cause: str, amount: str = "100.00") -> Callable[[ParkBooks], str]:
     def change(b: ParkBooks) -> str:
         b.first_time(cause)
-        return b.issue_invoice("t1", Stream.RENT, Decimal(amount), START, cause, "rent").invoice_id
+        return b.issue_invoice(Charge("t1", Stream.RENT, Decimal(amount), START, "rent"), cause).invoice_id
 
     return change
 
@@ -51,9 +52,13 @@ async def test_a_failed_change_leaves_no_trace_and_a_stale_copy_is_reloaded() ->
     service, other_replica = replica(repo), replica(repo)
     invoice_id = await service.write(P1, invoice("c1"))
     with pytest.raises(NotFound):
-        await service.write(P1, lambda b: receive_payment(b, "x", None, Decimal(5), "nope", START, "p"))
+        await service.write(
+            P1, lambda b: receive_payment(b, ReceivePayment("x", None, Decimal(5), "nope", START), "p")
+        )
     await other_replica.write(P1, invoice("c2"))
-    await service.write(P1, lambda b: receive_payment(b, "x", None, Decimal(5), invoice_id, START, "p"))
+    await service.write(
+        P1, lambda b: receive_payment(b, ReceivePayment("x", None, Decimal(5), invoice_id, START), "p")
+    )
     books = await replica(repo).read(P1)
     assert sorted(books.invoices) == ["INV-000001", "INV-000002"]
     assert books.invoices[invoice_id].paid == Decimal("5.00")
@@ -64,8 +69,12 @@ async def test_a_replayed_command_writes_nothing() -> None:
     repo = MemoryAggregates()
     service = replica(repo)
     await service.write(P1, invoice("c1"))
-    await service.write(P1, lambda b: receive_payment(b, "x", "t1", Decimal(5), None, START, "p"))
+    await service.write(
+        P1, lambda b: receive_payment(b, ReceivePayment("x", "t1", Decimal(5), None, START), "p")
+    )
     stored = repo.documents["p1"]
-    await service.write(P1, lambda b: receive_payment(b, "x", "t1", Decimal(5), None, START, "p"))
+    await service.write(
+        P1, lambda b: receive_payment(b, ReceivePayment("x", "t1", Decimal(5), None, START), "p")
+    )
     assert repo.documents["p1"] == stored
     assert repo.documents["p1"]["_version"] == 2

@@ -1,8 +1,9 @@
 """ParkBooks: the finance aggregate of one park (ledger, invoices, credits, schedules, stakes).
 
-Every change names its `cause` (a CloudEvents id or an API request id). A cause is applied once: the
-set of applied causes is part of the same document as the state it changed, so delivering an event
-or replaying a request again changes nothing. Recorded events leave through the outbox."""
+Every change names its `cause` (a consumed event's CloudEvents `source#id` or an API request's own id).
+A consumed event's cause is applied once: the set of applied causes is part of the same document as the
+state it changed, so delivering an event again changes nothing. Recorded events leave through the
+outbox."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,10 +13,11 @@ from parkops_kernel.errors import NotFound
 from pydantic import BaseModel, Field, PrivateAttr
 
 from finance.domain.billing import LeaseSchedule
+from finance.domain.commands import Charge
 from finance.domain.deferrals import Deferral
 from finance.domain.equity import Stake
 from finance.domain.fees import FeeCatalogue
-from finance.domain.ledger import Account, Ledger, Stream, entry, revenue_account
+from finance.domain.ledger import Account, Ledger, entry, revenue_account
 from finance.domain.money import ZERO, Money, within_ceiling
 from finance.domain.receivables import Invoice
 
@@ -78,36 +80,26 @@ class ParkBooks(BaseModel):
             raise NotFound(f"invoice {invoice_id} not found")
         return found
 
-    def issue_invoice(
-        self,
-        payer_id: str,
-        stream: Stream,
-        amount: Decimal,
-        on: date,
-        cause: str,
-        description: str,
-        invoice_id: str | None = None,
-        lease_id: str | None = None,
-        deferred_months: int = 0,
-    ) -> Invoice:
+    def issue_invoice(self, charge: Charge, cause: str) -> Invoice:
         """Bill a payer: Dr receivables / Cr revenue of the stream (Cr deferred revenue when billed in
         advance for `deferred_months` of service); then use any credit the payer holds."""
-        within_ceiling(amount, "amount")
+        within_ceiling(charge.amount, "amount")
         invoice = Invoice(
-            invoice_id=invoice_id or f"INV-{len(self.invoices) + 1:06d}",
-            payer_id=payer_id,
-            stream=stream,
-            description=description,
-            amount=amount,
-            issued_on=on,
-            due_on=on + PAYMENT_TERMS,
+            invoice_id=charge.invoice_id or f"INV-{len(self.invoices) + 1:06d}",
+            payer_id=charge.payer_id,
+            stream=charge.stream,
+            description=charge.description,
+            amount=charge.amount,
+            issued_on=charge.on,
+            due_on=charge.on + PAYMENT_TERMS,
             cause=cause,
-            lease_id=lease_id,
+            lease_id=charge.lease_id,
         )
         self.invoices[invoice.invoice_id] = invoice
-        earned = self._defer(invoice, deferred_months) if deferred_months else revenue_account(stream)
-        memo = f"invoice {invoice.invoice_id}: {description}"
-        self.post(on, cause, memo, (Account.RECEIVABLES, amount), (earned, -amount))
+        months = charge.deferred_months
+        earned = self._defer(invoice, months) if months else revenue_account(charge.stream)
+        memo = f"invoice {invoice.invoice_id}: {charge.description}"
+        self.post(charge.on, cause, memo, (Account.RECEIVABLES, charge.amount), (earned, -charge.amount))
         self.record(InvoiceIssued.model_validate(self.ids() | invoice.model_dump(include=ISSUED_FIELDS)))
         self._apply_credit(invoice)
         return invoice

@@ -1,104 +1,76 @@
 """Fees, financing commissions and subsidy application fees, charged from events or by API."""
 
-from datetime import date
-from decimal import Decimal
-
-from parkops_contracts.events.finance import (
-    CommissionEarned,
-    FundingClosed,
-    FundingInstrument,
-    SubsidyGranted,
-)
+from parkops_contracts.events.finance import CommissionEarned, FundingClosed, SubsidyGranted
 
 from finance.domain.books import ParkBooks
-from finance.domain.fees import STREAM_OF, EnterpriseSize, FeeKind
+from finance.domain.commands import Charge, ChargeFee, CloseFunding, GrantSubsidy
+from finance.domain.fees import STREAM_OF, FeeKind
 from finance.domain.ledger import Stream
 from finance.domain.money import percent_of
 from finance.domain.receivables import Invoice
 
 
-def charge_fee(
-    books: ParkBooks,
-    payer_id: str,
-    kind: FeeKind,
-    quantity: Decimal,
-    size: EnterpriseSize | None,
-    on: date,
-    cause: str,
-) -> Invoice | None:
+def charge_fee(books: ParkBooks, fee: ChargeFee, cause: str) -> Invoice | None:
     """Invoice a catalogue fee (quantity x the park's price); None when the cause was applied before."""
     if cause in books.applied:
         return None
-    amount = books.catalogue.fee(kind, quantity, size)
+    amount = books.catalogue.fee(fee.kind, fee.quantity, fee.size)
     books.first_time(cause)
-    what = f"{kind.value} fee x {quantity}" + (f" ({size.value})" if size else "")
-    deferred = int(quantity * 12) if kind is FeeKind.PLATFORM else 0  # a service year, in advance
-    return books.issue_invoice(payer_id, STREAM_OF[kind], amount, on, cause, what, deferred_months=deferred)
+    what = f"{fee.kind.value} fee x {fee.quantity}" + (f" ({fee.size.value})" if fee.size else "")
+    deferred = int(fee.quantity * 12) if fee.kind is FeeKind.PLATFORM else 0  # a service year, in advance
+    charge = Charge(fee.payer_id, STREAM_OF[fee.kind], amount, fee.on, what, deferred_months=deferred)
+    return books.issue_invoice(charge, cause)
 
 
-def charge_amount(
-    books: ParkBooks, payer_id: str, stream: Stream, amount: Decimal, on: date, cause: str, what: str
-) -> Invoice | None:
+def charge_amount(books: ParkBooks, charge: Charge, cause: str) -> Invoice | None:
     """Invoice a priced service (e.g. a billable ticket) once per cause."""
     if not books.first_time(cause):
         return None
-    return books.issue_invoice(payer_id, stream, amount, on, cause, what)
+    return books.issue_invoice(charge, cause)
 
 
-def close_funding(
-    books: ParkBooks,
-    deal_id: str,
-    tenant_id: str,
-    institution: str,
-    instrument: FundingInstrument,
-    amount: Decimal,
-    payer_id: str,
-    rate_percent: Decimal | None,
-    on: date,
-    cause: str,
-) -> None:
+def close_funding(books: ParkBooks, deal: CloseFunding, cause: str) -> None:
     """FundingClosed -> commission at the park's rate (422 outside its bounds) -> CommissionEarned and
     an invoice (industry services) to the payer the deal names."""
     if cause in books.applied:
         return
-    rate = books.catalogue.commission_rate(rate_percent)
+    rate = books.catalogue.commission_rate(deal.rate_percent)
     books.first_time(cause)
     ids = books.ids()
     books.record(
         FundingClosed(
             **ids,
             cause=cause,
-            deal_id=deal_id,
-            tenant_id=tenant_id,
-            institution=institution,
-            instrument=instrument,
-            amount=amount,
-            payer_id=payer_id,
-            closed_on=on,
+            deal_id=deal.deal_id,
+            tenant_id=deal.tenant_id,
+            institution=deal.institution,
+            instrument=deal.instrument,
+            amount=deal.amount,
+            payer_id=deal.payer_id,
+            closed_on=deal.on,
         )
     )
-    commission = percent_of(amount, rate)
+    commission = percent_of(deal.amount, rate)
     if commission == 0:
         return
+    what = f"commission {rate}% on deal {deal.deal_id}"
     invoice = books.issue_invoice(
-        payer_id, Stream.INDUSTRY_SERVICES, commission, on, cause, f"commission {rate}% on deal {deal_id}"
+        Charge(deal.payer_id, Stream.INDUSTRY_SERVICES, commission, deal.on, what), cause
     )
     books.record(
         CommissionEarned(
             **ids,
             cause=cause,
-            deal_id=deal_id,
+            deal_id=deal.deal_id,
             rate_percent=rate,
             amount=commission,
-            payer_id=payer_id,
+            payer_id=deal.payer_id,
             invoice_id=invoice.invoice_id,
         )
     )
 
 
-def grant_subsidy(
-    books: ParkBooks, subsidy_id: str, tenant_id: str, policy: str, amount: Decimal, on: date, cause: str
-) -> None:
+def grant_subsidy(books: ParkBooks, subsidy: GrantSubsidy, cause: str) -> None:
     """SubsidyGranted -> the policy-application fee (the park's 5-10%) invoiced to the tenant."""
     if not books.first_time(cause):
         return
@@ -106,14 +78,15 @@ def grant_subsidy(
         SubsidyGranted(
             **books.ids(),
             cause=cause,
-            subsidy_id=subsidy_id,
-            tenant_id=tenant_id,
-            policy=policy,
-            amount=amount,
-            granted_on=on,
+            subsidy_id=subsidy.subsidy_id,
+            tenant_id=subsidy.tenant_id,
+            policy=subsidy.policy,
+            amount=subsidy.amount,
+            granted_on=subsidy.on,
         )
     )
-    fee = percent_of(amount, books.catalogue.application_fee_percent)
+    fee = percent_of(subsidy.amount, books.catalogue.application_fee_percent)
     if fee > 0:
-        what = f"policy application fee {books.catalogue.application_fee_percent}% of {policy}"
-        books.issue_invoice(tenant_id, Stream.INDUSTRY_SERVICES, fee, on, cause, what)
+        what = f"policy application fee {books.catalogue.application_fee_percent}% of {subsidy.policy}"
+        charge = Charge(subsidy.tenant_id, Stream.INDUSTRY_SERVICES, fee, subsidy.on, what)
+        books.issue_invoice(charge, cause)

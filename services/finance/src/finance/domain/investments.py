@@ -12,55 +12,47 @@ from parkops_contracts.events.finance import EquityStakeAcquired, RevenueRecogni
 from parkops_kernel.errors import Conflict, NotFound
 
 from finance.domain.books import ParkBooks
+from finance.domain.commands import AcquireStake
 from finance.domain.equity import Stake, StakeOrigin
 from finance.domain.ledger import Account, Stream, revenue_account
 
 
-def acquire_stake(
-    books: ParkBooks,
-    stake_id: str,
-    tenant_id: str,
-    percent: Decimal,
-    cost_basis: Decimal,
-    origin: StakeOrigin,
-    on: date,
-    cause: str,
-) -> Stake | None:
-    if stake_id in books.stakes and cause not in books.applied:
-        raise Conflict(f"stake {stake_id} already exists")
+def acquire_stake(books: ParkBooks, stake: AcquireStake, cause: str) -> Stake | None:
+    if stake.stake_id in books.stakes and cause not in books.applied:
+        raise Conflict(f"stake {stake.stake_id} already exists")
     if not books.first_time(cause):
         return None
-    stake = Stake(
-        stake_id=stake_id,
-        tenant_id=tenant_id,
-        percent=percent,
-        cost_basis=cost_basis,
-        carrying=cost_basis,
-        origin=origin,
-        acquired_on=on,
+    held = Stake(
+        stake_id=stake.stake_id,
+        tenant_id=stake.tenant_id,
+        percent=stake.percent,
+        cost_basis=stake.cost_basis,
+        carrying=stake.cost_basis,
+        origin=stake.origin,
+        acquired_on=stake.on,
     )
-    books.stakes[stake_id] = stake
-    paid_with = revenue_account(Stream.RENT) if origin is StakeOrigin.RENT_FOR_EQUITY else Account.CASH
+    books.stakes[held.stake_id] = held
+    paid_with = revenue_account(Stream.RENT) if stake.origin is StakeOrigin.RENT_FOR_EQUITY else Account.CASH
     books.post(
-        on,
+        stake.on,
         cause,
-        f"stake {stake_id}: {percent}% of {tenant_id} ({origin.value})",
-        (Account.EQUITY_INVESTMENTS, cost_basis),
-        (paid_with, -cost_basis),
+        f"stake {held.stake_id}: {held.percent}% of {held.tenant_id} ({held.origin.value})",
+        (Account.EQUITY_INVESTMENTS, held.cost_basis),
+        (paid_with, -held.cost_basis),
     )
     books.record(
         EquityStakeAcquired(
             **books.ids(),
             cause=cause,
-            stake_id=stake_id,
-            tenant_id=tenant_id,
-            percent=percent,
-            cost_basis=cost_basis,
-            origin=origin.value,
-            acquired_on=on,
+            stake_id=held.stake_id,
+            tenant_id=held.tenant_id,
+            percent=held.percent,
+            cost_basis=held.cost_basis,
+            origin=held.origin.value,
+            acquired_on=held.acquired_on,
         )
     )
-    return stake
+    return held
 
 
 def mark_to_valuation(books: ParkBooks, tenant_id: str, valuation: Decimal, on: date, cause: str) -> None:

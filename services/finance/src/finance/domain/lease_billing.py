@@ -7,6 +7,7 @@ from parkops_contracts.events.finance import InvoiceOverdue
 
 from finance.domain.billing import LeaseSchedule, ScheduleLine
 from finance.domain.books import ParkBooks
+from finance.domain.commands import Charge, CreditNote
 from finance.domain.ledger import Account, Stream, revenue_account
 from finance.domain.payments import credit_note
 from finance.domain.receivables import Invoice, days_past_due, dunning_tier
@@ -51,18 +52,16 @@ def run_billing(books: ParkBooks, period: str, cause: str) -> list[Invoice]:
                     f"rent of lease {schedule.lease_id}, month {line.month} "
                     f"({line.starts_on}-{line.ends_on}), scheduled by {schedule.cause}"
                 )
-                issued.append(
-                    books.issue_invoice(
-                        schedule.tenant_id,
-                        Stream.RENT,
-                        rent,
-                        line.starts_on,
-                        cause,
-                        what,
-                        invoice_id=f"{schedule.lease_id}-m{line.month}",
-                        lease_id=schedule.lease_id,
-                    )
+                charge = Charge(
+                    schedule.tenant_id,
+                    Stream.RENT,
+                    rent,
+                    line.starts_on,
+                    what,
+                    invoice_id=f"{schedule.lease_id}-m{line.month}",
+                    lease_id=schedule.lease_id,
                 )
+                issued.append(books.issue_invoice(charge, cause))
     return issued
 
 
@@ -77,7 +76,7 @@ def terminate_lease(books: ParkBooks, lease_id: str, terminated_on: date, on: da
         schedule.billed[month] -= credit
         if credit > 0:
             memo = f"lease {lease_id} terminated {terminated_on}: credit note on month {month}"
-            credit_note(books, invoice, credit, on, cause, memo)
+            credit_note(books, invoice, CreditNote(credit, on, memo), cause)
 
 
 def run_dunning(books: ParkBooks, as_of: date, cause: str) -> list[InvoiceOverdue]:

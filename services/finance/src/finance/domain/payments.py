@@ -3,30 +3,23 @@ cancellations. Postings: payment Dr cash / Cr receivables (+ Cr customer credit 
 credit note Dr revenue / Cr receivables for the unpaid part, Cr customer credit for the paid part."""
 
 from datetime import date
-from decimal import Decimal
 
 from parkops_contracts.events.finance import Allocation, PaymentReceived
 from parkops_kernel.errors import Conflict, Unprocessable
 
 from finance.domain.books import ParkBooks
+from finance.domain.commands import CreditNote, ReceivePayment
 from finance.domain.ledger import Account, revenue_account
 from finance.domain.money import ZERO
 from finance.domain.receivables import Invoice, InvoiceStatus, allocate, oldest_first
 
 
-def receive_payment(
-    books: ParkBooks,
-    payment_id: str,
-    payer_id: str | None,
-    amount: Decimal,
-    invoice_id: str | None,
-    on: date,
-    cause: str,
-) -> None:
+def receive_payment(books: ParkBooks, payment: ReceivePayment, cause: str) -> None:
     """Dr cash; Cr receivables oldest open invoice first (the named one before); rest is credit."""
     if cause in books.applied:
         return
-    first = books.invoice(invoice_id) if invoice_id else None
+    payer_id, amount, on = payment.payer_id, payment.amount, payment.on
+    first = books.invoice(payment.invoice_id) if payment.invoice_id else None
     if first is not None:
         if first.status is InvoiceStatus.CANCELLED:
             raise Conflict(f"invoice {first.invoice_id} is cancelled")
@@ -44,7 +37,7 @@ def receive_payment(
     books.post(
         on,
         cause,
-        f"payment {payment_id} from {payer_id}",
+        f"payment {payment.payment_id} from {payer_id}",
         (Account.CASH, amount),
         (Account.RECEIVABLES, -(amount - left)),
         (Account.CUSTOMER_CREDIT, -left),
@@ -53,7 +46,7 @@ def receive_payment(
         PaymentReceived(
             **books.ids(),
             cause=cause,
-            payment_id=payment_id,
+            payment_id=payment.payment_id,
             payer_id=payer_id,
             amount=amount,
             received_on=on,
@@ -63,9 +56,10 @@ def receive_payment(
     )
 
 
-def credit_note(books: ParkBooks, invoice: Invoice, by: Decimal, on: date, cause: str, memo: str) -> None:
+def credit_note(books: ParkBooks, invoice: Invoice, note: CreditNote, cause: str) -> None:
     """Credit note: Dr deferred revenue (what is not recognised yet) and revenue (the rest); Cr
     receivables for what is unpaid, Cr customer credit for what was paid."""
+    by, on, memo = note.by, note.on, note.memo
     deferral = books.deferrals.get(invoice.invoice_id)
     unearned = min(by, deferral.remaining) if deferral else ZERO
     if deferral:
@@ -97,5 +91,5 @@ def cancel_invoice(books: ParkBooks, invoice_id: str, on: date, cause: str) -> I
             return invoice
         raise Conflict(f"invoice {invoice_id} is already cancelled")
     if books.first_time(cause):
-        credit_note(books, invoice, invoice.amount, on, cause, f"invoice {invoice_id} cancelled")
+        credit_note(books, invoice, CreditNote(invoice.amount, on, f"invoice {invoice_id} cancelled"), cause)
     return invoice
