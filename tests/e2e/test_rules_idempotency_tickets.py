@@ -11,10 +11,12 @@ import httpx
 from parkops_runtime.auth import Role
 from tickets.main import create_app
 
-from tests.e2e.test_tickets_harness import TicketsDesk, desk_of, leasing_of, tickets_settings
+from tests.e2e.test_tickets_harness import TicketsDesk, desk, desk_of, leasing_of, tickets_settings
 from tests.support.infra import Infra
 from tests.support.parks import directory_knows, register_park
 from tests.support.services import bearer, run_id, serving
+
+__all__ = ["desk"]
 
 DOOR = {"category": "repair", "priority": "high", "title": "door jammed"}
 
@@ -65,68 +67,57 @@ async def test_a_keyed_open_answers_its_first_answer_even_after_a_restart(infra:
             assert await published(desk, "ticket-opened", ticket, 2) == 1
 
 
-async def test_a_keyed_action_has_one_effect_and_one_event(infra: Infra) -> None:
-    run = run_id()
-    app = create_app(tickets_settings(infra, run))
-    async with leasing_of(infra, run) as leasing, serving(app) as client:
-        desk = await desk_of(app, client, leasing, infra, run)
-        staff = desk.operator()
-        tickets = [(await desk.open(staff, **DOOR)).json()["ticket_id"] for _ in range(2)]
-        path = f"/tickets/{tickets[0]}"
-        first = await act(client, keyed(staff, "ack-1"), f"{path}/acknowledge")
-        assert first.status_code == 200, first.text
-        again = await act(client, keyed(staff, "ack-1"), f"{path}/acknowledge")
-        assert (again.status_code, again.json()) == (200, first.json())
-        assigned = await act(client, keyed(staff, "as-1"), f"{path}/assign", {"team": "plumbing"})
-        assert assigned.status_code == 200, assigned.text
-        again = await act(client, keyed(staff, "as-1"), f"{path}/assign", {"team": "plumbing"})
-        assert (again.status_code, again.json()) == (200, assigned.json())
-        other = await act(client, keyed(staff, "as-1"), f"{path}/assign", {"team": "electrics"})
-        assert other.status_code == 409, other.text
-        assert "as-1" in other.json()["detail"]
-        assert (await act(client, keyed(staff, "as-1"), f"{path}/close")).status_code == 409
-        elsewhere = await act(
-            client, keyed(staff, "as-1"), f"/tickets/{tickets[1]}/assign", {"team": "electrics"}
-        )
-        assert (elsewhere.status_code, elsewhere.json()["team"]) == (200, "electrics"), (
-            "a key is its ticket's"
-        )
-        assert await published(desk, "ticket-acknowledged", tickets[0]) == 1
-        assert await published(desk, "ticket-assigned", tickets[0], 2) == 1
-        assert (await client.get(path, headers=staff)).json()["team"] == "plumbing"
+async def test_a_keyed_action_has_one_effect_and_one_event(desk: TicketsDesk) -> None:
+    client = desk.client
+    staff = desk.operator()
+    tickets = [(await desk.open(staff, **DOOR)).json()["ticket_id"] for _ in range(2)]
+    path = f"/tickets/{tickets[0]}"
+    first = await act(client, keyed(staff, "ack-1"), f"{path}/acknowledge")
+    assert first.status_code == 200, first.text
+    again = await act(client, keyed(staff, "ack-1"), f"{path}/acknowledge")
+    assert (again.status_code, again.json()) == (200, first.json())
+    assigned = await act(client, keyed(staff, "as-1"), f"{path}/assign", {"team": "plumbing"})
+    assert assigned.status_code == 200, assigned.text
+    again = await act(client, keyed(staff, "as-1"), f"{path}/assign", {"team": "plumbing"})
+    assert (again.status_code, again.json()) == (200, assigned.json())
+    other = await act(client, keyed(staff, "as-1"), f"{path}/assign", {"team": "electrics"})
+    assert other.status_code == 409, other.text
+    assert "as-1" in other.json()["detail"]
+    assert (await act(client, keyed(staff, "as-1"), f"{path}/close")).status_code == 409
+    elsewhere = await act(
+        client, keyed(staff, "as-1"), f"/tickets/{tickets[1]}/assign", {"team": "electrics"}
+    )
+    assert (elsewhere.status_code, elsewhere.json()["team"]) == (200, "electrics"), "a key is its ticket's"
+    assert await published(desk, "ticket-acknowledged", tickets[0]) == 1
+    assert await published(desk, "ticket-assigned", tickets[0], 2) == 1
+    assert (await client.get(path, headers=staff)).json()["team"] == "plumbing"
 
 
-async def test_open_keys_of_one_park_or_group_do_not_meet_anothers(infra: Infra) -> None:
-    run = run_id()
-    app = create_app(tickets_settings(infra, run))
-    async with leasing_of(infra, run) as leasing, serving(app) as client:
-        desk = await desk_of(app, client, leasing, infra, run)
-        second_park, other_group, third_park = f"{desk.park}-2", f"{desk.group}-other", f"{desk.park}-3"
-        await register_park(leasing, desk.group, second_park)
-        await register_park(leasing, other_group, third_park)
-        for park in (second_park, third_park):
-            await directory_knows(app, park)
-        admin, stranger = desk.admin(), bearer(Role.GROUP_ADMIN, other_group)
-        opened = [
-            await desk.open(keyed(admin, "same-key"), **DOOR),
-            await desk.open(keyed(admin, "same-key"), second_park, **DOOR),
-            await desk.open(keyed(stranger, "same-key"), third_park, **DOOR),
-        ]
-        assert [r.status_code for r in opened] == [201, 201, 201], [r.text for r in opened]
-        assert len({r.json()["ticket_id"] for r in opened}) == 3
-        assert [r.json()["park_id"] for r in opened] == [desk.park, second_park, third_park]
+async def test_open_keys_of_one_park_or_group_do_not_meet_anothers(desk: TicketsDesk) -> None:
+    app, leasing = desk.app, desk.leasing
+    second_park, other_group, third_park = f"{desk.park}-2", f"{desk.group}-other", f"{desk.park}-3"
+    await register_park(leasing, desk.group, second_park)
+    await register_park(leasing, other_group, third_park)
+    for park in (second_park, third_park):
+        await directory_knows(app, park)
+    admin, stranger = desk.admin(), bearer(Role.GROUP_ADMIN, other_group)
+    opened = [
+        await desk.open(keyed(admin, "same-key"), **DOOR),
+        await desk.open(keyed(admin, "same-key"), second_park, **DOOR),
+        await desk.open(keyed(stranger, "same-key"), third_park, **DOOR),
+    ]
+    assert [r.status_code for r in opened] == [201, 201, 201], [r.text for r in opened]
+    assert len({r.json()["ticket_id"] for r in opened}) == 3
+    assert [r.json()["park_id"] for r in opened] == [desk.park, second_park, third_park]
 
 
-async def test_a_keyed_sla_configuration_replays_and_refuses_another(infra: Infra) -> None:
-    run = run_id()
-    app = create_app(tickets_settings(infra, run))
-    async with leasing_of(infra, run) as leasing, serving(app) as client:
-        desk = await desk_of(app, client, leasing, infra, run)
-        path, staff = f"/parks/{desk.park}/sla", desk.operator()
-        first = await client.put(path, headers=keyed(staff, "sla-1"), json={"auto_close_days": 3})
-        assert first.status_code == 200, first.text
-        again = await client.put(path, headers=keyed(staff, "sla-1"), json={"auto_close_days": 3})
-        assert (again.status_code, again.json()) == (200, first.json())
-        other = await client.put(path, headers=keyed(staff, "sla-1"), json={"auto_close_days": 9})
-        assert other.status_code == 409, other.text
-        assert (await client.get(path, headers=staff)).json()["auto_close_days"] == 3
+async def test_a_keyed_sla_configuration_replays_and_refuses_another(desk: TicketsDesk) -> None:
+    client = desk.client
+    path, staff = f"/parks/{desk.park}/sla", desk.operator()
+    first = await client.put(path, headers=keyed(staff, "sla-1"), json={"auto_close_days": 3})
+    assert first.status_code == 200, first.text
+    again = await client.put(path, headers=keyed(staff, "sla-1"), json={"auto_close_days": 3})
+    assert (again.status_code, again.json()) == (200, first.json())
+    other = await client.put(path, headers=keyed(staff, "sla-1"), json={"auto_close_days": 9})
+    assert other.status_code == 409, other.text
+    assert (await client.get(path, headers=staff)).json()["auto_close_days"] == 3

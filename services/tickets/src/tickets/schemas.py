@@ -218,7 +218,9 @@ class CategoryTimes(BaseModel):
 
     @classmethod
     def of(cls, times: reporting.CategoryTimes) -> "CategoryTimes":
-        return cls.model_validate(times.model_dump())
+        spans = (("response", times.response), ("resolution", times.resolution))
+        figures = {f"{span}_{q}_seconds": getattr(p, q) for span, p in spans for q in ("p50", "p90")}
+        return cls.model_validate({"category": times.category, "resolved": times.resolved} | figures)
 
 
 class Scorecard(BaseModel):
@@ -231,7 +233,8 @@ class Scorecard(BaseModel):
 
     @classmethod
     def of(cls, card: reporting.Scorecard) -> "Scorecard":
-        return cls.model_validate(card.model_dump())
+        figures = {"sla_compliance": card.sla_compliance, "satisfaction_rate": card.satisfaction_rate}
+        return cls.model_validate(card.model_dump() | figures)
 
 
 class OpeningHours(BaseModel):

@@ -5,14 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from parkops_contracts.events.tickets import (
-    TicketAcknowledged,
-    TicketAssigned,
-    TicketOpened,
-    TicketRated,
-    TicketReopened,
-    TicketResolved,
-)
+from parkops_contracts.events import tickets as events
 from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 from tickets.domain.calendar import SlaCalendar
 from tickets.domain.catalog import TicketCategory, TicketPriority
@@ -57,7 +50,7 @@ async def test_a_tenant_user_opens_a_ticket_of_its_own_tenant(desk: Desk) -> Non
         "on_track",
     )
     assert opened.response_due == T0 + H  # a high-priority repair is answered within the hour
-    (event,) = desk.memory.events(TicketOpened)
+    (event,) = desk.memory.events(events.TicketOpened)
     assert (event.ticket_id, event.tenant_id, event.title) == (opened.ticket_id, "acme", "door")
     assert desk.tracked == [opened.ticket_id], "the due index learns the new ticket"
 
@@ -81,14 +74,14 @@ async def test_a_keyed_open_answers_its_first_answer_and_opens_one_ticket(desk: 
     desk.clock.advance(H)
     again = await desk.service.open_ticket(tenant(), DOOR, "k-1")
     assert again == first
-    assert len(desk.memory.events(TicketOpened)) == 1
+    assert len(desk.memory.events(events.TicketOpened)) == 1
     with pytest.raises(Conflict, match="k-1"):
         await desk.service.open_ticket(tenant(), OpenTicket("repair", "high", "window broken"), "k-1")
     for other in (tenant(subject="u-other"), staff(), tenant("beta")):  # a key is its caller's own
         if other.tenant_id == "beta":
             await desk.onboard("beta", [])
         assert (await desk.service.open_ticket(other, DOOR, "k-1")).ticket_id != first.ticket_id
-    assert len(desk.memory.events(TicketOpened)) == 4
+    assert len(desk.memory.events(events.TicketOpened)) == 4
 
 
 async def test_staff_work_a_ticket_from_acknowledgement_to_rating(desk: Desk) -> None:
@@ -110,8 +103,13 @@ async def test_staff_work_a_ticket_from_acknowledgement_to_rating(desk: Desk) ->
     rated = await desk.service.rate(await desk.seen(tenant(), opened.ticket_id), Rate(5, "quick"), None)
     assert (rated.state, rated.rating) == ("closed", 5)
     published = desk.memory.events
-    counts = [len(published(TicketAcknowledged)), len(published(TicketAssigned))]
-    assert [*counts, len(published(TicketResolved)), len(published(TicketRated))] == [1, 1, 1, 1]
+    counts = [len(published(events.TicketAcknowledged)), len(published(events.TicketAssigned))]
+    assert [*counts, len(published(events.TicketResolved)), len(published(events.TicketRated))] == [
+        1,
+        1,
+        1,
+        1,
+    ]
     assert desk.tracked == [opened.ticket_id] * 8
 
 
@@ -123,7 +121,7 @@ async def test_a_resolved_ticket_is_reopened_then_closed(desk: Desk) -> None:
         await desk.seen(tenant(), opened.ticket_id), Reopen("still stuck"), None
     )
     assert (reopened.state, reopened.reopen_count) == ("in_progress", 1)
-    (event,) = desk.memory.events(TicketReopened)
+    (event,) = desk.memory.events(events.TicketReopened)
     assert event.reason == "still stuck"
     await desk.service.resolve(seen, Resolve(), None)
     assert (await desk.service.close(seen, None)).state == "closed"
@@ -139,7 +137,7 @@ async def test_a_refused_change_writes_nothing(desk: Desk) -> None:
         await desk.service.acknowledge(seen, "k-ack")
     document = desk.memory.documents[opened.ticket_id]
     assert (document["_version"], document["_keys"]) == (2, [])
-    assert len(desk.memory.events(TicketAcknowledged)) == 1
+    assert len(desk.memory.events(events.TicketAcknowledged)) == 1
 
 
 async def test_a_keyed_action_has_one_effect_and_its_key_one_request(desk: Desk) -> None:

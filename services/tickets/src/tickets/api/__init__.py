@@ -3,7 +3,7 @@ of `tickets.access`), call the service or the queries, and answer what they answ
 
 from fastapi import APIRouter
 
-from tickets.api import figures, outcomes, sla, tickets, work
+from tickets.api import actions, figures, sla, tickets
 from tickets.queries import TicketQueries
 from tickets.service import TicketService
 
@@ -11,8 +11,7 @@ from tickets.service import TicketService
 def routers(service: TicketService, queries: TicketQueries) -> list[APIRouter]:
     return [
         tickets.router(service, queries),
-        work.router(service),
-        outcomes.router(service),
+        actions.router(service),
         figures.router(queries),
         sla.router(service, queries),
     ]
