@@ -123,6 +123,7 @@ def stores(runtime: ServiceRuntime, settings: TicketsSettings, clock: Clock) -> 
         kind="ticket",
         clock=clock,
         keep_keys=KEEP_KEYS,
+        remember=settings.remembered_tickets,
     )
     sla_documents = runtime.aggregates("park_sla")
     # Every ticket opened reads its park's SLA, and SLAs change seldom: one read is reused this long.
