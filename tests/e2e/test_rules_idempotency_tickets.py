@@ -121,3 +121,18 @@ async def test_a_keyed_sla_configuration_replays_and_refuses_another(desk: Ticke
     other = await client.put(path, headers=keyed(staff, "sla-1"), json={"auto_close_days": 9})
     assert other.status_code == 409, other.text
     assert (await client.get(path, headers=staff)).json()["auto_close_days"] == 3
+
+
+async def test_sla_settings_stored_before_they_were_versioned_still_load_and_change(infra: Infra) -> None:
+    run = run_id()
+    app = create_app(tickets_settings(infra, run))
+    async with leasing_of(infra, run) as leasing:
+        park, group = f"park-{run}", f"group-{run}"
+        old = {"_id": park, "park_id": park, "group_id": group, "overrides": [], "auto_close_days": 4}
+        await app.state.runtime.database["park_sla"].insert_one(old | {"business_hours_categories": []})
+        async with serving(app) as client:
+            desk = await desk_of(app, client, leasing, infra, run)
+            path, staff = f"/parks/{desk.park}/sla", desk.operator()
+            assert (await client.get(path, headers=staff)).json()["auto_close_days"] == 4
+            changed = await client.put(path, headers=keyed(staff, "sla-2"), json={"auto_close_days": 5})
+            assert (changed.status_code, changed.json()["auto_close_days"]) == (200, 5), changed.text
