@@ -30,8 +30,11 @@ class TicketQueries:
     ) -> None:
         self._documents, self._service, self._directory, self._clock = documents, service, directory, clock
 
-    def ticket(self, seen: TicketAccess) -> TicketPublic:
-        return TicketPublic.of(seen.ticket, self._clock())
+    async def ticket(self, seen: TicketAccess) -> TicketPublic:
+        """The ticket as stored now, presented before anything else runs (the store's memory of it may
+        be changed in place by the next write: see `AggregateStore.get`)."""
+        ticket = await self._service.tickets.require(seen.ticket.ticket_id)
+        return TicketPublic.of(ticket, self._clock())
 
     async def _park(self, park: ParkAccess, **query: object) -> list[Ticket]:
         return await self._documents.find({"park_id": park.park_id, "group_id": park.group_id, **query})

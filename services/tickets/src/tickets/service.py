@@ -123,9 +123,12 @@ class TicketService:
         )
 
     async def sla(self, park_id: str, group_id: str) -> ParkSla:
-        """A park's SLA settings; the defaults until its group configures them."""
+        """A park's SLA settings; the defaults until its group configures them. A copy: the store's own
+        may be reconfigured in place while the caller still uses this one."""
         sla = await self.slas.get(park_id)
-        return sla if sla is not None and sla.group_id == group_id else ParkSla.default(park_id, group_id)
+        if sla is None or sla.group_id != group_id:
+            return ParkSla.default(park_id, group_id)
+        return sla.model_copy()
 
     async def record_leasing_facts(self, deliveries: Sequence[Delivery]) -> None:
         """Leasing's tenants, leases and units: who may open tickets where, and for which unit."""

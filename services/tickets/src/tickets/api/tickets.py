@@ -22,7 +22,7 @@ def router(service: TicketService, queries: TicketQueries) -> APIRouter:
 
     @routes.get("/tickets/{ticket_id}")
     async def get_ticket(seen: Annotated[TicketAccess, anyone]) -> TicketPublic:
-        return queries.ticket(seen)
+        return await queries.ticket(seen)
 
     @routes.get("/tickets")
     async def own_tickets(who: CurrentPrincipal) -> list[TicketPublic]:
