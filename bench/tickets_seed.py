@@ -10,19 +10,19 @@ from parkops_runtime.mongo import Document, insert_new
 from parkops_runtime.shards import shard_name, shard_of
 from pymongo import AsyncMongoClient
 from tickets.domain.catalog import TicketCategory, TicketPriority
+from tickets.domain.commands import NewTicket, OpenTicket
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
-from tickets.repository import fields
+from tickets.repository import TicketCodec
 
 BATCH = 5_000
 CATEGORIES, PRIORITIES = list(TicketCategory), list(TicketPriority)
 
 
 def template(park_id: str, group_id: str, at: datetime) -> Document:
-    ticket = Ticket.open(
-        "seed", ParkSla.default(park_id, group_id), None, CATEGORIES[0], PRIORITIES[2], "seeded", "bench", at
-    )
-    doc = fields(ticket)
+    asked = OpenTicket(CATEGORIES[0].value, PRIORITIES[2].value, "seeded")
+    ticket = Ticket.open(NewTicket("seed", ParkSla.default(park_id, group_id), asked, None, "bench", at))
+    doc = TicketCodec().encode(ticket)
     doc["_version"] = 1
     return doc
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from parkops_runtime.auth import Role
 from tickets.breaches import BreachScanner
-from tickets.instances import MISSED_BEATS
+from tickets.heartbeat import MISSED_BEATS
 from tickets.main import create_app
 
 from tests.e2e.test_tickets_harness import TicketsDesk, desk_of, leasing_of, tickets_settings

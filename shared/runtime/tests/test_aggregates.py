@@ -208,3 +208,23 @@ async def test_a_read_never_sees_a_change_that_was_not_stored() -> None:
     seen = await reader
     assert seen is not None
     assert seen.total == 1
+
+
+async def test_a_bounded_memory_forgets_the_aggregate_it_knew_longest_ago() -> None:
+    class Reads(MemoryAggregates):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reads: list[str] = []
+
+        async def get(self, doc_id: str) -> dict[str, object] | None:
+            self.reads.append(doc_id)
+            return await super().get(doc_id)
+
+    memory = Reads()
+    tallies = AggregateStore(memory, TallyCodec(), outbound, kind="tally", fresh_for=60, remember=2)
+    for park in ("p1", "p2", "p3"):
+        await tallies.change(park, lambda t: t.count(1), create=lambda p=park: Tally(p))
+    memory.reads.clear()
+    for park in ("p3", "p2", "p1"):
+        assert (await tallies.require(park)).total == 1
+    assert memory.reads == ["p1"], "p2 and p3 answered from memory, p1 forgotten and read again"

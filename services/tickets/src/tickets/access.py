@@ -4,19 +4,31 @@ A ticket is seen by whoever sees its park (`parkops_runtime.access`): staff and 
 see all its tickets, a tenant user only its own enterprise's. Anything else — a ticket of another park
 or group, another tenant's ticket, a ticket under a park the directory does not know — answers exactly
 as a ticket that does not exist. Only a caller that sees the ticket can learn that its role may not do
-something to it (403)."""
+something to it (403).
 
-from collections.abc import Awaitable, Callable
+Which tenants may open tickets where, and which units they name, comes from leasing's facts kept in
+the inbox (`TenantAccess`). Consumers of one group split the partitions, so an instance may not have
+consumed a fact another instance did: on a miss the directory is reloaded from the inbox (the shared,
+durable record), at most once per `reload_every` seconds, so requests naming unknown tenants cannot
+make it re-read the inbox each time."""
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from parkops_kernel.bounds import is_id
 from parkops_kernel.errors import NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess, park_roles, resolve_park
 from parkops_runtime.auth import STAFF, CurrentPrincipal, Principal, Role
+from parkops_runtime.consumer import Delivery
 from parkops_runtime.directory import Directory
+from parkops_runtime.inbox import Inbox, event_of
 
+from tickets.domain.commands import OpenTicket
+from tickets.domain.directory import Directory as Tenancy
 from tickets.domain.ticket import Ticket
 
 REOPENERS = (*STAFF, Role.TENANT_USER)
@@ -80,3 +92,67 @@ def tenant_for_new_ticket(park: ParkAccess, named: str | None) -> str | None:
             raise Unprocessable("a tenant user opens tickets for its own tenant only", field="tenant_id")
         return park.tenant_id
     return named
+
+
+class TenantAccess:
+    """The directory of tenants and units, kept current from the inbox."""
+
+    def __init__(self, inbox: Inbox, parks: Directory, reload_every: float = 1.0) -> None:
+        self.inbox, self.parks = inbox, parks
+        self.directory = Tenancy()
+        self._reload_every = reload_every
+        self._reloaded_at = float("-inf")
+
+    async def record(self, deliveries: Sequence[Delivery]) -> None:
+        """A redelivered or republished event is already in the inbox and is skipped."""
+        for delivery in await self.inbox.record(deliveries):
+            self.directory.apply(delivery.event)
+
+    async def reload(self) -> None:
+        self._reloaded_at = time.monotonic()
+        directory = Tenancy()
+        async for fact in self.inbox.collection.find({}).sort("time"):
+            directory.apply(event_of(fact))
+        self.directory = directory
+
+    async def opener(self, park: ParkAccess, asked: OpenTicket, on: date) -> str | None:
+        """Whom a new ticket is for, once the tenant (a tenant of the park that may open tickets on
+        `on`) and the unit it names (one of the park's, of the tenant's own for a tenant) are checked."""
+        tenant = tenant_for_new_ticket(park, asked.tenant_id)
+        if tenant is not None and not park.is_tenant:
+            found = await self.parks.tenant(park.park_id, tenant)
+            if found is None or found.group_id != park.group_id:
+                message = f"tenant {tenant} is not a tenant of park {park.park_id}"
+                raise Unprocessable(message, field="tenant_id")
+        if tenant is not None:
+            await self.check_tenant_may_open(park.park_id, tenant, park.group_id, on)
+        if asked.unit_id is not None:
+            await self.check_unit(park.park_id, asked.unit_id, tenant)
+        return tenant
+
+    async def check_tenant_may_open(self, park_id: str, tenant_id: str, group_id: str, on: date) -> None:
+        try:
+            self.directory.check_tenant_may_open(park_id, tenant_id, group_id, on)
+        except NotFound:
+            if not await self._reload_if_due():
+                raise
+            self.directory.check_tenant_may_open(park_id, tenant_id, group_id, on)
+
+    async def check_unit(self, park_id: str, unit_id: str, tenant_id: str | None) -> None:
+        try:
+            self.directory.check_unit(park_id, unit_id, tenant_id)
+        except Unprocessable:
+            if not await self._reload_if_due():
+                raise
+            self.directory.check_unit(park_id, unit_id, tenant_id)
+
+    async def _reload_if_due(self) -> bool:
+        if time.monotonic() - self._reloaded_at < self._reload_every:
+            return False
+        await self.reload()
+        return True
+
+
+def seen_by(load: LoadTicket, *roles: Role) -> Any:
+    """The dependency of the ticket of the path the caller sees (and, with roles, may change)."""
+    return Depends(ticket_scope(load, *roles))

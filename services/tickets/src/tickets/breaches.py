@@ -6,7 +6,11 @@ writes meanwhile is applied on top of the rebuilt index). A breach is claimed by
 inserting one claim document whose `_id` is `<ticket>:<target>` and which carries TicketSlaBreached in
 its outbox: the unique `_id` lets exactly one insert win (on FerretDB 1.x a conditional update is a
 read then an unconditional write, so it cannot decide a race), and the claim and its event are one
-atomic write, published by the outbox relay even after a crash. The ticket then notes the breach."""
+atomic write, published by the outbox relay even after a crash. The ticket then notes the breach.
+
+The claim is not a change of the ticket but a document of its own, written once and never changed, so
+it stays a unique insert; every change of a ticket (noting a breach, auto-closing) goes through the
+tickets' AggregateStore like any command."""
 
 import asyncio
 import contextlib
@@ -16,6 +20,8 @@ from datetime import datetime
 import structlog
 from parkops_contracts.base import Event
 from parkops_contracts.events.tickets import SlaTarget
+from parkops_kernel.errors import NotFound
+from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.service import settle_memory
@@ -23,10 +29,9 @@ from parkops_runtime.shards import Shards
 
 from tickets.domain.due_index import AUTO_CLOSE, TARGETS, DueEntry, DueIndex, breach_of, entries_of
 from tickets.domain.ticket import Ticket
-from tickets.repository import TicketRepository, due_entries
+from tickets.repository import TicketDocuments, due_entries
 
 log = structlog.get_logger(__name__)
-MAX_ATTEMPTS = 10
 CONCURRENT_CLAIMS = 2
 
 
@@ -37,12 +42,14 @@ def claim_id(ticket_id: str, target: str) -> str:
 class BreachScanner:
     def __init__(
         self,
-        tickets: TicketRepository,
+        tickets: AggregateStore[Ticket],
+        documents: TicketDocuments,
         claims: Shards,
         outbound: Callable[[Event], OutboundEvent],
         clock: Callable[[], datetime],
     ) -> None:
-        self._tickets, self._claims, self._outbound, self._clock = tickets, claims, outbound, clock
+        self._tickets, self._documents, self._claims = tickets, documents, claims
+        self._outbound, self._clock = outbound, clock
         self.index = DueIndex()
         self._unnoted: list[tuple[str, SlaTarget, datetime]] = []
         self._task: asyncio.Task[None] | None = None
@@ -74,7 +81,7 @@ class BreachScanner:
             async for doc in shard.collection.find({}, {"detected_at": 1}):
                 claimed[doc["_id"]] = doc["detected_at"]
         index, unnoted = DueIndex(), []
-        async for doc in self._tickets.due_documents():
+        async for doc in self._documents.due_documents():
             for entry in due_entries(doc):
                 at = claimed.get(claim_id(entry.ticket_id, entry.target))
                 if at is None:
@@ -134,33 +141,29 @@ class BreachScanner:
             )
         except ConcurrencyConflict:
             return False  # another instance claimed it first
-        await self._note(entry.ticket_id, target, now, read=ticket)
+        await self._note(entry.ticket_id, target, now)
         return True
 
-    async def _note(
-        self, ticket_id: str, target: SlaTarget, at: datetime, read: Ticket | None = None
-    ) -> None:
+    async def _note(self, ticket_id: str, target: SlaTarget, at: datetime) -> None:
         def note(ticket: Ticket) -> bool:
             ticket.note_breach(target, at)
             return True
 
-        await self._change(ticket_id, note, read)
+        await self._change(ticket_id, note)
 
-    async def _change(
-        self, ticket_id: str, change: Callable[[Ticket], bool], read: Ticket | None = None
-    ) -> None:
-        """Apply `change` and save, reloading on a racing write (`read`: the ticket just read, if any)."""
-        for _ in range(MAX_ATTEMPTS):
-            ticket, read = read or await self._tickets.get(ticket_id), None
-            if ticket is None or not change(ticket):
-                return
-            try:
-                await self._tickets.save(ticket)
-            except ConcurrencyConflict:
-                continue
-            self.track(ticket)
+    async def _change(self, ticket_id: str, change: Callable[[Ticket], bool]) -> None:
+        """Apply `change` through the tickets' store (which retries a racing write); a ticket it leaves
+        as it was is not written."""
+
+        def apply(ticket: Ticket) -> Ticket | None:
+            return ticket if change(ticket) else None
+
+        try:
+            changed = await self._tickets.change(ticket_id, apply)
+        except NotFound:
             return
-        log.warning("ticket changing too fast; the next rebuild retries", ticket_id=ticket_id)
+        if changed is not None:
+            self.track(changed)
 
     async def run(self, scan_seconds: float, refresh_seconds: float, orphans: Callable[[], bool]) -> None:
         """Read the due index at start, again when `orphans()` says an instance went away (or every

@@ -1,18 +1,18 @@
-"""Kafka subscribers of the tickets service: leasing's facts into the inbox and the tenancy they build."""
+"""Kafka subscribers of the tickets service: leasing's facts (tenants, leases, units) into the inbox."""
 
 from collections.abc import Sequence
 
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded, UnitListed
 from parkops_runtime.consumer import Delivery
 
-from tickets.tenancy import TenantAccess
+from tickets.service import TicketService
 
 CONSUMED = (TenantOnboarded, LeaseTerminated, UnitListed)
 
 
 class LeasingFactsHandler:
-    def __init__(self, tenancy: TenantAccess) -> None:
-        self._tenancy = tenancy
+    def __init__(self, service: TicketService) -> None:
+        self._service = service
 
     async def __call__(self, deliveries: Sequence[Delivery]) -> None:
-        await self._tenancy.record(deliveries)
+        await self._service.record_leasing_facts(deliveries)

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from parkops_contracts.events.tickets import (
     TicketAcknowledged,
     TicketAssigned,
@@ -18,19 +18,16 @@ from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.ids import new_id
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
-from parkops_runtime.shards import Shards
 
-from tickets.api import build_outcome_router, build_router, build_work_router
-from tickets.api_queries import build_query_router
+from tickets.access import TenantAccess
+from tickets.api import routers
 from tickets.breaches import BreachScanner
-from tickets.commands import TicketCommands
 from tickets.handlers import CONSUMED, LeasingFactsHandler
-from tickets.instances import Instances
+from tickets.heartbeat import Instances
 from tickets.queries import TicketQueries
-from tickets.repository import ParkSlaRepository, TicketRepository
-from tickets.service import TicketService
+from tickets.repository import stores, version_sla_documents
+from tickets.service import Stored, TicketService
 from tickets.settings import TicketsSettings
-from tickets.tenancy import TenantAccess
 
 PUBLISHED = (
     TicketOpened,
@@ -41,16 +38,6 @@ PUBLISHED = (
     TicketSlaBreached,
     TicketRated,
 )
-
-
-def routers(service: TicketService, queries: TicketQueries) -> list[APIRouter]:
-    commands = TicketCommands(service)
-    return [
-        build_router(service),
-        build_work_router(service, commands),
-        build_outcome_router(service, commands),
-        build_query_router(service, queries),
-    ]
 
 
 def with_breach_scanner(
@@ -80,29 +67,20 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     runtime = ServiceRuntime(settings)
     runtime.follow_directory()  # which group owns which park, and its tenants: from leasing's events
     runtime.document_publications(PUBLISHED)
-    tickets = TicketRepository(
-        Shards(runtime.aggregates, "tickets", settings.ticket_shards), runtime.outbound
-    )
-    access = TenantAccess(Inbox(runtime.database["inbox"]))
-    claims = Shards(runtime.aggregates, "sla_breaches", settings.ticket_shards)
-    scanner = BreachScanner(tickets, claims, runtime.outbound, clock)
+    store = stores(runtime, settings, clock)
+    access = TenantAccess(Inbox(runtime.database["inbox"]), runtime.directory)
+    scanner = BreachScanner(store.tickets, store.documents, store.claims, runtime.outbound, clock)
     heartbeat = timedelta(seconds=settings.instance_heartbeat_seconds)
     instances = Instances(runtime.database["instances"], new_id(), heartbeat, clock)
-    service = TicketService(
-        tickets,
-        ParkSlaRepository(runtime.database["park_sla"], settings.sla_cache_seconds),
-        access,
-        runtime.directory,
-        scanner.track,
-        clock,
-    )
+    service = TicketService(Stored(store.tickets, store.slas), access, scanner.track, clock)
     runtime.on_startup(access.reload)
-    runtime.subscribe(CONSUMED, LeasingFactsHandler(access))
-    app = runtime.create_app("parkops tickets", routers(service, TicketQueries(tickets, runtime.directory)))
+    runtime.on_startup(lambda: version_sla_documents(store.sla_documents))
+    runtime.subscribe(CONSUMED, LeasingFactsHandler(service))
+    queries = TicketQueries(store.documents, service, runtime.directory, clock)
+    app = runtime.create_app("parkops tickets", routers(service, queries))
     app.router.lifespan_context = with_breach_scanner(runtime, settings, scanner, instances)
     if settings.breach_scanner_enabled:
         runtime.add_readiness_check("due_index", scanner.loaded)
-    app.state.scanner, app.state.access = scanner, access
-    app.state.instances = instances
-    app.state.tickets = tickets
+    app.state.scanner, app.state.access, app.state.instances = scanner, access, instances
+    app.state.tickets = store.documents
     return app

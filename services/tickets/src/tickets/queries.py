@@ -1,43 +1,62 @@
-"""Read use cases: a park's open tickets, a tenant's own tickets, response/resolution times, scorecard.
+"""Read use cases: a ticket, a park's open tickets, a tenant's own tickets, response/resolution times,
+the scorecard and a park's SLA settings; answered as response bodies.
 
 FerretDB scans a collection per query whatever the filter, so each query is one filtered find and the
 arithmetic happens in the domain's reporting rules."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from parkops_kernel.errors import NotFound
+from parkops_kernel.errors import NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess, resolve_park
 from parkops_runtime.auth import Principal, Role
+from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.directory import Directory
 
-from tickets.domain.reporting import CategoryTimes, Scorecard, open_by_age, scorecard, times_by_category
+from tickets import schemas
+from tickets.access import TicketAccess
+from tickets.domain.reporting import open_by_age, scorecard, times_by_category
 from tickets.domain.state import ACTIVE
 from tickets.domain.ticket import Ticket
-from tickets.repository import TicketRepository
+from tickets.repository import TicketDocuments
+from tickets.schemas import OpenTicketPublic, TicketPublic
+from tickets.service import TicketService
+
+DEFAULT_PERIOD = timedelta(days=30)
 
 
 class TicketQueries:
-    def __init__(self, tickets: TicketRepository, directory: Directory) -> None:
-        self._tickets = tickets
-        self._directory = directory
+    def __init__(
+        self, documents: TicketDocuments, service: TicketService, directory: Directory, clock: Clock = utc_now
+    ) -> None:
+        self._documents, self._service, self._directory, self._clock = documents, service, directory, clock
+
+    async def ticket(self, seen: TicketAccess) -> TicketPublic:
+        """The ticket as stored now, presented before anything else runs (the store's memory of it may
+        be changed in place by the next write: see `AggregateStore.get`)."""
+        ticket = await self._service.tickets.require(seen.ticket.ticket_id)
+        return TicketPublic.of(ticket, self._clock())
 
     async def _park(self, park: ParkAccess, **query: object) -> list[Ticket]:
-        return await self._tickets.find({"park_id": park.park_id, "group_id": park.group_id, **query})
+        return await self._documents.find({"park_id": park.park_id, "group_id": park.group_id, **query})
 
-    async def park_open(self, park: ParkAccess) -> list[Ticket]:
+    async def park_open(self, park: ParkAccess) -> list[OpenTicketPublic]:
         """A park's open (not yet resolved) tickets, oldest first."""
         active = [s.value for s in ACTIVE]
-        return open_by_age(await self._park(park, state={"$in": active}))
+        now = self._clock()
+        return [
+            OpenTicketPublic.aged(t, now) for t in open_by_age(await self._park(park, state={"$in": active}))
+        ]
 
-    async def own(self, who: Principal) -> list[Ticket]:
+    async def own(self, who: Principal) -> list[TicketPublic]:
         """A tenant user's enterprise's tickets in the parks it reaches now, newest first."""
         who.require_role(Role.TENANT_USER)
-        found = await self._tickets.find({"tenant_id": who.tenant_id, "group_id": who.group_id})
+        found = await self._documents.find({"tenant_id": who.tenant_id, "group_id": who.group_id})
         reached: dict[str, bool] = {}
         for park_id in {t.park_id for t in found}:
             reached[park_id] = await self._reaches(who, park_id)
-        visible = [t for t in found if reached[t.park_id]]
-        return sorted(visible, key=lambda t: t.opened_at, reverse=True)
+        visible = sorted((t for t in found if reached[t.park_id]), key=lambda t: t.opened_at, reverse=True)
+        now = self._clock()
+        return [TicketPublic.of(t, now) for t in visible]
 
     async def _reaches(self, who: Principal, park_id: str) -> bool:
         try:
@@ -46,11 +65,29 @@ class TicketQueries:
             return False
         return True
 
-    async def times(self, park: ParkAccess, start: datetime, end: datetime) -> list[CategoryTimes]:
-        """Response and resolution times p50/p90 per category, of tickets resolved in the period."""
-        tickets = await self._park(park, resolved_at={"$ne": None})
-        return times_by_category(t for t in tickets if t.resolved_at and start <= t.resolved_at < end)
+    def period(self, start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+        """A reporting period: the 30 days up to now unless said otherwise."""
+        end = end or self._clock()
+        start = start or end - DEFAULT_PERIOD
+        if end <= start:
+            raise Unprocessable("the period must end after it starts", field="to")
+        return start, end
 
-    async def scorecard(self, park: ParkAccess, start: datetime, end: datetime) -> Scorecard:
+    async def times(
+        self, park: ParkAccess, start: datetime | None, end: datetime | None
+    ) -> list[schemas.CategoryTimes]:
+        """Response and resolution times p50/p90 per category, of tickets resolved in the period."""
+        start, end = self.period(start, end)
+        tickets = await self._park(park, resolved_at={"$ne": None})
+        resolved = (t for t in tickets if t.resolved_at and start <= t.resolved_at < end)
+        return [schemas.CategoryTimes.of(times) for times in times_by_category(resolved)]
+
+    async def scorecard(
+        self, park: ParkAccess, start: datetime | None, end: datetime | None
+    ) -> schemas.Scorecard:
         """SLA compliance of tickets resolved, and satisfaction of ratings given, in the period."""
-        return scorecard(await self._park(park), start, end)
+        start, end = self.period(start, end)
+        return schemas.Scorecard.of(scorecard(await self._park(park), start, end))
+
+    async def sla(self, park: ParkAccess) -> schemas.ParkSla:
+        return schemas.ParkSla.of(await self._service.sla(park.park_id, park.group_id))

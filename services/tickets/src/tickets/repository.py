@@ -1,42 +1,100 @@
-"""Tickets are stored one document each; state and recorded events are written together (outbox).
+"""Codecs of the tickets service's aggregates and their wiring to the runtime's AggregateStore.
 
-Documents are spread over shards (see shards.py); due times are kept as BSON dates."""
+A ticket is one document, spread over shards (`parkops_runtime.shards`) by its id; due times are kept
+as BSON dates, which the breach scanner reads back (`due_entries`). A park's SLA settings are one
+document per park. Documents written before the one idempotency rule still decode (their
+`applied_requests` are left unread)."""
 
-import time
-from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from parkops_contracts.base import Event
+from parkops_runtime.aggregates import AggregateStore
+from parkops_runtime.clock import Clock
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
-from parkops_runtime.outbox import VERSION
+from parkops_runtime.outbox import VERSION, AggregateCollection
+from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
-from pymongo.asynchronous.collection import AsyncCollection
 
 from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.due_index import AUTO_CLOSE, DueEntry
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
+from tickets.settings import TicketsSettings
 
 DUE_FIELDS = {f: 1 for f in ("park_id", "group_id", "category", "priority", "pending", "breaches")} | {
     "auto_close_at": 1,
     "rating": 1,
 }
+KEEP_KEYS = timedelta(hours=24)
 
 
-class TicketRepository:
-    def __init__(self, shards: Shards, outbound: Callable[[Event], OutboundEvent]) -> None:
+def state_of(doc: Document) -> Document:
+    """A stored document without the store's own fields (`_id`, `_version`, keys, commit token)."""
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
+class TicketCodec:
+    def encode(self, ticket: Ticket) -> Document:
+        doc = ticket.model_dump(mode="json", exclude={"ticket_id"})
+        doc["pending"] = {target.value: due for target, due in ticket.pending.items()}
+        doc["auto_close_at"] = ticket.auto_close_at
+        return doc
+
+    def decode(self, document: Document) -> Ticket:
+        return Ticket.model_validate(state_of(document) | {"ticket_id": document["_id"]})
+
+    def take_events(self, ticket: Ticket) -> Sequence[Event]:
+        events = list(ticket.events)
+        ticket.events.clear()
+        return events
+
+
+class SlaCodec:
+    def encode(self, sla: ParkSla) -> Document:
+        return sla.model_dump(mode="json")
+
+    def decode(self, document: Document) -> ParkSla:
+        return ParkSla.model_validate(state_of(document))
+
+    def take_events(self, sla: ParkSla) -> Sequence[Event]:
+        return ()
+
+
+class ShardedAggregates:
+    """The runtime's `Aggregates` over shards: each document in the shard its id names."""
+
+    def __init__(self, shards: Shards) -> None:
         self.shards = shards
-        self._outbound = outbound
 
-    async def get(self, ticket_id: str) -> Ticket | None:
-        doc = await self.shards.of(ticket_id).get(ticket_id)
-        return to_ticket(doc) if doc else None
+    async def get(self, doc_id: str) -> Document | None:
+        return await self.shards.of(doc_id).get(doc_id)
+
+    async def version(self, doc_id: str) -> int:
+        return await self.shards.of(doc_id).version(doc_id)
+
+    async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
+        await self.shards.of(doc_id).insert(doc_id, fields, events)
+
+    async def update(
+        self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
+    ) -> None:
+        await self.shards.of(doc_id).update(doc_id, expected_version, fields, events)
+
+
+class TicketDocuments:
+    """Reads over every shard: tickets by a filter, and what the due index needs."""
+
+    def __init__(self, shards: Shards) -> None:
+        self.shards = shards
+        self._codec = TicketCodec()
 
     async def find(self, query: Document) -> list[Ticket]:
         found: list[Ticket] = []
         for shard in self.shards.all():
-            found.extend([to_ticket(doc) async for doc in shard.collection.find(query)])
+            found.extend([self._codec.decode(doc) async for doc in shard.collection.find(query)])
         return found
 
     async def due_documents(self) -> AsyncIterator[Document]:
@@ -46,62 +104,45 @@ class TicketRepository:
             async for doc in shard.collection.find(query, DUE_FIELDS):
                 yield doc
 
-    async def add(self, ticket: Ticket) -> None:
-        shard = self.shards.of(ticket.ticket_id)
-        await shard.insert(ticket.ticket_id, fields(ticket), self._drain(ticket))
-        ticket.version = 1
 
-    async def save(self, ticket: Ticket) -> None:
-        shard = self.shards.of(ticket.ticket_id)
-        await shard.update(ticket.ticket_id, ticket.version, fields(ticket), self._drain(ticket))
-        ticket.version += 1
-
-    def _drain(self, ticket: Ticket) -> list[OutboundEvent]:
-        outbound = [self._outbound(e) for e in ticket.events]
-        ticket.events.clear()
-        return outbound
+@dataclass(frozen=True)
+class Stores:
+    tickets: AggregateStore[Ticket]
+    slas: AggregateStore[ParkSla]
+    documents: TicketDocuments
+    claims: Shards  # SLA breach claims: one document per ticket and target (see `tickets.breaches`)
+    sla_documents: AggregateCollection
 
 
-def fields(ticket: Ticket) -> Document:
-    doc = ticket.model_dump(mode="json", exclude={"ticket_id", "version"})
-    doc["pending"] = {target.value: due for target, due in ticket.pending.items()}
-    doc["auto_close_at"] = ticket.auto_close_at
-    return doc
+def stores(runtime: ServiceRuntime, settings: TicketsSettings, clock: Clock) -> Stores:
+    shards = Shards(runtime.aggregates, "tickets", settings.ticket_shards)
+    tickets = AggregateStore(
+        ShardedAggregates(shards),
+        TicketCodec(),
+        runtime.outbound,
+        kind="ticket",
+        clock=clock,
+        keep_keys=KEEP_KEYS,
+        remember=settings.remembered_tickets,
+    )
+    sla_documents = runtime.aggregates("park_sla")
+    # Every ticket opened reads its park's SLA, and SLAs change seldom: one read is reused this long.
+    slas = AggregateStore(
+        sla_documents,
+        SlaCodec(),
+        runtime.outbound,
+        kind="park SLA",
+        clock=clock,
+        fresh_for=settings.sla_cache_seconds,
+        keep_keys=KEEP_KEYS,
+    )
+    claims = Shards(runtime.aggregates, "sla_breaches", settings.ticket_shards)
+    return Stores(tickets, slas, TicketDocuments(shards), claims, sla_documents)
 
 
-def to_ticket(doc: Document) -> Ticket:
-    return Ticket.model_validate({**doc, "ticket_id": doc["_id"], "version": doc[VERSION]})
-
-
-class ParkSlaRepository:
-    """One document per park: its SLA overrides, calendar and auto-close delay.
-
-    Every ticket opened reads its park's SLA, and SLAs change seldom: a document read here is reused
-    for `fresh_for` seconds (another replica's change shows that much later; this replica's at once)."""
-
-    def __init__(self, collection: AsyncCollection[Document], fresh_for: float) -> None:
-        self.collection = collection
-        self._fresh_for = fresh_for
-        self._known: dict[str, tuple[float, Document | None]] = {}
-
-    async def get(self, park_id: str, group_id: str) -> ParkSla:
-        doc = await self._document(park_id)
-        if doc is None or doc.get("group_id") != group_id:
-            return ParkSla.default(park_id, group_id)
-        return ParkSla.model_validate({k: v for k, v in doc.items() if k != "_id"})
-
-    async def put(self, sla: ParkSla) -> None:
-        doc = sla.model_dump(mode="json")
-        await self.collection.replace_one({"_id": sla.park_id}, doc, upsert=True)
-        self._known[sla.park_id] = (time.monotonic(), doc)
-
-    async def _document(self, park_id: str) -> Document | None:
-        known = self._known.get(park_id)
-        if known and time.monotonic() - known[0] < self._fresh_for:
-            return known[1]
-        doc: Document | None = await self.collection.find_one({"_id": park_id})
-        self._known[park_id] = (time.monotonic(), doc)
-        return doc
+async def version_sla_documents(sla_documents: AggregateCollection) -> None:
+    """SLA settings stored before they were versioned aggregates become version 1 (once, at start)."""
+    await sla_documents.collection.update_many({VERSION: {"$exists": False}}, {"$set": {VERSION: 1}})
 
 
 def due_entries(doc: Document) -> list[DueEntry]:

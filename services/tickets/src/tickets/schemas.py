@@ -1,9 +1,13 @@
-"""Request and response bodies of the tickets API (input and output kept separate)."""
+"""Request and response bodies of the tickets API (input and output kept separate), and their
+conversions: a request body to the domain's command (`command()`), a domain value to a response body
+(`of(...)`). No domain type is a field of these models: the routes never see one."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
+from parkops_contracts.events.tickets import TicketCategory, TicketPriority
 from parkops_kernel.bounds import (
     BusinessDate,
     BusinessTime,
@@ -18,10 +22,10 @@ from parkops_kernel.bounds import (
 )
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from tickets.domain.calendar import OpeningHours
-from tickets.domain.catalog import TicketCategory, TicketPriority
-from tickets.domain.reporting import SlaState
-from tickets.domain.sla import DEFAULT_AUTO_CLOSE_DAYS
+from tickets.domain import calendar, commands, reporting
+from tickets.domain import sla as slas
+from tickets.domain.ticket import Ticket
+from tickets.domain.work import Labour, Material
 
 MAX_ATTACHMENTS = 20
 MAX_WORK_LINES = 100  # per request; a ticket holds at most `tickets.domain.work.MAX_LINES`
@@ -56,15 +60,26 @@ class TicketCreate(Input):
     )
     tenant_id: ClientId | None = Field(default=None, description="Staff only: the tenant it is for.")
 
+    def command(self) -> commands.OpenTicket:
+        return commands.OpenTicket(
+            **self.model_dump(exclude={"attachments"}), attachments=tuple(self.attachments)
+        )
+
 
 class AssignBody(Input):
     team: Name
     technician: Name | None = None
 
+    def command(self) -> commands.Assign:
+        return commands.Assign(self.team, self.technician)
+
 
 class DeferBody(Input):
     until: Instant
     reason: Text
+
+    def command(self) -> commands.Defer:
+        return commands.Defer(self.until, self.reason)
 
 
 class LabourIn(Input):
@@ -83,6 +98,12 @@ class WorkBody(Input):
     labour: list[LabourIn] = Field(default_factory=list, max_length=MAX_WORK_LINES)
     materials: list[MaterialIn] = Field(default_factory=list, max_length=MAX_WORK_LINES)
 
+    def command(self) -> commands.RecordWork:
+        return commands.RecordWork(
+            tuple(Labour.model_validate(line.model_dump()) for line in self.labour),
+            tuple(Material.model_validate(line.model_dump()) for line in self.materials),
+        )
+
 
 class ResolveBody(Input):
     billable: bool = False
@@ -90,14 +111,29 @@ class ResolveBody(Input):
         default=False, description="Resolve an unacknowledged ticket: acknowledge and resolve as one step."
     )
 
+    def command(self) -> commands.Resolve:
+        return commands.Resolve(self.billable, self.acknowledge)
+
 
 class ReopenBody(Input):
     reason: Text
+
+    def command(self) -> commands.Reopen:
+        return commands.Reopen(self.reason)
 
 
 class RatingBody(Input):
     score: int = Field(ge=1, le=5, description="1 to 5.")
     comment: LongText = ""
+
+    def command(self) -> commands.Rate:
+        return commands.Rate(self.score, self.comment)
+
+
+class SlaState(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
 
 
 class TicketPublic(BaseModel):
@@ -129,9 +165,84 @@ class TicketPublic(BaseModel):
     unit_id: str | None
     attachments: list[str]
 
+    @classmethod
+    def of(cls, t: Ticket, now: datetime) -> "TicketPublic":
+        return cls(
+            ticket_id=t.ticket_id,
+            park_id=t.park_id,
+            tenant_id=t.tenant_id,
+            category=t.category.value,
+            priority=t.priority.value,
+            title=t.title,
+            state=t.state.value,
+            opened_at=t.opened_at,
+            response_due=t.response_due,
+            resolution_due=t.resolution_due,
+            sla_state=SlaState(reporting.sla_state(t, now).value),
+            breached_targets=sorted(target.value for target in t.breaches),
+            acknowledged_at=t.acknowledged_at,
+            resolved_at=t.resolved_at,
+            closed_at=t.closed_at,
+            response_seconds=t.response_seconds,
+            resolution_seconds=t.resolution_seconds,
+            team=t.team,
+            technician=t.technician,
+            deferred_until=t.deferred_until,
+            reopen_count=t.reopen_count,
+            billable=t.billable,
+            billable_amount=Decimal(t.billable_amount) if t.billable_amount is not None else None,
+            rating=t.rating.score if t.rating else None,
+            building=t.location.building,
+            unit_id=t.location.unit_id,
+            attachments=t.attachments,
+        )
+
 
 class OpenTicketPublic(TicketPublic):
     age_seconds: int
+
+    @classmethod
+    def aged(cls, t: Ticket, now: datetime) -> "OpenTicketPublic":
+        return cls(
+            **TicketPublic.of(t, now).model_dump(), age_seconds=int((now - t.opened_at).total_seconds())
+        )
+
+
+class CategoryTimes(BaseModel):
+    category: str
+    resolved: int
+    response_p50_seconds: float | None
+    response_p90_seconds: float | None
+    resolution_p50_seconds: float | None
+    resolution_p90_seconds: float | None
+
+    @classmethod
+    def of(cls, times: reporting.CategoryTimes) -> "CategoryTimes":
+        spans = (("response", times.response), ("resolution", times.resolution))
+        figures = {f"{span}_{q}_seconds": getattr(p, q) for span, p in spans for q in ("p50", "p90")}
+        return cls.model_validate({"category": times.category, "resolved": times.resolved} | figures)
+
+
+class Scorecard(BaseModel):
+    resolved: int
+    sla_met: int
+    sla_compliance: float | None
+    rated: int
+    satisfied: int
+    satisfaction_rate: float | None
+
+    @classmethod
+    def of(cls, card: reporting.Scorecard) -> "Scorecard":
+        figures = {"sla_compliance": card.sla_compliance, "satisfaction_rate": card.satisfaction_rate}
+        return cls.model_validate(card.model_dump() | figures)
+
+
+class OpeningHours(BaseModel):
+    """Open from `opens` to `closes` (minutes after local midnight) on one weekday (0 = Monday)."""
+
+    weekday: int = Field(ge=0, le=6)
+    opens: int = Field(ge=0, lt=calendar.MINUTES_PER_DAY)
+    closes: int = Field(gt=0, le=calendar.MINUTES_PER_DAY)
 
 
 class PolicyIn(Input):
@@ -165,4 +276,44 @@ class SlaSettings(Input):
     business_hours_categories: list[TicketCategory] = Field(
         default_factory=list, max_length=len(TicketCategory)
     )
-    auto_close_days: int = Field(default=DEFAULT_AUTO_CLOSE_DAYS, ge=1, le=365)
+    auto_close_days: int = Field(default=slas.DEFAULT_AUTO_CLOSE_DAYS, ge=1, le=365)
+
+    def command(self) -> commands.ConfigureSla:
+        return commands.ConfigureSla(
+            overrides=tuple(slas.PolicyOverride.model_validate(o.model_dump()) for o in self.overrides),
+            calendar=calendar.SlaCalendar.model_validate(self.calendar.model_dump()),
+            business_hours_categories=tuple(sorted(set(self.business_hours_categories))),
+            auto_close_days=self.auto_close_days,
+        )
+
+
+class SlaPolicy(BaseModel):
+    response_seconds: int
+    resolution_seconds: int
+
+
+class PolicyOverride(BaseModel):
+    category: TicketCategory
+    priority: TicketPriority
+    policy: SlaPolicy
+
+
+class SlaCalendar(BaseModel):
+    timezone: str
+    hours: list[OpeningHours]
+    holidays: list[BusinessDate]
+
+
+class ParkSla(BaseModel):
+    """A park's SLA settings (the defaults where it set none)."""
+
+    park_id: str
+    group_id: str
+    overrides: list[PolicyOverride]
+    calendar: SlaCalendar
+    business_hours_categories: list[TicketCategory]
+    auto_close_days: int
+
+    @classmethod
+    def of(cls, sla: slas.ParkSla) -> "ParkSla":
+        return cls.model_validate(sla.model_dump(mode="json"))

@@ -1,123 +1,164 @@
-"""Use cases of the tickets service: load -> domain -> save (state and events in one write).
+"""Use cases of the tickets service: one method per command, each one change through the runtime's
+AggregateStore (per-ticket lock, retry on a concurrent write, state and events in one commit).
 
-Requests may carry an idempotency key: an opened ticket's id is derived from it (a repeat finds the
-ticket already there), and a change records its key in the ticket's own document (a repeat finds it
-applied), so one key has one effect even under concurrent repeats."""
+Every create and action may carry an `Idempotency-Key` (`parkops_runtime.request_keys`): the key, a
+digest of the request and the first answer are kept with the ticket (or the park's SLA) for 24 hours;
+the same key and request again answer that first answer, the key with another request is 409. An
+opened ticket's id comes from its key within the caller's group, park, tenant and user, so a retry of
+the open names the same ticket and never another caller's."""
 
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from parkops_kernel.errors import Conflict, Unprocessable
 from parkops_runtime.access import ParkAccess
+from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
 from parkops_runtime.clock import Clock, utc_now
-from parkops_runtime.directory import Directory
-from parkops_runtime.errors import ConcurrencyConflict
+from parkops_runtime.consumer import Delivery
 from parkops_runtime.ids import new_id
+from parkops_runtime.request_keys import keyed
+from pydantic import TypeAdapter
 
-from tickets.access import tenant_for_new_ticket, ticket_not_found
-from tickets.domain.catalog import parse_category, parse_priority
-from tickets.domain.record import Location
+from tickets import schemas
+from tickets.access import TenantAccess, TicketAccess
+from tickets.domain.commands import (
+    Assign,
+    ConfigureSla,
+    Defer,
+    NewTicket,
+    OpenTicket,
+    Rate,
+    RecordWork,
+    Reopen,
+    Resolve,
+)
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
-from tickets.repository import ParkSlaRepository, TicketRepository
-from tickets.tenancy import TenantAccess
+from tickets.schemas import TicketPublic
 
 OnSaved = Callable[[Ticket], None]
-KEYS = uuid.UUID("6f1c8d2e-7a43-4a43-9a4e-2f0b9c1d5e70")
+Change = Callable[[Ticket, datetime], None]
+
+
+def terms(command: object) -> dict[str, object]:
+    """What a command asked, as plain values (the digest of a keyed request); None asked nothing."""
+    plain = TypeAdapter(type(command)).dump_python(command, mode="json")
+    return plain if isinstance(plain, dict) else {}
 
 
 @dataclass(frozen=True)
-class TicketDraft:
-    category: str
-    priority: str
-    title: str
-    description: str = ""
-    building: str | None = None
-    unit_id: str | None = None
-    attachments: list[str] = field(default_factory=list)
-    tenant_id: str | None = None  # staff opening a ticket on behalf of a tenant
+class Stored:
+    """The stores a TicketService writes to."""
+
+    tickets: AggregateStore[Ticket]
+    slas: AggregateStore[ParkSla]
 
 
 class TicketService:
     def __init__(
-        self,
-        tickets: TicketRepository,
-        slas: ParkSlaRepository,
-        access: TenantAccess,
-        directory: Directory,
-        on_saved: OnSaved,
-        clock: Clock = utc_now,
+        self, stored: Stored, access: TenantAccess, on_saved: OnSaved, clock: Clock = utc_now
     ) -> None:
-        self.tickets, self.slas, self.access, self.directory = tickets, slas, access, directory
+        self.tickets, self.slas, self.access = stored.tickets, stored.slas, access
         self.on_saved, self.clock = on_saved, clock
 
-    async def open_ticket(self, park: ParkAccess, draft: TicketDraft, key: str | None) -> Ticket:
+    async def open_ticket(self, park: ParkAccess, asked: OpenTicket, key: str | None) -> TicketPublic:
         """OpenTicket: a tenant user of an onboarded tenant, or staff, asks for service."""
-        category, priority = parse_category(draft.category), parse_priority(draft.priority)
-        tenant, now = tenant_for_new_ticket(park, draft.tenant_id), self.clock()
-        if tenant is not None and not park.is_tenant:
-            await self._check_named_tenant(park, tenant)
-        if tenant is not None:
-            await self.access.check_tenant_may_open(park.park_id, tenant, park.group_id, now.date())
-        if draft.unit_id is not None:
-            await self.access.check_unit(park.park_id, draft.unit_id, tenant)
-        ticket_id = self._ticket_id(park, key)
-        ticket = Ticket.open(
-            ticket_id,
-            await self.slas.get(park.park_id, park.group_id),
-            tenant,
-            category,
-            priority,
-            draft.title,
-            park.who.subject,
-            now,
-            Location(building=draft.building, unit_id=draft.unit_id),
-            draft.description,
-            draft.attachments,
+        now = self.clock()
+        tenant = await self.access.opener(park, asked, now.date())
+        scope = (park.group_id, park.park_id, park.tenant_id or "", park.who.subject)
+        ticket_id = new_id() if key is None else keyed_id(key, *scope)
+        sla = await self.sla(park.park_id, park.group_id)
+        new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, now)
+        idempotency = keyed(key, "open", terms(asked), TicketPublic)
+        return await self._write(ticket_id, idempotency, lambda _, __: None, lambda: Ticket.open(new))
+
+    async def acknowledge(self, seen: TicketAccess, key: str | None) -> TicketPublic:
+        """AcknowledgeTicket: staff answered; the response target is met or missed now."""
+        return await self._act(seen, key, "acknowledge", None, lambda t, now: t.acknowledge(now))
+
+    async def start_work(self, seen: TicketAccess, key: str | None) -> TicketPublic:
+        return await self._act(seen, key, "start", None, lambda t, _: t.start_work())
+
+    async def assign(self, seen: TicketAccess, c: Assign, key: str | None) -> TicketPublic:
+        return await self._act(seen, key, "assign", c, lambda t, now: t.assign(c.team, c.technician, now))
+
+    async def defer(self, seen: TicketAccess, c: Defer, key: str | None) -> TicketPublic:
+        return await self._act(seen, key, "defer", c, lambda t, now: t.defer(c.until, c.reason, now))
+
+    async def record_work(self, seen: TicketAccess, c: RecordWork, key: str | None) -> TicketPublic:
+        labour, materials = list(c.labour), list(c.materials)
+        return await self._act(seen, key, "work", c, lambda t, _: t.record_work(labour, materials))
+
+    async def resolve(self, seen: TicketAccess, c: Resolve, key: str | None) -> TicketPublic:
+        """ResolveTicket: work done (an open ticket only with `acknowledge`, as one recorded step)."""
+        sla = await self.sla(seen.ticket.park_id, seen.ticket.group_id)
+
+        def resolve(t: Ticket, now: datetime) -> None:
+            t.resolve(now, c.billable, sla.auto_close_at(now), c.acknowledge)
+
+        return await self._act(seen, key, "resolve", c, resolve)
+
+    async def close(self, seen: TicketAccess, key: str | None) -> TicketPublic:
+        return await self._act(seen, key, "close", None, lambda t, now: t.close(now))
+
+    async def reopen(self, seen: TicketAccess, c: Reopen, key: str | None) -> TicketPublic:
+        """ReopenTicket: the tenant (or staff) says it is not fixed; counted on the ticket."""
+        return await self._act(seen, key, "reopen", c, lambda t, now: t.reopen(c.reason, now))
+
+    async def rate(self, seen: TicketAccess, c: Rate, key: str | None) -> TicketPublic:
+        """RateTicket: the tenant's satisfaction after resolution, once."""
+        return await self._act(seen, key, "rate", c, lambda t, now: t.rate(c.score, c.comment, now))
+
+    async def configure_sla(self, park: ParkAccess, c: ConfigureSla, key: str | None) -> schemas.ParkSla:
+        """ConfigureParkSla: overrides, calendar and auto-close delay of one park (for new tickets)."""
+        settings = c.for_park(park.park_id, park.group_id)
+
+        def configure(sla: ParkSla) -> schemas.ParkSla:
+            sla.configure(settings)
+            return schemas.ParkSla.of(sla)
+
+        idempotency = keyed(key, "configure SLA", terms(c), schemas.ParkSla)
+        return await self.slas.change(
+            park.park_id, configure, create=lambda: settings, idempotency=idempotency
         )
-        try:
-            await self.tickets.add(ticket)
-        except ConcurrencyConflict:
-            return await self._replayed(ticket_id, key, ticket)
-        self.on_saved(ticket)
-        return ticket
 
-    async def _check_named_tenant(self, park: ParkAccess, tenant_id: str) -> None:
-        found = await self.directory.tenant(park.park_id, tenant_id)
-        if found is None or found.group_id != park.group_id:
-            message = f"tenant {tenant_id} is not a tenant of park {park.park_id}"
-            raise Unprocessable(message, field="tenant_id")
+    async def sla(self, park_id: str, group_id: str) -> ParkSla:
+        """A park's SLA settings; the defaults until its group configures them. A copy: the store's own
+        may be reconfigured in place while the caller still uses this one."""
+        sla = await self.slas.get(park_id)
+        if sla is None or sla.group_id != group_id:
+            return ParkSla.default(park_id, group_id)
+        return sla.model_copy()
 
-    @staticmethod
-    def _ticket_id(park: ParkAccess, key: str | None) -> str:
-        """A keyed request's ticket id is the key's within its caller, park and tenant: never another's."""
-        if key is None:
-            return new_id()
-        owner = f"{park.group_id}|{park.park_id}|{park.tenant_id}|{park.who.subject}|{key}"
-        return uuid.uuid5(KEYS, owner).hex
+    async def record_leasing_facts(self, deliveries: Sequence[Delivery]) -> None:
+        """Leasing's tenants, leases and units: who may open tickets where, and for which unit."""
+        await self.access.record(deliveries)
 
-    async def _replayed(self, ticket_id: str, key: str | None, asked: Ticket) -> Ticket:
-        """The same key again: the first result, if it asked for the same ticket."""
-        first = await self.tickets.get(ticket_id)
-        if first is None:
-            raise Conflict(f"ticket {ticket_id} is being written; try again")
-        fields = ("park_id", "group_id", "tenant_id", "category", "priority", "title")
-        if any(getattr(first, f) != getattr(asked, f) for f in fields):
-            raise Conflict(f"idempotency key {key} was used for ticket {ticket_id} with another request")
-        return first
+    async def _act(
+        self, seen: TicketAccess, key: str | None, operation: str, command: object, change: Change
+    ) -> TicketPublic:
+        """An action on a ticket the caller sees (its park and tenant never change: the access holds)."""
+        idempotency = keyed(key, operation, terms(command), TicketPublic)
+        return await self._write(seen.ticket.ticket_id, idempotency, change)
 
-    async def reload(self, ticket_id: str) -> Ticket:
-        """A ticket already found in scope, read again (after a concurrent change)."""
-        ticket = await self.tickets.get(ticket_id)
-        if ticket is None:
-            raise ticket_not_found(ticket_id)
-        return ticket
+    async def _write(
+        self,
+        ticket_id: str,
+        idempotency: Idempotency[TicketPublic] | None,
+        change: Change,
+        create: Callable[[], Ticket] | None = None,
+    ) -> TicketPublic:
+        """Apply `change` to the ticket (to `create()` when there is none yet) in one write, and keep
+        this instance's due index in step with what was written."""
+        changed: list[Ticket] = []
 
-    async def configure_sla(self, sla: ParkSla) -> ParkSla:
-        """ConfigureParkSla: overrides, calendar and auto-close delay of one park (new tickets)."""
-        await self.slas.put(sla)
-        return sla
+        def apply(ticket: Ticket) -> TicketPublic:
+            now = self.clock()
+            change(ticket, now)
+            changed[:] = [ticket]
+            return TicketPublic.of(ticket, now)
 
-    async def park_sla(self, park: ParkAccess) -> ParkSla:
-        return await self.slas.get(park.park_id, park.group_id)
+        answer = await self.tickets.change(ticket_id, apply, create=create, idempotency=idempotency)
+        if changed:
+            self.on_saved(changed[0])
+        return answer

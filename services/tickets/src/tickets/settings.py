@@ -34,3 +34,9 @@ class TicketsSettings(ServiceSettings):
         description="Collections the tickets are spread over. Lookups by id are indexed, and concurrent "
         "writes to one collection are sent together, so one is usually best.",
     )
+    remembered_tickets: int = Field(
+        default=10_000,
+        ge=0,
+        description="Tickets kept in memory after a read or write (a read of one costs a version check "
+        "instead of a load); the one known longest ago is forgotten first.",
+    )

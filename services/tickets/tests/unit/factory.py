@@ -5,6 +5,7 @@ from typing import Any
 
 from tickets.domain.calendar import OpeningHours, SlaCalendar
 from tickets.domain.catalog import TicketCategory, TicketPriority
+from tickets.domain.commands import NewTicket, OpenTicket
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
 
@@ -30,4 +31,5 @@ def new_ticket(
     sla: ParkSla | None = None,
     tenant_id: str | None = "tenant-1",
 ) -> Ticket:
-    return Ticket.open("t1", sla or park_sla(), tenant_id, category, priority, "leaking tap", "u1", at)
+    asked = OpenTicket(category.value, priority.value, "leaking tap")
+    return Ticket.open(NewTicket("t1", sla or park_sla(), asked, tenant_id, "u1", at))

@@ -48,8 +48,8 @@ def test_times_by_category_and_scorecard() -> None:
     (repair,) = times_by_category(tickets)
     assert repair.category == TicketCategory.REPAIR
     assert repair.resolved == 3
-    assert (repair.response_p50_seconds, repair.response_p90_seconds) == (3600, 3 * 3600)
-    assert repair.resolution_p50_seconds == 20 * 3600
+    assert (repair.response.p50, repair.response.p90) == (3600, 3 * 3600)
+    assert repair.resolution.p50 == 20 * 3600
     card = scorecard(tickets, T0, T0 + 1000 * H)
     assert (card.resolved, card.sla_met, card.rated, card.satisfied) == (3, 1, 3, 2)
     assert card.satisfaction_rate == 2 / 3
@@ -77,12 +77,12 @@ def test_times_by_category_picks_the_nearest_rank_of_each_category() -> None:
     cleaning = new_ticket(category=TicketCategory.CLEANING)
     cleaning.acknowledge(T0 + 0.5 * H)  # answered, not resolved
     (clean, repair) = times_by_category([*tickets, cleaning])
-    assert (repair.response_p50_seconds, repair.response_p90_seconds) == (0.5 * 3600, 0.9 * 3600)
-    assert (repair.resolution_p50_seconds, repair.resolution_p90_seconds) == (5 * 3600, 9 * 3600)
+    assert (repair.response.p50, repair.response.p90) == (0.5 * 3600, 0.9 * 3600)
+    assert (repair.resolution.p50, repair.resolution.p90) == (5 * 3600, 9 * 3600)
     two = times_by_category([resolved(1, 2), resolved(1.5, 3)])[0]
-    assert (two.response_p50_seconds, two.resolution_p50_seconds) == (3600, 2 * 3600)
+    assert (two.response.p50, two.resolution.p50) == (3600, 2 * 3600)
     assert clean.category == TicketCategory.CLEANING
-    assert (clean.resolved, clean.response_p50_seconds, clean.resolution_p90_seconds) == (0, 1800, None)
+    assert (clean.resolved, clean.response.p50, clean.resolution.p90) == (0, 1800, None)
 
 
 def test_a_breached_outcome_keeps_a_ticket_breached_when_nothing_is_pending() -> None:

@@ -14,6 +14,7 @@ from parkops_contracts.events.tickets import (
 )
 from parkops_kernel.errors import Conflict, Unprocessable
 from tickets.domain.catalog import TicketCategory, TicketPriority, parse_category, parse_priority
+from tickets.domain.commands import NewTicket, OpenTicket
 from tickets.domain.record import Location
 from tickets.domain.state import TicketState
 from tickets.domain.ticket import Ticket
@@ -217,20 +218,8 @@ def test_unknown_category_or_priority_lists_the_allowed_values() -> None:
 
 def test_opening_keeps_what_was_asked_and_tells_it_in_the_event() -> None:
     sla = park_sla(calendar=OFFICE, business_hours_categories=[TicketCategory.CLEANING])
-    where = Location(building="B", unit_id="B-101")
-    ticket = Ticket.open(
-        "t7",
-        sla,
-        "tenant-7",
-        TicketCategory.CLEANING,
-        TicketPriority.LOW,
-        "dusty hall",
-        "u7",
-        T0,
-        where,
-        "second floor",
-        ["ref-1"],
-    )
+    asked = OpenTicket("cleaning", "low", "dusty hall", "second floor", "B", "B-101", ("ref-1",))
+    ticket = Ticket.open(NewTicket("t7", sla, asked, "tenant-7", "u7", T0))
     assert (ticket.description, ticket.attachments, ticket.tenant_id) == (
         "second floor",
         ["ref-1"],

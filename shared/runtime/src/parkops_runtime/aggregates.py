@@ -110,10 +110,13 @@ class AggregateStore(Generic[A]):
         fresh_for: float = 0.0,
         keep_keys: timedelta = timedelta(hours=24),
         attempts: int = 20,
+        remember: int | None = None,
     ) -> None:
+        """`remember`: at most this many aggregates kept in memory, the one stored or loaded longest ago
+        forgotten first (None: all; a kind with millions of aggregates, such as tickets, bounds it)."""
         self._aggregates, self._codec, self._outbound = aggregates, codec, outbound
         self.kind, self._clock, self._fresh_for = kind, clock, fresh_for
-        self._keep_keys, self._attempts = keep_keys, attempts
+        self._keep_keys, self._attempts, self._remember_at_most = keep_keys, attempts, remember
         self._known: dict[str, _Known[A]] = {}
         self._writing = KeyedLock()
 
@@ -161,7 +164,7 @@ class AggregateStore(Generic[A]):
                     if known is not None and known is remembered:  # refused a memory: confirm on the store
                         continue
                     raise
-                self._known[aggregate_id] = written
+                self._remember(aggregate_id, written)
                 return result
         raise Conflict(f"{self.kind} {aggregate_id} is changing too fast; try again")
 
@@ -227,5 +230,11 @@ class AggregateStore(Generic[A]):
         known = _Known(int(doc[VERSION]), aggregate, fields, keys, time.monotonic())
         current = self._known.get(aggregate_id)
         if current is None or current.version <= known.version:  # never forget a newer write of ours
-            self._known[aggregate_id] = known
+            self._remember(aggregate_id, known)
         return known
+
+    def _remember(self, aggregate_id: str, known: _Known[A]) -> None:
+        self._known.pop(aggregate_id, None)  # the latest last, so the oldest is forgotten first
+        self._known[aggregate_id] = known
+        if self._remember_at_most is not None and len(self._known) > self._remember_at_most:
+            del self._known[next(iter(self._known))]

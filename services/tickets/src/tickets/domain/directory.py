@@ -5,7 +5,7 @@ consumed, and no longer after the last day of its leases (`LeaseTerminated`); it
 visible. A ticket for a unit names a unit of that park (of the tenant's own units for a tenant).
 
 Park ownership and who may see a park are not decided here but by the runtime's park directory
-(`parkops_runtime.access`); this directory decides only what the tickets service adds to it."""
+(the runtime's access layer); this directory decides only what the tickets service adds to it."""
 
 from dataclasses import dataclass, field
 from datetime import date

@@ -69,8 +69,6 @@ class TicketRecord(BaseModel):
     closed_at: datetime | None = None
     rating: Rating | None = None
     earlier_ratings: list[Rating] = Field(default_factory=list, description="Of resolutions since reopened.")
-    applied_requests: list[str] = Field(default_factory=list, description="Idempotency keys applied.")
-    version: int = 0
     _events: list[Event] = PrivateAttr(default_factory=list)
 
     @property

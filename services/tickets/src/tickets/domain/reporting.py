@@ -48,13 +48,22 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[rank - 1]
 
 
+class Percentiles(BaseModel):
+    """p50 and p90 of some durations in seconds (None of none)."""
+
+    p50: float | None
+    p90: float | None
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> "Percentiles":
+        return cls(p50=percentile(values, 50), p90=percentile(values, 90))
+
+
 class CategoryTimes(BaseModel):
     category: str
     resolved: int
-    response_p50_seconds: float | None
-    response_p90_seconds: float | None
-    resolution_p50_seconds: float | None
-    resolution_p90_seconds: float | None
+    response: Percentiles
+    resolution: Percentiles
 
 
 def times_by_category(tickets: Iterable[TicketRecord]) -> list[CategoryTimes]:
@@ -69,10 +78,8 @@ def times_by_category(tickets: Iterable[TicketRecord]) -> list[CategoryTimes]:
         CategoryTimes(
             category=c,
             resolved=len(resolution.get(c, [])),
-            response_p50_seconds=percentile(response.get(c, []), 50),
-            response_p90_seconds=percentile(response.get(c, []), 90),
-            resolution_p50_seconds=percentile(resolution.get(c, []), 50),
-            resolution_p90_seconds=percentile(resolution.get(c, []), 90),
+            response=Percentiles.of(response.get(c, [])),
+            resolution=Percentiles.of(resolution.get(c, [])),
         )
         for c in sorted(response.keys() | resolution.keys())
     ]
@@ -80,11 +87,17 @@ def times_by_category(tickets: Iterable[TicketRecord]) -> list[CategoryTimes]:
 
 class Scorecard(BaseModel):
     resolved: int
-    sla_met: int
-    sla_compliance: float | None
+    sla_met: int  # of those resolved, how many met both targets
     rated: int
-    satisfied: int
-    satisfaction_rate: float | None
+    satisfied: int  # of those rated, how many rated 4 or 5
+
+    @property
+    def sla_compliance(self) -> float | None:
+        return self.sla_met / self.resolved if self.resolved else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.rated if self.rated else None
 
 
 def scorecard(tickets: Iterable[TicketRecord], start: datetime, end: datetime) -> Scorecard:
@@ -100,11 +113,4 @@ def scorecard(tickets: Iterable[TicketRecord], start: datetime, end: datetime) -
             if start <= rating.rated_at < end:
                 rated += 1
                 satisfied += rating.score >= SATISFIED_FROM
-    return Scorecard(
-        resolved=resolved,
-        sla_met=met,
-        sla_compliance=met / resolved if resolved else None,
-        rated=rated,
-        satisfied=satisfied,
-        satisfaction_rate=satisfied / rated if rated else None,
-    )
+    return Scorecard(resolved=resolved, sla_met=met, rated=rated, satisfied=satisfied)

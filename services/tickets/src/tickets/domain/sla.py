@@ -86,3 +86,8 @@ class ParkSla(BaseModel):
 
     def auto_close_at(self, resolved_at: datetime) -> datetime:
         return resolved_at + timedelta(days=self.auto_close_days)
+
+    def configure(self, settings: "ParkSla") -> None:
+        """Take the settings (and owner) of `settings`: a park's SLA is replaced as a whole."""
+        for name in type(self).model_fields:
+            setattr(self, name, getattr(settings, name))

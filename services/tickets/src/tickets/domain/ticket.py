@@ -15,43 +15,32 @@ from parkops_contracts.events.tickets import (
 )
 from parkops_kernel.errors import Conflict, Unprocessable
 
-from tickets.domain.catalog import TicketCategory, TicketPriority
+from tickets.domain.catalog import parse_category, parse_priority
+from tickets.domain.commands import NewTicket
 from tickets.domain.lifecycle import TicketWork
-from tickets.domain.record import Location, Rating, outcome
-from tickets.domain.sla import ParkSla
+from tickets.domain.record import Rating, outcome
 from tickets.domain.state import TicketState, require_legal
 from tickets.domain.work import billable_amount
 
 
 class Ticket(TicketWork):
     @classmethod
-    def open(
-        cls,
-        ticket_id: str,
-        sla: ParkSla,
-        tenant_id: str | None,
-        category: TicketCategory,
-        priority: TicketPriority,
-        title: str,
-        opened_by: str,
-        at: datetime,
-        location: Location | None = None,
-        description: str = "",
-        attachments: list[str] | None = None,
-    ) -> "Ticket":
+    def open(cls, new: NewTicket) -> "Ticket":
+        asked, sla, at = new.asked, new.sla, new.at
+        category, priority = parse_category(asked.category), parse_priority(asked.priority)
         due = sla.due_times(category, priority, at)
         ticket = cls(
-            ticket_id=ticket_id,
+            ticket_id=new.ticket_id,
             park_id=sla.park_id,
             group_id=sla.group_id,
-            tenant_id=tenant_id,
+            tenant_id=new.tenant_id,
             category=category,
             priority=priority,
-            title=title,
-            description=description,
-            location=location or Location(),
-            attachments=attachments or [],
-            opened_by=opened_by,
+            title=asked.title,
+            description=asked.description,
+            location=new.location,
+            attachments=list(asked.attachments),
+            opened_by=new.opened_by,
             opened_at=at,
             calendar=sla.calendar_for(category),
             resolution_target_seconds=sla.policy(category, priority).resolution_seconds,
@@ -61,13 +50,13 @@ class Ticket(TicketWork):
         )
         ticket._record(
             TicketOpened,
-            tenant_id=tenant_id,
+            tenant_id=new.tenant_id,
             category=category,
             priority=priority,
             building=ticket.location.building,
             unit_id=ticket.location.unit_id,
-            title=title,
-            opened_by=opened_by,
+            title=asked.title,
+            opened_by=new.opened_by,
             opened_at=at,
             response_due=due.response,
             resolution_due=due.resolution,
