@@ -70,7 +70,7 @@ def seeded_park(index: int, units: int, leased: int) -> Park:
     return park
 
 
-async def seed(database: str, url: str, parks: int, units: int, leased: int, shards: int) -> None:
+async def seed(database: str, url: str, parks: int, units: int, *, leased: int, shards: int) -> None:
     client: AsyncMongoClient[Document] = AsyncMongoClient(url)
     batches: dict[str, list[Document]] = {}
     for i in range(parks):
@@ -111,7 +111,9 @@ async def main() -> None:
     infra = Infra.from_env()
     settings = isolated_settings(LeasingSettings, infra, run_id(), park_collections=opts.shards)
     started = time.perf_counter()
-    await seed(settings.database, infra.mongodb_url, opts.parks, opts.units, opts.leased, opts.shards)
+    await seed(
+        settings.database, infra.mongodb_url, opts.parks, opts.units, leased=opts.leased, shards=opts.shards
+    )
     print(f"store: MongoDB-wire at {infra.mongodb_url}; broker {infra.kafka_bootstrap_servers}")
     print(
         f"seeded {opts.parks} parks x {opts.units} units ({opts.leased} leased per park) "

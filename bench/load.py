@@ -143,7 +143,7 @@ async def _phase(call: Call, rate: float, seconds: float) -> Tally:
 
 
 async def capacity(
-    base: str, path: str, headers: dict[str, str], body: dict[str, str], workers: int, seconds: float
+    base: str, path: str, headers: dict[str, str], body: dict[str, str], *, workers: int, seconds: float
 ) -> LoadResult:
     """Closed loop: `workers` clients back to back for `seconds`; the most the server sustains."""
     client = HttpClient(base, headers)

@@ -95,7 +95,7 @@ def cuts(samples: list[float]) -> tuple[float, float, float]:
 
 
 async def phase(
-    label: str, client: HttpClient, parks: list[str], arrivals: Arrivals, rate: float, seconds: float
+    label: str, client: HttpClient, parks: list[str], arrivals: Arrivals, *, rate: float, seconds: float
 ) -> str:
     writes = await steady_writes(client, parks, rate, seconds)
     answered, errors = writes.answered, writes.errors
@@ -159,8 +159,10 @@ async def main() -> None:
         consuming = asyncio.create_task(consume(consumer, arrivals))
         try:
             rows = [
-                await phase("one park", client, parks[:1], arrivals, opts.rate, opts.seconds),
-                await phase(f"{opts.parks} parks", client, parks[1:], arrivals, opts.rate, opts.seconds),
+                await phase("one park", client, parks[:1], arrivals, rate=opts.rate, seconds=opts.seconds),
+                await phase(
+                    f"{opts.parks} parks", client, parks[1:], arrivals, rate=opts.rate, seconds=opts.seconds
+                ),
             ]
             await asyncio.sleep(2)  # a late second publish would still be counted
         finally:

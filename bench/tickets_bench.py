@@ -93,7 +93,13 @@ async def main() -> None:
         print(f"reusing the tickets already seeded in {settings.database}")
     else:
         seconds = await seed(
-            infra.mongodb_url, settings.database, args.shards, args.tickets, args.open_share, PARK, GROUP
+            infra.mongodb_url,
+            settings.database,
+            args.shards,
+            total=args.tickets,
+            open_share=args.open_share,
+            park=PARK,
+            group=GROUP,
         )
         print(
             f"seeded {args.tickets:,} tickets ({args.open_share:.0%} open)"
@@ -105,7 +111,10 @@ async def main() -> None:
     path = f"/parks/{PARK}/tickets"
     env = service_env(settings)
     async with served(["bench.bare_app:app"], {}, args.workers) as bare:
-        show("bare FastAPI endpoint, closed loop", await capacity(bare, path, headers, body, 8, args.seconds))
+        show(
+            "bare FastAPI endpoint, closed loop",
+            await capacity(bare, path, headers, body, workers=8, seconds=args.seconds),
+        )
         show(f"bare FastAPI endpoint at {args.rate:g}/s", await steady_load(bare, path, headers, body, args))
     async with served(["--factory", "tickets.main:create_app"], env, args.workers) as service:
         ready = await until_ready(service, args.workers)
@@ -113,7 +122,10 @@ async def main() -> None:
             f"{args.workers} service instance(s) ready after {ready:.1f} s"
             " (each one's breach scanner read the due index of every ticket)"
         )
-        show("open ticket, closed loop", await capacity(service, path, headers, body, 8, args.seconds))
+        show(
+            "open ticket, closed loop",
+            await capacity(service, path, headers, body, workers=8, seconds=args.seconds),
+        )
         show(f"open ticket at {args.rate:g}/s", await steady_load(service, path, headers, body, args))
     await scan_passes(settings)
 

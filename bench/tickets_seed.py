@@ -44,7 +44,7 @@ def seeded(i: int, base: Document, now: datetime, open_share: float) -> tuple[st
 
 
 async def seed(
-    url: str, database: str, shards: int, total: int, open_share: float, park: str, group: str
+    url: str, database: str, shards: int, *, total: int, open_share: float, park: str, group: str
 ) -> float:
     """Insert `total` tickets (`open_share` of them open); returns the seconds it took."""
     client: AsyncMongoClient[Document] = AsyncMongoClient(url, tz_aware=True)

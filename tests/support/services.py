@@ -57,7 +57,7 @@ async def serving(app: FastAPI, raise_app_exceptions: bool = True) -> AsyncItera
 def bearer(
     role: Role, group: str, parks: list[str] | None = None, tenant: str | None = None
 ) -> dict[str, str]:
-    token = TOKENS.mint("test-user", role, group, parks or [], tenant)
+    token = TOKENS.mint("test-user", role, group, parks or [], tenant_id=tenant)
     return {"Authorization": f"Bearer {token}"}
 
 

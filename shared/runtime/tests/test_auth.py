@@ -338,7 +338,7 @@ async def test_a_cached_token_is_verified_again_once_it_expires(decodes: list[st
 async def test_a_minted_token_verifies_with_issuer_and_audience() -> None:
     codec = TokenCodec(SECRET, "parkops", "parkops-api")
     verifier = TokenVerifier(issuer="parkops", audience="parkops-api", secret=SECRET)
-    who = await verifier.principal(codec.mint("u", Role.TENANT_USER, "g1", ["p1"], "t1"))
+    who = await verifier.principal(codec.mint("u", Role.TENANT_USER, "g1", ["p1"], tenant_id="t1"))
     assert (who.role, who.group_id, who.tenant_id) == (Role.TENANT_USER, "g1", "t1")
     assert "Audience" in await refused(
         TokenVerifier(issuer="parkops", audience="another-api", secret=SECRET),
@@ -353,7 +353,7 @@ async def test_a_minted_token_verifies_with_issuer_and_audience() -> None:
 )
 def test_mint_refuses_claims_no_service_accepts(role: Role, tenant: str | None) -> None:
     with pytest.raises(Unauthorized, match="tenant"):
-        CODEC.mint("u", role, "g1", ["p1"], tenant)
+        CODEC.mint("u", role, "g1", ["p1"], tenant_id=tenant)
 
 
 def parkops_token(*args: str) -> subprocess.CompletedProcess[str]:

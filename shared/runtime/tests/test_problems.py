@@ -124,7 +124,7 @@ async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def bearer(role: Role, group: str = "g1", parks: list[str] | None = None, tenant: str | None = None) -> Any:
-    return {"Authorization": f"Bearer {TOKENS.mint('u', role, group, parks or [], tenant)}"}
+    return {"Authorization": f"Bearer {TOKENS.mint('u', role, group, parks or [], tenant_id=tenant)}"}
 
 
 ADMIN = bearer(Role.GROUP_ADMIN)

@@ -110,6 +110,7 @@ class TokenCodec:
         role: Role,
         group_id: str,
         park_ids: frozenset[str] | list[str] = frozenset(),
+        *,
         tenant_id: str | None = None,
         ttl: timedelta = timedelta(hours=12),
     ) -> str:

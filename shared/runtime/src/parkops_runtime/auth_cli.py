@@ -26,7 +26,12 @@ def main() -> None:
     codec = TokenCodec(args.secret, args.issuer, args.audience)
     try:
         token = codec.mint(
-            args.subject, Role(args.role), args.group, args.park, args.tenant, timedelta(hours=args.hours)
+            args.subject,
+            Role(args.role),
+            args.group,
+            args.park,
+            tenant_id=args.tenant,
+            ttl=timedelta(hours=args.hours),
         )
     except Unauthorized as exc:
         parser.error(str(exc))

@@ -227,6 +227,7 @@ class OutboxRelay:
         owners: Owners,
         retry_seconds: float,
         full_sweep_seconds: float,
+        *,
         crash_after_write: bool = False,
         beat_seconds: float = 1.0,
         registry: CollectorRegistry | None = None,

@@ -65,7 +65,7 @@ class ServiceRuntime:
             owners,
             settings.outbox_retry_seconds,
             settings.outbox_sweep_seconds,
-            settings.outbox_crash_after_write,
+            crash_after_write=settings.outbox_crash_after_write,
             beat_seconds=settings.outbox_owner_beat_seconds,
             registry=self.registry,
         )
