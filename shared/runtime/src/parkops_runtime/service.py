@@ -25,7 +25,9 @@ from parkops_runtime.mongo import connect, ping
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay
 from parkops_runtime.owners import Owners
 from parkops_runtime.problems import PROBLEM_RESPONSES, declare_problem_media_type, install_problem_handlers
+from parkops_runtime.replicated_view import Checkpoints, ReadModel, ReplicatedView, follower_factory
 from parkops_runtime.settings import ServiceSettings
+from parkops_runtime.snapshots import Snapshots
 from parkops_runtime.telemetry import setup_logging, setup_tracing
 from parkops_runtime.topics import ensure_topics, require_topics
 from parkops_runtime.topology import ServiceTopics
@@ -87,6 +89,7 @@ class ServiceRuntime:
             "broker": lambda: self.broker.ping(timeout=2.0),
         }
         self._aggregates: dict[str, AggregateCollection] = {}
+        self._views: list[ReplicatedView] = []
         self.topics = ServiceTopics(settings.SERVICE_NAME, settings.dead_letter_topic)
 
     def outbound(self, event: Event) -> OutboundEvent:
@@ -121,6 +124,29 @@ class ServiceRuntime:
         assert isinstance(self.directory, StoredDirectory), "the directory was replaced by the service's own"
         self._reads(self.consumer.group("directory"), FEED)
         self.consumer.subscribe(FEED, self.directory.record, group_suffix="directory")
+
+    def replicated_view(
+        self, name: str, model: ReadModel, contracts: Sequence[type[Event]]
+    ) -> ReplicatedView:
+        """A read model every replica holds whole (see `replicated_view`): it follows every partition of
+        the contracts' topics, starts from its latest snapshot, and /health/ready waits for it."""
+        settings = self.settings
+        self.topics.follows.update(c.topic(settings.topic_prefix) for c in contracts)
+        view = ReplicatedView(
+            name,
+            model,
+            follower_factory(settings.kafka_bootstrap_servers, contracts, settings.topic_prefix),
+            Snapshots(self.database["views.snapshots"]),
+            Checkpoints(every_seconds=settings.snapshot_every_seconds),
+        )
+        self._views.append(view)
+
+        async def caught_up() -> bool:
+            return view.ready
+
+        self.add_readiness_check(f"view {name}", caught_up)
+        self.on_startup(view.start)
+        return view
 
     def _reads(self, group: str, contracts: Sequence[type[Event]]) -> None:
         topics = self.topics.reads.setdefault(group, set())
@@ -158,6 +184,8 @@ class ServiceRuntime:
         try:
             yield
         finally:
+            for view in self._views:
+                await view.stop()
             await self.relay.stop()
             await self.broker.stop()
             await self.client.close()

@@ -104,6 +104,12 @@ class ServiceSettings(BaseSettings):
         gt=0,
         description="A consumer whose heartbeats stop this long leaves its group (session.timeout.ms).",
     )
+    snapshot_every_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How often a replica checkpoints its in-memory read models (with the offsets they "
+        "reflect) when they changed; a replica starts from the latest snapshot plus the log since.",
+    )
     handler_attempts: int = Field(default=3, ge=1, description="Tries of a failing event before the DLQ.")
     outbox_retry_seconds: float = Field(default=2.0, gt=0, description="Retry of failed publishes, by _id.")
     outbox_sweep_seconds: float = Field(default=60.0, gt=0, description="Full scan for abandoned writes.")

@@ -25,9 +25,13 @@ class ServiceTopics:
     dead_letter: str
     publishes: set[str] = field(default_factory=set)
     reads: dict[str, set[str]] = field(default_factory=dict)  # consumer group -> topics
+    follows: set[str] = field(default_factory=set)  # read whole by every replica, with no group
+
+    def read_topics(self) -> set[str]:
+        return self.follows | {t for topics in self.reads.values() for t in topics}
 
     def all(self) -> set[str]:
-        return {self.dead_letter} | self.publishes | {t for topics in self.reads.values() for t in topics}
+        return {self.dead_letter} | self.publishes | self.read_topics()
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ def strimzi_manifests(
 def acls(service: ServiceTopics) -> list[dict[str, Any]]:
     """Write (with Describe) on what it publishes, Read on what its groups read, Read on those groups."""
     writes = sorted(service.publishes | {service.dead_letter})
-    reads = sorted({t for topics in service.reads.values() for t in topics})
+    reads = sorted(service.read_topics())
     return (
         [_acl("topic", t, ["Describe", "Write"]) for t in writes]
         + [_acl("topic", t, ["Describe", "Read"]) for t in reads]

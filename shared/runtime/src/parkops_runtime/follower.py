@@ -1,0 +1,149 @@
+"""Every replica follows every partition: how an in-memory read model reaches all replicas of a service.
+
+A consumer group shares partitions out, so with two replicas each would fold half of the events into its
+read model and answer wrongly. A `Follower` reads every partition of its topics with no consumer group and
+no committed offsets: each replica folds every event itself. What the service writes to its store in
+answer to an event stays with its consumer group (once, deduplicated by the inbox); a follower only
+folds into memory. Malformed events are skipped here: the group consumer dead-letters them.
+
+A follower starts from the offsets a snapshot reflects (`parkops_runtime.snapshots`) or from the
+beginning, and is `ready` once it has folded everything that was on its topics when it started. Reads
+that must see a given write wait for `reached(offsets)`; `lag()` says how far behind the log it is."""
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import structlog
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from parkops_contracts.base import Event
+
+from parkops_runtime.consumer import Delivery, MalformedEvent, decode
+
+Offsets = dict[str, int]
+"""The next offset to read per partition, keyed `topic:partition` (a JSON- and BSON-friendly key)."""
+Fold = Callable[[Sequence[Delivery]], None]
+log = structlog.get_logger(__name__)
+
+
+def position_key(topic: str, partition: int) -> str:
+    return f"{topic}:{partition}"
+
+
+def partition_of(key: str) -> TopicPartition:
+    topic, _, partition = key.rpartition(":")
+    return TopicPartition(topic, int(partition))
+
+
+def behind(position: Mapping[str, int], target: Mapping[str, int]) -> int:
+    """How many records `position` still has to read to reach `target` (0: it has reached it)."""
+    return sum(max(0, end - position.get(key, 0)) for key, end in target.items())
+
+
+class Follower:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        contracts: Sequence[type[Event]],
+        fold: Fold,
+        *,
+        topic_prefix: str,
+        max_records: int = 2_000,
+        rediscover_seconds: float = 5.0,
+    ) -> None:
+        """`fold` is synchronous on purpose: between two folds the read model and `position` agree, so a
+        snapshot taken without an `await` reflects exactly the offsets it is saved with."""
+        self._by_topic = {c.topic(topic_prefix): c for c in contracts}
+        self._fold, self._max_records, self._rediscover = fold, max_records, rediscover_seconds
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False
+        )
+        self.position: Offsets = {}
+        self._target: Offsets = {}  # the ends of the partitions when they were first assigned
+        self._ready = asyncio.Event()
+        self._advanced = asyncio.Condition()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    async def start(self, start_at: Offsets | None = None) -> None:
+        """Assign every partition of the topics and follow from `start_at` (a snapshot's offsets)."""
+        self.position = dict(start_at or {})
+        await self._consumer.start()
+        await self._assign_new_partitions()
+        self._task = asyncio.create_task(self._follow(), name="follower")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+
+    async def wait_ready(self) -> None:
+        await self._ready.wait()
+
+    async def reached(self, target: Mapping[str, int]) -> None:
+        """Returns once the follower has folded everything before `target` (bound it with a timeout)."""
+        async with self._advanced:
+            await self._advanced.wait_for(lambda: behind(self.position, target) == 0)
+
+    async def lag(self) -> int:
+        """Records on the topics not folded yet."""
+        ends = await self._consumer.end_offsets([partition_of(k) for k in self.position])
+        return behind(self.position, {position_key(tp.topic, tp.partition): end for tp, end in ends.items()})
+
+    async def _assign_new_partitions(self) -> None:
+        """Partitions of topics that exist now; a topic created later is picked up on rediscovery."""
+        await self._consumer._client.force_metadata_update()  # aiokafka has no public metadata refresh
+        found = [
+            TopicPartition(topic, p)
+            for topic in self._by_topic
+            for p in sorted(self._consumer.partitions_for_topic(topic) or ())
+        ]
+        new = [tp for tp in found if tp not in self._consumer.assignment()]
+        if not new:
+            return
+        self._consumer.assign([*self._consumer.assignment(), *new])
+        ends = await self._consumer.end_offsets(new)
+        starts = await self._consumer.beginning_offsets(new)
+        for tp in new:
+            key = position_key(tp.topic, tp.partition)
+            self._target[key] = ends[tp]
+            # A position the log no longer holds (retention) starts at what it still has.
+            self.position[key] = max(self.position.get(key, 0), starts[tp])
+            self._consumer.seek(tp, self.position[key])
+        self._check_ready()
+
+    async def _follow(self) -> None:
+        loop = asyncio.get_running_loop()
+        rediscover_at = loop.time() + self._rediscover
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_records)
+            for tp, records in batches.items():
+                self._fold_records(tp, records)
+            if batches:
+                async with self._advanced:
+                    self._advanced.notify_all()
+            self._check_ready()
+            if loop.time() >= rediscover_at:
+                await self._assign_new_partitions()
+                rediscover_at = loop.time() + self._rediscover
+
+    def _fold_records(self, tp: TopicPartition, records: Sequence[Any]) -> None:
+        deliveries = []
+        for record in records:
+            try:
+                deliveries.append(decode(record, self._by_topic))
+            except MalformedEvent as exc:  # the group consumer dead-letters it; nothing to fold
+                log.debug("follower skips a malformed event", reason=str(exc), offset=record.offset)
+        if deliveries:
+            self._fold(deliveries)
+        self.position[position_key(tp.topic, tp.partition)] = records[-1].offset + 1
+
+    def _check_ready(self) -> None:
+        if not self._ready.is_set() and behind(self.position, self._target) == 0:
+            self._ready.set()

@@ -1,0 +1,133 @@
+"""An in-memory read model every replica holds whole: restored from the latest snapshot, then following
+every partition of its topics (`follower`), checkpointed now and then (`snapshots`).
+
+Start-up costs the snapshot's load plus the tail since it, not all history; without a snapshot (or with
+a damaged one) the view is rebuilt from the beginning of the log, the path that always works. The view
+is ready (the service's readiness waits for it) once it has folded what was on the log at start-up."""
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import structlog
+from parkops_contracts.base import Event
+
+from parkops_runtime.consumer import Delivery
+from parkops_runtime.follower import Fold, Follower, Offsets
+from parkops_runtime.snapshots import CorruptSnapshot, Snapshots
+
+log = structlog.get_logger(__name__)
+FollowerFactory = Callable[[Fold], Follower]
+
+
+class ReadModel(Protocol):
+    def fold(self, deliveries: Sequence[Delivery]) -> None:
+        """Apply events in log order; an event seen before (same source and id) changes nothing."""
+        ...
+
+    def dump(self) -> bytes: ...
+
+    def restore(self, state: bytes) -> None: ...
+
+
+@dataclass
+class StartUp:
+    """How the view came up: from a snapshot (and how old its offsets were) or from nothing."""
+
+    from_snapshot: bool = False
+    snapshot_seconds: float = 0.0
+    ready_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    every_seconds: float = 300.0
+    """How often a replica saves a snapshot when it has folded anything since the last one."""
+    enabled: bool = True
+
+
+class ReplicatedView:
+    def __init__(
+        self,
+        name: str,
+        model: ReadModel,
+        follower_of: FollowerFactory,
+        snapshots: Snapshots,
+        checkpoints: Checkpoints = Checkpoints(),
+    ) -> None:
+        self.name, self.model, self._snapshots, self._checkpoints = name, model, snapshots, checkpoints
+        self._folded_since_save = 0
+        self.follower = follower_of(self._fold)
+        self.start_up = StartUp()
+        self._started = time.monotonic()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.follower.ready
+
+    async def start(self) -> None:
+        self._started = time.monotonic()
+        offsets = await self._restore()
+        await self.follower.start(offsets)
+        self._task = asyncio.create_task(self._run(), name=f"view {self.name}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.follower.stop()
+
+    async def checkpoint(self) -> int:
+        """Save a snapshot now; returns its size. State and offsets are taken with no `await` between
+        them, so the snapshot reflects exactly the events before its offsets."""
+        offsets, state = dict(self.follower.position), self.model.dump()
+        self._folded_since_save = 0
+        return await self._snapshots.save(self.name, state, offsets)
+
+    async def _restore(self) -> Offsets | None:
+        began = time.monotonic()
+        try:
+            snapshot = await self._snapshots.load(self.name)
+        except CorruptSnapshot:
+            log.warning("damaged snapshot; rebuilding the view from the log", view=self.name, exc_info=True)
+            return None
+        if snapshot is None:
+            return None
+        self.model.restore(snapshot.state)
+        self.start_up = StartUp(from_snapshot=True, snapshot_seconds=time.monotonic() - began)
+        return snapshot.offsets
+
+    async def _run(self) -> None:
+        await self.follower.wait_ready()
+        self.start_up.ready_seconds = time.monotonic() - self._started
+        log.info(
+            "view ready",
+            view=self.name,
+            from_snapshot=self.start_up.from_snapshot,
+            seconds=round(self.start_up.ready_seconds, 2),
+        )
+        while self._checkpoints.enabled:
+            await asyncio.sleep(self._checkpoints.every_seconds)
+            if self._folded_since_save:
+                try:
+                    await self.checkpoint()
+                except Exception:  # a failed checkpoint costs start-up time later, never the service
+                    log.warning("snapshot failed", view=self.name, exc_info=True)
+
+    def _fold(self, deliveries: Sequence[Delivery]) -> None:
+        self.model.fold(deliveries)
+        self._folded_since_save += len(deliveries)
+
+
+def follower_factory(
+    bootstrap_servers: str, contracts: Sequence[type[Event]], topic_prefix: str
+) -> FollowerFactory:
+    def make(fold: Fold) -> Follower:
+        return Follower(bootstrap_servers, contracts, fold, topic_prefix=topic_prefix)
+
+    return make
