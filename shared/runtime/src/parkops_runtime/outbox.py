@@ -188,7 +188,8 @@ class AggregateCollection:
         current = await self.collection.find_one({"_id": doc_id}, {VERSION: 1})
         if current is None or current[VERSION] != version - 1:
             return False
-        result = await self.collection.update_one({"_id": doc_id}, {"$set": state})
+        # Replaced whole, never `$set`: a field the encoding no longer writes must not outlive it.
+        result = await self.collection.replace_one({"_id": doc_id}, state)
         return result.matched_count == 1
 
     async def applied(self, commit: Document) -> bool:

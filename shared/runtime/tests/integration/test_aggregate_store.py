@@ -56,3 +56,37 @@ async def test_keyed_changes_sent_twice_to_two_racing_replicas_each_count_once(
     assert stored["total"] == sum(range(1, 31))
     counts = sorted(VisitorsCounted.model_validate_json(e.value).count for e in sent.events)
     assert counts == [0, *range(1, 31)], "each request counted once, each event published once"
+
+
+class NotedTallyCodec(TallyCodec):
+    """Writes `closed` only while the tally is closed: a field the encoding leaves out when unset."""
+
+    def encode(self, tally: Tally) -> Doc:
+        fields = {"park_id": tally.park_id, "total": tally.total}
+        return fields | ({"closed": True} if tally.closed else {})
+
+    def decode(self, document: Doc) -> Tally:
+        return Tally(str(document["park_id"]), int(str(document["total"])), bool(document.get("closed")))
+
+
+async def test_a_field_the_encoding_no_longer_writes_is_gone_from_the_stored_document(
+    things: AsyncCollection[Doc],
+) -> None:
+    aggregates = AggregateCollection(things)
+    owners = Owners(things.database["outbox.owners"], uuid.uuid4().hex, dead_after=10)
+    OutboxRelay(Sent(), owners, retry_seconds=1, full_sweep_seconds=60).watch(aggregates)
+    store = AggregateStore(aggregates, NotedTallyCodec(), outbound, kind="tally")
+
+    def close(t: Tally) -> None:
+        t.closed = True
+
+    def reopen(t: Tally) -> None:
+        t.closed = False
+
+    await store.change("p1", close, create=lambda: Tally("p1"))
+    await store.change("p1", reopen)
+    stored = await things.find_one({"_id": "p1"})
+    assert stored is not None
+    assert "closed" not in stored  # else a reader decoding it would see the tally closed again
+    fresh = AggregateStore(aggregates, NotedTallyCodec(), outbound, kind="tally")
+    assert not (await fresh.require("p1")).closed
