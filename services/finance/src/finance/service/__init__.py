@@ -10,7 +10,8 @@ Staff commands follow the one idempotency rule (`parkops_runtime.request_keys`):
 key and request answer the first answer, the same key with another request is 409, a key is forgotten
 24 hours after its first use. Each request has its own audit cause (`request:<uuid>`) that the ledger
 entries and events it makes carry. Consumed events keep the inbox rule: their cause is the CloudEvents
-`source#id`, applied once (`ParkBooks.applied`, see `finance.handlers`).
+`source#id`, applied once (`ParkBooks.applied`, see `finance.handlers`); what each event books is
+`finance.service.events`.
 
 Which park and group the books belong to comes from the park directory (leasing's record), never from
 the caller: books are created only for a park the directory knows, with its group, on the first change.
@@ -65,6 +66,7 @@ from finance.schemas import (
     StakeExit,
     SubsidyCreate,
 )
+from finance.service.events import Consumed
 
 T = TypeVar("T")
 Change = Callable[[ParkBooks], T]
@@ -92,12 +94,12 @@ class FinanceService:
             idempotency=idempotency,
         )
 
-    async def apply_events(self, park: ParkEntry, changes: Sequence[Change[object]]) -> None:
-        """Fold a batch of one park's consumed events into one write."""
+    async def apply_events(self, park: ParkEntry, consumed: Sequence[Consumed]) -> None:
+        """Book a batch of one park's consumed events in one write, each under its cause."""
 
         def all_of(books: ParkBooks) -> None:
-            for change in changes:
-                change(books)
+            for event in consumed:
+                event.booking(books, event.cause)
 
         await self.write(park, all_of)
 
