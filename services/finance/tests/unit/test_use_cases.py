@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from finance import schemas as http
-from finance.domain.fees import FeeCatalogue
 from finance.domain.ledger import Account
 from finance.repository import BooksCodec
 from finance.service import FinanceService
@@ -141,10 +140,10 @@ async def test_a_cancelled_invoice_is_credited_and_cannot_be_paid() -> None:
 async def test_a_fee_is_priced_from_the_catalogue_and_the_catalogue_is_keyed() -> None:
     memory = MemoryAggregates()
     service = finance(memory)
-    prices = FeeCatalogue(testing_fee=D("21000.00"))
+    prices = http.FeeCatalogue(testing_fee=D("21000.00"))
     assert await service.set_catalogue(STAFF, prices, "prices") == prices
     with pytest.raises(Conflict):
-        await service.set_catalogue(STAFF, FeeCatalogue(), "prices")
+        await service.set_catalogue(STAFF, http.FeeCatalogue(), "prices")
     await service.charge_fee(
         STAFF, http.FeeCharge.model_validate({"payer_id": "t1", "kind": "testing"}), None
     )

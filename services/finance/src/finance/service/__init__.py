@@ -46,7 +46,7 @@ from finance.domain.commands import (
     ReceivePayment,
 )
 from finance.domain.equity import StakeOrigin
-from finance.domain.fees import FeeCatalogue
+from finance.domain.fees import FeeCatalogue as Catalogue
 from finance.domain.investments import acquire_stake, exit_stake
 from finance.domain.lease_billing import run_billing, run_dunning
 from finance.domain.operations import record_operating_cost, record_subsidy_received
@@ -57,6 +57,7 @@ from finance.schemas import (
     CashEntryCreate,
     CommandResult,
     DunningRunCreate,
+    FeeCatalogue,
     FeeCharge,
     FundingDealCreate,
     InvoiceCreate,
@@ -194,9 +195,11 @@ class FinanceService:
         )
 
     async def set_catalogue(self, access: ParkAccess, body: FeeCatalogue, key: str | None) -> FeeCatalogue:
+        catalogue = Catalogue.model_validate(body.model_dump())
+
         def change(books: ParkBooks) -> FeeCatalogue:
-            books.catalogue = body
-            return body
+            books.catalogue = catalogue
+            return FeeCatalogue.model_validate(catalogue)
 
         return await self.write(
             access.park, change, keyed(key, "fee-catalogue", body.model_dump(), FeeCatalogue)
