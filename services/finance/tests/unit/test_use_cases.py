@@ -66,6 +66,17 @@ async def test_a_replay_answers_the_first_answer_and_writes_nothing() -> None:
     assert len(memory.events(InvoiceIssued)) == 1
 
 
+async def test_a_replay_is_answered_even_when_its_tenant_has_left_the_directory_since() -> None:
+    memory, directory = MemoryAggregates(), MemoryDirectory(P1, tenants=(("p1", "t1"),))
+    first = await replica(memory, directory).issue_invoice(STAFF, rent(), "k1")
+    del directory.tenants[("p1", "t1")]
+    stored = memory.documents["p1"]
+    assert await replica(memory, directory).issue_invoice(STAFF, rent(), "k1") == first
+    with pytest.raises(Unprocessable, match="payer_id: unknown tenant"):  # a new request is refused
+        await replica(memory, directory).issue_invoice(STAFF, rent(), "k2")
+    assert memory.documents["p1"] == stored
+
+
 async def test_the_same_key_with_another_request_is_409_and_changes_nothing() -> None:
     memory = MemoryAggregates()
     service = finance(memory)
