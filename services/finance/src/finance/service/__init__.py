@@ -74,8 +74,7 @@ T = TypeVar("T")
 Change = Callable[[ParkBooks], T]
 Command = Callable[[ParkBooks, str], object]  # a change of the books under its audit cause
 Today = Callable[[], date]
-Named = Mapping[str, str | None]  # field -> the tenant or payer id a request names there
-NONE_NAMED: Named = {}
+NAMING = {"tenant_id", "payer_id"}  # the fields of a request that name a tenant (a payer: or institution)
 CashEntry = Callable[[ParkBooks, Decimal, str, date, str], None]  # books, amount, what, on, cause
 log = structlog.get_logger(__name__)
 
@@ -110,10 +109,7 @@ class FinanceService:
     async def issue_invoice(self, access: ParkAccess, body: InvoiceCreate, key: str | None) -> CommandResult:
         charge = Charge(body.payer_id, body.stream, body.amount, body.on or self.today(), body.description)
         return await self._run(
-            access,
-            asked(key, "invoice", body),
-            lambda b, c: charge_amount(b, charge, c),
-            {"payer_id": body.payer_id},
+            access, asked(key, "invoice", body), lambda b, c: charge_amount(b, charge, c), body
         )
 
     async def cancel_invoice(self, access: ParkAccess, invoice_id: str, key: str | None) -> CommandResult:
@@ -130,17 +126,12 @@ class FinanceService:
         payment_id, on = body.payment_id or new_id(key, access), body.on or self.today()
         payment = ReceivePayment(payment_id, body.payer_id, body.amount, body.invoice_id, on)
         return await self._run(
-            access,
-            asked(key, "payment", body),
-            lambda b, c: receive_payment(b, payment, c),
-            {"payer_id": body.payer_id},
+            access, asked(key, "payment", body), lambda b, c: receive_payment(b, payment, c), body
         )
 
     async def charge_fee(self, access: ParkAccess, body: FeeCharge, key: str | None) -> CommandResult:
         fee = ChargeFee(body.payer_id, body.kind, body.quantity, body.size, body.on or self.today())
-        return await self._run(
-            access, asked(key, "fee", body), lambda b, c: charge_fee(b, fee, c), {"payer_id": body.payer_id}
-        )
+        return await self._run(access, asked(key, "fee", body), lambda b, c: charge_fee(b, fee, c), body)
 
     async def run_billing(self, access: ParkAccess, body: BillingRunCreate, key: str | None) -> CommandResult:
         period = billable_period(body.period, access.park.registered_at.date())
@@ -167,20 +158,14 @@ class FinanceService:
             body.on or self.today(),
         )
         return await self._run(
-            access,
-            asked(key, "financing-deal", body),
-            lambda b, c: close_funding(b, deal, c),
-            {"tenant_id": body.tenant_id, "payer_id": body.payer_id},
+            access, asked(key, "financing-deal", body), lambda b, c: close_funding(b, deal, c), body
         )
 
     async def grant_subsidy(self, access: ParkAccess, body: SubsidyCreate, key: str | None) -> CommandResult:
         subsidy_id, on = body.subsidy_id or new_id(key, access), body.on or self.today()
         subsidy = GrantSubsidy(subsidy_id, body.tenant_id, body.policy, body.amount, on)
         return await self._run(
-            access,
-            asked(key, "subsidy", body),
-            lambda b, c: grant_subsidy(b, subsidy, c),
-            {"tenant_id": body.tenant_id},
+            access, asked(key, "subsidy", body), lambda b, c: grant_subsidy(b, subsidy, c), body
         )
 
     async def record_subsidy_received(
@@ -197,10 +182,7 @@ class FinanceService:
         stake_id, on = body.stake_id or new_id(key, access), body.on or self.today()
         stake = AcquireStake(stake_id, body.tenant_id, body.percent, body.amount, StakeOrigin.PARK_FUND, on)
         return await self._run(
-            access,
-            asked(key, "equity-stake", body),
-            lambda b, c: acquire_stake(b, stake, c),
-            {"tenant_id": body.tenant_id},
+            access, asked(key, "equity-stake", body), lambda b, c: acquire_stake(b, stake, c), body
         )
 
     async def exit_stake(
@@ -227,14 +209,14 @@ class FinanceService:
         access: ParkAccess,
         idempotency: Idempotency[CommandResult] | None,
         command: Command,
-        named: Named = NONE_NAMED,
+        asked_by: BaseModel | None = None,
     ) -> CommandResult:
         """Apply a staff command under a fresh audit cause; answer the events it recorded. The cause is
         not kept among the applied ones (the inbox of consumed events): it never comes again, and a
-        retry of the request is answered by its key. The tenants and payers it `named` are looked up
-        first and refused inside the change, after the key: a retry is answered its first answer even
-        when a tenant has left the directory since."""
-        refused = await self._refusal(access, named)
+        retry of the request is answered by its key. The tenants and payers its body names are looked
+        up first and refused inside the change, after the key: a retry is answered its first answer
+        even when a tenant has left the directory since."""
+        refused = await self._refusal(access, asked_by.model_dump(include=NAMING) if asked_by else {})
         cause = f"request:{uuid.uuid4().hex}"
 
         def change(books: ParkBooks) -> CommandResult:
@@ -262,7 +244,7 @@ class FinanceService:
             access, idempotency, lambda b, c: entry(b, body.amount, body.description, on, c)
         )
 
-    async def _refusal(self, access: ParkAccess, named: Named) -> Unprocessable | None:
+    async def _refusal(self, access: ParkAccess, named: Mapping[str, str | None]) -> Unprocessable | None:
         """422 naming the first field whose id is no tenant of the park in the directory (leasing's
         record) nor an institution (`finance.domain.payers`; only a `PayerId` field can name one)."""
         for field, named_id in named.items():
