@@ -6,13 +6,13 @@ from parkops_kernel.errors import NotFound
 from parkops_runtime.access import ParkAccess
 
 from finance.access import visible_invoice, visible_invoices
-from finance.domain.fees import FeeCatalogue
 from finance.domain.money import ZERO
 from finance.domain.receivables import InvoiceStatus, aging
 from finance.domain.reports import revenue_report
 from finance.schemas import (
     AgingPublic,
     Entry,
+    FeeCatalogue,
     Invoice,
     InvoicesPublic,
     LeaseSchedule,
@@ -56,7 +56,8 @@ class FinanceQueries:
         return LedgerPublic(trial_balance=books.ledger.trial_balance(), balances=balances, entries=entries)
 
     async def revenue(self, access: ParkAccess, period: str) -> RevenueReport:
-        return revenue_report((await self.finance.read(access.park)).ledger, period)
+        report = revenue_report((await self.finance.read(access.park)).ledger, period)
+        return RevenueReport.model_validate(report)
 
     async def catalogue(self, access: ParkAccess) -> FeeCatalogue:
-        return (await self.finance.read(access.park)).catalogue
+        return FeeCatalogue.model_validate((await self.finance.read(access.park)).catalogue)

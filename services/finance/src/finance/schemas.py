@@ -4,26 +4,36 @@ characters; ids as the platform spells them. Anything else is 422 naming the fie
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import Path
 from parkops_contracts.events.finance import FundingInstrument
-from parkops_kernel.bounds import BusinessDate, ClientId, Name, Percent, Quantity, Text
-from pydantic import BaseModel, ConfigDict, Field
+from parkops_kernel.bounds import (
+    ID_PATTERN,
+    BusinessDate,
+    ClientId,
+    Name,
+    Percent,
+    PositiveMoney,
+    Quantity,
+    Text,
+)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from finance.domain.fees import EnterpriseSize, FeeCatalogue, FeeKind
+from finance.domain.fees import EnterpriseSize, FeeKind, default_platform_fees, within_business_bounds
 from finance.domain.ledger import Account, Stream
-from finance.domain.money import EnteredAmount
-from finance.domain.payers import PayerId
+from finance.domain.payers import INSTITUTION
 from finance.domain.receivables import DunningTier, InvoiceStatus
-from finance.domain.reports import RevenueReport
 
-# Value types of the books the API names as they are (the fee catalogue carries its business bounds, the
-# revenue report is the domain's figures of a period as computed); routes take them from here, never
+# The value types (enums) of the books the API names as they are; routes take them from here, never
 # from the domain.
-__all__ = ["FeeCatalogue", "InvoiceStatus", "PayerId", "RevenueReport"]
+__all__ = ["InvoiceStatus"]
 
 Currency = Literal["CNY"]
+EnteredAmount = Annotated[PositiveMoney, AfterValidator(lambda amount: amount.quantize(Decimal("0.01")))]
+"""An amount a client entered: > 0, at most 10^12 and two decimals (422 otherwise); shown with two."""
+PayerId = Annotated[str, StringConstraints(pattern=rf"^(?:{INSTITUTION})?{ID_PATTERN.removeprefix('^')}")]
+"""A tenant id of the park, or `institution:<id>` for a bank or fund paying a financing commission."""
 StakePercent = Annotated[Percent, Field(gt=0)]
 PERIOD = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
 """A calendar month, `YYYY-MM`, within 1900-2199."""
@@ -98,6 +108,30 @@ class DunningRunCreate(BaseModel):
     as_of: BusinessDate
 
 
+# A park's prices and rates; outside the business bounds (`finance.domain.fees`) 422 naming the fee.
+class FeeCatalogue(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    platform_fee: dict[EnterpriseSize, EnteredAmount] = Field(
+        default_factory=default_platform_fees, description="CNY per enterprise per year."
+    )
+    talent_placement_fee: EnteredAmount = Field(
+        default=Decimal("800.00"), description="CNY per person placed."
+    )
+    matchmaking_meeting_fee: EnteredAmount = Decimal("5000.00")
+    testing_fee: EnteredAmount = Field(default=Decimal("20000.00"), description="CNY per project.")
+    property_fee_per_m2: EnteredAmount = Field(default=Decimal("5.00"), description="CNY per m² per month.")
+    application_fee_percent: Percent = Field(default=Decimal("8"), description="% of the subsidy.")
+    commission_min_percent: Percent = Decimal("1")
+    commission_max_percent: Percent = Decimal("3")
+    commission_percent: Percent = Field(default=Decimal("1.5"), description="Used when a deal names none.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Self:
+        within_business_bounds(self)
+        return self
+
+
 class Shown(BaseModel):
     """A response read off the books' state (`Shown.model_validate(state, from_attributes=True)`)."""
 
@@ -146,6 +180,27 @@ class Entry(Shown):
     cause: str = Field(description="The CloudEvents id or API request that caused this entry.")
     memo: str
     lines: list[Line]
+
+
+class RevenueReport(Shown):
+    """A year's or month's revenue figures; ratios rounded half-up to 4 places, null when dividing by 0."""
+
+    period: str = Field(description="YYYY or YYYY-MM.")
+    revenue_by_stream: dict[Stream, Decimal] = Field(
+        description="Revenue of each stream, investment returns included."
+    )
+    operating_revenue: Decimal = Field(
+        description="Rent + property + industry services + value-added services (no investment returns)."
+    )
+    service_revenue: Decimal = Field(description="Industry services + value-added services.")
+    service_share: Decimal | None = Field(description="Service revenue / operating revenue.")
+    service_share_target_met: bool = Field(description="The service share is above 30%.")
+    operating_cost: Decimal = Field(description="Operating costs booked, the operator's bonus included.")
+    revenue_to_cost: Decimal | None = Field(description="Operating revenue / operating cost.")
+    subsidy_received: Decimal = Field(description="Subsidies the park received.")
+    subsidy_dependency: Decimal | None = Field(
+        description="Subsidy received / (operating revenue + subsidy received)."
+    )
 
 
 class InvoicesPublic(BaseModel):

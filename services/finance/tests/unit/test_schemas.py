@@ -4,7 +4,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from finance.schemas import FeeCharge, FundingDealCreate, InvoiceCreate, PaymentCreate, StakeCreate
+from finance.domain import fees
+from finance.schemas import (
+    FeeCatalogue,
+    FeeCharge,
+    FundingDealCreate,
+    InvoiceCreate,
+    PaymentCreate,
+    StakeCreate,
+)
 from pydantic import BaseModel, ValidationError
 
 INVOICE = {"payer_id": "t1", "stream": "rent", "amount": "100.00", "description": "rent"}
@@ -50,3 +58,22 @@ def test_bounded_input_within_the_bounds_is_kept_in_cents() -> None:
     assert InvoiceCreate.model_validate(INVOICE | {"amount": "500"}).amount == Decimal("500.00")
     assert FundingDealCreate.model_validate(DEAL).payer_id == "institution:bank-icbc"
     assert FeeCharge.model_validate({"payer_id": "t1", "kind": "testing"}).quantity == 1
+
+
+def test_the_catalogue_a_request_omits_is_the_books_default() -> None:
+    assert FeeCatalogue().model_dump() == fees.FeeCatalogue().model_dump()
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"platform_fee": {"small": "9000.00"}}, "platform fee: no price for medium, large"),
+        ({"talent_placement_fee": "1000.01"}, "talent placement fee 1000.01 is outside 500-1000"),
+        ({"commission_min_percent": "2", "commission_percent": "1.5"}, "commission % 1.5 is outside"),
+    ],
+)
+def test_a_catalogue_outside_the_business_bounds_is_refused_naming_the_fee(
+    change: dict[str, object], named: str
+) -> None:
+    with pytest.raises(ValidationError, match=named):
+        FeeCatalogue.model_validate(change)

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from finance import schemas as http
-from finance.domain.fees import FeeCatalogue
 from finance.domain.ledger import Account
 from finance.repository import BooksCodec
 from finance.service import FinanceService
@@ -65,6 +64,17 @@ async def test_a_replay_answers_the_first_answer_and_writes_nothing() -> None:
     assert again == first
     assert memory.documents["p1"] == stored
     assert len(memory.events(InvoiceIssued)) == 1
+
+
+async def test_a_replay_is_answered_even_when_its_tenant_has_left_the_directory_since() -> None:
+    memory, directory = MemoryAggregates(), MemoryDirectory(P1, tenants=(("p1", "t1"),))
+    first = await replica(memory, directory).issue_invoice(STAFF, rent(), "k1")
+    del directory.tenants[("p1", "t1")]
+    stored = memory.documents["p1"]
+    assert await replica(memory, directory).issue_invoice(STAFF, rent(), "k1") == first
+    with pytest.raises(Unprocessable, match="payer_id: unknown tenant"):  # a new request is refused
+        await replica(memory, directory).issue_invoice(STAFF, rent(), "k2")
+    assert memory.documents["p1"] == stored
 
 
 async def test_the_same_key_with_another_request_is_409_and_changes_nothing() -> None:
@@ -141,10 +151,10 @@ async def test_a_cancelled_invoice_is_credited_and_cannot_be_paid() -> None:
 async def test_a_fee_is_priced_from_the_catalogue_and_the_catalogue_is_keyed() -> None:
     memory = MemoryAggregates()
     service = finance(memory)
-    prices = FeeCatalogue(testing_fee=D("21000.00"))
+    prices = http.FeeCatalogue(testing_fee=D("21000.00"))
     assert await service.set_catalogue(STAFF, prices, "prices") == prices
     with pytest.raises(Conflict):
-        await service.set_catalogue(STAFF, FeeCatalogue(), "prices")
+        await service.set_catalogue(STAFF, http.FeeCatalogue(), "prices")
     await service.charge_fee(
         STAFF, http.FeeCharge.model_validate({"payer_id": "t1", "kind": "testing"}), None
     )

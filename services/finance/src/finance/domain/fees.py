@@ -9,9 +9,10 @@
 | property fee | CNY per m² per month (> 0) | property |
 | financing commission | 1-3% of the funding (park bounds inside that range) | industry services |"""
 
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-from typing import Self
+from typing import Protocol, Self
 
 from parkops_kernel.bounds import Percent
 from parkops_kernel.errors import Unprocessable
@@ -55,43 +56,67 @@ def _within(name: str, value: Decimal, bounds: tuple[Decimal, Decimal]) -> None:
         raise ValueError(f"{name} {value} is outside {low}-{high}")
 
 
+class CatalogueTerms(Protocol):
+    """The prices and rates of a catalogue the business bounds: the stored catalogue's, or a request's."""
+
+    @property
+    def platform_fee(self) -> Mapping[EnterpriseSize, Decimal]: ...
+    @property
+    def talent_placement_fee(self) -> Decimal: ...
+    @property
+    def application_fee_percent(self) -> Decimal: ...
+    @property
+    def commission_min_percent(self) -> Decimal: ...
+    @property
+    def commission_max_percent(self) -> Decimal: ...
+    @property
+    def commission_percent(self) -> Decimal: ...
+
+
+def within_business_bounds(terms: CatalogueTerms) -> None:
+    """The bounds the business allows a catalogue (the table above); ValueError naming the field."""
+    if missing := [s.value for s in EnterpriseSize if s not in terms.platform_fee]:
+        raise ValueError(f"platform fee: no price for {', '.join(missing)}")
+    for size, fee in terms.platform_fee.items():
+        _within(f"platform fee ({size})", fee, PLATFORM_BOUNDS)
+    _within("talent placement fee", terms.talent_placement_fee, TALENT_BOUNDS)
+    _within("policy application fee %", terms.application_fee_percent, APPLICATION_BOUNDS)
+    _within("commission minimum %", terms.commission_min_percent, COMMISSION_BOUNDS)
+    _within("commission maximum %", terms.commission_max_percent, COMMISSION_BOUNDS)
+    if terms.commission_min_percent > terms.commission_max_percent:
+        raise ValueError("commission minimum % is above the maximum %")
+    _within(
+        "commission %", terms.commission_percent, (terms.commission_min_percent, terms.commission_max_percent)
+    )
+
+
+def default_platform_fees() -> dict[EnterpriseSize, Decimal]:
+    """CNY per enterprise per year, by its size."""
+    return {
+        EnterpriseSize.SMALL: Decimal("10000.00"),
+        EnterpriseSize.MEDIUM: Decimal("30000.00"),
+        EnterpriseSize.LARGE: Decimal("50000.00"),
+    }
+
+
 class FeeCatalogue(BaseModel):
-    platform_fee: dict[EnterpriseSize, EnteredAmount] = Field(
-        default_factory=lambda: {
-            EnterpriseSize.SMALL: Decimal("10000.00"),
-            EnterpriseSize.MEDIUM: Decimal("30000.00"),
-            EnterpriseSize.LARGE: Decimal("50000.00"),
-        },
-        description="CNY per enterprise per year.",
-    )
-    talent_placement_fee: EnteredAmount = Field(
-        default=Decimal("800.00"), description="CNY per person placed."
-    )
+    """A park's prices (CNY; the platform fee per enterprise per year, talent placement per person
+    placed, testing per project, property per m² per month) and rates (% of the subsidy, % of the
+    funding; `commission_percent` when a deal names none), within the business bounds."""
+
+    platform_fee: dict[EnterpriseSize, EnteredAmount] = Field(default_factory=default_platform_fees)
+    talent_placement_fee: EnteredAmount = Decimal("800.00")
     matchmaking_meeting_fee: EnteredAmount = Decimal("5000.00")
-    testing_fee: EnteredAmount = Field(default=Decimal("20000.00"), description="CNY per project.")
-    property_fee_per_m2: EnteredAmount = Field(default=Decimal("5.00"), description="CNY per m² per month.")
-    application_fee_percent: Percent = Field(default=Decimal("8"), description="% of the subsidy.")
+    testing_fee: EnteredAmount = Decimal("20000.00")
+    property_fee_per_m2: EnteredAmount = Decimal("5.00")
+    application_fee_percent: Percent = Decimal("8")
     commission_min_percent: Percent = Decimal("1")
     commission_max_percent: Percent = Decimal("3")
-    commission_percent: Percent = Field(default=Decimal("1.5"), description="Used when a deal names none.")
+    commission_percent: Percent = Decimal("1.5")
 
     @model_validator(mode="after")
     def _bounds(self) -> Self:
-        if missing := [s.value for s in EnterpriseSize if s not in self.platform_fee]:
-            raise ValueError(f"platform fee: no price for {', '.join(missing)}")
-        for size, fee in self.platform_fee.items():
-            _within(f"platform fee ({size})", fee, PLATFORM_BOUNDS)
-        _within("talent placement fee", self.talent_placement_fee, TALENT_BOUNDS)
-        _within("policy application fee %", self.application_fee_percent, APPLICATION_BOUNDS)
-        _within("commission minimum %", self.commission_min_percent, COMMISSION_BOUNDS)
-        _within("commission maximum %", self.commission_max_percent, COMMISSION_BOUNDS)
-        if self.commission_min_percent > self.commission_max_percent:
-            raise ValueError("commission minimum % is above the maximum %")
-        _within(
-            "commission %",
-            self.commission_percent,
-            (self.commission_min_percent, self.commission_max_percent),
-        )
+        within_business_bounds(self)
         return self
 
     def commission_rate(self, requested: Decimal | None) -> Decimal:

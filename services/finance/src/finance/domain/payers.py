@@ -3,15 +3,7 @@ business has: the bank or fund that pays the park's commission on a financing de
 named explicitly, `institution:<id>`, so it can never be taken for a tenant (a tenant id has no `:`) and
 no tenant user ever sees its invoices."""
 
-from typing import Annotated
-
-from parkops_kernel.bounds import ID_PATTERN
-from pydantic import StringConstraints
-
 INSTITUTION = "institution:"
-
-PayerId = Annotated[str, StringConstraints(pattern=rf"^(?:{INSTITUTION})?{ID_PATTERN.removeprefix('^')}")]
-"""A tenant id of the park, or `institution:<id>` for a bank or fund paying a financing commission."""
 
 
 def is_institution(payer_id: str) -> bool:

@@ -4,9 +4,8 @@ Operating revenue = rent + property + industry services + value-added services (
 reported beside it, not in it). Service revenue = industry + value-added services; the target is a share
 above 30% of operating revenue. Ratios are rounded half-up to 4 places; `None` when undefined (÷ 0)."""
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-
-from pydantic import BaseModel
 
 from finance.domain.ledger import SERVICE_STREAMS, Account, Ledger, Stream, revenue_account
 from finance.domain.money import ZERO
@@ -15,7 +14,8 @@ SERVICE_SHARE_TARGET = Decimal("0.30")
 RATIO_PLACES = Decimal("0.0001")
 
 
-class RevenueReport(BaseModel):
+@dataclass(frozen=True)
+class RevenueReport:
     period: str
     revenue_by_stream: dict[Stream, Decimal]
     operating_revenue: Decimal

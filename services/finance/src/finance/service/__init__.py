@@ -10,16 +10,18 @@ Staff commands follow the one idempotency rule (`parkops_runtime.request_keys`):
 key and request answer the first answer, the same key with another request is 409, a key is forgotten
 24 hours after its first use. Each request has its own audit cause (`request:<uuid>`) that the ledger
 entries and events it makes carry. Consumed events keep the inbox rule: their cause is the CloudEvents
-`source#id`, applied once (`ParkBooks.applied`, see `finance.handlers`).
+`source#id`, applied once (`ParkBooks.applied`, see `finance.handlers`); what each event books is
+`finance.service.events`.
 
 Which park and group the books belong to comes from the park directory (leasing's record), never from
 the caller: books are created only for a park the directory knows, with its group, on the first change.
 A known park without books yet reads as empty books. Books stored under another group (written before
 parks had owners) are refused, so neither group sees or extends the other's (409 for the owner).
-Tenants and payers a command names are checked against the directory before anything is written."""
+Tenants and payers a command names are checked against the directory before anything is written
+(after its key: a retry is answered its first answer)."""
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -45,7 +47,7 @@ from finance.domain.commands import (
     ReceivePayment,
 )
 from finance.domain.equity import StakeOrigin
-from finance.domain.fees import FeeCatalogue
+from finance.domain.fees import FeeCatalogue as Catalogue
 from finance.domain.investments import acquire_stake, exit_stake
 from finance.domain.lease_billing import run_billing, run_dunning
 from finance.domain.operations import record_operating_cost, record_subsidy_received
@@ -56,6 +58,7 @@ from finance.schemas import (
     CashEntryCreate,
     CommandResult,
     DunningRunCreate,
+    FeeCatalogue,
     FeeCharge,
     FundingDealCreate,
     InvoiceCreate,
@@ -65,11 +68,13 @@ from finance.schemas import (
     StakeExit,
     SubsidyCreate,
 )
+from finance.service.events import Consumed
 
 T = TypeVar("T")
 Change = Callable[[ParkBooks], T]
 Command = Callable[[ParkBooks, str], object]  # a change of the books under its audit cause
 Today = Callable[[], date]
+NAMING = {"tenant_id", "payer_id"}  # the fields of a request that name a tenant (a payer: or institution)
 CashEntry = Callable[[ParkBooks, Decimal, str, date, str], None]  # books, amount, what, on, cause
 log = structlog.get_logger(__name__)
 
@@ -92,19 +97,20 @@ class FinanceService:
             idempotency=idempotency,
         )
 
-    async def apply_events(self, park: ParkEntry, changes: Sequence[Change[object]]) -> None:
-        """Fold a batch of one park's consumed events into one write."""
+    async def apply_events(self, park: ParkEntry, consumed: Sequence[Consumed]) -> None:
+        """Book a batch of one park's consumed events in one write, each under its cause."""
 
         def all_of(books: ParkBooks) -> None:
-            for change in changes:
-                change(books)
+            for event in consumed:
+                event.booking(books, event.cause)
 
         await self.write(park, all_of)
 
     async def issue_invoice(self, access: ParkAccess, body: InvoiceCreate, key: str | None) -> CommandResult:
-        payer = await self._tenant(access, body.payer_id, "payer_id")
-        charge = Charge(payer, body.stream, body.amount, body.on or self.today(), body.description)
-        return await self._run(access, asked(key, "invoice", body), lambda b, c: charge_amount(b, charge, c))
+        charge = Charge(body.payer_id, body.stream, body.amount, body.on or self.today(), body.description)
+        return await self._run(
+            access, asked(key, "invoice", body), lambda b, c: charge_amount(b, charge, c), body
+        )
 
     async def cancel_invoice(self, access: ParkAccess, invoice_id: str, key: str | None) -> CommandResult:
         on = self.today()
@@ -117,17 +123,15 @@ class FinanceService:
     async def receive_payment(
         self, access: ParkAccess, body: PaymentCreate, key: str | None
     ) -> CommandResult:
-        payer = await self._payer(access, body.payer_id) if body.payer_id else None
-        payment_id = body.payment_id or new_id(key, access)
-        payment = ReceivePayment(payment_id, payer, body.amount, body.invoice_id, body.on or self.today())
+        payment_id, on = body.payment_id or new_id(key, access), body.on or self.today()
+        payment = ReceivePayment(payment_id, body.payer_id, body.amount, body.invoice_id, on)
         return await self._run(
-            access, asked(key, "payment", body), lambda b, c: receive_payment(b, payment, c)
+            access, asked(key, "payment", body), lambda b, c: receive_payment(b, payment, c), body
         )
 
     async def charge_fee(self, access: ParkAccess, body: FeeCharge, key: str | None) -> CommandResult:
-        payer = await self._tenant(access, body.payer_id, "payer_id")
-        fee = ChargeFee(payer, body.kind, body.quantity, body.size, body.on or self.today())
-        return await self._run(access, asked(key, "fee", body), lambda b, c: charge_fee(b, fee, c))
+        fee = ChargeFee(body.payer_id, body.kind, body.quantity, body.size, body.on or self.today())
+        return await self._run(access, asked(key, "fee", body), lambda b, c: charge_fee(b, fee, c), body)
 
     async def run_billing(self, access: ParkAccess, body: BillingRunCreate, key: str | None) -> CommandResult:
         period = billable_period(body.period, access.park.registered_at.date())
@@ -143,27 +147,26 @@ class FinanceService:
     async def close_funding(
         self, access: ParkAccess, body: FundingDealCreate, key: str | None
     ) -> CommandResult:
-        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
-        payer = await self._payer(access, body.payer_id)
         deal = CloseFunding(
             body.deal_id or new_id(key, access),
-            tenant,
+            body.tenant_id,
             body.institution,
             body.instrument,
             body.amount,
-            payer,
+            body.payer_id,
             body.rate_percent,
             body.on or self.today(),
         )
         return await self._run(
-            access, asked(key, "financing-deal", body), lambda b, c: close_funding(b, deal, c)
+            access, asked(key, "financing-deal", body), lambda b, c: close_funding(b, deal, c), body
         )
 
     async def grant_subsidy(self, access: ParkAccess, body: SubsidyCreate, key: str | None) -> CommandResult:
-        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
-        subsidy_id = body.subsidy_id or new_id(key, access)
-        subsidy = GrantSubsidy(subsidy_id, tenant, body.policy, body.amount, body.on or self.today())
-        return await self._run(access, asked(key, "subsidy", body), lambda b, c: grant_subsidy(b, subsidy, c))
+        subsidy_id, on = body.subsidy_id or new_id(key, access), body.on or self.today()
+        subsidy = GrantSubsidy(subsidy_id, body.tenant_id, body.policy, body.amount, on)
+        return await self._run(
+            access, asked(key, "subsidy", body), lambda b, c: grant_subsidy(b, subsidy, c), body
+        )
 
     async def record_subsidy_received(
         self, access: ParkAccess, body: CashEntryCreate, key: str | None
@@ -176,11 +179,10 @@ class FinanceService:
         return await self._cash(access, body, asked(key, "operating-cost", body), record_operating_cost)
 
     async def acquire_stake(self, access: ParkAccess, body: StakeCreate, key: str | None) -> CommandResult:
-        tenant = await self._tenant(access, body.tenant_id, "tenant_id")
         stake_id, on = body.stake_id or new_id(key, access), body.on or self.today()
-        stake = AcquireStake(stake_id, tenant, body.percent, body.amount, StakeOrigin.PARK_FUND, on)
+        stake = AcquireStake(stake_id, body.tenant_id, body.percent, body.amount, StakeOrigin.PARK_FUND, on)
         return await self._run(
-            access, asked(key, "equity-stake", body), lambda b, c: acquire_stake(b, stake, c)
+            access, asked(key, "equity-stake", body), lambda b, c: acquire_stake(b, stake, c), body
         )
 
     async def exit_stake(
@@ -192,23 +194,34 @@ class FinanceService:
         )
 
     async def set_catalogue(self, access: ParkAccess, body: FeeCatalogue, key: str | None) -> FeeCatalogue:
+        catalogue = Catalogue.model_validate(body.model_dump())
+
         def change(books: ParkBooks) -> FeeCatalogue:
-            books.catalogue = body
-            return body
+            books.catalogue = catalogue
+            return FeeCatalogue.model_validate(catalogue)
 
         return await self.write(
             access.park, change, keyed(key, "fee-catalogue", body.model_dump(), FeeCatalogue)
         )
 
     async def _run(
-        self, access: ParkAccess, idempotency: Idempotency[CommandResult] | None, command: Command
+        self,
+        access: ParkAccess,
+        idempotency: Idempotency[CommandResult] | None,
+        command: Command,
+        asked_by: BaseModel | None = None,
     ) -> CommandResult:
         """Apply a staff command under a fresh audit cause; answer the events it recorded. The cause is
         not kept among the applied ones (the inbox of consumed events): it never comes again, and a
-        retry of the request is answered by its key."""
+        retry of the request is answered by its key. The tenants and payers its body names are looked
+        up first and refused inside the change, after the key: a retry is answered its first answer
+        even when a tenant has left the directory since."""
+        refused = await self._refusal(access, asked_by.model_dump(include=NAMING) if asked_by else {})
         cause = f"request:{uuid.uuid4().hex}"
 
         def change(books: ParkBooks) -> CommandResult:
+            if refused is not None:
+                raise refused
             command(books, cause)
             books.applied.discard(cause)
             recorded = [
@@ -231,16 +244,16 @@ class FinanceService:
             access, idempotency, lambda b, c: entry(b, body.amount, body.description, on, c)
         )
 
-    async def _tenant(self, access: ParkAccess, tenant_id: str, field: str) -> str:
-        """A tenant of the park in the directory (leasing's record), else 422 naming the field."""
-        found = await self.directory.tenant(access.park_id, tenant_id)
-        if found is None or found.group_id != access.group_id:
-            raise Unprocessable(f"{field}: unknown tenant of this park", field)
-        return tenant_id
-
-    async def _payer(self, access: ParkAccess, payer_id: str, field: str = "payer_id") -> str:
-        """A tenant of the park, or an institution named as such (see `finance.domain.payers`)."""
-        return payer_id if is_institution(payer_id) else await self._tenant(access, payer_id, field)
+    async def _refusal(self, access: ParkAccess, named: Mapping[str, str | None]) -> Unprocessable | None:
+        """422 naming the first field whose id is no tenant of the park in the directory (leasing's
+        record) nor an institution (`finance.domain.payers`; only a `PayerId` field can name one)."""
+        for field, named_id in named.items():
+            if named_id is None or is_institution(named_id):
+                continue
+            found = await self.directory.tenant(access.park_id, named_id)
+            if found is None or found.group_id != access.group_id:
+                return Unprocessable(f"{field}: unknown tenant of this park", field)
+        return None
 
 
 def asked(key: str | None, operation: str, terms: BaseModel | Terms) -> Idempotency[CommandResult] | None:
