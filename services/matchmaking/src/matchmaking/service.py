@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Generic, NoReturn, TypedDict, TypeVar, Unpack
 
 from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime.access import GroupAccess, ParkAccess
@@ -80,6 +80,13 @@ def _namer(key: str | None, *scope: str) -> Callable[[], str]:
     return lambda: keyed_id(key, *scope, str(next(counter)))
 
 
+class _Options(TypedDict, Generic[A, R], total=False):
+    """What `AggregateStore.change` takes beside the aggregate id and the change."""
+
+    create: Callable[[], A]
+    idempotency: Idempotency[R] | None
+
+
 @dataclass(frozen=True)
 class _Kept(Generic[A]):
     """An aggregate's one write path, and where the read model takes each change."""
@@ -87,17 +94,10 @@ class _Kept(Generic[A]):
     store: AggregateStore[A]
     put: Callable[[A], None]
 
-    async def change(
-        self,
-        aggregate_id: str,
-        fn: Callable[[A], R],
-        *,
-        create: Callable[[], A] | None = None,
-        idempotency: Idempotency[R] | None = None,
-    ) -> R:
+    async def change(self, aggregate_id: str, fn: Callable[[A], R], **options: Unpack[_Options[A, R]]) -> R:
         """A change through the store; then the read model takes a copy of what was stored (a copy:
         the store changes its own in place)."""
-        answer = await self.store.change(aggregate_id, fn, create=create, idempotency=idempotency)
+        answer = await self.store.change(aggregate_id, fn, **options)
         self.put(copy.deepcopy(await self.store.require(aggregate_id)))
         return answer
 
