@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Generic, NoReturn, TypedDict, TypeVar, Unpack
 
 from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime.access import GroupAccess, ParkAccess
@@ -80,15 +80,36 @@ def _namer(key: str | None, *scope: str) -> Callable[[], str]:
     return lambda: keyed_id(key, *scope, str(next(counter)))
 
 
-async def _copy(store: AggregateStore[A], aggregate_id: str) -> A:
-    """What the store holds now, for the read model (a copy: the store changes its own in place)."""
-    return copy.deepcopy(await store.require(aggregate_id))
+class _Options(TypedDict, Generic[A, R], total=False):
+    """What `AggregateStore.change` takes beside the aggregate id and the change."""
+
+    create: Callable[[], A]
+    idempotency: Idempotency[R] | None
+
+
+@dataclass(frozen=True)
+class _Kept(Generic[A]):
+    """An aggregate's one write path, and where the read model takes each change."""
+
+    store: AggregateStore[A]
+    put: Callable[[A], None]
+
+    async def change(self, aggregate_id: str, fn: Callable[[A], R], **options: Unpack[_Options[A, R]]) -> R:
+        """A change through the store; then the read model takes a copy of what was stored (a copy:
+        the store changes its own in place)."""
+        answer = await self.store.change(aggregate_id, fn, **options)
+        self.put(copy.deepcopy(await self.store.require(aggregate_id)))
+        return answer
 
 
 class MatchmakingService:
     def __init__(self, stores: Stores, read: ReadModel, known: GroupKnown, clock: Clock = utc_now) -> None:
         self._stores = stores
         self._read = read
+        self._profiles = _Kept(stores.profiles, read.put_profile)
+        self._groups = _Kept(stores.groups, read.put_group)
+        self._proposals = _Kept(stores.proposals, read.put_proposal)
+        self._meetings = _Kept(stores.meetings, read.put_meeting)
         self._known = known
         self._clock = clock
 
@@ -97,18 +118,14 @@ class MatchmakingService:
         code. A redelivered event finds the profile there and changes nothing."""
         segment = segment_for_industry(command.industry_code)
         enterprise = Enterprise(command.tenant_id, command.park_id, command.group_id, command.name, segment)
-        await self._stores.profiles.change(
-            command.tenant_id, lambda _: None, create=lambda: Profile(enterprise)
-        )
-        self._read.put_profile(await _copy(self._stores.profiles, command.tenant_id))
+        await self._profiles.change(command.tenant_id, lambda _: None, create=lambda: Profile(enterprise))
 
     async def retire_profile(self, command: cmd.RetireProfile) -> None:
         """RetireProfile: the enterprise takes no part in new matches (idempotent)."""
         profile = self._read.profile(command.park_id, command.tenant_id)
         if profile is None or not profile.enterprise.active:
             return
-        await self._stores.profiles.change(command.tenant_id, Profile.retire)
-        self._read.put_profile(await _copy(self._stores.profiles, command.tenant_id))
+        await self._profiles.change(command.tenant_id, Profile.retire)
 
     async def declare_profile(
         self, access: ParkAccess, command: cmd.DeclareProfile, key: str | None
@@ -129,9 +146,7 @@ class MatchmakingService:
             return profile_public(profile)
 
         idempotency = _keyed(key, "declare_profile", command, ProfilePublic)
-        answer = await self._stores.profiles.change(tenant_id, declare, idempotency=idempotency)
-        self._read.put_profile(await _copy(self._stores.profiles, tenant_id))
-        return answer
+        return await self._profiles.change(tenant_id, declare, idempotency=idempotency)
 
     async def propose_for_need(
         self, access: ParkAccess, command: cmd.ProposeForNeed, key: str | None
@@ -208,11 +223,9 @@ class MatchmakingService:
             meeting.proposal_ids.append(proposal.proposal_id)
             meeting.participants[buyer.enterprise_id] = buyer.park_id
             meeting.participants[scored.supplier.enterprise_id] = scored.supplier.park_id
-        answer = await self._stores.meetings.change(
+        return await self._meetings.change(
             meeting_id, meeting_public, create=lambda: meeting, idempotency=idempotency
         )
-        self._read.put_meeting(await _copy(self._stores.meetings, meeting_id))
-        return answer
 
     async def record_attendance(
         self, access: ParkAccess, command: cmd.RecordAttendance, key: str | None
@@ -227,9 +240,7 @@ class MatchmakingService:
             return meeting_public(meeting)
 
         idempotency = _keyed(key, "record_attendance", command, MeetingPublic)
-        answer = await self._stores.meetings.change(meeting_id, attend, idempotency=idempotency)
-        self._read.put_meeting(await _copy(self._stores.meetings, meeting_id))
-        return answer
+        return await self._meetings.change(meeting_id, attend, idempotency=idempotency)
 
     async def edit_chain_map(
         self, access: GroupAccess, command: cmd.EditChainMap, key: str | None
@@ -267,13 +278,11 @@ class MatchmakingService:
         if existing is not None and existing.status is not Status.DECLINED:
             return proposal_public(existing)
         at = self._clock()
-        answer = await self._stores.proposals.change(
+        return await self._proposals.change(
             proposal_id,
             proposal_public,
             create=lambda: Proposal.propose(proposal_id, scored, buyer, at, meeting_id),
         )
-        self._read.put_proposal(await _copy(self._stores.proposals, proposal_id))
-        return answer
 
     async def _answer(
         self,
@@ -299,9 +308,7 @@ class MatchmakingService:
             change(proposal)
             return proposal_public(proposal)
 
-        answer = await self._stores.proposals.change(proposal_id, apply, idempotency=idempotency)
-        self._read.put_proposal(await _copy(self._stores.proposals, proposal_id))
-        return answer
+        return await self._proposals.change(proposal_id, apply, idempotency=idempotency)
 
     async def _change_group(
         self, group_id: str, change: Callable[[GroupConfig], R], idempotency: Idempotency[R] | None
@@ -311,9 +318,7 @@ class MatchmakingService:
         if not await self._known(group_id):
             raise NotFound(f"group {group_id} not found")
         default = lambda: GroupConfig.default(group_id)  # noqa: E731
-        answer = await self._stores.groups.change(group_id, change, create=default, idempotency=idempotency)
-        self._read.put_group(await _copy(self._stores.groups, group_id))
-        return answer
+        return await self._groups.change(group_id, change, create=default, idempotency=idempotency)
 
     @staticmethod
     async def _first_answer(

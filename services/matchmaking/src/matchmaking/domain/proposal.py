@@ -12,6 +12,7 @@ from parkops_contracts.events.matchmaking import (
     MatchAccepted,
     MatchDeclined,
     MatchKind,
+    MatchmakingEvent,
     MatchProposed,
     ScoreComponent,
 )
@@ -82,23 +83,7 @@ class Proposal:
             at,
             meeting_id,
         )
-        proposal.events.append(
-            MatchProposed(
-                park_id=buyer.park_id,
-                group_id=buyer.group_id,
-                proposal_id=proposal_id,
-                kind=proposal.kind,
-                need_id=proposal.need_id,
-                buyer_id=proposal.buyer_id,
-                offering_id=proposal.offering_id,
-                supplier_id=proposal.supplier_id,
-                supplier_park_id=proposal.supplier_park_id,
-                score=proposal.score,
-                breakdown=breakdown,
-                meeting_id=meeting_id,
-                proposed_at=at,
-            )
-        )
+        proposal._record(MatchProposed, proposed_at=at)
         return proposal
 
     @property
@@ -131,67 +116,42 @@ class Proposal:
 
     def accept(self, by: str, at: datetime) -> None:
         """One side accepts; when both have, the match is accepted (MatchAccepted)."""
-        self.park_of(by)
-        if self.status is not Status.PROPOSED:
-            raise Conflict(f"proposal {self.proposal_id} is {self.status.value}; it cannot be accepted")
+        self._require_side_and_status(by, Status.PROPOSED, "it cannot be accepted")
         if by in self.accepted_by:
             raise Conflict(f"{by} already accepted proposal {self.proposal_id}")
         self.accepted_by.append(by)
         if {self.buyer_id, self.supplier_id} <= set(self.accepted_by):
             self.status = Status.ACCEPTED
-            self.events.append(
-                MatchAccepted(
-                    park_id=self.buyer_park_id,
-                    group_id=self.group_id,
-                    proposal_id=self.proposal_id,
-                    kind=self.kind,
-                    buyer_id=self.buyer_id,
-                    supplier_id=self.supplier_id,
-                    supplier_park_id=self.supplier_park_id,
-                    meeting_id=self.meeting_id,
-                    accepted_at=at,
-                )
-            )
+            self._record(MatchAccepted, accepted_at=at)
 
     def decline(self, by: str, at: datetime) -> None:
         """Either side declines while the proposal is open (MatchDeclined)."""
-        self.park_of(by)
-        if self.status is not Status.PROPOSED:
-            raise Conflict(f"proposal {self.proposal_id} is {self.status.value}; it cannot be declined")
+        self._require_side_and_status(by, Status.PROPOSED, "it cannot be declined")
         self.status, self.declined_by = Status.DECLINED, by
-        self.events.append(
-            MatchDeclined(
-                park_id=self.buyer_park_id,
-                group_id=self.group_id,
-                proposal_id=self.proposal_id,
-                buyer_id=self.buyer_id,
-                supplier_id=self.supplier_id,
-                declined_by=by,
-                declined_at=at,
-            )
-        )
+        self._record(MatchDeclined, declined_at=at)
 
     def close_deal(self, value_cny: Decimal, estimated_saving_cny: Decimal, at: datetime) -> None:
         """Record the deal an accepted match led to (DealClosed)."""
-        if self.status is not Status.ACCEPTED:
-            raise Conflict(f"proposal {self.proposal_id} is {self.status.value}; only an accepted one closes")
+        self._require_status(Status.ACCEPTED, "only an accepted one closes")
         if value_cny <= 0:
             raise Unprocessable("value_cny: must be positive")
         if estimated_saving_cny < 0:
             raise Unprocessable("estimated_saving_cny: must not be negative")
         self.status = Status.DEAL_CLOSED
         self.deal_value_cny, self.estimated_saving_cny = value_cny, estimated_saving_cny
-        self.events.append(
-            DealClosed(
-                park_id=self.buyer_park_id,
-                group_id=self.group_id,
-                proposal_id=self.proposal_id,
-                kind=self.kind,
-                buyer_id=self.buyer_id,
-                supplier_id=self.supplier_id,
-                supplier_park_id=self.supplier_park_id,
-                value_cny=value_cny,
-                estimated_saving_cny=estimated_saving_cny,
-                closed_at=at,
-            )
-        )
+        self._record(DealClosed, value_cny=value_cny, closed_at=at)
+
+    def _require_side_and_status(self, by: str, status: Status, otherwise: str) -> None:
+        self.park_of(by)  # 404 unless `by` is a side
+        self._require_status(status, otherwise)
+
+    def _require_status(self, status: Status, otherwise: str) -> None:
+        if self.status is not status:
+            raise Conflict(f"proposal {self.proposal_id} is {self.status.value}; {otherwise}")
+
+    def _record(self, event: type[MatchmakingEvent], **facts: object) -> None:
+        """Record an event about this proposal, in the buyer's park: each field the event shares a name
+        with the proposal (proposal_id, kind, buyer_id, supplier_park_id, meeting_id...) is the
+        proposal's, `facts` give the others."""
+        shared = {name: getattr(self, name) for name in event.model_fields if hasattr(self, name)}
+        self.events.append(event.model_validate({**shared, "park_id": self.buyer_park_id, **facts}))
