@@ -33,6 +33,12 @@ class Decision:
     def factor(self) -> Decimal:
         return 1 - self.discount + self.premium  # never both: decide() keeps one of them at zero
 
+    def explain(
+        self, rule: Rule, explanation: str, rate: Decimal | None = None, months: int | None = None
+    ) -> None:
+        """Adds the line saying why `rule` applies, with its `rate` or its `months`."""
+        self.lines.append(RuleLine(rule=rule, explanation=explanation, rate=rate, months=months))
+
 
 def decide(
     terms: QuoteTerms, applicant: Applicant, policy: PricingPolicy, commitments: Sequence[Commitment]
@@ -41,23 +47,19 @@ def decide(
     _industry_fit(d, applicant, policy)
     if terms.term_months >= policy.long_lease_min_months and policy.long_lease_step_down > 0:
         d.step_down = policy.long_lease_step_down
-        d.lines.append(
-            RuleLine(
-                rule=Rule.LONG_LEASE_STEP_DOWN,
-                explanation=f"lease of {terms.term_months} months (≥ {policy.long_lease_min_months}): rent "
-                f"steps down {pct(d.step_down)} each lease year, compounding",
-                rate=d.step_down,
-            )
+        d.explain(
+            Rule.LONG_LEASE_STEP_DOWN,
+            f"lease of {terms.term_months} months (≥ {policy.long_lease_min_months}): rent steps down "
+            f"{pct(d.step_down)} each lease year, compounding",
+            rate=d.step_down,
         )
     if d.stage is LifecycleStage.STARTUP and policy.startup_rent_free_months > 0:
         d.free_months = policy.startup_rent_free_months
-        d.lines.append(
-            RuleLine(
-                rule=Rule.STARTUP_RENT_FREE,
-                explanation=f"startup (founded {applicant.founded_on}, under 2 years old on "
-                f"{terms.starts_on}): first {d.free_months} months rent-free",
-                months=d.free_months,
-            )
+        d.explain(
+            Rule.STARTUP_RENT_FREE,
+            f"startup (founded {applicant.founded_on}, under 2 years old on {terms.starts_on}): "
+            f"first {d.free_months} months rent-free",
+            months=d.free_months,
         )
     stage = d.stage
     for commitment in sorted(commitments, key=lambda c: c.commitment_id):
@@ -70,22 +72,18 @@ def _industry_fit(d: Decision, applicant: Applicant, policy: PricingPolicy) -> N
     if applicant.in_leading_industry or applicant.high_tech:
         why = "in a leading industry of the park" if applicant.in_leading_industry else "certified high-tech"
         d.discount = policy.industry_fit_discount
-        d.lines.append(
-            RuleLine(
-                rule=Rule.INDUSTRY_FIT_DISCOUNT,
-                explanation=f"industry {applicant.industry_code} {why}: {pct(d.discount)} discount",
-                rate=d.discount,
-            )
+        d.explain(
+            Rule.INDUSTRY_FIT_DISCOUNT,
+            f"industry {applicant.industry_code} {why}: {pct(d.discount)} discount",
+            rate=d.discount,
         )
     else:
         d.premium = policy.unrelated_industry_premium
-        d.lines.append(
-            RuleLine(
-                rule=Rule.UNRELATED_INDUSTRY_PREMIUM,
-                explanation=f"industry {applicant.industry_code} unrelated to the park's leading industries "
-                f"and not high-tech: {pct(d.premium)} premium",
-                rate=d.premium,
-            )
+        d.explain(
+            Rule.UNRELATED_INDUSTRY_PREMIUM,
+            f"industry {applicant.industry_code} unrelated to the park's leading industries and not "
+            f"high-tech: {pct(d.premium)} premium",
+            rate=d.premium,
         )
 
 
