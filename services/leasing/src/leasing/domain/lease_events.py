@@ -7,6 +7,9 @@ from parkops_contracts.events.leasing import RentForEquityAgreed
 from leasing.domain.lease import Lease
 from leasing.domain.park import Park
 
+# The lease's fields its events carry under the same names.
+AS_STORED = {"unit_ids", "starts_on", "ends_on", "term_months", "monthly_base_rent"}
+
 
 def lease_of(park: Park, lease: Lease) -> dict[str, object]:
     """What every event of a lease names: its park, the park's group, the lease and its tenant."""
@@ -19,14 +22,11 @@ def lease_of(park: Park, lease: Lease) -> dict[str, object]:
 
 
 def lease_terms(park: Park, lease: Lease) -> dict[str, object]:
+    """What LeaseSigned and LeaseRenewed both tell of the lease."""
     return {
         **lease_of(park, lease),
-        "unit_ids": lease.unit_ids,
+        **lease.model_dump(include=AS_STORED),
         "leased_area_m2": lease.area_m2,
-        "starts_on": lease.starts_on,
-        "ends_on": lease.ends_on,
-        "term_months": lease.term_months,
-        "monthly_base_rent": lease.monthly_base_rent,
         "total_rent": lease.total_rent,
         "schedule": lease.schedule(),
     }
