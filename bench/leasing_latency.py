@@ -147,25 +147,13 @@ async def main() -> None:
             return leasing.get(f"/parks/{parks[i]}/rent-roll?on=2026-06-01")
 
         def quote(i: int) -> Awaitable[Response]:
-            body = {
-                "tenant_id": "t0",
-                "unit_ids": [f"u{opts.units // 2 + i % 10:03d}"],
-                "term_months": 36,
-                "starts_on": "2027-01-01",
-            }
-            return leasing.post(f"/parks/{parks[i]}/quotes", body)
+            return leasing.post(f"/parks/{parks[i]}/quotes", lease_terms(opts.units // 2 + i % 10, 36))
 
         def sign(client: int) -> Awaitable[Response]:
             park = signers[client % len(signers)]
             unit = free_units[signed[park] % len(free_units)]
             signed[park] += 1
-            body = {
-                "tenant_id": "t0",
-                "unit_ids": [f"u{unit:03d}"],
-                "term_months": 24,
-                "starts_on": "2027-01-01",
-            }
-            return leasing.post(f"/parks/{park}/leases", body)
+            return leasing.post(f"/parks/{park}/leases", lease_terms(unit, 24))
 
         rows.append(("rent roll of one park, sequential", await sequential(opts.samples, rent_roll)))
         rows.append(("quote, sequential", await sequential(opts.samples, quote)))
@@ -179,6 +167,11 @@ async def main() -> None:
     for label, result in rows:
         print(figures(label, result))
     print("goals: rent roll p95 < 50 ms, quote p95 < 20 ms, sign p95 < 50 ms at 100 concurrent clients")
+
+
+def lease_terms(unit: int, months: int) -> dict[str, object]:
+    """The body of a quote or a lease: tenant t0 takes unit `unit` for `months` from 1 January 2027."""
+    return {"tenant_id": "t0", "unit_ids": [f"u{unit:03d}"], "term_months": months, "starts_on": "2027-01-01"}
 
 
 if __name__ == "__main__":

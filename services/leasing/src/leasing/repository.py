@@ -30,9 +30,7 @@ class ParkCodec:
         return unpack(Park, document, "park_id")
 
     def take_events(self, park: Park) -> Sequence[Event]:
-        events = list(park.events)
-        park.events.clear()
-        return events
+        return park.take_events()
 
 
 class ParkRepository:

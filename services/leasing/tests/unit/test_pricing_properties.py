@@ -1,10 +1,11 @@
 """Invariants of the pricing engine over generated tenants, units, terms, policies and commitments."""
 
 import itertools
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 from leasing.domain.commitments import Commitment
 from leasing.domain.money import lease_end
@@ -78,25 +79,33 @@ def commitments(draw: st.DrawFn) -> list[Commitment]:
     return found
 
 
-def quote_or_refusal(
-    terms: QuoteTerms, who: Applicant, policy: PricingPolicy, promises: list[Commitment]
-) -> Quote | None:
+@dataclass(frozen=True)
+class Priced:
+    terms: QuoteTerms
+    who: Applicant
+    policy: PricingPolicy
+    promises: list[Commitment]
+    quote: Quote
+
+
+@st.composite
+def priced(draw: st.DrawFn, promised: bool = True) -> Priced:
+    """Generated terms, applicant, policy and commitments (or none) with the quote the engine gives
+    them; an equity deal refused for waiving more months than the term has is drawn again."""
+    terms, who, policy = draw(all_terms), draw(applicants), draw(policies)
+    promises = draw(commitments()) if promised else []
     try:
-        return price(terms, who, policy, promises)
+        return Priced(terms, who, policy, promises, price(terms, who, policy, promises))
     except Unprocessable as refused:
         if terms.rent_for_equity is None or "rent_for_equity.months_waived" not in str(refused):
             raise
-        return None
+        reject()
 
 
 @settings(max_examples=300, deadline=None)
-@given(all_terms, applicants, policies, commitments())
-def test_schedules_hold_their_invariants(
-    terms: QuoteTerms, who: Applicant, policy: PricingPolicy, promises: list[Commitment]
-) -> None:
-    quote = quote_or_refusal(terms, who, policy, promises)
-    if quote is None:
-        return
+@given(priced())
+def test_schedules_hold_their_invariants(case: Priced) -> None:
+    terms, policy, quote = case.terms, case.policy, case.quote
     lines = quote.schedule
     # no negative rent, every line rounded to the cent
     assert all(line.rent >= 0 and line.rent == line.rent.quantize(Decimal("0.01")) for line in lines)
@@ -149,13 +158,9 @@ def promised_to(promise: Commitment, starts_on: date, who: Applicant) -> bool:
 
 
 @settings(max_examples=200, deadline=None)
-@given(all_terms, applicants, policies, commitments())
-def test_every_applicable_commitment_is_honoured_and_no_other(
-    terms: QuoteTerms, who: Applicant, policy: PricingPolicy, promises: list[Commitment]
-) -> None:
-    quote = quote_or_refusal(terms, who, policy, promises)
-    if quote is None:
-        return
+@given(priced())
+def test_every_applicable_commitment_is_honoured_and_no_other(case: Priced) -> None:
+    terms, who, promises, quote = case.terms, case.who, case.promises, case.quote
     assert quote.lifecycle_stage == expected_stage(who.founded_on, terms.starts_on)
     honoured = {r.commitment_id for r in quote.rules if r.commitment_id is not None}
     assert honoured == {p.commitment_id for p in promises if promised_to(p, terms.starts_on, who)}
@@ -173,12 +178,10 @@ def test_every_applicable_commitment_is_honoured_and_no_other(
 
 
 @settings(max_examples=100, deadline=None)
-@given(all_terms, applicants, policies)
-def test_the_equity_deal_records_what_was_waived(
-    terms: QuoteTerms, who: Applicant, policy: PricingPolicy
-) -> None:
-    quote = quote_or_refusal(terms, who, policy, [])
-    if quote is None or quote.equity is None:
+@given(priced(promised=False))
+def test_the_equity_deal_records_what_was_waived(case: Priced) -> None:
+    quote = case.quote
+    if quote.equity is None:
         return
     waived = [line for line in quote.schedule if line.rule is Rule.RENT_FOR_EQUITY]
     assert len(waived) == quote.equity.months_waived

@@ -11,7 +11,7 @@ from parkops_kernel.errors import Conflict, Unprocessable
 from leasing.domain.availability import ensure_free
 from leasing.domain.commands import RenewLease, SignLease, TerminateLease
 from leasing.domain.lease import Lease, LeaseStatus
-from leasing.domain.lease_events import explained, lease_terms, record_equity
+from leasing.domain.lease_events import explained, lease_of, lease_terms, record_equity
 from leasing.domain.park import Park
 from leasing.domain.quoting import quote_for
 from leasing.domain.space import UnitStatus
@@ -84,19 +84,9 @@ def terminate_lease(park: Park, command: TerminateLease, at: datetime) -> Lease:
     for unit in (park.units[u] for u in lease.unit_ids):
         if unit.tenant_id == lease.tenant_id:  # a claim from onboarding ends with the lease
             unit.status, unit.tenant_id = UnitStatus.AVAILABLE, None
-    park.record(
-        LeaseTerminated(
-            park_id=park.park_id,
-            group_id=park.group_id,
-            lease_id=lease_id,
-            tenant_id=lease.tenant_id,
-            unit_ids=lease.unit_ids,
-            released_area_m2=lease.area_m2,
-            terminated_on=terminated_on,
-            reason=reason,
-            terminated_at=at,
-        )
-    )
+    released = {"unit_ids": lease.unit_ids, "released_area_m2": lease.area_m2}
+    ended = {"terminated_on": terminated_on, "reason": reason, "terminated_at": at}
+    park.record(LeaseTerminated.model_validate({**lease_of(park, lease), **released, **ended}))
     return lease
 
 

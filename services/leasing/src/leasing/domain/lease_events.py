@@ -7,19 +7,26 @@ from parkops_contracts.events.leasing import RentForEquityAgreed
 from leasing.domain.lease import Lease
 from leasing.domain.park import Park
 
+# The lease's fields its events carry under the same names.
+AS_STORED = {"unit_ids", "starts_on", "ends_on", "term_months", "monthly_base_rent"}
 
-def lease_terms(park: Park, lease: Lease) -> dict[str, object]:
+
+def lease_of(park: Park, lease: Lease) -> dict[str, object]:
+    """What every event of a lease names: its park, the park's group, the lease and its tenant."""
     return {
         "park_id": park.park_id,
         "group_id": park.group_id,
         "lease_id": lease.lease_id,
         "tenant_id": lease.tenant_id,
-        "unit_ids": lease.unit_ids,
+    }
+
+
+def lease_terms(park: Park, lease: Lease) -> dict[str, object]:
+    """What LeaseSigned and LeaseRenewed both tell of the lease."""
+    return {
+        **lease_of(park, lease),
+        **lease.model_dump(include=AS_STORED),
         "leased_area_m2": lease.area_m2,
-        "starts_on": lease.starts_on,
-        "ends_on": lease.ends_on,
-        "term_months": lease.term_months,
-        "monthly_base_rent": lease.monthly_base_rent,
         "total_rent": lease.total_rent,
         "schedule": lease.schedule(),
     }
@@ -32,16 +39,5 @@ def explained(lease: Lease) -> list[str]:
 def record_equity(park: Park, lease: Lease, at: datetime) -> None:
     if lease.equity is None:
         return
-    park.record(
-        RentForEquityAgreed(
-            park_id=park.park_id,
-            group_id=park.group_id,
-            lease_id=lease.lease_id,
-            tenant_id=lease.tenant_id,
-            months_waived=lease.equity.months_waived,
-            equity_percent=lease.equity.equity_percent,
-            waived_amount=lease.equity.waived_amount,
-            implied_valuation=lease.equity.implied_valuation,
-            agreed_at=at,
-        )
-    )
+    deal = lease.equity.model_dump()  # months waived, equity percent, waived amount, implied valuation
+    park.record(RentForEquityAgreed.model_validate({**lease_of(park, lease), **deal, "agreed_at": at}))

@@ -152,3 +152,8 @@ class Park(BaseModel):
     def record(self, event: Event) -> None:
         """Record an event of a change made by one of the park's domain operations."""
         self._events.append(event)
+
+    def take_events(self) -> list[Event]:
+        """The events recorded since the park was loaded, handed over once (then forgotten)."""
+        taken, self._events = self._events, []
+        return taken

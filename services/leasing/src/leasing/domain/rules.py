@@ -13,6 +13,18 @@ from leasing.domain.quote import Applicant, QuoteTerms, Rule, RuleLine
 from leasing.domain.stage import LifecycleStage, stage_on
 
 ZERO = Decimal(0)
+WHY = {  # the explanation of each rule, told with its facts; its rate is said as a percentage
+    Rule.INDUSTRY_FIT_DISCOUNT: "industry {industry} {why}: {rate} discount",
+    Rule.UNRELATED_INDUSTRY_PREMIUM: (
+        "industry {industry} unrelated to the park's leading industries and not high-tech: {rate} premium"
+    ),
+    Rule.LONG_LEASE_STEP_DOWN: (
+        "lease of {term} months (≥ {least}): rent steps down {rate} each lease year, compounding"
+    ),
+    Rule.STARTUP_RENT_FREE: (
+        "startup (founded {founded}, under 2 years old on {starts}): first {months} months rent-free"
+    ),
+}
 
 
 def pct(rate: Decimal) -> str:
@@ -33,6 +45,13 @@ class Decision:
     def factor(self) -> Decimal:
         return 1 - self.discount + self.premium  # never both: decide() keeps one of them at zero
 
+    def explain(
+        self, rule: Rule, rate: Decimal | None = None, months: int | None = None, **facts: object
+    ) -> None:
+        """Adds the line saying why `rule` applies (`WHY`, told with `facts`), with its rate or months."""
+        said = WHY[rule].format(rate=pct(rate or ZERO), months=months, **facts)
+        self.lines.append(RuleLine(rule=rule, explanation=said, rate=rate, months=months))
+
 
 def decide(
     terms: QuoteTerms, applicant: Applicant, policy: PricingPolicy, commitments: Sequence[Commitment]
@@ -41,24 +60,12 @@ def decide(
     _industry_fit(d, applicant, policy)
     if terms.term_months >= policy.long_lease_min_months and policy.long_lease_step_down > 0:
         d.step_down = policy.long_lease_step_down
-        d.lines.append(
-            RuleLine(
-                rule=Rule.LONG_LEASE_STEP_DOWN,
-                explanation=f"lease of {terms.term_months} months (≥ {policy.long_lease_min_months}): rent "
-                f"steps down {pct(d.step_down)} each lease year, compounding",
-                rate=d.step_down,
-            )
-        )
+        least = policy.long_lease_min_months
+        d.explain(Rule.LONG_LEASE_STEP_DOWN, rate=d.step_down, term=terms.term_months, least=least)
     if d.stage is LifecycleStage.STARTUP and policy.startup_rent_free_months > 0:
         d.free_months = policy.startup_rent_free_months
-        d.lines.append(
-            RuleLine(
-                rule=Rule.STARTUP_RENT_FREE,
-                explanation=f"startup (founded {applicant.founded_on}, under 2 years old on "
-                f"{terms.starts_on}): first {d.free_months} months rent-free",
-                months=d.free_months,
-            )
-        )
+        founded, starts = applicant.founded_on, terms.starts_on
+        d.explain(Rule.STARTUP_RENT_FREE, months=d.free_months, founded=founded, starts=starts)
     stage = d.stage
     for commitment in sorted(commitments, key=lambda c: c.commitment_id):
         if commitment.applies(terms.starts_on, applicant.industry_code, stage, applicant.high_tech):
@@ -70,23 +77,10 @@ def _industry_fit(d: Decision, applicant: Applicant, policy: PricingPolicy) -> N
     if applicant.in_leading_industry or applicant.high_tech:
         why = "in a leading industry of the park" if applicant.in_leading_industry else "certified high-tech"
         d.discount = policy.industry_fit_discount
-        d.lines.append(
-            RuleLine(
-                rule=Rule.INDUSTRY_FIT_DISCOUNT,
-                explanation=f"industry {applicant.industry_code} {why}: {pct(d.discount)} discount",
-                rate=d.discount,
-            )
-        )
+        d.explain(Rule.INDUSTRY_FIT_DISCOUNT, rate=d.discount, industry=applicant.industry_code, why=why)
     else:
         d.premium = policy.unrelated_industry_premium
-        d.lines.append(
-            RuleLine(
-                rule=Rule.UNRELATED_INDUSTRY_PREMIUM,
-                explanation=f"industry {applicant.industry_code} unrelated to the park's leading industries "
-                f"and not high-tech: {pct(d.premium)} premium",
-                rate=d.premium,
-            )
-        )
+        d.explain(Rule.UNRELATED_INDUSTRY_PREMIUM, rate=d.premium, industry=applicant.industry_code)
 
 
 def _honour(d: Decision, commitment: Commitment) -> None:
