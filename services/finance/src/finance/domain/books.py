@@ -65,6 +65,15 @@ class ParkBooks(BaseModel):
     def record(self, event: FinanceEvent) -> None:
         self._events.append(event)
 
+    def announce(self, kind: type[FinanceEvent], cause: str, told: object = None, **fields: object) -> None:
+        """Record an event of `kind` that says what `told` (a command, a stake, an invoice) says under
+        the event's own field names, with `fields` for the rest (they win over `told`)."""
+        unknown = set(fields) - set(kind.model_fields)
+        if unknown:
+            raise TypeError(f"{kind.__name__} has no fields {sorted(unknown)}")
+        restated = {name: getattr(told, name) for name in kind.model_fields if hasattr(told, name)}
+        self.record(kind.model_validate(restated | self.ids() | {"cause": cause} | fields))
+
     def post(self, on: date, cause: str, memo: str, *lines: tuple[Account, Decimal]) -> None:
         """Post a balanced entry; an entry whose lines are all zero is not posted."""
         posted = entry(f"E{len(self.ledger.entries) + 1:07d}", on, cause, memo, *lines)
