@@ -79,5 +79,11 @@ class TicketRecord(BaseModel):
         ids = {"ticket_id": self.ticket_id, "park_id": self.park_id, "group_id": self.group_id}
         self._events.append(event.model_validate(ids | fields))
 
+    def _restate(self, event: type[Event], **fields: object) -> None:
+        """Record an event that says what the ticket holds under the same field names, with `fields` for
+        the rest."""
+        held = {name: getattr(self, name) for name in event.model_fields if name in TicketRecord.model_fields}
+        self._record(event, **(held | fields))
+
     def _clock(self, since: datetime, until: datetime) -> int:
         return int(self.calendar.elapsed(since, until).total_seconds())
