@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from parkops_contracts.events.finance import FinanceEvent, InvoiceIssued
 from parkops_kernel.errors import NotFound
-from pydantic import BaseModel, Field, PrivateAttr
+from parkops_kernel.recording import RecordsEvents
+from pydantic import Field
 
 from finance.domain.billing import LeaseSchedule
 from finance.domain.commands import Charge
@@ -36,7 +37,7 @@ ISSUED_FIELDS = {
 }
 
 
-class ParkBooks(BaseModel):
+class ParkBooks(RecordsEvents[FinanceEvent]):
     park_id: str
     group_id: str
     catalogue: FeeCatalogue = Field(default_factory=FeeCatalogue)
@@ -49,11 +50,6 @@ class ParkBooks(BaseModel):
         default_factory=dict, description="Invoice -> revenue to recognise."
     )
     applied: set[str] = Field(default_factory=set, description="Causes already applied (inbox).")
-    _events: list[FinanceEvent] = PrivateAttr(default_factory=list)
-
-    @property
-    def events(self) -> list[FinanceEvent]:
-        return self._events
 
     def first_time(self, cause: str) -> bool:
         """True (and remembered) the first time a cause is seen; False for a redelivery."""
