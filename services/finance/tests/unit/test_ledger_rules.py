@@ -255,3 +255,20 @@ def test_refusals_of_payments_and_cancellations_say_why() -> None:
         receive_payment(b, ReceivePayment("p", None, D("1.00"), first, START), "p3")
     with pytest.raises(NotFound, match="invoice nope not found"):
         cancel_invoice(b, "nope", START, "cancel-4")
+
+
+def test_an_event_restates_what_it_is_told_and_names_only_its_own_fields() -> None:
+    b = books()
+    told = ReceivePayment("p9", "t1", D("1.00"), None, START)  # its `invoice_id` and `on` are not restated
+    with pytest.raises(TypeError, match="paid_on"):
+        b.announce(PaymentReceived, "c", told, paid_on=START)
+    b.announce(PaymentReceived, "c", told, payer_id="t2", received_on=START, credited=D(1), allocations=[])
+    (paid,) = b.events
+    assert isinstance(paid, PaymentReceived)
+    assert (paid.cause, paid.park_id, paid.payment_id, paid.payer_id, paid.amount) == (
+        "c",
+        "p1",
+        "p9",
+        "t2",
+        D(1),
+    )
