@@ -20,6 +20,4 @@ class BooksCodec:
         return unpack(ParkBooks, document, "park_id")
 
     def take_events(self, books: ParkBooks) -> Sequence[Event]:
-        events = list(books.events)
-        books.events.clear()
-        return events
+        return books.take_events()

@@ -4,7 +4,7 @@ the directory knows under the event's group."""
 import asyncio
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from finance.domain.ledger import Account
@@ -22,10 +22,20 @@ from .books_fixtures import MemoryDirectory, park, replica
 
 AT = datetime(2026, 5, 4, tzinfo=UTC)
 DIRECTORY = MemoryDirectory(park("p0"), park("p1"), park("p2", "g2"))
+P1 = {"park_id": "p1", "group_id": "g1"}  # the park whose books the events change
 
 
-def handler(repo: MemoryAggregates) -> ConsumedEventsHandler:
-    return ConsumedEventsHandler(replica(repo), DIRECTORY, wait_seconds=0)
+class Consumer(NamedTuple):
+    """The consumed events handler of the parks of DIRECTORY, and the books it keeps."""
+
+    repo: MemoryAggregates
+    handle: ConsumedEventsHandler
+
+
+@pytest.fixture
+def consumer() -> Consumer:
+    repo = MemoryAggregates()
+    return Consumer(repo, ConsumedEventsHandler(replica(repo), DIRECTORY, wait_seconds=0))
 
 
 def delivered(event: Event, event_id: str) -> Delivery:
@@ -34,9 +44,7 @@ def delivered(event: Event, event_id: str) -> Delivery:
 
 
 def ticket(billable: bool, amount: str, **fields: Any) -> TicketResolved:
-    values: dict[str, Any] = {
-        "park_id": "p1",
-        "group_id": "g1",
+    values: dict[str, Any] = P1 | {
         "ticket_id": "k1",
         "tenant_id": "t1",
         "category": "repair",
@@ -52,9 +60,8 @@ def ticket(billable: bool, amount: str, **fields: Any) -> TicketResolved:
     return TicketResolved.model_validate(values | fields)
 
 
-async def test_billable_tickets_and_meetings_are_invoiced_once_per_event() -> None:
-    repo = MemoryAggregates()
-    handle = handler(repo)
+async def test_billable_tickets_and_meetings_are_invoiced_once_per_event(consumer: Consumer) -> None:
+    repo, handle = consumer
     meeting = MatchmakingMeetingAttended(
         park_id="p0",
         group_id="g1",
@@ -81,12 +88,10 @@ async def test_billable_tickets_and_meetings_are_invoiced_once_per_event() -> No
     assert set(repo.documents) == {"p1"}
 
 
-async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost() -> None:
-    repo = MemoryAggregates()
-    handle = handler(repo)
+async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost(consumer: Consumer) -> None:
+    repo, handle = consumer
     bonus = OperatorBonusEarned(
-        park_id="p1",
-        group_id="g1",
+        **P1,
         assessment_id="a1",
         period="2026",
         results=[],
@@ -109,15 +114,15 @@ async def test_the_operator_bonus_is_booked_once_as_an_accrued_cost() -> None:
     ("park_id", "group_id"),
     [("unknown", "g1"), ("p2", "g1")],  # a park the directory does not know; a park of another group
 )
-async def test_events_of_a_park_not_the_groups_create_no_books(park_id: str, group_id: str) -> None:
-    repo = MemoryAggregates()
-    handle = handler(repo)
+async def test_events_of_a_park_not_the_groups_create_no_books(
+    consumer: Consumer, park_id: str, group_id: str
+) -> None:
+    repo, handle = consumer
     stray = ticket(True, "450.00", park_id=park_id, group_id=group_id)
     with pytest.raises(NotThisParksEvent, match=park_id):
         await handle([delivered(stray, "e1"), delivered(ticket(True, "100.00"), "e2")])
-    assert set(repo.documents) == {
-        "p1"
-    }  # the rest of the batch is booked; the consumer dead-letters the stray
+    # the rest of the batch is booked; the consumer dead-letters the stray
+    assert set(repo.documents) == {"p1"}
     assert [e.amount for e in repo.events(InvoiceIssued)] == [Decimal("100.00")]
 
 

@@ -6,7 +6,7 @@ from finance.domain.investments import acquire_stake, exit_stake, mark_to_valuat
 from finance.domain.ledger import Account, Stream
 from finance.domain.operations import accrue_operator_bonus, record_operating_cost, record_subsidy_received
 from finance.domain.reports import revenue_report
-from parkops_contracts.events.finance import RevenueRecognized
+from parkops_contracts.events.finance import EquityStakeAcquired, RevenueRecognized
 
 from .books_fixtures import START, books, invoice
 
@@ -18,13 +18,26 @@ def test_a_stake_is_marked_and_its_exit_realises_the_gain() -> None:
     acquire_stake(
         b, AcquireStake("s1", "t1", D(2), D("120000.00"), StakeOrigin.RENT_FOR_EQUITY, START), "agreed"
     )
+    acquired = b.events[-1]
+    assert isinstance(acquired, EquityStakeAcquired)
+    assert acquired.model_dump(exclude={"park_id", "group_id"}) == {
+        "cause": "agreed",
+        "stake_id": "s1",
+        "tenant_id": "t1",
+        "percent": D(2),
+        "cost_basis": D("120000.00"),
+        "origin": "rent_for_equity",
+        "acquired_on": START,
+    }
     mark_to_valuation(b, "t1", D("10000000"), START, "metrics")
     assert b.stakes["s1"].carrying == D("200000.00")
     assert b.ledger.balances()[Account.REVALUATION_RESERVE] == D("-80000.00")
     exit_stake(b, "s1", D("250000.00"), START, "exit")
     gain = b.events[-1]
     assert isinstance(gain, RevenueRecognized)
-    assert gain.amount == D("130000.00")
+    assert (gain.cause, gain.stream, gain.amount, gain.source_id, gain.recognized_on) == (
+        "exit", Stream.INVESTMENT, D("130000.00"), "s1", START,
+    )  # fmt: skip
     balances = b.ledger.balances()
     assert balances[Account.EQUITY_INVESTMENTS] == 0
     assert balances[Account.REVALUATION_RESERVE] == 0

@@ -117,30 +117,35 @@ def test_a_payment_names_an_invoice_or_a_payer_and_only_the_invoices_own() -> No
     assert b.credits["t1"] == D("35.00")
 
 
-def test_a_credit_note_on_a_paid_invoice_refunds_to_credit_and_keeps_it_paid() -> None:
+@pytest.mark.parametrize(
+    ("paid", "by", "left", "refund", "lines"),
+    [
+        ("100.00", "40.00", "60.00", "40.00", [("revenue:rent", "40.00"), ("customer_credit", "-40.00")]),
+        (  # part paid: the note first clears what is unpaid, the rest is refunded to credit
+            "70.00",
+            "50.00",
+            "50.00",
+            "20.00",
+            [("revenue:rent", "50.00"), ("receivables", "-30.00"), ("customer_credit", "-20.00")],
+        ),
+    ],
+)
+def test_a_credit_note_refunds_to_credit_what_was_paid_of_it_and_a_cancellation_all_that_was_paid(
+    paid: str, by: str, left: str, refund: str, lines: list[tuple[str, str]]
+) -> None:
     b = books()
     inv = invoice(b, "t1", "100.00")
-    receive_payment(b, ReceivePayment("p", None, D("100.00"), inv, START), "p")
-    credit_note(b, b.invoices[inv], CreditNote(D("40.00"), START, "discount"), "cn")
-    settled = b.invoices[inv]
-    assert (settled.amount, settled.paid, settled.status) == (D("60.00"), D("60.00"), InvoiceStatus.PAID)
-    assert b.credits["t1"] == D("40.00")
-    assert [(line.account, line.amount) for line in b.ledger.entries[-1].lines] == [
-        (Account.REVENUE_RENT, D("40.00")), (Account.CUSTOMER_CREDIT, D("-40.00")),
-    ]  # fmt: skip
-
-
-def test_a_credit_note_on_a_part_paid_invoice_first_clears_what_is_unpaid() -> None:
-    b = books()
-    inv = invoice(b, "t1", "100.00")
-    receive_payment(b, ReceivePayment("p", None, D("70.00"), inv, START), "p")
-    credit_note(b, b.invoices[inv], CreditNote(D("50.00"), START, "discount"), "cn")
+    receive_payment(b, ReceivePayment("p", None, D(paid), inv, START), "p")
+    credit_note(b, b.invoices[inv], CreditNote(D(by), START, "discount"), "cn")
     noted = b.invoices[inv]
-    assert (noted.amount, noted.paid, noted.status) == (D("50.00"), D("50.00"), InvoiceStatus.PAID)
-    assert b.credits["t1"] == D("20.00")
+    assert (noted.amount, noted.paid, noted.status) == (D(left), D(left), InvoiceStatus.PAID)
+    assert b.credits["t1"] == D(refund)
+    assert [(line.account, line.amount) for line in b.ledger.entries[-1].lines] == [
+        (Account(a), D(m)) for a, m in lines
+    ]
     cancel_invoice(b, inv, START, "cancel")
     assert b.invoices[inv].status is InvoiceStatus.CANCELLED
-    assert b.credits["t1"] == D("70.00")
+    assert b.credits["t1"] == D(paid)
     assert cancel_invoice(b, inv, START, "cancel").status is InvoiceStatus.CANCELLED  # replay
     with pytest.raises(Conflict):
         cancel_invoice(b, inv, START, "cancel-again")
@@ -250,3 +255,20 @@ def test_refusals_of_payments_and_cancellations_say_why() -> None:
         receive_payment(b, ReceivePayment("p", None, D("1.00"), first, START), "p3")
     with pytest.raises(NotFound, match="invoice nope not found"):
         cancel_invoice(b, "nope", START, "cancel-4")
+
+
+def test_an_event_restates_what_it_is_told_and_names_only_its_own_fields() -> None:
+    b = books()
+    told = ReceivePayment("p9", "t1", D("1.00"), None, START)  # its `invoice_id` and `on` are not restated
+    with pytest.raises(TypeError, match="paid_on"):
+        b.announce(PaymentReceived, "c", told, paid_on=START)
+    b.announce(PaymentReceived, "c", told, payer_id="t2", received_on=START, credited=D(1), allocations=[])
+    (paid,) = b.events
+    assert isinstance(paid, PaymentReceived)
+    assert (paid.cause, paid.park_id, paid.payment_id, paid.payer_id, paid.amount) == (
+        "c",
+        "p1",
+        "p9",
+        "t2",
+        D(1),
+    )

@@ -11,6 +11,8 @@ from parkops_contracts.events import matchmaking as mm
 from parkops_contracts.events import tickets as tk
 
 PARK = {"park_id": "p1", "group_id": "g1"}
+# Every match of the scenario: t1 buys supplies of t2 (both in p1).
+SUPPLY_MATCH = {"kind": mm.MatchKind.SUPPLY, "buyer_id": "t1", "supplier_id": "t2", "supplier_park_id": "p1"}
 
 
 def at(day: date) -> datetime:
@@ -165,11 +167,8 @@ def subsidy(subsidy_id: str, amount: str, on: date) -> fin.SubsidyGranted:
 def deal(proposal_id: str, value: str, on: date) -> mm.DealClosed:
     return mm.DealClosed(
         **PARK,
+        **SUPPLY_MATCH,
         proposal_id=proposal_id,
-        kind=mm.MatchKind.SUPPLY,
-        buyer_id="t1",
-        supplier_id="t2",
-        supplier_park_id="p1",
         value_cny=Decimal(value),
         estimated_saving_cny=Decimal(0),
         closed_at=at(on),
@@ -177,15 +176,7 @@ def deal(proposal_id: str, value: str, on: date) -> mm.DealClosed:
 
 
 def accepted(proposal_id: str, on: date) -> mm.MatchAccepted:
-    return mm.MatchAccepted(
-        **PARK,
-        proposal_id=proposal_id,
-        kind=mm.MatchKind.SUPPLY,
-        buyer_id="t1",
-        supplier_id="t2",
-        supplier_park_id="p1",
-        accepted_at=at(on),
-    )
+    return mm.MatchAccepted(**PARK, **SUPPLY_MATCH, proposal_id=proposal_id, accepted_at=at(on))
 
 
 def scenario() -> list[Event]:

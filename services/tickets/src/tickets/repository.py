@@ -47,9 +47,7 @@ class TicketCodec:
         return Ticket.model_validate(state_of(document) | {"ticket_id": document["_id"]})
 
     def take_events(self, ticket: Ticket) -> Sequence[Event]:
-        events = list(ticket.events)
-        ticket.events.clear()
-        return events
+        return ticket.take_events()
 
 
 class SlaCodec:

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from parkops_contracts.events.finance import FinanceEvent, InvoiceIssued
 from parkops_kernel.errors import NotFound
-from pydantic import BaseModel, Field, PrivateAttr
+from parkops_kernel.recording import RecordsEvents
+from pydantic import Field
 
 from finance.domain.billing import LeaseSchedule
 from finance.domain.commands import Charge
@@ -36,7 +37,7 @@ ISSUED_FIELDS = {
 }
 
 
-class ParkBooks(BaseModel):
+class ParkBooks(RecordsEvents[FinanceEvent]):
     park_id: str
     group_id: str
     catalogue: FeeCatalogue = Field(default_factory=FeeCatalogue)
@@ -49,11 +50,6 @@ class ParkBooks(BaseModel):
         default_factory=dict, description="Invoice -> revenue to recognise."
     )
     applied: set[str] = Field(default_factory=set, description="Causes already applied (inbox).")
-    _events: list[FinanceEvent] = PrivateAttr(default_factory=list)
-
-    @property
-    def events(self) -> list[FinanceEvent]:
-        return self._events
 
     def first_time(self, cause: str) -> bool:
         """True (and remembered) the first time a cause is seen; False for a redelivery."""
@@ -64,6 +60,15 @@ class ParkBooks(BaseModel):
 
     def record(self, event: FinanceEvent) -> None:
         self._events.append(event)
+
+    def announce(self, kind: type[FinanceEvent], cause: str, told: object = None, **fields: object) -> None:
+        """Record an event of `kind` that says what `told` (a command, a stake, an invoice) says under
+        the event's own field names, with `fields` for the rest (they win over `told`)."""
+        unknown = set(fields) - set(kind.model_fields)
+        if unknown:
+            raise TypeError(f"{kind.__name__} has no fields {sorted(unknown)}")
+        restated = {name: getattr(told, name) for name in kind.model_fields if hasattr(told, name)}
+        self.record(kind.model_validate(restated | self.ids() | {"cause": cause} | fields))
 
     def post(self, on: date, cause: str, memo: str, *lines: tuple[Account, Decimal]) -> None:
         """Post a balanced entry; an entry whose lines are all zero is not posted."""

@@ -36,20 +36,7 @@ def close_funding(books: ParkBooks, deal: CloseFunding, cause: str) -> None:
         return
     rate = books.catalogue.commission_rate(deal.rate_percent)
     books.first_time(cause)
-    ids = books.ids()
-    books.record(
-        FundingClosed(
-            **ids,
-            cause=cause,
-            deal_id=deal.deal_id,
-            tenant_id=deal.tenant_id,
-            institution=deal.institution,
-            instrument=deal.instrument,
-            amount=deal.amount,
-            payer_id=deal.payer_id,
-            closed_on=deal.on,
-        )
-    )
+    books.announce(FundingClosed, cause, deal, closed_on=deal.on)
     commission = percent_of(deal.amount, rate)
     if commission == 0:
         return
@@ -57,34 +44,14 @@ def close_funding(books: ParkBooks, deal: CloseFunding, cause: str) -> None:
     invoice = books.issue_invoice(
         Charge(deal.payer_id, Stream.INDUSTRY_SERVICES, commission, deal.on, what), cause
     )
-    books.record(
-        CommissionEarned(
-            **ids,
-            cause=cause,
-            deal_id=deal.deal_id,
-            rate_percent=rate,
-            amount=commission,
-            payer_id=deal.payer_id,
-            invoice_id=invoice.invoice_id,
-        )
-    )
+    books.announce(CommissionEarned, cause, invoice, deal_id=deal.deal_id, rate_percent=rate)
 
 
 def grant_subsidy(books: ParkBooks, subsidy: GrantSubsidy, cause: str) -> None:
     """SubsidyGranted -> the policy-application fee (the park's 5-10%) invoiced to the tenant."""
     if not books.first_time(cause):
         return
-    books.record(
-        SubsidyGranted(
-            **books.ids(),
-            cause=cause,
-            subsidy_id=subsidy.subsidy_id,
-            tenant_id=subsidy.tenant_id,
-            policy=subsidy.policy,
-            amount=subsidy.amount,
-            granted_on=subsidy.on,
-        )
-    )
+    books.announce(SubsidyGranted, cause, subsidy, granted_on=subsidy.on)
     fee = percent_of(subsidy.amount, books.catalogue.application_fee_percent)
     if fee > 0:
         what = f"policy application fee {books.catalogue.application_fee_percent}% of {subsidy.policy}"

@@ -40,18 +40,7 @@ def acquire_stake(books: ParkBooks, stake: AcquireStake, cause: str) -> Stake | 
         (Account.EQUITY_INVESTMENTS, held.cost_basis),
         (paid_with, -held.cost_basis),
     )
-    books.record(
-        EquityStakeAcquired(
-            **books.ids(),
-            cause=cause,
-            stake_id=held.stake_id,
-            tenant_id=held.tenant_id,
-            percent=held.percent,
-            cost_basis=held.cost_basis,
-            origin=held.origin.value,
-            acquired_on=held.acquired_on,
-        )
-    )
+    books.announce(EquityStakeAcquired, cause, held)
     return held
 
 
@@ -93,14 +82,7 @@ def exit_stake(books: ParkBooks, stake_id: str, proceeds: Decimal, on: date, cau
         (revenue_account(Stream.INVESTMENT), -gain),
     )
     stake.exited_on = on
-    books.record(
-        RevenueRecognized(
-            **books.ids(),
-            cause=cause,
-            stream=Stream.INVESTMENT,
-            amount=gain,
-            source_id=stake_id,
-            recognized_on=on,
-        )
+    books.announce(
+        RevenueRecognized, cause, stream=Stream.INVESTMENT, amount=gain, source_id=stake_id, recognized_on=on
     )
     return stake

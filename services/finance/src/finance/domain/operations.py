@@ -1,5 +1,6 @@
 """Operating costs, government subsidies received and the operator's bonus, booked by API or event."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -7,33 +8,22 @@ from finance.domain.books import ParkBooks
 from finance.domain.ledger import Account
 
 
-def record_operating_cost(books: ParkBooks, amount: Decimal, what: str, on: date, cause: str) -> None:
-    """Dr operating cost / Cr cash."""
-    if books.first_time(cause):
-        books.post(
-            on, cause, f"operating cost: {what}", (Account.OPERATING_COST, amount), (Account.CASH, -amount)
-        )
+@dataclass(frozen=True)
+class Booking:
+    """Book an amount once per cause: Dr `debit` / Cr `credit`, memo `<label>: <what>`."""
+
+    label: str
+    debit: Account
+    credit: Account
+
+    def __call__(self, books: ParkBooks, amount: Decimal, what: str, on: date, cause: str) -> None:
+        if books.first_time(cause):
+            books.post(on, cause, f"{self.label}: {what}", (self.debit, amount), (self.credit, -amount))
 
 
-def record_subsidy_received(books: ParkBooks, amount: Decimal, what: str, on: date, cause: str) -> None:
-    """Dr cash / Cr subsidy received (income, but not operating revenue)."""
-    if books.first_time(cause):
-        books.post(
-            on,
-            cause,
-            f"subsidy received: {what}",
-            (Account.CASH, amount),
-            (Account.SUBSIDY_RECEIVED, -amount),
-        )
-
-
-def accrue_operator_bonus(books: ParkBooks, amount: Decimal, what: str, on: date, cause: str) -> None:
-    """Dr operating cost / Cr accrued cost: the bonus is owed to the operator until paid."""
-    if books.first_time(cause):
-        books.post(
-            on,
-            cause,
-            f"operator bonus: {what}",
-            (Account.OPERATING_COST, amount),
-            (Account.ACCRUED_COST, -amount),
-        )
+record_operating_cost = Booking("operating cost", Account.OPERATING_COST, Account.CASH)
+"""Dr operating cost / Cr cash."""
+record_subsidy_received = Booking("subsidy received", Account.CASH, Account.SUBSIDY_RECEIVED)
+"""Dr cash / Cr subsidy received (income, but not operating revenue)."""
+accrue_operator_bonus = Booking("operator bonus", Account.OPERATING_COST, Account.ACCRUED_COST)
+"""Dr operating cost / Cr accrued cost: the bonus is owed to the operator until paid."""

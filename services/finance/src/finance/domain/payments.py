@@ -42,17 +42,9 @@ def receive_payment(books: ParkBooks, payment: ReceivePayment, cause: str) -> No
         (Account.RECEIVABLES, -(amount - left)),
         (Account.CUSTOMER_CREDIT, -left),
     )
-    books.record(
-        PaymentReceived(
-            **books.ids(),
-            cause=cause,
-            payment_id=payment.payment_id,
-            payer_id=payer_id,
-            amount=amount,
-            received_on=on,
-            credited=left,
-            allocations=[Allocation(invoice_id=i.invoice_id, amount=a) for i, a in allocations],
-        )
+    shares = [Allocation(invoice_id=i.invoice_id, amount=a) for i, a in allocations]
+    books.announce(
+        PaymentReceived, cause, payment, payer_id=payer_id, received_on=on, credited=left, allocations=shares
     )
 
 

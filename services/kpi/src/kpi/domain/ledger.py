@@ -70,11 +70,10 @@ class ParkLedger:
 
     def apply(self, event: Event, event_id: str) -> None:
         self.version += 1
-        for fold in (self._tenancy, self._service, self._money):  # each folds the events it knows
-            if fold(event, event_id):
-                return
+        fold = {"leasing": self._tenancy, "tickets": self._service}.get(event.SERVICE, self._money)
+        fold(event, event_id)  # each folds the events it knows of its services and passes over the rest
 
-    def _tenancy(self, event: Event, event_id: str) -> bool:
+    def _tenancy(self, event: Event, event_id: str) -> None:
         """Leasing's facts: the park, its units, tenants, leases and tenants' yearly figures."""
         match event:
             case ls.ParkRegistered():
@@ -110,11 +109,8 @@ class ParkLedger:
                 )
             case ls.TenantMetricsReported():
                 self._report(event, event_id)
-            case _:
-                return False
-        return True
 
-    def _service(self, event: Event, event_id: str) -> bool:
+    def _service(self, event: Event, event_id: str) -> None:
         """Tickets' resolutions and ratings."""
         match event:
             case tk.TicketResolved():
@@ -123,11 +119,8 @@ class ParkLedger:
                 self.ratings[event.ticket_id] = Rating(
                     event.ticket_id, event.score, event.rated_at.date(), event_id
                 )
-            case _:
-                return False
-        return True
 
-    def _money(self, event: Event, event_id: str) -> bool:
+    def _money(self, event: Event, event_id: str) -> None:
         """Finance's invoices, recognised revenue, subsidies and funding; matchmaking's matches and deals."""
         match event:
             case fin.InvoiceIssued():
@@ -149,9 +142,6 @@ class ParkLedger:
             case mm.DealClosed():
                 line = MoneyLine(event.kind.value, event.value_cny, event.closed_at.date(), event_id)
                 self.deals[event.proposal_id] = line
-            case _:
-                return False
-        return True
 
     def _report(self, event: ls.TenantMetricsReported, event_id: str) -> None:
         key = (event.tenant_id, event.year)

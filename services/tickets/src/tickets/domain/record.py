@@ -4,7 +4,8 @@ from datetime import datetime
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.tickets import SlaOutcome, SlaTarget
-from pydantic import BaseModel, Field, PrivateAttr
+from parkops_kernel.recording import RecordsEvents
+from pydantic import BaseModel, Field
 
 from tickets.domain.calendar import SlaCalendar
 from tickets.domain.catalog import TicketCategory, TicketPriority
@@ -27,7 +28,7 @@ def outcome(at: datetime, due: datetime) -> SlaOutcome:
     return SlaOutcome.MET if at <= due else SlaOutcome.BREACHED
 
 
-class TicketRecord(BaseModel):
+class TicketRecord(RecordsEvents[Event]):
     ticket_id: str
     park_id: str
     group_id: str
@@ -69,15 +70,16 @@ class TicketRecord(BaseModel):
     closed_at: datetime | None = None
     rating: Rating | None = None
     earlier_ratings: list[Rating] = Field(default_factory=list, description="Of resolutions since reopened.")
-    _events: list[Event] = PrivateAttr(default_factory=list)
-
-    @property
-    def events(self) -> list[Event]:
-        return self._events
 
     def _record(self, event: type[Event], **fields: object) -> None:
         ids = {"ticket_id": self.ticket_id, "park_id": self.park_id, "group_id": self.group_id}
         self._events.append(event.model_validate(ids | fields))
+
+    def _restate(self, event: type[Event], **fields: object) -> None:
+        """Record an event that says what the ticket holds under the same field names, with `fields` for
+        the rest."""
+        held = {name: getattr(self, name) for name in event.model_fields if name in TicketRecord.model_fields}
+        self._record(event, **(held | fields))
 
     def _clock(self, since: datetime, until: datetime) -> int:
         return int(self.calendar.elapsed(since, until).total_seconds())

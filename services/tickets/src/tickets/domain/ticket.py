@@ -48,19 +48,7 @@ class Ticket(TicketWork):
             resolution_due=due.resolution,
             pending={SlaTarget.RESPONSE: due.response, SlaTarget.RESOLUTION: due.resolution},
         )
-        ticket._record(
-            TicketOpened,
-            tenant_id=new.tenant_id,
-            category=category,
-            priority=priority,
-            building=ticket.location.building,
-            unit_id=ticket.location.unit_id,
-            title=asked.title,
-            opened_by=new.opened_by,
-            opened_at=at,
-            response_due=due.response,
-            resolution_due=due.resolution,
-        )
+        ticket._restate(TicketOpened, **ticket.location.model_dump())
         return ticket
 
     def resolve(
@@ -84,19 +72,7 @@ class Ticket(TicketWork):
         self.resolution_outcome = outcome(at, self.resolution_due)
         self.billable, self.billable_amount = billable, str(amount)
         self.pending.pop(SlaTarget.RESOLUTION, None)
-        self._record(
-            TicketResolved,
-            tenant_id=self.tenant_id,
-            category=self.category,
-            resolved_at=at,
-            acknowledged_in_same_step=in_same_step,
-            response_seconds=self.response_seconds,
-            resolution_seconds=self.resolution_seconds,
-            response_outcome=self.response_outcome,
-            resolution_outcome=self.resolution_outcome,
-            billable=billable,
-            billable_amount=amount,
-        )
+        self._restate(TicketResolved, acknowledged_in_same_step=in_same_step)
 
     def reopen(self, reason: str, at: datetime) -> None:
         """Back to work; counted. The resolution clock restarts, a breach already claimed stays. A rating
