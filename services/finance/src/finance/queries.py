@@ -3,10 +3,10 @@
 from datetime import date
 
 from parkops_kernel.errors import NotFound
+from parkops_kernel.money import ZERO
 from parkops_runtime.access import ParkAccess
 
 from finance.access import visible_invoice, visible_invoices
-from finance.domain.money import ZERO
 from finance.domain.receivables import InvoiceStatus, aging
 from finance.domain.reports import revenue_report
 from finance.schemas import (

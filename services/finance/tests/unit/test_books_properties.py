@@ -13,13 +13,13 @@ from finance.domain.fees import EnterpriseSize, FeeKind
 from finance.domain.investments import acquire_stake, exit_stake, mark_to_valuation
 from finance.domain.lease_billing import run_billing, schedule_lease, terminate_lease
 from finance.domain.ledger import Account
-from finance.domain.money import ZERO
 from finance.domain.operations import accrue_operator_bonus, record_operating_cost, record_subsidy_received
 from finance.domain.payments import cancel_invoice, receive_payment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from parkops_contracts.events.finance import FundingInstrument
 from parkops_kernel.errors import DomainError
+from parkops_kernel.money import ZERO
 
 from .books_fixtures import books, monthly_lines
 

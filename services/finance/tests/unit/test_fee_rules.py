@@ -10,7 +10,7 @@ from finance.domain.charges import charge_amount, charge_fee, close_funding, gra
 from finance.domain.commands import Charge, ChargeFee, CloseFunding, GrantSubsidy
 from finance.domain.fees import EnterpriseSize, FeeCatalogue, FeeKind
 from finance.domain.ledger import Account, Stream
-from finance.domain.money import cny, entered_amount, percent_of, within_ceiling
+from finance.domain.money import entered_amount, within_ceiling
 from finance.domain.payers import is_institution
 from parkops_contracts.events.finance import (
     CommissionEarned,
@@ -19,6 +19,7 @@ from parkops_contracts.events.finance import (
     SubsidyGranted,
 )
 from parkops_kernel.errors import Unprocessable
+from parkops_kernel.money import cny, percent_of
 from pydantic import ValidationError
 
 from .books_fixtures import START, books

@@ -1,8 +1,9 @@
 from decimal import Decimal
 
 import pytest
-from finance.domain.money import cny, entered_amount, percent_of
+from finance.domain.money import entered_amount
 from parkops_kernel.errors import Unprocessable
+from parkops_kernel.money import cny, percent_of
 
 
 def test_rounding_is_half_up_to_the_cent() -> None:

@@ -2,11 +2,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from leasing.domain.money import add_months, cny, lease_end
+from leasing.domain.months import add_months, lease_end
 from leasing.domain.pricing import price
 from leasing.domain.quote import RentForEquity, Rule
 from leasing.domain.stage import LifecycleStage, stage_on
 from parkops_kernel.errors import Unprocessable
+from parkops_kernel.money import cny
 
 from .pricing_fixtures import POLICY, applicant, commitment, terms
 

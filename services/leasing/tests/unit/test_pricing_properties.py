@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 from leasing.domain.commitments import Commitment
-from leasing.domain.money import lease_end
+from leasing.domain.months import lease_end
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.pricing import price
 from leasing.domain.quote import Applicant, PricedUnit, Quote, QuoteTerms, RentForEquity, Rule

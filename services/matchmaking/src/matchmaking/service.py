@@ -11,13 +11,13 @@ replay has no effect and another request under the same key is 409 before any wr
 
 import copy
 import itertools
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, NoReturn, TypedDict, TypeVar, Unpack
 
 from parkops_kernel.errors import Conflict, NotFound
+from parkops_runtime import ids
 from parkops_runtime.access import GroupAccess, ParkAccess
 from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
 from parkops_runtime.auth import STAFF
@@ -75,7 +75,7 @@ def _keyed(
 def _namer(key: str | None, *scope: str) -> Callable[[], str]:
     """New ids: random without a key; with one, the same ids, in the same order, on every retry."""
     if key is None:
-        return lambda: uuid.uuid4().hex
+        return ids.new_id
     counter = itertools.count()
     return lambda: keyed_id(key, *scope, str(next(counter)))
 
@@ -204,7 +204,7 @@ class MatchmakingService:
         each pair of enterprises once (MatchProposed for the new ones); the enterprises involved are
         invited. The park is one the directory knows, in the caller's group (`StaffScope`)."""
         park_id, group_id = access.park_id, access.group_id
-        meeting_id = keyed_id(key, group_id, park_id, "meeting") if key else uuid.uuid4().hex
+        meeting_id = keyed_id(key, group_id, park_id, "meeting") if key else ids.new_id()
         idempotency = _keyed(key, "plan_meeting", command, MeetingPublic)
         if (first := await self._first_answer(self._stores.meetings, meeting_id, idempotency)) is not None:
             return first

@@ -9,23 +9,22 @@ from datetime import date
 from decimal import Decimal
 
 from parkops_kernel.errors import Unprocessable
+from parkops_kernel.money import ZERO, Cents, cny
 from pydantic import BaseModel, Field
-
-from finance.domain.money import ZERO, Money, cny
 
 
 class ScheduleLine(BaseModel):
     month: int
     starts_on: date
     ends_on: date
-    rent: Money
+    rent: Cents
 
 
 class LeaseSchedule(BaseModel):
     lease_id: str
     tenant_id: str
     lines: list[ScheduleLine]
-    billed: dict[int, Money] = Field(default_factory=dict, description="Lease month -> amount invoiced.")
+    billed: dict[int, Cents] = Field(default_factory=dict, description="Lease month -> amount invoiced.")
     terminated_on: date | None = None
     cause: str
 

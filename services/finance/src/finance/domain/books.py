@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from parkops_contracts.events.finance import FinanceEvent, InvoiceIssued
 from parkops_kernel.errors import NotFound
+from parkops_kernel.money import ZERO, Cents
 from parkops_kernel.recording import RecordsEvents
 from pydantic import Field
 
@@ -19,7 +20,7 @@ from finance.domain.deferrals import Deferral
 from finance.domain.equity import Stake
 from finance.domain.fees import FeeCatalogue
 from finance.domain.ledger import Account, Ledger, entry, revenue_account
-from finance.domain.money import ZERO, Money, within_ceiling
+from finance.domain.money import within_ceiling
 from finance.domain.receivables import Invoice
 
 PAYMENT_TERMS = timedelta(days=15)
@@ -43,7 +44,7 @@ class ParkBooks(RecordsEvents[FinanceEvent]):
     catalogue: FeeCatalogue = Field(default_factory=FeeCatalogue)
     ledger: Ledger = Field(default_factory=Ledger)
     invoices: dict[str, Invoice] = Field(default_factory=dict)
-    credits: dict[str, Money] = Field(default_factory=dict, description="Payer -> credit carried forward.")
+    credits: dict[str, Cents] = Field(default_factory=dict, description="Payer -> credit carried forward.")
     schedules: dict[str, LeaseSchedule] = Field(default_factory=dict)
     stakes: dict[str, Stake] = Field(default_factory=dict)
     deferrals: dict[str, Deferral] = Field(

@@ -1,12 +1,12 @@
 """Fees, financing commissions and subsidy application fees, charged from events or by API."""
 
 from parkops_contracts.events.finance import CommissionEarned, FundingClosed, SubsidyGranted
+from parkops_kernel.money import percent_of
 
 from finance.domain.books import ParkBooks
 from finance.domain.commands import Charge, ChargeFee, CloseFunding, GrantSubsidy
 from finance.domain.fees import STREAM_OF, FeeKind
 from finance.domain.ledger import Stream
-from finance.domain.money import percent_of
 from finance.domain.receivables import Invoice
 
 

@@ -5,19 +5,19 @@ month takes what is left, so the months always add up to the total exactly."""
 from datetime import date
 from decimal import Decimal
 
+from parkops_kernel.money import ZERO, Cents, cny
 from pydantic import BaseModel
 
 from finance.domain.ledger import Stream
-from finance.domain.money import ZERO, Money, cny
 
 
 class Deferral(BaseModel):
     invoice_id: str
     stream: Stream
-    total: Money
+    total: Cents
     months: int
     starts_on: date
-    recognized: Money = ZERO
+    recognized: Cents = ZERO
     months_recognized: int = 0
 
     @property

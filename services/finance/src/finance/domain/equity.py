@@ -4,9 +4,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from parkops_kernel.money import Cents, cny
 from pydantic import BaseModel
-
-from finance.domain.money import Money, cny
 
 
 class StakeOrigin(StrEnum):
@@ -18,8 +17,8 @@ class Stake(BaseModel):
     stake_id: str
     tenant_id: str
     percent: Decimal
-    cost_basis: Money
-    carrying: Money
+    cost_basis: Cents
+    carrying: Cents
     origin: StakeOrigin
     acquired_on: date
     exited_on: date | None = None

@@ -16,10 +16,11 @@ from typing import Protocol, Self
 
 from parkops_kernel.bounds import Percent
 from parkops_kernel.errors import Unprocessable
+from parkops_kernel.money import cny
 from pydantic import BaseModel, Field, model_validator
 
 from finance.domain.ledger import Stream
-from finance.domain.money import EnteredAmount, cny, within_ceiling
+from finance.domain.money import EnteredAmount, within_ceiling
 
 
 class EnterpriseSize(StrEnum):

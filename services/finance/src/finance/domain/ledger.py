@@ -10,9 +10,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from parkops_contracts.events.finance import RevenueStream
+from parkops_kernel.money import ZERO, Cents
 from pydantic import BaseModel, ConfigDict, Field
-
-from finance.domain.money import ZERO, Money
 
 
 class Account(StrEnum):
@@ -45,7 +44,7 @@ class Line(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     account: Account
-    amount: Money = Field(description="Positive debit, negative credit.")
+    amount: Cents = Field(description="Positive debit, negative credit.")
 
 
 class Entry(BaseModel):

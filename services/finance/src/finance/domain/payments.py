@@ -6,11 +6,11 @@ from datetime import date
 
 from parkops_contracts.events.finance import Allocation, PaymentReceived
 from parkops_kernel.errors import Conflict, Unprocessable
+from parkops_kernel.money import ZERO
 
 from finance.domain.books import ParkBooks
 from finance.domain.commands import CreditNote, ReceivePayment
 from finance.domain.ledger import Account, revenue_account
-from finance.domain.money import ZERO
 from finance.domain.receivables import Invoice, InvoiceStatus, allocate, oldest_first
 
 

@@ -5,10 +5,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from parkops_kernel.money import ZERO, Cents
 from pydantic import BaseModel, Field
 
 from finance.domain.ledger import Stream
-from finance.domain.money import ZERO, Money
 
 
 class InvoiceStatus(StrEnum):
@@ -31,8 +31,8 @@ class Invoice(BaseModel):
     payer_id: str
     stream: Stream
     description: str
-    amount: Money
-    paid: Money = ZERO
+    amount: Cents
+    paid: Cents = ZERO
     issued_on: date
     due_on: date
     status: InvoiceStatus = InvoiceStatus.OPEN

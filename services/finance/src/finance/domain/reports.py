@@ -7,8 +7,9 @@ above 30% of operating revenue. Ratios are rounded half-up to 4 places; `None` w
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from parkops_kernel.money import ZERO
+
 from finance.domain.ledger import SERVICE_STREAMS, Account, Ledger, Stream, revenue_account
-from finance.domain.money import ZERO
 
 SERVICE_SHARE_TARGET = Decimal("0.30")
 RATIO_PLACES = Decimal("0.0001")

@@ -20,7 +20,6 @@ parks had owners) are refused, so neither group sees or extends the other's (409
 Tenants and payers a command names are checked against the directory before anything is written
 (after its key: a retry is answered its first answer)."""
 
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -29,6 +28,7 @@ from typing import TypeVar
 import structlog
 from parkops_kernel.digest import Terms
 from parkops_kernel.errors import Conflict, Unprocessable
+from parkops_runtime import ids
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
 from parkops_runtime.directory import Directory, ParkEntry
@@ -217,7 +217,7 @@ class FinanceService:
         up first and refused inside the change, after the key: a retry is answered its first answer
         even when a tenant has left the directory since."""
         refused = await self._refusal(access, asked_by.model_dump(include=NAMING) if asked_by else {})
-        cause = f"request:{uuid.uuid4().hex}"
+        cause = f"request:{ids.new_id()}"
 
         def change(books: ParkBooks) -> CommandResult:
             if refused is not None:
@@ -264,7 +264,7 @@ def asked(key: str | None, operation: str, terms: BaseModel | Terms) -> Idempote
 def new_id(key: str | None, access: ParkAccess) -> str:
     """A short id for a payment, deal, subsidy or stake the caller did not name: from the key when the
     request has one (a retry names the same), else fresh."""
-    return (keyed_id(key, access.group_id, access.park_id) if key else uuid.uuid4().hex)[:12]
+    return keyed_id(key, access.group_id, access.park_id)[:12] if key else ids.short_id()
 
 
 def owned(books: ParkBooks, park: ParkEntry) -> ParkBooks:

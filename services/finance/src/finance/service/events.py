@@ -16,6 +16,7 @@ from parkops_contracts.events.leasing import (
 )
 from parkops_contracts.events.matchmaking import MatchmakingMeetingAttended
 from parkops_contracts.events.tickets import TicketResolved
+from parkops_kernel.money import cny
 
 from finance.domain.billing import ScheduleLine
 from finance.domain.books import ParkBooks
@@ -26,7 +27,6 @@ from finance.domain.fees import FeeKind
 from finance.domain.investments import acquire_stake, mark_to_valuation
 from finance.domain.lease_billing import schedule_lease, terminate_lease
 from finance.domain.ledger import Stream
-from finance.domain.money import cny
 from finance.domain.operations import accrue_operator_bonus
 
 CONSUMED: list[type[Event]] = [

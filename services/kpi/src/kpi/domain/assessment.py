@@ -8,9 +8,9 @@ from typing import Any
 from parkops_contracts.base import Event
 from parkops_contracts.events.kpi import KpiResult, KpiTargetMissed, OperatorBonusEarned
 from parkops_kernel.errors import Conflict
+from parkops_kernel.money import cny
 
 from kpi.domain.agreement import Agreement, BonusBasis
-from kpi.domain.measure import money
 from kpi.domain.scoring import Scorecard
 
 
@@ -48,9 +48,9 @@ def assess(card: Scorecard, agreement: Agreement) -> Assessment:
     for key in agreement.kpis:
         kpi = card.kpi(key)
         results.append(KpiOutcome(key, kpi.value, kpi.target, bool(kpi.met)))
-    amount = money(basis_amount(card, agreement.bonus_basis))
+    amount = cny(basis_amount(card, agreement.bonus_basis))
     all_met = all(r.met for r in results)
-    bonus = money(amount * agreement.bonus_share) if all_met else None
+    bonus = cny(amount * agreement.bonus_share) if all_met else None
     return Assessment(tuple(results), amount, bonus)
 
 

@@ -11,9 +11,9 @@ from typing import Any
 from parkops_contracts.base import Event
 from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged
 from parkops_kernel.errors import Conflict
+from parkops_kernel.money import cny
 
 from kpi.domain.commands import ScanForLowEfficiency
-from kpi.domain.measure import money
 from kpi.domain.tenancy import TenancyView
 
 
@@ -76,7 +76,7 @@ def low_tax_tenants(view: TenancyView, day: date, min_tax_per_m2: Decimal) -> li
         report = view.ledger.tax_reports.get((tenant.tenant_id, day.year - 1))
         if report is None or tenant.leased_area_m2 <= 0:
             continue
-        per_m2 = money(report.tax_paid / tenant.leased_area_m2)
+        per_m2 = cny(report.tax_paid / tenant.leased_area_m2)
         if per_m2 < min_tax_per_m2:
             flags.append(
                 Flag(

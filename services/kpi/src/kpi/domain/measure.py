@@ -6,7 +6,6 @@ from decimal import Decimal
 
 RATIO = Decimal("0.0001")
 HOURS = Decimal("0.01")
-MONEY = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,3 @@ class Measure:
 def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     """None when there is nothing to divide by: a KPI without data is not scored, not zero."""
     return (Decimal(part) / Decimal(whole)).quantize(RATIO) if whole else None
-
-
-def money(amount: Decimal) -> Decimal:
-    return amount.quantize(MONEY)

@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+from parkops_kernel.money import cny
+
 from kpi.domain.ledger import ParkLedger
-from kpi.domain.measure import HOURS, Measure, money, ratio
+from kpi.domain.measure import HOURS, Measure, ratio
 from kpi.domain.periods import Period
 from kpi.domain.records import MoneyLine, Resolution
 
@@ -48,7 +50,7 @@ def _in(lines: dict[str, MoneyLine], period: Period) -> list[MoneyLine]:
 
 
 def _total(lines: list[MoneyLine]) -> Decimal:
-    return money(sum((line.amount for line in lines), Decimal(0)))
+    return cny(sum((line.amount for line in lines), Decimal(0)))
 
 
 def revenue(ledger: ParkLedger, period: Period, operating_cost: Decimal | None) -> dict[str, Measure]:
@@ -57,7 +59,7 @@ def revenue(ledger: ParkLedger, period: Period, operating_cost: Decimal | None) 
     lines = _in(ledger.revenue, period)
     by_stream: dict[str, int | Decimal] = {}
     for line in lines:
-        by_stream[line.kind] = money(Decimal(by_stream.get(line.kind, 0)) + line.amount)
+        by_stream[line.kind] = cny(Decimal(by_stream.get(line.kind, 0)) + line.amount)
     total = _total(lines)
     service = sum((Decimal(v) for k, v in by_stream.items() if k in SERVICE_STREAMS), Decimal(0))
     subsidies = _in(ledger.subsidies, period)
@@ -68,7 +70,7 @@ def revenue(ledger: ParkLedger, period: Period, operating_cost: Decimal | None) 
     return {
         "revenue": Measure.of(total, by_stream | {"lines": len(lines)}, ids),
         "service_revenue_share": Measure.of(
-            ratio(service, total), {"service_revenue": money(service), "revenue": total}, ids
+            ratio(service, total), {"service_revenue": cny(service), "revenue": total}, ids
         ),
         "revenue_cost_ratio": Measure.of(ratio(total, operating_cost) if operating_cost else None, cost, ids),
         "subsidy_dependency": Measure.of(

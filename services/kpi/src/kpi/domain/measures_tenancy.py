@@ -3,7 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from kpi.domain.measure import Measure, money, ratio
+from parkops_kernel.money import cny
+
+from kpi.domain.measure import Measure, ratio
 from kpi.domain.periods import Period
 from kpi.domain.tenancy import TenancyView
 
@@ -18,8 +20,8 @@ def occupancy(view: TenancyView, period: Period) -> dict[str, Measure]:
     counts: dict[str, int | Decimal] = {
         "units_listed": len(listed),
         "units_occupied": len(occupied),
-        "area_total_m2": money(total),
-        "area_occupied_m2": money(leased),
+        "area_total_m2": cny(total),
+        "area_occupied_m2": cny(leased),
     }
     return {
         "occupancy_rate": Measure.of(ratio(leased, total), counts, ids),
@@ -38,7 +40,7 @@ def leading_industry(view: TenancyView, period: Period) -> dict[str, Measure]:
             ratio(len(leading), len(active)), {"tenants": len(active), "leading": len(leading)}, ids
         ),
         "leading_industry_area_share": Measure.of(
-            ratio(leading_area, area), {"area_m2": money(area), "leading_area_m2": money(leading_area)}, ids
+            ratio(leading_area, area), {"area_m2": cny(area), "leading_area_m2": cny(leading_area)}, ids
         ),
     }
 
@@ -121,15 +123,15 @@ def tax(view: TenancyView, period: Period) -> dict[str, Measure]:
     area = sum((view.ledger.units[u].area_m2 for u in occupied), Decimal(0))
     ids = [r.event_id for r in this_year]
     growth = ratio(total - before, before) if last_year else None
-    per_m2 = money(total / area) if area and this_year else None
+    per_m2 = cny(total / area) if area and this_year else None
     funding = sum((r.funding_raised for r in this_year), Decimal(0))
     return {
-        "tax_reported": Measure.of(money(total), {"reports": len(this_year)}, ids),
+        "tax_reported": Measure.of(cny(total), {"reports": len(this_year)}, ids),
         "tax_growth": Measure.of(
             growth,
-            {"tax": money(total), "tax_year_before": money(before)},
+            {"tax": cny(total), "tax_year_before": cny(before)},
             ids + [r.event_id for r in last_year],
         ),
-        "tax_per_m2": Measure.of(per_m2, {"tax": money(total), "area_m2": money(area)}, ids),
-        "funding_reported": Measure.of(money(funding), {"reports": len(this_year)}, ids),
+        "tax_per_m2": Measure.of(per_m2, {"tax": cny(total), "area_m2": cny(area)}, ids),
+        "funding_reported": Measure.of(cny(funding), {"reports": len(this_year)}, ids),
     }

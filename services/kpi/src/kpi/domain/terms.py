@@ -10,6 +10,7 @@ from typing import Any
 
 from parkops_contracts.events.leasing import ParkType
 from parkops_kernel.errors import Unprocessable
+from parkops_kernel.money import cny
 
 from kpi.domain.agreement import Agreement, BonusBasis
 from kpi.domain.commands import Author, SetAgreement, SetOperatingCost, SetTarget
@@ -35,7 +36,7 @@ class ParkTerms:
         if yearly is None:
             return None
         days_in_year = (date(period.year, 12, 31) - date(period.year, 1, 1)).days + 1
-        return (yearly * ((period.end - period.start).days + 1) / days_in_year).quantize(Decimal("0.01"))
+        return cny(yearly * ((period.end - period.start).days + 1) / days_in_year)
 
     def claim(self, group_id: str) -> None:
         """Terms stored under the park id by another group (written before parks were checked against

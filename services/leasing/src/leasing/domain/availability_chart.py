@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from leasing.domain.money import add_months
+from leasing.domain.months import add_months
 from leasing.domain.park import Park
 from leasing.domain.queries import covered_days
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from parkops_contracts.events.leasing import RentLine, TerminationReason
+from parkops_kernel.money import ZERO
 from pydantic import BaseModel
 
-from leasing.domain.money import ZERO, month_period
+from leasing.domain.months import month_period
 from leasing.domain.quote import EquityDeal, Quote, Rule, RuleLine
 
 

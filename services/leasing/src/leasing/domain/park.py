@@ -12,7 +12,8 @@ from typing import TypeVar
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed
 from parkops_kernel.errors import Conflict, NotFound
-from pydantic import BaseModel, Field, PrivateAttr
+from parkops_kernel.recording import RecordsEvents
+from pydantic import Field
 
 from leasing.domain.commands import ListUnit, OnboardTenant, RegisterPark
 from leasing.domain.commitments import Commitment
@@ -40,7 +41,7 @@ ONBOARDED_FIELDS = {
 }
 
 
-class Park(BaseModel):
+class Park(RecordsEvents[Event]):
     park_id: str
     group_id: str
     name: str
@@ -52,12 +53,6 @@ class Park(BaseModel):
     commitments: dict[str, Commitment] = Field(default_factory=dict)
     leases: dict[str, Lease] = Field(default_factory=dict)
     registered_at: datetime | None = None  # None: stored before registration times were kept
-    _events: list[Event] = PrivateAttr(default_factory=list)
-
-    @property
-    def events(self) -> list[Event]:
-        """Events recorded since the park was loaded, in order."""
-        return self._events
 
     @classmethod
     def register(cls, command: RegisterPark, park_id: str, at: datetime) -> "Park":
@@ -152,8 +147,3 @@ class Park(BaseModel):
     def record(self, event: Event) -> None:
         """Record an event of a change made by one of the park's domain operations."""
         self._events.append(event)
-
-    def take_events(self) -> list[Event]:
-        """The events recorded since the park was loaded, handed over once (then forgotten)."""
-        taken, self._events = self._events, []
-        return taken

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from parkops_kernel.errors import Unprocessable
+from parkops_kernel.money import ZERO, cny
 
 from leasing.domain.commitments import Commitment
-from leasing.domain.money import ZERO, cny, lease_end, month_period
+from leasing.domain.months import lease_end, month_period
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.quote import (
     Applicant,

@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from parkops_kernel.money import ZERO
 from pydantic import BaseModel
 
 from leasing.domain.lease import Lease, LeaseStatus
-from leasing.domain.money import ZERO
 from leasing.domain.park import Park
 from leasing.domain.space import Unit, UnitStatus
 

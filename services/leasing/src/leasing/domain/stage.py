@@ -3,7 +3,7 @@
 from datetime import date
 from enum import StrEnum
 
-from leasing.domain.money import add_months
+from leasing.domain.months import add_months
 
 
 class LifecycleStage(StrEnum):

@@ -1,11 +1,11 @@
 """Labour and materials recorded on a ticket, and the billable amount they add up to (CNY)."""
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from parkops_kernel.money import cny
 from pydantic import BaseModel, ConfigDict, Field
 
-CENT = Decimal("0.01")
 MAX_LINES = 500
 """Labour or material lines one ticket holds: a ticket is one document, and bounded."""
 
@@ -37,4 +37,4 @@ class Material(BaseModel):
 def billable_amount(labour: Sequence[Labour], materials: Sequence[Material]) -> Decimal:
     """Labour plus materials, rounded half-up to the cent once, at the end."""
     total = sum((x.amount for x in labour), Decimal(0)) + sum((m.amount for m in materials), Decimal(0))
-    return total.quantize(CENT, rounding=ROUND_HALF_UP)
+    return cny(total)

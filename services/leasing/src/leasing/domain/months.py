@@ -1,21 +1,10 @@
-"""Money and calendar rules shared by pricing and leases.
+"""Lease months: the calendar rules shared by pricing and leases.
 
-Rounding rule (the only one): amounts are `Decimal` CNY computed exactly and rounded once, per monthly
-schedule line, half-up to 0.01 CNY (`ROUND_HALF_UP`). Totals are sums of already rounded lines, so a
-schedule's total always equals the sum of its lines. Derived figures (waived rent, implied valuation)
-are rounded the same way."""
+Money follows the kernel's one rule (`parkops_kernel.money`): a rent line is computed exactly and rounded
+once, half-up to the cent; a schedule's total is the sum of its rounded lines."""
 
 import calendar
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-def cny(amount: Decimal) -> Decimal:
-    """Round an exact amount to the cent, half-up."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def add_months(day: date, months: int) -> date:
