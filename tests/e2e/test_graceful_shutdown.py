@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 from leasing.settings import LeasingSettings
-from parkops_contracts.events import ParkRegistered
+from parkops_contracts.events.leasing import ParkRegistered
 from parkops_runtime.auth import Role
 from pymongo import MongoClient
 

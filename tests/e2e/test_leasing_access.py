@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 import httpx
-from parkops_contracts.events import ParkRegistered
+from parkops_contracts.events.leasing import ParkRegistered
 from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import Platform

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from bson.codec_options import DEFAULT_CODEC_OPTIONS
 from leasing.settings import LeasingSettings
-from parkops_contracts.events import ParkRegistered
+from parkops_contracts.events.leasing import ParkRegistered
 from parkops_runtime.auth import Role
 from parkops_runtime.outbox import loaded_commit
 from pymongo import MongoClient

@@ -16,7 +16,7 @@ from finance.settings import FinanceSettings
 from kpi.settings import KpiSettings
 from leasing.settings import LeasingSettings
 from matchmaking.settings import MatchmakingSettings
-from parkops_contracts.events import LeaseSigned, ParkRegistered, UnitListed
+from parkops_contracts.events.leasing import LeaseSigned, ParkRegistered, UnitListed
 from parkops_runtime.auth import Role
 from tickets.settings import TicketsSettings
 

@@ -52,8 +52,8 @@ class MatchProposed(MatchmakingEvent):
     proposed_at: datetime
 
 
-class MatchAccepted(MatchmakingEvent):
-    """Both the buyer and the supplier accepted a proposal."""
+class AcceptedMatchEvent(MatchmakingEvent):
+    """A fact about a proposal both sides accepted: which proposal, of which kind, between whom."""
 
     KEY_FIELD: ClassVar[str] = "proposal_id"
 
@@ -62,6 +62,11 @@ class MatchAccepted(MatchmakingEvent):
     buyer_id: str
     supplier_id: str
     supplier_park_id: str
+
+
+class MatchAccepted(AcceptedMatchEvent):
+    """Both the buyer and the supplier accepted a proposal."""
+
     meeting_id: str | None = None
     accepted_at: datetime
 
@@ -78,16 +83,9 @@ class MatchDeclined(MatchmakingEvent):
     declined_at: datetime
 
 
-class DealClosed(MatchmakingEvent):
+class DealClosed(AcceptedMatchEvent):
     """An accepted match became a deal, with its value and the buyer's estimated purchasing saving."""
 
-    KEY_FIELD: ClassVar[str] = "proposal_id"
-
-    proposal_id: str
-    kind: MatchKind
-    buyer_id: str
-    supplier_id: str
-    supplier_park_id: str
     value_cny: Decimal = Field(gt=0)
     estimated_saving_cny: Decimal = Field(ge=0)
     closed_at: datetime
@@ -103,3 +101,12 @@ class MatchmakingMeetingAttended(MatchmakingEvent):
     tenant_id: str
     meeting_date: date
     attended_at: datetime
+
+
+PUBLISHED: tuple[type[Event], ...] = (
+    MatchProposed,
+    MatchAccepted,
+    MatchDeclined,
+    DealClosed,
+    MatchmakingMeetingAttended,
+)
