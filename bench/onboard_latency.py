@@ -22,6 +22,7 @@ from parkops_runtime.auth import Role
 
 from tests.support.demo import enterprise
 from tests.support.infra import Infra
+from tests.support.parks import park_body
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
 
 
@@ -37,12 +38,7 @@ async def platform_latency(infra: Infra, n: int) -> list[float]:
     kpi_app = create_kpi(isolated_settings(KpiSettings, infra, run))
     samples: list[float] = []
     async with serving(leasing_app) as leasing, serving(kpi_app) as kpi:
-        park = {
-            "park_id": "bench-park",
-            "name": "Bench",
-            "park_type": "incubator",
-            "leading_industries": ["C39"],
-        }
+        park = park_body("bench-park", "Bench", industries=("C39",))
         (await leasing.post("/parks", json=park, headers=admin)).raise_for_status()
         units = []
         for i in range(n):

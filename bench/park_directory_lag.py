@@ -30,6 +30,7 @@ from tickets.settings import TicketsSettings
 
 from bench.onboard_latency import percentiles, raw_round_trip
 from tests.support.infra import Infra
+from tests.support.parks import park_body
 from tests.support.services import bearer, isolated_settings, run_id, serving
 
 FOLLOWERS = {
@@ -55,12 +56,7 @@ async def directory_lag(infra: Infra, n: int) -> dict[str, list[float]]:
             directories[name] = app.state.directory
         for i in range(n):
             park_id = f"lag-{run}-{i}"
-            park = {
-                "park_id": park_id,
-                "name": "Lag",
-                "park_type": "incubator",
-                "leading_industries": ["C39"],
-            }
+            park = park_body(park_id, "Lag", industries=("C39",))
             (await leasing.post("/parks", json=park, headers=admin)).raise_for_status()
             answered, waiting = time.perf_counter(), dict(directories)
             while waiting:

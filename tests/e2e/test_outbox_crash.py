@@ -16,6 +16,7 @@ from bench.load import service_env
 from tests.support.fault_processes import ServiceProcess
 from tests.support.infra import Infra
 from tests.support.kafka import read_all
+from tests.support.parks import park_body
 from tests.support.services import bearer, eventually, isolated_settings, run_id
 
 LEASING = "leasing.main:create_app"
@@ -35,12 +36,7 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(
     )
     env = service_env(settings)
     admin = bearer(Role.GROUP_ADMIN, "crash-group")
-    body = {
-        "park_id": "crash-park",
-        "name": "Crash Park",
-        "park_type": "incubator",
-        "leading_industries": ["I65"],
-    }
+    body = park_body("crash-park", "Crash Park")
     leasing = ServiceProcess(
         LEASING, {**env, "LEASING_OUTBOX_CRASH_AFTER_WRITE": "true"}, tmp_path / "leasing.log"
     )
