@@ -34,12 +34,15 @@ class MatchmakingEvent(Event):
     SERVICE: ClassVar[str] = "matchmaking"
 
 
-class MatchProposed(MatchmakingEvent):
-    """A supplier's offering was proposed for a buyer's need, on demand or for a matchmaking meeting."""
-
-    KEY_FIELD: ClassVar[str] = "proposal_id"
+class ProposalEvent(MatchmakingEvent):
+    KEY_FIELD: ClassVar[str] = "proposal_id"  # one proposal's facts stay in order
 
     proposal_id: str
+
+
+class MatchProposed(ProposalEvent):
+    """A supplier's offering was proposed for a buyer's need, on demand or for a matchmaking meeting."""
+
     kind: MatchKind
     need_id: str
     buyer_id: str = Field(description="Tenant id of the enterprise with the need.")
@@ -52,12 +55,9 @@ class MatchProposed(MatchmakingEvent):
     proposed_at: datetime
 
 
-class AcceptedMatchEvent(MatchmakingEvent):
+class AcceptedMatchEvent(ProposalEvent):
     """A fact about a proposal both sides accepted: which proposal, of which kind, between whom."""
 
-    KEY_FIELD: ClassVar[str] = "proposal_id"
-
-    proposal_id: str
     kind: MatchKind
     buyer_id: str
     supplier_id: str
@@ -71,12 +71,9 @@ class MatchAccepted(AcceptedMatchEvent):
     accepted_at: datetime
 
 
-class MatchDeclined(MatchmakingEvent):
+class MatchDeclined(ProposalEvent):
     """One side declined a proposal; the pair is penalised in later rankings."""
 
-    KEY_FIELD: ClassVar[str] = "proposal_id"
-
-    proposal_id: str
     buyer_id: str
     supplier_id: str
     declined_by: str = Field(description="Tenant id of the side that declined.")
