@@ -53,6 +53,19 @@ def aggregates(
     return found
 
 
+def left_behind(doc_id: str, version: int, token: str, at: datetime, state: int, event: int) -> Doc:
+    """A commit a writer stored, with no owner (a legacy one), as its writer left it when it died."""
+    return {
+        "_id": commit_id(doc_id, version),
+        "doc_id": doc_id,
+        "version": version,
+        "token": token,
+        "at": at,
+        "fields": {"state": state},
+        "events": [outbound(event).to_document()],
+    }
+
+
 async def test_state_and_events_are_written_together_and_a_failed_publish_is_retried(
     things: AsyncCollection[Doc],
 ) -> None:
@@ -113,17 +126,8 @@ async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
     publisher, clock = FlakyPublisher(), Clock()
     store = aggregates(things, publisher, clock)
     await store.insert("a", {"state": 1}, [])
-    await store.commits.insert_one(
-        {  # what a writer leaves when it dies right after its commit
-            "_id": commit_id("a", 2),
-            "doc_id": "a",
-            "version": 2,
-            "token": "dead",
-            "at": datetime.now(UTC),
-            "fields": {"state": 2},
-            "events": [outbound(9).to_document()],
-        }
-    )
+    # what a writer leaves when it dies right after its commit
+    await store.commits.insert_one(left_behind("a", 2, "dead", datetime.now(UTC), state=2, event=9))
     assert store.relay is not None
     with pytest.raises(ConcurrencyConflict):  # its writer may be alive: not seen silent long enough
         await store.update("a", 1, {"state": 99}, [])
@@ -151,25 +155,9 @@ async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writer
     await store.commits.insert_many(
         [
             # applied before its writer died: publish it
-            {
-                "_id": commit_id("b", 1),
-                "doc_id": "b",
-                "version": 1,
-                "token": "t-b",
-                "at": long_ago,
-                "fields": {"state": 1},
-                "events": [outbound(7).to_document()],
-            },
+            left_behind("b", 1, "t-b", long_ago, state=1, event=7),
             # a writer that had loaded version 0 of an aggregate that exists: never applied, never published
-            {
-                "_id": commit_id("a", 1),
-                "doc_id": "a",
-                "version": 1,
-                "token": "stale",
-                "at": long_ago,
-                "fields": {"state": -1},
-                "events": [outbound(8).to_document()],
-            },
+            left_behind("a", 1, "stale", long_ago, state=-1, event=8),
         ]
     )
     await things.insert_one({"_id": "b", "state": 1, "_version": 1, "_commit": "t-b"})
