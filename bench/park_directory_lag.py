@@ -28,7 +28,7 @@ from parkops_runtime.directory import Directory
 from tickets.main import create_app as create_tickets
 from tickets.settings import TicketsSettings
 
-from bench.onboard_latency import percentiles, raw_round_trip
+from bench.onboard_latency import percentiles, raw_round_trip, report_baseline
 from tests.support.infra import Infra
 from tests.support.parks import park_body
 from tests.support.services import bearer, isolated_settings, run_id, serving
@@ -74,12 +74,10 @@ async def main() -> None:
     infra = Infra.from_env()
     raw = await raw_round_trip(infra, n)
     lags = await directory_lag(infra, n)
-    print(f"store: MongoDB-wire at {infra.mongodb_url}; broker {infra.kafka_bootstrap_servers}; {n} parks")
-    raw_p50, raw_p95 = percentiles(raw)
-    print(f"{'raw aiokafka produce->consume':36} p50 {raw_p50:7.1f} ms  p95 {raw_p95:7.1f} ms")
+    report_baseline(infra, raw, f"{n} parks")
     for name, samples in lags.items():
         p50, p95 = percentiles(samples)
-        print(f"{'POST /parks -> known in ' + name:36} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
+        print(f"{'POST /parks -> known in ' + name:40} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
 
 
 if __name__ == "__main__":
