@@ -12,6 +12,8 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from kpi.main import create_app as create_kpi
@@ -25,18 +27,12 @@ from tests.support.infra import Infra
 from tests.support.parks import park_body
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
 
+Measured = TypeVar("Measured")
+
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return cuts[49] * 1000, cuts[94] * 1000
-
-
-def report_baseline(infra: Infra, raw: list[float], measured: str) -> tuple[float, float]:
-    """Print where the bench ran and the raw aiokafka round trip it compares with; that p50 and p95."""
-    print(f"store: MongoDB-wire at {infra.mongodb_url}; broker {infra.kafka_bootstrap_servers}; {measured}")
-    raw_p50, raw_p95 = percentiles(raw)
-    print(f"{'raw aiokafka produce->consume':40} p50 {raw_p50:7.1f} ms  p95 {raw_p95:7.1f} ms")
-    return raw_p50, raw_p95
 
 
 async def platform_latency(infra: Infra, n: int) -> list[float]:
@@ -100,12 +96,23 @@ async def raw_round_trip(infra: Infra, n: int) -> list[float]:
     return samples
 
 
-async def main() -> None:
+async def against_baseline(
+    measure: Callable[[Infra, int], Awaitable[Measured]], unit: str
+) -> tuple[Measured, float, float]:
+    """Measure `n` (the first argument, 100 by default) `unit`s, and the raw aiokafka round trip as often;
+    print where it ran and that baseline. The measure, and the baseline's p50 and p95."""
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     infra = Infra.from_env()
     raw = await raw_round_trip(infra, n)
-    platform = await platform_latency(infra, n)
-    raw_p50, raw_p95 = report_baseline(infra, raw, f"{n} tries")
+    measured = await measure(infra, n)
+    print(f"store: MongoDB-wire at {infra.mongodb_url}; broker {infra.kafka_bootstrap_servers}; {n} {unit}")
+    raw_p50, raw_p95 = percentiles(raw)
+    print(f"{'raw aiokafka produce->consume':40} p50 {raw_p50:7.1f} ms  p95 {raw_p95:7.1f} ms")
+    return measured, raw_p50, raw_p95
+
+
+async def main() -> None:
+    platform, raw_p50, raw_p95 = await against_baseline(platform_latency, "tries")
     p50, p95 = percentiles(platform)
     print(
         f"{'POST onboard -> kpi occupancy visible':40} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms "

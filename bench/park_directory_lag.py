@@ -10,7 +10,6 @@ Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python -m be
 """
 
 import asyncio
-import sys
 import time
 from contextlib import AsyncExitStack
 
@@ -28,7 +27,7 @@ from parkops_runtime.directory import Directory
 from tickets.main import create_app as create_tickets
 from tickets.settings import TicketsSettings
 
-from bench.onboard_latency import percentiles, raw_round_trip, report_baseline
+from bench.onboard_latency import against_baseline, percentiles
 from tests.support.infra import Infra
 from tests.support.parks import park_body
 from tests.support.services import bearer, isolated_settings, run_id, serving
@@ -70,11 +69,7 @@ async def directory_lag(infra: Infra, n: int) -> dict[str, list[float]]:
 
 
 async def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    infra = Infra.from_env()
-    raw = await raw_round_trip(infra, n)
-    lags = await directory_lag(infra, n)
-    report_baseline(infra, raw, f"{n} parks")
+    lags, _, _ = await against_baseline(directory_lag, "parks")
     for name, samples in lags.items():
         p50, p95 = percentiles(samples)
         print(f"{'POST /parks -> known in ' + name:40} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
