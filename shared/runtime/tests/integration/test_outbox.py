@@ -3,6 +3,7 @@
 import asyncio
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -120,23 +121,39 @@ async def test_of_many_concurrent_writers_of_one_version_exactly_one_wins(
     assert publisher.sent == [f"e{100 + doc['by']}"]  # type: ignore[operator]
 
 
-async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
-    things: AsyncCollection[Doc],
-) -> None:
+@dataclass
+class Process:
+    """This process, after it wrote aggregate "a" (version 1, no events); its clock is the test's."""
+
+    store: AggregateCollection
+    relay: OutboxRelay
+    publisher: FlakyPublisher
+    clock: Clock
+
+
+@pytest.fixture
+async def process(things: AsyncCollection[Doc]) -> Process:
     publisher, clock = FlakyPublisher(), Clock()
     store = aggregates(things, publisher, clock)
     await store.insert("a", {"state": 1}, [])
+    assert store.relay is not None
+    return Process(store, store.relay, publisher, clock)
+
+
+async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
+    process: Process, things: AsyncCollection[Doc]
+) -> None:
+    store, relay = process.store, process.relay
     # what a writer leaves when it dies right after its commit
     await store.commits.insert_one(left_behind("a", 2, "dead", datetime.now(UTC), state=2, event=9))
-    assert store.relay is not None
     with pytest.raises(ConcurrencyConflict):  # its writer may be alive: not seen silent long enough
         await store.update("a", 1, {"state": 99}, [])
-    clock.now += 1.1  # silent past dead_after on this process's clock
-    await store.relay.owners.refresh()  # what the relay's loop does every beat
+    process.clock.now += 1.1  # silent past dead_after on this process's clock
+    await relay.owners.refresh()  # what the relay's loop does every beat
     with pytest.raises(ConcurrencyConflict):  # now finished for it, and the caller reloads
         await store.update("a", 1, {"state": 99}, [])
-    await store.relay.flush()
-    assert publisher.sent == ["e9"]
+    await relay.flush()
+    assert process.publisher.sent == ["e9"]
     doc = await things.find_one({"_id": "a"})
     assert doc is not None
     assert (doc["state"], doc["_version"]) == (2, 2)
@@ -144,13 +161,10 @@ async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
 
 
 async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writers(
-    things: AsyncCollection[Doc],
+    process: Process, things: AsyncCollection[Doc]
 ) -> None:
-    publisher, clock = FlakyPublisher(), Clock()
-    store = aggregates(things, publisher, clock)
-    await store.insert("a", {"state": 1}, [])
-    assert store.relay is not None
-    await store.relay.flush()
+    store, relay = process.store, process.relay
+    await relay.flush()
     long_ago = datetime.now(UTC) - timedelta(minutes=5)
     await store.commits.insert_many(
         [
@@ -161,13 +175,12 @@ async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writer
         ]
     )
     await things.insert_one({"_id": "b", "state": 1, "_version": 1, "_commit": "t-b"})
-    assert store.relay is not None
-    assert await store.relay.sweep() == 0, "the commits' owner (none: legacy) was only now met"
-    clock.now += 1.1
-    await store.relay.owners.refresh()
-    assert await store.relay.sweep() == 1
-    await store.relay.flush()
-    assert publisher.sent == ["e7"]
+    assert await relay.sweep() == 0, "the commits' owner (none: legacy) was only now met"
+    process.clock.now += 1.1
+    await relay.owners.refresh()
+    assert await relay.sweep() == 1
+    await relay.flush()
+    assert process.publisher.sent == ["e7"]
     assert await store.commits.count_documents({}) == 0
     assert (await things.find_one({"_id": "a"}) or {}).get("state") == 1
 
