@@ -10,7 +10,6 @@ Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python -m be
 """
 
 import asyncio
-import sys
 import time
 from contextlib import AsyncExitStack
 
@@ -28,8 +27,9 @@ from parkops_runtime.directory import Directory
 from tickets.main import create_app as create_tickets
 from tickets.settings import TicketsSettings
 
-from bench.onboard_latency import percentiles, raw_round_trip
+from bench.onboard_latency import against_baseline, percentiles
 from tests.support.infra import Infra
+from tests.support.parks import park_body
 from tests.support.services import bearer, isolated_settings, run_id, serving
 
 FOLLOWERS = {
@@ -55,12 +55,7 @@ async def directory_lag(infra: Infra, n: int) -> dict[str, list[float]]:
             directories[name] = app.state.directory
         for i in range(n):
             park_id = f"lag-{run}-{i}"
-            park = {
-                "park_id": park_id,
-                "name": "Lag",
-                "park_type": "incubator",
-                "leading_industries": ["C39"],
-            }
+            park = park_body(park_id, "Lag", industries=("C39",))
             (await leasing.post("/parks", json=park, headers=admin)).raise_for_status()
             answered, waiting = time.perf_counter(), dict(directories)
             while waiting:
@@ -74,16 +69,10 @@ async def directory_lag(infra: Infra, n: int) -> dict[str, list[float]]:
 
 
 async def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    infra = Infra.from_env()
-    raw = await raw_round_trip(infra, n)
-    lags = await directory_lag(infra, n)
-    print(f"store: MongoDB-wire at {infra.mongodb_url}; broker {infra.kafka_bootstrap_servers}; {n} parks")
-    raw_p50, raw_p95 = percentiles(raw)
-    print(f"{'raw aiokafka produce->consume':36} p50 {raw_p50:7.1f} ms  p95 {raw_p95:7.1f} ms")
+    lags, _, _ = await against_baseline(directory_lag, "parks")
     for name, samples in lags.items():
         p50, p95 = percentiles(samples)
-        print(f"{'POST /parks -> known in ' + name:36} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
+        print(f"{'POST /parks -> known in ' + name:40} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 from kpi.main import create_app as create_kpi
 from kpi.settings import KpiSettings
-from parkops_contracts.events import UnitListed
+from parkops_contracts.events.leasing import UnitListed
 
 from bench.kpi_throughput import consumption_rate
 from tests.support.events import unit_listed

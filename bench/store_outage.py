@@ -26,14 +26,11 @@ from pymongo import AsyncMongoClient
 from pymongo.errors import ConnectionFailure
 
 from tests.support.infra import Infra
+from tests.support.parks import park_body
 from tests.support.services import bearer, isolated_settings, run_id, serving
 from tests.support.store_process import OwnStore, own_store
 
 ADMIN = bearer(Role.GROUP_ADMIN, "bench-group")
-
-
-def park(park_id: str) -> dict[str, object]:
-    return {"park_id": park_id, "name": park_id, "park_type": "incubator", "leading_industries": ["I65"]}
 
 
 async def until(condition: Callable[[], Awaitable[bool]], within: float = 30) -> float:
@@ -79,10 +76,11 @@ async def measure(infra: Infra, rounds: int) -> dict[str, list[float]]:
                 figures["recovery"].append(await until(answers))
 
             for n in range(rounds):
-                assert (await leasing.post("/parks", json=park(f"a{n}"), headers=ADMIN)).status_code == 201
+                registered = await leasing.post("/parks", json=park_body(f"a{n}"), headers=ADMIN)
+                assert registered.status_code == 201
                 store.kill()
                 started = time.monotonic()
-                first = await leasing.post("/parks", json=park(f"b{n}"), headers=ADMIN)
+                first = await leasing.post("/parks", json=park_body(f"b{n}"), headers=ADMIN)
                 figures["first"].append(time.monotonic() - started)
                 assert first.status_code == 503, first.text
                 for _ in range(20):

@@ -1,6 +1,6 @@
 """Delivery guarantees of the kpi consumer over the real broker: no double effect, poison to the DLQ."""
 
-from parkops_contracts.events import TenantOnboarded, UnitListed
+from parkops_contracts.events.leasing import TenantOnboarded, UnitListed
 
 from tests.e2e.conftest import Platform
 from tests.support.events import tenant_onboarded, unit_listed

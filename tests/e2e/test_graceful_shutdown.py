@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 from leasing.settings import LeasingSettings
-from parkops_contracts.events import ParkRegistered
+from parkops_contracts.events.leasing import ParkRegistered
 from parkops_runtime.auth import Role
 from pymongo import MongoClient
 
@@ -16,6 +16,7 @@ from bench.load import service_env
 from tests.support.fault_processes import ServiceProcess
 from tests.support.infra import Infra
 from tests.support.kafka import read_all
+from tests.support.parks import park_body
 from tests.support.services import bearer, isolated_settings, run_id
 
 REQUESTS = 30
@@ -32,12 +33,7 @@ async def test_sigterm_drains_in_flight_requests_and_pending_publishes(infra: In
         async with httpx.AsyncClient(timeout=30, limits=limits) as http:
 
             async def register(i: int) -> tuple[int | None, float]:
-                body = {
-                    "park_id": f"park-{i}",
-                    "name": f"P{i}",
-                    "park_type": "incubator",
-                    "leading_industries": ["I65"],
-                }
+                body = park_body(f"park-{i}", f"P{i}")
                 try:
                     response = await http.post(f"{leasing.base}/parks", json=body, headers=admin)
                 except httpx.HTTPError:

@@ -4,7 +4,7 @@
 import asyncio
 
 from aiokafka.admin import AIOKafkaAdminClient
-from parkops_contracts.events import UnitListed
+from parkops_contracts.events.leasing import UnitListed
 
 from tests.support.events import unit_listed
 from tests.support.infra import Infra

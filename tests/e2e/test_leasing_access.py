@@ -5,14 +5,14 @@ import json
 from typing import Any
 
 import httpx
-from parkops_contracts.events import ParkRegistered
+from parkops_contracts.events.leasing import ParkRegistered
 from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import Platform
 from tests.e2e.test_leasing_lifecycle import POLICY, lease_body
 from tests.support.demo import enterprise
 from tests.support.kafka import read_all
-from tests.support.parks import list_units, onboard_tenant, register_park
+from tests.support.parks import list_units, onboard_tenant, park_body, register_park
 from tests.support.services import bearer, eventually
 
 UNIT = {"building": "Z", "floor": 1, "unit_number": "Z-1", "unit_type": "office", "area_m2": "10"}
@@ -197,12 +197,7 @@ async def test_a_taken_park_id_is_refused_without_a_word_about_its_park(platform
     before = await snapshot(platform, "coveted-park")
     rival_group = f"rival-{platform.run}"
     rival = bearer(Role.GROUP_ADMIN, rival_group)
-    body = {
-        "park_id": "coveted-park",
-        "name": "Squatted",
-        "park_type": "incubator",
-        "leading_industries": ["M73"],
-    }
+    body = park_body("coveted-park", "Squatted", industries=("M73",))
 
     for caller in (rival, platform.admin):
         taken = await platform.leasing.post("/parks", headers=caller, json=body)

@@ -13,8 +13,7 @@ from leasing.domain.commands import ListUnit
 from leasing.main import create_app
 from leasing.repository import ParkCodec
 from leasing.settings import LeasingSettings
-from parkops_contracts.events import UnitListed
-from parkops_contracts.events.leasing import UnitType
+from parkops_contracts.events.leasing import UnitListed, UnitType
 from parkops_runtime.outbox import commit_id
 
 from tests.e2e.conftest import Platform

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from parkops_contracts.base import Event
-from parkops_contracts.events import ParkRegistered, TenantOnboarded, UnitListed
+from parkops_contracts.events.leasing import ParkRegistered, TenantOnboarded, UnitListed
 from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import Platform

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from parkops_contracts.base import Event
-from parkops_contracts.events import LeaseRenewed, LeaseSigned, LeaseTerminated, RentForEquityAgreed
+from parkops_contracts.events.leasing import LeaseRenewed, LeaseSigned, LeaseTerminated, RentForEquityAgreed
 from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import TODAY, Platform

@@ -4,6 +4,7 @@ from leasing.main import create_app
 from leasing.settings import LeasingSettings
 
 from tests.e2e.conftest import Platform
+from tests.support.parks import park_body
 from tests.support.services import isolated_settings, run_id, serving
 
 
@@ -13,12 +14,7 @@ async def test_parks_sharded_over_collections(platform: Platform) -> None:
     async with serving(app) as leasing:
         ids = [f"shard-park-{i}" for i in range(6)]
         for park_id in ids:
-            body = {
-                "park_id": park_id,
-                "name": park_id,
-                "park_type": "incubator",
-                "leading_industries": ["C39"],
-            }
+            body = park_body(park_id, industries=("C39",))
             assert (await leasing.post("/parks", headers=platform.admin, json=body)).status_code == 201
             unit = {"building": "A", "floor": 1, "unit_number": "A-1", "unit_type": "office", "area_m2": "10"}
             r = await leasing.post(f"/parks/{park_id}/units", headers=platform.admin, json=unit)

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from bson.codec_options import DEFAULT_CODEC_OPTIONS
 from leasing.settings import LeasingSettings
-from parkops_contracts.events import ParkRegistered
+from parkops_contracts.events.leasing import ParkRegistered
 from parkops_runtime.auth import Role
 from parkops_runtime.outbox import loaded_commit
 from pymongo import MongoClient
@@ -16,6 +16,7 @@ from bench.load import service_env
 from tests.support.fault_processes import ServiceProcess
 from tests.support.infra import Infra
 from tests.support.kafka import read_all
+from tests.support.parks import park_body
 from tests.support.services import bearer, eventually, isolated_settings, run_id
 
 LEASING = "leasing.main:create_app"
@@ -35,12 +36,7 @@ async def test_an_event_written_before_a_crash_is_published_after_restart(
     )
     env = service_env(settings)
     admin = bearer(Role.GROUP_ADMIN, "crash-group")
-    body = {
-        "park_id": "crash-park",
-        "name": "Crash Park",
-        "park_type": "incubator",
-        "leading_industries": ["I65"],
-    }
+    body = park_body("crash-park", "Crash Park")
     leasing = ServiceProcess(
         LEASING, {**env, "LEASING_OUTBOX_CRASH_AFTER_WRITE": "true"}, tmp_path / "leasing.log"
     )

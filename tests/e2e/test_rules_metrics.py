@@ -5,7 +5,7 @@ import asyncio
 from collections.abc import Sequence
 
 import httpx
-from parkops_contracts.events import ParkRegistered, UnitListed
+from parkops_contracts.events.leasing import ParkRegistered, UnitListed
 from parkops_runtime.events import OutboundEvent
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families

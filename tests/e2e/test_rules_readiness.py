@@ -16,7 +16,7 @@ from leasing.main import create_app as create_leasing
 from leasing.settings import LeasingSettings
 from matchmaking.main import create_app as create_matchmaking
 from matchmaking.settings import MatchmakingSettings
-from parkops_contracts.events import ParkRegistered
+from parkops_contracts.events.leasing import ParkRegistered
 from parkops_runtime.auth import Role
 from tickets.main import create_app as create_tickets
 from tickets.settings import TicketsSettings

@@ -4,7 +4,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from parkops_contracts.events import UnitListed
+from parkops_contracts.events.leasing import UnitListed
 from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import Platform

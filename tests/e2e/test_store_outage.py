@@ -15,16 +15,12 @@ from parkops_runtime.breaker import StoreBreaker
 from parkops_runtime.problems import MEDIA_TYPE
 
 from tests.support.infra import Infra
+from tests.support.parks import park_body
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
 from tests.support.store_process import own_store
 
 ADMIN = bearer(Role.GROUP_ADMIN, "outage-group")
-PARK = {
-    "park_id": "outage-park",
-    "name": "Outage Park",
-    "park_type": "incubator",
-    "leading_industries": ["I65"],
-}
+PARK = park_body("outage-park", "Outage Park")
 
 
 def assert_store_problem(response: httpx.Response) -> None:

@@ -4,8 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from parkops_contracts.events import TenantOnboarded, UnitListed
-from parkops_contracts.events.leasing import UnitType
+from parkops_contracts.events.leasing import TenantOnboarded, UnitListed, UnitType
 from parkops_runtime.events import OutboundEvent
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)

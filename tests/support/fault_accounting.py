@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from parkops_contracts.events import LeaseSigned, TenantOnboarded, TicketOpened, UnitListed
+from parkops_contracts.events.leasing import LeaseSigned, TenantOnboarded, UnitListed
+from parkops_contracts.events.tickets import TicketOpened
 
 from tests.support.fault_load import Kind, Ledger
 from tests.support.kafka import read_all

@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 
 import httpx
 from parkops_contracts.base import Event
-from parkops_contracts.events import InvoiceIssued, LeaseSigned, TenantOnboarded
+from parkops_contracts.events.finance import InvoiceIssued
+from parkops_contracts.events.leasing import LeaseSigned, TenantOnboarded
 
 from tests.support.fault_accounting import Outcome, ce_id, check_store, check_topic, sent
 from tests.support.fault_load import KeyedLoad, writes

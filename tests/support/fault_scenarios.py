@@ -16,7 +16,7 @@ from finance.settings import FinanceSettings
 from kpi.settings import KpiSettings
 from leasing.settings import LeasingSettings
 from matchmaking.settings import MatchmakingSettings
-from parkops_contracts.events import LeaseSigned, ParkRegistered, UnitListed
+from parkops_contracts.events.leasing import LeaseSigned, ParkRegistered, UnitListed
 from parkops_runtime.auth import Role
 from tickets.settings import TicketsSettings
 
@@ -35,6 +35,7 @@ from tests.support.fault_load import KeyedLoad, unit_body, writes
 from tests.support.fault_processes import ServiceProcess
 from tests.support.infra import Infra
 from tests.support.kafka import produce, read_all
+from tests.support.parks import park_body
 from tests.support.services import bearer, eventually, isolated_settings, run_id
 from tests.support.store_process import own_store
 
@@ -91,12 +92,7 @@ class Fleet:
         names = [f"park-{i}" for i in range(n)]
         async with httpx.AsyncClient(base_url=leasing, headers=self.admin, timeout=30) as http:
             for name in names:
-                body = {
-                    "park_id": name,
-                    "name": name,
-                    "park_type": "incubator",
-                    "leading_industries": ["I65"],
-                }
+                body = park_body(name)
                 r = await http.post("/parks", json=body, headers={"Idempotency-Key": f"register-{name}"})
                 assert r.status_code == 201, r.text
                 r = await http.put(f"/parks/{name}/pricing-policy", json=POLICY)  # for the load's leases

@@ -15,6 +15,21 @@ def admin_of(group: str) -> dict[str, str]:
     return bearer(Role.GROUP_ADMIN, group)
 
 
+def park_body(
+    park_id: str,
+    name: str | None = None,
+    park_type: str = "incubator",
+    industries: tuple[str, ...] = ("I65",),
+) -> dict[str, object]:
+    """What `POST /parks` takes to register `park_id` (named after it unless `name` is given)."""
+    return {
+        "park_id": park_id,
+        "name": name or park_id,
+        "park_type": park_type,
+        "leading_industries": list(industries),
+    }
+
+
 async def register_park(
     leasing: httpx.AsyncClient,
     group: str,
@@ -23,12 +38,7 @@ async def register_park(
     park_type: str = "specialized_industrial_park",
 ) -> dict[str, object]:
     """Register `park_id` for `group` (as its group admin); the park as leasing answers it."""
-    body = {
-        "park_id": park_id,
-        "name": f"Park {park_id}",
-        "park_type": park_type,
-        "leading_industries": list(leading_industries),
-    }
+    body = park_body(park_id, f"Park {park_id}", park_type, leading_industries)
     r = await leasing.post("/parks", headers=admin_of(group), json=body)
     assert r.status_code == 201, r.text
     park: dict[str, object] = r.json()

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 from parkops_contracts.base import kebab
 from parkops_contracts.envelope import CloudEventMeta, InvalidEnvelope
-from parkops_contracts.events import TenantOnboarded
+from parkops_contracts.events.leasing import TenantOnboarded
 
 
 def test_headers_round_trip_in_binary_mode() -> None:

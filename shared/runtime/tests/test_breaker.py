@@ -1,11 +1,11 @@
 """The store breaker's state machine, fed pymongo's pool events, and what an app answers while it is open."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
-from parkops_runtime.breaker import BreakerState, StoreBreaker
+from parkops_runtime.breaker import Address, BreakerState, StoreBreaker
 from parkops_runtime.problems import MEDIA_TYPE
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.settings import ServiceSettings, settings_for
@@ -19,34 +19,33 @@ def test_a_new_breaker_is_closed() -> None:
     assert not BreakerState().is_open
 
 
-def test_a_failed_server_opens_it_and_its_answer_closes_it() -> None:
+# What happens to which server, and whether the breaker is open after it.
+Step = tuple[Callable[[BreakerState, Address], None], Address, bool]
+ANSWERED, FAILED, CLOSED = BreakerState.answered, BreakerState.failed, BreakerState.closed
+SEQUENCES: dict[str, list[Step]] = {
+    "a failed server opens it and its answer closes it": [
+        (ANSWERED, A, False),
+        (FAILED, A, True),
+        (FAILED, A, True),  # the monitor's retry fails too
+        (ANSWERED, A, False),
+    ],
+    "it stays closed while another server answers": [
+        (ANSWERED, A, False),
+        (ANSWERED, B, False),
+        (FAILED, A, False),
+        (FAILED, B, True),
+        (ANSWERED, B, False),
+    ],
+    "a server that left the topology keeps it open no longer": [(FAILED, A, True), (CLOSED, A, False)],
+}
+
+
+@pytest.mark.parametrize("steps", SEQUENCES.values(), ids=list(SEQUENCES))
+def test_the_state_follows_the_servers(steps: list[Step]) -> None:
     state = BreakerState()
-    state.answered(A)
-    state.failed(A)
-    assert state.is_open
-    state.failed(A)  # the monitor's retry fails too
-    assert state.is_open
-    state.answered(A)
-    assert not state.is_open
-
-
-def test_it_stays_closed_while_another_server_answers() -> None:
-    state = BreakerState()
-    state.answered(A)
-    state.answered(B)
-    state.failed(A)
-    assert not state.is_open
-    state.failed(B)
-    assert state.is_open
-    state.answered(B)
-    assert not state.is_open
-
-
-def test_a_server_that_left_the_topology_keeps_it_open_no_longer() -> None:
-    state = BreakerState()
-    state.failed(A)
-    state.closed(A)
-    assert not state.is_open
+    for event, server, open_after in steps:
+        event(state, server)
+        assert state.is_open is open_after
 
 
 def test_pymongo_pool_events_drive_it() -> None:

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka import ConsumerRecord
 from parkops_contracts.envelope import CloudEventMeta
-from parkops_contracts.events import TenantOnboarded, UnitListed
+from parkops_contracts.events.leasing import TenantOnboarded, UnitListed
 from parkops_runtime.consumer import MalformedEvent, decode
 
 TOPIC = UnitListed.topic("t1")

@@ -17,13 +17,15 @@ from finance.domain.books import ParkBooks
 from finance.domain.receivables import Invoice
 
 
+def _payer(invoice: Invoice) -> str:
+    return invoice.payer_id
+
+
 def visible_invoices(access: ParkAccess, invoices: Iterable[Invoice]) -> list[Invoice]:
     """A tenant user sees the invoices billed to its tenant; staff and auditors see all."""
-    return [i for i in invoices if access.sees_tenant(i.payer_id)]
+    return access.visible(invoices, _payer)
 
 
 def visible_invoice(access: ParkAccess, books: ParkBooks, invoice_id: str) -> Invoice:
     """One invoice; another payer's is 404 for a tenant user, exactly as a missing one."""
-    found = books.invoice(invoice_id)
-    access.require_own(found.payer_id, f"invoice {invoice_id}")
-    return found
+    return access.own(books.invoice(invoice_id), _payer, f"invoice {invoice_id}")

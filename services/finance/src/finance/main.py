@@ -1,17 +1,7 @@
 """Composition root of the finance service: `uvicorn --factory finance.main:create_app`."""
 
 from fastapi import FastAPI
-from parkops_contracts.base import Event
-from parkops_contracts.events.finance import (
-    CommissionEarned,
-    EquityStakeAcquired,
-    FundingClosed,
-    InvoiceIssued,
-    InvoiceOverdue,
-    PaymentReceived,
-    RevenueRecognized,
-    SubsidyGranted,
-)
+from parkops_contracts.events import finance as finance_events
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.clock import Clock, today, utc_now
 from parkops_runtime.service import ServiceRuntime
@@ -23,22 +13,11 @@ from finance.repository import BooksCodec
 from finance.service import FinanceService
 from finance.settings import FinanceSettings
 
-PUBLISHED: list[type[Event]] = [
-    InvoiceIssued,
-    PaymentReceived,
-    InvoiceOverdue,
-    FundingClosed,
-    CommissionEarned,
-    SubsidyGranted,
-    EquityStakeAcquired,
-    RevenueRecognized,
-]
-
 
 def create_app(settings: FinanceSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     settings = settings or FinanceSettings()
     runtime = ServiceRuntime(settings)
-    runtime.document_publications(PUBLISHED)
+    runtime.document_publications(finance_events.PUBLISHED)
     runtime.follow_directory()  # finance knows the parks and tenants leasing registered, nothing else
     books = AggregateStore(
         runtime.aggregates("books"), BooksCodec(), runtime.outbound, kind="books", clock=clock

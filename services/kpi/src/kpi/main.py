@@ -1,7 +1,7 @@
 """Composition root of the kpi service: `uvicorn --factory kpi.main:create_app`."""
 
 from fastapi import FastAPI
-from parkops_contracts.events.kpi import KpiTargetMissed, LowEfficiencySpaceFlagged, OperatorBonusEarned
+from parkops_contracts.events import kpi as kpi_events
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
@@ -32,7 +32,7 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
 
     runtime.on_startup(load_read_models)
     runtime.subscribe(CONSUMED, ParkEventsHandler(projections))
-    runtime.document_publications([OperatorBonusEarned, KpiTargetMissed, LowEfficiencySpaceFlagged])
+    runtime.document_publications(kpi_events.PUBLISHED)
     app = runtime.create_app("parkops kpi", build_routers(service, queries))
     app.state.projections = projections
     app.state.scorecards = scorecards

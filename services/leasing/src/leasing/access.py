@@ -76,8 +76,12 @@ def occupant_seen(access: ParkAccess, tenant_id: str | None) -> str | None:
     return tenant_id if access.sees_tenant(tenant_id) else None
 
 
+def _tenant(owned: Tenant | Lease) -> str:
+    return owned.tenant_id
+
+
 def tenants_seen(access: ParkAccess, park: Park) -> list[Tenant]:
-    return [t for t in park.tenants.values() if access.sees_tenant(t.tenant_id)]
+    return access.visible(park.tenants.values(), _tenant)
 
 
 def act_for_tenant(access: ParkAccess, tenant_id: str) -> None:
@@ -91,10 +95,8 @@ def tenant_seen(access: ParkAccess, park: Park, tenant_id: str) -> Tenant:
 
 
 def leases_seen(access: ParkAccess, leases: Iterable[Lease]) -> list[Lease]:
-    return [x for x in leases if access.sees_tenant(x.tenant_id)]
+    return access.visible(leases, _tenant)
 
 
 def lease_seen(access: ParkAccess, park: Park, lease_id: str) -> Lease:
-    lease = park.lease(lease_id)
-    access.require_own(lease.tenant_id, f"lease {lease_id}")
-    return lease
+    return access.own(park.lease(lease_id), _tenant, f"lease {lease_id}")

@@ -1,17 +1,7 @@
 """Composition root of the leasing service: `uvicorn --factory leasing.main:create_app`."""
 
 from fastapi import FastAPI
-from parkops_contracts.events.leasing import (
-    LeaseRenewed,
-    LeaseSigned,
-    LeaseTerminated,
-    ParkRegistered,
-    RentForEquityAgreed,
-    TenantMetricsReported,
-    TenantOnboarded,
-    UnitListed,
-    UnitRenovated,
-)
+from parkops_contracts.events import leasing as leasing_events
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
@@ -26,19 +16,7 @@ from leasing.settings import LeasingSettings
 def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     settings = settings or LeasingSettings()
     runtime = ServiceRuntime(settings)
-    runtime.document_publications(
-        [
-            ParkRegistered,
-            UnitListed,
-            TenantOnboarded,
-            LeaseSigned,
-            LeaseRenewed,
-            LeaseTerminated,
-            RentForEquityAgreed,
-            UnitRenovated,
-            TenantMetricsReported,
-        ]
-    )
+    runtime.document_publications(leasing_events.PUBLISHED)
     shards = Shards(runtime.aggregates, "parks", settings.park_collections)
     parks = ParkRepository(shards, runtime.outbound, clock, settings.read_cache_seconds)
     runtime.directory = ParkDirectory(parks.store)  # the system of record answers from its own parks

@@ -36,7 +36,7 @@ def require_profile(access: ParkAccess, profile: Profile | None, tenant_id: str)
 
 
 def visible_profiles(access: ParkAccess, profiles: list[Profile]) -> list[Profile]:
-    return [p for p in profiles if access.sees_tenant(p.enterprise.enterprise_id)]
+    return access.visible(profiles, lambda p: p.enterprise.enterprise_id)
 
 
 def sees_proposal(access: ParkAccess, proposal: Proposal) -> bool:

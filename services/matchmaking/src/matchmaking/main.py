@@ -1,14 +1,8 @@
 """Composition root of the matchmaking service: `uvicorn --factory matchmaking.main:create_app`."""
 
 from fastapi import FastAPI
+from parkops_contracts.events import matchmaking as matchmaking_events
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded
-from parkops_contracts.events.matchmaking import (
-    DealClosed,
-    MatchAccepted,
-    MatchDeclined,
-    MatchmakingMeetingAttended,
-    MatchProposed,
-)
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.service import ServiceRuntime
 
@@ -24,9 +18,7 @@ from matchmaking.settings import MatchmakingSettings
 def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     runtime = ServiceRuntime(settings or MatchmakingSettings())
     runtime.follow_directory()  # parks and tenants from leasing: matchmaking knows no other park
-    runtime.document_publications(
-        [MatchProposed, MatchAccepted, MatchDeclined, DealClosed, MatchmakingMeetingAttended]
-    )
+    runtime.document_publications(matchmaking_events.PUBLISHED)
     collections = Collections(runtime, clock)
     read = ReadModel()
     runtime.on_startup(lambda: collections.load(read))

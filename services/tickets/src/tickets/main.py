@@ -5,15 +5,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
-from parkops_contracts.events.tickets import (
-    TicketAcknowledged,
-    TicketAssigned,
-    TicketOpened,
-    TicketRated,
-    TicketReopened,
-    TicketResolved,
-    TicketSlaBreached,
-)
+from parkops_contracts.events import tickets as tickets_events
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.ids import new_id
 from parkops_runtime.inbox import Inbox
@@ -28,16 +20,6 @@ from tickets.queries import TicketQueries
 from tickets.repository import stores, version_sla_documents
 from tickets.service import Stored, TicketService
 from tickets.settings import TicketsSettings
-
-PUBLISHED = (
-    TicketOpened,
-    TicketAcknowledged,
-    TicketAssigned,
-    TicketResolved,
-    TicketReopened,
-    TicketSlaBreached,
-    TicketRated,
-)
 
 
 def with_breach_scanner(
@@ -66,7 +48,7 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     settings = settings or TicketsSettings()
     runtime = ServiceRuntime(settings)
     runtime.follow_directory()  # which group owns which park, and its tenants: from leasing's events
-    runtime.document_publications(PUBLISHED)
+    runtime.document_publications(tickets_events.PUBLISHED)
     store = stores(runtime, settings, clock)
     access = TenantAccess(Inbox(runtime.database["inbox"]), runtime.directory)
     scanner = BreachScanner(store.tickets, store.documents, store.claims, runtime.outbound, clock)

@@ -11,17 +11,19 @@ Routes take one of the dependencies below instead of checking scope themselves:
 - `GroupScope` for `/groups/{group_id}/...`: the token's own group, for group-wide roles.
 
 What each role sees *of* a resource (fields, other tenants' objects) is said per service, in its
-`access` module, with `ParkAccess.require_own` for tenant-owned objects."""
+`access` module, with `ParkAccess.visible`, `own` and `require_own` for tenant-owned objects."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
 from parkops_kernel.errors import Forbidden, NotFound
 
 from parkops_runtime.auth import CurrentPrincipal, Principal, Role
 from parkops_runtime.directory import Directory, ParkEntry
+
+Owned = TypeVar("Owned")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,15 @@ class ParkAccess:
         """404 for a tenant user reaching another enterprise's object, as if it did not exist."""
         if not self.sees_tenant(tenant_id):
             raise NotFound(f"{what} not found")
+
+    def visible(self, items: Iterable[Owned], owner: Callable[[Owned], str | None]) -> list[Owned]:
+        """The tenant-owned objects the caller sees: all for staff and auditors, a tenant user its own."""
+        return [item for item in items if self.sees_tenant(owner(item))]
+
+    def own(self, item: Owned, owner: Callable[[Owned], str | None], what: str) -> Owned:
+        """`item` when the caller sees it; `require_own`'s 404 for another enterprise's."""
+        self.require_own(owner(item), what)
+        return item
 
 
 def park_not_found(park_id: str) -> NotFound:

@@ -11,7 +11,6 @@ beginning, and is `ready` once it has folded everything that was on its topics w
 that must see a given write wait for `reached(offsets)`; `lag()` says how far behind the log it is."""
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -20,6 +19,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from parkops_contracts.base import Event
 
 from parkops_runtime.consumer import Delivery, MalformedEvent, decode
+from parkops_runtime.tasks import stop_task
 
 Offsets = dict[str, int]
 """The next offset to read per partition, keyed `topic:partition` (a JSON- and BSON-friendly key)."""
@@ -77,10 +77,7 @@ class Follower:
         self._task = asyncio.create_task(self._follow(), name="follower")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)
         await self._consumer.stop()
 
     async def wait_ready(self) -> None:

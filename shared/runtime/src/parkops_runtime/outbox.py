@@ -42,6 +42,7 @@ from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
 from parkops_runtime.owners import LEGACY, Owners
+from parkops_runtime.tasks import stop_task
 
 VERSION = "_version"
 COMMIT = "_commit"
@@ -448,7 +449,4 @@ class OutboxRelay:
             async with asyncio.timeout(10):
                 await self.flush()
         for task in (self._task, self._beating):
-            if task:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await stop_task(task)

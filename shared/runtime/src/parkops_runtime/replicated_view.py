@@ -6,7 +6,6 @@ a damaged one) the view is rebuilt from the beginning of the log, the path that 
 is ready (the service's readiness waits for it) once it has folded what was on the log at start-up."""
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from parkops_contracts.base import Event
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.follower import Fold, Follower, Offsets
 from parkops_runtime.snapshots import CorruptSnapshot, Snapshots
+from parkops_runtime.tasks import stop_task
 
 log = structlog.get_logger(__name__)
 FollowerFactory = Callable[[Fold], Follower]
@@ -76,10 +76,7 @@ class ReplicatedView:
         self._task = asyncio.create_task(self._run(), name=f"view {self.name}")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)
         await self.follower.stop()
 
     async def checkpoint(self) -> int:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from parkops_contracts.events import UnitListed
+from parkops_contracts.events.leasing import UnitListed
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.settings import ServiceSettings, settings_for

@@ -3,6 +3,7 @@
 import asyncio
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -51,6 +52,19 @@ def aggregates(
     )
     OutboxRelay(publisher, owners, retry_seconds=1, full_sweep_seconds=60).watch(found)
     return found
+
+
+def left_behind(doc_id: str, version: int, token: str, at: datetime, state: int, event: int) -> Doc:
+    """A commit a writer stored, with no owner (a legacy one), as its writer left it when it died."""
+    return {
+        "_id": commit_id(doc_id, version),
+        "doc_id": doc_id,
+        "version": version,
+        "token": token,
+        "at": at,
+        "fields": {"state": state},
+        "events": [outbound(event).to_document()],
+    }
 
 
 async def test_state_and_events_are_written_together_and_a_failed_publish_is_retried(
@@ -107,32 +121,39 @@ async def test_of_many_concurrent_writers_of_one_version_exactly_one_wins(
     assert publisher.sent == [f"e{100 + doc['by']}"]  # type: ignore[operator]
 
 
-async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
-    things: AsyncCollection[Doc],
-) -> None:
+@dataclass
+class Process:
+    """This process, after it wrote aggregate "a" (version 1, no events); its clock is the test's."""
+
+    store: AggregateCollection
+    relay: OutboxRelay
+    publisher: FlakyPublisher
+    clock: Clock
+
+
+@pytest.fixture
+async def process(things: AsyncCollection[Doc]) -> Process:
     publisher, clock = FlakyPublisher(), Clock()
     store = aggregates(things, publisher, clock)
     await store.insert("a", {"state": 1}, [])
-    await store.commits.insert_one(
-        {  # what a writer leaves when it dies right after its commit
-            "_id": commit_id("a", 2),
-            "doc_id": "a",
-            "version": 2,
-            "token": "dead",
-            "at": datetime.now(UTC),
-            "fields": {"state": 2},
-            "events": [outbound(9).to_document()],
-        }
-    )
     assert store.relay is not None
+    return Process(store, store.relay, publisher, clock)
+
+
+async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
+    process: Process, things: AsyncCollection[Doc]
+) -> None:
+    store, relay = process.store, process.relay
+    # what a writer leaves when it dies right after its commit
+    await store.commits.insert_one(left_behind("a", 2, "dead", datetime.now(UTC), state=2, event=9))
     with pytest.raises(ConcurrencyConflict):  # its writer may be alive: not seen silent long enough
         await store.update("a", 1, {"state": 99}, [])
-    clock.now += 1.1  # silent past dead_after on this process's clock
-    await store.relay.owners.refresh()  # what the relay's loop does every beat
+    process.clock.now += 1.1  # silent past dead_after on this process's clock
+    await relay.owners.refresh()  # what the relay's loop does every beat
     with pytest.raises(ConcurrencyConflict):  # now finished for it, and the caller reloads
         await store.update("a", 1, {"state": 99}, [])
-    await store.relay.flush()
-    assert publisher.sent == ["e9"]
+    await relay.flush()
+    assert process.publisher.sent == ["e9"]
     doc = await things.find_one({"_id": "a"})
     assert doc is not None
     assert (doc["state"], doc["_version"]) == (2, 2)
@@ -140,46 +161,26 @@ async def test_a_writer_that_died_after_its_commit_is_finished_by_the_next_one(
 
 
 async def test_the_sweep_finishes_a_dead_owners_commits_and_drops_a_stale_writers(
-    things: AsyncCollection[Doc],
+    process: Process, things: AsyncCollection[Doc]
 ) -> None:
-    publisher, clock = FlakyPublisher(), Clock()
-    store = aggregates(things, publisher, clock)
-    await store.insert("a", {"state": 1}, [])
-    assert store.relay is not None
-    await store.relay.flush()
+    store, relay = process.store, process.relay
+    await relay.flush()
     long_ago = datetime.now(UTC) - timedelta(minutes=5)
     await store.commits.insert_many(
         [
             # applied before its writer died: publish it
-            {
-                "_id": commit_id("b", 1),
-                "doc_id": "b",
-                "version": 1,
-                "token": "t-b",
-                "at": long_ago,
-                "fields": {"state": 1},
-                "events": [outbound(7).to_document()],
-            },
+            left_behind("b", 1, "t-b", long_ago, state=1, event=7),
             # a writer that had loaded version 0 of an aggregate that exists: never applied, never published
-            {
-                "_id": commit_id("a", 1),
-                "doc_id": "a",
-                "version": 1,
-                "token": "stale",
-                "at": long_ago,
-                "fields": {"state": -1},
-                "events": [outbound(8).to_document()],
-            },
+            left_behind("a", 1, "stale", long_ago, state=-1, event=8),
         ]
     )
     await things.insert_one({"_id": "b", "state": 1, "_version": 1, "_commit": "t-b"})
-    assert store.relay is not None
-    assert await store.relay.sweep() == 0, "the commits' owner (none: legacy) was only now met"
-    clock.now += 1.1
-    await store.relay.owners.refresh()
-    assert await store.relay.sweep() == 1
-    await store.relay.flush()
-    assert publisher.sent == ["e7"]
+    assert await relay.sweep() == 0, "the commits' owner (none: legacy) was only now met"
+    process.clock.now += 1.1
+    await relay.owners.refresh()
+    assert await relay.sweep() == 1
+    await relay.flush()
+    assert process.publisher.sent == ["e7"]
     assert await store.commits.count_documents({}) == 0
     assert (await things.find_one({"_id": "a"}) or {}).get("state") == 1
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import httpx
 import pytest
-from parkops_contracts.events import UnitListed
+from parkops_contracts.events.leasing import UnitListed
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.follower import Follower
 from parkops_runtime.replicated_view import Checkpoints, ReplicatedView, follower_factory

@@ -126,3 +126,15 @@ class RevenueRecognized(FinanceEvent):
     amount: Decimal
     source_id: str = Field(description="What earned it, e.g. the stake id.")
     recognized_on: date
+
+
+PUBLISHED: tuple[type[Event], ...] = (
+    InvoiceIssued,
+    PaymentReceived,
+    InvoiceOverdue,
+    FundingClosed,
+    CommissionEarned,
+    SubsidyGranted,
+    EquityStakeAcquired,
+    RevenueRecognized,
+)

@@ -65,3 +65,6 @@ class LowEfficiencySpaceFlagged(KpiEvent):
     threshold: Decimal
     as_of: date
     flagged_at: datetime
+
+
+PUBLISHED: tuple[type[Event], ...] = (OperatorBonusEarned, KpiTargetMissed, LowEfficiencySpaceFlagged)

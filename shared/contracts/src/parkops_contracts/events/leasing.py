@@ -28,12 +28,11 @@ class UnitType(StrEnum):
 
 class LeasingEvent(Event):
     SERVICE: ClassVar[str] = "leasing"
+    KEY_FIELD: ClassVar[str] = "park_id"  # one park's facts stay in order
 
 
 class ParkRegistered(LeasingEvent):
     """A park group registered a new park with its type and leading industries."""
-
-    KEY_FIELD: ClassVar[str] = "park_id"
 
     name: str
     park_type: ParkType
@@ -43,8 +42,6 @@ class ParkRegistered(LeasingEvent):
 
 class UnitListed(LeasingEvent):
     """A unit of lettable space was put on the market."""
-
-    KEY_FIELD: ClassVar[str] = "park_id"
 
     unit_id: str
     building: str
@@ -57,8 +54,6 @@ class UnitListed(LeasingEvent):
 
 class TenantOnboarded(LeasingEvent):
     """An enterprise moved into the park: its profile and the units it occupies from `onboarded_at`."""
-
-    KEY_FIELD: ClassVar[str] = "park_id"
 
     tenant_id: str
     name: str
@@ -96,8 +91,6 @@ class RentLine(BaseModel):
 class LeaseSigned(LeasingEvent):
     """A tenant signed a lease on units of the park; `schedule` is the full month-by-month rent."""
 
-    KEY_FIELD: ClassVar[str] = "park_id"
-
     lease_id: str
     tenant_id: str
     unit_ids: list[str]
@@ -114,8 +107,6 @@ class LeaseSigned(LeasingEvent):
 
 class LeaseRenewed(LeasingEvent):
     """A lease was renewed by a new lease that starts the day after it ends (a renewal, for KPIs)."""
-
-    KEY_FIELD: ClassVar[str] = "park_id"
 
     lease_id: str = Field(description="The new lease.")
     previous_lease_id: str
@@ -136,8 +127,6 @@ class LeaseRenewed(LeasingEvent):
 class LeaseTerminated(LeasingEvent):
     """A lease ended early (or on its last day) for a reason; its units are free the day after."""
 
-    KEY_FIELD: ClassVar[str] = "park_id"
-
     lease_id: str
     tenant_id: str
     unit_ids: list[str]
@@ -149,8 +138,6 @@ class LeaseTerminated(LeasingEvent):
 
 class RentForEquityAgreed(LeasingEvent):
     """Rent was waived in exchange for equity in the tenant; the stake is marked at `implied_valuation`."""
-
-    KEY_FIELD: ClassVar[str] = "park_id"
 
     lease_id: str
     tenant_id: str
@@ -164,8 +151,6 @@ class RentForEquityAgreed(LeasingEvent):
 class UnitRenovated(LeasingEvent):
     """A unit was renovated and re-priced: its own base rent replaces the park's rent for its type."""
 
-    KEY_FIELD: ClassVar[str] = "park_id"
-
     unit_id: str
     previous_base_rent: Decimal | None = Field(description="CNY/m²/month before, if one was set.")
     base_rent: Decimal = Field(gt=0, description="CNY/m²/month from now on.")
@@ -175,8 +160,6 @@ class UnitRenovated(LeasingEvent):
 class TenantMetricsReported(LeasingEvent):
     """A tenant's yearly figures (CNY amounts); a later report for the same year corrects an earlier one."""
 
-    KEY_FIELD: ClassVar[str] = "park_id"
-
     tenant_id: str
     year: int
     tax_paid: Decimal = Field(ge=0)
@@ -185,3 +168,16 @@ class TenantMetricsReported(LeasingEvent):
     valuation: Decimal | None = Field(default=None, ge=0)
     funding_raised: Decimal = Field(ge=0)
     reported_at: datetime
+
+
+PUBLISHED: tuple[type[Event], ...] = (
+    ParkRegistered,
+    UnitListed,
+    TenantOnboarded,
+    LeaseSigned,
+    LeaseRenewed,
+    LeaseTerminated,
+    RentForEquityAgreed,
+    UnitRenovated,
+    TenantMetricsReported,
+)

@@ -34,12 +34,15 @@ class MatchmakingEvent(Event):
     SERVICE: ClassVar[str] = "matchmaking"
 
 
-class MatchProposed(MatchmakingEvent):
-    """A supplier's offering was proposed for a buyer's need, on demand or for a matchmaking meeting."""
-
-    KEY_FIELD: ClassVar[str] = "proposal_id"
+class ProposalEvent(MatchmakingEvent):
+    KEY_FIELD: ClassVar[str] = "proposal_id"  # one proposal's facts stay in order
 
     proposal_id: str
+
+
+class MatchProposed(ProposalEvent):
+    """A supplier's offering was proposed for a buyer's need, on demand or for a matchmaking meeting."""
+
     kind: MatchKind
     need_id: str
     buyer_id: str = Field(description="Tenant id of the enterprise with the need.")
@@ -52,42 +55,34 @@ class MatchProposed(MatchmakingEvent):
     proposed_at: datetime
 
 
-class MatchAccepted(MatchmakingEvent):
-    """Both the buyer and the supplier accepted a proposal."""
+class AcceptedMatchEvent(ProposalEvent):
+    """A fact about a proposal both sides accepted: which proposal, of which kind, between whom."""
 
-    KEY_FIELD: ClassVar[str] = "proposal_id"
-
-    proposal_id: str
     kind: MatchKind
     buyer_id: str
     supplier_id: str
     supplier_park_id: str
+
+
+class MatchAccepted(AcceptedMatchEvent):
+    """Both the buyer and the supplier accepted a proposal."""
+
     meeting_id: str | None = None
     accepted_at: datetime
 
 
-class MatchDeclined(MatchmakingEvent):
+class MatchDeclined(ProposalEvent):
     """One side declined a proposal; the pair is penalised in later rankings."""
 
-    KEY_FIELD: ClassVar[str] = "proposal_id"
-
-    proposal_id: str
     buyer_id: str
     supplier_id: str
     declined_by: str = Field(description="Tenant id of the side that declined.")
     declined_at: datetime
 
 
-class DealClosed(MatchmakingEvent):
+class DealClosed(AcceptedMatchEvent):
     """An accepted match became a deal, with its value and the buyer's estimated purchasing saving."""
 
-    KEY_FIELD: ClassVar[str] = "proposal_id"
-
-    proposal_id: str
-    kind: MatchKind
-    buyer_id: str
-    supplier_id: str
-    supplier_park_id: str
     value_cny: Decimal = Field(gt=0)
     estimated_saving_cny: Decimal = Field(ge=0)
     closed_at: datetime
@@ -103,3 +98,12 @@ class MatchmakingMeetingAttended(MatchmakingEvent):
     tenant_id: str
     meeting_date: date
     attended_at: datetime
+
+
+PUBLISHED: tuple[type[Event], ...] = (
+    MatchProposed,
+    MatchAccepted,
+    MatchDeclined,
+    DealClosed,
+    MatchmakingMeetingAttended,
+)

@@ -115,3 +115,14 @@ class TicketRated(TicketsEvent):
     score: int = Field(ge=1, le=5)
     comment: str = ""
     rated_at: datetime
+
+
+PUBLISHED: tuple[type[Event], ...] = (
+    TicketOpened,
+    TicketAcknowledged,
+    TicketAssigned,
+    TicketResolved,
+    TicketReopened,
+    TicketSlaBreached,
+    TicketRated,
+)
