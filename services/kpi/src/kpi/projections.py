@@ -10,7 +10,6 @@ group that owns the park in the directory: an event naming another group for a p
 order-independent: the directory learns a park on a consumer of its own, possibly after its first facts."""
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from parkops_contracts.base import Event
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.inbox import Inbox, event_of
 from parkops_runtime.mongo import Document
+from parkops_runtime.tasks import stop_task
 from pymongo.asynchronous.collection import AsyncCollection
 
 from kpi.domain.ledger import ParkLedger
@@ -92,9 +92,7 @@ class Projections:
                 count += len(batch)
                 await asyncio.sleep(0)  # let the reader ask for the next batch
         finally:
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
+            await stop_task(reader)
         return count
 
     def apply_fact(self, fact: Document) -> None:

@@ -13,7 +13,6 @@ it stays a unique insert; every change of a ticket (noting a breach, auto-closin
 tickets' AggregateStore like any command."""
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -26,6 +25,7 @@ from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.service import settle_memory
 from parkops_runtime.shards import Shards
+from parkops_runtime.tasks import stop_task
 
 from tickets.domain.due_index import AUTO_CLOSE, TARGETS, DueEntry, DueIndex, breach_of, entries_of
 from tickets.domain.ticket import Ticket
@@ -186,7 +186,4 @@ class BreachScanner:
         )
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)

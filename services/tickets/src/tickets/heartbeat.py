@@ -7,12 +7,12 @@ waiting behind it). So instead of re-reading on a timer, every instance keeps a 
 that instance stopped or died, and its tickets' due times need a new owner."""
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import structlog
 from parkops_runtime.mongo import Document
+from parkops_runtime.tasks import stop_task
 from pymongo.asynchronous.collection import AsyncCollection
 
 log = structlog.get_logger(__name__)
@@ -68,7 +68,4 @@ class Instances:
         self._task = asyncio.create_task(self._run(), name="instance-heartbeat")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)
