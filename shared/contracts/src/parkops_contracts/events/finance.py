@@ -120,12 +120,63 @@ class EquityStakeAcquired(FinanceEvent):
 
 
 class RevenueRecognized(FinanceEvent):
-    """Revenue was recognised outside an invoice, e.g. the realised gain of an equity exit."""
+    """Revenue posted to the park's ledger on a business date: finance's one figure of revenue, per stream
+    and day. Every recognition is one: an invoice's revenue when earned, the platform fee month by month,
+    rent for equity in the months it replaces, a realised gain; a cancellation or credit note reverses
+    with a negative amount. The sum over a period is the period's revenue (kpi scores it as it is)."""
 
     stream: RevenueStream
-    amount: Decimal
-    source_id: str = Field(description="What earned it, e.g. the stake id.")
+    amount: Decimal = Field(description="CNY; negative for a reversal.")
+    source_id: str = Field(description="What earned or reversed it: an invoice, credit note or stake id.")
     recognized_on: date
+
+
+class InvoiceCancelled(FinanceEvent):
+    """An unpaid invoice was cancelled: it is no longer owed, and its revenue is reversed."""
+
+    invoice_id: str
+    payer_id: str
+    stream: RevenueStream
+    amount: Decimal = Field(gt=0, description="The invoice's amount, no longer owed.")
+    cancelled_on: date
+
+
+class CreditNoteIssued(FinanceEvent):
+    """Part or all of an invoice was credited (e.g. rent billed beyond a terminated lease's last day)."""
+
+    credit_note_id: str
+    invoice_id: str
+    payer_id: str
+    stream: RevenueStream
+    amount: Decimal = Field(gt=0)
+    issued_on: date
+    reason: str
+
+
+class CostKind(StrEnum):
+    OPERATING = "operating"
+    OPERATOR_BONUS = "operator_bonus"
+
+
+class CostRecognized(FinanceEvent):
+    """An operating cost of the park was booked on a business date (costs entered in finance, the
+    operator's bonus accrued): finance's one figure of cost, summed over a period."""
+
+    cost_id: str
+    kind: CostKind
+    amount: Decimal = Field(gt=0)
+    incurred_on: date
+    description: str = ""
+
+
+class SubsidyReceived(FinanceEvent):
+    """A government subsidy paid to the park itself: income, but not operating revenue (unlike
+    `SubsidyGranted`, a tenant's subsidy on which the park earns its policy-application fee)."""
+
+    subsidy_id: str
+    policy: str
+    amount: Decimal = Field(gt=0)
+    received_on: date
 
 
 PUBLISHED: tuple[type[Event], ...] = (
@@ -137,4 +188,8 @@ PUBLISHED: tuple[type[Event], ...] = (
     SubsidyGranted,
     EquityStakeAcquired,
     RevenueRecognized,
+    InvoiceCancelled,
+    CreditNoteIssued,
+    CostRecognized,
+    SubsidyReceived,
 )

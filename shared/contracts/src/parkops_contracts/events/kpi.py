@@ -27,6 +27,45 @@ class KpiResult(BaseModel):
     met: bool
 
 
+class KpiTerm(BaseModel):
+    """A KPI's target and weight in a park's terms."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kpi: str
+    target: Decimal
+    weight: int = Field(ge=0, le=100)
+
+
+class OperatorAgreement(BaseModel):
+    """The KPIs the operator must all meet, what its bonus is a share of, and the share."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kpis: list[str]
+    bonus_basis: str = Field(description="revenue or tax_growth.")
+    bonus_share: Decimal = Field(gt=0, le=1)
+
+
+class Terms(BaseModel):
+    """A park's scoring terms as a whole: every KPI's target and weight, and the operator agreement."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kpis: list[KpiTerm]
+    agreement: OperatorAgreement | None = None
+
+
+class KpiTermsChanged(KpiEvent):
+    """A group admin changed a park's terms; `terms` are the whole terms after the change. kpi rebuilt
+    from the topics alone folds these back, so scorecards never depend on state without an event."""
+
+    terms: Terms
+    change: str = Field(description="What changed, e.g. target:occupancy_rate or agreement.")
+    changed_by: str
+    changed_at: datetime
+
+
 class OperatorBonusEarned(KpiEvent):
     """Every KPI of the operator agreement was met in the period: the operator earns its bonus, a share of
     the park's revenue or of its tax growth in the period (finance books it)."""
@@ -40,6 +79,7 @@ class OperatorBonusEarned(KpiEvent):
     bonus_share: Decimal = Field(gt=0, le=1)
     amount: Decimal = Field(ge=0)
     assessed_at: datetime
+    terms: Terms | None = Field(default=None, description="The terms the assessment used.")
 
 
 class KpiTargetMissed(KpiEvent):
@@ -51,6 +91,7 @@ class KpiTargetMissed(KpiEvent):
     missed: list[str]
     overall_score: Decimal | None
     assessed_at: datetime
+    terms: Terms | None = Field(default=None, description="The terms the assessment used.")
 
 
 class LowEfficiencySpaceFlagged(KpiEvent):
@@ -67,4 +108,9 @@ class LowEfficiencySpaceFlagged(KpiEvent):
     flagged_at: datetime
 
 
-PUBLISHED: tuple[type[Event], ...] = (OperatorBonusEarned, KpiTargetMissed, LowEfficiencySpaceFlagged)
+PUBLISHED: tuple[type[Event], ...] = (
+    OperatorBonusEarned,
+    KpiTargetMissed,
+    LowEfficiencySpaceFlagged,
+    KpiTermsChanged,
+)

@@ -66,6 +66,9 @@ class TenantOnboarded(LeasingEvent):
     unit_ids: list[str]
     leased_area_m2: Decimal = Field(ge=0)
     onboarded_at: datetime
+    onboarded_on: date | None = Field(
+        default=None, description="The business date of the move-in (imported parks: in the past)."
+    )
 
 
 class TerminationReason(StrEnum):
@@ -170,6 +173,20 @@ class TenantMetricsReported(LeasingEvent):
     reported_at: datetime
 
 
+class UnitOccupied(LeasingEvent):
+    """A lease occupies a unit from `occupied_from` to `occupied_until` (inclusive): leasing's one figure
+    of occupancy. Published on signing and renewal, and again with an earlier `occupied_until` when the
+    lease is terminated; the latest one per lease and unit holds. A lease that runs out frees the unit
+    the day after `occupied_until`; onboarding without a lease occupies nothing."""
+
+    lease_id: str
+    unit_id: str
+    tenant_id: str
+    area_m2: Decimal = Field(gt=0)
+    occupied_from: date
+    occupied_until: date
+
+
 PUBLISHED: tuple[type[Event], ...] = (
     ParkRegistered,
     UnitListed,
@@ -180,4 +197,5 @@ PUBLISHED: tuple[type[Event], ...] = (
     RentForEquityAgreed,
     UnitRenovated,
     TenantMetricsReported,
+    UnitOccupied,
 )

@@ -85,6 +85,9 @@ class DealClosed(AcceptedMatchEvent):
 
     value_cny: Decimal = Field(gt=0)
     estimated_saving_cny: Decimal = Field(ge=0)
+    saving_percent: Decimal | None = Field(
+        default=None, ge=0, le=100, description="The buyer's purchasing cost cut, % of what it paid before."
+    )
     closed_at: datetime
 
 

@@ -87,6 +87,9 @@ class TicketResolved(TicketsEvent):
     resolution_outcome: SlaOutcome
     billable: bool
     billable_amount: Decimal = Field(ge=0, description="Labour plus materials, CNY; 0 when not billable.")
+    payer_id: str | None = Field(
+        default=None, description="Who pays a billable ticket: the tenant, or the payer staff named."
+    )
 
 
 class TicketReopened(TicketsEvent):
@@ -109,9 +112,11 @@ class TicketSlaBreached(TicketsEvent):
 
 
 class TicketRated(TicketsEvent):
-    """The tenant rated the service after resolution (1-5, once)."""
+    """The tenant rated the service after a resolution (1-5, once per resolution: a reopened ticket
+    resolved again is rated again, and every rating counts)."""
 
     tenant_id: str | None = None
+    resolution: int = Field(default=1, ge=1, description="Which resolution of the ticket is rated.")
     score: int = Field(ge=1, le=5)
     comment: str = ""
     rated_at: datetime
