@@ -33,6 +33,7 @@ from parkops_kernel.errors import Conflict, DomainError, NotFound
 from pydantic import TypeAdapter
 
 from parkops_runtime.clock import Clock, utc_now
+from parkops_runtime.consistency import Token, record_write, stamped
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
@@ -183,7 +184,7 @@ class AggregateStore(Generic[A]):
         else:
             raise NotFound(f"{self.kind} {aggregate_id} does not exist")
         result = fn(aggregate)
-        events = [self._outbound(e) for e in self._codec.take_events(aggregate)]
+        events, written = self._stamped(aggregate_id, version + 1, self._codec.take_events(aggregate))
         fields = self._codec.encode(aggregate)
         now = self._clock()
         keys = [k for k in kept if utc(k["at"]) > now - self._keep_keys]
@@ -196,7 +197,19 @@ class AggregateStore(Generic[A]):
             await self._aggregates.insert(aggregate_id, {**fields, KEYS: keys}, events)
         else:
             await self._aggregates.update(aggregate_id, version, {**fields, KEYS: keys}, events)
+        if written is not None:
+            record_write(written)
         return result, _Known(version + 1, aggregate, fields, keys, time.monotonic())
+
+    def _stamped(
+        self, aggregate_id: str, version: int, recorded: Sequence[Event]
+    ) -> tuple[list[OutboundEvent], Token | None]:
+        """The change's events, each naming the aggregate and the version it made (a reader's token)."""
+        outbound = [self._outbound(e) for e in recorded]
+        if not outbound:
+            return [], None
+        written = Token(outbound[0].headers.get("ce_source", ""), f"{self.kind}/{aggregate_id}", version)
+        return [stamped(e, written) for e in outbound], written
 
     def _replay(self, known: _Known[A] | None, idempotency: Idempotency[R]) -> tuple[R] | None:
         """The first answer to this key, when this is its retry; 409 when the key asked something else."""

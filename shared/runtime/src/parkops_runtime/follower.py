@@ -85,8 +85,12 @@ class Follower:
 
     async def reached(self, target: Mapping[str, int]) -> None:
         """Returns once the follower has folded everything before `target` (bound it with a timeout)."""
+        await self.folded_until(lambda: behind(self.position, target) == 0)
+
+    async def folded_until(self, done: Callable[[], bool]) -> None:
+        """Returns once `done()` holds, asked again after each batch folded (bound it with a timeout)."""
         async with self._advanced:
-            await self._advanced.wait_for(lambda: behind(self.position, target) == 0)
+            await self._advanced.wait_for(done)
 
     async def lag(self) -> int:
         """Records on the topics not folded yet."""

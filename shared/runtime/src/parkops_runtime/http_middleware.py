@@ -9,10 +9,12 @@ from opentelemetry import propagate, trace
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from parkops_runtime import consistency
 from parkops_runtime.problems import problem_response
 from parkops_runtime.telemetry import TRACE_HEADERS
 
 TRACE_HEADER_NAMES = frozenset(name.encode() for name in TRACE_HEADERS)
+TOKEN_HEADER = consistency.HEADER.lower().encode()
 
 
 class RequestMetrics:
@@ -104,3 +106,25 @@ class NoControlCharacters:
             await problem_response(404, "not found")(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+class ConsistencyTokens:
+    """Answers a request that changed aggregates (and recorded events) with their consistency tokens
+    (`parkops_runtime.consistency`), so the caller can read its own write on any replica."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with consistency.collecting() as written:
+
+            async def send_with_tokens(message: Message) -> None:
+                if message["type"] == "http.response.start" and written.tokens:
+                    token = consistency.render(written.tokens).encode()
+                    message["headers"] = [*message.get("headers", []), (TOKEN_HEADER, token)]
+                await send(message)
+
+            await self.app(scope, receive, send_with_tokens)

@@ -7,13 +7,15 @@ is ready (the service's readiness waits for it) once it has folded what was on t
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Annotated, Protocol
 
 import structlog
+from fastapi import Header
 from parkops_contracts.base import Event
 
+from parkops_runtime.consistency import HEADER, NotCaughtUp, Token, Versions, parse, render
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.follower import Fold, Follower, Offsets
 from parkops_runtime.snapshots import CorruptSnapshot, Snapshots
@@ -60,6 +62,7 @@ class ReplicatedView:
     ) -> None:
         self.name, self.model, self._snapshots, self._checkpoints = name, model, snapshots, checkpoints
         self._folded_since_save = 0
+        self.versions = Versions()
         self.follower = follower_of(self._fold)
         self.start_up = StartUp()
         self._started = time.monotonic()
@@ -82,9 +85,20 @@ class ReplicatedView:
     async def checkpoint(self) -> int:
         """Save a snapshot now; returns its size. State and offsets are taken with no `await` between
         them, so the snapshot reflects exactly the events before its offsets."""
-        offsets, state = dict(self.follower.position), self.model.dump()
+        offsets, state = dict(self.follower.position), joined(self.versions.dump(), self.model.dump())
         self._folded_since_save = 0
         return await self._snapshots.save(self.name, state, offsets)
+
+    async def caught_up(self, tokens: list[Token], wait_seconds: float) -> None:
+        """Returns once this replica has folded the writes the tokens name; NotCaughtUp (503) if it has
+        not within `wait_seconds`."""
+        try:
+            async with asyncio.timeout(wait_seconds):
+                await self.follower.folded_until(lambda: self.versions.reached(tokens))
+        except TimeoutError:
+            raise NotCaughtUp(
+                f"this replica has not yet caught up with {render(tokens)}; try again"
+            ) from None
 
     async def _restore(self) -> Offsets | None:
         began = time.monotonic()
@@ -95,7 +109,9 @@ class ReplicatedView:
             return None
         if snapshot is None:
             return None
-        self.model.restore(snapshot.state)
+        versions, state = split(snapshot.state)
+        self.versions.restore(versions)
+        self.model.restore(state)
         self.start_up = StartUp(from_snapshot=True, snapshot_seconds=time.monotonic() - began)
         return snapshot.offsets
 
@@ -118,7 +134,38 @@ class ReplicatedView:
 
     def _fold(self, deliveries: Sequence[Delivery]) -> None:
         self.model.fold(deliveries)
+        for delivery in deliveries:
+            self.versions.note(delivery.headers)
         self._folded_since_save += len(deliveries)
+
+
+def joined(first: bytes, second: bytes) -> bytes:
+    return len(first).to_bytes(8, "big") + first + second
+
+
+def split(state: bytes) -> tuple[bytes, bytes]:
+    size = int.from_bytes(state[:8], "big")
+    return state[8 : 8 + size], state[8 + size :]
+
+
+def fresh_read(view: "ReplicatedView", wait_seconds: float) -> Callable[..., Awaitable[None]]:
+    """A FastAPI dependency for the routes that read `view`: a request sent consistency tokens waits
+    until this replica has folded the writes they name (see `parkops_runtime.consistency`)."""
+
+    async def after_tokens(
+        token: Annotated[
+            str | None,
+            Header(
+                alias=HEADER,
+                max_length=4_000,
+                description="Tokens a write answered with: the answer reflects those writes (or 503).",
+            ),
+        ] = None,
+    ) -> None:
+        if token:
+            await view.caught_up(parse(token), wait_seconds)
+
+    return after_tokens
 
 
 def follower_factory(

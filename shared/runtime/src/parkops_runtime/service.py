@@ -20,7 +20,13 @@ from parkops_runtime.consumer import BatchHandler, EventConsumer
 from parkops_runtime.directory import FEED, Directory, StoredDirectory
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.health import Check, health_router
-from parkops_runtime.http_middleware import HttpMetrics, NoControlCharacters, RequestMetrics, TraceIdHeader
+from parkops_runtime.http_middleware import (
+    ConsistencyTokens,
+    HttpMetrics,
+    NoControlCharacters,
+    RequestMetrics,
+    TraceIdHeader,
+)
 from parkops_runtime.mongo import connect, ping
 from parkops_runtime.outbox import AggregateCollection, OutboxRelay
 from parkops_runtime.owners import Owners
@@ -216,6 +222,7 @@ class ServiceRuntime:
             return self.asyncapi.to_specification().to_jsonable()
 
         app.add_middleware(NoControlCharacters)
+        app.add_middleware(ConsistencyTokens)
         app.add_middleware(HttpMetrics, metrics=self.http_metrics)
         # The request's span: recorded by OpenTelemetry's instrumentation (one span per request, not also
         # one per ASGI message), or a bare trace context when no span is recorded.

@@ -110,6 +110,13 @@ class ServiceSettings(BaseSettings):
         description="How often a replica checkpoints its in-memory read models (with the offsets they "
         "reflect) when they changed; a replica starts from the latest snapshot plus the log since.",
     )
+    consistency_wait_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="How long a read sent a consistency token waits for this replica to fold the write "
+        "it names before answering 503 with Retry-After.",
+    )
     handler_attempts: int = Field(default=3, ge=1, description="Tries of a failing event before the DLQ.")
     outbox_retry_seconds: float = Field(default=2.0, gt=0, description="Retry of failed publishes, by _id.")
     outbox_sweep_seconds: float = Field(default=60.0, gt=0, description="Full scan for abandoned writes.")

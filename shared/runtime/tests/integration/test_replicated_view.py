@@ -7,10 +7,12 @@ from typing import ClassVar
 
 import httpx
 import pytest
+from fastapi import APIRouter, Depends, FastAPI
 from parkops_contracts.events.leasing import UnitListed
+from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.follower import Follower
-from parkops_runtime.replicated_view import Checkpoints, ReplicatedView, follower_factory
+from parkops_runtime.replicated_view import Checkpoints, ReplicatedView, follower_factory, fresh_read
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.settings import ServiceSettings, settings_for
 from parkops_runtime.snapshots import CHUNK, CorruptSnapshot, Snapshots
@@ -21,6 +23,7 @@ from tests.support.events import unit_listed
 from tests.support.infra import Infra
 from tests.support.kafka import envelope, produce
 from tests.support.services import eventually, isolated_settings, run_id, serving
+from tests.support.tally import Tally, TallyCodec, VisitorsCounted
 
 Doc = dict[str, object]
 PARTITIONS = 3
@@ -200,3 +203,74 @@ async def test_each_replica_of_a_service_holds_the_whole_view_and_is_ready_once_
 
         await eventually(both_have_all)
     assert UnitListed.topic(settings.topic_prefix) in runtimes[0].topics.follows
+
+
+class Totals:
+    """A view of every tally's total, folded from VisitorsCounted."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, int] = {}
+
+    def fold(self, deliveries: Sequence[Delivery]) -> None:
+        for d in deliveries:
+            assert isinstance(d.event, VisitorsCounted)
+            self.totals[d.event.park_id] = d.event.total
+
+    def dump(self) -> bytes:
+        return json.dumps(self.totals).encode()
+
+    def restore(self, state: bytes) -> None:
+        self.totals = json.loads(state)
+
+
+def writer(settings: ProbeSettings) -> FastAPI:
+    runtime = ServiceRuntime(settings)
+    runtime.document_publications([VisitorsCounted])
+    store = AggregateStore(runtime.aggregates("tallies"), TallyCodec(), runtime.outbound, kind="tally")
+    router = APIRouter()
+
+    @router.post("/tallies/{park_id}/{visitors}")
+    async def count(park_id: str, visitors: int) -> int:
+        return await store.change(park_id, lambda t: t.count(visitors), create=lambda: Tally(park_id))
+
+    return runtime.create_app("writer", [router])
+
+
+def reader(settings: ProbeSettings) -> tuple[FastAPI, ReplicatedView]:
+    runtime = ServiceRuntime(settings)
+    view = runtime.replicated_view("totals", Totals(), [VisitorsCounted])
+    router = APIRouter(dependencies=[Depends(fresh_read(view, wait_seconds=0.5))])
+
+    @router.get("/tallies/{park_id}")
+    async def total(park_id: str) -> int:
+        assert isinstance(view.model, Totals)
+        return view.model.totals.get(park_id, 0)
+
+    return runtime.create_app("reader", [router]), view
+
+
+async def test_a_read_sent_the_writes_token_reflects_the_write_on_another_replica(infra: Infra) -> None:
+    settings = isolated_settings(ProbeSettings, infra, run_id())
+    reader_app, view = reader(settings)
+    async with serving(writer(settings)) as w, serving(reader_app) as r:
+        await w.post("/tallies/p1/2")
+        wrote = await w.post("/tallies/p1/3")
+        token = wrote.headers["Parkops-Consistency-Token"]
+        assert token.endswith("tally/p1 2")
+
+        read = await r.get("/tallies/p1", headers={"Parkops-Consistency-Token": token})
+        assert (read.status_code, read.json()) == (200, 5)  # waited for the replica to fold it
+
+        ahead = token.replace("tally/p1 2", "tally/p1 9")  # a write this replica never sees
+        late = await r.get("/tallies/p1", headers={"Parkops-Consistency-Token": ahead})
+        assert (late.status_code, late.headers["Retry-After"]) == (503, "1")
+        bad = await r.get("/tallies/p1", headers={"Parkops-Consistency-Token": "nonsense"})
+        assert bad.status_code == 422
+        assert bad.json()["errors"][0]["field"] == "Parkops-Consistency-Token"
+        await view.checkpoint()
+
+    restarted_app, restarted = reader(settings)  # from the snapshot: it still knows what it folded
+    async with serving(restarted_app) as r2:
+        read = await r2.get("/tallies/p1", headers={"Parkops-Consistency-Token": token})
+        assert (read.status_code, read.json()) == (200, 5)
+        assert restarted.start_up.from_snapshot
