@@ -53,7 +53,9 @@ def test_the_deal_carries_amount_and_percent_in_the_event_and_the_document() -> 
         deal = proposal.events[-1]
         assert isinstance(deal, DealClosed)
         assert (deal.estimated_saving_cny, deal.saving_percent) == (D("15000.00"), percent)
-        stored = codec.proposal_of({"_id": "p-1", **codec.proposal_doc(proposal)})
+        doc = codec.proposal_doc(proposal)
+        assert doc["saving_percent"] == str(percent)  # a string in the store, as money is
+        stored = codec.proposal_of({"_id": "p-1", **doc})
         assert stored.saving_percent == percent
 
 
