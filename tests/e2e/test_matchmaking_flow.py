@@ -131,10 +131,15 @@ async def test_proposals_are_explained_accepted_by_both_sides_and_become_deals(m
         deal, headers=mm.tenant("vax"), json={"value_cny": "1.00", "estimated_saving_cny": "0"}
     )
     assert by_tenant.status_code == 403, "a side sees the proposal; recording deals is staff's"
-    closed = await mm.http.post(
-        deal, headers=mm.operator(PARK_A), json={"value_cny": "250000.00", "estimated_saving_cny": "37500.00"}
-    )
+    terms = {"value_cny": "250000.00", "estimated_saving_cny": "37500.00"}
+    unfit = await mm.http.post(deal, headers=mm.operator(PARK_A), json=terms | {"saving_percent": "0"})
+    assert unfit.status_code == 422, unfit.text
+    assert [e["field"] for e in unfit.json()["errors"]] == ["saving_percent"]
+    closed = await mm.http.post(deal, headers=mm.operator(PARK_A), json=terms)
     assert closed.status_code == 200, closed.text
+    # the saving as agreed: 37,500 / (250,000 + 37,500) = 13.043...% of what the buyer paid before
+    shown = closed.json()
+    assert (shown["estimated_saving_cny"], shown["saving_percent"]) == ("37500.00", "13.04")
     declined = await mm.http.post(
         proposal_url(mm, PARK_A, pid, "decline"), headers=mm.tenant("glass"), json={}
     )
@@ -145,6 +150,7 @@ async def test_proposals_are_explained_accepted_by_both_sides_and_become_deals(m
         bodies = [json.loads(r.value) for r in records]
         assert [b["proposal_id"] for b in bodies] == [pid]
         assert bodies[0]["buyer_id"] == mm.id("vax")
+    assert (bodies[0]["estimated_saving_cny"], bodies[0]["saving_percent"]) == ("37500.00", "13.04")
 
 
 async def test_a_decline_is_final_and_penalises_the_pair(mm: Matchmaking) -> None:

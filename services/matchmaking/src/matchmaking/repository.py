@@ -79,10 +79,14 @@ def group_of(doc: Doc) -> GroupConfig:
     return GroupConfig(doc["_id"], chain, Weights(**doc["weights"]), doc["group_wide"])
 
 
+DECIMALS = ("deal_value_cny", "estimated_saving_cny", "saving_percent")
+"""A proposal's decimals, stored as strings (a deal closed before the saving % was kept has none)."""
+
+
 def proposal_doc(p: Proposal) -> Doc:
     doc = {k: v for k, v in asdict(p).items() if k not in ("events", "proposal_id")}
     doc["breakdown"] = [c.model_dump() for c in p.breakdown]
-    for money in ("deal_value_cny", "estimated_saving_cny"):
+    for money in DECIMALS:
         doc[money] = str(doc[money]) if doc[money] is not None else None
     return doc
 
@@ -91,8 +95,8 @@ def proposal_of(doc: Doc) -> Proposal:
     fields = {k: v for k, v in doc.items() if not k.startswith("_")}
     fields["breakdown"] = [ScoreComponent(**c) for c in doc["breakdown"]]
     fields["kind"], fields["status"] = MatchKind(doc["kind"]), Status(doc["status"])
-    for money in ("deal_value_cny", "estimated_saving_cny"):
-        fields[money] = Decimal(doc[money]) if doc[money] is not None else None
+    for money in DECIMALS:
+        fields[money] = Decimal(doc[money]) if doc.get(money) is not None else None
     return Proposal(proposal_id=doc["_id"], **fields)
 
 

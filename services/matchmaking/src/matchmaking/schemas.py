@@ -22,6 +22,8 @@ SegmentId = Annotated[
 Certifications = Annotated[list[Code], Field(max_length=50)]
 Amount = Annotated[float, Field(ge=0, le=float(MAX_MONEY), allow_inf_nan=False)]
 """A monthly capacity or volume in the item's own unit: at most 10^12."""
+SavingPercent = Annotated[Decimal, Field(ge=0, lt=100, decimal_places=2, allow_inf_nan=False)]
+"""A purchasing cost cut in %: at least 0, below 100 (the buyer still pays), at most 2 decimals."""
 Weight = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 PathId = Annotated[str, Path(max_length=200)]
 TopK = Annotated[int, Query(ge=1, le=50, description="How many proposals.")]
@@ -129,6 +131,7 @@ class ProposalPublic(BaseModel):
     declined_by: str | None
     deal_value_cny: Decimal | None
     estimated_saving_cny: Decimal | None
+    saving_percent: Decimal | None = Field(description="The buyer's purchasing cost cut, % (2 decimals).")
     proposed_at: datetime
 
 
@@ -147,9 +150,14 @@ class Answer(Input):
 class DealCreate(Input):
     value_cny: PositiveMoney
     estimated_saving_cny: Money
+    saving_percent: SavingPercent | None = Field(
+        default=None,
+        description="The purchasing cost cut the parties agreed, % of what the buyer paid before "
+        "(default: saving ÷ (value + saving) x 100, rounded half-up to 2 decimals).",
+    )
 
     def command(self, proposal_id: str) -> cmd.CloseDeal:
-        return cmd.CloseDeal(proposal_id, self.value_cny, self.estimated_saving_cny)
+        return cmd.CloseDeal(proposal_id, self.value_cny, self.estimated_saving_cny, self.saving_percent)
 
 
 class MeetingCreate(Input):

@@ -192,7 +192,8 @@ class MatchmakingService:
         current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
 
         def close(p: Proposal) -> None:
-            p.close_deal(command.value_cny, command.estimated_saving_cny, self._clock())
+            c = command
+            p.close_deal(c.value_cny, c.estimated_saving_cny, self._clock(), c.saving_percent)
 
         idempotency = _keyed(key, "close_deal", command, ProposalPublic)
         return await self._change_proposal(current.proposal_id, close, idempotency)

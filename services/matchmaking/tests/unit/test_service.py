@@ -171,6 +171,7 @@ async def test_both_sides_accept_then_staff_close_the_deal(mm: Matchmaking) -> N
     assert await mm.service.close_deal(staff("p1"), deal, "d1") == closed
     assert closed.status == "deal_closed"
     assert closed.deal_value_cny == Decimal("1000.00")
+    assert (closed.estimated_saving_cny, closed.saving_percent) == (Decimal("150"), Decimal("13.04"))
     with pytest.raises(Conflict):
         await mm.service.decline_proposal(tenant("glass"), cmd.AnswerProposal(p.proposal_id, None), None)
     assert [e.proposal_id for e in mm.proposals.events(events.MatchAccepted)] == [p.proposal_id]

@@ -29,6 +29,7 @@ from parkops_runtime.inbox import Inbox, event_of
 
 from tickets.domain.commands import OpenTicket
 from tickets.domain.directory import Directory as Tenancy
+from tickets.domain.payers import is_institution
 from tickets.domain.ticket import Ticket
 
 REOPENERS = (*STAFF, Role.TENANT_USER)
@@ -129,6 +130,16 @@ class TenantAccess:
         if asked.unit_id is not None:
             await self.check_unit(park.park_id, asked.unit_id, tenant)
         return tenant
+
+    async def check_payer(self, park: ParkAccess, payer_id: str) -> None:
+        """A payer staff name: `institution:<id>` (a bank or fund), or a tenant of the park per the
+        directory (else 422 naming `payer_id`, whether another group's tenant or none at all)."""
+        if is_institution(payer_id):
+            return
+        found = await self.parks.tenant(park.park_id, payer_id)
+        if found is None or found.group_id != park.group_id:
+            message = f"payer {payer_id} is not a tenant of park {park.park_id} nor institution:<id>"
+            raise Unprocessable(message, field="payer_id")
 
     async def check_tenant_may_open(self, park_id: str, tenant_id: str, group_id: str, on: date) -> None:
         try:

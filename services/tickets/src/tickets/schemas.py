@@ -9,6 +9,7 @@ from typing import Annotated
 
 from parkops_contracts.events.tickets import TicketCategory, TicketPriority
 from parkops_kernel.bounds import (
+    ID_PATTERN,
     BusinessDate,
     BusinessTime,
     ClientId,
@@ -20,10 +21,11 @@ from parkops_kernel.bounds import (
     Seconds,
     Text,
 )
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from tickets.domain import calendar, commands, reporting
 from tickets.domain import sla as slas
+from tickets.domain.payers import INSTITUTION
 from tickets.domain.ticket import Ticket
 from tickets.domain.work import Labour, Material
 
@@ -39,6 +41,8 @@ def _utc_if_naive(value: datetime) -> datetime:
 
 Instant = Annotated[BusinessTime, AfterValidator(_utc_if_naive)]
 """A point in time within 1900-2199; one without a time zone is taken as UTC."""
+PayerId = Annotated[str, StringConstraints(pattern=rf"^(?:{INSTITUTION})?{ID_PATTERN.removeprefix('^')}")]
+"""A tenant id of the park, or `institution:<id>` for a bank or fund (as finance names payers)."""
 Hours = Annotated[Decimal, Field(gt=0, le=1000, decimal_places=2, allow_inf_nan=False)]
 
 
@@ -59,6 +63,10 @@ class TicketCreate(Input):
         default_factory=list, max_length=MAX_ATTACHMENTS, description="References to stored files."
     )
     tenant_id: ClientId | None = Field(default=None, description="Staff only: the tenant it is for.")
+    opened_at: Instant | None = Field(
+        default=None,
+        description="Staff only, a ticket imported from the old system: when it opened (not in the future).",
+    )
 
     def command(self) -> commands.OpenTicket:
         return commands.OpenTicket(
@@ -111,8 +119,14 @@ class ResolveBody(Input):
         default=False, description="Resolve an unacknowledged ticket: acknowledge and resolve as one step."
     )
 
+    payer_id: PayerId | None = Field(
+        default=None,
+        description="Who pays a billable ticket: a tenant of the park or `institution:<id>` "
+        "(default: the ticket's tenant; required for a billable ticket without one).",
+    )
+
     def command(self) -> commands.Resolve:
-        return commands.Resolve(self.billable, self.acknowledge)
+        return commands.Resolve(self.billable, self.acknowledge, self.payer_id)
 
 
 class ReopenBody(Input):
@@ -160,6 +174,7 @@ class TicketPublic(BaseModel):
     reopen_count: int
     billable: bool
     billable_amount: Decimal | None
+    payer_id: str | None
     rating: int | None
     building: str | None
     unit_id: str | None
@@ -191,6 +206,7 @@ class TicketPublic(BaseModel):
             reopen_count=t.reopen_count,
             billable=t.billable,
             billable_amount=Decimal(t.billable_amount) if t.billable_amount is not None else None,
+            payer_id=t.payer_id,
             rating=t.rating.score if t.rating else None,
             building=t.location.building,
             unit_id=t.location.unit_id,
@@ -233,8 +249,7 @@ class Scorecard(BaseModel):
 
     @classmethod
     def of(cls, card: reporting.Scorecard) -> "Scorecard":
-        figures = {"sla_compliance": card.sla_compliance, "satisfaction_rate": card.satisfaction_rate}
-        return cls.model_validate(card.model_dump() | figures)
+        return cls.model_validate(card.model_dump())
 
 
 class OpeningHours(BaseModel):

@@ -32,6 +32,7 @@ from tickets.domain.commands import (
     Reopen,
     Resolve,
 )
+from tickets.domain.payers import opened_at
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
 from tickets.schemas import TicketPublic
@@ -64,11 +65,12 @@ class TicketService:
     async def open_ticket(self, park: ParkAccess, asked: OpenTicket, key: str | None) -> TicketPublic:
         """OpenTicket: a tenant user of an onboarded tenant, or staff, asks for service."""
         now = self.clock()
-        tenant = await self.access.opener(park, asked, now.date())
+        at = opened_at(asked.opened_at, now, park.is_tenant)
+        tenant = await self.access.opener(park, asked, at.date())
         scope = (park.group_id, park.park_id, park.tenant_id or "", park.who.subject)
         ticket_id = new_id() if key is None else keyed_id(key, *scope)
         sla = await self.sla(park.park_id, park.group_id)
-        new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, now)
+        new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, at)
         idempotency = keyed(key, "open", terms(asked), TicketPublic)
         return await self._write(ticket_id, idempotency, lambda _, __: None, lambda: Ticket.open(new))
 
@@ -92,9 +94,11 @@ class TicketService:
     async def resolve(self, seen: TicketAccess, c: Resolve, key: str | None) -> TicketPublic:
         """ResolveTicket: work done (an open ticket only with `acknowledge`, as one recorded step)."""
         sla = await self.sla(seen.ticket.park_id, seen.ticket.group_id)
+        if c.payer_id is not None:
+            await self.access.check_payer(seen.park, c.payer_id)
 
         def resolve(t: Ticket, now: datetime) -> None:
-            t.resolve(now, c.billable, sla.auto_close_at(now), c.acknowledge)
+            t.resolve(now, c.billable, sla.auto_close_at(now), c.acknowledge, c.payer_id)
 
         return await self._act(seen, key, "resolve", c, resolve)
 

@@ -118,6 +118,7 @@ class CloseDeal:
     proposal_id: str
     value_cny: Decimal
     estimated_saving_cny: Decimal
+    saving_percent: Decimal | None = None  # as agreed; else derived from the amounts
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ match may become a deal (DealClosed)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from parkops_contracts.base import Event
@@ -20,6 +20,29 @@ from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 
 from matchmaking.domain.profiles import Enterprise, ItemKey, item_key
 from matchmaking.domain.scoring import Scored
+
+HUNDREDTH = Decimal("0.01")
+
+
+def saving_percent(value_cny: Decimal, saving_cny: Decimal) -> Decimal:
+    """The buyer's purchasing cost cut, in % of what it paid before the deal: the saving ÷ (the deal's
+    value + the saving) x 100, rounded half-up to 2 decimals (a deal of 85 saving 15 cut cost 15.00%)."""
+    return (saving_cny * 100 / (value_cny + saving_cny)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def agreed_saving_percent(value_cny: Decimal, saving_cny: Decimal, agreed: Decimal | None) -> Decimal:
+    """The % the parties agreed, else the rule above. An agreed % must say what the amount says: 0 for no
+    saving, above 0 (and below 100: the buyer still pays) for a saving."""
+    if agreed is None:
+        return saving_percent(value_cny, saving_cny)
+    if not Decimal(0) <= agreed < 100 or (agreed == 0) != (saving_cny == 0):
+        raise Unprocessable(
+            f"saving_percent {agreed} does not fit a saving of {saving_cny} CNY "
+            "(0 for no saving; above 0 and below 100 for a saving)",
+            field="saving_percent",
+        )
+    return agreed
+
 
 PairKey = tuple[ItemKey, ItemKey]
 """(the buyer's need, the supplier's offering), each named with its owner."""
@@ -56,6 +79,7 @@ class Proposal:
     declined_by: str | None = None
     deal_value_cny: Decimal | None = None
     estimated_saving_cny: Decimal | None = None
+    saving_percent: Decimal | None = None
     events: list[Event] = field(default_factory=list)
 
     @classmethod
@@ -130,15 +154,24 @@ class Proposal:
         self.status, self.declined_by = Status.DECLINED, by
         self._record(MatchDeclined, declined_at=at)
 
-    def close_deal(self, value_cny: Decimal, estimated_saving_cny: Decimal, at: datetime) -> None:
-        """Record the deal an accepted match led to (DealClosed)."""
+    def close_deal(
+        self,
+        value_cny: Decimal,
+        estimated_saving_cny: Decimal,
+        at: datetime,
+        agreed_percent: Decimal | None = None,
+    ) -> None:
+        """Record the deal an accepted match led to, with the saving the parties agreed: amount and %
+        (DealClosed)."""
         self._require_status(Status.ACCEPTED, "only an accepted one closes")
         if value_cny <= 0:
             raise Unprocessable("value_cny: must be positive")
         if estimated_saving_cny < 0:
             raise Unprocessable("estimated_saving_cny: must not be negative")
+        percent = agreed_saving_percent(value_cny, estimated_saving_cny, agreed_percent)
         self.status = Status.DEAL_CLOSED
         self.deal_value_cny, self.estimated_saving_cny = value_cny, estimated_saving_cny
+        self.saving_percent = percent
         self._record(DealClosed, value_cny=value_cny, closed_at=at)
 
     def _require_side_and_status(self, by: str, status: Status, otherwise: str) -> None:

@@ -22,6 +22,7 @@ class OpenTicket:
     unit_id: str | None = None
     attachments: tuple[str, ...] = ()
     tenant_id: str | None = None  # staff opening a ticket on behalf of a tenant
+    opened_at: datetime | None = None  # staff importing a ticket: when it opened in the old system
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class RecordWork:
 class Resolve:
     billable: bool = False
     acknowledge: bool = False  # an open ticket: acknowledge and resolve as one recorded step
+    payer_id: str | None = None  # who pays a billable ticket, when not (or other than) its tenant
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ class Location(BaseModel):
 
 
 class Rating(BaseModel):
+    resolution: int = Field(default=1, ge=1, description="Which resolution of the ticket it rates.")
     score: int
     comment: str
     rated_at: datetime
@@ -65,6 +66,7 @@ class TicketRecord(RecordsEvents[Event]):
     resolution_outcome: SlaOutcome | None = None
     billable: bool = False
     billable_amount: str | None = None
+    payer_id: str | None = Field(default=None, description="Who pays the billable resolution.")
     reopen_count: int = 0
     auto_close_at: datetime | None = None
     closed_at: datetime | None = None

@@ -6,13 +6,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from parkops_kernel import figures
 from pydantic import BaseModel
 
-from tickets.domain.record import TicketRecord
+from tickets.domain.record import Rating, TicketRecord
 from tickets.domain.state import ACTIVE, TicketState
 
 AT_RISK_SHARE = 0.2  # under a fifth of a target's time left
-SATISFIED_FROM = 4  # ratings 4 and 5 count as satisfied
 R = TypeVar("R", bound=TicketRecord)
 
 
@@ -86,31 +86,38 @@ def times_by_category(tickets: Iterable[TicketRecord]) -> list[CategoryTimes]:
 
 
 class Scorecard(BaseModel):
+    """SLA compliance and satisfaction of a period, by the rules of `parkops_kernel.figures` (the same
+    functions kpi scores with)."""
+
     resolved: int
     sla_met: int  # of those resolved, how many met both targets
     rated: int
     satisfied: int  # of those rated, how many rated 4 or 5
+    sla_compliance: float | None
+    satisfaction_rate: float | None
 
-    @property
-    def sla_compliance(self) -> float | None:
-        return self.sla_met / self.resolved if self.resolved else None
 
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return self.satisfied / self.rated if self.rated else None
+def ratings(ticket: TicketRecord) -> list[Rating]:
+    """Every rating of the ticket, one per resolution rated: each counts."""
+    return [*ticket.earlier_ratings, *([ticket.rating] if ticket.rating else [])]
 
 
 def scorecard(tickets: Iterable[TicketRecord], start: datetime, end: datetime) -> Scorecard:
-    """Tickets resolved in [start, end): share meeting both targets; ratings given in the period:
-    share of 4 and 5."""
-    resolved = met = rated = satisfied = 0
+    """Tickets resolved in [start, end): share meeting both targets; ratings given in the period (every
+    rating of every resolution): share of 4 and 5."""
+    resolved = met = 0
+    scores: list[int] = []
     for t in tickets:
         done = t.state in (TicketState.RESOLVED, TicketState.CLOSED) and t.resolved_at is not None
         if done and t.resolved_at is not None and start <= t.resolved_at < end:
             resolved += 1
             met += t.response_outcome == "met" and t.resolution_outcome == "met"
-        for rating in [*t.earlier_ratings, *([t.rating] if t.rating else [])]:
-            if start <= rating.rated_at < end:
-                rated += 1
-                satisfied += rating.score >= SATISFIED_FROM
-    return Scorecard(resolved=resolved, sla_met=met, rated=rated, satisfied=satisfied)
+        scores.extend(r.score for r in ratings(t) if start <= r.rated_at < end)
+    return Scorecard(
+        resolved=resolved,
+        sla_met=met,
+        rated=len(scores),
+        satisfied=sum(1 for score in scores if figures.is_satisfied(score)),
+        sla_compliance=figures.sla_compliance(resolved, met),
+        satisfaction_rate=figures.satisfaction(scores),
+    )

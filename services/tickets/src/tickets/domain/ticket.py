@@ -18,6 +18,7 @@ from parkops_kernel.errors import Conflict, Unprocessable
 from tickets.domain.catalog import parse_category, parse_priority
 from tickets.domain.commands import NewTicket
 from tickets.domain.lifecycle import TicketWork
+from tickets.domain.payers import payer_of
 from tickets.domain.record import Rating, outcome
 from tickets.domain.state import TicketState, require_legal
 from tickets.domain.work import billable_amount
@@ -52,10 +53,17 @@ class Ticket(TicketWork):
         return ticket
 
     def resolve(
-        self, at: datetime, billable: bool, auto_close_at: datetime, acknowledge: bool = False
+        self,
+        at: datetime,
+        billable: bool,
+        auto_close_at: datetime,
+        acknowledge: bool = False,
+        payer_id: str | None = None,
     ) -> None:
         """Resolve the work. An unacknowledged ticket is resolved only with `acknowledge`, recorded as
-        one step: TicketAcknowledged and TicketResolved in the same write."""
+        one step: TicketAcknowledged and TicketResolved in the same write. A billable resolution names
+        its payer (`payer_id`, else the ticket's tenant; 422 with neither)."""
+        payer = payer_of(billable, self.tenant_id, payer_id)
         in_same_step = self.state is TicketState.OPEN
         if in_same_step and not acknowledge:
             raise Conflict(
@@ -70,7 +78,7 @@ class Ticket(TicketWork):
         self.state, self.resolved_at, self.auto_close_at = TicketState.RESOLVED, at, auto_close_at
         self.resolution_seconds = max(0, self._clock(self.opened_at, at) - self.deferred_seconds)
         self.resolution_outcome = outcome(at, self.resolution_due)
-        self.billable, self.billable_amount = billable, str(amount)
+        self.billable, self.billable_amount, self.payer_id = billable, str(amount), payer
         self.pending.pop(SlaTarget.RESOLUTION, None)
         self._restate(TicketResolved, acknowledged_in_same_step=in_same_step)
 
@@ -95,16 +103,18 @@ class Ticket(TicketWork):
         self.state, self.closed_at, self.auto_close_at = TicketState.CLOSED, at, None
 
     def rate(self, score: int, comment: str, at: datetime) -> None:
-        """The tenant's satisfaction, 1-5, once, after resolution; a resolved ticket closes with it."""
+        """The tenant's satisfaction, 1-5, once per resolution (the ticket's resolution number is one
+        more than its reopenings); a resolved ticket closes with it."""
         if not 1 <= score <= 5:
             raise Unprocessable(f"rating must be between 1 and 5, got {score}", field="score")
         require_legal("rate", self.ticket_id, self.state)
         if self.rating is not None:
             raise Conflict(f"ticket {self.ticket_id} was already rated {self.rating.score}")
-        self.rating = Rating(score=score, comment=comment, rated_at=at)
+        resolution = self.reopen_count + 1
+        self.rating = Rating(resolution=resolution, score=score, comment=comment, rated_at=at)
         if self.state is TicketState.RESOLVED:
             self.close(at)
-        self._record(TicketRated, tenant_id=self.tenant_id, score=score, comment=comment, rated_at=at)
+        self._record(TicketRated, **self.rating.model_dump(), tenant_id=self.tenant_id)
 
     def auto_close(self, now: datetime) -> bool:
         """Close a resolved, unrated ticket whose park's auto-close delay has run out."""
