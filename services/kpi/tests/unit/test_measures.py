@@ -21,6 +21,7 @@ from services.kpi.tests.unit.kpi_facts import (
     scenario,
     subsidy,
     subsidy_received,
+    tenant,
 )
 
 D = Decimal
@@ -171,3 +172,9 @@ def test_purchasing_savings_are_reported_as_matchmaking_closed_them() -> None:
         "deals_with_saving_percent": 2,
         "mean_saving_percent": D("7.50"),  # (10 + 5) / 2
     }
+
+
+def test_an_imported_tenant_is_onboarded_on_its_business_date() -> None:
+    imported = tenant("t9", [], "10", date(2027, 1, 10), onboarded_on=date(2025, 3, 1))
+    assert values("2025", [imported])["onboardings"] == 1  # moved in in 2025, imported in 2027
+    assert values("2027", [imported])["onboardings"] == 0

@@ -104,7 +104,7 @@ class ParkLedger:
             case ls.TenantOnboarded():
                 self.tenants[event.tenant_id] = TenantRecord(
                     event.tenant_id,
-                    event.onboarded_at.date(),
+                    event.onboarded_on or event.onboarded_at.date(),  # the business date when given
                     event.in_leading_industry,
                     event.leased_area_m2,
                     tuple(event.unit_ids),
