@@ -233,6 +233,7 @@ async def test_bad_period_unknown_park_and_scoping(kpi: Kpi) -> None:
     assert (await get(f"/groups/{kpi.group}/portfolio/2026", headers=operator_a)).status_code == 403
     portfolio_csv = (await get(f"/groups/{kpi.group}/portfolio/2026/csv", headers=auditor)).text
     assert portfolio_csv.splitlines()[1].startswith("1,kpi-a,2026,")
+    assert portfolio_csv.splitlines()[1].endswith(",1,8000.00")  # deals closed, purchasing savings
 
 
 async def test_targets_overridden_by_the_group_admin_are_checked_and_recorded(kpi: Kpi) -> None:
