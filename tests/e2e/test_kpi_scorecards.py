@@ -9,7 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -28,6 +28,8 @@ from tests.support.infra import Infra
 from tests.support.kafka import envelope, produce, read_all
 from tests.support.parks import known, register_park
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
+
+NOW = datetime(2027, 1, 5, 9, tzinfo=UTC)  # the test's clock: 2026 is over
 
 
 @dataclass
@@ -72,11 +74,16 @@ async def applied(client: httpx.AsyncClient, headers: dict[str, str], park: str,
 async def kpi(infra: Infra) -> AsyncIterator[Kpi]:
     run = run_id()
     leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run))
-    app = create_kpi(isolated_settings(KpiSettings, infra, run))
+    app = create_kpi(isolated_settings(KpiSettings, infra, run), clock=lambda: NOW)
     group = f"group-{run}"
     async with serving(leasing_app) as leasing, serving(app) as client:
         k = Kpi(run, infra, app, client, group, bearer(Role.GROUP_ADMIN, group), {})
-        worse = [*scenario(), unit("u9", "9000"), tenant("t9", [], "10", date(2026, 12, 1), leading=False)]
+        # t9 names u9 at onboarding but has no lease: it occupies nothing
+        worse = [
+            *scenario(),
+            unit("u9", "9000"),
+            tenant("t9", ["u9"], "10", date(2026, 12, 1), leading=False),
+        ]
         for park, events in (("kpi-a", scenario()), ("kpi-b", worse)):
             await register_park(leasing, group, park)
             await known(client, f"/parks/{park}/occupancy", k.admin)
@@ -93,12 +100,19 @@ async def test_a_scorecard_from_every_service_events(kpi: Kpi) -> None:
     assert r.status_code == 200, r.text
     body = r.json()
     kpis = {k["kpi"]: k for k in body["kpis"]}
-    assert body["overall_score"] == "73.5"  # the unit test's hand-computed figure (test_scoring)
+    assert body["overall_score"] == "78.0"  # the unit test's hand-computed figure (test_scoring)
     assert kpis["occupancy_rate"]["value"] == "0.1000"
     assert kpis["occupancy_rate"]["target"] == "0.90"
     assert kpis["occupancy_rate"]["score"] == "11.1"
     assert kpis["tax_growth"]["met"] is True
     assert body["figures"]["revenue"]["counts"]["industry_services"] == "200000.00"
+    # finance's figures as it recognised them: i4's 20,000 and its reversal both count (net 0)
+    assert body["figures"]["revenue"]["counts"]["value_added_services"] == "100000.00"
+    assert kpis["service_revenue_share"]["value"] == "0.3000"  # 300,000 / 1,000,000 operating
+    assert kpis["revenue_cost_ratio"]["value"] == "1.2500"  # / the 800,000 of CostRecognized
+    assert body["figures"]["subsidy_dependency"]["value"] == "0.0476"  # SubsidyReceived 50,000 / 1,050,000
+    assert kpis["satisfaction"]["value"] == "0.6667"  # k1 rated again after its second resolution
+    assert body["figures"]["purchasing_savings"]["value"] == "8000.00"
     assert body["pulling_down"] == ["occupancy_rate", "satisfaction", "survival_rate"]
     assert [t["period"] for t in body["trend"]] == ["2023", "2024", "2025", "2026"]
 
@@ -127,7 +141,65 @@ async def test_a_scorecard_from_every_service_events(kpi: Kpi) -> None:
         )
     )
     assert rows[-1]["kpi"] == "overall"
-    assert rows[-1]["score"] == "73.5"
+    assert rows[-1]["score"] == "78.0"
+
+
+async def test_revenue_is_finance_recognitions_and_a_reversal_takes_it_back(kpi: Kpi) -> None:
+    async def card(period: str) -> dict[str, dict[str, str | None]]:
+        body = (await kpi.client.get(f"/parks/kpi-a/scorecards/{period}", headers=kpi.admin)).json()
+        return {k["kpi"]: k["value"] for k in body["kpis"]} | {"revenue": body["figures"]["revenue"]["value"]}
+
+    october, november, q4 = await card("2026-10"), await card("2026-11"), await card("2026-Q4")
+    assert (october["revenue"], october["service_revenue_share"]) == ("20000.00", "1.0000")  # i4 recognised
+    assert (november["revenue"], november["service_revenue_share"]) == ("-20000.00", None)  # i4 cancelled
+    assert (q4["revenue"], q4["service_revenue_share"]) == ("0.00", None)  # nothing operating to divide
+    assert q4["revenue_cost_ratio"] == "0.0000"  # the operator bonus of December over no revenue
+    drill = (await kpi.client.get("/parks/kpi-a/scorecards/2026-Q4/kpis/revenue", headers=kpi.admin)).json()
+    assert drill["event_ids"] == sorted(kpi.ids["kpi-a"][25:27])  # both recognitions of i4
+
+
+async def test_occupancy_on_a_day_goes_down_when_a_lease_ends_or_is_terminated(kpi: Kpi) -> None:
+    async def occupancy(park: str, on: str | None = None) -> dict[str, object]:
+        params = {} if on is None else {"on": on}
+        r = await kpi.client.get(f"/parks/{park}/occupancy", params=params, headers=kpi.admin)
+        assert r.status_code == 200, r.text
+        body: dict[str, object] = r.json()
+        return body
+
+    by_day = {
+        on: (await occupancy("kpi-a", on))["occupancy_by_area"]
+        for on in ("2026-01-31", "2026-02-01", "2026-08-31", "2026-09-01")
+    }
+    assert by_day == {
+        "2026-01-31": "0.8000",  # u1, u3 (l2's last day) and u4: 800 of 1,000 m²
+        "2026-02-01": "0.5000",  # l2 ran out
+        "2026-08-31": "0.5000",
+        "2026-09-01": "0.1000",  # l3 terminated on 31 August: its span republished shorter
+    }
+    today = await occupancy("kpi-a")  # the clock's day: 5 January 2027
+    assert (today["on"], today["occupancy_by_area"], today["tenants"]) == ("2027-01-05", "0.1000", 1)
+    worse = await occupancy("kpi-b", "2026-12-31")  # t9 was onboarded naming u9, without a lease
+    assert (worse["area_total_m2"], worse["area_leased_m2"], worse["tenants"]) == ("10000.00", "100.00", 1)
+    for bad in ("1899-12-31", "2200-01-01", "2026-02-30", "today"):
+        r = await kpi.client.get("/parks/kpi-a/occupancy", params={"on": bad}, headers=kpi.admin)
+        assert r.status_code == 422, (bad, r.text)
+        assert r.json()["errors"][0]["field"] == "on"
+
+
+async def test_purchasing_savings_per_park_and_for_the_group(kpi: Kpi) -> None:
+    body = (await kpi.client.get(f"/groups/{kpi.group}/portfolio/2026", headers=kpi.admin)).json()
+    each = {"deals": 1, "value": "80000.00", "savings": "8000.00", "deals_with_saving_percent": 1}
+    for park in body["parks"]:
+        assert park["purchasing"] == each | {"mean_saving_percent": "5.00"}
+    assert body["purchasing"] == {
+        "deals": 2,
+        "value": "160000.00",
+        "savings": "16000.00",
+        "deals_with_saving_percent": 2,
+        "mean_saving_percent": "5.00",
+    }
+    earlier = (await kpi.client.get(f"/groups/{kpi.group}/portfolio/2025", headers=kpi.admin)).json()
+    assert earlier["purchasing"]["deals"] == 0
 
 
 async def test_bad_period_unknown_park_and_scoping(kpi: Kpi) -> None:
@@ -161,6 +233,7 @@ async def test_bad_period_unknown_park_and_scoping(kpi: Kpi) -> None:
     assert (await get(f"/groups/{kpi.group}/portfolio/2026", headers=operator_a)).status_code == 403
     portfolio_csv = (await get(f"/groups/{kpi.group}/portfolio/2026/csv", headers=auditor)).text
     assert portfolio_csv.splitlines()[1].startswith("1,kpi-a,2026,")
+    assert portfolio_csv.splitlines()[1].endswith(",1,8000.00")  # deals closed, purchasing savings
 
 
 async def test_targets_overridden_by_the_group_admin_are_checked_and_recorded(kpi: Kpi) -> None:
@@ -188,7 +261,7 @@ async def test_targets_overridden_by_the_group_admin_are_checked_and_recorded(kp
     card = (await kpi.client.get("/parks/kpi-b/scorecards/2026", headers=kpi.admin)).json()
     scored = {k["kpi"]: k for k in card["kpis"]}
     assert scored["occupancy_rate"]["score"] == "100.0"
-    assert scored["revenue_cost_ratio"]["value"] == "2.0000"
+    assert scored["revenue_cost_ratio"]["value"] == "1.2500"  # finance's CostRecognized, not kpi's own cost
 
 
 async def test_an_operator_assessment_is_published_once_and_recomputable(kpi: Kpi) -> None:

@@ -24,7 +24,7 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
     scorecards = Scorecards(projections, TermsMemory(), runtime.directory)
     kpi_stores = stores(runtime, clock)
     service = KpiService(kpi_stores, scorecards, clock)
-    queries = KpiQueries(projections, scorecards, kpi_stores.assessments)
+    queries = KpiQueries(projections, scorecards, kpi_stores.assessments, clock)
 
     async def load_read_models() -> None:
         await projections.load_inbox()

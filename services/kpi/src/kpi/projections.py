@@ -56,7 +56,7 @@ class Projections:
             ledger = ParkLedger(event.park_id, event.group_id)
             self._ledgers.setdefault(event.group_id, {})[event.park_id] = ledger
         park.apply(event, at)
-        self._ledgers[event.group_id][event.park_id].apply(event, event_id)
+        self._ledgers[event.group_id][event.park_id].apply(event, event_id, at)
 
     def apply_all(self, events: Iterable[tuple[Event, datetime, str]]) -> None:
         for event, at, event_id in events:

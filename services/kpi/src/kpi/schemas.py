@@ -2,7 +2,7 @@
 
 Every input is bounded (`parkops_kernel.bounds`): anything outside is a 422 naming the field."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -31,14 +31,17 @@ class BonusBasis(StrEnum):  # what an operator's bonus is a share of (kpi.domain
 
 
 class OccupancyPublic(BaseModel):
+    """Occupancy on a day from leasing's `UnitOccupied` spans: units listed by then, those occupied."""
+
     park_id: str
+    on: date
     units_total: int
     units_leased: int
     area_total_m2: Decimal
     area_leased_m2: Decimal
     occupancy_by_area: Decimal
     occupancy_by_count: Decimal
-    tenants: int
+    tenants: int = Field(description="Tenants occupying a unit that day.")
     events_applied: int
     as_of: datetime | None
 
@@ -92,16 +95,28 @@ class SeriesPoint(BaseModel):
     score: Decimal | None
 
 
+class PurchasingPublic(BaseModel):
+    """Deals closed in the period and their purchasing savings as matchmaking reported them (not scored)."""
+
+    deals: int
+    value: Decimal
+    savings: Decimal
+    deals_with_saving_percent: int
+    mean_saving_percent: Decimal | None = Field(description="Mean of the reported saving %s.")
+
+
 class PortfolioEntry(BaseModel):
     rank: int
     park_id: str
     overall_score: Decimal | None
+    purchasing: PurchasingPublic
     pulling_down: list[KpiPublic]
 
 
 class Portfolio(BaseModel):
     group_id: str
     period: str
+    purchasing: PurchasingPublic = Field(description="The group's parks together.")
     parks: list[PortfolioEntry]
 
 
@@ -118,6 +133,9 @@ PeriodPath = Annotated[PeriodLabel, Path(description="YYYY, YYYY-Qn, YYYY-MM or 
 FromQuery = Annotated[PeriodLabel, Query(alias="from")]
 ToQuery = Annotated[PeriodLabel, Query(alias="to")]
 KpiPath = Annotated[str, Path(max_length=50)]
+OnQuery = Annotated[
+    BusinessDate | None, Query(description="The day, YYYY-MM-DD (1900-2199); today if absent.")
+]
 YearPath = Annotated[Year, Path()]
 
 TargetValue = Annotated[Decimal, Field(ge=-1, le=1_000_000, decimal_places=6, allow_inf_nan=False)]

@@ -134,8 +134,41 @@ def resolved(
     )
 
 
-def rated(ticket_id: str, score: int, on: date) -> tk.TicketRated:
-    return tk.TicketRated(**PARK, ticket_id=ticket_id, score=score, rated_at=at(on))
+def rated(ticket_id: str, score: int, on: date, resolution: int = 1) -> tk.TicketRated:
+    return tk.TicketRated(**PARK, ticket_id=ticket_id, score=score, rated_at=at(on), resolution=resolution)
+
+
+def occupied(
+    lease_id: str, unit_id: str, tenant_id: str, area: str, start: date, until: date
+) -> ls.UnitOccupied:
+    return ls.UnitOccupied(
+        **PARK,
+        lease_id=lease_id,
+        unit_id=unit_id,
+        tenant_id=tenant_id,
+        area_m2=Decimal(area),
+        occupied_from=start,
+        occupied_until=until,
+    )
+
+
+def recognized(source_id: str, stream: fin.RevenueStream, amount: str, on: date) -> fin.RevenueRecognized:
+    return fin.RevenueRecognized(
+        **PARK, cause="test", stream=stream, amount=Decimal(amount), source_id=source_id, recognized_on=on
+    )
+
+
+def cost(cost_id: str, amount: str, on: date, bonus: bool = False) -> fin.CostRecognized:
+    kind = fin.CostKind.OPERATOR_BONUS if bonus else fin.CostKind.OPERATING
+    return fin.CostRecognized(
+        **PARK, cause="test", cost_id=cost_id, kind=kind, amount=Decimal(amount), incurred_on=on
+    )
+
+
+def subsidy_received(subsidy_id: str, amount: str, on: date) -> fin.SubsidyReceived:
+    return fin.SubsidyReceived(
+        **PARK, cause="test", subsidy_id=subsidy_id, policy="x", amount=Decimal(amount), received_on=on
+    )
 
 
 def invoice(invoice_id: str, stream: fin.RevenueStream, amount: str, on: date) -> fin.InvoiceIssued:
@@ -164,13 +197,16 @@ def subsidy(subsidy_id: str, amount: str, on: date) -> fin.SubsidyGranted:
     )
 
 
-def deal(proposal_id: str, value: str, on: date) -> mm.DealClosed:
+def deal(
+    proposal_id: str, value: str, on: date, saving: str = "0", percent: str | None = None
+) -> mm.DealClosed:
     return mm.DealClosed(
         **PARK,
         **SUPPLY_MATCH,
         proposal_id=proposal_id,
         value_cny=Decimal(value),
-        estimated_saving_cny=Decimal(0),
+        estimated_saving_cny=Decimal(saving),
+        saving_percent=None if percent is None else Decimal(percent),
         closed_at=at(on),
     )
 
@@ -180,7 +216,9 @@ def accepted(proposal_id: str, on: date) -> mm.MatchAccepted:
 
 
 def scenario() -> list[Event]:
-    """A park in 2026: 4 units (1,000 m²), 3 tenants, leases renewed and terminated, tax, tickets, revenue."""
+    """A park in 2026: 4 units (1,000 m²), 3 tenants, leases renewed and terminated (and leasing's spans
+    of them), tax, tickets (k1 reopened and rated twice), revenue recognised (one invoice of 20,000
+    cancelled: reversed in November), costs, the park's subsidy, a deal."""
     d = date
     stream = fin.RevenueStream
     return [
@@ -207,10 +245,20 @@ def scenario() -> list[Event]:
         resolved("k3", d(2026, 7, 1), 10.0, repair=False),
         rated("k1", 5, d(2026, 5, 2)),
         rated("k2", 3, d(2026, 6, 2)),
-        invoice("i1", stream.RENT, "700000", d(2026, 1, 5)),
-        invoice("i2", stream.INDUSTRY_SERVICES, "200000", d(2026, 4, 5)),
-        invoice("i3", stream.VALUE_ADDED_SERVICES, "100000", d(2026, 9, 5)),
-        subsidy("s1", "50000", d(2026, 3, 3)),
+        recognized("i1", stream.RENT, "700000", d(2026, 1, 5)),
+        recognized("i2", stream.INDUSTRY_SERVICES, "200000", d(2026, 4, 5)),
+        recognized("i3", stream.VALUE_ADDED_SERVICES, "100000", d(2026, 9, 5)),
+        recognized("i4", stream.VALUE_ADDED_SERVICES, "20000", d(2026, 10, 5)),
+        recognized("i4", stream.VALUE_ADDED_SERVICES, "-20000", d(2026, 11, 5)),  # i4 cancelled
+        cost("c1", "700000", d(2026, 6, 30)),
+        cost("c2", "100000", d(2026, 12, 31), bonus=True),
+        subsidy_received("s1", "50000", d(2026, 3, 3)),
         accepted("m1", d(2026, 5, 1)),
-        deal("m1", "80000", d(2026, 6, 1)),
+        deal("m1", "80000", d(2026, 6, 1), saving="8000", percent="5"),
+        occupied("l1", "u1", "t1", "100", d(2024, 3, 1), d(2026, 2, 28)),
+        occupied("l1r", "u1", "t1", "100", d(2026, 3, 1), d(2028, 2, 29)),
+        occupied("l2", "u3", "t2", "300", d(2025, 2, 1), d(2026, 1, 31)),
+        occupied("l3", "u4", "t3", "400", d(2025, 6, 1), d(2027, 5, 31)),
+        occupied("l3", "u4", "t3", "400", d(2025, 6, 1), d(2026, 8, 31)),  # terminated: published later
+        rated("k1", 5, d(2026, 5, 20), resolution=2),  # k1 reopened, resolved again, rated again
     ]

@@ -1,56 +1,59 @@
-from datetime import UTC, datetime, timedelta
+"""Occupancy on a day from leasing's `UnitOccupied` spans (hand-computed)."""
+
+import random
+from datetime import date
 from decimal import Decimal
 
-from kpi.domain.occupancy import ParkOccupancy
+from kpi.domain.occupancy import OccupancyOn
 from parkops_contracts.base import Event
-from parkops_contracts.events.leasing import ParkRegistered, ParkType
 
-from tests.support.events import tenant_onboarded, unit_listed
+from services.kpi.tests.unit.kpi_facts import occupied, tenant, unit
+from services.kpi.tests.unit.test_measures import fold, published
 
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
-IDS = {"park_id": "p1", "group_id": "g1"}
-
-
-def fold(events: list[Event]) -> ParkOccupancy:
-    park = ParkOccupancy("p1", "g1")
-    for i, event in enumerate(events):
-        park.apply(event, T0 + timedelta(minutes=i))
-    return park
+D = Decimal
 
 
-def test_occupancy_by_area_and_by_count() -> None:
-    park = fold(
-        [
-            ParkRegistered(
-                **IDS, name="P", park_type=ParkType.INCUBATOR, leading_industries=["C39"], registered_at=T0
-            ),
-            unit_listed("u1", "100"),
-            unit_listed("u2", "300"),
-            unit_listed("u3", "100"),
-            tenant_onboarded("t1", ["u2"], "300"),
-        ]
-    )
-    assert park.name == "P"
-    assert park.occupancy_by_area == Decimal("0.6000")
-    assert park.occupancy_by_count == Decimal("0.3333")
-    assert park.events_applied == 5
-    assert park.as_of == T0 + timedelta(minutes=4)
+def on(events: list[Event], day: date) -> OccupancyOn:
+    ledger = fold(events)
+    return OccupancyOn.of(ledger.units, ledger.occupancy, day)
 
 
-def test_the_fold_does_not_depend_on_arrival_order() -> None:
-    events: list[Event] = [
-        unit_listed("u1", "100"),
-        unit_listed("u2", "300"),
-        tenant_onboarded("t1", ["u2"], "300"),
+def park() -> list[Event]:
+    return [
+        unit("u1", "100"),
+        unit("u2", "300"),
+        unit("u3", "100", listed=date(2026, 7, 1)),
+        tenant("t0", ["u1"], "100", date(2026, 1, 1)),  # onboarded without a lease: occupies nothing
+        occupied("l1", "u2", "t1", "300", date(2026, 1, 1), date(2026, 12, 31)),
+        occupied("l2", "u3", "t2", "100", date(2026, 7, 1), date(2026, 9, 30)),
     ]
-    forward, backward = fold(events), fold(list(reversed(events)))
-    assert (forward.occupancy_by_area, forward.occupancy_by_count) == (
-        backward.occupancy_by_area,
-        backward.occupancy_by_count,
-    )
+
+
+def test_occupancy_on_a_day_is_the_area_the_spans_cover_over_the_area_listed() -> None:
+    june = on(park(), date(2026, 6, 1))
+    assert (june.area_total_m2, june.area_occupied_m2) == (D("400.00"), D("300.00"))  # u3 not listed yet
+    assert (june.by_area, june.by_count, june.tenants) == (D("0.7500"), D("0.5000"), 1)
+    august = on(park(), date(2026, 8, 1))
+    assert (august.by_area, august.by_count, august.tenants) == (D("0.8000"), D("0.6667"), 2)  # 400 / 500
+    october = on(park(), date(2026, 10, 1))  # l2 ran out on 30 September: u3 free the next day
+    assert october.by_area == D("0.6000")  # 300 / 500
+    assert on(park(), date(2026, 9, 30)).by_area == D("0.8000")
+
+
+def test_a_termination_republishes_the_span_and_the_latest_holds() -> None:
+    ended = [*park(), occupied("l1", "u2", "t1", "300", date(2026, 1, 1), date(2026, 3, 31))]
+    assert on(ended, date(2026, 3, 31)).by_area == D("0.7500")
+    assert on(ended, date(2026, 4, 1)).by_area == D("0.0000")  # u2 freed the day after
+    ledger = fold(ended)
+    for seed in range(10):  # delivered in any order, the one published last holds
+        shuffled = list(enumerate(ended))
+        random.Random(seed).shuffle(shuffled)
+        again = type(ledger)("p1", "g1")
+        for i, event in shuffled:
+            again.apply(event, f"e{i}", published(i))
+        assert again == ledger
 
 
 def test_an_empty_park_has_zero_occupancy() -> None:
-    park = fold([])
-    assert park.occupancy_by_area == Decimal(0)
-    assert park.occupancy_by_count == Decimal(0)
+    empty = on([], date(2026, 1, 1))
+    assert (empty.by_area, empty.by_count, empty.tenants) == (D(0), D(0), 0)

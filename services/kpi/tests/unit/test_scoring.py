@@ -5,10 +5,12 @@ import pytest
 from kpi.domain.agreement import Agreement, BonusBasis
 from kpi.domain.assessment import assess
 from kpi.domain.commands import Author, SetOperatingCost, SetTarget
+from kpi.domain.ledger import ParkLedger
 from kpi.domain.periods import parse_period
 from kpi.domain.scoring import score, scorecard
 from kpi.domain.targets import CATALOG, Target, defaults_for, validated
 from kpi.domain.terms import ParkTerms
+from parkops_contracts.events.finance import CostRecognized
 from parkops_contracts.events.leasing import ParkType
 from parkops_kernel.errors import Unprocessable
 
@@ -17,6 +19,11 @@ from services.kpi.tests.unit.test_measures import fold
 
 D = Decimal
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
+
+
+def without_costs() -> ParkLedger:
+    """The scenario before finance recognised any cost: revenue ÷ cost has no data."""
+    return fold([e for e in scenario() if not isinstance(e, CostRecognized)])
 
 
 def test_the_brief_defaults_are_the_targets() -> None:
@@ -67,12 +74,16 @@ def test_the_scorecard_weighs_the_scored_kpis_only() -> None:
     card = scorecard(fold(scenario()), parse_period("2026"), defaults_for(None))
     scores = {k.key: k.score for k in card.kpis}
     assert scores["occupancy_rate"] == D("11.1")
-    assert scores["satisfaction"] == D("55.6")
+    assert scores["satisfaction"] == D("74.1")  # 0.6667 / 0.90
     assert scores["survival_rate"] == D("83.3")
     assert scores["tax_growth"] == scores["repair_response_hours"] == scores["service_revenue_share"] == 100
-    assert scores["revenue_cost_ratio"] is None  # no cost known: its weight does not count
-    assert card.overall == D("73.5")  # (20x11.1 + 15x100 + 10x83.3 + 15x100 + 10x55.6 + 10x100 + 10x100) / 90
+    assert scores["revenue_cost_ratio"] == 100  # 1.25 >= 1
+    # (20x11.1 + 15x100 + 10x83.3 + 15x100 + 10x74.1 + 10x100 + 10x100 + 10x100) / 100 = 77.96
+    assert card.overall == D("78.0")
     assert card.pulling_down() == ["occupancy_rate", "satisfaction", "survival_rate"]
+    unscored = scorecard(without_costs(), parse_period("2026"), defaults_for(None))
+    assert unscored.kpi("revenue_cost_ratio").score is None  # no cost: its weight does not count
+    assert unscored.overall == D("75.5")  # the same without 10x100, over 90: 6796 / 90
 
 
 def test_overrides_and_costs_change_the_scorecard_and_each_change_is_recorded() -> None:
@@ -81,12 +92,7 @@ def test_overrides_and_costs_change_the_scorecard_and_each_change_is_recorded() 
     terms.set_target(SetTarget("occupancy_rate", D("0.10"), D(20), admin))
     terms.set_operating_cost(SetOperatingCost(2026, D(800000), admin))
     terms.set_target(SetTarget("occupancy_rate", D("0.05"), D(30), Author("admin2", NOW)))
-    card = scorecard(
-        fold(scenario()),
-        parse_period("2026"),
-        terms.targets(None),
-        terms.operating_cost(parse_period("2026")),
-    )
+    card = scorecard(fold(scenario()), parse_period("2026"), terms.targets(None))
     assert card.kpi("occupancy_rate").score == 100
     assert card.kpi("occupancy_rate").weight == 30
     assert card.kpi("revenue_cost_ratio").value == D("1.2500")
@@ -109,7 +115,7 @@ def test_an_agreement_met_earns_the_bonus_one_missed_does_not() -> None:
     by_tax = assess(card, Agreement.checked(["tax_growth"], BonusBasis.TAX_GROWTH, D("0.5")))
     assert (by_tax.basis_amount, by_tax.bonus) == (D("22500.00"), D("11250.00"))
     missed = assess(
-        card,
+        scorecard(without_costs(), parse_period("2026"), defaults_for(None)),
         Agreement.checked(
             ["tax_growth", "revenue_cost_ratio", "satisfaction"], BonusBasis.REVENUE, D("0.02")
         ),

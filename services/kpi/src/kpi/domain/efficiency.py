@@ -1,6 +1,7 @@
 """Low-efficiency space on a day: units vacant longer than N days, tenants paying too little tax per m².
 
-A unit is vacant since the later of its listing and the day after anyone last occupied it. Tax per m² is
+A unit is vacant since the later of its listing and the day after a lease last occupied it (leasing's
+`UnitOccupied` spans, as occupancy). Tax per m² is
 the tenant's latest reported tax for the last complete year over the area it leased at onboarding."""
 
 from dataclasses import asdict, dataclass, field
@@ -29,18 +30,12 @@ class Flag:
 
 
 def _last_occupied(view: TenancyView, day: date) -> dict[str, date]:
+    """Unit id -> the last day up to `day` that a lease's latest span (leasing's figure) covered it."""
     last: dict[str, date] = {}
-    for lease in view.ledger.leases.values():
-        end = min(view.lease_end(lease), day)
-        if lease.starts_on <= day:
-            for unit in lease.unit_ids:
-                last[unit] = max(last.get(unit, end), end)
-    for tenant in view.ledger.tenants.values():
-        exit_day = view.exit_day(tenant)
-        end = day if exit_day is None else min(exit_day, day)
-        if tenant.onboarded_on <= day:
-            for unit in tenant.unit_ids:
-                last[unit] = max(last.get(unit, end), end)
+    for span in view.ledger.occupancy.values():
+        if span.occupied_from <= day:
+            end = min(span.occupied_until, day)
+            last[span.unit_id] = max(last.get(span.unit_id, end), end)
     return last
 
 

@@ -5,6 +5,7 @@ and "latest wins" rules compare the facts' own timestamps (then event ids), neve
 events of different topics may arrive in any order and a rebuild gives the same ledger."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from parkops_contracts.base import Event
@@ -14,8 +15,10 @@ from parkops_contracts.events import matchmaking as mm
 from parkops_contracts.events import tickets as tk
 
 from kpi.domain.records import (
+    DealRecord,
     LeaseRecord,
     MoneyLine,
+    OccupancySpan,
     Rating,
     Resolution,
     TaxReport,
@@ -32,18 +35,22 @@ CONSUMED: tuple[type[Event], ...] = (
     ls.LeaseRenewed,
     ls.LeaseTerminated,
     ls.TenantMetricsReported,
+    ls.UnitOccupied,
     tk.TicketResolved,
     tk.TicketRated,
-    fin.InvoiceIssued,
     fin.RevenueRecognized,
-    fin.SubsidyGranted,
+    fin.CostRecognized,
+    fin.SubsidyReceived,
     fin.FundingClosed,
     mm.MatchAccepted,
     mm.DealClosed,
 )
 
 
-def _later(new: TaxReport | Resolution, old: TaxReport | Resolution | None, at: str) -> bool:
+Later = TaxReport | Resolution | Rating | OccupancySpan
+
+
+def _later(new: Later, old: Later | None, at: str) -> bool:
     if old is None:
         return True
     return (getattr(new, at), new.event_id) > (getattr(old, at), old.event_id)
@@ -60,20 +67,32 @@ class ParkLedger:
     terminations: dict[str, TerminationRecord] = field(default_factory=dict)
     tax_reports: dict[tuple[str, int], TaxReport] = field(default_factory=dict)
     resolutions: dict[str, Resolution] = field(default_factory=dict)
-    ratings: dict[str, Rating] = field(default_factory=dict)
+    ratings: dict[tuple[str, int], Rating] = field(default_factory=dict)
+    """(ticket, resolution) -> its rating: every resolution's rating counts."""
+    occupancy: dict[tuple[str, str], OccupancySpan] = field(default_factory=dict)
+    """(lease, unit) -> the latest span leasing published."""
     revenue: dict[str, MoneyLine] = field(default_factory=dict)
+    """Event id -> a recognition (each one counts, reversals negative)."""
+    costs: dict[str, MoneyLine] = field(default_factory=dict)
+    """Event id -> a cost finance recognised."""
     subsidies: dict[str, MoneyLine] = field(default_factory=dict)
+    """Subsidy id -> the park's own subsidy received."""
     funding: dict[str, MoneyLine] = field(default_factory=dict)
     matches: dict[str, MoneyLine] = field(default_factory=dict)
-    deals: dict[str, MoneyLine] = field(default_factory=dict)
+    deals: dict[str, DealRecord] = field(default_factory=dict)
     version: int = 0
 
-    def apply(self, event: Event, event_id: str) -> None:
+    def apply(self, event: Event, event_id: str, published_at: datetime) -> None:
+        """Fold one fact; `published_at` is its envelope's time (what "latest" means for spans)."""
         self.version += 1
-        fold = {"leasing": self._tenancy, "tickets": self._service}.get(event.SERVICE, self._money)
-        fold(event, event_id)  # each folds the events it knows of its services and passes over the rest
+        if event.SERVICE == "leasing":
+            self._tenancy(event, event_id, published_at)
+        elif event.SERVICE == "tickets":
+            self._service(event, event_id)
+        else:
+            self._money(event, event_id)  # each folds the events it knows and passes over the rest
 
-    def _tenancy(self, event: Event, event_id: str) -> None:
+    def _tenancy(self, event: Event, event_id: str, published_at: datetime) -> None:
         """Leasing's facts: the park, its units, tenants, leases and tenants' yearly figures."""
         match event:
             case ls.ParkRegistered():
@@ -85,7 +104,7 @@ class ParkLedger:
             case ls.TenantOnboarded():
                 self.tenants[event.tenant_id] = TenantRecord(
                     event.tenant_id,
-                    event.onboarded_at.date(),
+                    event.onboarded_on or event.onboarded_at.date(),  # the business date when given
                     event.in_leading_industry,
                     event.leased_area_m2,
                     tuple(event.unit_ids),
@@ -109,6 +128,20 @@ class ParkLedger:
                 )
             case ls.TenantMetricsReported():
                 self._report(event, event_id)
+            case ls.UnitOccupied():
+                span = OccupancySpan(
+                    event.lease_id,
+                    event.unit_id,
+                    event.tenant_id,
+                    event.area_m2,
+                    event.occupied_from,
+                    event.occupied_until,
+                    published_at,
+                    event_id,
+                )
+                key = (event.lease_id, event.unit_id)
+                if _later(span, self.occupancy.get(key), "published_at"):
+                    self.occupancy[key] = span
 
     def _service(self, event: Event, event_id: str) -> None:
         """Tickets' resolutions and ratings."""
@@ -116,22 +149,23 @@ class ParkLedger:
             case tk.TicketResolved():
                 self._resolve(event, event_id)
             case tk.TicketRated():
-                self.ratings[event.ticket_id] = Rating(
-                    event.ticket_id, event.score, event.rated_at.date(), event_id
-                )
+                rating = Rating(event.ticket_id, event.resolution, event.score, event.rated_at, event_id)
+                key = (event.ticket_id, event.resolution)
+                if _later(rating, self.ratings.get(key), "rated_at"):
+                    self.ratings[key] = rating
 
     def _money(self, event: Event, event_id: str) -> None:
-        """Finance's invoices, recognised revenue, subsidies and funding; matchmaking's matches and deals."""
+        """Finance's recognised revenue and costs, the park's subsidies and funding; matchmaking's matches
+        and deals."""
         match event:
-            case fin.InvoiceIssued():
-                line = MoneyLine(event.stream.value, event.amount, event.issued_on, event_id)
-                self.revenue[f"invoice:{event.invoice_id}"] = line
             case fin.RevenueRecognized():
                 line = MoneyLine(event.stream.value, event.amount, event.recognized_on, event_id)
-                self.revenue[f"recognized:{event.source_id}:{event.stream.value}"] = line
-            case fin.SubsidyGranted():
+                self.revenue[event_id] = line
+            case fin.CostRecognized():
+                self.costs[event_id] = MoneyLine(event.kind.value, event.amount, event.incurred_on, event_id)
+            case fin.SubsidyReceived():
                 self.subsidies[event.subsidy_id] = MoneyLine(
-                    "subsidy", event.amount, event.granted_on, event_id
+                    "subsidy", event.amount, event.received_on, event_id
                 )
             case fin.FundingClosed():
                 line = MoneyLine(event.instrument.value, event.amount, event.closed_on, event_id)
@@ -140,8 +174,14 @@ class ParkLedger:
                 line = MoneyLine(event.kind.value, Decimal(0), event.accepted_at.date(), event_id)
                 self.matches[event.proposal_id] = line
             case mm.DealClosed():
-                line = MoneyLine(event.kind.value, event.value_cny, event.closed_at.date(), event_id)
-                self.deals[event.proposal_id] = line
+                self.deals[event.proposal_id] = DealRecord(
+                    event.proposal_id,
+                    event.value_cny,
+                    event.estimated_saving_cny,
+                    event.saving_percent,
+                    event.closed_at.date(),
+                    event_id,
+                )
 
     def _report(self, event: ls.TenantMetricsReported, event_id: str) -> None:
         key = (event.tenant_id, event.year)

@@ -1,5 +1,10 @@
-"""Service, revenue and community KPIs of a period: tickets, satisfaction, revenue mix, deals, funding."""
+"""Service, revenue and community KPIs of a period: tickets, satisfaction, revenue mix, deals, funding.
 
+Each is a sum of what its owner published (ADR 12): revenue of finance's `RevenueRecognized`, cost of its
+`CostRecognized`, the park's subsidy of its `SubsidyReceived`, ratings of tickets' `TicketRated`, savings
+of matchmaking's `DealClosed`; kpi only divides and scores."""
+
+from collections.abc import Sequence
 from decimal import Decimal
 
 from parkops_kernel.money import cny
@@ -7,10 +12,18 @@ from parkops_kernel.money import cny
 from kpi.domain.ledger import ParkLedger
 from kpi.domain.measure import HOURS, Measure, ratio
 from kpi.domain.periods import Period
-from kpi.domain.records import MoneyLine, Resolution
+from kpi.domain.records import DealRecord, MoneyLine, Resolution
 
+OPERATING_STREAMS = frozenset({"rent", "property", "industry_services", "value_added_services"})
+"""Operating revenue: what the park earns by operating (investment gains and subsidies are not)."""
 SERVICE_STREAMS = frozenset({"industry_services", "value_added_services"})
 SATISFIED_FROM = 4  # a rating of 4 or 5 out of 5 counts as satisfied
+
+
+# one rule: parkops_kernel.figures.satisfaction (tickets' rule; to be the shared function at merge)
+def satisfaction(scores: Sequence[int]) -> Decimal | None:
+    """Share of ratings of 4-5 among every rating given (each resolution's rating counts once)."""
+    return ratio(sum(1 for s in scores if s >= SATISFIED_FROM), len(scores))
 
 
 def _mean_hours(seconds: list[int]) -> Decimal | None:
@@ -25,7 +38,7 @@ def tickets(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
     repairs = [r for r in resolved if r.repair]
     met = [r for r in resolved if r.sla_met]
     ratings = [r for r in ledger.ratings.values() if period.contains(r.rated_on)]
-    satisfied = [r for r in ratings if r.score >= SATISFIED_FROM]
+    satisfied = [r for r in ratings if r.score >= SATISFIED_FROM]  # shown beside the share
     ids = [r.event_id for r in resolved]
     counts: dict[str, int | Decimal] = {"resolved": len(resolved)}
     return {
@@ -38,7 +51,7 @@ def tickets(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
         ),
         "sla_compliance": Measure.of(ratio(len(met), len(resolved)), counts | {"met": len(met)}, ids),
         "satisfaction": Measure.of(
-            ratio(len(satisfied), len(ratings)),
+            satisfaction([r.score for r in ratings]),
             {"ratings": len(ratings), "satisfied": len(satisfied)},
             [r.event_id for r in ratings],
         ),
@@ -53,43 +66,71 @@ def _total(lines: list[MoneyLine]) -> Decimal:
     return cny(sum((line.amount for line in lines), Decimal(0)))
 
 
-def revenue(ledger: ParkLedger, period: Period, operating_cost: Decimal | None) -> dict[str, Measure]:
-    """Revenue by stream (invoices issued plus revenue recognised outside invoices), the service streams'
-    share, revenue ÷ operating cost (when the park's cost for the period is known), subsidy dependency."""
+def revenue(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
+    """Revenue by stream (every recognition dated in the period, reversals negative); the service streams'
+    share of operating revenue; operating revenue ÷ the costs recognised in the period (no cost, no
+    data); the park's subsidies ÷ (operating revenue + subsidies)."""
     lines = _in(ledger.revenue, period)
     by_stream: dict[str, int | Decimal] = {}
     for line in lines:
         by_stream[line.kind] = cny(Decimal(by_stream.get(line.kind, 0)) + line.amount)
     total = _total(lines)
-    service = sum((Decimal(v) for k, v in by_stream.items() if k in SERVICE_STREAMS), Decimal(0))
-    subsidies = _in(ledger.subsidies, period)
+    operating = cny(sum((Decimal(v) for k, v in by_stream.items() if k in OPERATING_STREAMS), Decimal(0)))
+    service = cny(sum((Decimal(v) for k, v in by_stream.items() if k in SERVICE_STREAMS), Decimal(0)))
     ids = [line.event_id for line in lines]
-    cost: dict[str, int | Decimal] = {"revenue": total}
-    if operating_cost is not None:
-        cost["operating_cost"] = operating_cost
+    operating_ids = [line.event_id for line in lines if line.kind in OPERATING_STREAMS]
+    costs = _in(ledger.costs, period)
+    cost = _total(costs)
+    subsidies = _in(ledger.subsidies, period)
+    subsidy = _total(subsidies)
     return {
         "revenue": Measure.of(total, by_stream | {"lines": len(lines)}, ids),
+        "operating_revenue": Measure.of(operating, {"lines": len(operating_ids)}, operating_ids),
         "service_revenue_share": Measure.of(
-            ratio(service, total), {"service_revenue": cny(service), "revenue": total}, ids
+            ratio(service, operating) if operating > 0 else None,
+            {"service_revenue": service, "operating_revenue": operating},
+            operating_ids,
         ),
-        "revenue_cost_ratio": Measure.of(ratio(total, operating_cost) if operating_cost else None, cost, ids),
+        "operating_cost": Measure.of(
+            cost if costs else None, {"costs": len(costs)}, [c.event_id for c in costs]
+        ),
+        "revenue_cost_ratio": Measure.of(
+            ratio(operating, cost) if costs else None,
+            {"operating_revenue": operating, "operating_cost": cost, "costs": len(costs)},
+            operating_ids + [c.event_id for c in costs],
+        ),
         "subsidy_dependency": Measure.of(
-            ratio(_total(subsidies), total),
-            {"subsidies": _total(subsidies), "revenue": total},
-            [s.event_id for s in subsidies],
+            ratio(subsidy, operating + subsidy) if operating + subsidy > 0 else None,
+            {"subsidies": subsidy, "operating_revenue": operating},
+            [s.event_id for s in subsidies] + operating_ids,
         ),
     }
 
 
+def savings(deals: list[DealRecord]) -> dict[str, int | Decimal]:
+    """Deals closed and their savings as the parties reported them (a figure, not scored)."""
+    percents = [d.saving_percent for d in deals if d.saving_percent is not None]
+    figures: dict[str, int | Decimal] = {
+        "deals": len(deals),
+        "value": cny(sum((d.value for d in deals), Decimal(0))),
+        "savings": cny(sum((d.saving for d in deals), Decimal(0))),
+        "deals_with_saving_percent": len(percents),
+    }
+    if percents:
+        figures["mean_saving_percent"] = (sum(percents, Decimal(0)) / len(percents)).quantize(HOURS)
+    return figures
+
+
 def community(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
     """Matches accepted and deals closed for the park's enterprises; financing closed through the park."""
-    matches, deals, funding = (_in(x, period) for x in (ledger.matches, ledger.deals, ledger.funding))
+    matches, funding = _in(ledger.matches, period), _in(ledger.funding, period)
+    deals = [d for d in ledger.deals.values() if period.contains(d.on)]
+    reported = savings(deals)
     return {
         "matches_accepted": Measure.of(
             Decimal(len(matches)), {"matches": len(matches)}, [m.event_id for m in matches]
         ),
-        "deals_closed": Measure.of(
-            Decimal(len(deals)), {"deals": len(deals), "value": _total(deals)}, [d.event_id for d in deals]
-        ),
+        "deals_closed": Measure.of(Decimal(len(deals)), reported, [d.event_id for d in deals]),
+        "purchasing_savings": Measure.of(Decimal(reported["savings"]), reported, [d.event_id for d in deals]),
         "funding_closed": Measure.of(_total(funding), {"deals": len(funding)}, [f.event_id for f in funding]),
     }

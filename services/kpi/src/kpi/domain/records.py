@@ -70,15 +70,52 @@ class Resolution:
 
 @dataclass(frozen=True)
 class Rating:
+    """A rating of one resolution of a ticket (a reopened ticket resolved again is rated again)."""
+
     ticket_id: str
+    resolution: int
     score: int
-    rated_on: date
+    rated_at: datetime
+    event_id: str
+
+    @property
+    def rated_on(self) -> date:
+        return self.rated_at.date()
+
+
+@dataclass(frozen=True)
+class OccupancySpan:
+    """Leasing's `UnitOccupied`: a lease occupies a unit from `occupied_from` to `occupied_until`
+    (inclusive); the latest one per lease and unit (by publication time, then event id) holds."""
+
+    lease_id: str
+    unit_id: str
+    tenant_id: str
+    area_m2: Decimal
+    occupied_from: date
+    occupied_until: date
+    published_at: datetime
+    event_id: str
+
+    def covers(self, day: date) -> bool:
+        return self.occupied_from <= day <= self.occupied_until
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    """Matchmaking's `DealClosed` as the parties reported it: value, estimated saving (CNY and %)."""
+
+    proposal_id: str
+    value: Decimal
+    saving: Decimal
+    saving_percent: Decimal | None
+    on: date
     event_id: str
 
 
 @dataclass(frozen=True)
 class MoneyLine:
-    """An amount on a day: revenue of a stream, a subsidy, a deal's value or a financing closed."""
+    """An amount on a day: revenue recognised in a stream, a cost, the park's subsidy, a financing closed."""
 
     kind: str
     amount: Decimal

@@ -19,7 +19,7 @@ SCORE = Decimal("0.1")
 HUNDRED = Decimal(100)
 
 
-def measures(ledger: ParkLedger, period: Period, operating_cost: Decimal | None) -> dict[str, Measure]:
+def measures(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
     view = TenancyView(ledger)
     return (
         tenancy.occupancy(view, period)
@@ -28,7 +28,7 @@ def measures(ledger: ParkLedger, period: Period, operating_cost: Decimal | None)
         | tenancy.survival(view, period)
         | tenancy.tax(view, period)
         | services.tickets(ledger, period)
-        | services.revenue(ledger, period, operating_cost)
+        | services.revenue(ledger, period)
         | services.community(ledger, period)
     )
 
@@ -74,10 +74,8 @@ class Scorecard:
         return next(k for k in self.kpis if k.key == key)
 
 
-def scorecard(
-    ledger: ParkLedger, period: Period, targets: dict[str, Target], operating_cost: Decimal | None = None
-) -> Scorecard:
-    computed = measures(ledger, period, operating_cost)
+def scorecard(ledger: ParkLedger, period: Period, targets: dict[str, Target]) -> Scorecard:
+    computed = measures(ledger, period)
     kpis: list[KpiScore] = []
     for key, definition in CATALOG.items():
         goal = targets[key]

@@ -1,12 +1,14 @@
-"""Who occupies what on a given day, derived from onboardings, leases, renewals and terminations.
+"""Who is a tenant and what is occupied on a given day.
 
 A tenant is active from its onboarding day to the last day of its latest lease (terminated early or
-not); a tenant without any lease stays active. A unit is occupied on a day when a lease covers it that
-day or it was an onboarding unit of a tenant active that day."""
+not); a tenant without any lease stays active. What is occupied is leasing's figure, not a rule of kpi's:
+a unit is occupied on a day when the latest `UnitOccupied` span of some lease for it covers that day
+(`kpi.domain.occupancy`); a tenant onboarded without a lease occupies nothing."""
 
 from datetime import date
 
 from kpi.domain.ledger import ParkLedger
+from kpi.domain.occupancy import OccupancyOn, occupied_units
 from kpi.domain.records import LeaseRecord, TenantRecord
 
 
@@ -37,17 +39,11 @@ class TenancyView:
         return self.tenant_end.get(tenant.tenant_id)
 
     def occupied_units(self, day: date) -> dict[str, str]:
-        """Unit id -> the id of the event that puts someone in it that day."""
-        occupied: dict[str, str] = {}
-        for tenant in self.active_tenants(day):
-            occupied.update(dict.fromkeys(tenant.unit_ids, tenant.event_id))
-        for lease in self.ledger.leases.values():
-            if lease.starts_on <= day <= self.lease_end(lease):
-                occupied.update(dict.fromkeys(lease.unit_ids, lease.event_id))
-        return occupied
+        """Unit id -> the id of the `UnitOccupied` event that puts someone in it that day."""
+        return {unit: span.event_id for unit, span in occupied_units(self.ledger.occupancy, day).items()}
 
     def occupied_area(self, day: date) -> tuple[dict[str, str], dict[str, str]]:
         """(listed units by id -> listing event, occupied listed units -> occupying event) on `day`."""
-        listed = {u.unit_id: u.event_id for u in self.ledger.units.values() if u.listed_on <= day}
-        occupied = {u: e for u, e in self.occupied_units(day).items() if u in listed}
-        return listed, occupied
+        on = OccupancyOn.of(self.ledger.units, self.ledger.occupancy, day)
+        listed = {u: record.event_id for u, record in on.listed.items()}
+        return listed, {u: span.event_id for u, span in on.occupied.items()}

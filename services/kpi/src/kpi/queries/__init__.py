@@ -5,13 +5,16 @@ Every answer is an HTTP model (`kpi.schemas`) or text; the caller's access (`par
 has already resolved the park and its owning group."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from parkops_kernel.errors import NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore
+from parkops_runtime.clock import Clock, today, utc_now
 
 from kpi.domain.assessment import PublishedAssessment
+from kpi.domain.measures_services import savings
+from kpi.domain.occupancy import OccupancyOn
 from kpi.domain.periods import Period, parse_period
 from kpi.domain.scoring import Scorecard
 from kpi.domain.targets import CATALOG
@@ -21,6 +24,7 @@ from kpi.queries.present import (
     assessment_public,
     kpi_public,
     occupancy_public,
+    purchasing_public,
     scorecard_public,
     terms_public,
 )
@@ -53,12 +57,20 @@ class KpiQueries:
         projections: Projections,
         scorecards: Scorecards,
         assessments: AggregateStore[PublishedAssessment],
+        clock: Clock = utc_now,
     ) -> None:
         self._projections, self._scorecards, self._assessments = projections, scorecards, assessments
+        self._clock = clock
         self._fragments: dict[tuple[str, str], tuple[Scorecard, str]] = {}
 
-    def occupancy(self, access: ParkAccess) -> OccupancyPublic:
-        return occupancy_public(self._projections.park(access.park_id, access.group_id))
+    def occupancy(self, access: ParkAccess, on: date | None = None) -> OccupancyPublic:
+        """Occupancy on `on` (today by the clock when not asked) from leasing's spans."""
+        ledger = self._projections.ledger(access.park_id, access.group_id)
+        day = on or today(self._clock)
+        return occupancy_public(
+            self._projections.park(access.park_id, access.group_id),
+            OccupancyOn.of(ledger.units, ledger.occupancy, day),
+        )
 
     def terms(self, access: ParkAccess) -> TermsPublic:
         terms = self._scorecards.terms.get(access.park_id, access.group_id)
@@ -104,8 +116,16 @@ class KpiQueries:
         """The `Portfolio` as JSON, each park's entry kept as text while its scorecard is the cached one."""
         ranked = await self._scorecards.portfolio(group_id, parse_period(period))
         parks = ",".join(f'{{"rank":{r.rank},{self._fragment(r.card)}' for r in ranked)
+        asked = parse_period(period)
+        deals = [
+            d
+            for r in ranked
+            for d in self._projections.ledger(r.card.park_id, r.card.group_id).deals.values()
+            if asked.contains(d.on)
+        ]
+        group = purchasing_public(savings(deals)).model_dump_json()
         head = json.dumps({"group_id": group_id, "period": period})[:-1]
-        return f'{head},"parks":[{parks}]}}'
+        return f'{head},"purchasing":{group},"parks":[{parks}]}}'
 
     def _fragment(self, card: Scorecard) -> str:
         """A park's entry as JSON without its rank."""
@@ -115,6 +135,7 @@ class KpiQueries:
                 rank=0,
                 park_id=card.park_id,
                 overall_score=card.overall,
+                purchasing=purchasing_public(card.measures["purchasing_savings"].counts),
                 pulling_down=[kpi_public(card.kpi(k), card.measures[k]) for k in card.pulling_down()],
             )
             text = entry.model_dump_json()[len('{"rank":0,') :]

@@ -26,10 +26,20 @@ def scorecard_csv(card: Scorecard) -> str:
 
 
 def portfolio_csv(ranked: Sequence[Ranked]) -> str:
+    def row(r: Ranked) -> Sequence[object]:
+        deals = r.card.measures["purchasing_savings"].counts
+        card = r.card
+        return (
+            r.rank,
+            card.park_id,
+            card.period,
+            card.overall,
+            " ".join(card.pulling_down()),
+            deals["deals"],
+            deals["savings"],
+        )
+
     return _csv(
-        ("rank", "park_id", "period", "overall_score", "pulling_down"),
-        (
-            (r.rank, r.card.park_id, r.card.period, r.card.overall, " ".join(r.card.pulling_down()))
-            for r in ranked
-        ),
+        ("rank", "park_id", "period", "overall_score", "pulling_down", "deals_closed", "purchasing_savings"),
+        (row(r) for r in ranked),
     )

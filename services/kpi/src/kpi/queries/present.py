@@ -1,10 +1,12 @@
 """Domain state -> HTTP models (`kpi.schemas`): the one place where a domain type becomes an answer."""
 
+from decimal import Decimal
+
 from parkops_contracts.events.leasing import ParkType
 
 from kpi.domain.assessment import PublishedAssessment
 from kpi.domain.measure import Measure
-from kpi.domain.occupancy import ParkOccupancy
+from kpi.domain.occupancy import OccupancyOn, ParkOccupancy
 from kpi.domain.scoring import KpiScore, Scorecard
 from kpi.domain.terms import ParkTerms
 from kpi.schemas import (
@@ -12,6 +14,7 @@ from kpi.schemas import (
     FigurePublic,
     KpiPublic,
     OccupancyPublic,
+    PurchasingPublic,
     ScorecardPublic,
     TargetPublic,
     TermsPublic,
@@ -19,18 +22,32 @@ from kpi.schemas import (
 )
 
 
-def occupancy_public(park: ParkOccupancy) -> OccupancyPublic:
+def occupancy_public(park: ParkOccupancy, on: OccupancyOn) -> OccupancyPublic:
     return OccupancyPublic(
         park_id=park.park_id,
-        units_total=len(park.unit_areas),
-        units_leased=len(park.leased_units),
-        area_total_m2=park.area_total_m2,
-        area_leased_m2=park.area_leased_m2,
-        occupancy_by_area=park.occupancy_by_area,
-        occupancy_by_count=park.occupancy_by_count,
-        tenants=len(park.tenant_areas),
+        on=on.day,
+        units_total=len(on.listed),
+        units_leased=len(on.occupied),
+        area_total_m2=on.area_total_m2,
+        area_leased_m2=on.area_occupied_m2,
+        occupancy_by_area=on.by_area,
+        occupancy_by_count=on.by_count,
+        tenants=on.tenants,
         events_applied=park.events_applied,
         as_of=park.as_of,
+    )
+
+
+def purchasing_public(figures: dict[str, int | Decimal]) -> PurchasingPublic:
+    """Deals closed and their savings as reported (`measures_services.savings`)."""
+    return PurchasingPublic(
+        deals=int(figures["deals"]),
+        value=Decimal(figures["value"]),
+        savings=Decimal(figures["savings"]),
+        deals_with_saving_percent=int(figures["deals_with_saving_percent"]),
+        mean_saving_percent=(
+            Decimal(figures["mean_saving_percent"]) if "mean_saving_percent" in figures else None
+        ),
     )
 
 

@@ -73,7 +73,7 @@ class Scorecards:
         cached = self._cache.get(key)
         if cached and cached[0] == ledger.version and cached[1] == len(terms.changes):
             return cached[2]
-        card = scorecard(ledger, period, terms.targets(ledger.park_type), terms.operating_cost(period))
+        card = scorecard(ledger, period, terms.targets(ledger.park_type))
         self._cache[key] = (ledger.version, len(terms.changes), card)
         return card
 
