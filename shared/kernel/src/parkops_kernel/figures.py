@@ -17,10 +17,17 @@ def is_satisfied(score: int) -> bool:
     return score >= SATISFIED_FROM
 
 
+def satisfied_of(scores: Iterable[int]) -> tuple[int, int]:
+    """(ratings of 4 or 5, ratings given): the counts of the rule, for a service that keeps its own
+    number type (kpi's figures are Decimal)."""
+    given = list(scores)
+    return sum(1 for score in given if is_satisfied(score)), len(given)
+
+
 def satisfaction(scores: Iterable[int]) -> float | None:
     """Share of the ratings given (each 1-5) that are 4 or 5; None for no rating."""
-    given = list(scores)
-    return sum(1 for score in given if is_satisfied(score)) / len(given) if given else None
+    satisfied, given = satisfied_of(scores)
+    return satisfied / given if given else None
 
 
 def sla_compliance(resolved: int, met_both: int) -> float | None:

@@ -7,6 +7,7 @@ of matchmaking's `DealClosed`; kpi only divides and scores."""
 from collections.abc import Sequence
 from decimal import Decimal
 
+from parkops_kernel import figures
 from parkops_kernel.money import cny
 
 from kpi.domain.ledger import ParkLedger
@@ -17,13 +18,12 @@ from kpi.domain.records import DealRecord, MoneyLine, Resolution
 OPERATING_STREAMS = frozenset({"rent", "property", "industry_services", "value_added_services"})
 """Operating revenue: what the park earns by operating (investment gains and subsidies are not)."""
 SERVICE_STREAMS = frozenset({"industry_services", "value_added_services"})
-SATISFIED_FROM = 4  # a rating of 4 or 5 out of 5 counts as satisfied
 
 
-# one rule: parkops_kernel.figures.satisfaction (tickets' rule; to be the shared function at merge)
 def satisfaction(scores: Sequence[int]) -> Decimal | None:
-    """Share of ratings of 4-5 among every rating given (each resolution's rating counts once)."""
-    return ratio(sum(1 for s in scores if s >= SATISFIED_FROM), len(scores))
+    """Tickets' rule, written once in the kernel (`parkops_kernel.figures`): ratings of 4-5 among every
+    rating given (each resolution's rating counts once)."""
+    return ratio(*figures.satisfied_of(scores))
 
 
 def _mean_hours(seconds: list[int]) -> Decimal | None:
@@ -38,7 +38,7 @@ def tickets(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
     repairs = [r for r in resolved if r.repair]
     met = [r for r in resolved if r.sla_met]
     ratings = [r for r in ledger.ratings.values() if period.contains(r.rated_on)]
-    satisfied = [r for r in ratings if r.score >= SATISFIED_FROM]  # shown beside the share
+    satisfied, given = figures.satisfied_of(r.score for r in ratings)  # shown beside the share
     ids = [r.event_id for r in resolved]
     counts: dict[str, int | Decimal] = {"resolved": len(resolved)}
     return {
@@ -51,8 +51,8 @@ def tickets(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
         ),
         "sla_compliance": Measure.of(ratio(len(met), len(resolved)), counts | {"met": len(met)}, ids),
         "satisfaction": Measure.of(
-            satisfaction([r.score for r in ratings]),
-            {"ratings": len(ratings), "satisfied": len(satisfied)},
+            ratio(satisfied, given),
+            {"ratings": given, "satisfied": satisfied},
             [r.event_id for r in ratings],
         ),
     }
