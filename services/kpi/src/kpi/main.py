@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 from parkops_contracts.events import kpi as kpi_events
+from parkops_contracts.events.kpi import KpiTermsChanged
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
@@ -15,6 +16,7 @@ from kpi.queries.scorecards import Scorecards, TermsMemory
 from kpi.repository import stores
 from kpi.service import KpiService
 from kpi.settings import KpiSettings
+from kpi.terms_feed import TermsAndFactsHandler
 
 
 def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> FastAPI:
@@ -31,7 +33,8 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
         scorecards.terms.load(await kpi_stores.every_terms())
 
     runtime.on_startup(load_read_models)
-    runtime.subscribe(CONSUMED, ParkEventsHandler(projections))
+    facts = ParkEventsHandler(projections)
+    runtime.subscribe((*CONSUMED, KpiTermsChanged), TermsAndFactsHandler(facts, service.fold_terms))
     runtime.document_publications(kpi_events.PUBLISHED)
     app = runtime.create_app("parkops kpi", build_routers(service, queries))
     app.state.projections = projections
