@@ -2,7 +2,6 @@
 
 from fastapi import FastAPI
 from parkops_contracts.events import kpi as kpi_events
-from parkops_contracts.events.kpi import KpiTermsChanged
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.inbox import Inbox
 from parkops_runtime.service import ServiceRuntime
@@ -10,13 +9,13 @@ from parkops_runtime.service import ServiceRuntime
 from kpi.api import build_routers
 from kpi.domain.ledger import CONSUMED
 from kpi.handlers import ParkEventsHandler
+from kpi.own_events import OWN, OwnAndFactsHandler
 from kpi.projections import Projections
 from kpi.queries import KpiQueries
 from kpi.queries.scorecards import Scorecards, TermsMemory
 from kpi.repository import stores
 from kpi.service import KpiService
 from kpi.settings import KpiSettings
-from kpi.terms_feed import TermsAndFactsHandler
 
 
 def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> FastAPI:
@@ -34,7 +33,8 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
 
     runtime.on_startup(load_read_models)
     facts = ParkEventsHandler(projections)
-    runtime.subscribe((*CONSUMED, KpiTermsChanged), TermsAndFactsHandler(facts, service.fold_terms))
+    own = OwnAndFactsHandler(facts, service.fold_terms, service.fold_assessment)
+    runtime.subscribe((*CONSUMED, *OWN), own)
     runtime.document_publications(kpi_events.PUBLISHED)
     app = runtime.create_app("parkops kpi", build_routers(service, queries))
     app.state.projections = projections

@@ -14,7 +14,12 @@ caller's access (`parkops_runtime.access`) has already resolved the park and its
 import copy
 from collections.abc import Callable
 
-from parkops_contracts.events.kpi import KpiTermsChanged, LowEfficiencySpaceFlagged
+from parkops_contracts.events.kpi import (
+    KpiTargetMissed,
+    KpiTermsChanged,
+    LowEfficiencySpaceFlagged,
+    OperatorBonusEarned,
+)
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import Idempotency
 from parkops_runtime.clock import Clock
@@ -103,7 +108,8 @@ class KpiService:
         """The operator's assessment of the period (OperatorBonusEarned or KpiTargetMissed), once."""
         assessed = closed(parse_period(period), self._clock().date())
         command = PublishAssessment(assessed.label, self._author(access))
-        event = self._scorecards.assessment(self._scorecards.ledger(access), assessed, command.author.at)
+        ledger, author = self._scorecards.ledger(access), command.author
+        event = self._scorecards.assessment(ledger, assessed, author.at, by=author.by)
 
         def publish(assessment: PublishedAssessment) -> AssessmentPublic:
             assessment.publish(event, command.author.by)
@@ -114,6 +120,15 @@ class KpiService:
             publish,
             create=lambda: PublishedAssessment(access.park_id, access.group_id, command.period),
             idempotency=keyed(key, "publish-assessment", {"period": command.period}, AssessmentPublic),
+        )
+
+    async def fold_assessment(self, event: OperatorBonusEarned | KpiTargetMissed) -> None:
+        """An assessment from kpi's own topic, into the store: a kpi rebuilt from the topics answers it as
+        published (and refuses to publish it again); nothing new for one in the store already."""
+        await self._stores.assessments.change(
+            event.assessment_id,
+            lambda assessment: assessment.fold(event),
+            create=lambda: PublishedAssessment(event.park_id, event.group_id, event.period),
         )
 
     async def scan(self, access: ParkAccess, body: ScanIn, key: str | None) -> Flags:

@@ -168,18 +168,28 @@ async def test_a_change_that_changes_nothing_records_no_event() -> None:
     assert k.terms.documents["p1"]["_version"] == 2
 
 
-async def test_terms_folded_from_the_topic_into_an_empty_store_are_the_same_terms() -> None:
+async def test_terms_and_assessments_folded_from_the_topics_into_an_empty_store_are_the_same() -> None:
     k = kit()
     await k.service.set_target(admin(), "occupancy_rate", TargetIn(target=D("0.5"), weight=D(20)), None)
     await k.service.set_agreement(admin(), AGREEMENT, None)
     await k.service.set_target(admin(), "occupancy_rate", TargetIn(target=D("0.01"), weight=D(25)), None)
     await k.service.set_target(admin("p2"), "churn_rate", TargetIn(target=D("0.2"), weight=D(5)), None)
+    await k.service.publish_assessment(admin(), "2026", None)
     events = k.terms.events(KpiTermsChanged)
     assert len(events) == 4
 
     rebuilt = kit()
     for event in events:
         await rebuilt.service.fold_terms(event)
+    [assessed] = k.assessments.events(OperatorBonusEarned)
+    assert assessed.assessed_by == "ada"
+    await rebuilt.service.fold_assessment(assessed)
+    await k.service.fold_assessment(assessed)  # its own, consumed back: nothing new
+    assert k.assessments.documents["p1:2026"]["_version"] == 1
+    assert await rebuilt.queries.assessment(admin(), "2026") == await k.queries.assessment(admin(), "2026")
+    with pytest.raises(Conflict, match="published and immutable"):
+        await rebuilt.service.publish_assessment(admin(), "2026", None)
+    assert rebuilt.assessments.published == []
     for park in ("p1", "p2"):
         assert rebuilt.queries.terms(admin(park)) == k.queries.terms(admin(park))
         assert rebuilt.terms.documents[park]["changes"] == k.terms.documents[park]["changes"]

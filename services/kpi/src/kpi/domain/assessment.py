@@ -57,7 +57,11 @@ def assess(card: Scorecard, agreement: Agreement) -> Assessment:
 
 
 def assessment_event(
-    card: Scorecard, targets: dict[str, Target], agreement: Agreement, at: datetime
+    card: Scorecard,
+    targets: dict[str, Target],
+    agreement: Agreement,
+    at: datetime,
+    by: str | None = None,
 ) -> Event:
     """OperatorBonusEarned or KpiTargetMissed for the scorecard's period (scored with `targets`), carrying
     the terms it used: every KPI's target and weight, and the agreement."""
@@ -72,6 +76,7 @@ def assessment_event(
         "overall_score": card.overall,
         "assessed_at": at,
         "terms": terms_contract(targets, agreement),
+        "assessed_by": by,
     }
     if result.bonus is None:
         return KpiTargetMissed(**ids, missed=result.missed)
@@ -116,3 +121,10 @@ class PublishedAssessment:
             raise Conflict(f"the assessment of {self.park_id} for {self.period} is published and immutable")
         self.type, self.event, self.published_by = event.event_name(), event.model_dump(mode="json"), by
         self.events.append(event)
+
+    def fold(self, event: Event) -> None:
+        """The published event, consumed back from kpi's topic: the assessment as published (nothing for
+        one published already, here or by the kpi that published it)."""
+        if self.event is None:
+            by = getattr(event, "assessed_by", None) or ""
+            self.type, self.event, self.published_by = event.event_name(), event.model_dump(mode="json"), by
