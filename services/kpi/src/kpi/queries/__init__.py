@@ -136,9 +136,12 @@ class KpiQueries:
         published = found.event
         at = datetime.fromisoformat(published["assessed_at"])
         used = terms_used(published)
-        again = self._scorecards.assessment(ledger, assessed, at, used).model_dump(mode="json")
+        again = self._scorecards.assessment(
+            ledger, assessed, at, used, published.get("assessed_by")
+        ).model_dump(mode="json")
         if used is None:  # published before assessments carried their terms: nothing to compare them with
             again.pop("terms", None)
+            again.pop("assessed_by", None)
         return assessment_public(found).model_copy(
             update={"recomputed": again, "recomputation_matches": again == published}
         )
