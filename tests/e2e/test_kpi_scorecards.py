@@ -1,6 +1,7 @@
 """The kpi service over the real broker and store: parks registered in leasing (running beside it), every
 service's events (published directly, as the other services would) -> scorecards, drill-down, portfolio,
-targets, assessment, flags, rebuild."""
+targets, assessment, flags, rebuild (from the stored facts, and from the topics alone into an empty
+store: the same terms, scorecards, portfolio and assessments)."""
 
 import csv
 import io
@@ -10,6 +11,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -19,7 +21,7 @@ from kpi.settings import KpiSettings
 from leasing.main import create_app as create_leasing
 from leasing.settings import LeasingSettings
 from parkops_contracts.base import Event
-from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged, OperatorBonusEarned
+from parkops_contracts.events.kpi import KpiTermsChanged, LowEfficiencySpaceFlagged, OperatorBonusEarned
 from parkops_contracts.events.tickets import TicketResolved
 from parkops_runtime.auth import Role
 
@@ -29,7 +31,10 @@ from tests.support.kafka import envelope, produce, read_all
 from tests.support.parks import known, register_park
 from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
 
-NOW = datetime(2027, 1, 5, 9, tzinfo=UTC)  # the test's clock: 2026 is over
+TODAY = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+"""kpi's "now" here: 2026 is closed and can be assessed, 2027 is not."""
+PARKS = ("kpi-a", "kpi-b")
+PERIODS = ("2025", "2026", "2026-Q3", "2026-10", "2026-12-31", "2027")
 
 
 @dataclass
@@ -74,7 +79,7 @@ async def applied(client: httpx.AsyncClient, headers: dict[str, str], park: str,
 async def kpi(infra: Infra) -> AsyncIterator[Kpi]:
     run = run_id()
     leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run))
-    app = create_kpi(isolated_settings(KpiSettings, infra, run), clock=lambda: NOW)
+    app = create_kpi(isolated_settings(KpiSettings, infra, run), clock=lambda: TODAY)
     group = f"group-{run}"
     async with serving(leasing_app) as leasing, serving(app) as client:
         k = Kpi(run, infra, app, client, group, bearer(Role.GROUP_ADMIN, group), {})
@@ -177,7 +182,7 @@ async def test_occupancy_on_a_day_goes_down_when_a_lease_ends_or_is_terminated(k
         "2026-09-01": "0.1000",  # l3 terminated on 31 August: its span republished shorter
     }
     today = await occupancy("kpi-a")  # the clock's day: 5 January 2027
-    assert (today["on"], today["occupancy_by_area"], today["tenants"]) == ("2027-01-05", "0.1000", 1)
+    assert (today["on"], today["occupancy_by_area"], today["tenants"]) == (TODAY.date().isoformat(), "0.1000", 1)
     worse = await occupancy("kpi-b", "2026-12-31")  # t9 was onboarded naming u9, without a lease
     assert (worse["area_total_m2"], worse["area_leased_m2"], worse["tenants"]) == ("10000.00", "100.00", 1)
     for bad in ("1899-12-31", "2200-01-01", "2026-02-30", "today"):
@@ -254,14 +259,35 @@ async def test_targets_overridden_by_the_group_admin_are_checked_and_recorded(kp
     )
     assert ok.status_code == 200, ok.text
     assert ok.json()["targets"]["occupancy_rate"] == {"target": "0.01", "weight": "20", "overridden": True}
+    same = await put(
+        "/parks/kpi-b/targets/occupancy_rate", headers=kpi.admin, json={"target": "0.010", "weight": "20.0"}
+    )
+    assert same.json() == ok.json()  # a change that changes nothing: no second change, no event
+    fractional = await put(
+        "/parks/kpi-b/targets/churn_rate", headers=kpi.admin, json={"target": "0.2", "weight": "12.5"}
+    )
+    assert fractional.status_code == 422
+    assert fractional.json()["errors"][0]["field"] == "weight"
     cost = await put("/parks/kpi-b/operating-costs/2026", headers=kpi.admin, json={"amount": "500000"})
-    assert cost.status_code == 200
+    assert cost.status_code == 404  # finance owns costs
     terms = (await kpi.client.get("/parks/kpi-b/targets", headers=kpi.admin)).json()
-    assert [c["what"] for c in terms["changes"]] == ["target occupancy_rate", "operating cost 2026"]
+    assert [c["what"] for c in terms["changes"]] == ["target occupancy_rate"]
+    assert "operating_costs" not in terms
     card = (await kpi.client.get("/parks/kpi-b/scorecards/2026", headers=kpi.admin)).json()
     scored = {k["kpi"]: k for k in card["kpis"]}
     assert scored["occupancy_rate"]["score"] == "100.0"
     assert scored["revenue_cost_ratio"]["value"] == "1.2500"  # finance's CostRecognized, not kpi's own cost
+
+    records = await read_all(kpi.infra.kafka_bootstrap_servers, KpiTermsChanged.topic(f"t{kpi.run}"), 1)
+    changed = [json.loads(r.value) for r in records if json.loads(r.value)["park_id"] == "kpi-b"]
+    assert [(c["change"], c["changed_by"], c["terms"]) for c in changed] == [
+        (
+            "target:occupancy_rate",
+            "test-user",
+            {"kpis": [{"kpi": "occupancy_rate", "target": "0.01", "weight": 20}], "agreement": None},
+        )
+    ]
+    assert changed[0]["changed_at"] == terms["changes"][0]["at"].replace("+00:00", "Z")
 
 
 async def test_an_operator_assessment_is_published_once_and_recomputable(kpi: Kpi) -> None:
@@ -276,13 +302,27 @@ async def test_an_operator_assessment_is_published_once_and_recomputable(kpi: Kp
     assert (await put("/parks/kpi-a/agreement", headers=kpi.admin, json=agreement)).status_code == 200
     auditor = bearer(Role.AUDITOR, kpi.group)
     assert (await post("/parks/kpi-a/assessments/2026", headers=auditor)).status_code == 403
+    for period in ("2027", "2027-01", "2027-01-10", "2030-Q2"):  # not over on 10 January 2027
+        open_period = await post(f"/parks/kpi-a/assessments/{period}", headers=kpi.admin)
+        assert open_period.status_code == 422, (period, open_period.text)
+        assert open_period.json()["errors"][0]["field"] == "period"
     first = await post("/parks/kpi-a/assessments/2026", headers=kpi.admin)
     assert first.status_code == 201, first.text
     assert first.json()["type"] == "OperatorBonusEarned"
     assert first.json()["event"]["amount"] == "20000.00"
+    used = first.json()["event"]["terms"]
+    assert used["agreement"] == agreement
+    assert {"kpi": "tax_growth", "target": "0.15", "weight": 15} in used["kpis"]
     assert (await post("/parks/kpi-a/assessments/2026", headers=kpi.admin)).status_code == 409
+
+    # the terms change after the assessment: the auditor's recomputation uses those it was made with
+    missed_now = {"target": "50", "weight": "15"}
+    assert (
+        await put("/parks/kpi-a/targets/tax_growth", headers=kpi.admin, json=missed_now)
+    ).status_code == 200
     read = (await kpi.client.get("/parks/kpi-a/assessments/2026", headers=auditor)).json()
     assert read["recomputation_matches"] is True
+    assert read["recomputed"] == first.json()["event"]
 
     topic = OperatorBonusEarned.topic(f"t{kpi.run}")
     records = await read_all(kpi.infra.kafka_bootstrap_servers, topic, at_least=1)
@@ -344,10 +384,28 @@ async def test_every_projection_rebuilt_from_the_stored_facts_equals_the_live_on
         ).json()
 
 
-async def test_every_projection_rebuilt_from_the_topics_into_a_fresh_store_equals_the_live_one(
-    kpi: Kpi,
-) -> None:
-    """A new consumer group and an empty database: the read models come from the topics alone."""
+async def answers(client: httpx.AsyncClient, k: Kpi) -> dict[str, tuple[int, Any]]:
+    """Everything kpi answers of the parks: terms, whole scorecards of every period asked (every KPI, its
+    figures and trend), drill-down of each KPI, assessments (or their absence), the group's portfolio."""
+    seen: dict[str, tuple[int, Any]] = {}
+    paths = [f"/groups/{k.group}/portfolio/2026", f"/groups/{k.group}/portfolio/2026-Q4"]
+    for park in PARKS:
+        paths += [f"/parks/{park}/targets", f"/parks/{park}/occupancy"]
+        for period in PERIODS:
+            paths += [f"/parks/{park}/scorecards/{period}", f"/parks/{park}/assessments/{period}"]
+    for path in paths:
+        r = await client.get(path, headers=k.admin)
+        seen[path] = (r.status_code, r.json())
+    return seen
+
+
+async def test_kpi_rebuilt_from_the_topics_into_an_empty_store_answers_the_same(kpi: Kpi) -> None:
+    """A new consumer group and an empty database: the facts, the terms (kpi's own KpiTermsChanged) and
+    the published assessments come from the topics alone, and every answer is the same."""
+    more = {"kpis": ["occupancy_rate"], "bonus_basis": "tax_growth", "bonus_share": "0.5"}
+    assert (await kpi.client.put("/parks/kpi-b/agreement", headers=kpi.admin, json=more)).status_code == 200
+    assessed = await kpi.client.post("/parks/kpi-b/assessments/2026-Q3", headers=kpi.admin)
+    assert assessed.status_code == 201, assessed.text
     settings = isolated_settings(
         KpiSettings,
         kpi.infra,
@@ -355,14 +413,26 @@ async def test_every_projection_rebuilt_from_the_topics_into_a_fresh_store_equal
         mongodb_database=f"t{kpi.run}_kpi_from_topics",
         consumer_group_name=f"t{kpi.run}.kpi.from-topics",
     )
-    replayed_app = create_kpi(settings)
-    async with serving(replayed_app):
-        live, replayed = kpi.app.state.projections, replayed_app.state.projections
+    replayed_app = create_kpi(settings, clock=lambda: TODAY)
+    live = await answers(kpi.client, kpi)
+    async with serving(replayed_app) as replayed:
+        live_facts, replayed_facts = kpi.app.state.projections, replayed_app.state.projections
 
         async def caught_up() -> bool:
-            parks = ("kpi-a", "kpi-b")
-            return all(replayed.ledger(p, kpi.group) == live.ledger(p, kpi.group) for p in parks)
+            return (
+                all(replayed_facts.ledger(p, kpi.group) == live_facts.ledger(p, kpi.group) for p in PARKS)
+                and await answers(replayed, kpi) == live
+            )
 
         await eventually(caught_up, within=60)
-        for park in ("kpi-a", "kpi-b"):
-            assert replayed.park(park, kpi.group) == live.park(park, kpi.group)
+        for park in PARKS:
+            assert replayed_facts.park(park, kpi.group) == live_facts.park(park, kpi.group)
+        rebuilt = await answers(replayed, kpi)
+        assert rebuilt == live
+        # not an empty comparison: terms with their history, scored cards, both assessments
+        assert len(rebuilt["/parks/kpi-b/targets"][1]["changes"]) == 2
+        assert rebuilt["/parks/kpi-a/assessments/2026"][0] == 200
+        assert rebuilt["/parks/kpi-b/assessments/2026-Q3"][0] == 200
+        assert rebuilt["/parks/kpi-a/scorecards/2026"][1]["overall_score"] is not None
+        again = await replayed.post("/parks/kpi-a/assessments/2026", headers=kpi.admin)
+        assert again.status_code == 409  # published, as the topic says

@@ -63,10 +63,8 @@ async def test_a_terms_change_replays_its_first_answer_and_refuses_another_reque
     )
     assert other.status_code == 409, other.text
     assert "t-1" in other.json()["detail"]
-    cost = await p.kpi.put(
-        f"/parks/{one}/operating-costs/2026", headers=p.admin | key("t-1"), json={"amount": "9"}
-    )
-    assert cost.status_code == 409, cost.text  # the key was another operation's
+    agreed = await p.kpi.put(f"/parks/{one}/agreement", headers=p.admin | key("t-1"), json=AGREEMENT)
+    assert agreed.status_code == 409, agreed.text  # the key was another operation's
 
     elsewhere = await p.kpi.put(
         f"/parks/{two}/targets/occupancy_rate", headers=p.admin | key("t-1"), json=TARGET
@@ -98,7 +96,7 @@ async def test_an_assessment_replayed_answers_201_again_and_is_published_once(pl
     [theirs] = await parks(p, "keys-assessed-theirs", group=other_group)
     for park, admin in ((mine, p.admin), (theirs, bearer(Role.GROUP_ADMIN, other_group))):
         assert (await p.kpi.put(f"/parks/{park}/agreement", headers=admin, json=AGREEMENT)).status_code == 200
-    path = f"/parks/{mine}/assessments/2026"
+    path = f"/parks/{mine}/assessments/2025"  # closed whenever the test runs
     first = await p.kpi.post(path, headers=p.admin | key("a-1"))
     assert first.status_code == 201, first.text
     assert first.json()["type"] == "KpiTargetMissed"  # no facts: tax growth has no evidence
@@ -108,12 +106,12 @@ async def test_an_assessment_replayed_answers_201_again_and_is_published_once(pl
     assert (await p.kpi.post(path, headers=p.admin | key("a-2"))).status_code == 409
 
     theirs_answer = await p.kpi.post(
-        f"/parks/{theirs}/assessments/2026", headers=bearer(Role.GROUP_ADMIN, other_group) | key("a-1")
+        f"/parks/{theirs}/assessments/2025", headers=bearer(Role.GROUP_ADMIN, other_group) | key("a-1")
     )
     assert theirs_answer.status_code == 201, theirs_answer.text
     assert theirs_answer.json()["park_id"] == theirs
     records = await published(p, KpiTargetMissed, mine, at_least=2)
-    assert [r["assessment_id"] for r in records] == [f"{mine}:2026"]
+    assert [r["assessment_id"] for r in records] == [f"{mine}:2025"]
 
 
 async def test_a_scan_replayed_answers_its_flags_and_publishes_them_once(platform: Platform) -> None:

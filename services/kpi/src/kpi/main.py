@@ -9,6 +9,7 @@ from parkops_runtime.service import ServiceRuntime
 from kpi.api import build_routers
 from kpi.domain.ledger import CONSUMED
 from kpi.handlers import ParkEventsHandler
+from kpi.own_events import OWN, OwnAndFactsHandler
 from kpi.projections import Projections
 from kpi.queries import KpiQueries
 from kpi.queries.scorecards import Scorecards, TermsMemory
@@ -31,7 +32,9 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
         scorecards.terms.load(await kpi_stores.every_terms())
 
     runtime.on_startup(load_read_models)
-    runtime.subscribe(CONSUMED, ParkEventsHandler(projections))
+    facts = ParkEventsHandler(projections)
+    own = OwnAndFactsHandler(facts, service.fold_terms, service.fold_assessment)
+    runtime.subscribe((*CONSUMED, *OWN), own)
     runtime.document_publications(kpi_events.PUBLISHED)
     app = runtime.create_app("parkops kpi", build_routers(service, queries))
     app.state.projections = projections

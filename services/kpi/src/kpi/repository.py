@@ -1,7 +1,8 @@
 """How kpi stores what it writes on request: one aggregate per park's terms (id: the park), per published
 assessment (`<park>:<period>`) and per low-efficiency scan (`<park>:<day>`), each written through the
 runtime's AggregateStore. The documents keep the layout they had before the AggregateStore (plain
-fields, `park_id` and `group_id` among them), so documents stored earlier decode unchanged."""
+fields, `park_id` and `group_id` among them), so documents stored earlier decode unchanged (terms stored
+with operating costs too: the costs are ignored). A change of terms leaves as `KpiTermsChanged`."""
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ class TermsCodec:
         return ParkTerms.from_document(document)
 
     def take_events(self, terms: ParkTerms) -> Sequence[Event]:
-        return ()  # terms publish nothing
+        events, terms.events = terms.events, []
+        return events
 
 
 class AssessmentCodec:

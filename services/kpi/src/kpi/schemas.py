@@ -15,9 +15,7 @@ from parkops_kernel.bounds import (
     Code,
     Money,
     Percent,
-    PositiveMoney,
     Ratio,
-    Year,
 )
 from parkops_kernel.errors import Unprocessable
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
@@ -136,7 +134,6 @@ KpiPath = Annotated[str, Path(max_length=50)]
 OnQuery = Annotated[
     BusinessDate | None, Query(description="The day, YYYY-MM-DD (1900-2199); today if absent.")
 ]
-YearPath = Annotated[Year, Path()]
 
 TargetValue = Annotated[Decimal, Field(ge=-1, le=1_000_000, decimal_places=6, allow_inf_nan=False)]
 """The widest range of any KPI (tax growth from -1, tax per m² up to 10^6); each KPI's own range is
@@ -156,10 +153,6 @@ class AgreementIn(BaseModel):
     bonus_share: Share
 
 
-class OperatingCostIn(BaseModel):
-    amount: PositiveMoney
-
-
 class TargetPublic(BaseModel):
     target: Decimal
     weight: Decimal
@@ -171,7 +164,6 @@ class TermsPublic(BaseModel):
     park_type: str | None
     targets: dict[str, TargetPublic]
     agreement: dict[str, Any] | None
-    operating_costs: dict[str, Decimal]
     changes: list[dict[str, Any]]
 
 

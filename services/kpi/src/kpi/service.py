@@ -1,8 +1,11 @@
 """The commands of the kpi service: a group admin's changes of a park's terms (targets and weights, the
-operator agreement, operating costs), publishing an operator assessment, scanning for low-efficiency
-space. Each turns its request into the domain's command object and is one change through the runtime's
+operator agreement), publishing an operator assessment of a closed period, scanning for low-efficiency
+space; and folding the terms kpi's own topic carries (`KpiTermsChanged`) into the store. Each turns its
+request into the domain's command object and is one change through the runtime's
 AggregateStore (lock, retry, outbox commit, the Idempotency-Key rule): an assessment's and a scan's events
-leave through the outbox with the aggregate that records them, never through a separate publish.
+leave through the outbox with the aggregate that records them, never through a separate publish; so do
+the terms' `KpiTermsChanged`, which kpi also consumes: a kpi rebuilt from the topics into an empty store
+folds them back into the same terms.
 
 An assessment and a scan are created once (ids name park and period, park and day): made again without
 a key, or with another key, they are 409; with the key of the first they answer the first answer. The
@@ -11,7 +14,12 @@ caller's access (`parkops_runtime.access`) has already resolved the park and its
 import copy
 from collections.abc import Callable
 
-from parkops_contracts.events.kpi import LowEfficiencySpaceFlagged
+from parkops_contracts.events.kpi import (
+    KpiTargetMissed,
+    KpiTermsChanged,
+    LowEfficiencySpaceFlagged,
+    OperatorBonusEarned,
+)
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import Idempotency
 from parkops_runtime.clock import Clock
@@ -24,17 +32,16 @@ from kpi.domain.commands import (
     PublishAssessment,
     ScanForLowEfficiency,
     SetAgreement,
-    SetOperatingCost,
     SetTarget,
 )
 from kpi.domain.efficiency import LowEfficiencyScan, flagged
-from kpi.domain.periods import parse_period
+from kpi.domain.periods import closed, parse_period
 from kpi.domain.tenancy import TenancyView
 from kpi.domain.terms import ParkTerms
 from kpi.queries.present import assessment_public, terms_public
 from kpi.queries.scorecards import Scorecards
 from kpi.repository import KpiStores
-from kpi.schemas import AgreementIn, AssessmentPublic, OperatingCostIn, ScanIn, TargetIn, TermsPublic
+from kpi.schemas import AgreementIn, AssessmentPublic, ScanIn, TargetIn, TermsPublic
 
 Flags = list[LowEfficiencySpaceFlagged]
 
@@ -59,14 +66,6 @@ class KpiService:
         keys = keyed(key, "set-agreement", asked, TermsPublic)
         return await self._change_terms(access, lambda t: t.set_agreement(command), keys)
 
-    async def set_operating_cost(
-        self, access: ParkAccess, year: int, body: OperatingCostIn, key: str | None
-    ) -> TermsPublic:
-        command = SetOperatingCost(year, body.amount, self._author(access))
-        asked = {"park": access.park_id, "year": year, "amount": body.amount}
-        keys = keyed(key, "set-operating-cost", asked, TermsPublic)
-        return await self._change_terms(access, lambda t: t.set_operating_cost(command), keys)
-
     async def _change_terms(
         self, access: ParkAccess, change: Callable[[ParkTerms], None], keys: Idempotency[TermsPublic] | None
     ) -> TermsPublic:
@@ -90,11 +89,27 @@ class KpiService:
             self._scorecards.terms.put(stored[0])
         return answer
 
+    async def fold_terms(self, event: KpiTermsChanged) -> None:
+        """A change of terms from kpi's own topic, into the store and the memory: nothing new for the
+        change this process (or a replica sharing the store) recorded, the change itself for a kpi
+        rebuilt from the topics. Never an event: the fold records nothing."""
+        stored: list[ParkTerms] = []
+
+        def fold(terms: ParkTerms) -> None:
+            terms.fold(event)
+            stored[:] = [copy.deepcopy(terms)]
+
+        await self._stores.terms.change(
+            event.park_id, fold, create=lambda: ParkTerms(event.park_id, event.group_id)
+        )
+        self._scorecards.terms.put(stored[0])
+
     async def publish_assessment(self, access: ParkAccess, period: str, key: str | None) -> AssessmentPublic:
         """The operator's assessment of the period (OperatorBonusEarned or KpiTargetMissed), once."""
-        assessed = parse_period(period)
+        assessed = closed(parse_period(period), self._clock().date())
         command = PublishAssessment(assessed.label, self._author(access))
-        event = self._scorecards.assessment(self._scorecards.ledger(access), assessed, command.author.at)
+        ledger, author = self._scorecards.ledger(access), command.author
+        event = self._scorecards.assessment(ledger, assessed, author.at, by=author.by)
 
         def publish(assessment: PublishedAssessment) -> AssessmentPublic:
             assessment.publish(event, command.author.by)
@@ -105,6 +120,15 @@ class KpiService:
             publish,
             create=lambda: PublishedAssessment(access.park_id, access.group_id, command.period),
             idempotency=keyed(key, "publish-assessment", {"period": command.period}, AssessmentPublic),
+        )
+
+    async def fold_assessment(self, event: OperatorBonusEarned | KpiTargetMissed) -> None:
+        """An assessment from kpi's own topic, into the store: a kpi rebuilt from the topics answers it as
+        published (and refuses to publish it again); nothing new for one in the store already."""
+        await self._stores.assessments.change(
+            event.assessment_id,
+            lambda assessment: assessment.fold(event),
+            create=lambda: PublishedAssessment(event.park_id, event.group_id, event.period),
         )
 
     async def scan(self, access: ParkAccess, body: ScanIn, key: str | None) -> Flags:

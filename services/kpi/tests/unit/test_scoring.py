@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from kpi.domain.agreement import Agreement, BonusBasis
 from kpi.domain.assessment import assess
-from kpi.domain.commands import Author, SetOperatingCost, SetTarget
+from kpi.domain.commands import Author, SetTarget
 from kpi.domain.ledger import ParkLedger
 from kpi.domain.periods import parse_period
 from kpi.domain.scoring import score, scorecard
@@ -86,24 +86,29 @@ def test_the_scorecard_weighs_the_scored_kpis_only() -> None:
     assert unscored.overall == D("75.5")  # the same without 10x100, over 90: 6796 / 90
 
 
-def test_overrides_and_costs_change_the_scorecard_and_each_change_is_recorded() -> None:
+def test_overrides_change_the_scorecard_and_each_change_is_recorded() -> None:
     terms = ParkTerms("p1", "g1")
     admin = Author("admin", NOW)
     terms.set_target(SetTarget("occupancy_rate", D("0.10"), D(20), admin))
-    terms.set_operating_cost(SetOperatingCost(2026, D(800000), admin))
+    terms.set_target(SetTarget("tax_growth", D("0.10"), D(15), admin))
     terms.set_target(SetTarget("occupancy_rate", D("0.05"), D(30), Author("admin2", NOW)))
     card = scorecard(fold(scenario()), parse_period("2026"), terms.targets(None))
     assert card.kpi("occupancy_rate").score == 100
     assert card.kpi("occupancy_rate").weight == 30
-    assert card.kpi("revenue_cost_ratio").value == D("1.2500")
     assert [c["what"] for c in terms.changes] == [
         "target occupancy_rate",
-        "operating cost 2026",
+        "target tax_growth",
         "target occupancy_rate",
     ]
     assert terms.changes[2]["before"] == {"target": "0.10", "weight": "20"}
     assert ParkTerms.from_document(terms.to_document()) == terms
-    assert terms.operating_cost(parse_period("2026-Q1")) == D("197260.27")  # 90 of 365 days
+
+
+def test_a_weight_is_a_whole_percent() -> None:
+    assert validated("occupancy_rate", D("0.5"), D("20.0")) == Target(D("0.5"), D(20))
+    with pytest.raises(Unprocessable) as refused:
+        validated("occupancy_rate", D("0.5"), D("12.5"))
+    assert refused.value.field == "weight"
 
 
 def test_an_agreement_met_earns_the_bonus_one_missed_does_not() -> None:

@@ -1,4 +1,4 @@
-"""A park's KPI targets and weights, the operator agreement and operating costs."""
+"""A park's KPI targets and weights and the operator agreement (operating costs are finance's)."""
 
 from fastapi import APIRouter
 from parkops_runtime.access import FiguresScope
@@ -6,7 +6,7 @@ from parkops_runtime.request_keys import IdempotencyKey
 
 from kpi.access import WriterScope
 from kpi.queries import KpiQueries
-from kpi.schemas import AgreementIn, KpiPath, OperatingCostIn, TargetIn, TermsPublic, YearPath
+from kpi.schemas import AgreementIn, KpiPath, TargetIn, TermsPublic
 from kpi.service import KpiService
 
 
@@ -28,11 +28,5 @@ def router(service: KpiService, queries: KpiQueries) -> APIRouter:
         access: WriterScope, body: AgreementIn, key: IdempotencyKey = None
     ) -> TermsPublic:
         return await service.set_agreement(access, body, key)
-
-    @routes.put("/parks/{park_id}/operating-costs/{year}")
-    async def set_cost(
-        access: WriterScope, year: YearPath, body: OperatingCostIn, key: IdempotencyKey = None
-    ) -> TermsPublic:
-        return await service.set_operating_cost(access, year, body, key)
 
     return routes

@@ -6,12 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from parkops_contracts.base import Event
-from parkops_contracts.events.kpi import KpiResult, KpiTargetMissed, OperatorBonusEarned
+from parkops_contracts.events.kpi import KpiResult, KpiTargetMissed, OperatorBonusEarned, Terms
 from parkops_kernel.errors import Conflict
 from parkops_kernel.money import cny
 
 from kpi.domain.agreement import Agreement, BonusBasis
 from kpi.domain.scoring import Scorecard
+from kpi.domain.targets import Target
+from kpi.domain.terms import terms_contract, terms_of
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,15 @@ def assess(card: Scorecard, agreement: Agreement) -> Assessment:
     return Assessment(tuple(results), amount, bonus)
 
 
-def assessment_event(card: Scorecard, agreement: Agreement, at: datetime) -> Event:
-    """OperatorBonusEarned or KpiTargetMissed for the scorecard's period."""
+def assessment_event(
+    card: Scorecard,
+    targets: dict[str, Target],
+    agreement: Agreement,
+    at: datetime,
+    by: str | None = None,
+) -> Event:
+    """OperatorBonusEarned or KpiTargetMissed for the scorecard's period (scored with `targets`), carrying
+    the terms it used: every KPI's target and weight, and the agreement."""
     result = assess(card, agreement)
     results = [KpiResult(kpi=r.kpi, value=r.value, target=r.target, met=r.met) for r in result.results]
     ids: dict[str, Any] = {
@@ -66,6 +75,8 @@ def assessment_event(card: Scorecard, agreement: Agreement, at: datetime) -> Eve
         "results": results,
         "overall_score": card.overall,
         "assessed_at": at,
+        "terms": terms_contract(targets, agreement),
+        "assessed_by": by,
     }
     if result.bonus is None:
         return KpiTargetMissed(**ids, missed=result.missed)
@@ -76,6 +87,19 @@ def assessment_event(card: Scorecard, agreement: Agreement, at: datetime) -> Eve
         bonus_share=agreement.bonus_share,
         amount=result.bonus,
     )
+
+
+TermsUsed = tuple[dict[str, Target], Agreement]
+
+
+def terms_used(event: dict[str, Any]) -> TermsUsed | None:
+    """The targets and agreement a published assessment (as JSON) was made with; None for one published
+    before assessments carried their terms."""
+    if event.get("terms") is None:
+        return None
+    targets, agreement = terms_of(Terms.model_validate(event["terms"]))
+    assert agreement is not None, "an assessment is made under an agreement"
+    return targets, agreement
 
 
 @dataclass
@@ -97,3 +121,10 @@ class PublishedAssessment:
             raise Conflict(f"the assessment of {self.park_id} for {self.period} is published and immutable")
         self.type, self.event, self.published_by = event.event_name(), event.model_dump(mode="json"), by
         self.events.append(event)
+
+    def fold(self, event: Event) -> None:
+        """The published event, consumed back from kpi's topic: the assessment as published (nothing for
+        one published already, here or by the kpi that published it)."""
+        if self.event is None:
+            by = getattr(event, "assessed_by", None) or ""
+            self.type, self.event, self.published_by = event.event_name(), event.model_dump(mode="json"), by

@@ -38,19 +38,10 @@ class SetTarget:
 
 
 @dataclass(frozen=True, slots=True)
-class SetOperatingCost:
-    """The park's operating cost of a year (revenue / cost is one of the KPIs)."""
-
-    year: int
-    amount: Decimal
-    author: Author
-
-
-@dataclass(frozen=True, slots=True)
 class PublishAssessment:
     period: str
-    """The label of the period assessed (2026, 2026-Q3, 2026-07 ...): the operator's assessment of it is
-    published once."""
+    """The label of a closed period (2026, 2026-Q3, 2026-07 ...; ended before the day it is assessed):
+    the operator's assessment of it is published once."""
     author: Author
 
 

@@ -53,6 +53,18 @@ def _previous_label(label: str) -> str:
     return str(year - 1)
 
 
+def closed(period: Period, today: date, field: str = "period") -> Period:
+    """The period, when it ended before `today`; Unprocessable (422, naming `field`) for one not over
+    yet, today's included (its day is not over), or in the future."""
+    if period.end >= today:
+        raise Unprocessable(
+            f"period {period.label} ends on {period.end.isoformat()}: it can be assessed from "
+            f"{(period.end + timedelta(days=1)).isoformat()}, after it has closed",
+            field=field,
+        )
+    return period
+
+
 def parse_period(label: str, field: str = "period") -> Period:
     """Unprocessable (422, naming `field`) unless the label is one of the formats within 1900-2199."""
     match = _PATTERN.match(label)

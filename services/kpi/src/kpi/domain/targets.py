@@ -1,7 +1,8 @@
 """Scored KPIs: direction and admissible range, and the default targets and weights per park type.
 
 Ratios are fractions (0.9 = 90%), times are hours, money is CNY. Defaults: `docs/domain.md`; a group
-admin may override any KPI's target and weight for one park (a weight of 0 leaves it out of the score)."""
+admin may override any KPI's target and weight for one park (a weight, a whole percent, of 0 leaves it out
+of the score)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -102,6 +103,6 @@ def validated(kpi: str, target: Decimal, weight: Decimal) -> Target:
             f"target {target} for {kpi} is outside [{definition.lowest}, {definition.highest}]",
             field="target",
         )
-    if not D(0) <= weight <= D(100):
-        raise Unprocessable(f"weight {weight} for {kpi} is outside [0, 100]", field="weight")
-    return Target(target, weight)
+    if not D(0) <= weight <= D(100) or weight != weight.to_integral_value():
+        raise Unprocessable(f"weight {weight} for {kpi} is not a whole number in [0, 100]", field="weight")
+    return Target(target, D(int(weight)))

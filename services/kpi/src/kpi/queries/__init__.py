@@ -12,7 +12,7 @@ from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.clock import Clock, today, utc_now
 
-from kpi.domain.assessment import PublishedAssessment
+from kpi.domain.assessment import PublishedAssessment, terms_used
 from kpi.domain.measures_services import savings
 from kpi.domain.occupancy import OccupancyOn
 from kpi.domain.periods import Period, parse_period
@@ -146,7 +146,8 @@ class KpiQueries:
         return portfolio_csv(await self._scorecards.portfolio(group_id, parse_period(period)))
 
     async def assessment(self, access: ParkAccess, period: str) -> AssessmentPublic:
-        """The published assessment beside the same assessment recomputed from the facts known now.
+        """The published assessment beside the same assessment recomputed from the facts known now under
+        the terms it was made with (today's for one published before assessments carried them).
 
         One stored under the park id by another group (before parks were checked) is not the owner's."""
         assessed, ledger = parse_period(period), self._scorecards.ledger(access)
@@ -155,7 +156,13 @@ class KpiQueries:
             raise NotFound(f"no assessment of {access.park_id} for {period}")
         published = found.event
         at = datetime.fromisoformat(published["assessed_at"])
-        again = self._scorecards.assessment(ledger, assessed, at).model_dump(mode="json")
+        used = terms_used(published)
+        again = self._scorecards.assessment(
+            ledger, assessed, at, used, published.get("assessed_by")
+        ).model_dump(mode="json")
+        if used is None:  # published before assessments carried their terms: nothing to compare them with
+            again.pop("terms", None)
+            again.pop("assessed_by", None)
         return assessment_public(found).model_copy(
             update={"recomputed": again, "recomputation_matches": again == published}
         )

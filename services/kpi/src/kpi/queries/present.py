@@ -60,7 +60,6 @@ def terms_public(terms: ParkTerms, park_type: ParkType | None) -> TermsPublic:
             for k, t in terms.targets(park_type).items()
         },
         agreement=terms.agreement_document(),
-        operating_costs={str(y): a for y, a in sorted(terms.operating_costs.items())},
         changes=terms.changes,
     )
 

@@ -15,7 +15,7 @@ from parkops_kernel.errors import Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.directory import Directory
 
-from kpi.domain.assessment import assessment_event
+from kpi.domain.assessment import TermsUsed, assessment_event
 from kpi.domain.ledger import ParkLedger
 from kpi.domain.periods import Period
 from kpi.domain.scoring import Scorecard, scorecard
@@ -85,12 +85,23 @@ class Scorecards:
             period = period.previous()
         return cards[::-1]
 
-    def assessment(self, ledger: ParkLedger, period: Period, at: datetime) -> Event:
-        """The operator's assessment of the period from the facts known now (422 without an agreement)."""
-        agreement = self.terms.get(ledger.park_id, ledger.group_id).agreement
-        if agreement is None:
+    def assessment(
+        self,
+        ledger: ParkLedger,
+        period: Period,
+        at: datetime,
+        used: TermsUsed | None = None,
+        by: str | None = None,
+    ) -> Event:
+        """The operator's assessment of the period from the facts known now, under the park's terms of
+        today (422 without an agreement) or under the terms `used` by a published one."""
+        if used is not None:
+            return assessment_event(scorecard(ledger, period, used[0]), *used, at, by)
+        terms = self.terms.get(ledger.park_id, ledger.group_id)
+        if terms.agreement is None:
             raise Unprocessable(f"park {ledger.park_id} has no operator agreement")
-        return assessment_event(self.card(ledger, period), agreement, at)
+        targets = terms.targets(ledger.park_type)
+        return assessment_event(self.card(ledger, period), targets, terms.agreement, at, by)
 
     async def portfolio(self, group_id: str, period: Period) -> list[Ranked]:
         """The group's parks, best overall score first (unscored last): those the directory says it owns."""

@@ -80,6 +80,7 @@ class OperatorBonusEarned(KpiEvent):
     amount: Decimal = Field(ge=0)
     assessed_at: datetime
     terms: Terms | None = Field(default=None, description="The terms the assessment used.")
+    assessed_by: str | None = Field(default=None, description="Who published the assessment.")
 
 
 class KpiTargetMissed(KpiEvent):
@@ -92,6 +93,7 @@ class KpiTargetMissed(KpiEvent):
     overall_score: Decimal | None
     assessed_at: datetime
     terms: Terms | None = Field(default=None, description="The terms the assessment used.")
+    assessed_by: str | None = Field(default=None, description="Who published the assessment.")
 
 
 class LowEfficiencySpaceFlagged(KpiEvent):
