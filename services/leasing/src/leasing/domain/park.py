@@ -1,8 +1,10 @@
-"""The Park aggregate: a park with its units and the tenants occupying them.
+"""The Park aggregate: a park with its units, its tenants and their leases.
 
-One park is one consistency boundary: listing a unit, claiming units for a tenant and keeping credit
-codes unique in the park are checked and changed together, so one atomic document write keeps them
-consistent without multi-document transactions. Methods record events; they never publish."""
+One park is one consistency boundary: listing a unit, letting it by a lease and keeping credit codes
+unique in the park are checked and changed together, so one atomic document write keeps them consistent
+without multi-document transactions (across the parks of a group, a credit code is kept by its own
+aggregate, `leasing.domain.tenancy.CreditCodeClaim`). Only leases occupy units. Methods record events;
+they never publish."""
 
 from dataclasses import asdict
 from datetime import date, datetime
