@@ -67,10 +67,12 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(platform: Platfo
         "/parks/strict-park/tenants", headers=admin, json=enterprise(9, unit_ids=["no-such-unit"])
     )
     assert unknown_unit.status_code == 404
+    elsewhere = await make_park(platform, "strict-park-2", ["80.00"])  # a credit code: one park per group
     taken = await leasing.post(
-        "/parks/strict-park/tenants", headers=admin, json=enterprise(10, unit_ids=units)
+        "/parks/strict-park-2/tenants", headers=admin, json=enterprise(7, unit_ids=elsewhere)
     )
     assert taken.status_code == 409
+    assert taken.json()["detail"].startswith("credit_code:")
     assert (await leasing.get("/parks/no-such-park", headers=admin)).status_code == 404
     bad_park = await leasing.post("/parks", headers=admin, json={"name": "", "park_type": "castle"})
     assert bad_park.status_code == 422

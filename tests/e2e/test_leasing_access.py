@@ -2,6 +2,7 @@
 missing one, a tenant user sees only its own enterprise, and a park id is never taken over."""
 
 import json
+import zlib
 from typing import Any
 
 import httpx
@@ -33,8 +34,9 @@ async def park_with_two_tenants(p: Platform, park_id: str) -> tuple[list[str], s
     await register_park(p.leasing, p.group, park_id)
     units = await list_units(p.leasing, p.group, park_id, ["100.00", "200.00", "50.00", "70.00"])
     assert (await p.leasing.put(f"/parks/{park_id}/pricing-policy", headers=p.admin, json=POLICY)).is_success
-    a = await onboard_tenant(p.leasing, p.group, park_id, 101, [units[2]])
-    b = await onboard_tenant(p.leasing, p.group, park_id, 102, [units[3]])
+    seed = zlib.crc32(park_id.encode()) % 10_000 * 2  # a credit code is a tenant of one park of a group
+    a = await onboard_tenant(p.leasing, p.group, park_id, seed, [units[2]])
+    b = await onboard_tenant(p.leasing, p.group, park_id, seed + 1, [units[3]])
     r = await p.leasing.post(f"/parks/{park_id}/leases", headers=p.admin, json=lease_body(a, units[:1]))
     assert r.status_code == 201, r.text
     return units, a, b, r.json()["lease_id"]
@@ -142,7 +144,9 @@ async def test_a_tenant_user_sees_its_own_enterprise_and_the_public_listing_only
     assert [t["tenant_id"] for t in tenants] == [b]
     assert (await leasing.get("/parks/shared-park/leases", headers=as_b)).json() == []
     assert (await leasing.get("/parks/shared-park/expiring-leases?on=2027-12-01", headers=as_b)).json() == []
-    listing = await leasing.get("/parks/shared-park/units", headers=as_b)
+    b_lease = lease_body(b, units[3:], "2027-01-01")  # onboarding occupies nothing: a lease does
+    assert (await leasing.post("/parks/shared-park/leases", headers=platform.admin, json=b_lease)).is_success
+    listing = await leasing.get("/parks/shared-park/units?on=2027-02-01", headers=as_b)  # A's lease too
     assert listing.status_code == 200
     occupants = {u["unit_id"]: u["tenant_id"] for u in listing.json()}
     assert occupants == {units[0]: None, units[1]: None, units[2]: None, units[3]: b}
@@ -174,8 +178,8 @@ async def test_a_tenant_user_sees_its_own_enterprise_and_the_public_listing_only
         assert (await leasing.request(method, path, headers=as_b, json=body)).status_code == 403, path
 
     # The staff still see everyone; an auditor sees everything and changes nothing.
-    staff_view = (await leasing.get("/parks/shared-park/units", headers=platform.admin)).json()
-    assert {u["unit_id"]: u["tenant_id"] for u in staff_view}[units[2]] == a
+    staff_view = (await leasing.get("/parks/shared-park/units?on=2027-02-01", headers=platform.admin)).json()
+    assert {u["unit_id"]: u["tenant_id"] for u in staff_view}[units[0]] == a  # A's lease
     auditor = bearer(Role.AUDITOR, platform.group)
     assert (await leasing.get(f"/parks/shared-park/tenants/{a}", headers=auditor)).status_code == 200
     for method, path, body in [

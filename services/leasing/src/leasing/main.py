@@ -8,7 +8,7 @@ from parkops_runtime.shards import Shards
 
 from leasing.api import build_routers
 from leasing.queries import LeasingQueries, ParkDirectory
-from leasing.repository import ParkRepository
+from leasing.repository import CLAIMS, ParkRepository, claim_store
 from leasing.service import LeasingService
 from leasing.settings import LeasingSettings
 
@@ -20,5 +20,6 @@ def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) 
     shards = Shards(runtime.aggregates, "parks", settings.park_collections)
     parks = ParkRepository(shards, runtime.outbound, clock, settings.read_cache_seconds)
     runtime.directory = ParkDirectory(parks.store)  # the system of record answers from its own parks
-    leasing, queries = LeasingService(parks.store, clock), LeasingQueries(parks, clock)
+    claims = claim_store(runtime.aggregates(CLAIMS), runtime.outbound, clock)
+    leasing, queries = LeasingService(parks.store, claims, clock), LeasingQueries(parks, clock)
     return runtime.create_app("parkops leasing", build_routers(leasing, queries))

@@ -24,6 +24,7 @@ from leasing.domain.commands import QuoteLease
 from leasing.domain.lease import Lease
 from leasing.domain.park import Park
 from leasing.domain.quoting import quote_for
+from leasing.domain.tenants import Tenant
 from leasing.repository import ParkRepository, ParkStore
 from leasing.schemas.leases import Commitment, LeasePublic, PricingPolicy, Quote
 from leasing.schemas.reports import Occupancy, RentRollLine, UnitAvailability, Vacancy
@@ -50,25 +51,25 @@ class LeasingQueries:
     async def park(self, scope: ParkAccess) -> ParkPublic:
         return _park(scope.who, await self._park(scope))
 
-    async def units(self, scope: ParkAccess) -> list[UnitPublic]:
-        park, today = await self._park(scope), self.today()
+    async def units(self, scope: ParkAccess, on: date | None) -> list[UnitPublic]:
+        """Each unit's status and occupant on `on` (default today), from the leases."""
+        park, day = await self._park(scope), on or self.today()
         return [
             UnitPublic.of(
                 unit,
                 park_id=scope.park_id,
-                status=queries.unit_status(park, unit, today),
-                tenant_id=access.occupant_seen(scope, unit.tenant_id),
+                status=queries.unit_status(park, unit, day),
+                tenant_id=access.occupant_seen(scope, queries.occupant(park, unit.unit_id, day)),
             )
             for unit in park.units.values()
         ]
 
     async def tenants(self, scope: ParkAccess) -> list[TenantPublic]:
         park = await self._park(scope)
-        return [TenantPublic.of(t, park_id=scope.park_id) for t in access.tenants_seen(scope, park)]
+        return [_tenant(scope, t) for t in access.tenants_seen(scope, park)]
 
     async def tenant(self, scope: ParkAccess, tenant_id: str) -> TenantPublic:
-        tenant = access.tenant_seen(scope, await self._park(scope), tenant_id)
-        return TenantPublic.of(tenant, park_id=scope.park_id)
+        return _tenant(scope, access.tenant_seen(scope, await self._park(scope), tenant_id))
 
     async def leases(self, scope: ParkAccess) -> list[LeasePublic]:
         return _leases(scope, (await self._park(scope)).leases.values())
@@ -99,8 +100,12 @@ class LeasingQueries:
     ) -> list[LeasePublic]:
         return _leases(scope, queries.expiring(await self._park(scope), on or self.today(), within_days))
 
-    async def vacancy(self, scope: ParkAccess, first: date | None, last: date | None) -> list[Vacancy]:
-        last = last or self.today()
+    async def vacancy(
+        self, scope: ParkAccess, first: date | None, last: date | None, on: date | None
+    ) -> list[Vacancy]:
+        """Vacant days per unit from `first` to `last`; `on` is the window's end by another name (the
+        as-of date every report takes), so both given must agree."""
+        last = _as_of(on, last, "to") or self.today()
         first = first or last - timedelta(days=364)
         if first > last:
             raise Unprocessable("from: must not be after to", field="from", location="query")
@@ -109,10 +114,12 @@ class LeasingQueries:
         return [Vacancy.of(v) for v in queries.vacancy_days(await self._park(scope), first, last)]
 
     async def availability(
-        self, scope: ParkAccess, first: date | None, months: int
+        self, scope: ParkAccess, first: date | None, months: int, on: date | None
     ) -> list[UnitAvailability]:
-        """The public listing by month: which units are let, never by whom."""
-        chart = availability_chart(await self._park(scope), first or self.today(), months)
+        """The public listing by month from the month of `on` (or `from`; default today): which units
+        are let, never by whom."""
+        first = _as_of(on, first, "from") or self.today()
+        chart = availability_chart(await self._park(scope), first, months)
         return [UnitAvailability.of(unit) for unit in chart]
 
     async def _park(self, scope: ParkAccess) -> Park:
@@ -124,6 +131,19 @@ class LeasingQueries:
 
 def _park(who: Principal, park: Park) -> ParkPublic:
     return ParkPublic.of(park, unit_count=len(park.units), tenant_count=access.tenant_count_seen(who, park))
+
+
+def _as_of(on: date | None, other: date | None, name: str) -> date | None:
+    """`on` and the parameter it names otherwise: one of them, or both equal (422 naming `on`)."""
+    if on is not None and other is not None and on != other:
+        raise Unprocessable(
+            f"on: {on} differs from {name} ({other}); give one of them", field="on", location="query"
+        )
+    return on or other
+
+
+def _tenant(scope: ParkAccess, tenant: Tenant) -> TenantPublic:
+    return TenantPublic.of(tenant, park_id=scope.park_id, onboarded_on=tenant.onboarding_day)
 
 
 def _leases(scope: ParkAccess, leases: Iterable[Lease]) -> list[LeasePublic]:

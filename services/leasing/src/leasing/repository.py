@@ -10,7 +10,7 @@ read (keys now live in the store's own field, 24 hours). Parks can be spread ove
 from collections.abc import Callable, Sequence
 
 from parkops_contracts.base import Event
-from parkops_runtime.aggregates import AggregateStore
+from parkops_runtime.aggregates import Aggregates, AggregateStore
 from parkops_runtime.clock import Clock
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
@@ -18,8 +18,11 @@ from parkops_runtime.packed import STATE, pack, unpack
 from parkops_runtime.shards import Shards
 
 from leasing.domain.park import Park
+from leasing.domain.tenancy import CreditCodeClaim
 
 ParkStore = AggregateStore[Park]
+ClaimStore = AggregateStore[CreditCodeClaim]
+CLAIMS = "credit_code_claims"  # the collection of `CreditCodeClaim`s, one per group and credit code
 
 
 class ParkCodec:
@@ -50,3 +53,22 @@ class ParkRepository:
         for shard in self._shards.all():
             found += [codec.decode(doc) async for doc in shard.collection.find({"group_id": group_id})]
         return sorted(found, key=lambda park: park.park_id)
+
+
+class ClaimCodec:
+    def encode(self, claim: CreditCodeClaim) -> Document:
+        return claim.model_dump(mode="json", exclude={"claim_id"})
+
+    def decode(self, document: Document) -> CreditCodeClaim:
+        fields = {k: v for k, v in document.items() if not k.startswith("_")}
+        return CreditCodeClaim.model_validate(fields | {"claim_id": document["_id"]})
+
+    def take_events(self, claim: CreditCodeClaim) -> Sequence[Event]:
+        return claim.take_events()
+
+
+def claim_store(
+    aggregates: Aggregates, outbound: Callable[[Event], OutboundEvent], clock: Clock
+) -> ClaimStore:
+    """The credit-code claims (`leasing.domain.tenancy.CreditCodeClaim`), one small document each."""
+    return AggregateStore(aggregates, ClaimCodec(), outbound, kind="credit code claim", clock=clock)

@@ -11,6 +11,7 @@ and no id of its caller's takes its id from the key and group, so a retry names 
 
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from parkops_kernel.errors import Conflict
@@ -20,11 +21,12 @@ from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.ids import new_id
 from parkops_runtime.request_keys import keyed
 
-from leasing.domain import commands, lease_book, park_admin
+from leasing.domain import commands, lease_book, park_admin, queries
 from leasing.domain.lease import Lease
 from leasing.domain.park import Park
 from leasing.domain.space import Unit
-from leasing.repository import ParkStore
+from leasing.domain.tenancy import CreditCodeClaim
+from leasing.repository import ClaimStore, ParkStore
 from leasing.schemas.leases import Commitment, LeasePublic, PricingPolicy
 from leasing.schemas.space import ParkPublic, TenantPublic, UnitPublic, YearlyMetrics
 
@@ -35,8 +37,9 @@ R = TypeVar("R")
 
 
 class LeasingService:
-    def __init__(self, parks: ParkStore, clock: Clock = utc_now) -> None:
+    def __init__(self, parks: ParkStore, claims: ClaimStore, clock: Clock = utc_now) -> None:
         self._parks = parks
+        self._claims = claims
         self._clock = clock
 
     async def register_park(self, command: commands.RegisterPark, key: str | None) -> ParkPublic:
@@ -70,21 +73,49 @@ class LeasingService:
         unit_id = new_id()
         return await self._change(
             scope,
-            lambda park: _unit(scope, park.list_unit(command, unit_id, self._clock())),
+            lambda park: _unit(scope, park, park.list_unit(command, unit_id, self._clock()), self._today()),
             _keyed(key, command, UnitPublic),
         )
 
     async def onboard_tenant(
         self, scope: ParkAccess, command: commands.OnboardTenant, key: str | None
     ) -> TenantPublic:
-        """OnboardTenant: an enterprise moves into available units (TenantOnboarded)."""
-        tenant_id = new_id()
+        """OnboardTenant: register an enterprise as a tenant (TenantOnboarded); its credit code first
+        claimed for this park in the group (`CreditCodeClaim`), then the park changed. A keyed request
+        names the same tenant on every retry, so the claim and the park agree."""
+        tenant_id = keyed_id(key, scope.park_id, "tenant") if key else new_id()
+        await self._claim_credit_code(scope, command.profile.credit_code, tenant_id)
 
         def onboard(park: Park) -> TenantPublic:
             tenant = park.onboard_tenant(command, tenant_id, self._clock())
-            return TenantPublic.of(tenant, park_id=scope.park_id)
+            return TenantPublic.of(tenant, park_id=scope.park_id, onboarded_on=tenant.onboarding_day)
 
         return await self._change(scope, onboard, _keyed(key, command, TenantPublic))
+
+    async def _claim_credit_code(self, scope: ParkAccess, credit_code: str, tenant_id: str) -> None:
+        """409 naming credit_code when the enterprise is a current tenant of another park of the group.
+
+        The claim is written before the park: if the park's write then fails (a refusal, a crash), the
+        claim names a park where the code is no tenant, which holds nothing, so a retry here or in
+        another park of the group takes it again."""
+        park_id, group_id, at = scope.park_id, scope.group_id, self._clock()
+        claim_id = f"{group_id}/{credit_code}"
+        claim = await self._claims.get(claim_id)
+        looked_at = claim.park_id if claim else None
+        holder = None
+        if looked_at is not None and looked_at != park_id:
+            other = await self._parks.get(looked_at)
+            holder = other.current_tenant(credit_code, at.date()) if other else None
+
+        def create() -> CreditCodeClaim:
+            fields = {"group_id": group_id, "credit_code": credit_code, "tenant_id": tenant_id}
+            return CreditCodeClaim.model_validate(
+                fields | {"claim_id": claim_id, "park_id": park_id, "claimed_at": at}
+            )
+
+        await self._claims.change(
+            claim_id, lambda c: c.take(park_id, tenant_id, looked_at, holder, at), create=create
+        )
 
     async def set_pricing_policy(
         self, scope: ParkAccess, command: commands.SetPricingPolicy, key: str | None
@@ -145,7 +176,9 @@ class LeasingService:
         """StartRenovation: the unit is off the market until its renovation is recorded."""
         return await self._change(
             scope,
-            lambda park: _unit(scope, park_admin.start_renovation(park, command, self._clock().date())),
+            lambda park: _unit(
+                scope, park, park_admin.start_renovation(park, command, self._today()), self._today()
+            ),
             _keyed(key, command, UnitPublic),
         )
 
@@ -155,7 +188,9 @@ class LeasingService:
         """RenovateUnit: the unit gets its own base rent (UnitRenovated)."""
         return await self._change(
             scope,
-            lambda park: _unit(scope, park_admin.renovate_unit(park, command, self._clock())),
+            lambda park: _unit(
+                scope, park, park_admin.renovate_unit(park, command, self._clock()), self._today()
+            ),
             _keyed(key, command, UnitPublic),
         )
 
@@ -170,6 +205,9 @@ class LeasingService:
 
         return await self._change(scope, report, _keyed(key, command, YearlyMetrics))
 
+    def _today(self) -> date:
+        return self._clock().date()
+
     async def _change(
         self, scope: ParkAccess, fn: Callable[[Park], R], idempotency: Idempotency[R] | None
     ) -> R:
@@ -182,8 +220,10 @@ def _keyed(key: str | None, command: "Command", answer: type[R]) -> Idempotency[
     return keyed(key, type(command).__name__, asdict(command), answer)
 
 
-def _unit(scope: ParkAccess, unit: Unit) -> UnitPublic:
-    return UnitPublic.of(unit, park_id=scope.park_id)
+def _unit(scope: ParkAccess, park: Park, unit: Unit, on: date) -> UnitPublic:
+    """The unit as it stands on the day of the change (only staff reach a write: the occupant is told)."""
+    status, occupant = queries.unit_status(park, unit, on), queries.occupant(park, unit.unit_id, on)
+    return UnitPublic.of(unit, park_id=scope.park_id, status=status, tenant_id=occupant)
 
 
 def _lease(scope: ParkAccess, lease: Lease) -> LeasePublic:

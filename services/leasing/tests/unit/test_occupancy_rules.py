@@ -48,13 +48,28 @@ def test_occupancy_before_any_listing_is_zero_and_units_without_a_listing_date_a
     assert (legacy.units_total, legacy.area_total_m2, legacy.occupancy_by_count) == (1, Decimal(100), 0)
 
 
-def test_an_onboarding_claim_occupies_from_the_onboarding_day() -> None:
+def test_an_onboarding_without_a_lease_occupies_nothing() -> None:
     p = park()
     onboarded = AT + timedelta(days=30)  # 1 Dec 2026
     p.onboard_tenant(OnboardTenant(profile(code="91330100MA27Y1JB4U"), ["u1"]), "t9", onboarded)
-    assert queries.occupied_unit_ids(p, onboarded.date()) == {"u1"}
-    assert queries.occupied_unit_ids(p, onboarded.date() - timedelta(days=1)) == set()
-    assert vacant(p, "u1", date(2026, 11, 1), date(2026, 12, 31)) == (30, 61)
+    assert queries.occupied_unit_ids(p, onboarded.date()) == set()
+    assert queries.occupancy(p, onboarded.date()).units_occupied == 0
+    assert queries.rent_roll(p, onboarded.date()) == []
+    assert vacant(p, "u1", date(2026, 11, 1), date(2026, 12, 31)) == (61, 61)
+    chart = {row.unit_id: row.months for row in availability_chart(p, onboarded.date(), 1)}
+    assert chart["u1"] == {"2026-12": "available"}
+
+
+def test_a_lease_that_runs_out_frees_its_units_the_day_after_its_end() -> None:
+    p = park()
+    lease(p, "l1", "u0", JAN, 12)  # through 31 Dec 2027, never renewed
+    last, after = date(2027, 12, 31), date(2028, 1, 1)
+    assert queries.occupied_unit_ids(p, last) == {"u0"}
+    assert queries.occupied_unit_ids(p, after) == set()
+    assert (queries.occupancy(p, last).units_occupied, queries.occupancy(p, after).units_occupied) == (1, 0)
+    assert queries.unit_status(p, p.units["u0"], after) is UnitStatus.AVAILABLE
+    assert [x.lease_id for x in queries.rent_roll(p, last)] == ["l1"]
+    assert queries.rent_roll(p, after) == []
 
 
 def test_expiring_leases_include_the_day_itself_in_end_date_then_id_order() -> None:
@@ -87,13 +102,13 @@ def test_vacancy_counts_from_the_listing_and_each_let_day_once() -> None:
     assert vacant(p, "u0", date(2026, 12, 1), JAN) == (31, 32)  # a single let day
 
 
-def test_a_claim_and_a_lease_of_the_same_days_are_counted_once() -> None:
+def test_an_onboarded_tenants_unit_is_let_from_its_leases_first_day() -> None:
     p = park()
     p.onboard_tenant(
         OnboardTenant(profile(code="91330100MA27Y1JB4U"), ["u0"]), "t9", AT + timedelta(days=70)
     )  # 10 Jan
-    lease(p, "l1", "u0", date(2027, 1, 20), 1, "t9")  # the claimant's own lease, 20 Jan to 19 Feb
-    assert vacant(p, "u0", JAN, date(2027, 1, 31)) == (9, 31)
+    lease(p, "l1", "u0", date(2027, 1, 20), 1, "t9")  # its own lease, 20 Jan to 19 Feb
+    assert vacant(p, "u0", JAN, date(2027, 1, 31)) == (19, 31)
 
 
 def test_the_chart_starts_on_the_first_of_the_month_and_ends_on_its_last_day() -> None:

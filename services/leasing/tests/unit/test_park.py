@@ -7,6 +7,7 @@ from leasing.domain.credit_code import credit_code_problem
 from leasing.domain.lease_book import sign_lease
 from leasing.domain.park import EnterpriseProfile, Park, UnitStatus
 from leasing.domain.policy import PricingPolicy
+from leasing.domain.queries import occupied_unit_ids, unit_status
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
 from parkops_kernel.errors import Conflict, NotFound
 
@@ -39,15 +40,14 @@ def test_registering_and_listing_record_events_in_order() -> None:
     assert all(e.park_id == "p1" and e.group_id == "g1" for e in park.events)
 
 
-def test_onboarding_claims_units_and_records_the_leased_area() -> None:
+def test_onboarding_occupies_nothing_and_records_the_area_asked_for() -> None:
     park = park_with_units("100", "250.5", "80")
     tenant = park.onboard_tenant(OnboardTenant(profile(), ["u0", "u1"]), "t1", AT)
     assert tenant.in_leading_industry is True
-    assert [park.units[u].status for u in ("u0", "u1", "u2")] == [
-        UnitStatus.LEASED,
-        UnitStatus.LEASED,
-        UnitStatus.AVAILABLE,
-    ]
+    assert tenant.unit_ids == ["u0", "u1"]
+    statuses = [unit_status(park, park.units[u], AT.date()) for u in ("u0", "u1", "u2")]
+    assert statuses == [UnitStatus.AVAILABLE] * 3
+    assert occupied_unit_ids(park, AT.date()) == set()
     event = park.events[-1]
     assert isinstance(event, TenantOnboarded)
     assert event.leased_area_m2 == Decimal("350.5")
@@ -66,18 +66,19 @@ def test_a_credit_code_is_a_tenant_once_per_park() -> None:
     park.onboard_tenant(OnboardTenant(profile(), ["u0"]), "t1", AT)
     with pytest.raises(Conflict, match="already a tenant"):
         park.onboard_tenant(OnboardTenant(profile(), ["u1"]), "t2", AT)
-    assert park.units["u1"].status is UnitStatus.AVAILABLE
+    assert "t2" not in park.tenants
 
 
 def test_leased_or_unknown_units_refuse_onboarding_without_change() -> None:
     park = park_with_units("100", "100")
+    park.pricing_policy = PricingPolicy(base_rents={UnitType.RND_BUILDING: Decimal(45)})
     park.onboard_tenant(OnboardTenant(profile(), ["u0"]), "t1", AT)
+    sign_lease(park, SignLease("t1", ["u0"], 12, AT.date(), None), "l1", AT)
     events_before = len(park.events)
     with pytest.raises(Conflict, match="u0"):
         park.onboard_tenant(OnboardTenant(profile("91110000100000000R"), ["u1", "u0"]), "t2", AT)
     with pytest.raises(NotFound, match="nope"):
         park.onboard_tenant(OnboardTenant(profile("91110000100000000R"), ["nope"]), "t2", AT)
-    assert park.units["u1"].status is UnitStatus.AVAILABLE
     assert "t2" not in park.tenants
     assert len(park.events) == events_before
 

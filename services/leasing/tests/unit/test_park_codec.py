@@ -3,8 +3,9 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from leasing.domain import queries
 from leasing.domain.commands import ListUnit, RegisterPark
-from leasing.domain.park import Park
+from leasing.domain.park import Park, UnitStatus
 from leasing.repository import ParkCodec
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, UnitListed, UnitType
 from parkops_runtime.packed import STATE
@@ -46,3 +47,18 @@ def test_keys_of_the_earlier_scheme_are_dropped_on_read() -> None:
     decoded = CODEC.decode({"_id": "p1", "_version": 4, **old})
     assert decoded == park
     assert CODEC.decode({"_id": "p1", "_version": 5, **CODEC.encode(decoded)}) == park  # written without
+
+
+def test_units_stored_with_a_status_keep_only_their_renovation() -> None:
+    """Parks stored before status was derived kept each unit's `status` and an onboarding's `tenant_id`:
+    a renovation is still a fact of the unit; a "leased" claim without a lease occupies nothing."""
+    park = a_park()
+    park.list_unit(ListUnit("A", 2, "A-2", UnitType.OFFICE, Decimal("80.00")), "u2", AT)
+    stored = park.model_dump(mode="json", exclude={"park_id"})
+    stored["units"]["u1"] |= {"status": "leased", "tenant_id": "t1"}
+    stored["units"]["u2"] |= {"status": "renovating", "tenant_id": None}
+    stored["units"]["u2"].pop("renovating")
+    stored["units"]["u1"].pop("renovating")
+    decoded = CODEC.decode({"_id": "p1", "_version": 3, **stored})
+    assert (decoded.units["u1"].renovating, decoded.units["u2"].renovating) == (False, True)
+    assert queries.unit_status(decoded, decoded.units["u1"], AT.date()) is UnitStatus.AVAILABLE

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from leasing.domain import lease_book
+from leasing.domain import lease_book, queries
 from leasing.domain.commands import OnboardTenant, SignLease, TerminateLease
 from leasing.domain.credit_code import credit_code_problem
 from leasing.domain.park import UnitStatus
@@ -26,7 +26,7 @@ def test_another_tenants_lease_blocks_onboarding_through_its_last_day() -> None:
         p, SignLease("t2", ["u0"], 1, date(2026, 10, 1), None), "l1", AT
     )  # ends 31 Oct 2026
     lease_book.sign_lease(p, SignLease("t2", ["u1"], 1, date(2026, 10, 2), None), "l2", AT)  # ends 1 Nov 2026
-    p.units["u2"].status = UnitStatus.LEASED  # claimed by an earlier onboarding
+    p.units["u2"].renovating = True
     with pytest.raises(Conflict, match=r"^units not available: u1, u2$"):
         p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0", "u1", "u2"]), "t9", AT)  # AT is 1 Nov 2026
     assert p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0"]), "t9", AT).unit_ids == [
@@ -43,12 +43,12 @@ def test_a_unit_is_named_once_per_onboarding() -> None:
     assert twice.value.field == "unit_ids"
 
 
-def test_a_unit_claimed_by_another_tenants_onboarding_is_not_leased_to_anyone_else() -> None:
+def test_an_onboarding_holds_no_unit_a_lease_does() -> None:
     p = park()
     p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0"]), "t9", AT)
-    with pytest.raises(Conflict, match=r"^unit u0 is occupied by tenant t9 \(onboarded there\)$"):
-        lease_book.sign_lease(p, SignLease("t1", ["u0"], 12, JAN, None), "l1", AT)
-    assert lease_book.sign_lease(p, SignLease("t9", ["u0"], 12, JAN, None), "l1", AT).tenant_id == "t9"
+    assert lease_book.sign_lease(p, SignLease("t1", ["u0"], 12, JAN, None), "l1", AT).tenant_id == "t1"
+    with pytest.raises(Conflict, match=r"lease l1 of tenant t1"):
+        lease_book.sign_lease(p, SignLease("t9", ["u0"], 12, JAN, None), "l2", AT)
 
 
 def test_ids_not_in_the_park_read_as_missing() -> None:
@@ -80,11 +80,20 @@ def test_the_leased_area_of_an_onboarding_is_the_units_sum() -> None:
     assert onboarded.leased_area_m2 == Decimal(200)
 
 
-def test_ending_a_lease_ends_its_tenants_onboarding_claim_only() -> None:
+def test_a_unit_is_let_only_while_a_lease_covers_it() -> None:
     p = park()
     p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0"]), "t9", AT)
     p.onboard_tenant(OnboardTenant(profile(code="91440300MA5DXXXX0L"), ["u1"]), "t8", AT)
     lease_book.sign_lease(p, SignLease("t9", ["u0"], 12, JAN, None), "l1", AT)
     lease_book.terminate_lease(p, TerminateLease("l1", date(2027, 3, 31), TerminationReason.CLOSURE), AT)
-    assert (p.units["u0"].status, p.units["u0"].tenant_id) == (UnitStatus.AVAILABLE, None)
-    assert (p.units["u1"].status, p.units["u1"].tenant_id) == (UnitStatus.LEASED, "t8")
+    status = {
+        (u, day): queries.unit_status(p, p.units[u], day)
+        for u in ("u0", "u1")
+        for day in (date(2027, 3, 31), date(2027, 4, 1))
+    }
+    assert status == {
+        ("u0", date(2027, 3, 31)): UnitStatus.LEASED,
+        ("u0", date(2027, 4, 1)): UnitStatus.AVAILABLE,
+        ("u1", date(2027, 3, 31)): UnitStatus.AVAILABLE,  # t8 onboarded into it, without a lease
+        ("u1", date(2027, 4, 1)): UnitStatus.AVAILABLE,
+    }

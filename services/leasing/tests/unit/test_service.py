@@ -26,7 +26,7 @@ from leasing.domain.commands import (
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.tenants import YearlyMetrics
 from leasing.queries import LeasingQueries, ParkDirectory
-from leasing.repository import ParkRepository
+from leasing.repository import ParkRepository, claim_store
 from leasing.service import LeasingService
 from parkops_contracts.base import Event
 from parkops_contracts.events import leasing as events
@@ -60,12 +60,16 @@ class Clock:
 class Leasing:
     """One replica's service and queries over an in-memory store."""
 
-    def __init__(self, memory: MemoryAggregates | None = None) -> None:
+    def __init__(
+        self, memory: MemoryAggregates | None = None, claims: MemoryAggregates | None = None
+    ) -> None:
         self.memory = memory or MemoryAggregates()
+        self.claims = claims or MemoryAggregates()
         self.clock = Clock()
         shards = Shards(lambda _: cast(AggregateCollection, self.memory), "parks", 1)
         self.parks = ParkRepository(shards, outbound, self.clock, fresh_for=0)
-        self.service = LeasingService(self.parks.store, self.clock)
+        claims_store = claim_store(self.claims, outbound, self.clock)
+        self.service = LeasingService(self.parks.store, claims_store, self.clock)
         self.queries = LeasingQueries(self.parks, self.clock)
 
     def events(self, contract: type[Event]) -> list[Event]:
@@ -233,9 +237,9 @@ async def test_a_refused_command_leaves_nothing_and_its_key_unused() -> None:
 
 async def test_a_second_replica_sees_the_first_ones_writes_and_the_directory_knows_the_park() -> None:
     leasing, units = await a_park()
-    other = Leasing(leasing.memory)
+    other = Leasing(leasing.memory, leasing.claims)
     tenant = await a_tenant(other)
-    assert {u.unit_id for u in await leasing.queries.units(staff())} == set(units)
+    assert {u.unit_id for u in await leasing.queries.units(staff(), None)} == set(units)
     entry = await ParkDirectory(leasing.parks.store).tenant("p1", tenant)
     assert entry is not None
     assert entry.group_id == "g1"
@@ -243,3 +247,40 @@ async def test_a_second_replica_sees_the_first_ones_writes_and_the_directory_kno
 
 def test_a_quote_is_a_sign_lease_command() -> None:
     assert QuoteLease is SignLease
+
+
+async def test_a_credit_code_is_a_current_tenant_of_one_park_of_a_group() -> None:
+    leasing, units = await a_park()
+    await leasing.service.register_park(replace(PARK, park_id="p2"), None)
+    await leasing.service.register_park(replace(PARK, park_id="p3", group_id="g2"), None)
+    p2, code = staff("p2"), "91330100MA27Y1JB4U"
+    refused = OnboardTenant(profile(code), ["nope"])
+    with pytest.raises(NotFound):  # the claim is written, the park refuses: the claim holds nothing
+        await leasing.service.onboard_tenant(staff(), refused, "k1")
+    tenant = await a_tenant(leasing, code)  # so the retry in the same park succeeds
+    with pytest.raises(Conflict, match=rf"^credit_code: {code} is already a tenant of park p1 of this group"):
+        await leasing.service.onboard_tenant(p2, OnboardTenant(profile(code), []), None)
+    other_group = await leasing.service.onboard_tenant(
+        staff("p3", "g2"), OnboardTenant(profile(code), []), None
+    )
+    assert other_group.park_id == "p3"
+    lease = await leasing.service.sign_lease(
+        staff(), SignLease(tenant, units[:1], 1, date(2026, 11, 1)), None
+    )
+    assert lease.ends_on == date(2026, 11, 30)
+    with pytest.raises(Conflict, match="credit_code"):  # still in its lease
+        await leasing.service.onboard_tenant(p2, OnboardTenant(profile(code), []), None)
+    leasing.clock.now = datetime(2026, 12, 1, 9, tzinfo=UTC)  # the lease ran out yesterday: it has left
+    moved = await leasing.service.onboard_tenant(p2, OnboardTenant(profile(code), []), None)
+    assert (moved.park_id, moved.credit_code) == ("p2", code)
+    assert len(leasing.events(events.TenantOnboarded)) == 3
+
+
+async def test_a_keyed_onboarding_names_the_same_tenant_on_every_retry() -> None:
+    leasing, _ = await a_park()
+    command = OnboardTenant(profile("91330100MA27Y1JB4U"), [], date(2020, 1, 2))
+    first = await leasing.service.onboard_tenant(staff(), command, "k-on")
+    again = await leasing.service.onboard_tenant(staff(), command, "k-on")
+    assert first == again
+    assert (first.onboarded_on, first.tenant_id) == (date(2020, 1, 2), keyed_id("k-on", "p1", "tenant"))
+    assert len(leasing.events(events.TenantOnboarded)) == 1

@@ -11,7 +11,10 @@ from leasing.schemas.leases import LeasePublic
 from leasing.schemas.reports import Occupancy, RentRollLine, UnitAvailability, Vacancy
 from leasing.service import LeasingService
 
-On = Annotated[BusinessDate | None, Query(description="As of this date (default: today, UTC).")]
+On = Annotated[
+    BusinessDate | None,
+    Query(description="As of this date, 1900-2199 (default: today by the service's clock)."),
+]
 
 
 def build_router(_: LeasingService, queries: LeasingQueries) -> APIRouter:
@@ -36,8 +39,9 @@ def build_router(_: LeasingService, queries: LeasingQueries) -> APIRouter:
         scope: FiguresScope,
         first: Annotated[BusinessDate | None, Query(alias="from")] = None,
         last: Annotated[BusinessDate | None, Query(alias="to")] = None,
+        on: Annotated[BusinessDate | None, Query(description="The window's end (same as `to`).")] = None,
     ) -> list[Vacancy]:
-        return await queries.vacancy(scope, first, last)
+        return await queries.vacancy(scope, first, last, on)
 
     @router.get("/parks/{park_id}/availability")
     async def availability(
@@ -46,8 +50,11 @@ def build_router(_: LeasingService, queries: LeasingQueries) -> APIRouter:
             BusinessDate | None, Query(alias="from", description="Any day of the first month.")
         ] = None,
         months: Annotated[int, Query(ge=1, le=36)] = 12,
+        on: Annotated[
+            BusinessDate | None, Query(description="Any day of the first month (same as `from`).")
+        ] = None,
     ) -> list[UnitAvailability]:
-        """The public listing by month: which units are let, never by whom."""
-        return await queries.availability(scope, first, months)
+        """The public listing by month, as the leases stand: which units are let, never by whom."""
+        return await queries.availability(scope, first, months, on)
 
     return router

@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 from parkops_runtime.request_keys import IdempotencyKey
 
 from leasing.access import ParkScope, StaffScope
+from leasing.api.reports import On
 from leasing.queries import LeasingQueries
 from leasing.schemas import PathId
 from leasing.schemas.space import RenovationCreate, UnitCreate, UnitPublic, renovation_start
@@ -24,8 +25,9 @@ def build_router(leasing: LeasingService, queries: LeasingQueries) -> APIRouter:
         return await leasing.list_unit(scope, body.command(), key)
 
     @router.get("/parks/{park_id}/units", tags=LEASING)
-    async def list_units(scope: ParkScope) -> list[UnitPublic]:
-        return await queries.units(scope)
+    async def list_units(scope: ParkScope, on: On = None) -> list[UnitPublic]:
+        """Each unit's status and occupant on `on`, derived from the leases."""
+        return await queries.units(scope, on)
 
     @router.post("/parks/{park_id}/units/{unit_id}/renovations/start", tags=QUERIES)
     async def start_renovation(unit_id: PathId, scope: StaffScope, key: IdempotencyKey = None) -> UnitPublic:

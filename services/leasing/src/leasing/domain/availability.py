@@ -5,17 +5,14 @@ from datetime import date
 from parkops_kernel.errors import Conflict
 
 from leasing.domain.park import Park
-from leasing.domain.space import UnitStatus
 
 
-def ensure_free(park: Park, unit_ids: list[str], tenant_id: str, first: date, last: date) -> None:
-    """409 naming the conflicting lease (or occupant) unless every unit is free from `first` to `last`."""
+def ensure_free(park: Park, unit_ids: list[str], first: date, last: date) -> None:
+    """409 naming the conflicting lease unless every unit is free from `first` to `last`. Only leases
+    hold units: an onboarding names the units an enterprise asks for and holds none."""
     for unit_id in unit_ids:
-        unit = park.unit(unit_id)
-        if unit.status is UnitStatus.RENOVATING:
+        if park.unit(unit_id).renovating:
             raise Conflict(f"unit {unit_id} is under renovation")
-        if unit.tenant_id not in (None, tenant_id):
-            raise Conflict(f"unit {unit_id} is occupied by tenant {unit.tenant_id} (onboarded there)")
         clash = next(
             (
                 lease

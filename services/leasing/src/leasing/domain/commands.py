@@ -36,7 +36,8 @@ class ListUnit:
 @dataclass(frozen=True)
 class OnboardTenant:
     profile: EnterpriseProfile
-    unit_ids: list[str]
+    unit_ids: list[str]  # the units it asks for: a lease, not the onboarding, occupies them
+    onboarded_on: date | None = None  # the business date (None: today)
 
 
 @dataclass(frozen=True)

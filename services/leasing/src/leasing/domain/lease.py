@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from parkops_contracts.events.leasing import RentLine, TerminationReason
-from parkops_kernel.money import ZERO
+from parkops_kernel.money import ZERO, cny
 from pydantic import BaseModel
 
 from leasing.domain.months import month_period
@@ -86,7 +86,23 @@ class Lease(BaseModel):
 
     def rent_on(self, day: date) -> Decimal:
         m = self.month_index(day)
-        return ZERO if m is None or not self.occupies(day) else self.rents[m]
+        return ZERO if m is None or not self.occupies(day) else self.rent_due(m)
+
+    def rent_due(self, month: int) -> Decimal:
+        """The rent of lease month `month` (0-based) as billed: in full, or, for the month a termination
+        falls in, days occupied ÷ days in the lease month, rounded half-up to the cent once (finance's
+        rule, `finance.domain.billing.LeaseSchedule.rent_due`); nothing for a month after it."""
+        rent, end = self.rents[month], self.terminated_on
+        first, last = month_period(self.starts_on, month)
+        if end is None or end >= last:
+            return rent
+        if end < first:
+            return ZERO
+        return cny(rent * ((end - first).days + 1) / ((last - first).days + 1))
+
+    def rent_from(self, month: int) -> Decimal:
+        """What remains to be billed from lease month `month` (0-based) on, that month included."""
+        return sum((self.rent_due(m) for m in range(month, len(self.rents))), ZERO)
 
     @property
     def total_rent(self) -> Decimal:

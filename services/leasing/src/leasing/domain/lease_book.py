@@ -11,21 +11,21 @@ from parkops_kernel.errors import Conflict, Unprocessable
 from leasing.domain.availability import ensure_free
 from leasing.domain.commands import RenewLease, SignLease, TerminateLease
 from leasing.domain.lease import Lease, LeaseStatus
-from leasing.domain.lease_events import explained, lease_of, lease_terms, record_equity
+from leasing.domain.lease_events import explained, lease_of, lease_terms, record_equity, record_occupation
 from leasing.domain.park import Park
 from leasing.domain.quoting import quote_for
-from leasing.domain.space import UnitStatus
 
 
 def sign_lease(park: Park, command: SignLease, lease_id: str, at: datetime) -> Lease:
     """Sign a lease on its quote, reserving the units for its term (LeaseSigned)."""
     quote = quote_for(park, command)
-    ensure_free(park, command.unit_ids, command.tenant_id, command.starts_on, quote.ends_on)
+    ensure_free(park, command.unit_ids, command.starts_on, quote.ends_on)
     lease = Lease.from_quote(lease_id, command.tenant_id, quote, at)
     park.leases[lease_id] = lease
     park.record(
         LeaseSigned.model_validate({**lease_terms(park, lease), "rules": explained(lease), "signed_at": at})
     )
+    record_occupation(park, lease)
     record_equity(park, lease, at)
     return lease
 
@@ -39,7 +39,7 @@ def renew_lease(park: Park, command: RenewLease, new_lease_id: str, at: datetime
     starts_on = old.ends_on + timedelta(days=1)
     terms = SignLease(old.tenant_id, old.unit_ids, command.term_months, starts_on, command.rent_for_equity)
     quote = quote_for(park, terms)
-    ensure_free(park, old.unit_ids, old.tenant_id, starts_on, quote.ends_on)
+    ensure_free(park, old.unit_ids, starts_on, quote.ends_on)
     new = Lease.from_quote(
         new_lease_id,
         old.tenant_id,
@@ -61,6 +61,7 @@ def renew_lease(park: Park, command: RenewLease, new_lease_id: str, at: datetime
             }
         )
     )
+    record_occupation(park, new)
     record_equity(park, new, at)
     return new
 
@@ -81,12 +82,10 @@ def terminate_lease(park: Park, command: TerminateLease, at: datetime) -> Lease:
         terminated_on,
         reason,
     )
-    for unit in (park.units[u] for u in lease.unit_ids):
-        if unit.tenant_id == lease.tenant_id:  # a claim from onboarding ends with the lease
-            unit.status, unit.tenant_id = UnitStatus.AVAILABLE, None
     released = {"unit_ids": lease.unit_ids, "released_area_m2": lease.area_m2}
     ended = {"terminated_on": terminated_on, "reason": reason, "terminated_at": at}
     park.record(LeaseTerminated.model_validate({**lease_of(park, lease), **released, **ended}))
+    record_occupation(park, lease)  # the same spans, now ending on the termination date
     return lease
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from parkops_contracts.events.leasing import RentForEquityAgreed
+from parkops_contracts.events.leasing import RentForEquityAgreed, UnitOccupied
 
 from leasing.domain.lease import Lease
 from leasing.domain.park import Park
@@ -41,3 +41,16 @@ def record_equity(park: Park, lease: Lease, at: datetime) -> None:
         return
     deal = lease.equity.model_dump()  # months waived, equity percent, waived amount, implied valuation
     park.record(RentForEquityAgreed.model_validate({**lease_of(park, lease), **deal, "agreed_at": at}))
+
+
+def record_occupation(park: Park, lease: Lease) -> None:
+    """UnitOccupied for each unit of the lease, from its start to its last day (its end, or the day it
+    was terminated): leasing's one figure of occupancy, recorded on signing, renewal and termination."""
+    for unit_id in lease.unit_ids:
+        span = {
+            "unit_id": unit_id,
+            "area_m2": park.unit(unit_id).area_m2,
+            "occupied_from": lease.starts_on,
+            "occupied_until": lease.last_day,
+        }
+        park.record(UnitOccupied.model_validate({**lease_of(park, lease), **span}))

@@ -1,8 +1,10 @@
-"""The Park aggregate: a park with its units and the tenants occupying them.
+"""The Park aggregate: a park with its units, its tenants and their leases.
 
-One park is one consistency boundary: listing a unit, claiming units for a tenant and keeping credit
-codes unique in the park are checked and changed together, so one atomic document write keeps them
-consistent without multi-document transactions. Methods record events; they never publish."""
+One park is one consistency boundary: listing a unit, letting it by a lease and keeping credit codes
+unique in the park are checked and changed together, so one atomic document write keeps them consistent
+without multi-document transactions (across the parks of a group, a credit code is kept by its own
+aggregate, `leasing.domain.tenancy.CreditCodeClaim`). Only leases occupy units. Methods record events;
+they never publish."""
 
 from dataclasses import asdict
 from datetime import date, datetime
@@ -11,7 +13,7 @@ from typing import TypeVar
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed
-from parkops_kernel.errors import Conflict, NotFound
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 from parkops_kernel.recording import RecordsEvents
 from pydantic import Field
 
@@ -20,6 +22,7 @@ from leasing.domain.commitments import Commitment
 from leasing.domain.lease import Lease
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.space import Unit, UnitStatus
+from leasing.domain.tenancy import current_tenant
 from leasing.domain.tenants import EnterpriseProfile, Tenant
 
 __all__ = ["EnterpriseProfile", "Park", "Tenant", "Unit", "UnitStatus"]
@@ -38,6 +41,7 @@ ONBOARDED_FIELDS = {
     "headcount",
     "unit_ids",
     "onboarded_at",
+    "onboarded_on",
 }
 
 
@@ -85,30 +89,35 @@ class Park(RecordsEvents[Event]):
         return unit
 
     def onboard_tenant(self, command: OnboardTenant, tenant_id: str, at: datetime) -> Tenant:
-        """Move an enterprise into available units of this park."""
-        profile, unit_ids = command.profile, command.unit_ids
-        units = self._units_to_onboard(tenant_id, profile, unit_ids, at.date())
+        """Register an enterprise as a tenant of this park on `onboarded_on` (default: today, never after
+        it). It occupies nothing: its `unit_ids` are the units it asks for, occupied (and billed, and on
+        the rent roll) only once a lease covers them."""
+        profile, unit_ids, today = command.profile, command.unit_ids, at.date()
+        onboarded_on = command.onboarded_on or today
+        if onboarded_on > today:
+            raise Unprocessable(
+                f"onboarded_on: {onboarded_on} is after today ({today})", field="onboarded_on"
+            )
+        units = self._units_to_onboard(profile, unit_ids, onboarded_on)
         tenant = Tenant(
             tenant_id=tenant_id,
             unit_ids=unit_ids,
             onboarded_at=at,
+            onboarded_on=onboarded_on,
             in_leading_industry=self.is_leading_industry(profile.industry_code),
             **profile.model_dump(),
         )
-        for unit in units:
-            unit.status, unit.tenant_id = UnitStatus.LEASED, tenant_id
         self.tenants[tenant_id] = tenant
-        area = sum((u.area_m2 for u in units), Decimal(0))
+        area = sum((u.area_m2 for u in units), Decimal(0))  # asked for, not occupied
         facts = tenant.model_dump(include=ONBOARDED_FIELDS)
         ids = {"park_id": self.park_id, "group_id": self.group_id, "leased_area_m2": area}
         self._events.append(TenantOnboarded.model_validate(ids | facts))
         return tenant
 
-    def _units_to_onboard(
-        self, tenant_id: str, profile: EnterpriseProfile, unit_ids: list[str], today: date
-    ) -> list[Unit]:
-        """The units an enterprise moves into: each once, available and not under another's lease;
-        the enterprise not already a tenant here (its credit code is unique in the park)."""
+    def _units_to_onboard(self, profile: EnterpriseProfile, unit_ids: list[str], day: date) -> list[Unit]:
+        """The units an enterprise asks for: each once, not under renovation, not let to another tenant
+        on or after `day`; the enterprise not already a tenant here (its credit code is unique in the
+        park; across the group, see `leasing.domain.tenancy`)."""
         same_code = next((t for t in self.tenants.values() if t.credit_code == profile.credit_code), None)
         if same_code:
             raise Conflict(
@@ -117,16 +126,15 @@ class Park(RecordsEvents[Event]):
         if len(set(unit_ids)) != len(unit_ids):
             raise Conflict("unit_ids lists a unit more than once")
         units = [self.unit(unit_id) for unit_id in unit_ids]
-        leased = {
-            u
-            for x in self.leases.values()
-            if x.tenant_id != tenant_id and x.last_day >= today
-            for u in x.unit_ids
-        }
-        taken = [u.unit_id for u in units if u.status is not UnitStatus.AVAILABLE or u.unit_id in leased]
+        leased = {u for x in self.leases.values() if x.last_day >= day for u in x.unit_ids}
+        taken = [u.unit_id for u in units if u.renovating or u.unit_id in leased]
         if taken:
             raise Conflict(f"units not available: {', '.join(taken)}")
         return units
+
+    def current_tenant(self, credit_code: str, on: date) -> Tenant | None:
+        """The tenant of this park with `credit_code` that has not left by `on`, if any."""
+        return current_tenant(self.tenants.values(), self.leases.values(), credit_code, on)
 
     def unit(self, unit_id: str) -> Unit:
         return self._member(self.units, unit_id, "unit")

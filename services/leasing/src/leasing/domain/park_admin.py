@@ -15,7 +15,7 @@ from leasing.domain.commands import (
 from leasing.domain.commitments import Commitment
 from leasing.domain.park import Park
 from leasing.domain.policy import PricingPolicy
-from leasing.domain.space import Unit, UnitStatus
+from leasing.domain.space import Unit
 from leasing.domain.tenants import Tenant
 
 
@@ -50,9 +50,9 @@ def start_renovation(park: Park, command: StartRenovation, today: date) -> Unit:
     """Take a vacant unit off the market for works: no lease or onboarding until it is renovated."""
     unit_id = command.unit_id
     unit = _vacant_unit(park, unit_id, today)
-    if unit.status is UnitStatus.RENOVATING:
+    if unit.renovating:
         raise Conflict(f"unit {unit_id} is already under renovation")
-    unit.status = UnitStatus.RENOVATING
+    unit.renovating = True
     return unit
 
 
@@ -61,7 +61,7 @@ def renovate_unit(park: Park, command: RenovateUnit, at: datetime) -> Unit:
     unit_id, base_rent, today = command.unit_id, command.base_rent, at.date()
     unit = _vacant_unit(park, unit_id, today)
     previous = unit.base_rent or park.pricing_policy.base_rent(unit.unit_type)
-    unit.base_rent, unit.status = base_rent, UnitStatus.AVAILABLE
+    unit.base_rent, unit.renovating = base_rent, False
     park.record(
         UnitRenovated(
             park_id=park.park_id,
@@ -103,7 +103,7 @@ def report_metrics(park: Park, command: ReportMetrics, at: datetime) -> Tenant:
 
 def _vacant_unit(park: Park, unit_id: str, today: date) -> Unit:
     unit = park.unit(unit_id)
-    tenant = unit.tenant_id or next(
+    tenant = next(
         (x.tenant_id for x in park.leases.values() if unit_id in x.unit_ids and x.occupies(today)), None
     )
     if tenant:

@@ -42,7 +42,8 @@ class Vacancy(BaseModel):
 
 
 def rent_roll(park: Park, on: date) -> list[RentRollLine]:
-    """Every lease occupying units on `on`, with the rent of that lease month and what remains."""
+    """Every lease occupying units on `on`, with the rent of that lease month and what remains, as
+    billed: a terminated lease's last month prorated, nothing after it (`Lease.rent_due`)."""
     lines = []
     for lease in sorted(_occupying(park, on), key=lambda x: (x.starts_on, x.lease_id)):
         month = lease.month_index(on) or 0
@@ -55,15 +56,16 @@ def rent_roll(park: Park, on: date) -> list[RentRollLine]:
                 area_m2=lease.area_m2,
                 starts_on=lease.starts_on,
                 ends_on=lease.last_day,
-                monthly_rent=lease.rents[month],
-                remaining_rent=sum(lease.rents[month:], ZERO),
+                monthly_rent=lease.rent_due(month),
+                remaining_rent=lease.rent_from(month),
             )
         )
     return lines
 
 
 def occupancy(park: Park, on: date) -> Occupancy:
-    """Share of listed units and area occupied on `on` (by a lease or an onboarding claim)."""
+    """Share of listed units and area occupied on `on` (a unit is occupied on a day a lease covers it;
+    onboarding occupies nothing)."""
     units = [u for u in park.units.values() if u.listed_on is None or u.listed_on <= on]
     taken = occupied_unit_ids(park, on)
     area = sum((u.area_m2 for u in units), Decimal(0))
@@ -93,21 +95,23 @@ def vacancy_days(park: Park, first: date, last: date) -> list[Vacancy]:
 
 
 def unit_status(park: Park, unit: Unit, on: date) -> UnitStatus:
-    if unit.status is UnitStatus.RENOVATING:
+    """Derived on the day from the leases (a lease that ran out frees the unit the next day)."""
+    if unit.renovating:
         return UnitStatus.RENOVATING
-    if unit.unit_id in occupied_unit_ids(park, on):
+    if occupant(park, unit.unit_id, on):
         return UnitStatus.LEASED
     later = any(unit.unit_id in x.unit_ids and x.starts_on > on for x in park.leases.values())
     return UnitStatus.RESERVED if later else UnitStatus.AVAILABLE
 
 
+def occupant(park: Park, unit_id: str, on: date) -> str | None:
+    """The tenant whose lease covers the unit on `on`, if any."""
+    return next((x.tenant_id for x in _occupying(park, on) if unit_id in x.unit_ids), None)
+
+
 def occupied_unit_ids(park: Park, on: date) -> set[str]:
-    claimed = {
-        u.unit_id
-        for u in park.units.values()
-        if u.tenant_id and u.tenant_id in park.tenants and park.tenants[u.tenant_id].onboarded_at.date() <= on
-    }
-    return claimed | {u for lease in _occupying(park, on) for u in lease.unit_ids}
+    """The units a lease covers on `on`: only leases occupy (an onboarding without a lease does not)."""
+    return {u for lease in _occupying(park, on) for u in lease.unit_ids}
 
 
 def _occupying(park: Park, on: date) -> list[Lease]:
@@ -115,14 +119,12 @@ def _occupying(park: Park, on: date) -> list[Lease]:
 
 
 def covered_days(park: Park, unit: Unit, first: date, last: date) -> int:
-    """Days from `first` to `last` (inclusive) on which the unit is let (lease or onboarding claim)."""
+    """Days from `first` to `last` (inclusive) on which a lease covers the unit."""
     spans = [
         (max(x.starts_on, first), min(x.last_day, last))
         for x in park.leases.values()
         if unit.unit_id in x.unit_ids and x.overlaps(first, last)
     ]
-    if unit.tenant_id and unit.tenant_id in park.tenants:
-        spans.append((max(park.tenants[unit.tenant_id].onboarded_at.date(), first), last))
     covered, reach = 0, first - timedelta(days=1)
     for span_first, span_last in sorted(spans):
         span_first = max(span_first, reach + timedelta(days=1))

@@ -33,7 +33,12 @@ class Tenant(EnterpriseProfile):
     unit_ids: list[str]
     in_leading_industry: bool
     onboarded_at: datetime
+    onboarded_on: date | None = None  # None: stored before business dates were kept (onboarded_at's day)
     metrics: dict[int, YearlyMetrics] = Field(default_factory=dict)
+
+    @property
+    def onboarding_day(self) -> date:
+        return self.onboarded_on or self.onboarded_at.date()
 
     def stage_on(self, day: date) -> LifecycleStage:
         return stage_on(self.founded_on, day)

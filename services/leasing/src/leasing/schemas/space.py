@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from parkops_contracts.events.leasing import ParkType, UnitType
-from parkops_kernel.bounds import Area, Code, Money, Name, PastDate, Year
+from parkops_kernel.bounds import Area, BusinessDate, Code, Money, Name, PastDate, Year
 from pydantic import AfterValidator, Field
 
 from leasing.domain.commands import (
@@ -74,8 +74,10 @@ class UnitPublic(Output):
     unit_number: str
     unit_type: UnitType
     area_m2: Decimal
-    status: UnitStatus
-    tenant_id: str | None = Field(description="The occupant; for a tenant user only when it is itself.")
+    status: UnitStatus = Field(description="On the day asked (`on`, default today), from the leases.")
+    tenant_id: str | None = Field(
+        description="The tenant whose lease covers the unit that day; for a tenant user only itself."
+    )
     base_rent: Decimal | None = Field(default=None, description="Own CNY/m²/month after a renovation.")
 
 
@@ -98,11 +100,17 @@ class TenantCreate(Input):
     high_tech: bool = False
     founded_on: PastDate
     headcount: Headcount
-    unit_ids: UnitIds
+    unit_ids: UnitIds = Field(
+        description="The units the enterprise asks for: occupied (billed, on the rent roll) only once a "
+        "lease covers them."
+    )
+    onboarded_on: BusinessDate | None = Field(
+        default=None, description="The business date of the onboarding: not after today (default today)."
+    )
 
     def command(self) -> OnboardTenant:
-        profile = EnterpriseProfile.model_validate(self.model_dump(exclude={"unit_ids"}))
-        return OnboardTenant(profile, self.unit_ids)
+        profile = EnterpriseProfile.model_validate(self.model_dump(exclude={"unit_ids", "onboarded_on"}))
+        return OnboardTenant(profile, self.unit_ids, self.onboarded_on)
 
 
 class TenantPublic(Output):
@@ -117,6 +125,7 @@ class TenantPublic(Output):
     headcount: int
     unit_ids: list[str]
     onboarded_at: datetime
+    onboarded_on: date
 
 
 class MetricsReport(Input):
