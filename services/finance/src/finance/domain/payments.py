@@ -4,7 +4,12 @@ credit note Dr revenue / Cr receivables for the unpaid part, Cr customer credit 
 
 from datetime import date
 
-from parkops_contracts.events.finance import Allocation, PaymentReceived
+from parkops_contracts.events.finance import (
+    Allocation,
+    CreditNoteIssued,
+    InvoiceCancelled,
+    PaymentReceived,
+)
 from parkops_kernel.errors import Conflict, Unprocessable
 from parkops_kernel.money import ZERO
 
@@ -31,7 +36,7 @@ def receive_payment(books: ParkBooks, payment: ReceivePayment, cause: str) -> No
     books.first_time(cause)
     allocations, left = allocate(oldest_first(books.invoices.values(), payer_id), amount, first)
     for invoice, share in allocations:
-        invoice.settle(share)
+        invoice.settle(share, on)
     if left > ZERO:
         books.credits[payer_id] = books.credits.get(payer_id, ZERO) + left
     books.post(
@@ -41,6 +46,7 @@ def receive_payment(books: ParkBooks, payment: ReceivePayment, cause: str) -> No
         (Account.CASH, amount),
         (Account.RECEIVABLES, -(amount - left)),
         (Account.CUSTOMER_CREDIT, -left),
+        source=payment.payment_id,
     )
     shares = [Allocation(invoice_id=i.invoice_id, amount=a) for i, a in allocations]
     books.announce(
@@ -48,9 +54,28 @@ def receive_payment(books: ParkBooks, payment: ReceivePayment, cause: str) -> No
     )
 
 
-def credit_note(books: ParkBooks, invoice: Invoice, note: CreditNote, cause: str) -> None:
-    """Credit note: Dr deferred revenue (what is not recognised yet) and revenue (the rest); Cr
-    receivables for what is unpaid, Cr customer credit for what was paid."""
+def credit_note(books: ParkBooks, invoice: Invoice, note: CreditNote, cause: str) -> str:
+    """Credit part or all of an invoice (CreditNoteIssued); its revenue is reversed (`_reverse`).
+    Returns the credit note's id."""
+    books.credit_notes += 1
+    note_id = f"CN-{books.credit_notes:06d}"
+    books.announce(
+        CreditNoteIssued,
+        cause,
+        invoice,
+        credit_note_id=note_id,
+        amount=note.by,
+        issued_on=note.on,
+        reason=note.memo,
+    )
+    _reverse(books, invoice, note, note_id, cause)
+    return note_id
+
+
+def _reverse(books: ParkBooks, invoice: Invoice, note: CreditNote, source: str, cause: str) -> None:
+    """Take `note.by` off an invoice: Dr deferred revenue (what is not recognised yet) and revenue (the
+    rest: a negative RevenueRecognized naming `source`); Cr receivables for what is unpaid, Cr customer
+    credit for what was paid."""
     by, on, memo = note.by, note.on, note.memo
     deferral = books.deferrals.get(invoice.invoice_id)
     unearned = min(by, deferral.remaining) if deferral else ZERO
@@ -60,6 +85,7 @@ def credit_note(books: ParkBooks, invoice: Invoice, note: CreditNote, cause: str
     refund = by - unpaid
     invoice.amount -= by
     invoice.paid -= refund
+    invoice.moved(on, -unpaid)
     books.credits[invoice.payer_id] = books.credits.get(invoice.payer_id, ZERO) + refund
     if invoice.amount == ZERO:
         invoice.status = InvoiceStatus.CANCELLED
@@ -73,15 +99,20 @@ def credit_note(books: ParkBooks, invoice: Invoice, note: CreditNote, cause: str
         (revenue_account(invoice.stream), by - unearned),
         (Account.RECEIVABLES, -unpaid),
         (Account.CUSTOMER_CREDIT, -refund),
+        source=source,
     )
 
 
 def cancel_invoice(books: ParkBooks, invoice_id: str, on: date, cause: str) -> Invoice:
+    """Cancel what is left of an invoice (InvoiceCancelled): no longer owed, its revenue reversed on
+    `on` (what was paid of it becomes the payer's credit)."""
     invoice = books.invoice(invoice_id)
     if invoice.status is InvoiceStatus.CANCELLED:
         if cause in books.applied:
             return invoice
         raise Conflict(f"invoice {invoice_id} is already cancelled")
     if books.first_time(cause):
-        credit_note(books, invoice, CreditNote(invoice.amount, on, f"invoice {invoice_id} cancelled"), cause)
+        books.announce(InvoiceCancelled, cause, invoice, cancelled_on=on)
+        note = CreditNote(invoice.amount, on, f"invoice {invoice_id} cancelled")
+        _reverse(books, invoice, note, invoice_id, cause)
     return invoice
