@@ -2,6 +2,7 @@
 cancellations. Postings: payment Dr cash / Cr receivables (+ Cr customer credit for the excess);
 credit note Dr revenue / Cr receivables for the unpaid part, Cr customer credit for the paid part."""
 
+from dataclasses import replace
 from datetime import date
 
 from parkops_contracts.events.finance import (
@@ -35,19 +36,27 @@ def receive_payment(books: ParkBooks, payment: ReceivePayment, cause: str) -> No
         raise Unprocessable("a payment names an invoice or a payer")
     books.first_time(cause)
     allocations, left = allocate(oldest_first(books.invoices.values(), payer_id), amount, first)
-    for invoice, share in allocations:
-        invoice.settle(share, on)
     if left > ZERO:
         books.credits[payer_id] = books.credits.get(payer_id, ZERO) + left
+    # An invoice issued after the payment's date is settled on its issue date: until then the payment
+    # is the payer's credit (so receivables as of any date count only what happened by then).
+    later = [(i, share) for i, share in allocations if i.issued_on > on]
+    prepaid = sum((share for _, share in later), ZERO)
     books.post(
         on,
         cause,
         f"payment {payment.payment_id} from {payer_id}",
         (Account.CASH, amount),
-        (Account.RECEIVABLES, -(amount - left)),
-        (Account.CUSTOMER_CREDIT, -left),
+        (Account.RECEIVABLES, -(amount - left - prepaid)),
+        (Account.CUSTOMER_CREDIT, -(left + prepaid)),
         source=payment.payment_id,
     )
+    for invoice, share in allocations:
+        invoice.settle(share, max(on, invoice.issued_on))
+    for invoice, share in later:
+        memo = f"payment {payment.payment_id} (received {on}) settles {invoice.invoice_id} when issued"
+        entries = (Account.CUSTOMER_CREDIT, share), (Account.RECEIVABLES, -share)
+        books.post(invoice.issued_on, cause, memo, *entries, source=payment.payment_id)
     shares = [Allocation(invoice_id=i.invoice_id, amount=a) for i, a in allocations]
     books.announce(
         PaymentReceived, cause, payment, payer_id=payer_id, received_on=on, credited=left, allocations=shares
@@ -59,6 +68,7 @@ def credit_note(books: ParkBooks, invoice: Invoice, note: CreditNote, cause: str
     Returns the credit note's id."""
     books.credit_notes += 1
     note_id = f"CN-{books.credit_notes:06d}"
+    note = effective(note, invoice)
     books.announce(
         CreditNoteIssued,
         cause,
@@ -70,6 +80,11 @@ def credit_note(books: ParkBooks, invoice: Invoice, note: CreditNote, cause: str
     )
     _reverse(books, invoice, note, note_id, cause)
     return note_id
+
+
+def effective(note: CreditNote, invoice: Invoice) -> CreditNote:
+    """A credit note or cancellation takes effect no earlier than the invoice's issue date."""
+    return replace(note, on=max(note.on, invoice.issued_on))
 
 
 def _reverse(books: ParkBooks, invoice: Invoice, note: CreditNote, source: str, cause: str) -> None:
@@ -112,7 +127,7 @@ def cancel_invoice(books: ParkBooks, invoice_id: str, on: date, cause: str) -> I
             return invoice
         raise Conflict(f"invoice {invoice_id} is already cancelled")
     if books.first_time(cause):
-        books.announce(InvoiceCancelled, cause, invoice, cancelled_on=on)
-        note = CreditNote(invoice.amount, on, f"invoice {invoice_id} cancelled")
+        note = effective(CreditNote(invoice.amount, on, f"invoice {invoice_id} cancelled"), invoice)
+        books.announce(InvoiceCancelled, cause, invoice, cancelled_on=note.on)
         _reverse(books, invoice, note, invoice_id, cause)
     return invoice
