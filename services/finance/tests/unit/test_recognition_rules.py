@@ -257,3 +257,12 @@ async def test_a_billable_ticket_with_no_payer_fails_with_the_reason_and_books_n
     with pytest.raises(NoPayer):
         await handle([Delivery(meta, event, {}, event.topic(), 0, 0)])
     assert repo.events(RevenueRecognized) == []
+
+
+def test_an_invoice_stored_before_movements_were_kept_is_owed_its_current_balance_from_its_issue() -> None:
+    b = books()
+    inv = b.invoices[invoice(b, "t1", "100.00", date(2026, 2, 1))]
+    inv.settle(D("30.00"), date(2026, 2, 5))
+    inv.movements.clear()  # as the books stored before issue 16 read
+    assert inv.outstanding_on(date(2026, 1, 31)) == 0
+    assert inv.outstanding_on(date(2026, 2, 1)) == D("70.00")
