@@ -214,8 +214,9 @@ async def test_funding_closed_earns_commission_within_the_parks_bounds(finance: 
     r = r_deal = await post(finance, "/financing-deals", deal)
     assert r.status_code == 201, r.text
     kinds = [e["type"] for e in r.json()["events"]]
-    assert kinds == ["FundingClosed", "InvoiceIssued", "CommissionEarned"]
-    assert r.json()["events"][2]["data"]["amount"] == "300000.00"
+    assert kinds == ["FundingClosed", "InvoiceIssued", "RevenueRecognized", "CommissionEarned"]
+    assert r.json()["events"][3]["data"]["amount"] == "300000.00"
+    assert r.json()["events"][2]["data"]["stream"] == "industry_services"  # the commission, earned
     assert r.json()["events"][1]["data"]["payer_id"] == BANK
     paid = await post(finance, "/payments", {"payer_id": BANK, "amount": "300000.00"})
     assert paid.json()["events"][0]["data"]["credited"] == "0.00"  # the bank settled its invoice
@@ -233,7 +234,7 @@ async def test_funding_closed_earns_commission_within_the_parks_bounds(finance: 
         r = await finance.http.put(f"/parks/{PARK}/fee-catalogue", json=bad, headers=finance.operator)
         assert r.status_code == 422, r.text
     topic = CommissionEarned.topic(f"t{finance.run}")
-    commission = r_deal.json()["events"][2]["data"]
+    commission = r_deal.json()["events"][3]["data"]
     published = await read_all(finance.infra.kafka_bootstrap_servers, topic, at_least=1)
     ours = [p for p in published if json.loads(p.value) == commission]
     assert len(ours) == 1  # once, with CloudEvents headers, through the outbox
@@ -447,5 +448,9 @@ async def test_fees_equity_aging_and_dunning_over_http(finance: Finance) -> None
             ("SubsidyGranted", "subsidy-granted"),
             ("EquityStakeAcquired", "equity-stake-acquired"),
             ("RevenueRecognized", "revenue-recognized"),
+            ("InvoiceCancelled", "invoice-cancelled"),
+            ("CreditNoteIssued", "credit-note-issued"),
+            ("CostRecognized", "cost-recognized"),
+            ("SubsidyReceived", "subsidy-received"),
         ]
     }

@@ -100,7 +100,10 @@ async def test_lease_events_drive_billing_once_and_termination_prorates(billing:
     await eventually(lambda: call(http, "GET", "/billing-schedules/L1"))
     assert (await call(http, "POST", "/billing-runs", {"period": "2026-01"}))["events"] == []  # rent-free
     feb = await call(http, "POST", "/billing-runs", {"period": "2026-02"})
-    assert [e["data"]["amount"] for e in feb["events"]] == ["2800.00"]
+    assert [(e["type"], e["data"]["amount"]) for e in feb["events"]] == [
+        ("InvoiceIssued", "2800.00"),
+        ("RevenueRecognized", "2800.00"),
+    ]
     assert (await call(http, "POST", "/billing-runs", {"period": "2026-02"}))["events"] == []
     await call(http, "POST", "/billing-runs", {"period": "2026-03"})
     ended = LeaseTerminated(

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from finance.domain.billing import ScheduleLine
+from finance.domain.billing import WAIVED_FOR_EQUITY, ScheduleLine
 from finance.domain.books import ParkBooks
 from finance.domain.commands import Charge
 from finance.domain.ledger import Stream
@@ -24,11 +24,19 @@ def books() -> ParkBooks:
 
 
 def monthly_lines(rents: list[str], starts_on: date = START) -> list[ScheduleLine]:
+    """One lease month per rent; "W" is a month whose rent is waived for equity (rent 0)."""
     lines, first = [], starts_on
     for month, rent in enumerate(rents, start=1):
         nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        waived = rent == "W"
         lines.append(
-            ScheduleLine(month=month, starts_on=first, ends_on=nxt - timedelta(days=1), rent=D(rent))
+            ScheduleLine(
+                month=month,
+                starts_on=first,
+                ends_on=nxt - timedelta(days=1),
+                rent=D(0) if waived else D(rent),
+                rule=WAIVED_FOR_EQUITY if waived else None,
+            )
         )
         first = nxt
     return lines

@@ -164,7 +164,7 @@ def test_a_commission_is_the_rate_of_the_deal_rounded_half_up() -> None:
     close_funding(
         b, CloseFunding("d1", "t1", "ICBC", FundingInstrument.LOAN, D("1000.50"), "t1", D("1.5"), START), "c"
     )
-    assert len(b.events) == 3  # funding, invoice, commission: a replay adds nothing
+    assert len(b.events) == 4  # funding, invoice, its revenue, commission: a replay adds nothing
 
 
 def test_a_deal_without_a_rate_pays_the_parks_and_a_zero_commission_bills_nothing() -> None:

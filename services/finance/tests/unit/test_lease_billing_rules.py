@@ -13,7 +13,7 @@ from finance.domain.commands import Charge
 from finance.domain.deferrals import Deferral
 from finance.domain.lease_billing import recognize_deferred, run_billing, schedule_lease, terminate_lease
 from finance.domain.ledger import Account, Stream
-from parkops_contracts.events.finance import InvoiceIssued
+from parkops_contracts.events.finance import InvoiceIssued, RevenueRecognized
 from parkops_kernel.errors import Unprocessable
 
 from .books_fixtures import books, monthly_lines
@@ -52,8 +52,11 @@ def test_billing_a_period_issues_each_lease_month_starting_in_it() -> None:
     assert (nov.issued_on, nov.due_on, nov.lease_id, nov.cause) == (
         date(2026, 11, 1), date(2026, 11, 16), "L7", "run-nov",
     )  # fmt: skip
-    announced = b.events[-1]
+    announced, earned = b.events[-2:]
     assert isinstance(announced, InvoiceIssued)
+    assert isinstance(earned, RevenueRecognized)
+    assert (earned.amount, earned.source_id) == (D("500.00"), "L7-m1")
+    assert earned.recognized_on == date(2026, 11, 1)
     assert (announced.invoice_id, announced.lease_id, announced.amount) == ("L7-m1", "L7", D("500.00"))
     assert "L7" in nov.description
     assert "signed" in nov.description

@@ -74,5 +74,5 @@ def test_a_replayed_payment_has_no_second_effect() -> None:
     for _ in range(3):
         receive_payment(b, ReceivePayment("p", None, D("30.00"), inv, START), "same-request")
     assert b.invoices[inv].paid == D("30.00")
-    assert len(b.events) == 2  # the invoice and one payment
+    assert len(b.events) == 3  # the invoice, its revenue and one payment
     assert all(e.cause for e in b.ledger.entries)

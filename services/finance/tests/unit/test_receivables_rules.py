@@ -15,6 +15,7 @@ from finance.domain.receivables import (
     DunningTier,
     Invoice,
     InvoiceStatus,
+    Movement,
     aging,
     aging_bucket,
     allocate,
@@ -41,6 +42,7 @@ def open_invoice(
         issued_on=issued_on,
         due_on=issued_on + timedelta(days=15),
         cause="c",
+        movements=[Movement(on=issued_on, change=D(amount))],
     )
 
 
@@ -76,9 +78,10 @@ def test_aging_counts_only_what_is_outstanding() -> None:
         open_invoice("C"),
         open_invoice("E"),
     )
-    part_paid.settle(D("30.00"))
-    paid.settle(D("100.00"))
+    part_paid.settle(D("30.00"), START)
+    paid.settle(D("100.00"), START)
     cancelled.status = InvoiceStatus.CANCELLED
+    cancelled.moved(START, D("-100.00"))
     invoices = [part_paid, paid, cancelled, other]
     assert aging(invoices, DUE) == {"0-30": D("170.00"), "31-60": 0, "61-90": 0, "90+": 0}
 
@@ -95,7 +98,7 @@ def test_dunning_tiers_at_their_edges(days_late: int, tier: DunningTier | None) 
 
 def test_a_settled_invoice_is_never_dunned() -> None:
     paid = open_invoice()
-    paid.settle(D("100.00"))
+    paid.settle(D("100.00"), START)
     assert paid.status is InvoiceStatus.PAID
     assert dunning_tier(paid, DUE + timedelta(days=45)) is None
 
@@ -105,7 +108,7 @@ def test_dunning_notices_carry_the_invoice_its_lateness_and_what_is_left() -> No
     b.first_time("c")
     b.issue_invoice(Charge("t1", Stream.RENT, D("9.00"), date(2026, 3, 1), "not due yet"), "c")
     inv = b.issue_invoice(Charge("t1", Stream.RENT, D("100.00"), START, "rent"), "c")
-    inv.settle(D("40.00"))
+    inv.settle(D("40.00"), START)
     (notice,) = run_dunning(b, DUE + timedelta(days=5), "d1")
     assert (notice.invoice_id, notice.payer_id, notice.tier) == (inv.invoice_id, "t1", "reminder")
     assert (notice.days_past_due, notice.outstanding, notice.as_of) == (5, D("60.00"), date(2026, 1, 21))
@@ -123,7 +126,7 @@ def test_oldest_open_invoice_of_the_payer_first_then_by_id() -> None:
     older = open_invoice("Z", issued_on=START - timedelta(days=1))
     other_payer = open_invoice("C", payer="t2", issued_on=START - timedelta(days=9))
     paid = open_invoice("D", issued_on=START - timedelta(days=9))
-    paid.settle(D("100.00"))
+    paid.settle(D("100.00"), START)
     assert [i.invoice_id for i in oldest_first([b_, a_, older, other_payer, paid], "t1")] == ["Z", "A", "B"]
 
 
@@ -143,7 +146,7 @@ def test_allocation_fills_the_named_invoice_then_the_others_in_order() -> None:
 
 def test_allocation_skips_a_settled_invoice() -> None:
     settled, due = open_invoice("A", "50.00"), open_invoice("B", "80.00")
-    settled.settle(D("50.00"))
+    settled.settle(D("50.00"), START)
     allocations, left = allocate([settled, due], D("10.00"))
     assert [(i.invoice_id, a) for i, a in allocations] == [("B", D("10.00"))]
     assert left == 0
@@ -151,9 +154,9 @@ def test_allocation_skips_a_settled_invoice() -> None:
 
 def test_settling_part_keeps_the_invoice_open() -> None:
     inv = open_invoice()
-    inv.settle(D("99.99"))
+    inv.settle(D("99.99"), START)
     assert inv.status is InvoiceStatus.OPEN
     assert inv.outstanding == D("0.01")
-    inv.settle(D("0.01"))
+    inv.settle(D("0.01"), START)
     assert inv.status is InvoiceStatus.PAID
     assert inv.outstanding == 0

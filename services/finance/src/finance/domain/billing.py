@@ -12,12 +12,16 @@ from parkops_kernel.errors import Unprocessable
 from parkops_kernel.money import ZERO, Cents, cny
 from pydantic import BaseModel, Field
 
+WAIVED_FOR_EQUITY = "rent_for_equity"
+"""The rule leasing names on a lease month whose rent is waived for equity (`RentLine.rule`)."""
+
 
 class ScheduleLine(BaseModel):
     month: int
     starts_on: date
     ends_on: date
     rent: Cents
+    rule: str | None = Field(default=None, description="The rule that waived the month's rent, if any.")
 
 
 class LeaseSchedule(BaseModel):

@@ -8,7 +8,14 @@ outbox."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from parkops_contracts.events.finance import FinanceEvent, InvoiceIssued
+from parkops_contracts.events.finance import (
+    CostKind,
+    CostRecognized,
+    FinanceEvent,
+    InvoiceIssued,
+    RevenueRecognized,
+    SubsidyReceived,
+)
 from parkops_kernel.errors import NotFound
 from parkops_kernel.money import ZERO, Cents
 from parkops_kernel.recording import RecordsEvents
@@ -17,9 +24,9 @@ from pydantic import Field
 from finance.domain.billing import LeaseSchedule
 from finance.domain.commands import Charge
 from finance.domain.deferrals import Deferral
-from finance.domain.equity import Stake
+from finance.domain.equity import RentInKind, Stake
 from finance.domain.fees import FeeCatalogue
-from finance.domain.ledger import Account, Ledger, entry, revenue_account
+from finance.domain.ledger import REVENUE_ACCOUNTS, Account, Ledger, Line, entry, revenue_account
 from finance.domain.money import within_ceiling
 from finance.domain.receivables import Invoice
 
@@ -50,7 +57,11 @@ class ParkBooks(RecordsEvents[FinanceEvent]):
     deferrals: dict[str, Deferral] = Field(
         default_factory=dict, description="Invoice -> revenue to recognise."
     )
+    rents_in_kind: dict[str, RentInKind] = Field(
+        default_factory=dict, description="Lease -> rent waived for equity, earned month by month."
+    )
     applied: set[str] = Field(default_factory=set, description="Causes already applied (inbox).")
+    credit_notes: int = Field(default=0, description="Credit notes issued (numbers them).")
 
     def first_time(self, cause: str) -> bool:
         """True (and remembered) the first time a cause is seen; False for a redelivery."""
@@ -71,11 +82,62 @@ class ParkBooks(RecordsEvents[FinanceEvent]):
         restated = {name: getattr(told, name) for name in kind.model_fields if hasattr(told, name)}
         self.record(kind.model_validate(restated | self.ids() | {"cause": cause} | fields))
 
-    def post(self, on: date, cause: str, memo: str, *lines: tuple[Account, Decimal]) -> None:
-        """Post a balanced entry; an entry whose lines are all zero is not posted."""
+    def post(
+        self,
+        on: date,
+        cause: str,
+        memo: str,
+        *lines: tuple[Account, Decimal],
+        source: str,
+        cost: CostKind = CostKind.OPERATING,
+        about: str | None = None,
+    ) -> None:
+        """Post a balanced entry; an entry whose lines are all zero is not posted.
+
+        The one place revenue, cost and the park's subsidy are announced: each line posted to a revenue
+        account records `RevenueRecognized` (credit = positive, a reversal's debit = negative) dated
+        `on`, each line to operating cost `CostRecognized` (of `cost` kind), each line to subsidy received
+        `SubsidyReceived`; all name `source`, what earned, reversed or incurred it (an invoice, credit
+        note, stake, cost or subsidy id). `about` describes a cost or names a subsidy's policy (the memo
+        when omitted). So the events of a period always sum to the ledger's accounts."""
         posted = entry(f"E{len(self.ledger.entries) + 1:07d}", on, cause, memo, *lines)
-        if posted.lines:
-            self.ledger.post(posted)
+        if not posted.lines:
+            return
+        self.ledger.post(posted)
+        for line in posted.lines:
+            self._announce_posting(
+                line, on, cause, source=source, cost=cost, about=memo if about is None else about
+            )
+
+    def _announce_posting(
+        self, line: Line, on: date, cause: str, *, source: str, cost: CostKind, about: str
+    ) -> None:
+        stream = REVENUE_ACCOUNTS.get(line.account)
+        if stream is not None:
+            self.announce(
+                RevenueRecognized,
+                cause,
+                stream=stream,
+                amount=-line.amount,
+                source_id=source,
+                recognized_on=on,
+            )
+        elif line.account is Account.OPERATING_COST:
+            self.record(
+                CostRecognized(
+                    **self.ids(),
+                    cause=cause,
+                    cost_id=source,
+                    kind=cost,
+                    amount=line.amount,
+                    incurred_on=on,
+                    description=about,
+                )
+            )
+        elif line.account is Account.SUBSIDY_RECEIVED:
+            self.announce(
+                SubsidyReceived, cause, subsidy_id=source, policy=about, amount=-line.amount, received_on=on
+            )
 
     def ids(self) -> dict[str, str]:
         return {"park_id": self.park_id, "group_id": self.group_id}
@@ -105,8 +167,10 @@ class ParkBooks(RecordsEvents[FinanceEvent]):
         months = charge.deferred_months
         earned = self._defer(invoice, months) if months else revenue_account(charge.stream)
         memo = f"invoice {invoice.invoice_id}: {charge.description}"
-        self.post(charge.on, cause, memo, (Account.RECEIVABLES, charge.amount), (earned, -charge.amount))
         self.record(InvoiceIssued.model_validate(self.ids() | invoice.model_dump(include=ISSUED_FIELDS)))
+        lines = (Account.RECEIVABLES, charge.amount), (earned, -charge.amount)
+        self.post(charge.on, cause, memo, *lines, source=invoice.invoice_id)
+        invoice.moved(charge.on, charge.amount)
         self._apply_credit(invoice)
         return invoice
 
@@ -127,7 +191,7 @@ class ParkBooks(RecordsEvents[FinanceEvent]):
         credit = min(self.credits.get(payer, ZERO), invoice.amount)
         if credit > ZERO:
             self.credits[payer] -= credit
-            invoice.settle(credit)
+            invoice.settle(credit, invoice.issued_on)
             memo = f"credit of {payer} applied to {invoice.invoice_id}"
             entries = (Account.CUSTOMER_CREDIT, credit), (Account.RECEIVABLES, -credit)
-            self.post(invoice.issued_on, invoice.cause, memo, *entries)
+            self.post(invoice.issued_on, invoice.cause, memo, *entries, source=invoice.invoice_id)

@@ -69,6 +69,8 @@ class AcquireStake:
     cost_basis: Decimal
     origin: StakeOrigin
     on: date
+    lease_id: str | None = None  # rent for equity: the lease whose rent paid for it
+    months_waived: int = 0  # rent for equity: the months of that lease it replaces
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,23 @@
 """Equity stakes: rent-for-equity and park-fund investments, marks to valuation, exits.
 
-Postings: rent-for-equity Dr equity investments / Cr rent revenue (rent earned in kind); park fund
-Dr equity investments / Cr cash; a mark moves the carrying value against the revaluation reserve;
-an exit Dr cash (proceeds), Cr equity investments (carrying), Dr revaluation reserve (unrealised),
-Cr investment revenue (proceeds - cost basis: the realised gain, `RevenueRecognized`)."""
+Postings: rent-for-equity Dr equity investments / Cr unearned rent (the rent is received in kind, a
+liability until earned), then each waived month once a billing run reaches it Dr unearned rent / Cr rent
+revenue on the month's first day (`RevenueRecognized`; a termination earns what is left on its last
+day); park fund Dr equity investments / Cr cash; a mark moves the carrying value against the
+revaluation reserve; an exit Dr cash (proceeds), Cr equity investments (carrying), Dr revaluation
+reserve (unrealised), Cr investment revenue (proceeds - cost basis: the realised gain,
+`RevenueRecognized`)."""
 
 from datetime import date
 from decimal import Decimal
 
-from parkops_contracts.events.finance import EquityStakeAcquired, RevenueRecognized
+from parkops_contracts.events.finance import EquityStakeAcquired
 from parkops_kernel.errors import Conflict, NotFound
 
+from finance.domain.billing import WAIVED_FOR_EQUITY
 from finance.domain.books import ParkBooks
 from finance.domain.commands import AcquireStake
-from finance.domain.equity import Stake, StakeOrigin
+from finance.domain.equity import RentInKind, Stake, StakeOrigin
 from finance.domain.ledger import Account, Stream, revenue_account
 
 
@@ -32,16 +36,49 @@ def acquire_stake(books: ParkBooks, stake: AcquireStake, cause: str) -> Stake | 
         acquired_on=stake.on,
     )
     books.stakes[held.stake_id] = held
-    paid_with = revenue_account(Stream.RENT) if stake.origin is StakeOrigin.RENT_FOR_EQUITY else Account.CASH
+    in_kind = stake.origin is StakeOrigin.RENT_FOR_EQUITY
+    paid_with = Account.UNEARNED_RENT if in_kind else Account.CASH
     books.post(
         stake.on,
         cause,
         f"stake {held.stake_id}: {held.percent}% of {held.tenant_id} ({held.origin.value})",
         (Account.EQUITY_INVESTMENTS, held.cost_basis),
         (paid_with, -held.cost_basis),
+        source=held.stake_id,
     )
     books.announce(EquityStakeAcquired, cause, held)
+    if in_kind and stake.lease_id is not None and stake.months_waived > 0:
+        books.rents_in_kind[stake.lease_id] = RentInKind(
+            lease_id=stake.lease_id, stake_id=held.stake_id, total=held.cost_basis, months=stake.months_waived
+        )
+        earn_rent_in_kind(books, stake.lease_id, cause)  # waived months billed before it arrived
     return held
+
+
+def earn_rent_in_kind(books: ParkBooks, lease_id: str, cause: str) -> None:
+    """Earn the waived months of a lease that billing runs have reached: Dr unearned rent / Cr rent
+    revenue on each month's first day."""
+    owed, schedule = books.rents_in_kind.get(lease_id), books.schedules.get(lease_id)
+    if owed is None or schedule is None:
+        return
+    for line in schedule.lines:
+        if line.rule == WAIVED_FOR_EQUITY and line.month in schedule.billed:
+            amount = owed.earn_month(line.month)
+            memo = f"rent of lease {lease_id}, month {line.month}, waived for stake {owed.stake_id}: earned"
+            lines = (Account.UNEARNED_RENT, amount), (revenue_account(Stream.RENT), -amount)
+            books.post(line.starts_on, cause, memo, *lines, source=owed.stake_id)
+
+
+def earn_rest_in_kind(books: ParkBooks, lease_id: str, on: date, cause: str) -> None:
+    """A lease ended: the rent waived for months it no longer runs is earned on its last day (the park
+    keeps the stake; nothing is owed back)."""
+    owed = books.rents_in_kind.get(lease_id)
+    if owed is None:
+        return
+    amount = owed.earn_rest()
+    memo = f"lease {lease_id} ended {on}: rest of the rent waived for stake {owed.stake_id} earned"
+    lines = (Account.UNEARNED_RENT, amount), (revenue_account(Stream.RENT), -amount)
+    books.post(on, cause, memo, *lines, source=owed.stake_id)
 
 
 def mark_to_valuation(books: ParkBooks, tenant_id: str, valuation: Decimal, on: date, cause: str) -> None:
@@ -59,6 +96,7 @@ def mark_to_valuation(books: ParkBooks, tenant_id: str, valuation: Decimal, on: 
             f"stake {stake.stake_id} marked to valuation {valuation}",
             (Account.EQUITY_INVESTMENTS, delta),
             (Account.REVALUATION_RESERVE, -delta),
+            source=stake.stake_id,
         )
 
 
@@ -80,9 +118,7 @@ def exit_stake(books: ParkBooks, stake_id: str, proceeds: Decimal, on: date, cau
         (Account.EQUITY_INVESTMENTS, -stake.carrying),
         (Account.REVALUATION_RESERVE, stake.unrealised),
         (revenue_account(Stream.INVESTMENT), -gain),
+        source=stake_id,
     )
     stake.exited_on = on
-    books.announce(
-        RevenueRecognized, cause, stream=Stream.INVESTMENT, amount=gain, source_id=stake_id, recognized_on=on
-    )
     return stake

@@ -8,6 +8,7 @@ from parkops_contracts.events.finance import InvoiceOverdue
 from finance.domain.billing import LeaseSchedule, ScheduleLine
 from finance.domain.books import ParkBooks
 from finance.domain.commands import Charge, CreditNote
+from finance.domain.investments import earn_rent_in_kind, earn_rest_in_kind
 from finance.domain.ledger import Account, Stream, revenue_account
 from finance.domain.payments import credit_note
 from finance.domain.receivables import Invoice, days_past_due, dunning_tier
@@ -36,12 +37,14 @@ def recognize_deferred(books: ParkBooks, period: str, cause: str) -> None:
                 memo,
                 (Account.DEFERRED_REVENUE, amount),
                 (revenue_account(deferral.stream), -amount),
+                source=deferral.invoice_id,
             )
 
 
 def run_billing(books: ParkBooks, period: str, cause: str) -> list[Invoice]:
     """Issue the rent invoices of lease months starting in `period` (YYYY-MM) not billed before, and
-    recognise the deferred revenue due through the period."""
+    recognise the deferred revenue due through the period and the rent waived for equity of the lease
+    months it reaches."""
     recognize_deferred(books, period, cause)
     issued = []
     for schedule in books.schedules.values():
@@ -62,11 +65,13 @@ def run_billing(books: ParkBooks, period: str, cause: str) -> list[Invoice]:
                     lease_id=schedule.lease_id,
                 )
                 issued.append(books.issue_invoice(charge, cause))
+        earn_rent_in_kind(books, schedule.lease_id, cause)
     return issued
 
 
 def terminate_lease(books: ParkBooks, lease_id: str, terminated_on: date, on: date, cause: str) -> None:
-    """Stop billing after `terminated_on`; credit what was billed beyond it (prorating its month)."""
+    """Stop billing after `terminated_on`; credit what was billed beyond it (prorating its month), each
+    by a credit note dated `on`; the rent waived for equity not earned yet is earned on its last day."""
     schedule = books.schedules.get(lease_id)
     if schedule is None or not books.first_time(cause):
         return
@@ -77,6 +82,7 @@ def terminate_lease(books: ParkBooks, lease_id: str, terminated_on: date, on: da
         if credit > 0:
             memo = f"lease {lease_id} terminated {terminated_on}: credit note on month {month}"
             credit_note(books, invoice, CreditNote(credit, on, memo), cause)
+    earn_rest_in_kind(books, lease_id, terminated_on, cause)
 
 
 def run_dunning(books: ParkBooks, as_of: date, cause: str) -> list[InvoiceOverdue]:

@@ -19,6 +19,7 @@ class Account(StrEnum):
     CASH = "cash"
     CUSTOMER_CREDIT = "customer_credit"  # liability: over-payments carried forward
     DEFERRED_REVENUE = "deferred_revenue"
+    UNEARNED_RENT = "unearned_rent"  # liability: rent waived for equity, earned in the months it replaces
     REVENUE_RENT = "revenue:rent"
     REVENUE_PROPERTY = "revenue:property"
     REVENUE_INDUSTRY_SERVICES = "revenue:industry_services"
@@ -38,6 +39,9 @@ SERVICE_STREAMS = frozenset({Stream.INDUSTRY_SERVICES, Stream.VALUE_ADDED_SERVIC
 
 def revenue_account(stream: Stream) -> Account:
     return Account(f"revenue:{stream.value}")
+
+
+REVENUE_ACCOUNTS: dict[Account, Stream] = {revenue_account(s): s for s in Stream}
 
 
 class Line(BaseModel):

@@ -26,6 +26,14 @@ class DunningTier(StrEnum):
 AGING_BUCKETS = ("0-30", "31-60", "61-90", "90+")
 
 
+class Movement(BaseModel):
+    """A change of what an invoice leaves owed, on its business date: + its amount when issued, - a
+    payment's or credit's share, - the unpaid part a credit note or cancellation takes off."""
+
+    on: date
+    change: Cents
+
+
 class Invoice(BaseModel):
     invoice_id: str
     payer_id: str
@@ -39,13 +47,29 @@ class Invoice(BaseModel):
     cause: str = Field(description="The CloudEvents id or API request that issued it.")
     lease_id: str | None = None
     dunned: list[DunningTier] = Field(default_factory=list)
+    movements: list[Movement] = Field(
+        default_factory=list, description="What it leaves owed, by business date (sums to outstanding)."
+    )
 
     @property
     def outstanding(self) -> Decimal:
         return ZERO if self.status is InvoiceStatus.CANCELLED else self.amount - self.paid
 
-    def settle(self, amount: Decimal) -> None:
+    def moved(self, on: date, change: Decimal) -> None:
+        if change != ZERO:
+            self.movements.append(Movement(on=on, change=change))
+
+    def outstanding_on(self, day: date) -> Decimal:
+        """What the invoice left owed at the end of `day`: only what happened by then counts (a payment,
+        credit note or cancellation dated later does not reduce it; an invoice issued later is not owed).
+        Books stored before movements were kept answer their current outstanding from the issue date."""
+        if not self.movements:
+            return self.outstanding if self.issued_on <= day else ZERO
+        return sum((m.change for m in self.movements if m.on <= day), ZERO)
+
+    def settle(self, amount: Decimal, on: date) -> None:
         self.paid += amount
+        self.moved(on, -amount)
         if self.paid == self.amount:
             self.status = InvoiceStatus.PAID
 
@@ -90,10 +114,13 @@ def aging_bucket(invoice: Invoice, as_of: date) -> str:
 
 
 def aging(invoices: Iterable[Invoice], as_of: date) -> dict[str, Decimal]:
+    """Receivables as of a date, by days past due then: what each invoice left owed at the end of
+    `as_of` (`Invoice.outstanding_on`)."""
     buckets = dict.fromkeys(AGING_BUCKETS, ZERO)
     for invoice in invoices:
-        if invoice.outstanding > ZERO:
-            buckets[aging_bucket(invoice, as_of)] += invoice.outstanding
+        owed = invoice.outstanding_on(as_of)
+        if owed > ZERO:
+            buckets[aging_bucket(invoice, as_of)] += owed
     return buckets
 
 

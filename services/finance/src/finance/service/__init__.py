@@ -22,7 +22,6 @@ Tenants and payers a command names are checked against the directory before anyt
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import TypeVar
 
 import structlog
@@ -50,7 +49,7 @@ from finance.domain.equity import StakeOrigin
 from finance.domain.fees import FeeCatalogue as Catalogue
 from finance.domain.investments import acquire_stake, exit_stake
 from finance.domain.lease_billing import run_billing, run_dunning
-from finance.domain.operations import record_operating_cost, record_subsidy_received
+from finance.domain.operations import Booking, record_operating_cost, record_subsidy_received
 from finance.domain.payers import is_institution
 from finance.domain.payments import cancel_invoice, receive_payment
 from finance.schemas import (
@@ -75,7 +74,6 @@ Change = Callable[[ParkBooks], T]
 Command = Callable[[ParkBooks, str], object]  # a change of the books under its audit cause
 Today = Callable[[], date]
 NAMING = {"tenant_id", "payer_id"}  # the fields of a request that name a tenant (a payer: or institution)
-CashEntry = Callable[[ParkBooks, Decimal, str, date, str], None]  # books, amount, what, on, cause
 log = structlog.get_logger(__name__)
 
 
@@ -171,12 +169,14 @@ class FinanceService:
     async def record_subsidy_received(
         self, access: ParkAccess, body: CashEntryCreate, key: str | None
     ) -> CommandResult:
-        return await self._cash(access, body, asked(key, "subsidy-received", body), record_subsidy_received)
+        return await self._cash(
+            access, body, key, asked(key, "subsidy-received", body), record_subsidy_received
+        )
 
     async def record_operating_cost(
         self, access: ParkAccess, body: CashEntryCreate, key: str | None
     ) -> CommandResult:
-        return await self._cash(access, body, asked(key, "operating-cost", body), record_operating_cost)
+        return await self._cash(access, body, key, asked(key, "operating-cost", body), record_operating_cost)
 
     async def acquire_stake(self, access: ParkAccess, body: StakeCreate, key: str | None) -> CommandResult:
         stake_id, on = body.stake_id or new_id(key, access), body.on or self.today()
@@ -235,13 +235,15 @@ class FinanceService:
         self,
         access: ParkAccess,
         body: CashEntryCreate,
+        key: str | None,
         idempotency: Idempotency[CommandResult] | None,
-        entry: CashEntry,
+        entry: Booking,
     ) -> CommandResult:
-        """Book money that came in or went out (a subsidy received, an operating cost)."""
-        on = body.on or self.today()
+        """Book money that came in or went out (a subsidy received, an operating cost) under an id of
+        its own (from the key when the request has one)."""
+        on, entry_id = body.on or self.today(), new_id(key, access)
         return await self._run(
-            access, idempotency, lambda b, c: entry(b, body.amount, body.description, on, c)
+            access, idempotency, lambda b, c: entry(b, body.amount, body.description, on, c, source=entry_id)
         )
 
     async def _refusal(self, access: ParkAccess, named: Mapping[str, str | None]) -> Unprocessable | None:

@@ -42,6 +42,11 @@ CONSUMED: list[type[Event]] = [
 Booking = Callable[[ParkBooks, str], object]  # a change of the books under the event's cause
 
 
+class NoPayer(Exception):
+    """A billable ticket that names neither a payer nor a tenant: nothing can be invoiced, and nothing
+    billable is dropped silently, so the event fails (and is dead-lettered with this reason)."""
+
+
 @dataclass(frozen=True)
 class Consumed:
     """A consumed event finance books: into the books of `park_id` (of `group_id`), under `cause`."""
@@ -67,7 +72,9 @@ def booking_of(event: Event) -> Booking | None:
     match event:
         case LeaseSigned() | LeaseRenewed():
             lines = [
-                ScheduleLine(month=r.month, starts_on=r.starts_on, ends_on=r.ends_on, rent=r.rent)
+                ScheduleLine(
+                    month=r.month, starts_on=r.starts_on, ends_on=r.ends_on, rent=r.rent, rule=r.rule
+                )
                 for r in event.schedule
             ]
             return lambda b, c: schedule_lease(b, event.lease_id, event.tenant_id, lines, c)
@@ -79,9 +86,15 @@ def booking_of(event: Event) -> Booking | None:
         case TenantMetricsReported(valuation=Decimal() as valuation):
             on = event.reported_at.date()
             return lambda b, c: mark_to_valuation(b, event.tenant_id, valuation, on, c)
-        case TicketResolved(billable=True, tenant_id=str(tenant)) if event.billable_amount > 0:
+        case TicketResolved(billable=True) if event.billable_amount > 0:
+            payer = event.payer_id or event.tenant_id
+            if payer is None:
+                raise NoPayer(
+                    f"billable ticket {event.ticket_id} of park {event.park_id} names no payer_id nor "
+                    f"tenant_id: {event.billable_amount} CNY cannot be invoiced"
+                )
             what, on = f"billable ticket {event.ticket_id}", event.resolved_at.date()
-            charge = Charge(tenant, Stream.PROPERTY, event.billable_amount, on, what)
+            charge = Charge(payer, Stream.PROPERTY, event.billable_amount, on, what)
             return lambda b, c: charge_amount(b, charge, c)
         case MatchmakingMeetingAttended():
             fee = ChargeFee(
@@ -90,7 +103,8 @@ def booking_of(event: Event) -> Booking | None:
             return lambda b, c: charge_fee(b, fee, c)
         case OperatorBonusEarned() if event.amount > 0:
             what, on = f"assessment {event.assessment_id} ({event.period})", event.assessed_at.date()
-            return lambda b, c: accrue_operator_bonus(b, cny(event.amount), what, on, c)
+            bonus = cny(event.amount)
+            return lambda b, c: accrue_operator_bonus(b, bonus, what, on, c, source=event.assessment_id)
     return None
 
 
@@ -103,4 +117,6 @@ def equity_for_rent(event: RentForEquityAgreed) -> AcquireStake:
         event.waived_amount,
         StakeOrigin.RENT_FOR_EQUITY,
         event.agreed_at.date(),
+        lease_id=event.lease_id,
+        months_waived=event.months_waived,
     )
