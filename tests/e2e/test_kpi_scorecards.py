@@ -181,8 +181,12 @@ async def test_occupancy_on_a_day_goes_down_when_a_lease_ends_or_is_terminated(k
         "2026-08-31": "0.5000",
         "2026-09-01": "0.1000",  # l3 terminated on 31 August: its span republished shorter
     }
-    today = await occupancy("kpi-a")  # the clock's day: 5 January 2027
-    assert (today["on"], today["occupancy_by_area"], today["tenants"]) == (TODAY.date().isoformat(), "0.1000", 1)
+    today = await occupancy("kpi-a")  # the clock's day
+    assert (today["on"], today["occupancy_by_area"], today["tenants"]) == (
+        TODAY.date().isoformat(),
+        "0.1000",
+        1,
+    )
     worse = await occupancy("kpi-b", "2026-12-31")  # t9 was onboarded naming u9, without a lease
     assert (worse["area_total_m2"], worse["area_leased_m2"], worse["tenants"]) == ("10000.00", "100.00", 1)
     for bad in ("1899-12-31", "2200-01-01", "2026-02-30", "today"):
