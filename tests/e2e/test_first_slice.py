@@ -4,9 +4,9 @@ import httpx
 from kpi.main import create_app as create_kpi
 from kpi.settings import KpiSettings
 
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import TODAY, Platform
 from tests.support.demo import enterprise
-from tests.support.parks import list_units, register_park
+from tests.support.parks import POLICY, lease_body, list_units, register_park
 from tests.support.services import eventually, isolated_settings, serving
 
 
@@ -20,23 +20,31 @@ async def occupancy(p: Platform, park_id: str) -> httpx.Response:
 
 
 async def test_onboarding_over_http_reaches_the_kpi_occupancy(platform: Platform) -> None:
+    """Onboarding makes a tenant and occupies nothing; the lease signed over HTTP occupies its unit
+    (leasing's UnitOccupied), and kpi's occupancy is leasing's figure."""
     units = await make_park(platform, "slice-park", ["100.00", "300.00"])
-    r = await platform.leasing.post(
-        "/parks/slice-park/tenants", headers=platform.admin, json=enterprise(1, unit_ids=[units[1]])
+    admin, leasing = platform.admin, platform.leasing
+    r = await leasing.post(
+        "/parks/slice-park/tenants", headers=admin, json=enterprise(1, unit_ids=[units[1]])
     )
     assert r.status_code == 201, r.text
     assert r.json()["in_leading_industry"] is True
+    policy = await leasing.put("/parks/slice-park/pricing-policy", headers=admin, json=POLICY)
+    assert policy.status_code == 200, policy.text
+    start = TODAY.date().isoformat()
+    lease = lease_body(r.json()["tenant_id"], units[1:], start=start, term=24)
+    signed = await leasing.post("/parks/slice-park/leases", headers=admin, json=lease)
+    assert signed.status_code == 201, signed.text
 
-    async def onboarded() -> dict[str, object] | None:
+    async def occupied() -> dict[str, object] | None:
         response = await occupancy(platform, "slice-park")
         body = response.json() if response.status_code == 200 else {}
         return body if body.get("tenants") == 1 and body.get("units_total") == 2 else None
 
-    body = await eventually(onboarded)
+    body = await eventually(occupied)
     assert body["occupancy_by_area"] == "0.7500"
     assert body["occupancy_by_count"] == "0.5000"
     assert body["area_leased_m2"] == "300.00"
-    assert body["events_applied"] == 4  # ParkRegistered, 2 x UnitListed, TenantOnboarded
 
 
 async def test_bad_input_is_refused_and_nothing_is_half_written(platform: Platform) -> None:

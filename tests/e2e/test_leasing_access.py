@@ -10,10 +10,9 @@ from parkops_contracts.events.leasing import ParkRegistered
 from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import Platform
-from tests.e2e.test_leasing_lifecycle import POLICY, lease_body
 from tests.support.demo import enterprise
 from tests.support.kafka import read_all
-from tests.support.parks import list_units, onboard_tenant, park_body, register_park
+from tests.support.parks import POLICY, lease_body, list_units, onboard_tenant, park_body, register_park
 from tests.support.services import bearer, eventually
 
 UNIT = {"building": "Z", "floor": 1, "unit_number": "Z-1", "unit_type": "office", "area_m2": "10"}

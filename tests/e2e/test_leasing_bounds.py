@@ -7,9 +7,8 @@ from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import Platform
 from tests.e2e.test_leasing_access import COMMITMENT, METRICS, UNIT, snapshot
-from tests.e2e.test_leasing_lifecycle import POLICY, lease_body
 from tests.support.demo import enterprise
-from tests.support.parks import list_units, onboard_tenant, register_park
+from tests.support.parks import POLICY, lease_body, list_units, onboard_tenant, register_park
 from tests.support.services import bearer
 
 PARK = "bounded-park"

@@ -17,8 +17,9 @@ from parkops_contracts.events.leasing import UnitListed, UnitType
 from parkops_runtime.outbox import commit_id
 
 from tests.e2e.conftest import Platform
-from tests.e2e.test_leasing_lifecycle import lease_body, leasing_park
+from tests.e2e.test_leasing_lifecycle import leasing_park
 from tests.support.kafka import read_all
+from tests.support.parks import lease_body
 from tests.support.services import eventually, isolated_settings, serving
 
 

@@ -13,13 +13,8 @@ from tests.e2e.conftest import TODAY, Platform
 from tests.e2e.test_first_slice import make_park
 from tests.support.demo import enterprise
 from tests.support.kafka import read_all
+from tests.support.parks import POLICY, lease_body
 from tests.support.services import bearer
-
-POLICY = {
-    "base_rents": {"rnd_building": "45", "office": "50"},
-    "industry_fit_discount": "0.20",
-    "unrelated_industry_premium": "0.15",
-}
 
 
 async def leasing_park(p: Platform, park_id: str, founded_on: str = "2015-06-01") -> tuple[list[str], str]:
@@ -31,10 +26,6 @@ async def leasing_park(p: Platform, park_id: str, founded_on: str = "2015-06-01"
     r = await p.leasing.post(f"/parks/{park_id}/tenants", headers=p.admin, json=body)
     assert r.status_code == 201, r.text
     return units, r.json()["tenant_id"]
-
-
-def lease_body(tenant: str, units: list[str], start: str = "2027-01-01", term: int = 12) -> dict[str, object]:
-    return {"tenant_id": tenant, "unit_ids": units, "term_months": term, "starts_on": start}
 
 
 async def test_quote_sign_renew_terminate_with_events(platform: Platform) -> None:

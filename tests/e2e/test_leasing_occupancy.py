@@ -13,10 +13,9 @@ from parkops_contracts.events.leasing import UnitOccupied
 from parkops_runtime.auth import Role
 
 from tests.e2e.conftest import TODAY, Platform
-from tests.e2e.test_leasing_lifecycle import POLICY, lease_body
 from tests.support.demo import enterprise
 from tests.support.kafka import read_all
-from tests.support.parks import list_units, register_park
+from tests.support.parks import POLICY, lease_body, list_units, register_park
 from tests.support.services import bearer
 
 

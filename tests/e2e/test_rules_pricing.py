@@ -1,7 +1,8 @@
 """A changed pricing policy prices new quotes only: signed leases keep the rents they were signed at."""
 
 from tests.e2e.conftest import Platform
-from tests.e2e.test_leasing_lifecycle import POLICY, lease_body, leasing_park
+from tests.e2e.test_leasing_lifecycle import leasing_park
+from tests.support.parks import POLICY, lease_body
 
 
 async def test_a_changed_policy_leaves_signed_leases_at_their_rents(platform: Platform) -> None:

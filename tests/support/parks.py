@@ -122,3 +122,15 @@ async def directory_knows(
         return await directory.tenant(park_id, tenant_id) is not None
 
     await eventually(found, within=within)
+
+
+POLICY = {
+    "base_rents": {"rnd_building": "45", "office": "50"},
+    "industry_fit_discount": "0.20",
+    "unrelated_industry_premium": "0.15",
+}
+"""A pricing policy with base rents for offices and R&D buildings (the e2e tests' default)."""
+
+
+def lease_body(tenant: str, units: list[str], start: str = "2027-01-01", term: int = 12) -> dict[str, object]:
+    return {"tenant_id": tenant, "unit_ids": units, "term_months": term, "starts_on": start}
