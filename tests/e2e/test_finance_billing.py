@@ -9,11 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from finance.main import create_app
 from finance.service import FinanceService
-from finance.settings import FinanceSettings
-from leasing.main import create_app as create_leasing
-from leasing.settings import LeasingSettings
 from parkops_contracts.base import Event
 from parkops_contracts.events.leasing import (
     LeaseSigned,
@@ -25,10 +21,10 @@ from parkops_contracts.events.leasing import (
 )
 from parkops_runtime.auth import Role
 
+from tests.support.finance import finance_beside_leasing
 from tests.support.infra import Infra
 from tests.support.kafka import envelope, produce, read_all
-from tests.support.parks import known, register_park
-from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
+from tests.support.services import bearer, eventually, run_id
 
 PARK, GROUP, AT = "bill-park", "bill-group", datetime(2026, 1, 1, tzinfo=UTC)
 ADMIN = bearer(Role.GROUP_ADMIN, GROUP)
@@ -46,13 +42,10 @@ class Billing:
 async def billing(infra: Infra) -> AsyncIterator[Billing]:
     """finance beside leasing, where the park was registered (in December 2025, before its leases)."""
     run = run_id()
-    registered = datetime(2025, 12, 1, tzinfo=UTC)
-    leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run), clock=lambda: registered)
-    settings = isolated_settings(FinanceSettings, infra, run, directory_wait_seconds=0.5)
-    app = create_app(settings, clock=lambda: datetime(2026, 4, 1, 9, tzinfo=UTC))
-    async with serving(leasing_app) as leasing, serving(app) as http:
-        await register_park(leasing, GROUP, PARK)
-        await known(http, f"/parks/{PARK}/invoices", ADMIN)
+    async with finance_beside_leasing(infra, run, (PARK, GROUP), datetime(2026, 4, 1, 9, tzinfo=UTC)) as (
+        app,
+        http,
+    ):
         yield Billing(http, infra, f"t{run}", app.state.finance)
 
 

@@ -13,10 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-from finance.main import create_app
-from finance.settings import FinanceSettings
-from leasing.main import create_app as create_leasing
-from leasing.settings import LeasingSettings
 from parkops_contracts.base import Event
 from parkops_contracts.events.finance import (
     CostRecognized,
@@ -28,10 +24,11 @@ from parkops_contracts.events.leasing import LeaseSigned, RentForEquityAgreed, R
 from parkops_contracts.events.tickets import TicketResolved
 from parkops_runtime.auth import Role
 
+from tests.support.events import ticket_resolved
+from tests.support.finance import finance_beside_leasing
 from tests.support.infra import Infra
 from tests.support.kafka import envelope, produce, read_all
-from tests.support.parks import known, register_park
-from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
+from tests.support.services import bearer, eventually, run_id
 
 PARK, GROUP = "rec-park", "rec-group"
 AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -51,13 +48,7 @@ class Books:
 async def books(infra: Infra) -> AsyncIterator[Books]:
     """finance beside leasing, where the park was registered (December 2025)."""
     run = run_id()
-    registered = datetime(2025, 12, 1, tzinfo=UTC)
-    leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run), clock=lambda: registered)
-    settings = isolated_settings(FinanceSettings, infra, run, directory_wait_seconds=0.5)
-    app = create_app(settings, clock=lambda: TODAY)
-    async with serving(leasing_app) as leasing, serving(app) as http:
-        await register_park(leasing, GROUP, PARK)
-        await known(http, f"/parks/{PARK}/invoices", ADMIN)
+    async with finance_beside_leasing(infra, run, (PARK, GROUP), TODAY) as (_, http):
         yield Books(http, infra, f"t{run}")
 
 
@@ -187,21 +178,8 @@ async def test_costs_and_the_parks_subsidy_are_published_once(books: Books) -> N
 
 
 def ticket(ticket_id: str, **fields: Any) -> TicketResolved:
-    values: dict[str, Any] = {
-        "park_id": PARK,
-        "group_id": GROUP,
-        "ticket_id": ticket_id,
-        "category": "repair",
-        "resolved_at": datetime(2026, 3, 5, 10, tzinfo=UTC),
-        "acknowledged_in_same_step": False,
-        "response_seconds": 1,
-        "resolution_seconds": 2,
-        "response_outcome": "met",
-        "resolution_outcome": "met",
-        "billable": True,
-        "billable_amount": D("450.00"),
-    }
-    return TicketResolved.model_validate(values | fields)
+    at = datetime(2026, 3, 5, 10, tzinfo=UTC)
+    return ticket_resolved(PARK, GROUP, ticket_id=ticket_id, resolved_at=at, **fields)
 
 
 async def test_a_billable_ticket_without_a_payer_is_dead_lettered_with_the_reason(books: Books) -> None:

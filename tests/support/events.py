@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from parkops_contracts.events.leasing import TenantOnboarded, UnitListed, UnitType
+from parkops_contracts.events.tickets import TicketResolved
 from parkops_runtime.events import OutboundEvent
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -51,3 +52,22 @@ def tenant_onboarded(
 def outbound(n: int) -> OutboundEvent:
     """The n-th event of an aggregate, as the outbox stores and publishes it."""
     return OutboundEvent(id=f"e{n}", topic="t", key="k", value="{}", headers={"ce_id": f"e{n}"})
+
+
+def ticket_resolved(park_id: str = "p1", group_id: str = "g1", **fields: Any) -> TicketResolved:
+    """A repair ticket resolved within its SLA, billable for 450.00 CNY unless told otherwise."""
+    values: dict[str, Any] = {
+        "park_id": park_id,
+        "group_id": group_id,
+        "ticket_id": "k1",
+        "category": "repair",
+        "resolved_at": NOW,
+        "acknowledged_in_same_step": False,
+        "response_seconds": 1,
+        "resolution_seconds": 2,
+        "response_outcome": "met",
+        "resolution_outcome": "met",
+        "billable": True,
+        "billable_amount": Decimal("450.00"),
+    }
+    return TicketResolved.model_validate(values | fields)

@@ -18,6 +18,8 @@ from parkops_contracts.events.tickets import TicketResolved
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.testing import MemoryAggregates
 
+from tests.support.events import ticket_resolved
+
 from .books_fixtures import MemoryDirectory, park, replica
 
 AT = datetime(2026, 5, 4, tzinfo=UTC)
@@ -44,20 +46,8 @@ def delivered(event: Event, event_id: str) -> Delivery:
 
 
 def ticket(billable: bool, amount: str, **fields: Any) -> TicketResolved:
-    values: dict[str, Any] = P1 | {
-        "ticket_id": "k1",
-        "tenant_id": "t1",
-        "category": "repair",
-        "resolved_at": AT,
-        "acknowledged_in_same_step": False,
-        "response_seconds": 1,
-        "resolution_seconds": 2,
-        "response_outcome": "met",
-        "resolution_outcome": "met",
-        "billable": billable,
-        "billable_amount": Decimal(amount),
-    }
-    return TicketResolved.model_validate(values | fields)
+    values: dict[str, Any] = P1 | {"tenant_id": "t1", "resolved_at": AT, "billable": billable}
+    return ticket_resolved(**(values | {"billable_amount": Decimal(amount)} | fields))
 
 
 async def test_billable_tickets_and_meetings_are_invoiced_once_per_event(consumer: Consumer) -> None:

@@ -36,6 +36,8 @@ from parkops_contracts.events.tickets import TicketResolved
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.testing import MemoryAggregates
 
+from tests.support.events import ticket_resolved
+
 from .books_fixtures import START, MemoryDirectory, books, invoice, monthly_lines, park, replica
 
 D = Decimal
@@ -214,21 +216,7 @@ AT = datetime(2026, 5, 4, 10, tzinfo=UTC)
 
 
 def ticket(**fields: Any) -> TicketResolved:
-    values: dict[str, Any] = {
-        "park_id": "p1",
-        "group_id": "g1",
-        "ticket_id": "k1",
-        "category": "repair",
-        "resolved_at": AT,
-        "acknowledged_in_same_step": False,
-        "response_seconds": 1,
-        "resolution_seconds": 2,
-        "response_outcome": "met",
-        "resolution_outcome": "met",
-        "billable": True,
-        "billable_amount": D("450.00"),
-    }
-    return TicketResolved.model_validate(values | fields)
+    return ticket_resolved(resolved_at=AT, **fields)
 
 
 @pytest.mark.parametrize(
