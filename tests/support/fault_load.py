@@ -22,6 +22,9 @@ SIGNING_EVERY = 4
 Kind = Literal["unit", "tenant", "lease", "ticket"]
 LEASING_KINDS: tuple[Kind, ...] = ("unit", "tenant", "lease")
 
+LEASES_START = "2027-01-01"
+"""Every lease the load signs starts on this day: the day kpi's occupancy is checked on."""
+
 
 @dataclass(frozen=True)
 class Accepted:
@@ -127,7 +130,7 @@ class KeyedLoad:
         tenant = await self._write(http, i, "tenant", park, tenants, f"{tag}-tenant", profile, name)
         if tenant is None:
             return
-        lease = {"tenant_id": tenant, "unit_ids": [unit], "term_months": 12, "starts_on": "2027-01-01"}
+        lease = {"tenant_id": tenant, "unit_ids": [unit], "term_months": 12, "starts_on": LEASES_START}
         await self._write(http, i, "lease", park, f"/parks/{park}/leases", f"{tag}-lease", lease, unit)
 
     async def _write(
