@@ -151,7 +151,7 @@ async def check_topic(outcome: Outcome, ledger: Ledger, kafka: str, prefix: str)
 
 
 async def check_read_model(
-    outcome: Outcome, figures: Figures, kpi: str, headers: dict[str, str], within: float = 60
+    outcome: Outcome, figures: Figures, kpi: str, headers: dict[str, str], within: float = 120
 ) -> None:
     """kpi's occupancy counts each park's units and tenants once: fewer is a lost event, more a doubled
     one. kpi may still be reading: a park is read again until its units and tenants match or `within`
