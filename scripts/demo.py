@@ -5,6 +5,7 @@ incubator, each with units and a few tenants. Safe to run twice: what exists is 
 
 import sys
 import time
+from datetime import UTC, datetime
 
 import httpx
 from parkops_runtime.auth import Role, TokenCodec
@@ -85,9 +86,19 @@ def load_park(http: httpx.Client, park: dict[str, object], seed: int) -> None:
         response = http.post(f"{LEASING}/parks/{park_id}/units", json=unit)
         response.raise_for_status()
         unit_ids.append(response.json()["unit_id"])
+    moved_in = datetime.now(UTC).date().replace(day=1).isoformat()  # the demo's tenants moved in this month
     for i, (industry, units) in enumerate(park["tenants"]):  # type: ignore[attr-defined]
         tenant = enterprise(seed + i, industry, [unit_ids[u] for u in units])
-        http.post(f"{LEASING}/parks/{park_id}/tenants", json=tenant).raise_for_status()
+        response = http.post(f"{LEASING}/parks/{park_id}/tenants", json=tenant)
+        response.raise_for_status()
+        # Onboarding occupies nothing: the lease does (README, One owner per figure).
+        lease = {
+            "tenant_id": response.json()["tenant_id"],
+            "unit_ids": tenant["unit_ids"],
+            "term_months": 36,
+            "starts_on": moved_in,
+        }
+        http.post(f"{LEASING}/parks/{park_id}/leases", json=lease).raise_for_status()
     print(f"demo: loaded {park_id}", file=sys.stderr)
 
 
