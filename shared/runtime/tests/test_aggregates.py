@@ -228,3 +228,19 @@ async def test_a_bounded_memory_forgets_the_aggregate_it_knew_longest_ago() -> N
     for park in ("p3", "p2", "p1"):
         assert (await tallies.require(park)).total == 1
     assert memory.reads == ["p1"], "p2 and p3 answered from memory, p1 forgotten and read again"
+
+
+async def test_a_keys_first_answer_is_found_without_a_write() -> None:
+    memory = MemoryAggregates()
+    tally = store(memory)
+    first = Idempotency("k1", request_digest("count", {"visitors": 2}), TOTAL)
+    assert await tally.answered("p1", first) is None  # no aggregate yet
+    await tally.change("p1", lambda t: t.count(2), create=lambda: Tally("p1"), idempotency=first)
+    written = await memory.version("p1")
+
+    assert await tally.answered("p1", first) == 2
+    assert await tally.answered("p1", None) is None
+    assert await tally.answered("p1", Idempotency("k2", first.digest, TOTAL)) is None  # a new key
+    with pytest.raises(Conflict, match="k1"):
+        await tally.answered("p1", Idempotency("k1", request_digest("count", {"visitors": 3}), TOTAL))
+    assert await memory.version("p1") == written

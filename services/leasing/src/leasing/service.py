@@ -10,7 +10,6 @@ again without a second effect; the same key with another command is 409. A park 
 and no id of its caller's takes its id from the key and group, so a retry names the same park."""
 
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
@@ -217,7 +216,7 @@ class LeasingService:
 def _keyed(key: str | None, command: "Command", answer: type[R]) -> Idempotency[R] | None:
     """The Idempotency-Key rule for a command: its operation is the command's name, its terms the
     command's fields."""
-    return keyed(key, type(command).__name__, asdict(command), answer)
+    return keyed(key, type(command).__name__, command, answer)
 
 
 def _unit(scope: ParkAccess, park: Park, unit: Unit, on: date) -> UnitPublic:

@@ -12,9 +12,9 @@ replay has no effect and another request under the same key is 409 before any wr
 import copy
 import itertools
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, NoReturn, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar, Unpack
 
 from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime import ids
@@ -39,7 +39,7 @@ from matchmaking.read_model import ReadModel
 from matchmaking.schemas import ChainMapIO, MeetingPublic, ProfilePublic, ProposalPublic, SettingsIO
 
 if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
+    pass
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -55,21 +55,6 @@ class Stores:
     groups: AggregateStore[GroupConfig]
     proposals: AggregateStore[Proposal]
     meetings: AggregateStore[Meeting]
-
-
-class _Unanswered(Exception):
-    """Leaves a look for a key's first answer without writing anything: the key is new."""
-
-
-def _unanswered(_: object) -> NoReturn:
-    raise _Unanswered
-
-
-def _keyed(
-    key: str | None, operation: str, command: "DataclassInstance", answer: type[R]
-) -> Idempotency[R] | None:
-    """The idempotency of a command: its terms are the command's fields."""
-    return keyed(key, operation, asdict(command), answer)
 
 
 def _namer(key: str | None, *scope: str) -> Callable[[], str]:
@@ -145,7 +130,7 @@ class MatchmakingService:
                 profile.mark_anchor(command.anchor)
             return profile_public(profile)
 
-        idempotency = _keyed(key, "declare_profile", command, ProfilePublic)
+        idempotency = keyed(key, "declare_profile", command, ProfilePublic)
         return await self._profiles.change(tenant_id, declare, idempotency=idempotency)
 
     async def propose_for_need(
@@ -160,8 +145,8 @@ class MatchmakingService:
         access.require(*WRITERS)
         if not profile.enterprise.active:
             raise Conflict(f"enterprise {tenant_id} is retired from matchmaking")
-        idempotency = _keyed(key, "propose_for_need", command, list[ProposalPublic])
-        if (first := await self._first_answer(self._stores.profiles, tenant_id, idempotency)) is not None:
+        idempotency = keyed(key, "propose_for_need", command, list[ProposalPublic])
+        if (first := await self._stores.profiles.answered(tenant_id, idempotency)) is not None:
             return first
         buyer = profile.enterprise
         new_id = _namer(key, buyer.group_id, buyer.park_id, tenant_id, "proposals")
@@ -176,7 +161,7 @@ class MatchmakingService:
     ) -> ProposalPublic:
         """AcceptProposal: one side accepts; both sides' acceptance makes MatchAccepted."""
         return await self._answer(
-            access, command, Proposal.accept, _keyed(key, "accept", command, ProposalPublic)
+            access, command, Proposal.accept, keyed(key, "accept", command, ProposalPublic)
         )
 
     async def decline_proposal(
@@ -184,7 +169,7 @@ class MatchmakingService:
     ) -> ProposalPublic:
         """DeclineProposal: either side declines (MatchDeclined); the pair is penalised from now on."""
         return await self._answer(
-            access, command, Proposal.decline, _keyed(key, "decline", command, ProposalPublic)
+            access, command, Proposal.decline, keyed(key, "decline", command, ProposalPublic)
         )
 
     async def close_deal(self, access: ParkAccess, command: cmd.CloseDeal, key: str | None) -> ProposalPublic:
@@ -195,7 +180,7 @@ class MatchmakingService:
             c = command
             p.close_deal(c.value_cny, c.estimated_saving_cny, self._clock(), c.saving_percent)
 
-        idempotency = _keyed(key, "close_deal", command, ProposalPublic)
+        idempotency = keyed(key, "close_deal", command, ProposalPublic)
         return await self._change_proposal(current.proposal_id, close, idempotency)
 
     async def plan_meeting(
@@ -206,8 +191,8 @@ class MatchmakingService:
         invited. The park is one the directory knows, in the caller's group (`StaffScope`)."""
         park_id, group_id = access.park_id, access.group_id
         meeting_id = keyed_id(key, group_id, park_id, "meeting") if key else ids.new_id()
-        idempotency = _keyed(key, "plan_meeting", command, MeetingPublic)
-        if (first := await self._first_answer(self._stores.meetings, meeting_id, idempotency)) is not None:
+        idempotency = keyed(key, "plan_meeting", command, MeetingPublic)
+        if (first := await self._stores.meetings.answered(meeting_id, idempotency)) is not None:
             return first
         meeting = Meeting(meeting_id, park_id, group_id, command.title, command.held_on, {})
         new_id = _namer(key, group_id, park_id, "meeting-proposals")
@@ -240,7 +225,7 @@ class MatchmakingService:
             meeting.record_attendance(command.tenant_id, self._clock())
             return meeting_public(meeting)
 
-        idempotency = _keyed(key, "record_attendance", command, MeetingPublic)
+        idempotency = keyed(key, "record_attendance", command, MeetingPublic)
         return await self._meetings.change(meeting_id, attend, idempotency=idempotency)
 
     async def edit_chain_map(
@@ -255,7 +240,7 @@ class MatchmakingService:
             return chain_public(config)
 
         return await self._change_group(
-            access.group_id, edit, _keyed(key, "edit_chain_map", command, ChainMapIO)
+            access.group_id, edit, keyed(key, "edit_chain_map", command, ChainMapIO)
         )
 
     async def configure_matching(
@@ -267,7 +252,7 @@ class MatchmakingService:
             config.weights, config.group_wide = command.weights, command.group_wide
             return settings_public(config)
 
-        idempotency = _keyed(key, "configure_matching", command, SettingsIO)
+        idempotency = keyed(key, "configure_matching", command, SettingsIO)
         return await self._change_group(access.group_id, configure, idempotency)
 
     async def _propose(
@@ -320,16 +305,3 @@ class MatchmakingService:
             raise NotFound(f"group {group_id} not found")
         default = lambda: GroupConfig.default(group_id)  # noqa: E731
         return await self._groups.change(group_id, change, create=default, idempotency=idempotency)
-
-    @staticmethod
-    async def _first_answer(
-        store: AggregateStore[A], aggregate_id: str, idempotency: Idempotency[R] | None
-    ) -> R | None:
-        """The first answer to a keyed request this aggregate keeps (409 when the key asked something
-        else); None when the key is new here, or there is no key."""
-        if idempotency is None or await store.get(aggregate_id) is None:
-            return None
-        try:
-            return await store.change(aggregate_id, _unanswered, idempotency=idempotency)
-        except _Unanswered:
-            return None

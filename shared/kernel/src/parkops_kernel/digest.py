@@ -3,6 +3,7 @@
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import asdict, is_dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -24,4 +25,6 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, BaseModel):
         return value.model_dump()
+    if is_dataclass(value) and not isinstance(value, type):  # a command object
+        return asdict(value)
     raise TypeError(f"{type(value).__name__} is not a term")

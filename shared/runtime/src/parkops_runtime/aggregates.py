@@ -25,12 +25,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 
 from parkops_contracts.base import Event
 from parkops_kernel.digest import Terms, digest
 from parkops_kernel.errors import Conflict, DomainError, NotFound
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.consistency import Token, record_write, stamped
@@ -39,6 +39,11 @@ from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
 from parkops_runtime.outbox import VERSION, KeyedLock, utc
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Asked = Union[Terms, BaseModel, "DataclassInstance"]
+"""What a request asked: its terms, its body model or the command it became (one digest for each)."""
 A = TypeVar("A")
 R = TypeVar("R")
 KEYS = "_keys"  # the aggregate's document field holding its idempotency keys (a list: keys are values)
@@ -79,7 +84,7 @@ class Idempotency(Generic[R]):
     answer: TypeAdapter[R]
 
 
-def request_digest(operation: str, terms: Terms) -> str:
+def request_digest(operation: str, terms: "Asked") -> str:
     """Equal for equal requests however they were spelt (100 and 100.00, a date or its ISO text)."""
     return digest({"operation": operation, "terms": terms})
 
@@ -210,6 +215,15 @@ class AggregateStore(Generic[A]):
             return [], None
         written = Token(outbound[0].headers.get("ce_source", ""), f"{self.kind}/{aggregate_id}", version)
         return [stamped(e, written) for e in outbound], written
+
+    async def answered(self, aggregate_id: str, idempotency: Idempotency[R] | None) -> R | None:
+        """The first answer the aggregate keeps for this key (409 when the key asked something else);
+        None when there is no key, no aggregate or the key is new here. Writes nothing: for a command
+        that must know before it touches other aggregates."""
+        if idempotency is None:
+            return None
+        first = self._replay(await self._load(aggregate_id, fresh=False), idempotency)
+        return first[0] if first else None
 
     def _replay(self, known: _Known[A] | None, idempotency: Idempotency[R]) -> tuple[R] | None:
         """The first answer to this key, when this is its retry; 409 when the key asked something else."""

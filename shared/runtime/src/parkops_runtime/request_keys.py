@@ -14,10 +14,9 @@ from typing import Annotated, TypeVar
 
 from fastapi import Header
 from parkops_kernel.bounds import Name
-from parkops_kernel.digest import Terms
 from pydantic import TypeAdapter
 
-from parkops_runtime.aggregates import Idempotency, request_digest
+from parkops_runtime.aggregates import Asked, Idempotency, request_digest
 
 R = TypeVar("R")
 
@@ -32,7 +31,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def keyed(key: str | None, operation: str, terms: Terms, answer: type[R]) -> Idempotency[R] | None:
+def keyed(key: str | None, operation: str, terms: Asked, answer: type[R]) -> Idempotency[R] | None:
     """The idempotency of one request: None without a key (every request then has its effect)."""
     if key is None:
         return None

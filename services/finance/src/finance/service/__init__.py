@@ -260,7 +260,7 @@ class FinanceService:
 
 def asked(key: str | None, operation: str, terms: BaseModel | Terms) -> Idempotency[CommandResult] | None:
     """The idempotency of a staff command: the request as it was asked (its body, path ids)."""
-    return keyed(key, operation, terms.model_dump() if isinstance(terms, BaseModel) else terms, CommandResult)
+    return keyed(key, operation, terms, CommandResult)
 
 
 def new_id(key: str | None, access: ParkAccess) -> str:
