@@ -1,0 +1,804 @@
+"""The year test (issue 16): two parks of one group — a specialized industrial park and an incubator —
+driven through 2025 over the public HTTP APIs of leasing, finance, tickets, matchmaking and kpi, against
+the real broker and store. Every service runs on one clock that the test moves through the year, so
+each fact is dated by the business day it happened (billing runs on the 1st, a termination recorded on
+the day it was decided, …).
+
+Then every figure two services show is read from each of them and compared with the value worked out
+below BY HAND from the rules (docs/domain.md, README "One owner per figure", ADR 12), never from the code
+under test: money to 1 CNY, ratios to 0.1 percentage point.
+
+THE YEAR'S FACTS (policy of both parks: R&D building 45, office 50 CNY/m²/month; industry-fit discount
+20%, unrelated-industry premium 15%, long-lease step-down 5% a year from 36 months, 6 rent-free months
+for a startup — under 24 months old at the lease's start)
+
+Park S, specialized industrial park, leading industry C27 (biomedicine); units s1 100 m² R&D,
+s2 200 m² office, s3 150 m² R&D (450 m²)
+| tenant | industry | lease | monthly rent (rule) | billed in 2025 |
+| S1 vaccines | C2762, leading | s1, 2024-01-01, 36 months | 100x45x0.8x0.95 = 3,420.00 | 12 months |
+| S2 glass vials | C3055, unrelated | s2, 2024-10-01, 12 months | 200x50x1.15 = 11,500.00 | Jan-Sep |
+| S3 biologics | C2761, leading | s3, 2025-03-01, 12 months | 150x45x0.8 = 5,400.00 | Mar-Aug |
+(S1 is in its second lease year all 2025: one 5% step-down. S2's lease runs out on 2025-09-30. S3 is
+terminated on 2025-08-15, recorded on 08-20 after August was billed in full: August is due 15/31.)
+Fees: S1 platform (medium) 30,000 billed 2025-04-01, recognised 2,500 a month (Apr-Dec in 2025);
+S1's policy subsidy 100,000 on 04-15 (application fee 8%: 8,000); talent placement 3 x 800 for S3 on
+05-06; a billable repair for S1 on 06-02 (2 h x 100 + 150 of material = 350, property); a matchmaking
+meeting on 06-20 attended by S1 and S2 (2 x 5,000); a deal S1 buys vials from S2, value 85,000, saving
+15,000. The park's own subsidy 60,000 (06-30); operating costs 90,000 (03-31) + 95,000 (09-30).
+
+Park I, incubator, leading industry I65 (software); units i1 80 m² office, i2 60 m² office,
+i3 120 m² R&D (260 m²)
+| tenant | industry | lease | monthly rent (rule) | billed in 2025 |
+| I1 startup | I6513, leading | i1, 2025-01-01, 24 months | 80x50x0.8 = 3,200.00 | Oct-Dec |
+| I2 | I6420, unrelated | i2, 2025-02-01, 6 months + 12 | 60x50x1.15 = 3,450.00 | Feb-Dec |
+| I3 | C3973, unrelated | i3, 2025-01-01, 12 months | 120x45x1.15 = 6,210.00 | Jan-Dec |
+(I1, founded 2024-06-01, is a startup: Jan-Jun rent-free, Jul-Sep waived for 2% equity. I2 renews on
+07-10 for 12 months from 08-01. I3's lease runs out on 2025-12-31.)
+Fees: testing 20,000 for I3 on 05-10, 5,000 paid on 05-20, cancelled on 05-28 (the 5,000 becomes I3's
+credit, used on June's rent); testing 20,000 for I1 on 10-15; talent 2 x 800 for I2 on 03-03; I1 raises
+3,000,000 from a fund on 11-20 (commission 1.5% = 45,000, paid by the fund). The park's own subsidy
+40,000 (12-15); operating cost 150,000 (12-31). Operator agreement of both parks: service share and
+revenue ÷ cost met -> 5% of the year's operating revenue (I meets both; S misses the service share).
+
+Tickets (staff-opened, dated by the clock; 24/7 SLA defaults: repair normal 2 h / 48 h, cleaning normal
+2 h / 12 h, IT normal 4 h / 72 h, repair high 1 h / 24 h) are listed with their outcomes in TICKETS."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import httpx
+import pytest
+from finance.main import create_app as create_finance
+from finance.settings import FinanceSettings
+from kpi.main import create_app as create_kpi
+from kpi.settings import KpiSettings
+from leasing.main import create_app as create_leasing
+from leasing.settings import LeasingSettings
+from matchmaking.main import create_app as create_matchmaking
+from matchmaking.settings import MatchmakingSettings
+from parkops_runtime.auth import Role
+from tickets.main import create_app as create_tickets
+from tickets.settings import TicketsSettings
+
+from tests.support.demo import enterprise
+from tests.support.infra import Infra
+from tests.support.parks import POLICY, list_units, register_park
+from tests.support.services import bearer, eventually, isolated_settings, run_id, serving
+
+CNY, PP = Decimal(1), Decimal("0.001")  # the tolerances: 1 CNY; 0.1 percentage point of a ratio
+
+
+def cents(value: Decimal) -> Decimal:
+    """The one rounding rule: half-up to the cent, once."""
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+# ---- the hand calculation -------------------------------------------------------------------------
+# Rent: area x base rent x (1 - 20% discount | + 15% premium), x 0.95 per full lease year from 36 months.
+S1_RENT = cents(100 * Decimal(45) * Decimal("0.80") * Decimal("0.95"))  # lease months 13-24: 3,420.00
+S2_RENT = cents(200 * Decimal(50) * Decimal("1.15"))  # 11,500.00
+S3_RENT = cents(150 * Decimal(45) * Decimal("0.80"))  # 5,400.00
+S3_AUGUST = cents(S3_RENT * 15 / 31)  # terminated on the 15th: 15 of August's 31 days → 2,612.90
+I1_RENT = cents(80 * Decimal(50) * Decimal("0.80"))  # 3,200.00
+I2_RENT = cents(60 * Decimal(50) * Decimal("1.15"))  # 3,450.00 (renewal: same policy, same rent)
+I3_RENT = cents(120 * Decimal(45) * Decimal("1.15"))  # 6,210.00
+
+RENT = {
+    # S1 all 12 months; S2 Jan-Sep (runs out 09-30); S3 Mar-Jul in full and August prorated
+    "S": 12 * S1_RENT + 9 * S2_RENT + 5 * S3_RENT + S3_AUGUST,  # 174,152.90
+    # I1: Jan-Jun rent-free (startup), Jul-Sep earned as rent for equity (9,600 ÷ 3 a month, non-cash
+    # consideration recognised in the months it replaces), Oct-Dec invoiced; I2 Feb-Dec; I3 all year
+    "I": 3 * I1_RENT + 3 * I1_RENT + 11 * I2_RENT + 12 * I3_RENT,  # 131,670.00
+}
+PROPERTY = {"S": 2 * Decimal(100) + Decimal(150), "I": Decimal(0)}  # the billable repair: 350.00
+INDUSTRY = {
+    # application fee 8% of the tenant's subsidy + 2 meeting attendances x 5,000 + 3 placements x 800
+    "S": cents(Decimal(100_000) * 8 / 100) + 2 * 5_000 + 3 * 800,  # 20,400.00
+    # 2 placements x 800 + financing commission 1.5% of 3,000,000
+    "I": 2 * 800 + cents(Decimal(3_000_000) * Decimal("1.5") / 100),  # 46,600.00
+}
+VALUE_ADDED = {
+    # platform fee 30,000 a year billed in advance: 30,000 ÷ 12 = 2,500 recognised per month, Apr-Dec
+    "S": 9 * cents(Decimal(30_000) / 12),  # 22,500.00
+    # I3's testing 20,000 issued then cancelled (reversed in full: net 0) + I1's testing 20,000
+    "I": Decimal(20_000) - 20_000 + 20_000,  # 20,000.00
+}
+SERVICE = {p: INDUSTRY[p] + VALUE_ADDED[p] for p in "SI"}  # S 42,900.00; I 66,600.00
+OPERATING = {p: RENT[p] + PROPERTY[p] + SERVICE[p] for p in "SI"}  # S 217,402.90; I 198,270.00
+SUBSIDY = {"S": Decimal(60_000), "I": Decimal(40_000)}  # the park's own (not the tenant's policy)
+COST = {"S": Decimal(90_000 + 95_000), "I": Decimal(150_000)}
+# service share = (industry + value-added) ÷ operating revenue: S 19.73%, I 33.59%
+SHARE = {p: SERVICE[p] / OPERATING[p] for p in "SI"}
+# subsidy dependency = subsidy ÷ (operating revenue + subsidy): S 21.63%, I 16.79%
+DEPENDENCY = {p: SUBSIDY[p] / (OPERATING[p] + SUBSIDY[p]) for p in "SI"}
+RATIO = {p: OPERATING[p] / COST[p] for p in "SI"}  # revenue ÷ cost: S 1.1752, I 1.3218
+# operator bonus (park I): both agreed KPIs met (33.59% ≥ 30%, 1.32 ≥ 1) → 5% of operating revenue
+BONUS_I = cents(OPERATING["I"] * Decimal("0.05"))  # 9,913.50
+
+# Receivables: per payer, what was invoiced by the day - credited/cancelled by it - paid by it.
+RECEIVABLES = {
+    ("S", "2025-06-30"): (
+        # S1: rent Jan-Jun + platform + application fee + repair + meeting - 40,000 paid 06-25
+        (6 * S1_RENT + 30_000 + 8_000 + 350 + 5_000 - 40_000)
+        # S2: rent Jan-Jun + meeting - 34,500 paid 04-05 (69,000 paid on 10-05 is after the day)
+        + (6 * S2_RENT + 5_000 - 34_500)
+        # S3: rent Mar-Jun + placements (its 20,000 is paid on 07-10)
+        + (4 * S3_RENT + 2_400)
+    ),  # 87,370.00
+    ("S", "2025-12-31"): (
+        (12 * S1_RENT + 30_000 + 8_000 + 350 + 5_000 - 40_000 - 40_000)  # 4,390.00
+        + (9 * S2_RENT + 5_000 - 34_500 - 69_000)  # 5,000.00
+        + (6 * S3_RENT - (S3_RENT - S3_AUGUST) + 2_400 - 20_000)  # credit note on August: 12,012.90
+    ),  # 21,402.90
+    ("I", "2025-06-30"): (
+        0  # I1: nothing invoiced yet (rent-free, then rent for equity)
+        + (5 * I2_RENT + 1_600 - 8_500)  # I2: Feb-Jun + placements - 8,500 paid late on 05-20
+        + (6 * I3_RENT - 31_050 - 5_000)  # I3: Jan-Jun - 31,050 paid - the cancelled invoice's 5,000 credit
+    ),  # 11,560.00
+    ("I", "2025-12-31"): (
+        (
+            3 * I1_RENT + 20_000 - 23_200
+        )  # I1: Oct-Dec + testing - 23,200 paid 11-05 (the fund paid its 45,000)
+        + (11 * I2_RENT + 1_600 - 8_500 - 10_350 - 2_000)  # I2: late and partial payments
+        + (12 * I3_RENT - 31_050 - 5_000 - 30_000)
+    ),  # 33,570.00
+}
+
+# Occupancy on a day (leasing's rule: a unit is occupied on a day a lease covers it; a lease that runs
+# out frees it the next day; a termination frees it the day after `terminated_on`): area, units.
+OCCUPANCY = {
+    ("S", "2025-01-15"): (Decimal(100 + 200), 2),  # S1, S2
+    ("S", "2025-03-15"): (Decimal(450), 3),  # + S3
+    ("S", "2025-08-15"): (Decimal(450), 3),  # S3's last day
+    ("S", "2025-08-16"): (Decimal(300), 2),  # after S3's termination
+    ("S", "2025-09-30"): (Decimal(300), 2),  # S2's last day
+    ("S", "2025-10-01"): (Decimal(100), 1),  # S2's lease ran out
+    ("I", "2025-01-15"): (Decimal(80 + 120), 2),  # I1, I3 (I2 starts 02-01)
+    ("I", "2025-08-01"): (Decimal(260), 3),  # I2 renewed without a gap
+    ("I", "2025-12-31"): (Decimal(260), 3),  # I3's last day
+    ("I", "2026-01-01"): (Decimal(140), 2),  # I3's lease ran out
+}
+AREA = {"S": Decimal(450), "I": Decimal(260)}
+
+# Tickets: (park, tenant, category, priority, opened, hours to acknowledge, hours to resolve, rating,
+# reopened-and-resolved-again hours later with a second rating or None). SLA met = acknowledged within
+# the response target and resolved within the resolution target.
+TICKETS = [
+    ("S", "S1", "repair", "normal", "2025-03-10", 1, 20, 5, None),  # met
+    ("S", "S3", "repair", "normal", "2025-05-12", 3, 10, 3, None),  # response 3 h > 2 h: missed
+    ("S", "S1", "repair", "normal", "2025-06-02", 0.5, 4, 4, None),  # met, billable 350
+    ("S", "S2", "cleaning", "normal", "2025-07-07", 1, 5, 2, (26, 2, 5)),  # met twice; rated 2 then 5
+    ("I", "I1", "it", "normal", "2025-09-01", 2, 80, 4, None),  # resolution 80 h > 72 h: missed
+    ("I", "I2", "repair", "high", "2025-11-03", 0.5, 6, 5, None),  # met
+]
+# satisfaction = ratings of 4-5 ÷ every rating (each resolution's rating counts):
+SATISFACTION = {"S": Decimal(3) / 5, "I": Decimal(2) / 2}  # S: 5, 3, 4, 2, 5 → 60%; I: 4, 5 → 100%
+SLA = {"S": Decimal(3) / 4, "I": Decimal(1) / 2}  # resolved tickets meeting both targets ÷ resolved
+SAVING_PERCENT = cents(Decimal(15_000) / (85_000 + 15_000) * 100)  # saving ÷ (value + saving): 15.00
+
+
+# ---- the services, on one clock --------------------------------------------------------------------
+@dataclass
+class Clock:
+    """Every service's "now", moved by the test through the year."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def on(self, day: str, hour: float = 9) -> None:
+        moved = datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(hours=hour)
+        assert moved >= self.now, f"the year runs forwards: {moved} < {self.now}"
+        self.now = moved
+
+
+@dataclass
+class Year:
+    run: str
+    clock: Clock
+    http: dict[str, httpx.AsyncClient]
+    group: str
+    parks: dict[str, str]  # "S"/"I" -> park id
+    tenants: dict[str, str] = field(default_factory=dict)  # "S1" … -> tenant id
+    units: dict[str, str] = field(default_factory=dict)  # "s1" … -> unit id
+    leases: dict[str, str] = field(default_factory=dict)  # "L-S1" … -> lease id
+    invoices: dict[str, str] = field(default_factory=dict)  # test's name -> invoice id
+    deal: str = ""  # the proposal S1 and S2 closed as a deal
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return bearer(Role.GROUP_ADMIN, self.group)
+
+    def staff(self, park: str) -> dict[str, str]:
+        return bearer(Role.PARK_OPERATOR, self.group, [self.parks[park]])
+
+    def tenant(self, park: str, name: str) -> dict[str, str]:
+        return bearer(Role.TENANT_USER, self.group, [self.parks[park]], tenant=self.tenants[name])
+
+    async def get(self, service: str, path: str) -> Any:
+        r = await self.http[service].get(path, headers=self.admin)
+        return r.json() if r.status_code == 200 else None
+
+    async def post(self, service: str, path: str, body: Any, who: dict[str, str] | None = None) -> Any:
+        r = await self.http[service].post(path, headers=who or self.admin, json=body)
+        assert r.status_code in (200, 201), f"{service} {path} on {self.clock.now}: {r.status_code} {r.text}"
+        return r.json()
+
+    async def finance(self, park: str, path: str, body: Any) -> Any:
+        return await self.post("finance", f"/parks/{self.parks[park]}/{path}", body)
+
+    async def bill(self, month: str) -> None:
+        """The monthly billing run of both parks, on the month's first day."""
+        self.clock.on(f"{month}-01", 6)
+        for park in "SI":
+            await self.finance(park, "billing-runs", {"period": month})
+
+    async def pay(
+        self, park: str, payer: str, amount: int | str, day: str, invoice: str | None = None
+    ) -> None:
+        self.clock.on(day, 15)
+        body: dict[str, Any] = {"amount": str(amount), "on": day, "payer_id": self.tenants.get(payer, payer)}
+        if invoice:
+            body["invoice_id"] = self.invoices[invoice]
+        await self.finance(park, "payments", body)
+
+    async def invoice(self, park: str, name: str, payer: str, stream: str, amount: int, day: str) -> None:
+        self.clock.on(day, 10)
+        body = {
+            "payer_id": self.tenants[payer],
+            "stream": stream,
+            "amount": str(amount),
+            "description": name,
+            "on": day,
+        }
+        result = await self.finance(park, "invoices", body)
+        (issued,) = [e["data"] for e in result["events"] if e["type"] == "InvoiceIssued"]
+        self.invoices[name] = issued["invoice_id"]
+
+
+@pytest.fixture(scope="module")
+async def year(infra: Infra) -> AsyncIterator[Year]:
+    run = run_id()
+    clock = Clock(datetime(2024, 12, 2, 9, tzinfo=UTC))  # the group starts using parkops
+    settings = {
+        "leasing": isolated_settings(LeasingSettings, infra, run),
+        "tickets": isolated_settings(TicketsSettings, infra, run, breach_scanner_enabled=False),
+        "finance": isolated_settings(FinanceSettings, infra, run),
+        "kpi": isolated_settings(KpiSettings, infra, run),
+        "matchmaking": isolated_settings(MatchmakingSettings, infra, run),
+    }
+    async with (
+        serving(create_leasing(settings["leasing"], clock=clock)) as leasing,  # type: ignore[arg-type]
+        serving(create_tickets(settings["tickets"], clock=clock)) as tickets,  # type: ignore[arg-type]
+        serving(create_finance(settings["finance"], clock=clock)) as finance,  # type: ignore[arg-type]
+        serving(create_kpi(settings["kpi"], clock=clock)) as kpi,  # type: ignore[arg-type]
+        serving(create_matchmaking(settings["matchmaking"], clock=clock)) as matchmaking,  # type: ignore[arg-type]
+    ):
+        http = {
+            "leasing": leasing,
+            "tickets": tickets,
+            "finance": finance,
+            "kpi": kpi,
+            "matchmaking": matchmaking,
+        }
+        parks = {"S": f"ind-{run}", "I": f"inc-{run}"}
+        y = Year(run, clock, http, f"group-{run}", parks)
+        await live_the_year(y)
+        yield y
+
+
+async def set_up_parks(y: Year) -> None:
+    """Registered in December 2024: two parks, their policy, units and tenants."""
+    await register_park(y.http["leasing"], y.group, y.parks["S"], ("C27",), "specialized_industrial_park")
+    await register_park(y.http["leasing"], y.group, y.parks["I"], ("I65",), "incubator")
+    areas = {
+        "S": [("s1", "100.00", "rnd_building"), ("s2", "200.00", "office"), ("s3", "150.00", "rnd_building")],
+        "I": [("i1", "80.00", "office"), ("i2", "60.00", "office"), ("i3", "120.00", "rnd_building")],
+    }
+    for park, units in areas.items():
+        r = await y.http["leasing"].put(
+            f"/parks/{y.parks[park]}/pricing-policy", headers=y.admin, json=POLICY
+        )
+        assert r.status_code == 200, r.text
+        for i, (name, area, kind) in enumerate(units):
+            (y.units[name],) = await list_units(
+                y.http["leasing"], y.group, y.parks[park], [area], kind, f"B{i}"
+            )
+    profiles = {  # tenant: (park, unit, industry, founded)
+        "S1": ("S", "s1", "C2762", "2015-06-01"),
+        "S2": ("S", "s2", "C3055", "2012-03-01"),
+        "S3": ("S", "s3", "C2761", "2016-09-01"),
+        "I1": ("I", "i1", "I6513", "2024-06-01"),
+        "I2": ("I", "i2", "I6420", "2018-05-01"),
+        "I3": ("I", "i3", "C3973", "2019-01-01"),
+    }
+    for seed, (name, (park, unit, industry, founded)) in enumerate(
+        profiles.items(), start=int(y.run, 16) % 9_000 * 10
+    ):
+        body = enterprise(seed, industry, [y.units[unit]]) | {
+            "founded_on": founded,
+            "high_tech": False,
+            "name": name,
+        }
+        tenant = await y.post("leasing", f"/parks/{y.parks[park]}/tenants", body)
+        y.tenants[name] = tenant["tenant_id"]
+
+
+async def sign(
+    y: Year, name: str, park: str, tenant: str, unit: str, starts: str, months: int, **more: Any
+) -> None:
+    body = {
+        "tenant_id": y.tenants[tenant],
+        "unit_ids": [y.units[unit]],
+        "term_months": months,
+        "starts_on": starts,
+    }
+    lease = await y.post("leasing", f"/parks/{y.parks[park]}/leases", body | more)
+    y.leases[name] = lease["lease_id"]
+
+
+async def live_the_year(y: Year) -> None:
+    await set_up_parks(y)
+    # leases signed before the year (their 2024 months lie before the group used parkops: not billed)
+    await sign(y, "L-S1", "S", "S1", "s1", "2024-01-01", 36)
+    await sign(y, "L-S2", "S", "S2", "s2", "2024-10-01", 12)
+    y.clock.on("2024-12-20")
+    await sign(
+        y,
+        "L-I1",
+        "I",
+        "I1",
+        "i1",
+        "2025-01-01",
+        24,
+        rent_for_equity={"months_waived": 3, "equity_percent": "2"},
+    )
+    await sign(y, "L-I3", "I", "I3", "i3", "2025-01-01", 12)
+    y.clock.on("2024-12-27")
+    await sign(y, "L-I2", "I", "I2", "i2", "2025-02-01", 6)
+    await set_agreements(y)
+    for park in "SI":  # finance has every lease's schedule before the first run
+        for lease in [k for k in y.leases if k.startswith(f"L-{park}")]:
+            path = f"/parks/{y.parks[park]}/billing-schedules/{y.leases[lease]}"
+            await eventually(lambda path=path: y.get("finance", path))  # type: ignore[misc]
+
+    await y.bill("2025-01")
+    await y.bill("2025-02")
+    y.clock.on("2025-02-20")
+    await sign(y, "L-S3", "S", "S3", "s3", "2025-03-01", 12)
+    await eventually(lambda: y.get("finance", f"/parks/{y.parks['S']}/billing-schedules/{y.leases['L-S3']}"))
+    await y.bill("2025-03")
+    y.clock.on("2025-03-03")
+    await y.finance(
+        "I",
+        "fees",
+        {"payer_id": y.tenants["I2"], "kind": "talent_placement", "quantity": 2, "on": "2025-03-03"},
+    )
+    await ticket(y, 0)
+    y.clock.on("2025-03-31", 12)
+    await y.finance(
+        "S",
+        "operating-costs",
+        {"amount": "90000", "description": "property management Q1", "on": "2025-03-31"},
+    )
+    await y.bill("2025-04")
+    y.clock.on("2025-04-01", 10)
+    await y.finance(
+        "S",
+        "fees",
+        {
+            "payer_id": y.tenants["S1"],
+            "kind": "platform",
+            "size": "medium",
+            "quantity": 1,
+            "on": "2025-04-01",
+        },
+    )
+    await y.pay("S", "S2", 34_500, "2025-04-05")  # Jan-Mar, late
+    y.clock.on("2025-04-15")
+    await y.finance(
+        "S",
+        "subsidies",
+        {
+            "tenant_id": y.tenants["S1"],
+            "policy": "Suzhou vaccine grant",
+            "amount": "100000",
+            "on": "2025-04-15",
+        },
+    )
+    await y.bill("2025-05")
+    y.clock.on("2025-05-06")
+    await y.finance(
+        "S",
+        "fees",
+        {"payer_id": y.tenants["S3"], "kind": "talent_placement", "quantity": 3, "on": "2025-05-06"},
+    )
+    await y.invoice("I", "testing-I3", "I3", "value_added_services", 20_000, "2025-05-10")
+    await ticket(y, 1)
+    await y.pay("I", "I3", 5_000, "2025-05-20", invoice="testing-I3")  # partial
+    await y.pay("I", "I2", 8_500, "2025-05-20")  # Feb, Mar and the placements, late
+    y.clock.on("2025-05-28")
+    await y.finance("I", f"invoices/{y.invoices['testing-I3']}/cancel", {})  # the 5,000 paid: I3's credit
+    await y.pay("I", "I3", 31_050, "2025-05-31")  # Jan-May
+    await y.bill("2025-06")
+    await ticket(y, 2)  # billable: invoiced by finance on 06-02
+    await meeting_and_deal(y)  # 06-20
+    await y.pay("S", "S1", 40_000, "2025-06-25")
+    y.clock.on("2025-06-30", 12)
+    await y.finance(
+        "S",
+        "subsidies-received",
+        {"amount": "60000", "description": "district operating grant", "on": "2025-06-30"},
+    )
+    await y.bill("2025-07")
+    await ticket(y, 3)  # 07-07, reopened 07-08
+    await y.pay("S", "S3", 20_000, "2025-07-10")
+    y.clock.on("2025-07-10", 16)
+    renewed = await y.post(
+        "leasing", f"/parks/{y.parks['I']}/leases/{y.leases['L-I2']}/renewals", {"term_months": 12}
+    )
+    y.leases["L-I2b"] = renewed["lease_id"]
+    await eventually(lambda: y.get("finance", f"/parks/{y.parks['I']}/billing-schedules/{y.leases['L-I2b']}"))
+    await y.pay("I", "I2", 10_350, "2025-07-15")  # Apr-Jun, late
+    await y.bill("2025-08")
+    y.clock.on("2025-08-20")  # S3 tells the park it moved out on the 15th; August was billed in full
+    await y.post(
+        "leasing",
+        f"/parks/{y.parks['S']}/leases/{y.leases['L-S3']}/termination",
+        {"terminated_on": "2025-08-15", "reason": "relocation"},
+    )
+
+    async def credited() -> Any:
+        invoice = await y.get("finance", f"/parks/{y.parks['S']}/invoices/{y.leases['L-S3']}-m6")
+        return invoice if invoice and Decimal(invoice["amount"]) == S3_AUGUST else None
+
+    await eventually(credited)
+    await y.bill("2025-09")
+    await ticket(y, 4)  # 09-01
+    y.clock.on("2025-09-30", 12)
+    await y.finance(
+        "S", "operating-costs", {"amount": "95000", "description": "maintenance Q3", "on": "2025-09-30"}
+    )
+    await y.bill("2025-10")
+    await y.pay("S", "S2", 69_000, "2025-10-05")
+    await y.invoice("I", "testing-I1", "I1", "value_added_services", 20_000, "2025-10-15")
+    await y.pay("I", "I2", 2_000, "2025-10-20")  # part of July
+    await y.bill("2025-11")
+    await ticket(y, 5)  # 11-03
+    await y.pay("I", "I1", 23_200, "2025-11-05")
+    y.clock.on("2025-11-20")
+    await y.finance(
+        "I",
+        "financing-deals",
+        {
+            "amount": "3000000",
+            "tenant_id": y.tenants["I1"],
+            "institution": "Suzhou Angel Fund",
+            "instrument": "equity_round",
+            "payer_id": "institution:suzhou-angel",
+            "on": "2025-11-20",
+        },
+    )
+    await y.bill("2025-12")
+    await y.pay("I", "institution:suzhou-angel", 45_000, "2025-12-05")
+    y.clock.on("2025-12-15")
+    await y.finance(
+        "I", "subsidies-received", {"amount": "40000", "description": "incubator grant", "on": "2025-12-15"}
+    )
+    await y.pay("I", "I3", 30_000, "2025-12-20")
+    await y.pay("S", "S1", 40_000, "2025-12-28")
+    y.clock.on("2025-12-31", 12)
+    await y.finance(
+        "I",
+        "operating-costs",
+        {"amount": "150000", "description": "incubator operations", "on": "2025-12-31"},
+    )
+    y.clock.on("2026-01-10")  # the year is closed
+
+
+async def set_agreements(y: Year) -> None:
+    """Both operators are paid 5% of the year's operating revenue if the service share and revenue ÷ cost
+    meet their targets (30% and 1, the defaults)."""
+    agreement = {
+        "kpis": ["service_revenue_share", "revenue_cost_ratio"],
+        "bonus_basis": "revenue",
+        "bonus_share": "0.05",
+    }
+    for park in "SI":
+        r = await y.http["kpi"].put(f"/parks/{y.parks[park]}/agreement", headers=y.admin, json=agreement)
+        assert r.status_code == 200, r.text
+
+
+async def ticket(y: Year, index: int) -> None:
+    park, tenant, category, priority, day, ack, resolve, rating, again = TICKETS[index]
+    staff = y.staff(park)
+    opened = datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(hours=9)
+    y.clock.on(day, 9)
+    body = {
+        "category": category,
+        "priority": priority,
+        "title": f"{category} {day}",
+        "tenant_id": y.tenants[tenant],
+    }
+
+    async def opens() -> Any:
+        r = await y.http["tickets"].post(f"/parks/{y.parks[park]}/tickets", headers=staff, json=body)
+        return r.json() if r.status_code == 201 else None
+
+    ticket_id = (await eventually(opens))["ticket_id"]
+    at = lambda hours: setattr(y.clock, "now", opened + timedelta(hours=hours))  # noqa: E731
+    at(ack)
+    await y.post("tickets", f"/tickets/{ticket_id}/acknowledge", {}, staff)
+    resolution: dict[str, Any] = {}
+    if index == 2:  # the billable repair: 2 h x 100 + one part at 150
+        await y.post("tickets", f"/tickets/{ticket_id}/start", {}, staff)
+        work = {
+            "labour": [{"technician": "wu", "hours": "2", "hourly_rate": "100"}],
+            "materials": [{"item": "valve", "quantity": "1", "unit_price": "150"}],
+        }
+        await y.post("tickets", f"/tickets/{ticket_id}/work", work, staff)
+        resolution = {"billable": True}
+    at(resolve)
+    await y.post("tickets", f"/tickets/{ticket_id}/resolve", resolution, staff)
+    at(resolve + 1)
+    await y.post("tickets", f"/tickets/{ticket_id}/rating", {"score": rating}, y.tenant(park, tenant))
+    if again:
+        reopen_after, resolve_in, second = again
+        at(reopen_after)
+        await y.post("tickets", f"/tickets/{ticket_id}/reopen", {"reason": "spill came back"}, staff)
+        at(reopen_after + resolve_in)
+        await y.post("tickets", f"/tickets/{ticket_id}/resolve", {}, staff)
+        at(reopen_after + resolve_in + 1)
+        await y.post("tickets", f"/tickets/{ticket_id}/rating", {"score": second}, y.tenant(park, tenant))
+
+
+async def meeting_and_deal(y: Year) -> None:
+    """06-20: S1 needs vaccine vials, S2 makes them; both attend the meeting (5,000 each); they close a
+    deal of 85,000 that saves S1 15,000."""
+    park, staff = y.parks["S"], y.staff("S")
+    y.clock.on("2025-06-16")
+    mm = y.http["matchmaking"]
+
+    async def profile_known(name: str) -> Any:
+        return await y.get("matchmaking", f"/parks/{park}/profiles/{y.tenants[name]}")
+
+    for name in ("S1", "S2"):
+        await eventually(lambda name=name: profile_known(name))  # type: ignore[misc]
+    offering = {
+        "offerings": [
+            {
+                "offering_id": "vials",
+                "text": "中硼硅玻璃瓶 疫苗西林瓶 borosilicate vaccine vials",
+                "segment": "bio.packaging",
+                "capacity": 20000,
+            }
+        ]
+    }
+    need = {"needs": [{"need_id": "need-vials", "text": "采购疫苗西林瓶 glass vials", "volume": 5000}]}
+    for name, body in (("S2", offering), ("S1", need)):
+        r = await mm.put(f"/parks/{park}/profiles/{y.tenants[name]}", headers=staff, json=body)
+        assert r.status_code == 200, r.text
+    y.clock.on("2025-06-20", 9)
+    meeting = await y.post(
+        "matchmaking",
+        f"/parks/{park}/meetings",
+        {"title": "June supply meeting", "held_on": "2025-06-20"},
+        staff,
+    )
+    for name in ("S1", "S2"):
+        y.clock.on("2025-06-20", 10)
+        await y.post(
+            "matchmaking",
+            f"/parks/{park}/meetings/{meeting['meeting_id']}/attendance",
+            {"tenant_id": y.tenants[name]},
+            staff,
+        )
+    proposals = await y.post(
+        "matchmaking", f"/parks/{park}/profiles/{y.tenants['S1']}/needs/need-vials/proposals", {}, staff
+    )
+    pid = next(p["proposal_id"] for p in proposals if p["supplier_id"] == y.tenants["S2"])
+    for name in ("S1", "S2"):
+        await y.post(
+            "matchmaking", f"/parks/{park}/proposals/{pid}/accept", {"enterprise_id": y.tenants[name]}, staff
+        )
+    y.clock.on("2025-06-20", 16)
+    deal = await y.post(
+        "matchmaking",
+        f"/parks/{park}/proposals/{pid}/deal",
+        {"value_cny": "85000", "estimated_saving_cny": "15000"},
+        staff,
+    )
+    assert deal["status"] == "deal_closed", deal
+    y.deal = pid
+
+
+# ---- the figures -----------------------------------------------------------------------------------
+def close(value: Any, expected: Decimal, tolerance: Decimal) -> bool:
+    return value is not None and abs(Decimal(str(value)) - expected) <= tolerance
+
+
+def near(value: Any, expected: Decimal, tolerance: Decimal) -> bool:
+    return value is not None and abs(Decimal(str(value)) - expected) <= tolerance
+
+
+async def kpi_says(y: Year, path: str, pick: Any, expected: Decimal, tolerance: Decimal) -> Any:
+    """kpi's figure once it equals `expected` (its read model folds the year's events asynchronously);
+    if it never does, the assertion fails with kpi's last value."""
+    last: list[Any] = []
+
+    async def probe() -> Any:
+        body = await y.get("kpi", path)
+        last[:] = [pick(body) if body else None]
+        return last[0] if near(last[0], expected, tolerance) else None
+
+    try:
+        return await eventually(probe, within=15)
+    except AssertionError:
+        raise AssertionError(f"kpi {path}: {last[0]} != {expected} (by hand)") from None
+
+
+def kpi_value(name: str) -> Any:
+    return lambda card: next(k["value"] for k in card["kpis"] if k["kpi"] == name)
+
+
+@pytest.mark.parametrize("park", ["S", "I"])
+async def test_revenue_per_stream_and_operating_revenue_for_the_year(year: Year, park: str) -> None:
+    by_hand = {
+        "rent": RENT[park],
+        "property": PROPERTY[park],
+        "industry_services": INDUSTRY[park],
+        "value_added_services": VALUE_ADDED[park],
+    }
+    card = f"/parks/{year.parks[park]}/scorecards/2025"
+    await kpi_says(year, card, lambda c: c["figures"]["operating_revenue"]["value"], OPERATING[park], CNY)
+    in_kpi = (await year.get("kpi", card))["figures"]["revenue"]["counts"]
+    report = await year.get("finance", f"/parks/{year.parks[park]}/reports/revenue?period=2025")
+    for stream, amount in by_hand.items():
+        assert near(report["revenue_by_stream"][stream], amount, CNY), (stream, report, amount)
+        assert near(in_kpi.get(stream, "0"), amount, CNY), (stream, in_kpi, amount)
+    assert near(report["operating_revenue"], OPERATING[park], CNY), (report, OPERATING[park])
+    assert near(report["service_revenue"], SERVICE[park], CNY), (report, SERVICE[park])
+
+
+@pytest.mark.parametrize("park", ["S", "I"])
+async def test_service_share_subsidy_dependency_and_revenue_over_cost(year: Year, park: str) -> None:
+    card = f"/parks/{year.parks[park]}/scorecards/2025"
+    in_kpi = {
+        "share": await kpi_says(year, card, kpi_value("service_revenue_share"), SHARE[park], PP),
+        "dependency": await kpi_says(
+            year, card, lambda c: c["figures"]["subsidy_dependency"]["value"], DEPENDENCY[park], PP
+        ),
+        "ratio": await kpi_says(year, card, kpi_value("revenue_cost_ratio"), RATIO[park], PP),
+    }
+    report = await year.get("finance", f"/parks/{year.parks[park]}/reports/revenue?period=2025")
+    in_finance = {
+        "share": report["service_share"],
+        "dependency": report["subsidy_dependency"],
+        "ratio": report["revenue_to_cost"],
+    }
+    by_hand = {"share": SHARE[park], "dependency": DEPENDENCY[park], "ratio": RATIO[park]}
+    for figure, expected in by_hand.items():
+        assert near(in_finance[figure], expected, PP), (figure, in_finance[figure], expected)
+        assert near(in_kpi[figure], expected, PP), (figure, in_kpi[figure], expected)
+    assert near(report["subsidy_received"], SUBSIDY[park], CNY)
+    assert near(report["operating_cost"], COST[park], CNY)
+    assert report["service_share_target_met"] is (SHARE[park] >= Decimal("0.30"))
+
+
+@pytest.mark.parametrize(("park", "day"), list(RECEIVABLES))
+async def test_receivables_as_of_a_date_count_only_what_happened_by_then(
+    year: Year, park: str, day: str
+) -> None:
+    """finance owns receivables (no other service shows them): its figure equals the hand count."""
+    aging = await year.get("finance", f"/parks/{year.parks[park]}/receivables/aging?as_of={day}")
+    assert near(aging["outstanding"], RECEIVABLES[(park, day)], CNY), (aging, RECEIVABLES[(park, day)])
+    assert near(sum(Decimal(v) for v in aging["buckets"].values()), RECEIVABLES[(park, day)], CNY)
+
+
+@pytest.mark.parametrize(("park", "day"), list(OCCUPANCY))
+async def test_occupancy_on_dates_through_the_year(year: Year, park: str, day: str) -> None:
+    area, units = OCCUPANCY[(park, day)]
+    rate = area / AREA[park]
+    path = f"/parks/{year.parks[park]}/occupancy?on={day}"
+    await kpi_says(year, path, lambda o: o["area_leased_m2"], area, CNY)
+    in_kpi = await year.get("kpi", path)
+    in_leasing = await year.get("leasing", path)
+    assert (in_leasing["units_occupied"], in_kpi["units_leased"]) == (units, units), (in_leasing, in_kpi)
+    assert near(in_leasing["area_occupied_m2"], area, CNY), in_leasing
+    assert near(in_leasing["occupancy_by_area"], rate, PP), (in_leasing, rate)
+    assert near(in_kpi["occupancy_by_area"], rate, PP), (in_kpi, rate)
+
+
+async def test_the_year_end_scorecard_counts_occupancy_on_the_last_day(year: Year) -> None:
+    """kpi's scored occupancy is the period's last day (31 December): S2's lease ran out in September."""
+    for park, area in (("S", Decimal(100)), ("I", Decimal(260))):
+        card = f"/parks/{year.parks[park]}/scorecards/2025"
+        await kpi_says(year, card, kpi_value("occupancy_rate"), area / AREA[park], PP)
+
+
+@pytest.mark.parametrize("park", ["S", "I"])
+async def test_satisfaction_and_sla_compliance(year: Year, park: str) -> None:
+    card = f"/parks/{year.parks[park]}/scorecards/2025"
+    in_kpi = {
+        "satisfaction": await kpi_says(year, card, kpi_value("satisfaction"), SATISFACTION[park], PP),
+        "sla": await kpi_says(year, card, kpi_value("sla_compliance"), SLA[park], PP),
+    }
+    window = "from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z"
+    in_tickets = await year.get("tickets", f"/parks/{year.parks[park]}/tickets/scorecard?{window}")
+    assert near(in_tickets["satisfaction_rate"], SATISFACTION[park], PP), in_tickets
+    assert near(in_tickets["sla_compliance"], SLA[park], PP), in_tickets
+    assert near(in_kpi["satisfaction"], SATISFACTION[park], PP)
+    assert near(in_kpi["sla"], SLA[park], PP)
+
+
+async def test_purchasing_savings_are_the_deal_matchmaking_closed(year: Year) -> None:
+    park = year.parks["S"]
+    deal = await year.get("matchmaking", f"/parks/{park}/proposals/{year.deal}")
+    assert (deal["status"], Decimal(deal["saving_percent"])) == ("deal_closed", SAVING_PERCENT)
+    card = f"/parks/{park}/scorecards/2025"
+    saved = await kpi_says(
+        year, card, lambda c: c["figures"]["purchasing_savings"]["value"], Decimal(15_000), CNY
+    )
+    counts = (await year.get("kpi", card))["figures"]["purchasing_savings"]["counts"]
+    assert near(saved, Decimal(deal["estimated_saving_cny"]), CNY)
+    assert (counts["deals"], Decimal(counts["mean_saving_percent"])) == (1, SAVING_PERCENT), counts
+    other = await year.get("kpi", f"/parks/{year.parks['I']}/scorecards/2025")
+    assert other["figures"]["purchasing_savings"]["counts"]["deals"] == 0
+
+
+async def test_the_rent_roll_and_billing_agree_in_the_month_of_a_prorated_termination(year: Year) -> None:
+    """10 August: the rent roll shows each lease's August rent as finance bills it; S3's August is
+    prorated (terminated on the 15th), credited after a full invoice; I1's August is rent for equity
+    (no cash rent due, no invoice)."""
+    by_hand = {  # lease -> (lease month covering 2025-08-10, rent due)
+        "L-S1": (20, S1_RENT),  # 2024-01-01 + 19 months
+        "L-S2": (11, S2_RENT),
+        "L-S3": (6, S3_AUGUST),
+        "L-I1": (8, Decimal(0)),  # waived for equity
+        "L-I3": (8, I3_RENT),
+        "L-I2b": (1, I2_RENT),
+    }
+    roll: dict[str, Decimal] = {}
+    for park in "SI":
+        rows = await year.get("leasing", f"/parks/{year.parks[park]}/rent-roll?on=2025-08-10")
+        roll |= {row["lease_id"]: Decimal(row["monthly_rent"]) for row in rows}
+    assert set(roll) == {year.leases[name] for name in by_hand}
+    for name, (month, rent) in by_hand.items():
+        park = name[2]
+        lease = year.leases[name]
+        invoice = await year.get("finance", f"/parks/{year.parks[park]}/invoices/{lease}-m{month}")
+        billed = Decimal(invoice["amount"]) if invoice else Decimal(0)
+        assert near(roll[lease], rent, CNY), (name, roll[lease], rent)
+        assert near(billed, rent, CNY), (name, invoice, rent)
+    august = await year.get("finance", f"/parks/{year.parks['S']}/reports/revenue?period=2025-08")
+    # August's rent revenue in S: three invoices of 1 August, less the credit note of 20 August
+    assert near(august["revenue_by_stream"]["rent"], S1_RENT + S2_RENT + S3_AUGUST, CNY), august
+
+
+async def test_the_assessment_pays_the_bonus_finance_books_as_a_cost(year: Year) -> None:
+    """On 10 January 2026 kpi assesses 2025: the incubator met both agreed KPIs (5% of its operating
+    revenue), the specialized park missed the service share. finance books the bonus as January's
+    operating cost, which kpi's January figure shows."""
+    for park in "SI":
+        card = f"/parks/{year.parks[park]}/scorecards/2025"
+        await kpi_says(year, card, kpi_value("service_revenue_share"), SHARE[park], PP)
+        await kpi_says(year, card, kpi_value("revenue_cost_ratio"), RATIO[park], PP)
+    missed = await year.post("kpi", f"/parks/{year.parks['S']}/assessments/2025", {})
+    earned = await year.post("kpi", f"/parks/{year.parks['I']}/assessments/2025", {})
+    assert (missed["type"], earned["type"]) == ("KpiTargetMissed", "OperatorBonusEarned"), (missed, earned)
+    assert "service_revenue_share" in str(missed["event"]), missed
+    assert near(earned["event"]["amount"], BONUS_I, CNY), earned
+    park = year.parks["I"]
+
+    async def booked() -> Any:
+        report = await year.get("finance", f"/parks/{park}/reports/revenue?period=2026-01")
+        return report if report and Decimal(report["operating_cost"]) > 0 else None
+
+    report = await eventually(booked)
+    assert near(report["operating_cost"], BONUS_I, CNY), report
+    january = f"/parks/{park}/scorecards/2026-01"
+    await kpi_says(year, january, lambda c: c["figures"]["operating_cost"]["value"], BONUS_I, CNY)
