@@ -35,7 +35,8 @@ from tickets.domain.ticket import Ticket
 REOPENERS = (*STAFF, Role.TENANT_USER)
 OPENERS = REOPENERS
 """Who opens a ticket: staff, or a tenant user for its own enterprise; an auditor 403 before the body."""
-RATERS = (Role.TENANT_USER,)
+RATERS = REOPENERS
+"""Who rates: its tenant user; staff only record an imported ticket's rating (`tickets.domain.dating`)."""
 
 LoadTicket = Callable[[str], Awaitable[Ticket | None]]
 OpenerScope = Annotated[ParkAccess, Depends(park_roles(*OPENERS))]

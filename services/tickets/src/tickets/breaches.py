@@ -129,19 +129,16 @@ class BreachScanner:
         target = SlaTarget(entry.target)
         if ticket is None or not ticket.missed(target, now) or target in ticket.breaches:
             return False
-        fields = {
-            "ticket_id": entry.ticket_id,
-            "target": entry.target,
-            "due_at": entry.due,
-            "detected_at": now,
-        }
+        at = ticket.breach_date(target, now)  # a step recorded late: at the deadline
+        fields = {"ticket_id": entry.ticket_id, "target": entry.target, "due_at": entry.due}
+        fields["detected_at"] = at
         try:
             await self._claims.of(entry.ticket_id).insert(
-                claim_id(entry.ticket_id, entry.target), fields, [self._outbound(breach_of(entry, now))]
+                claim_id(entry.ticket_id, entry.target), fields, [self._outbound(breach_of(entry, at))]
             )
         except ConcurrencyConflict:
             return False  # another instance claimed it first
-        await self._note(entry.ticket_id, target, now)
+        await self._note(entry.ticket_id, target, at)
         return True
 
     async def _note(self, ticket_id: str, target: SlaTarget, at: datetime) -> None:

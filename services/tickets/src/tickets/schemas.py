@@ -5,7 +5,7 @@ conversions: a request body to the domain's command (`command()`), a domain valu
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from parkops_contracts.events.tickets import TicketCategory, TicketPriority
 from parkops_kernel.bounds import (
@@ -74,20 +74,39 @@ class TicketCreate(Input):
         )
 
 
-class AssignBody(Input):
+def _at() -> Any:
+    return Field(
+        default=None,
+        description="Staff only, a ticket's history from the old system: when the step happened (default "
+        "now; not in the future, not before the ticket's latest recorded step).",
+    )
+
+
+class Dated(Input):
+    at: Instant | None = _at()
+
+
+class StepBody(Dated):
+    """The optional body of acknowledge, start and close: when the step happened."""
+
+    def command(self) -> commands.Step:
+        return commands.Step(self.at)
+
+
+class AssignBody(Dated):
     team: Name
     technician: Name | None = None
 
     def command(self) -> commands.Assign:
-        return commands.Assign(self.team, self.technician)
+        return commands.Assign(self.team, self.technician, self.at)
 
 
-class DeferBody(Input):
+class DeferBody(Dated):
     until: Instant
     reason: Text
 
     def command(self) -> commands.Defer:
-        return commands.Defer(self.until, self.reason)
+        return commands.Defer(self.until, self.reason, self.at)
 
 
 class LabourIn(Input):
@@ -102,7 +121,7 @@ class MaterialIn(Input):
     unit_price: Money
 
 
-class WorkBody(Input):
+class WorkBody(Dated):
     labour: list[LabourIn] = Field(default_factory=list, max_length=MAX_WORK_LINES)
     materials: list[MaterialIn] = Field(default_factory=list, max_length=MAX_WORK_LINES)
 
@@ -110,10 +129,11 @@ class WorkBody(Input):
         return commands.RecordWork(
             tuple(Labour.model_validate(line.model_dump()) for line in self.labour),
             tuple(Material.model_validate(line.model_dump()) for line in self.materials),
+            self.at,
         )
 
 
-class ResolveBody(Input):
+class ResolveBody(Dated):
     billable: bool = False
     acknowledge: bool = Field(
         default=False, description="Resolve an unacknowledged ticket: acknowledge and resolve as one step."
@@ -126,22 +146,27 @@ class ResolveBody(Input):
     )
 
     def command(self) -> commands.Resolve:
-        return commands.Resolve(self.billable, self.acknowledge, self.payer_id)
+        return commands.Resolve(self.billable, self.acknowledge, self.payer_id, self.at)
 
 
-class ReopenBody(Input):
+class ReopenBody(Dated):
     reason: Text
 
     def command(self) -> commands.Reopen:
-        return commands.Reopen(self.reason)
+        return commands.Reopen(self.reason, self.at)
 
 
 class RatingBody(Input):
     score: int = Field(ge=1, le=5, description="1 to 5.")
     comment: LongText = ""
+    at: Instant | None = Field(
+        default=None,
+        description="Staff only, a ticket imported from the old system: when its tenant rated it there "
+        "(not in the future, not before the ticket's latest recorded step).",
+    )
 
     def command(self) -> commands.Rate:
-        return commands.Rate(self.score, self.comment)
+        return commands.Rate(self.score, self.comment, self.at)
 
 
 class SlaState(StrEnum):

@@ -10,6 +10,7 @@ the open names the same ticket and never another caller's."""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
@@ -31,7 +32,9 @@ from tickets.domain.commands import (
     RecordWork,
     Reopen,
     Resolve,
+    Step,
 )
+from tickets.domain.dating import check_staff_rating, step_at
 from tickets.domain.payers import opened_at
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
@@ -41,10 +44,20 @@ OnSaved = Callable[[Ticket], None]
 Change = Callable[[Ticket, datetime], None]
 
 
+class Dated(Protocol):
+    @property
+    def at(self) -> datetime | None: ...
+
+
 def terms(command: object) -> dict[str, object]:
-    """What a command asked, as plain values (the digest of a keyed request); None asked nothing."""
+    """What a command asked, as plain values (the digest of a keyed request); None asked nothing. An
+    action not dated asks what it asked before actions took `at` (the same digest)."""
     plain = TypeAdapter(type(command)).dump_python(command, mode="json")
-    return plain if isinstance(plain, dict) else {}
+    if not isinstance(plain, dict):
+        return {}
+    if "at" in plain and plain["at"] is None:
+        del plain["at"]
+    return plain
 
 
 @dataclass(frozen=True)
@@ -70,22 +83,22 @@ class TicketService:
         scope = (park.group_id, park.park_id, park.tenant_id or "", park.who.subject)
         ticket_id = new_id() if key is None else keyed_id(key, *scope)
         sla = await self.sla(park.park_id, park.group_id)
-        new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, at)
+        new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, at, now)
         idempotency = keyed(key, "open", terms(asked), TicketPublic)
         return await self._write(ticket_id, idempotency, lambda _, __: None, lambda: Ticket.open(new))
 
-    async def acknowledge(self, seen: TicketAccess, key: str | None) -> TicketPublic:
-        """AcknowledgeTicket: staff answered; the response target is met or missed now."""
-        return await self._act(seen, key, "acknowledge", None, lambda t, now: t.acknowledge(now))
+    async def acknowledge(self, seen: TicketAccess, c: Step, key: str | None) -> TicketPublic:
+        """AcknowledgeTicket: staff answered; the response target is met or missed at the effective time."""
+        return await self._act(seen, key, "acknowledge", c, lambda t, at: t.acknowledge(at))
 
-    async def start_work(self, seen: TicketAccess, key: str | None) -> TicketPublic:
-        return await self._act(seen, key, "start", None, lambda t, _: t.start_work())
+    async def start_work(self, seen: TicketAccess, c: Step, key: str | None) -> TicketPublic:
+        return await self._act(seen, key, "start", c, lambda t, _: t.start_work())
 
     async def assign(self, seen: TicketAccess, c: Assign, key: str | None) -> TicketPublic:
-        return await self._act(seen, key, "assign", c, lambda t, now: t.assign(c.team, c.technician, now))
+        return await self._act(seen, key, "assign", c, lambda t, at: t.assign(c.team, c.technician, at))
 
     async def defer(self, seen: TicketAccess, c: Defer, key: str | None) -> TicketPublic:
-        return await self._act(seen, key, "defer", c, lambda t, now: t.defer(c.until, c.reason, now))
+        return await self._act(seen, key, "defer", c, lambda t, at: t.defer(c.until, c.reason, at))
 
     async def record_work(self, seen: TicketAccess, c: RecordWork, key: str | None) -> TicketPublic:
         labour, materials = list(c.labour), list(c.materials)
@@ -97,21 +110,25 @@ class TicketService:
         if c.payer_id is not None:
             await self.access.check_payer(seen.park, c.payer_id)
 
-        def resolve(t: Ticket, now: datetime) -> None:
-            t.resolve(now, c.billable, sla.auto_close_at(now), c.acknowledge, c.payer_id)
+        def resolve(t: Ticket, at: datetime) -> None:
+            t.resolve(at, c.billable, sla.auto_close_at(at), c.acknowledge, c.payer_id)
 
         return await self._act(seen, key, "resolve", c, resolve)
 
-    async def close(self, seen: TicketAccess, key: str | None) -> TicketPublic:
-        return await self._act(seen, key, "close", None, lambda t, now: t.close(now))
+    async def close(self, seen: TicketAccess, c: Step, key: str | None) -> TicketPublic:
+        return await self._act(seen, key, "close", c, lambda t, at: t.close(at))
 
     async def reopen(self, seen: TicketAccess, c: Reopen, key: str | None) -> TicketPublic:
         """ReopenTicket: the tenant (or staff) says it is not fixed; counted on the ticket."""
-        return await self._act(seen, key, "reopen", c, lambda t, now: t.reopen(c.reason, now))
+        now = self.clock()
+        return await self._act(seen, key, "reopen", c, lambda t, at: t.reopen(c.reason, at, max(at, now)))
 
     async def rate(self, seen: TicketAccess, c: Rate, key: str | None) -> TicketPublic:
-        """RateTicket: the tenant's satisfaction after resolution, once."""
-        return await self._act(seen, key, "rate", c, lambda t, now: t.rate(c.score, c.comment, now))
+        """RateTicket: the tenant's satisfaction after resolution, once; staff record the rating of an
+        imported ticket given in the old system (dated)."""
+        if not seen.park.is_tenant:
+            check_staff_rating(c.at, seen.ticket.imported)
+        return await self._act(seen, key, "rate", c, lambda t, at: t.rate(c.score, c.comment, at))
 
     async def configure_sla(self, park: ParkAccess, c: ConfigureSla, key: str | None) -> schemas.ParkSla:
         """ConfigureParkSla: overrides, calendar and auto-close delay of one park (for new tickets)."""
@@ -139,11 +156,20 @@ class TicketService:
         await self.access.record(deliveries)
 
     async def _act(
-        self, seen: TicketAccess, key: str | None, operation: str, command: object, change: Change
+        self, seen: TicketAccess, key: str | None, operation: str, command: Dated, change: Change
     ) -> TicketPublic:
-        """An action on a ticket the caller sees (its park and tenant never change: the access holds)."""
+        """An action on a ticket the caller sees (its park and tenant never change: the access holds),
+        at its effective time: the command's `at` within its bounds (`tickets.domain.dating`), else now."""
         idempotency = keyed(key, operation, terms(command), TicketPublic)
-        return await self._write(seen.ticket.ticket_id, idempotency, change)
+        by_tenant = seen.park.is_tenant
+
+        def dated(ticket: Ticket, now: datetime) -> None:
+            at = step_at(command.at, now, by_tenant, ticket.latest_step)
+            change(ticket, at)
+            ticket.stepped_at = at
+            ticket.watch(now)
+
+        return await self._write(seen.ticket.ticket_id, idempotency, dated)
 
     async def _write(
         self,

@@ -18,6 +18,7 @@ from tickets.domain.commands import (
     RecordWork,
     Reopen,
     Resolve,
+    Step,
 )
 from tickets.domain.sla import ParkSla, PolicyOverride, SlaPolicy
 from tickets.domain.work import Labour
@@ -88,9 +89,9 @@ async def test_staff_work_a_ticket_from_acknowledgement_to_rating(desk: Desk) ->
     opened = await desk.service.open_ticket(tenant(), DOOR, None)
     seen = await desk.seen(staff(), opened.ticket_id)
     desk.clock.advance(H / 2)
-    acknowledged = await desk.service.acknowledge(seen, None)
+    acknowledged = await desk.service.acknowledge(seen, Step(), None)
     assert (acknowledged.state, acknowledged.response_seconds) == ("acknowledged", 1800)
-    assert (await desk.service.start_work(seen, None)).state == "in_progress"
+    assert (await desk.service.start_work(seen, Step(), None)).state == "in_progress"
     assigned = await desk.service.assign(seen, Assign("plumbing", "wu"), None)
     assert (assigned.team, assigned.technician) == ("plumbing", "wu")
     deferred = await desk.service.defer(seen, Defer(T0 + 3 * H, "parts on order"), None)
@@ -124,7 +125,7 @@ async def test_a_resolved_ticket_is_reopened_then_closed(desk: Desk) -> None:
     (event,) = desk.memory.events(events.TicketReopened)
     assert event.reason == "still stuck"
     await desk.service.resolve(seen, Resolve(), None)
-    assert (await desk.service.close(seen, None)).state == "closed"
+    assert (await desk.service.close(seen, Step(), None)).state == "closed"
 
 
 async def test_a_refused_change_writes_nothing(desk: Desk) -> None:
@@ -132,9 +133,9 @@ async def test_a_refused_change_writes_nothing(desk: Desk) -> None:
     seen = await desk.seen(staff(), opened.ticket_id)
     with pytest.raises(Conflict, match="acknowledge"):  # open: resolving needs acknowledge=true
         await desk.service.resolve(seen, Resolve(), None)
-    await desk.service.acknowledge(seen, None)
+    await desk.service.acknowledge(seen, Step(), None)
     with pytest.raises(Conflict):
-        await desk.service.acknowledge(seen, "k-ack")
+        await desk.service.acknowledge(seen, Step(), "k-ack")
     document = desk.memory.documents[opened.ticket_id]
     assert (document["_version"], document["_keys"]) == (2, [])
     assert len(desk.memory.events(events.TicketAcknowledged)) == 1
@@ -149,7 +150,7 @@ async def test_a_keyed_action_has_one_effect_and_its_key_one_request(desk: Desk)
     with pytest.raises(Conflict, match="w-1"):
         await desk.service.record_work(seen, work("li"), "w-1")
     with pytest.raises(Conflict, match="w-1"):  # another action with the key is another request
-        await desk.service.acknowledge(seen, "w-1")
+        await desk.service.acknowledge(seen, Step(), "w-1")
     resolved = await desk.service.resolve(seen, Resolve(billable=True, acknowledge=True), None)
     assert resolved.billable_amount == Decimal("100.00"), "the work was counted once"
 

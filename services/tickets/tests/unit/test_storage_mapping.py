@@ -33,7 +33,7 @@ def test_due_entries_of_a_stored_document_skip_claimed_targets() -> None:
     ticket.note_breach(SlaTarget.RESPONSE, T0 + 3 * H)
     doc = {"_id": ticket.ticket_id, **TicketCodec().encode(ticket)}
     assert [(e.target, e.due) for e in due_entries(doc)] == [("resolution", T0 + 48 * H)]
-    ticket.resolve(T0 + 50 * H, billable=False, auto_close_at=T0 + 200 * H, acknowledge=True)
+    ticket.resolve(T0 + 40 * H, billable=False, auto_close_at=T0 + 200 * H, acknowledge=True)
     doc = {"_id": ticket.ticket_id, **TicketCodec().encode(ticket)}
     assert [(e.target, e.due) for e in due_entries(doc)] == [(AUTO_CLOSE, T0 + 200 * H)]
 

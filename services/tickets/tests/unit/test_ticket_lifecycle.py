@@ -15,6 +15,7 @@ from parkops_contracts.events.tickets import (
 from parkops_kernel.errors import Conflict, Unprocessable
 from tickets.domain.catalog import TicketCategory, TicketPriority, parse_category, parse_priority
 from tickets.domain.commands import NewTicket, OpenTicket
+from tickets.domain.due_index import entries_of
 from tickets.domain.record import Location
 from tickets.domain.state import TicketState
 from tickets.domain.ticket import Ticket
@@ -369,8 +370,19 @@ def test_missed_targets_are_the_pending_ones_whose_due_time_has_come() -> None:
     assert not ticket.missed(SlaTarget.RESPONSE, T0 + 2 * H - timedelta(seconds=1))
     assert ticket.missed(SlaTarget.RESPONSE, T0 + 2 * H)
     assert not ticket.missed(SlaTarget.RESOLUTION, T0 + 2 * H)
+    ticket.acknowledge(T0 + H)
+    assert not ticket.missed(SlaTarget.RESPONSE, T0 + 3 * H)  # met: no longer pending
+
+
+def test_a_target_met_late_stays_pending_until_its_breach_is_claimed_dated_at_the_deadline() -> None:
+    ticket = new_ticket()  # response due T0 + 2 h
     ticket.acknowledge(T0 + 3 * H)
-    assert not ticket.missed(SlaTarget.RESPONSE, T0 + 3 * H)  # no longer pending
+    assert ticket.response_outcome is SlaOutcome.BREACHED
+    assert ticket.missed(SlaTarget.RESPONSE, T0 + 3 * H)  # the scanner claims it
+    assert ticket.breach_date(SlaTarget.RESPONSE, T0 + 5 * H) == T0 + 2 * H
+    assert ticket.breach_date(SlaTarget.RESOLUTION, T0 + 50 * H) == T0 + 50 * H  # still open: when detected
+    ticket.note_breach(SlaTarget.RESPONSE, T0 + 2 * H)
+    assert [e.target for e in entries_of(ticket)] == ["resolution"]
 
 
 def test_a_breach_is_noted_once_at_its_first_claim() -> None:

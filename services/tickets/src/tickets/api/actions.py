@@ -1,9 +1,10 @@
 """Actions on a ticket, `POST /tickets/{ticket_id}/<action>`: staff work it (acknowledge, start,
 assign, defer, record work, resolve, close), staff or its tenant user reopen it, its tenant user rates
-it. Every action answers the ticket as it is after it, and takes the `Idempotency-Key` header.
+it (staff record the rating of an imported ticket). Every action answers the ticket as it is after it,
+takes the `Idempotency-Key` header, and an optional `at` (staff recording a ticket's history).
 
 The routes differ only in who may act, the body they take and the service method they call, so they
-are one table (`ACTIONS`) and two route shapes (with a body, without)."""
+are one table (`ACTIONS`) and two route shapes (with a body; with an optional one, `{"at": ...}`)."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -14,7 +15,16 @@ from parkops_runtime.auth import STAFF, Role
 from parkops_runtime.request_keys import IdempotencyKey
 
 from tickets.access import RATERS, REOPENERS, TicketAccess, seen_by
-from tickets.schemas import AssignBody, DeferBody, RatingBody, ReopenBody, ResolveBody, TicketPublic, WorkBody
+from tickets.schemas import (
+    AssignBody,
+    DeferBody,
+    RatingBody,
+    ReopenBody,
+    ResolveBody,
+    StepBody,
+    TicketPublic,
+    WorkBody,
+)
 from tickets.service import TicketService
 
 Answer = Awaitable[TicketPublic]
@@ -29,18 +39,19 @@ class Action:
     name: str  # the route's name (and so its OpenAPI operation)
     path: str  # the last segment of its path
     roles: tuple[Role, ...]
-    body: type[Body] | None
+    body: type[Body]
     call: Callable[[TicketService], Callable[..., Answer]]
+    bare: bool = False  # the body is optional: a request without one acts now
 
 
 ACTIONS = (
-    Action("acknowledge", "acknowledge", STAFF, None, lambda s: s.acknowledge),
-    Action("start", "start", STAFF, None, lambda s: s.start_work),
+    Action("acknowledge", "acknowledge", STAFF, StepBody, lambda s: s.acknowledge, bare=True),
+    Action("start", "start", STAFF, StepBody, lambda s: s.start_work, bare=True),
     Action("assign", "assign", STAFF, AssignBody, lambda s: s.assign),
     Action("defer", "defer", STAFF, DeferBody, lambda s: s.defer),
     Action("record_work", "work", STAFF, WorkBody, lambda s: s.record_work),
     Action("resolve", "resolve", STAFF, ResolveBody, lambda s: s.resolve),
-    Action("close", "close", STAFF, None, lambda s: s.close),
+    Action("close", "close", STAFF, StepBody, lambda s: s.close, bare=True),
     Action("reopen", "reopen", REOPENERS, ReopenBody, lambda s: s.reopen),
     Action("rate", "rating", RATERS, RatingBody, lambda s: s.rate),
 )
@@ -48,10 +59,12 @@ ACTIONS = (
 
 def route(service: TicketService, action: Action) -> Callable[..., Answer]:
     who, call = seen_by(service.tickets.get, *action.roles), action.call(service)
-    if action.body is None:
+    if action.bare:
 
-        async def bare(seen: Annotated[TicketAccess, who], key: IdempotencyKey = None) -> TicketPublic:
-            return await call(seen, key)
+        async def bare(
+            seen: Annotated[TicketAccess, who], body: StepBody | None = None, key: IdempotencyKey = None
+        ) -> TicketPublic:
+            return await call(seen, (body or StepBody()).command(), key)
 
         return bare
 

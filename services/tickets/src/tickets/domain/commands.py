@@ -35,6 +35,11 @@ class NewTicket:
     tenant_id: str | None
     opened_by: str
     at: datetime
+    recorded_at: datetime | None = None  # when it is recorded (the clock), if not `at`
+
+    @property
+    def imported(self) -> bool:
+        return self.asked.opened_at is not None
 
     @property
     def location(self) -> Location:
@@ -42,21 +47,31 @@ class NewTicket:
 
 
 @dataclass(frozen=True)
+class Step:
+    """A bare action (acknowledge, start, close), dated `at` when staff record it from the old system."""
+
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Assign:
     team: str
     technician: str | None = None
+    at: datetime | None = None  # every action: staff recording a step from the old system (default now)
 
 
 @dataclass(frozen=True)
 class Defer:
     until: datetime
     reason: str
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class RecordWork:
     labour: tuple[Labour, ...] = ()
     materials: tuple[Material, ...] = ()
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -64,17 +79,20 @@ class Resolve:
     billable: bool = False
     acknowledge: bool = False  # an open ticket: acknowledge and resolve as one recorded step
     payer_id: str | None = None  # who pays a billable ticket, when not (or other than) its tenant
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Reopen:
     reason: str
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Rate:
     score: int
     comment: str = ""
+    at: datetime | None = None  # staff recording a rating given in the old system (an imported ticket)
 
 
 @dataclass(frozen=True)

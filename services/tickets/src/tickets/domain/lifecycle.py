@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from parkops_contracts.events.tickets import SlaTarget, TicketAcknowledged, TicketAssigned
 from parkops_kernel.errors import Unprocessable
 
-from tickets.domain.record import TicketRecord, outcome
+from tickets.domain.record import TicketRecord
 from tickets.domain.state import TicketState, require_legal
 from tickets.domain.work import MAX_LINES, Labour, Material
 
@@ -15,8 +15,7 @@ class TicketWork(TicketRecord):
         require_legal("acknowledge", self.ticket_id, self.state)
         self.state, self.acknowledged_at = TicketState.ACKNOWLEDGED, at
         self.response_seconds = self._clock(self.opened_at, at)
-        self.response_outcome = outcome(at, self.response_due)
-        self.pending.pop(SlaTarget.RESPONSE, None)
+        self.response_outcome = self.judge(SlaTarget.RESPONSE, at, self.response_due)
         self._record(
             TicketAcknowledged,
             acknowledged_at=at,
@@ -73,11 +72,13 @@ class TicketWork(TicketRecord):
         self.labour.extend(labour)
         self.materials.extend(materials)
 
-    def reopen_resolution_clock(self, at: datetime) -> datetime:
+    def reopen_resolution_clock(self, at: datetime, now: datetime) -> datetime:
+        """The resolution clock restarts at `at`; scanned if its deadline lies ahead of `now` (a target
+        is breached at most once; a late resolution still waiting for its claim keeps it)."""
         due = self.calendar.add(at, timedelta(seconds=self.resolution_target_seconds))
         self.resolution_due = due
-        if SlaTarget.RESOLUTION not in self.breaches:  # a target is breached at most once
-            self.pending[SlaTarget.RESOLUTION] = due
+        if SlaTarget.RESOLUTION not in self.pending:
+            self.watch(now)
         return due
 
     def missed(self, target: SlaTarget, now: datetime) -> bool:

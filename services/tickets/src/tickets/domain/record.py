@@ -42,6 +42,8 @@ class TicketRecord(RecordsEvents[Event]):
     attachments: list[str] = Field(default_factory=list)
     opened_by: str
     opened_at: datetime
+    imported: bool = Field(default=False, description="Opened dated in the past, from the old system.")
+    stepped_at: datetime | None = Field(default=None, description="The time of the last recorded action.")
     state: TicketState = TicketState.OPEN
     calendar: SlaCalendar
     resolution_target_seconds: int
@@ -72,6 +74,43 @@ class TicketRecord(RecordsEvents[Event]):
     closed_at: datetime | None = None
     rating: Rating | None = None
     earlier_ratings: list[Rating] = Field(default_factory=list, description="Of resolutions since reopened.")
+
+    @property
+    def latest_step(self) -> datetime:
+        """The time of the latest recorded step: a dated step may not lie before it."""
+        rated = [r.rated_at for r in (*self.earlier_ratings, *([self.rating] if self.rating else []))]
+        times = [self.opened_at, self.stepped_at, self.acknowledged_at, self.resolved_at, *rated]
+        return max(t for t in times if t is not None)
+
+    def closed(self, target: SlaTarget) -> bool:
+        """Whether the step that meets `target` is recorded (acknowledgement, resolution)."""
+        return (self.acknowledged_at if target is SlaTarget.RESPONSE else self.resolved_at) is not None
+
+    def judge(self, target: SlaTarget, at: datetime, due: datetime) -> SlaOutcome:
+        """The outcome of the step meeting `target` at `at` (its effective time). Missed and not yet
+        claimed, the target stays pending at its due time: the breach scanner claims it (once), dated
+        at the deadline."""
+        result = outcome(at, due)
+        if result is SlaOutcome.BREACHED and target not in self.breaches:
+            self.pending[target] = due
+        else:
+            self.pending.pop(target, None)
+        return result
+
+    def watch(self, now: datetime) -> None:
+        """Give the breach scanner every open target whose deadline lies ahead of `now` (when a step is
+        recorded). A deadline already passed when it was recorded (a ticket imported, or reopened, dated
+        in the past) is not scanned: the step meeting it judges it by its effective time."""
+        dues = {SlaTarget.RESPONSE: self.response_due, SlaTarget.RESOLUTION: self.resolution_due}
+        for target, due in dues.items():
+            if due > now and not self.closed(target) and target not in self.breaches:
+                self.pending[target] = due
+
+    def breach_date(self, target: SlaTarget, now: datetime) -> datetime:
+        """When a breach claimed at `now` is dated: at the deadline when its step was recorded late (at
+        its effective time, perhaps from the old system), else when detected."""
+        due = self.pending.get(target)
+        return due if due is not None and self.closed(target) else now
 
     def _record(self, event: type[Event], **fields: object) -> None:
         ids = {"ticket_id": self.ticket_id, "park_id": self.park_id, "group_id": self.group_id}

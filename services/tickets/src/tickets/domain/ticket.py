@@ -19,7 +19,7 @@ from tickets.domain.catalog import parse_category, parse_priority
 from tickets.domain.commands import NewTicket
 from tickets.domain.lifecycle import TicketWork
 from tickets.domain.payers import payer_of
-from tickets.domain.record import Rating, outcome
+from tickets.domain.record import Rating
 from tickets.domain.state import TicketState, require_legal
 from tickets.domain.work import billable_amount
 
@@ -43,12 +43,13 @@ class Ticket(TicketWork):
             attachments=list(asked.attachments),
             opened_by=new.opened_by,
             opened_at=at,
+            imported=new.imported,
             calendar=sla.calendar_for(category),
             resolution_target_seconds=sla.policy(category, priority).resolution_seconds,
             response_due=due.response,
             resolution_due=due.resolution,
-            pending={SlaTarget.RESPONSE: due.response, SlaTarget.RESOLUTION: due.resolution},
         )
+        ticket.watch(new.recorded_at or at)  # an imported ticket's passed deadlines: judged by its steps
         ticket._restate(TicketOpened, **ticket.location.model_dump())
         return ticket
 
@@ -77,12 +78,11 @@ class Ticket(TicketWork):
         self.end_deferral(at)
         self.state, self.resolved_at, self.auto_close_at = TicketState.RESOLVED, at, auto_close_at
         self.resolution_seconds = max(0, self._clock(self.opened_at, at) - self.deferred_seconds)
-        self.resolution_outcome = outcome(at, self.resolution_due)
+        self.resolution_outcome = self.judge(SlaTarget.RESOLUTION, at, self.resolution_due)
         self.billable, self.billable_amount, self.payer_id = billable, str(amount), payer
-        self.pending.pop(SlaTarget.RESOLUTION, None)
         self._restate(TicketResolved, acknowledged_in_same_step=in_same_step)
 
-    def reopen(self, reason: str, at: datetime) -> None:
+    def reopen(self, reason: str, at: datetime, now: datetime | None = None) -> None:
         """Back to work; counted. The resolution clock restarts, a breach already claimed stays. A rating
         of the earlier resolution is kept aside: the next resolution is rated (or auto-closed) anew."""
         require_legal("reopen", self.ticket_id, self.state)
@@ -93,7 +93,7 @@ class Ticket(TicketWork):
         self.state, self.reopen_count = TicketState.IN_PROGRESS, self.reopen_count + 1
         self.resolved_at = self.auto_close_at = self.closed_at = None
         self.resolution_seconds = self.resolution_outcome = None
-        due = self.reopen_resolution_clock(at)
+        due = self.reopen_resolution_clock(at, now or at)
         self._record(
             TicketReopened, reopen_count=self.reopen_count, reason=reason, reopened_at=at, resolution_due=due
         )
