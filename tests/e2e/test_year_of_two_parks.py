@@ -93,7 +93,8 @@ RENT = {
     # consideration recognised in the months it replaces), Oct-Dec invoiced; I2 Feb-Dec; I3 all year
     "I": 3 * I1_RENT + 3 * I1_RENT + 11 * I2_RENT + 12 * I3_RENT,  # 131,670.00
 }
-PROPERTY = {"S": 2 * Decimal(100) + Decimal(150), "I": Decimal(0)}  # the billable repair: 350.00
+# billable tickets (labour + parts): the gate S2 broke 3 x 120 + 540 = 900; S1's repair 2 x 100 + 150 = 350
+PROPERTY = {"S": Decimal(3 * 120 + 540) + (2 * 100 + 150), "I": Decimal(0)}  # S 1,250.00
 INDUSTRY = {
     # application fee 8% of the tenant's subsidy + 2 meeting attendances x 5,000 + 3 placements x 800
     "S": cents(Decimal(100_000) * 8 / 100) + 2 * 5_000 + 3 * 800,  # 20,400.00
@@ -107,32 +108,37 @@ VALUE_ADDED = {
     "I": Decimal(20_000) - 20_000 + 20_000,  # 20,000.00
 }
 SERVICE = {p: INDUSTRY[p] + VALUE_ADDED[p] for p in "SI"}  # S 42,900.00; I 66,600.00
-OPERATING = {p: RENT[p] + PROPERTY[p] + SERVICE[p] for p in "SI"}  # S 217,402.90; I 198,270.00
+OPERATING = {p: RENT[p] + PROPERTY[p] + SERVICE[p] for p in "SI"}  # S 218,302.90; I 198,270.00
+# investment: the park fund's stake in I3 bought for 300,000, sold for 420,000 - a realised gain of
+# 120,000: revenue, but not operating revenue (it is in no ratio below)
+INVESTMENT = {"S": Decimal(0), "I": Decimal(420_000 - 300_000)}
+REVENUE = {p: OPERATING[p] + INVESTMENT[p] for p in "SI"}  # S 218,302.90; I 318,270.00
 SUBSIDY = {"S": Decimal(60_000), "I": Decimal(40_000)}  # the park's own (not the tenant's policy)
 COST = {"S": Decimal(90_000 + 95_000), "I": Decimal(150_000)}
-# service share = (industry + value-added) ÷ operating revenue: S 19.73%, I 33.59%
+# service share = (industry + value-added) ÷ operating revenue: S 19.65%, I 33.59%
 SHARE = {p: SERVICE[p] / OPERATING[p] for p in "SI"}
-# subsidy dependency = subsidy ÷ (operating revenue + subsidy): S 21.63%, I 16.79%
+# subsidy dependency = subsidy ÷ (operating revenue + subsidy): S 21.56%, I 16.79%
 DEPENDENCY = {p: SUBSIDY[p] / (OPERATING[p] + SUBSIDY[p]) for p in "SI"}
-RATIO = {p: OPERATING[p] / COST[p] for p in "SI"}  # revenue ÷ cost: S 1.1752, I 1.3218
-# operator bonus (park I): both agreed KPIs met (33.59% ≥ 30%, 1.32 ≥ 1) → 5% of operating revenue
-BONUS_I = cents(OPERATING["I"] * Decimal("0.05"))  # 9,913.50
+RATIO = {p: OPERATING[p] / COST[p] for p in "SI"}  # operating revenue ÷ cost: S 1.1800, I 1.3218
+# operator bonus (park I): both agreed KPIs met (33.59% ≥ 30%, 1.32 ≥ 1) → 5% of "the period's revenue"
+# (docs/domain.md, Operator agreement; kpi's revenue figure: every stream, investment included)
+BONUS_I = cents(REVENUE["I"] * Decimal("0.05"))  # 15,913.50
 
 # Receivables: per payer, what was invoiced by the day - credited/cancelled by it - paid by it.
 RECEIVABLES = {
     ("S", "2025-06-30"): (
         # S1: rent Jan-Jun + platform + application fee + repair + meeting - 40,000 paid 06-25
         (6 * S1_RENT + 30_000 + 8_000 + 350 + 5_000 - 40_000)
-        # S2: rent Jan-Jun + meeting - 34,500 paid 04-05 (69,000 paid on 10-05 is after the day)
-        + (6 * S2_RENT + 5_000 - 34_500)
+        # S2: rent Jan-Jun + the gate + meeting - 34,500 paid 04-05 (69,000 paid on 10-05: after the day)
+        + (6 * S2_RENT + 900 + 5_000 - 34_500)
         # S3: rent Mar-Jun + placements (its 20,000 is paid on 07-10)
         + (4 * S3_RENT + 2_400)
-    ),  # 87,370.00
+    ),  # 88,270.00
     ("S", "2025-12-31"): (
         (12 * S1_RENT + 30_000 + 8_000 + 350 + 5_000 - 40_000 - 40_000)  # 4,390.00
-        + (9 * S2_RENT + 5_000 - 34_500 - 69_000)  # 5,000.00
+        + (9 * S2_RENT + 900 + 5_000 - 34_500 - 69_000)  # 5,900.00
         + (6 * S3_RENT - (S3_RENT - S3_AUGUST) + 2_400 - 20_000)  # credit note on August: 12,012.90
-    ),  # 21,402.90
+    ),  # 22,302.90
     ("I", "2025-06-30"): (
         0  # I1: nothing invoiced yet (rent-free, then rent for equity)
         + (5 * I2_RENT + 1_600 - 8_500)  # I2: Feb-Jun + placements - 8,500 paid late on 05-20
@@ -157,26 +163,34 @@ OCCUPANCY = {
     ("S", "2025-09-30"): (Decimal(300), 2),  # S2's last day
     ("S", "2025-10-01"): (Decimal(100), 1),  # S2's lease ran out
     ("I", "2025-01-15"): (Decimal(80 + 120), 2),  # I1, I3 (I2 starts 02-01)
+    ("I", "2025-03-15"): (Decimal(260), 3),  # I4 onboarded on 03-01 into i4 without a lease: not occupied
     ("I", "2025-08-01"): (Decimal(260), 3),  # I2 renewed without a gap
     ("I", "2025-12-31"): (Decimal(260), 3),  # I3's last day
     ("I", "2026-01-01"): (Decimal(140), 2),  # I3's lease ran out
 }
-AREA = {"S": Decimal(450), "I": Decimal(260)}
+AREA = {"S": Decimal(450), "I": Decimal(310)}  # I: i4's 50 m² listed, never let
 
 # Tickets: (park, tenant, category, priority, opened, hours to acknowledge, hours to resolve, rating,
 # reopened-and-resolved-again hours later with a second rating or None). SLA met = acknowledged within
 # the response target and resolved within the resolution target.
 TICKETS = [
     ("S", "S1", "repair", "normal", "2025-03-10", 1, 20, 5, None),  # met
+    ("S", None, "repair", "normal", "2025-04-22", 1, 8, None, None),  # the gate S2 broke: met, no rating
     ("S", "S3", "repair", "normal", "2025-05-12", 3, 10, 3, None),  # response 3 h > 2 h: missed
-    ("S", "S1", "repair", "normal", "2025-06-02", 0.5, 4, 4, None),  # met, billable 350
+    ("S", "S1", "repair", "normal", "2025-06-02", 0.5, 4, 4, None),  # met
     ("S", "S2", "cleaning", "normal", "2025-07-07", 1, 5, 2, (26, 2, 5)),  # met twice; rated 2 then 5
     ("I", "I1", "it", "normal", "2025-09-01", 2, 80, 4, None),  # resolution 80 h > 72 h: missed
     ("I", "I2", "repair", "high", "2025-11-03", 0.5, 6, 5, None),  # met
+    ("I", "I3", "cleaning", "normal", "2025-12-30", 2.5, 4, 1, None),  # response 2.5 h > 2 h: missed
 ]
+# billable work: ticket -> (labour hours, hourly rate, one part's price, payer named by staff)
+BILLABLE = {
+    1: (3, 120, 540, "S2"),  # a staff ticket for no tenant: 3 x 120 + 540 = 900, billed to S2
+    3: (2, 100, 150, None),  # S1's own ticket: 2 x 100 + 150 = 350, billed to S1
+}
 # satisfaction = ratings of 4-5 ÷ every rating (each resolution's rating counts):
-SATISFACTION = {"S": Decimal(3) / 5, "I": Decimal(2) / 2}  # S: 5, 3, 4, 2, 5 → 60%; I: 4, 5 → 100%
-SLA = {"S": Decimal(3) / 4, "I": Decimal(1) / 2}  # resolved tickets meeting both targets ÷ resolved
+SATISFACTION = {"S": Decimal(3) / 5, "I": Decimal(2) / 3}  # S: 5, 3, 4, 2, 5 → 60%; I: 4, 5, 1 → 66.7%
+SLA = {"S": Decimal(4) / 5, "I": Decimal(1) / 3}  # resolved tickets meeting both targets ÷ resolved
 SAVING_PERCENT = cents(Decimal(15_000) / (85_000 + 15_000) * 100)  # saving ÷ (value + saving): 15.00
 
 
@@ -297,7 +311,12 @@ async def set_up_parks(y: Year) -> None:
     await register_park(y.http["leasing"], y.group, y.parks["I"], ("I65",), "incubator")
     areas = {
         "S": [("s1", "100.00", "rnd_building"), ("s2", "200.00", "office"), ("s3", "150.00", "rnd_building")],
-        "I": [("i1", "80.00", "office"), ("i2", "60.00", "office"), ("i3", "120.00", "rnd_building")],
+        "I": [
+            ("i1", "80.00", "office"),
+            ("i2", "60.00", "office"),
+            ("i3", "120.00", "rnd_building"),
+            ("i4", "50.00", "office"),
+        ],
     }
     for park, units in areas.items():
         r = await y.http["leasing"].put(
@@ -326,6 +345,15 @@ async def set_up_parks(y: Year) -> None:
         }
         tenant = await y.post("leasing", f"/parks/{y.parks[park]}/tenants", body)
         y.tenants[name] = tenant["tenant_id"]
+
+
+async def onboard_without_lease(y: Year) -> None:
+    """1 March: I4 joins the incubator's pre-incubation programme in i4, without a lease (it occupies
+    nothing: leasing's rule)."""
+    y.clock.on("2025-03-01", 8)
+    body = enterprise(int(y.run, 16) % 9_000 * 10 + 7, "I6513", [y.units["i4"]])
+    body |= {"founded_on": "2024-11-01", "high_tech": False, "name": "I4", "onboarded_on": "2025-03-01"}
+    y.tenants["I4"] = (await y.post("leasing", f"/parks/{y.parks['I']}/tenants", body))["tenant_id"]
 
 
 async def sign(
@@ -368,10 +396,14 @@ async def live_the_year(y: Year) -> None:
 
     await y.bill("2025-01")
     await y.bill("2025-02")
+    y.clock.on("2025-02-10")  # the park fund buys 5% of I3
+    stake = {"amount": "300000", "tenant_id": y.tenants["I3"], "percent": "5", "stake_id": "fund-i3"}
+    await y.finance("I", "equity-stakes", stake | {"on": "2025-02-10"})
     y.clock.on("2025-02-20")
     await sign(y, "L-S3", "S", "S3", "s3", "2025-03-01", 12)
     await eventually(lambda: y.get("finance", f"/parks/{y.parks['S']}/billing-schedules/{y.leases['L-S3']}"))
     await y.bill("2025-03")
+    await onboard_without_lease(y)
     y.clock.on("2025-03-03")
     await y.finance(
         "I",
@@ -410,6 +442,7 @@ async def live_the_year(y: Year) -> None:
             "on": "2025-04-15",
         },
     )
+    await ticket(y, 1)  # 04-22: the gate S2 broke, billed to S2
     await y.bill("2025-05")
     y.clock.on("2025-05-06")
     await y.finance(
@@ -418,14 +451,14 @@ async def live_the_year(y: Year) -> None:
         {"payer_id": y.tenants["S3"], "kind": "talent_placement", "quantity": 3, "on": "2025-05-06"},
     )
     await y.invoice("I", "testing-I3", "I3", "value_added_services", 20_000, "2025-05-10")
-    await ticket(y, 1)
+    await ticket(y, 2)
     await y.pay("I", "I3", 5_000, "2025-05-20", invoice="testing-I3")  # partial
     await y.pay("I", "I2", 8_500, "2025-05-20")  # Feb, Mar and the placements, late
     y.clock.on("2025-05-28")
     await y.finance("I", f"invoices/{y.invoices['testing-I3']}/cancel", {})  # the 5,000 paid: I3's credit
     await y.pay("I", "I3", 31_050, "2025-05-31")  # Jan-May
     await y.bill("2025-06")
-    await ticket(y, 2)  # billable: invoiced by finance on 06-02
+    await ticket(y, 3)  # billable: invoiced by finance on 06-02
     await meeting_and_deal(y)  # 06-20
     await y.pay("S", "S1", 40_000, "2025-06-25")
     y.clock.on("2025-06-30", 12)
@@ -435,7 +468,7 @@ async def live_the_year(y: Year) -> None:
         {"amount": "60000", "description": "district operating grant", "on": "2025-06-30"},
     )
     await y.bill("2025-07")
-    await ticket(y, 3)  # 07-07, reopened 07-08
+    await ticket(y, 4)  # 07-07, reopened 07-08
     await y.pay("S", "S3", 20_000, "2025-07-10")
     y.clock.on("2025-07-10", 16)
     renewed = await y.post(
@@ -458,7 +491,6 @@ async def live_the_year(y: Year) -> None:
 
     await eventually(credited)
     await y.bill("2025-09")
-    await ticket(y, 4)  # 09-01
     y.clock.on("2025-09-30", 12)
     await y.finance(
         "S", "operating-costs", {"amount": "95000", "description": "maintenance Q3", "on": "2025-09-30"}
@@ -468,7 +500,6 @@ async def live_the_year(y: Year) -> None:
     await y.invoice("I", "testing-I1", "I1", "value_added_services", 20_000, "2025-10-15")
     await y.pay("I", "I2", 2_000, "2025-10-20")  # part of July
     await y.bill("2025-11")
-    await ticket(y, 5)  # 11-03
     await y.pay("I", "I1", 23_200, "2025-11-05")
     y.clock.on("2025-11-20")
     await y.finance(
@@ -483,6 +514,8 @@ async def live_the_year(y: Year) -> None:
             "on": "2025-11-20",
         },
     )
+    y.clock.on("2025-11-28")  # the fund sells its stake in I3
+    await y.finance("I", "equity-stakes/fund-i3/exit", {"amount": "420000", "on": "2025-11-28"})
     await y.bill("2025-12")
     await y.pay("I", "institution:suzhou-angel", 45_000, "2025-12-05")
     y.clock.on("2025-12-15")
@@ -497,6 +530,9 @@ async def live_the_year(y: Year) -> None:
         "operating-costs",
         {"amount": "150000", "description": "incubator operations", "on": "2025-12-31"},
     )
+    y.clock.on("2026-01-05")  # the incubator's tickets come over from its old system
+    for index in (5, 6, 7):
+        await ticket(y, index, imported=True)
     y.clock.on("2026-01-10")  # the year is closed
 
 
@@ -513,47 +549,54 @@ async def set_agreements(y: Year) -> None:
         assert r.status_code == 200, r.text
 
 
-async def ticket(y: Year, index: int) -> None:
+async def ticket(y: Year, index: int, imported: bool = False) -> None:
+    """One ticket of TICKETS. Live (park S): each step when the clock reaches it, the tenant rates.
+    Imported (park I, from the old system in January 2026): `opened_at` and each step's `at`, staff
+    record the tenant's rating."""
     park, tenant, category, priority, day, ack, resolve, rating, again = TICKETS[index]
     staff = y.staff(park)
     opened = datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(hours=9)
-    y.clock.on(day, 9)
-    body = {
-        "category": category,
-        "priority": priority,
-        "title": f"{category} {day}",
-        "tenant_id": y.tenants[tenant],
-    }
+    rater = staff if imported else (y.tenant(park, tenant) if tenant else staff)
 
-    async def opens() -> Any:
+    async def step(hours: float, action: str, body: dict[str, Any], who: dict[str, str] = staff) -> None:
+        when = opened + timedelta(hours=hours)
+        if imported:
+            body = body | {"at": when.isoformat()}
+        else:
+            y.clock.now = when
+        await y.post("tickets", f"/tickets/{ticket_id}/{action}", body, who)
+
+    body = {"category": category, "priority": priority, "title": f"{category} {day}"}
+    body |= {"tenant_id": y.tenants[tenant]} if tenant else {}
+    if imported:
+        body["opened_at"] = opened.isoformat()
+    else:
+        y.clock.on(day, 9)
+
+    async def opens() -> Any:  # once tickets knows the tenant (leasing's onboarding)
         r = await y.http["tickets"].post(f"/parks/{y.parks[park]}/tickets", headers=staff, json=body)
         return r.json() if r.status_code == 201 else None
 
     ticket_id = (await eventually(opens))["ticket_id"]
-    at = lambda hours: setattr(y.clock, "now", opened + timedelta(hours=hours))  # noqa: E731
-    at(ack)
-    await y.post("tickets", f"/tickets/{ticket_id}/acknowledge", {}, staff)
+    await step(ack, "acknowledge", {})
     resolution: dict[str, Any] = {}
-    if index == 2:  # the billable repair: 2 h x 100 + one part at 150
-        await y.post("tickets", f"/tickets/{ticket_id}/start", {}, staff)
+    if index in BILLABLE:
+        hours, rate, part, payer = BILLABLE[index]
+        await step(ack, "start", {})
         work = {
-            "labour": [{"technician": "wu", "hours": "2", "hourly_rate": "100"}],
-            "materials": [{"item": "valve", "quantity": "1", "unit_price": "150"}],
+            "labour": [{"technician": "wu", "hours": str(hours), "hourly_rate": str(rate)}],
+            "materials": [{"item": "part", "quantity": "1", "unit_price": str(part)}],
         }
-        await y.post("tickets", f"/tickets/{ticket_id}/work", work, staff)
-        resolution = {"billable": True}
-    at(resolve)
-    await y.post("tickets", f"/tickets/{ticket_id}/resolve", resolution, staff)
-    at(resolve + 1)
-    await y.post("tickets", f"/tickets/{ticket_id}/rating", {"score": rating}, y.tenant(park, tenant))
+        await step(ack, "work", work)
+        resolution = {"billable": True} | ({"payer_id": y.tenants[payer]} if payer else {})
+    await step(resolve, "resolve", resolution)
+    if rating:
+        await step(resolve + 1, "rating", {"score": rating}, rater)
     if again:
         reopen_after, resolve_in, second = again
-        at(reopen_after)
-        await y.post("tickets", f"/tickets/{ticket_id}/reopen", {"reason": "spill came back"}, staff)
-        at(reopen_after + resolve_in)
-        await y.post("tickets", f"/tickets/{ticket_id}/resolve", {}, staff)
-        at(reopen_after + resolve_in + 1)
-        await y.post("tickets", f"/tickets/{ticket_id}/rating", {"score": second}, y.tenant(park, tenant))
+        await step(reopen_after, "reopen", {"reason": "it came back"})
+        await step(reopen_after + resolve_in, "resolve", {})
+        await step(reopen_after + resolve_in + 1, "rating", {"score": second}, rater)
 
 
 async def meeting_and_deal(y: Year) -> None:
@@ -660,6 +703,11 @@ async def test_revenue_per_stream_and_operating_revenue_for_the_year(year: Year,
     for stream, amount in by_hand.items():
         assert near(report["revenue_by_stream"][stream], amount, CNY), (stream, report, amount)
         assert near(in_kpi.get(stream, "0"), amount, CNY), (stream, in_kpi, amount)
+    # investment gains: revenue (kpi's total), never operating revenue
+    assert near(report["revenue_by_stream"]["investment"], INVESTMENT[park], CNY), report
+    assert near(in_kpi.get("investment", "0"), INVESTMENT[park], CNY), in_kpi
+    revenue = (await year.get("kpi", card))["figures"]["revenue"]["value"]
+    assert near(revenue, REVENUE[park], CNY), (revenue, REVENUE[park])
     assert near(report["operating_revenue"], OPERATING[park], CNY), (report, OPERATING[park])
     assert near(report["service_revenue"], SERVICE[park], CNY), (report, SERVICE[park])
 
@@ -802,3 +850,30 @@ async def test_the_assessment_pays_the_bonus_finance_books_as_a_cost(year: Year)
     assert near(report["operating_cost"], BONUS_I, CNY), report
     january = f"/parks/{park}/scorecards/2026-01"
     await kpi_says(year, january, lambda c: c["figures"]["operating_cost"]["value"], BONUS_I, CNY)
+    audit = await year.get("kpi", f"/parks/{park}/assessments/2025")
+    assert audit["recomputation_matches"] is True, audit  # today's facts, the terms it used
+    portfolio = await year.get("kpi", f"/groups/{year.group}/portfolio/2025")
+    assert portfolio is not None
+
+
+@pytest.mark.parametrize("park", ["S", "I"])
+async def test_every_month_kpi_scores_what_finance_reports(year: Year, park: str) -> None:
+    """A scorecard asked for one month counts that month's recognitions only: each month of 2025 kpi's
+    operating revenue and cost are finance's, and the twelve months add up to the year by hand."""
+    total = Decimal(0)
+    for month in range(1, 13):
+        period = f"2025-{month:02d}"
+        report = await year.get("finance", f"/parks/{year.parks[park]}/reports/revenue?period={period}")
+        expected = Decimal(report["operating_revenue"])
+        card = f"/parks/{year.parks[park]}/scorecards/{period}"
+        await kpi_says(year, card, lambda c: c["figures"]["operating_revenue"]["value"], expected, CNY)
+        cost = (await year.get("kpi", card))["figures"]["operating_cost"]["value"] or "0"
+        assert near(cost, Decimal(report["operating_cost"]), CNY), (period, cost, report)
+        total += expected
+    assert near(total, OPERATING[park], CNY), (total, OPERATING[park])
+
+
+async def test_the_third_quarter_scorecard_counts_occupancy_on_30_september(year: Year) -> None:
+    card = f"/parks/{year.parks['S']}/scorecards/2025-Q3"
+    area, _ = OCCUPANCY[("S", "2025-09-30")]
+    await kpi_says(year, card, kpi_value("occupancy_rate"), area / AREA["S"], PP)
