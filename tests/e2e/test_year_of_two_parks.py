@@ -280,7 +280,7 @@ async def year(infra: Infra) -> AsyncIterator[Year]:
     clock = Clock(datetime(2024, 12, 2, 9, tzinfo=UTC))  # the group starts using parkops
     settings = {
         "leasing": isolated_settings(LeasingSettings, infra, run),
-        "tickets": isolated_settings(TicketsSettings, infra, run, breach_scanner_enabled=False),
+        "tickets": isolated_settings(TicketsSettings, infra, run, breach_scan_seconds=0.1),
         "finance": isolated_settings(FinanceSettings, infra, run),
         "kpi": isolated_settings(KpiSettings, infra, run),
         "matchmaking": isolated_settings(MatchmakingSettings, infra, run),
@@ -487,9 +487,9 @@ async def live_the_year(y: Year) -> None:
 
     async def credited() -> Any:
         invoice = await y.get("finance", f"/parks/{y.parks['S']}/invoices/{y.leases['L-S3']}-m6")
-        return invoice if invoice and Decimal(invoice["amount"]) == S3_AUGUST else None
+        return invoice if invoice and Decimal(invoice["amount"]) < S3_RENT else None
 
-    await eventually(credited)
+    await eventually(credited)  # finance has the termination (what it credited is asserted below)
     await y.bill("2025-09")
     y.clock.on("2025-09-30", 12)
     await y.finance(
