@@ -15,7 +15,9 @@ from services.kpi.tests.unit.kpi_facts import (
     cost,
     deal,
     invoice,
+    lease,
     metrics,
+    occupied,
     rated,
     recognized,
     scenario,
@@ -178,3 +180,19 @@ def test_an_imported_tenant_is_onboarded_on_its_business_date() -> None:
     imported = tenant("t9", [], "10", date(2027, 1, 10), onboarded_on=date(2025, 3, 1))
     assert values("2025", [imported])["onboardings"] == 1  # moved in in 2025, imported in 2027
     assert values("2027", [imported])["onboardings"] == 0
+
+
+def test_the_leading_industry_area_share_is_of_the_area_leases_occupy() -> None:
+    """Onboarding occupies nothing (ADR 12): t8 (leading) asked for u2's 200 m² and never leased it; t9
+    (not leading) leases u3 (300 m²) and occupies it."""
+    events = [
+        *scenario(),
+        tenant("t8", ["u2"], "200", date(2026, 3, 1)),
+        tenant("t9", ["u3"], "300", date(2026, 3, 1), leading=False),
+        lease("l9", "t9", ["u3"], "300", date(2026, 3, 1), date(2027, 2, 28)),
+        occupied("l9", "u3", "t9", "300", date(2026, 3, 1), date(2027, 2, 28)),
+    ]
+    v = values("2026", events)
+    # on 31 Dec: t1's u1 (100 m², leading) and t9's u3 (300 m²) are occupied; t8 occupies nothing
+    assert v["leading_industry_area_share"] == D("0.2500")  # 100 / (100 + 300)
+    assert v["leading_industry_share"] == D("0.6667")  # t1 and t8 of t1, t8, t9 are active and leading

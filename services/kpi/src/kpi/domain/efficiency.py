@@ -66,12 +66,15 @@ def vacant_units(view: TenancyView, day: date, max_vacant_days: int) -> list[Fla
 
 
 def low_tax_tenants(view: TenancyView, day: date, min_tax_per_m2: Decimal) -> list[Flag]:
+    """Last year's tax ÷ the area the tenant's leases occupy on `day` (none occupied: not judged)."""
     flags = []
+    occupied = view.area_by_tenant(day)
     for tenant in sorted(view.active_tenants(day), key=lambda t: t.tenant_id):
         report = view.ledger.tax_reports.get((tenant.tenant_id, day.year - 1))
-        if report is None or tenant.leased_area_m2 <= 0:
+        area = occupied.get(tenant.tenant_id, Decimal(0))
+        if report is None or area <= 0:
             continue
-        per_m2 = cny(report.tax_paid / tenant.leased_area_m2)
+        per_m2 = cny(report.tax_paid / area)
         if per_m2 < min_tax_per_m2:
             flags.append(
                 Flag(

@@ -30,10 +30,14 @@ def occupancy(view: TenancyView, period: Period) -> dict[str, Measure]:
 
 
 def leading_industry(view: TenancyView, period: Period) -> dict[str, Measure]:
+    """On the period's last day: leading-industry tenants ÷ active tenants, and the area their leases
+    occupy ÷ the area active tenants' leases occupy (leasing's `UnitOccupied` spans; the area asked for
+    at onboarding, `TenantOnboarded.leased_area_m2`, occupies nothing)."""
     active = view.active_tenants(period.end)
     leading = [t for t in active if t.in_leading_industry]
-    area = sum((t.leased_area_m2 for t in active), Decimal(0))
-    leading_area = sum((t.leased_area_m2 for t in leading), Decimal(0))
+    occupied = view.area_by_tenant(period.end)
+    area = sum((occupied.get(t.tenant_id, Decimal(0)) for t in active), Decimal(0))
+    leading_area = sum((occupied.get(t.tenant_id, Decimal(0)) for t in leading), Decimal(0))
     ids = [t.event_id for t in active]
     return {
         "leading_industry_share": Measure.of(

@@ -6,6 +6,7 @@ a unit is occupied on a day when the latest `UnitOccupied` span of some lease fo
 (`kpi.domain.occupancy`); a tenant onboarded without a lease occupies nothing."""
 
 from datetime import date
+from decimal import Decimal
 
 from kpi.domain.ledger import ParkLedger
 from kpi.domain.occupancy import OccupancyOn, occupied_units
@@ -41,6 +42,15 @@ class TenancyView:
     def occupied_units(self, day: date) -> dict[str, str]:
         """Unit id -> the id of the `UnitOccupied` event that puts someone in it that day."""
         return {unit: span.event_id for unit, span in occupied_units(self.ledger.occupancy, day).items()}
+
+    def area_by_tenant(self, day: date) -> dict[str, Decimal]:
+        """Tenant id -> the listed area of the units its leases occupy on `day` (leasing's spans); a
+        tenant whose leases cover nothing that day (or that has none) occupies nothing and is absent."""
+        on = OccupancyOn.of(self.ledger.units, self.ledger.occupancy, day)
+        area: dict[str, Decimal] = {}
+        for unit, span in on.occupied.items():
+            area[span.tenant_id] = area.get(span.tenant_id, Decimal(0)) + on.listed[unit].area_m2
+        return area
 
     def occupied_area(self, day: date) -> tuple[dict[str, str], dict[str, str]]:
         """(listed units by id -> listing event, occupied listed units -> occupying event) on `day`."""
