@@ -873,6 +873,22 @@ async def test_every_month_kpi_scores_what_finance_reports(year: Year, park: str
     assert near(total, OPERATING[park], CNY), (total, OPERATING[park])
 
 
+async def test_the_leading_industry_share_by_area_is_of_the_area_leases_occupy(year: Year) -> None:
+    """On 31 December the leading-industry tenants' share of the occupied area (leasing's rule:
+    onboarding occupies nothing, so I4's i4 counts for no one): S: S1's 100 of 100 m²; I: I1's 80 of
+    the 260 m² I1, I2 and I3 lease. Leasing's rent roll and tenant list on that day say the same."""
+    by_hand = {"S": Decimal(100) / 100, "I": Decimal(80) / (80 + 60 + 120)}  # 100%, 30.77%
+    for park, share in by_hand.items():
+        rows = await year.get("leasing", f"/parks/{year.parks[park]}/rent-roll?on=2025-12-31")
+        tenants = await year.get("leasing", f"/parks/{year.parks[park]}/tenants")
+        leading = {t["tenant_id"] for t in tenants if t["in_leading_industry"]}
+        occupied = sum(Decimal(r["area_m2"]) for r in rows)
+        in_leasing = sum(Decimal(r["area_m2"]) for r in rows if r["tenant_id"] in leading) / occupied
+        assert near(in_leasing, share, PP), (park, in_leasing, share)
+        card = f"/parks/{year.parks[park]}/scorecards/2025"
+        await kpi_says(year, card, lambda c: c["figures"]["leading_industry_area_share"]["value"], share, PP)
+
+
 async def test_the_third_quarter_scorecard_counts_occupancy_on_30_september(year: Year) -> None:
     card = f"/parks/{year.parks['S']}/scorecards/2025-Q3"
     area, _ = OCCUPANCY[("S", "2025-09-30")]
