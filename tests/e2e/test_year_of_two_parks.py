@@ -144,13 +144,19 @@ RECEIVABLES = {
         + (5 * I2_RENT + 1_600 - 8_500)  # I2: Feb-Jun + placements - 8,500 paid late on 05-20
         + (6 * I3_RENT - 31_050 - 5_000)  # I3: Jan-Jun - 31,050 paid - the cancelled invoice's 5,000 credit
     ),  # 11,560.00
+    ("I", "2025-11-30"): (
+        # I1: Oct, Nov + testing - 23,200 paid 11-05 - 3,200 of the 6,400 paid 11-25 (the other 3,200
+        # is I1's credit until December's invoice is issued: not a receivable, and no negative one)
+        (2 * I1_RENT + 20_000 - 23_200 - 3_200)
+        + (10 * I2_RENT + 1_600 - 8_500 - 10_350 - 2_000)  # I2: Feb-Nov, late and partial payments
+        + (11 * I3_RENT - 31_050 - 5_000)  # I3: Jan-Nov
+        + 45_000  # the fund's commission of 11-20, paid on 12-05
+    ),  # 92,510.00
     ("I", "2025-12-31"): (
-        (
-            3 * I1_RENT + 20_000 - 23_200
-        )  # I1: Oct-Dec + testing - 23,200 paid 11-05 (the fund paid its 45,000)
+        (3 * I1_RENT + 20_000 - 23_200 - 6_400)  # I1: December settled by its credit
         + (11 * I2_RENT + 1_600 - 8_500 - 10_350 - 2_000)  # I2: late and partial payments
         + (12 * I3_RENT - 31_050 - 5_000 - 30_000)
-    ),  # 33,570.00
+    ),  # 27,170.00
 }
 
 # Occupancy on a day (leasing's rule: a unit is occupied on a day a lease covers it; a lease that runs
@@ -514,6 +520,7 @@ async def live_the_year(y: Year) -> None:
             "on": "2025-11-20",
         },
     )
+    await y.pay("I", "I1", 6_400, "2025-11-25")  # November's rent and, in advance, December's
     y.clock.on("2025-11-28")  # the fund sells its stake in I3
     await y.finance("I", "equity-stakes/fund-i3/exit", {"amount": "420000", "on": "2025-11-28"})
     await y.bill("2025-12")
@@ -887,6 +894,59 @@ async def test_the_leading_industry_share_by_area_is_of_the_area_leases_occupy(y
         assert near(in_leasing, share, PP), (park, in_leasing, share)
         card = f"/parks/{year.parks[park]}/scorecards/2025"
         await kpi_says(year, card, lambda c: c["figures"]["leading_industry_area_share"]["value"], share, PP)
+
+
+async def test_repair_response_and_ticket_times(year: Year) -> None:
+    """kpi's repair response time is the mean of the repairs resolved in the year (S: 1, 1, 3 and 0.5 h;
+    I: 0.5 h); tickets' times per category are nearest-rank percentiles of the same steps."""
+    by_hand = {"S": (Decimal(1) + 1 + 3 + Decimal("0.5")) / 4, "I": Decimal("0.5")}  # 1.375 h, 0.5 h
+    for park, hours in by_hand.items():
+        card = f"/parks/{year.parks[park]}/scorecards/2025"
+        await kpi_says(year, card, kpi_value("repair_response_hours"), hours, Decimal("0.01"))
+    window = "from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z"
+    times = await year.get("tickets", f"/parks/{year.parks['S']}/tickets/times?{window}")
+    (repair,) = [t for t in times if t["category"] == "repair"]
+    hour = 3600
+    # responses 0.5, 1, 1, 3 h: p50 = the 2nd of 4, p90 = the 4th; resolutions 4, 8, 10, 20 h
+    assert (repair["resolved"], repair["response_p50_seconds"], repair["response_p90_seconds"]) == (
+        4, 1 * hour, 3 * hour,
+    ), repair  # fmt: skip
+    assert (repair["resolution_p50_seconds"], repair["resolution_p90_seconds"]) == (8 * hour, 20 * hour)
+
+
+@pytest.mark.parametrize("park", ["S", "I"])
+async def test_tenancy_figures_follow_leasings_rule_of_who_has_left(year: Year, park: str) -> None:
+    """A tenant has left on a day when it has leases and all ended before it (leasing's rule); one
+    onboarded without a lease has not left. S: S1, S2, S3 active on 1 January (S3's lease starts in
+    March), S2 (ran out 09-30) and S3 (terminated 08-15) gone by 31 December; I: I3's lease ends on
+    31 December itself, so nobody has gone; I4 is the year's one onboarding. Renewals: S2's lease ran
+    out unrenewed (0 of 1); I2's was renewed, I3's not (1 of 2); S3's was terminated, not expiring."""
+    by_hand = {
+        "S": {"churn_rate": Decimal(2) / 3, "renewal_rate": Decimal(0), "survival_rate": Decimal(1) / 3},
+        "I": {"churn_rate": Decimal(0), "renewal_rate": Decimal(1) / 2, "survival_rate": Decimal(3) / 3},
+    }[park]
+    card = f"/parks/{year.parks[park]}/scorecards/2025"
+    for kpi, expected in by_hand.items():
+        await kpi_says(year, card, kpi_value(kpi), expected, PP)
+    figures = (await year.get("kpi", card))["figures"]
+    onboarded = {"S": 0, "I": 1}[park]
+    terminated = {"S": 1, "I": 0}[park]
+    assert (figures["onboardings"]["value"], figures["terminations"]["value"]) == (
+        str(onboarded), str(terminated),
+    ), figures  # fmt: skip
+    tenants = await year.get("leasing", f"/parks/{year.parks[park]}/tenants")
+    assert sum(t["onboarded_on"].startswith("2025") for t in tenants) == onboarded
+    funding = {"S": Decimal(0), "I": Decimal(3_000_000)}[park]  # I1's round, closed through finance
+    assert near(figures["funding_closed"]["value"], funding, CNY), figures["funding_closed"]
+
+
+@pytest.mark.parametrize("park", ["S", "I"])
+async def test_the_books_balance_and_their_revenue_accounts_are_the_report(year: Year, park: str) -> None:
+    ledger = await year.get("finance", f"/parks/{year.parks[park]}/ledger?period=2025")
+    assert Decimal(ledger["trial_balance"]) == 0, ledger["trial_balance"]
+    revenue = {k: -Decimal(v) for k, v in ledger["balances"].items() if k.startswith("revenue:")}
+    assert near(revenue.get("revenue:rent", Decimal(0)), RENT[park], CNY), revenue
+    assert near(sum(revenue.values(), Decimal(0)), REVENUE[park], CNY), revenue
 
 
 async def test_the_third_quarter_scorecard_counts_occupancy_on_30_september(year: Year) -> None:
