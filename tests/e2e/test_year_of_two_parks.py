@@ -22,25 +22,31 @@ s2 200 m² office, s3 150 m² R&D (450 m²)
 terminated on 2025-08-15, recorded on 08-20 after August was billed in full: August is due 15/31.)
 Fees: S1 platform (medium) 30,000 billed 2025-04-01, recognised 2,500 a month (Apr-Dec in 2025);
 S1's policy subsidy 100,000 on 04-15 (application fee 8%: 8,000); talent placement 3 x 800 for S3 on
-05-06; a billable repair for S1 on 06-02 (2 h x 100 + 150 of material = 350, property); a matchmaking
+05-06; billable repairs: the gate S2 broke (a staff ticket for no tenant, billed to S2) on 04-22, 900,
+and S1's on 06-02, 350 (property); a matchmaking
 meeting on 06-20 attended by S1 and S2 (2 x 5,000); a deal S1 buys vials from S2, value 85,000, saving
 15,000. The park's own subsidy 60,000 (06-30); operating costs 90,000 (03-31) + 95,000 (09-30).
 
 Park I, incubator, leading industry I65 (software); units i1 80 m² office, i2 60 m² office,
-i3 120 m² R&D (260 m²)
+i3 120 m² R&D, i4 50 m² office, i5 40 m² office (350 m²)
 | tenant | industry | lease | monthly rent (rule) | billed in 2025 |
 | I1 startup | I6513, leading | i1, 2025-01-01, 24 months | 80x50x0.8 = 3,200.00 | Oct-Dec |
 | I2 | I6420, unrelated | i2, 2025-02-01, 6 months + 12 | 60x50x1.15 = 3,450.00 | Feb-Dec |
 | I3 | C3973, unrelated | i3, 2025-01-01, 12 months | 120x45x1.15 = 6,210.00 | Jan-Dec |
+| I5 startup | I6511, leading | i5, 2025-04-01, 24 months | 40x50x0.8 = 1,600.00 | none |
 (I1, founded 2024-06-01, is a startup: Jan-Jun rent-free, Jul-Sep waived for 2% equity. I2 renews on
-07-10 for 12 months from 08-01. I3's lease runs out on 2025-12-31.)
+07-10 for 12 months from 08-01. I3's lease runs out on 2025-12-31. I4 (founded 2024-11-01) is
+onboarded on 03-01 into i4 without a lease. I5 (founded 2024-09-01): Apr-Sep rent-free, Oct 2025-Mar
+2026 waived for 3% equity; it graduates and terminates on 11-20.)
 Fees: testing 20,000 for I3 on 05-10, 5,000 paid on 05-20, cancelled on 05-28 (the 5,000 becomes I3's
 credit, used on June's rent); testing 20,000 for I1 on 10-15; talent 2 x 800 for I2 on 03-03; I1 raises
 3,000,000 from a fund on 11-20 (commission 1.5% = 45,000, paid by the fund). The park's own subsidy
 40,000 (12-15); operating cost 150,000 (12-31). Operator agreement of both parks: service share and
-revenue ÷ cost met -> 5% of the year's operating revenue (I meets both; S misses the service share).
+revenue ÷ cost met -> 5% of the year's revenue (I meets both; S misses the service share). The park
+fund buys 5% of I3 for 300,000 on 02-10 and sells it for 420,000 on 11-28.
 
-Tickets (staff-opened, dated by the clock; 24/7 SLA defaults: repair normal 2 h / 48 h, cleaning normal
+Tickets (staff-opened; park S's live, dated by the clock; park I's imported from its old system on
+2026-01-05 with `opened_at` and each step's `at`; 24/7 SLA defaults: repair normal 2 h / 48 h, cleaning normal
 2 h / 12 h, IT normal 4 h / 72 h, repair high 1 h / 24 h) are listed with their outcomes in TICKETS."""
 
 from collections.abc import AsyncIterator
@@ -85,13 +91,17 @@ S3_AUGUST = cents(S3_RENT * 15 / 31)  # terminated on the 15th: 15 of August's 3
 I1_RENT = cents(80 * Decimal(50) * Decimal("0.80"))  # 3,200.00
 I2_RENT = cents(60 * Decimal(50) * Decimal("1.15"))  # 3,450.00 (renewal: same policy, same rent)
 I3_RENT = cents(120 * Decimal(45) * Decimal("1.15"))  # 6,210.00
+I5_RENT = cents(40 * Decimal(50) * Decimal("0.80"))  # 1,600.00
 
 RENT = {
     # S1 all 12 months; S2 Jan-Sep (runs out 09-30); S3 Mar-Jul in full and August prorated
     "S": 12 * S1_RENT + 9 * S2_RENT + 5 * S3_RENT + S3_AUGUST,  # 174,152.90
     # I1: Jan-Jun rent-free (startup), Jul-Sep earned as rent for equity (9,600 ÷ 3 a month, non-cash
     # consideration recognised in the months it replaces), Oct-Dec invoiced; I2 Feb-Dec; I3 all year
-    "I": 3 * I1_RENT + 3 * I1_RENT + 11 * I2_RENT + 12 * I3_RENT,  # 131,670.00
+    # I5: Apr-Sep rent-free (startup), Oct 2025-Mar 2026 waived for equity (6 x 1,600 = 9,600, so 1,600
+    # a month); terminated on 11-20, it earns in October 1,600 and on its last day all that is left
+    # (8,000): the park keeps the stake
+    "I": 3 * I1_RENT + 3 * I1_RENT + 11 * I2_RENT + 12 * I3_RENT + 6 * I5_RENT,  # 141,270.00
 }
 # billable tickets (labour + parts): the gate S2 broke 3 x 120 + 540 = 900; S1's repair 2 x 100 + 150 = 350
 PROPERTY = {"S": Decimal(3 * 120 + 540) + (2 * 100 + 150), "I": Decimal(0)}  # S 1,250.00
@@ -108,21 +118,21 @@ VALUE_ADDED = {
     "I": Decimal(20_000) - 20_000 + 20_000,  # 20,000.00
 }
 SERVICE = {p: INDUSTRY[p] + VALUE_ADDED[p] for p in "SI"}  # S 42,900.00; I 66,600.00
-OPERATING = {p: RENT[p] + PROPERTY[p] + SERVICE[p] for p in "SI"}  # S 218,302.90; I 198,270.00
+OPERATING = {p: RENT[p] + PROPERTY[p] + SERVICE[p] for p in "SI"}  # S 218,302.90; I 207,870.00
 # investment: the park fund's stake in I3 bought for 300,000, sold for 420,000 - a realised gain of
 # 120,000: revenue, but not operating revenue (it is in no ratio below)
 INVESTMENT = {"S": Decimal(0), "I": Decimal(420_000 - 300_000)}
-REVENUE = {p: OPERATING[p] + INVESTMENT[p] for p in "SI"}  # S 218,302.90; I 318,270.00
+REVENUE = {p: OPERATING[p] + INVESTMENT[p] for p in "SI"}  # S 218,302.90; I 327,870.00
 SUBSIDY = {"S": Decimal(60_000), "I": Decimal(40_000)}  # the park's own (not the tenant's policy)
 COST = {"S": Decimal(90_000 + 95_000), "I": Decimal(150_000)}
-# service share = (industry + value-added) ÷ operating revenue: S 19.65%, I 33.59%
+# service share = (industry + value-added) ÷ operating revenue: S 19.65%, I 32.04%
 SHARE = {p: SERVICE[p] / OPERATING[p] for p in "SI"}
-# subsidy dependency = subsidy ÷ (operating revenue + subsidy): S 21.56%, I 16.79%
+# subsidy dependency = subsidy ÷ (operating revenue + subsidy): S 21.56%, I 16.14%
 DEPENDENCY = {p: SUBSIDY[p] / (OPERATING[p] + SUBSIDY[p]) for p in "SI"}
-RATIO = {p: OPERATING[p] / COST[p] for p in "SI"}  # operating revenue ÷ cost: S 1.1800, I 1.3218
-# operator bonus (park I): both agreed KPIs met (33.59% ≥ 30%, 1.32 ≥ 1) → 5% of "the period's revenue"
+RATIO = {p: OPERATING[p] / COST[p] for p in "SI"}  # operating revenue ÷ cost: S 1.1800, I 1.3858
+# operator bonus (park I): both agreed KPIs met (32.04% ≥ 30%, 1.39 ≥ 1) → 5% of "the period's revenue"
 # (docs/domain.md, Operator agreement; kpi's revenue figure: every stream, investment included)
-BONUS_I = cents(REVENUE["I"] * Decimal("0.05"))  # 15,913.50
+BONUS_I = cents(REVENUE["I"] * Decimal("0.05"))  # 16,393.50
 
 # Receivables: per payer, what was invoiced by the day - credited/cancelled by it - paid by it.
 RECEIVABLES = {
@@ -170,11 +180,14 @@ OCCUPANCY = {
     ("S", "2025-10-01"): (Decimal(100), 1),  # S2's lease ran out
     ("I", "2025-01-15"): (Decimal(80 + 120), 2),  # I1, I3 (I2 starts 02-01)
     ("I", "2025-03-15"): (Decimal(260), 3),  # I4 onboarded on 03-01 into i4 without a lease: not occupied
-    ("I", "2025-08-01"): (Decimal(260), 3),  # I2 renewed without a gap
+    ("I", "2025-04-01"): (Decimal(260 + 40), 4),  # I5's lease starts
+    ("I", "2025-08-01"): (Decimal(300), 4),  # I2 renewed without a gap
+    ("I", "2025-11-20"): (Decimal(300), 4),  # I5's last day
+    ("I", "2025-11-21"): (Decimal(260), 3),  # I5 graduated
     ("I", "2025-12-31"): (Decimal(260), 3),  # I3's last day
     ("I", "2026-01-01"): (Decimal(140), 2),  # I3's lease ran out
 }
-AREA = {"S": Decimal(450), "I": Decimal(310)}  # I: i4's 50 m² listed, never let
+AREA = {"S": Decimal(450), "I": Decimal(350)}  # I: with i4's 50 m² (never let) and i5's 40 m²
 
 # Tickets: (park, tenant, category, priority, opened, hours to acknowledge, hours to resolve, rating,
 # reopened-and-resolved-again hours later with a second rating or None). SLA met = acknowledged within
@@ -322,6 +335,7 @@ async def set_up_parks(y: Year) -> None:
             ("i2", "60.00", "office"),
             ("i3", "120.00", "rnd_building"),
             ("i4", "50.00", "office"),
+            ("i5", "40.00", "office"),
         ],
     }
     for park, units in areas.items():
@@ -351,6 +365,19 @@ async def set_up_parks(y: Year) -> None:
         }
         tenant = await y.post("leasing", f"/parks/{y.parks[park]}/tenants", body)
         y.tenants[name] = tenant["tenant_id"]
+
+
+async def startup_with_equity(y: Year) -> None:
+    """I5, a startup founded 2024-09-01, joins on 03-20 and signs for i5 from 04-01, 24 months: 6 months
+    rent-free, then 6 months' rent for 3% of its equity."""
+    y.clock.on("2025-03-20")
+    body = enterprise(int(y.run, 16) % 9_000 * 10 + 8, "I6511", [y.units["i5"]])
+    body |= {"founded_on": "2024-09-01", "high_tech": False, "name": "I5", "onboarded_on": "2025-03-20"}
+    y.tenants["I5"] = (await y.post("leasing", f"/parks/{y.parks['I']}/tenants", body))["tenant_id"]
+    equity = {"months_waived": 6, "equity_percent": "3"}
+    await sign(y, "L-I5", "I", "I5", "i5", "2025-04-01", 24, rent_for_equity=equity)
+    path = f"/parks/{y.parks['I']}/billing-schedules/{y.leases['L-I5']}"
+    await eventually(lambda: y.get("finance", path))
 
 
 async def onboard_without_lease(y: Year) -> None:
@@ -417,6 +444,7 @@ async def live_the_year(y: Year) -> None:
         {"payer_id": y.tenants["I2"], "kind": "talent_placement", "quantity": 2, "on": "2025-03-03"},
     )
     await ticket(y, 0)
+    await startup_with_equity(y)  # 03-20
     y.clock.on("2025-03-31", 12)
     await y.finance(
         "S",
@@ -507,6 +535,9 @@ async def live_the_year(y: Year) -> None:
     await y.pay("I", "I2", 2_000, "2025-10-20")  # part of July
     await y.bill("2025-11")
     await y.pay("I", "I1", 23_200, "2025-11-05")
+    y.clock.on("2025-11-20", 8)  # I5 graduates: it moves out today
+    termination = {"terminated_on": "2025-11-20", "reason": "graduation"}
+    await y.post("leasing", f"/parks/{y.parks['I']}/leases/{y.leases['L-I5']}/termination", termination)
     y.clock.on("2025-11-20")
     await y.finance(
         "I",
@@ -816,6 +847,7 @@ async def test_the_rent_roll_and_billing_agree_in_the_month_of_a_prorated_termin
         "L-I1": (8, Decimal(0)),  # waived for equity
         "L-I3": (8, I3_RENT),
         "L-I2b": (1, I2_RENT),
+        "L-I5": (5, Decimal(0)),  # rent-free (startup)
     }
     roll: dict[str, Decimal] = {}
     for park in "SI":
@@ -923,14 +955,15 @@ async def test_tenancy_figures_follow_leasings_rule_of_who_has_left(year: Year, 
     out unrenewed (0 of 1); I2's was renewed, I3's not (1 of 2); S3's was terminated, not expiring."""
     by_hand = {
         "S": {"churn_rate": Decimal(2) / 3, "renewal_rate": Decimal(0), "survival_rate": Decimal(1) / 3},
+        # I5 onboarded in March and left in November: not active on 1 January, so no churn
         "I": {"churn_rate": Decimal(0), "renewal_rate": Decimal(1) / 2, "survival_rate": Decimal(3) / 3},
     }[park]
     card = f"/parks/{year.parks[park]}/scorecards/2025"
     for kpi, expected in by_hand.items():
         await kpi_says(year, card, kpi_value(kpi), expected, PP)
     figures = (await year.get("kpi", card))["figures"]
-    onboarded = {"S": 0, "I": 1}[park]
-    terminated = {"S": 1, "I": 0}[park]
+    onboarded = {"S": 0, "I": 2}[park]  # I4, I5
+    terminated = {"S": 1, "I": 1}[park]  # S3, I5
     assert (figures["onboardings"]["value"], figures["terminations"]["value"]) == (
         str(onboarded), str(terminated),
     ), figures  # fmt: skip
