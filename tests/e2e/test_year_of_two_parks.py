@@ -35,11 +35,13 @@ i3 120 m² R&D, i4 50 m² office, i5 40 m² office (350 m²)
 | I3 | C3973, unrelated | i3, 2025-01-01, 12 months | 120x45x1.15 = 6,210.00 | Jan-Dec |
 | I5 startup | I6511, leading | i5, 2025-04-01, 24 months | 40x50x0.8 = 1,600.00 | none |
 (I1, founded 2024-06-01, is a startup: Jan-Jun rent-free, Jul-Sep waived for 2% equity. I2 renews on
-07-10 for 12 months from 08-01. I3's lease runs out on 2025-12-31. I4 (founded 2024-11-01) is
+07-10 for 12 months from 08-01, priced with the policy of 08-01: the premium rose to 20% on 06-01,
+so 60x50x1.20 = 3,600.00. I3's lease runs out on 2025-12-31. I4 (founded 2024-11-01) is
 onboarded on 03-01 into i4 without a lease. I5 (founded 2024-09-01): Apr-Sep rent-free, Oct 2025-Mar
 2026 waived for 3% equity; it graduates and terminates on 11-20.)
 Fees: testing 20,000 for I3 on 05-10, 5,000 paid on 05-20, cancelled on 05-28 (the 5,000 becomes I3's
-credit, used on June's rent); testing 20,000 for I1 on 10-15; talent 2 x 800 for I2 on 03-03; I1 raises
+credit, used on June's rent); testing 20,000 for I1 on 10-15; I2's platform fee (small, 10,000) billed
+09-01, cancelled unpaid on 11-10; talent 2 x 800 for I2 on 03-03; I1 raises
 3,000,000 from a fund on 11-20 (commission 1.5% = 45,000, paid by the fund). The park's own subsidy
 40,000 (12-15); operating cost 150,000 (12-31). Operator agreement of both parks: service share and
 revenue ÷ cost met -> 5% of the year's revenue (I meets both; S misses the service share). The park
@@ -89,7 +91,9 @@ S2_RENT = cents(200 * Decimal(50) * Decimal("1.15"))  # 11,500.00
 S3_RENT = cents(150 * Decimal(45) * Decimal("0.80"))  # 5,400.00
 S3_AUGUST = cents(S3_RENT * 15 / 31)  # terminated on the 15th: 15 of August's 31 days → 2,612.90
 I1_RENT = cents(80 * Decimal(50) * Decimal("0.80"))  # 3,200.00
-I2_RENT = cents(60 * Decimal(50) * Decimal("1.15"))  # 3,450.00 (renewal: same policy, same rent)
+I2_RENT = cents(60 * Decimal(50) * Decimal("1.15"))  # 3,450.00
+# the renewal from 08-01 is priced with the policy of its start: the premium rose to 20% on 06-01
+I2B_RENT = cents(60 * Decimal(50) * Decimal("1.20"))  # 3,600.00 (the signed I3 and I5 keep their rents)
 I3_RENT = cents(120 * Decimal(45) * Decimal("1.15"))  # 6,210.00
 I5_RENT = cents(40 * Decimal(50) * Decimal("0.80"))  # 1,600.00
 
@@ -101,7 +105,7 @@ RENT = {
     # I5: Apr-Sep rent-free (startup), Oct 2025-Mar 2026 waived for equity (6 x 1,600 = 9,600, so 1,600
     # a month); terminated on 11-20, it earns in October 1,600 and on its last day all that is left
     # (8,000): the park keeps the stake
-    "I": 3 * I1_RENT + 3 * I1_RENT + 11 * I2_RENT + 12 * I3_RENT + 6 * I5_RENT,  # 141,270.00
+    "I": 3 * I1_RENT + 3 * I1_RENT + 6 * I2_RENT + 5 * I2B_RENT + 12 * I3_RENT + 6 * I5_RENT,  # 142,020.00
 }
 # billable tickets (labour + parts): the gate S2 broke 3 x 120 + 540 = 900; S1's repair 2 x 100 + 150 = 350
 PROPERTY = {"S": Decimal(3 * 120 + 540) + (2 * 100 + 150), "I": Decimal(0)}  # S 1,250.00
@@ -115,7 +119,13 @@ VALUE_ADDED = {
     # platform fee 30,000 a year billed in advance: 30,000 ÷ 12 = 2,500 recognised per month, Apr-Dec
     "S": 9 * cents(Decimal(30_000) / 12),  # 22,500.00
     # I3's testing 20,000 issued then cancelled (reversed in full: net 0) + I1's testing 20,000
-    "I": Decimal(20_000) - 20_000 + 20_000,  # 20,000.00
+    # + I2's platform fee (small, 10,000 billed 09-01): Sep, Oct, Nov recognised 10,000 ÷ 12 = 833.33
+    # each, then the invoice cancelled on 11-10 - what was recognised is reversed, the rest never is
+    "I": Decimal(20_000)
+    - 20_000
+    + 20_000
+    + 3 * cents(Decimal(10_000) / 12)
+    - 3 * cents(Decimal(10_000) / 12),
 }
 SERVICE = {p: INDUSTRY[p] + VALUE_ADDED[p] for p in "SI"}  # S 42,900.00; I 66,600.00
 OPERATING = {p: RENT[p] + PROPERTY[p] + SERVICE[p] for p in "SI"}  # S 218,302.90; I 207,870.00
@@ -158,13 +168,13 @@ RECEIVABLES = {
         # I1: Oct, Nov + testing - 23,200 paid 11-05 - 3,200 of the 6,400 paid 11-25 (the other 3,200
         # is I1's credit until December's invoice is issued: not a receivable, and no negative one)
         (2 * I1_RENT + 20_000 - 23_200 - 3_200)
-        + (10 * I2_RENT + 1_600 - 8_500 - 10_350 - 2_000)  # I2: Feb-Nov, late and partial payments
+        + (6 * I2_RENT + 4 * I2B_RENT + 1_600 - 8_500 - 10_350 - 2_000)  # I2: Feb-Nov, late and partial
         + (11 * I3_RENT - 31_050 - 5_000)  # I3: Jan-Nov
         + 45_000  # the fund's commission of 11-20, paid on 12-05
     ),  # 92,510.00
     ("I", "2025-12-31"): (
         (3 * I1_RENT + 20_000 - 23_200 - 6_400)  # I1: December settled by its credit
-        + (11 * I2_RENT + 1_600 - 8_500 - 10_350 - 2_000)  # I2: late and partial payments
+        + (6 * I2_RENT + 5 * I2B_RENT + 1_600 - 8_500 - 10_350 - 2_000)  # I2: late and partial payments
         + (12 * I3_RENT - 31_050 - 5_000 - 30_000)
     ),  # 27,170.00
 }
@@ -492,6 +502,10 @@ async def live_the_year(y: Year) -> None:
     await y.finance("I", f"invoices/{y.invoices['testing-I3']}/cancel", {})  # the 5,000 paid: I3's credit
     await y.pay("I", "I3", 31_050, "2025-05-31")  # Jan-May
     await y.bill("2025-06")
+    y.clock.on("2025-06-01", 8)  # the incubator raises its premium for unrelated industries to 20%
+    policy = POLICY | {"unrelated_industry_premium": "0.20"}
+    r = await y.http["leasing"].put(f"/parks/{y.parks['I']}/pricing-policy", headers=y.admin, json=policy)
+    assert r.status_code == 200, r.text
     await ticket(y, 3)  # billable: invoiced by finance on 06-02
     await meeting_and_deal(y)  # 06-20
     await y.pay("S", "S1", 40_000, "2025-06-25")
@@ -525,6 +539,11 @@ async def live_the_year(y: Year) -> None:
 
     await eventually(credited)  # finance has the termination (what it credited is asserted below)
     await y.bill("2025-09")
+    y.clock.on("2025-09-01", 10)
+    platform = {"payer_id": y.tenants["I2"], "kind": "platform", "size": "small", "quantity": 1}
+    result = await y.finance("I", "fees", platform | {"on": "2025-09-01"})
+    (issued,) = [e["data"] for e in result["events"] if e["type"] == "InvoiceIssued"]
+    y.invoices["platform-I2"] = issued["invoice_id"]
     y.clock.on("2025-09-30", 12)
     await y.finance(
         "S", "operating-costs", {"amount": "95000", "description": "maintenance Q3", "on": "2025-09-30"}
@@ -535,6 +554,8 @@ async def live_the_year(y: Year) -> None:
     await y.pay("I", "I2", 2_000, "2025-10-20")  # part of July
     await y.bill("2025-11")
     await y.pay("I", "I1", 23_200, "2025-11-05")
+    y.clock.on("2025-11-10")  # I2 leaves the platform: its invoice, still unpaid, is cancelled
+    await y.finance("I", f"invoices/{y.invoices['platform-I2']}/cancel", {})
     y.clock.on("2025-11-20", 8)  # I5 graduates: it moves out today
     termination = {"terminated_on": "2025-11-20", "reason": "graduation"}
     await y.post("leasing", f"/parks/{y.parks['I']}/leases/{y.leases['L-I5']}/termination", termination)
@@ -846,7 +867,7 @@ async def test_the_rent_roll_and_billing_agree_in_the_month_of_a_prorated_termin
         "L-S3": (6, S3_AUGUST),
         "L-I1": (8, Decimal(0)),  # waived for equity
         "L-I3": (8, I3_RENT),
-        "L-I2b": (1, I2_RENT),
+        "L-I2b": (1, I2B_RENT),
         "L-I5": (5, Decimal(0)),  # rent-free (startup)
     }
     roll: dict[str, Decimal] = {}
