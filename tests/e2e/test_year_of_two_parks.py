@@ -197,6 +197,7 @@ OCCUPANCY = {
     ("I", "2025-12-31"): (Decimal(260), 3),  # I3's last day
     ("I", "2026-01-01"): (Decimal(140), 2),  # I3's lease ran out
 }
+UNITS = {"S": 3, "I": 5}  # units listed
 AREA = {"S": Decimal(450), "I": Decimal(350)}  # I: with i4's 50 m² (never let) and i5's 40 m²
 
 # Tickets: (park, tenant, category, priority, opened, hours to acknowledge, hours to resolve, rating,
@@ -818,6 +819,9 @@ async def test_occupancy_on_dates_through_the_year(year: Year, park: str, day: s
     assert near(in_leasing["area_occupied_m2"], area, CNY), in_leasing
     assert near(in_leasing["occupancy_by_area"], rate, PP), (in_leasing, rate)
     assert near(in_kpi["occupancy_by_area"], rate, PP), (in_kpi, rate)
+    by_count = Decimal(units) / UNITS[park]
+    assert near(in_leasing["occupancy_by_count"], by_count, PP), (in_leasing, by_count)
+    assert near(in_kpi["occupancy_by_count"], by_count, PP), (in_kpi, by_count)
 
 
 async def test_the_year_end_scorecard_counts_occupancy_on_the_last_day(year: Year) -> None:
@@ -855,6 +859,10 @@ async def test_purchasing_savings_are_the_deal_matchmaking_closed(year: Year) ->
     assert (counts["deals"], Decimal(counts["mean_saving_percent"])) == (1, SAVING_PERCENT), counts
     other = await year.get("kpi", f"/parks/{year.parks['I']}/scorecards/2025")
     assert other["figures"]["purchasing_savings"]["counts"]["deals"] == 0
+    group = (await year.get("kpi", f"/groups/{year.group}/portfolio/2025"))["purchasing"]
+    assert (group["deals"], Decimal(group["savings"]), Decimal(group["mean_saving_percent"])) == (
+        1, Decimal(15_000), SAVING_PERCENT,
+    ), group  # fmt: skip
 
 
 async def test_the_rent_roll_and_billing_agree_in_the_month_of_a_prorated_termination(year: Year) -> None:
