@@ -154,6 +154,17 @@ RECEIVABLES = {
         # S3: rent Mar-Jun + placements (its 20,000 is paid on 07-10)
         + (4 * S3_RENT + 2_400)
     ),  # 88,270.00
+    # the day before S3's credit note (08-20): August's 5,400 still counts in full; on the day, 2,612.90
+    ("S", "2025-08-19"): (
+        (8 * S1_RENT + 30_000 + 8_000 + 350 + 5_000 - 40_000)
+        + (8 * S2_RENT + 900 + 5_000 - 34_500)
+        + (6 * S3_RENT + 2_400 - 20_000)
+    ),  # 108,910.00
+    ("S", "2025-08-20"): (
+        (8 * S1_RENT + 30_000 + 8_000 + 350 + 5_000 - 40_000)
+        + (8 * S2_RENT + 900 + 5_000 - 34_500)
+        + (6 * S3_RENT - (S3_RENT - S3_AUGUST) + 2_400 - 20_000)
+    ),  # 106,122.90
     ("S", "2025-12-31"): (
         (12 * S1_RENT + 30_000 + 8_000 + 350 + 5_000 - 40_000 - 40_000)  # 4,390.00
         + (9 * S2_RENT + 900 + 5_000 - 34_500 - 69_000)  # 5,900.00
@@ -805,6 +816,16 @@ async def test_receivables_as_of_a_date_count_only_what_happened_by_then(
     aging = await year.get("finance", f"/parks/{year.parks[park]}/receivables/aging?as_of={day}")
     assert near(aging["outstanding"], RECEIVABLES[(park, day)], CNY), (aging, RECEIVABLES[(park, day)])
     assert near(sum(Decimal(v) for v in aging["buckets"].values()), RECEIVABLES[(park, day)], CNY)
+
+
+async def test_receivables_age_by_days_past_due_after_payments_oldest_first(year: Year) -> None:
+    """The incubator on 30 June (invoices fall due 15 days after issue): I2's 8,500 of 05-20 settled
+    February, March and the placements (oldest first), so April (due 04-16, 75 days past due), May (due
+    05-16, 45 days) and June (due 06-16, 14 days) are open; I3 paid January-May, and its 5,000 credit
+    from the cancelled invoice took June's rent down to 1,210."""
+    by_hand = {"0-30": I2_RENT + (I3_RENT - 5_000), "31-60": I2_RENT, "61-90": I2_RENT, "90+": Decimal(0)}
+    aging = await year.get("finance", f"/parks/{year.parks['I']}/receivables/aging?as_of=2025-06-30")
+    assert {k: Decimal(v) for k, v in aging["buckets"].items()} == by_hand, aging
 
 
 @pytest.mark.parametrize(("park", "day"), list(OCCUPANCY))
