@@ -217,6 +217,9 @@ TICKETS = [
     ("S", "S3", "repair", "normal", "2025-05-12", 3, 10, 3, None),  # response 3 h > 2 h: missed
     ("S", "S1", "repair", "normal", "2025-06-02", 0.5, 4, 4, None),  # met
     ("S", "S2", "cleaning", "normal", "2025-07-07", 1, 5, 2, (26, 2, 5)),  # met twice; rated 2 then 5
+    # resolved after 14 h > 12 h (breached), rated 3; reopened at 20 h, resolved again 2 h later (the
+    # restarted 12 h met), rated 4: counts by its last resolution, met
+    ("S", "S1", "cleaning", "normal", "2025-09-15", 1, 14, 3, (20, 2, 4)),
     ("I", "I1", "it", "normal", "2025-09-01", 2, 80, 4, None),  # resolution 80 h > 72 h: missed
     ("I", "I5", "meeting_room", "normal", "2025-10-06", 1, 3, 5, None),  # met (I5 has left since)
     ("I", "I2", "repair", "high", "2025-11-03", 0.5, 6, 5, None),  # met
@@ -228,9 +231,10 @@ BILLABLE = {
     3: (2, 100, 150, None),  # S1's own ticket: 2 x 100 + 150 = 350, billed to S1
 }
 # satisfaction = ratings of 4-5 ÷ every rating (each resolution's rating counts):
-SATISFACTION = {"S": Decimal(3) / 5, "I": Decimal(3) / 4}  # S: 5, 3, 4, 2, 5 → 60%; I: 4, 5, 5, 1 → 75%
+# S: 5, 3, 4, 2, 5, 3, 4 → 4 of 7, 57.1%; I: 4, 5, 5, 1 → 75%
+SATISFACTION = {"S": Decimal(4) / 7, "I": Decimal(3) / 4}
 # SLA compliance = resolved tickets meeting both targets ÷ resolved (a reopened one by its last resolution)
-SLA = {"S": Decimal(4) / 5, "I": Decimal(2) / 4}  # S 80%, I 50%
+SLA = {"S": Decimal(5) / 6, "I": Decimal(2) / 4}  # S 83.3%, I 50%
 SAVING_PERCENT = cents(Decimal(15_000) / (85_000 + 15_000) * 100)  # saving ÷ (value + saving): 15.00
 
 
@@ -555,6 +559,7 @@ async def live_the_year(y: Year) -> None:
     result = await y.finance("I", "fees", platform | {"on": "2025-09-01"})
     (issued,) = [e["data"] for e in result["events"] if e["type"] == "InvoiceIssued"]
     y.invoices["platform-I2"] = issued["invoice_id"]
+    await ticket(y, 5)  # 09-15, reopened the next morning
     y.clock.on("2025-09-30", 12)
     await y.finance(
         "S", "operating-costs", {"amount": "95000", "description": "maintenance Q3", "on": "2025-09-30"}
@@ -601,7 +606,7 @@ async def live_the_year(y: Year) -> None:
         {"amount": "150000", "description": "incubator operations", "on": "2025-12-31"},
     )
     y.clock.on("2026-01-05")  # the incubator's tickets come over from its old system
-    for index in (5, 6, 7, 8):
+    for index in (6, 7, 8, 9):
         await ticket(y, index, imported=True)
     y.clock.on("2026-01-10")  # the year is closed
 
