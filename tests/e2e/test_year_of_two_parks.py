@@ -1040,3 +1040,21 @@ async def test_the_third_quarter_scorecard_counts_occupancy_on_30_september(year
     card = f"/parks/{year.parks['S']}/scorecards/2025-Q3"
     area, _ = OCCUPANCY[("S", "2025-09-30")]
     await kpi_says(year, card, kpi_value("occupancy_rate"), area / AREA["S"], PP)
+
+
+async def test_a_current_tenant_of_one_park_cannot_be_onboarded_in_the_other(year: Year) -> None:
+    """Credit codes are unique within a group among current tenants (leasing's rule): S1, still in S,
+    is refused by I; S2, whose lease in S ran out on 30 September, may move to I (on 10 January 2026,
+    so no figure of 2025 changes)."""
+    for name, status in (("S1", 409), ("S2", 201)):
+        known = await year.get("leasing", f"/parks/{year.parks['S']}/tenants/{year.tenants[name]}")
+        body = {
+            key: known[key] for key in ("name", "credit_code", "industry_code", "founded_on", "headcount")
+        }
+        body |= {"high_tech": False, "unit_ids": [year.units["i4"]]}
+        r = await year.http["leasing"].post(
+            f"/parks/{year.parks['I']}/tenants", headers=year.admin, json=body
+        )
+        assert r.status_code == status, (name, r.text)
+        if status == 409:
+            assert "credit_code" in r.text, r.text
