@@ -31,10 +31,10 @@ def code(n: int) -> str:
 
 
 UNITS = [
-    ["building", "floor", "unit_number", "unit_type", "area_m2"],
-    ["A栋", 1, 101, "office", 120.5],
-    ["A栋", 1, "102", "office", "80"],
-    ["B栋", 3, "301", "rnd_building", 300],
+    ["building", "floor", "unit_number", "unit_type", "area_m2", "listed_on"],
+    ["A栋", 1, 101, "office", 120.5, date(2020, 1, 1)],
+    ["A栋", 1, "102", "office", "80", "2020/1/1"],
+    ["B栋", 3, "301", "rnd_building", 300, "2020-01-01"],
 ]
 TENANTS = [
     ["name", "credit_code", "industry_code", "high_tech", "founded_on", "headcount", "units", "onboarded_on"],
@@ -115,7 +115,7 @@ def test_a_valid_workbook_plans_units_then_tenants_then_leases_by_start(tmp_path
 
 
 def test_blank_rows_are_no_rows_and_row_numbers_are_the_sheets(tmp_path: Path) -> None:
-    units = [*UNITS[:2], [None, None, None, None, None], ["A栋", 1, "", "office", 50]]
+    units = [*UNITS[:2], [None, None, None, None, None, None], ["A栋", 1, "", "office", 50, "2020-01-01"]]
     found = refusals(xlsx(tmp_path / "p.xlsx", sheets(units=units, tenants=TENANTS[:2], leases=LEASES[:2])))
     assert found == [Refusal("units", 4, "unit_number", "Field required")]
 
@@ -145,12 +145,13 @@ def test_a_file_that_is_no_workbook_is_refused_not_a_traceback(tmp_path: Path) -
 
 
 def test_each_field_out_of_the_apis_bounds_is_refused_by_its_column(tmp_path: Path) -> None:
-    units = [*UNITS, ["C栋", 999, "1", "castle", -5]]
+    units = [*UNITS, ["C栋", 999, "1", "castle", -5, "2027-01-01"]]
     tenants = [*TENANTS, ["", code(3)[:-1] + "0", "C39", "maybe", "2030-01-01", -1, "A栋/101", "2027-01-01"]]
     leases = [*LEASES, ["HT-9", code(1), "A栋/101;A栋/101", "2031-01-01", 0, "2031-02-01", "bored"]]
     found = refusals(xlsx(tmp_path / "p.xlsx", sheets(units=units, tenants=tenants, leases=leases)))
     where = {(r.sheet, r.row, r.field) for r in found}
     assert {("units", 5, "floor"), ("units", 5, "unit_type"), ("units", 5, "area_m2")} <= where
+    assert ("units", 5, "listed_on") not in where  # in the API's calendar: after today is checked below
     assert {
         ("tenants", 4, "name"),
         ("tenants", 4, "credit_code"),  # the check character
@@ -189,11 +190,20 @@ def test_a_termination_needs_its_reason_and_a_date_inside_the_term(tmp_path: Pat
     assert found[0].reason == "2023-12-31 is outside the lease term 2024-01-01 to 2024-12-31"
 
 
+def test_a_unit_listed_after_today_or_after_its_lease_starts_is_refused(tmp_path: Path) -> None:
+    units = [UNITS[0], [*UNITS[1][:5], "2026-12-02"], [*UNITS[2][:5], None], [*UNITS[3][:5], "2025-06-01"]]
+    found = refusals(xlsx(tmp_path / "p.xlsx", sheets(units=units)))
+    assert found == [
+        Refusal("units", 2, "listed_on", "after today"),
+        Refusal("leases", 3, "starts_on", "starts 2025-06-01, before unit A栋/102 is listed (2026-12-01)"),
+    ]  # a blank listed_on is today; B栋/301 is listed on the day its lease starts
+
+
 # Across the sheets
 
 
 def test_duplicate_keys_are_refused_naming_the_first_row(tmp_path: Path) -> None:
-    units = [*UNITS, ["A栋", 2, "101", "office", 10]]
+    units = [*UNITS, ["A栋", 2, "101", "office", 10, None]]
     tenants = [*TENANTS, ["另一家公司", code(1), "C39", "", "2020-01-01", 1, "A栋/101", "2024-01-01"]]
     leases = [*LEASES, ["HT-2024-001", code(1), "A栋/101", "2030-01-01", 6, None, None]]
     found = refusals(xlsx(tmp_path / "p.xlsx", sheets(units=units, tenants=tenants, leases=leases)))
@@ -258,6 +268,7 @@ def held_unit(unit_id: str, number: str, area: str = "120.50", status: str = "av
             "area_m2": area,
             "status": status,
             "tenant_id": None,
+            "listed_on": "2020-01-01",
         }
     )
 
@@ -493,7 +504,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake = FakeLeasing()
-    units = [*UNITS, ["A栋", 1, "101", "office", 5]]
+    units = [*UNITS, ["A栋", 1, "101", "office", 5, None]]
     assert command(csvs(tmp_path / "p", sheets(units=units, leases=[*LEASES, ["", code(7)]])), fake) == 2
     out = capsys.readouterr().out
     assert "units row 5, unit_number: A栋/101 is already on row 2" in out
@@ -525,7 +536,7 @@ def test_a_row_changed_after_its_key_was_used_answers_409_and_is_refused(
     fake = FakeLeasing()
     assert command(xlsx(tmp_path / "p.xlsx", sheets(tenants=TENANTS[:1], leases=LEASES[:1])), fake) == 0
     fake.units.clear()  # the park no longer shows the units: only the keys remember them
-    changed = [UNITS[0], [*UNITS[1][:4], 130]]
+    changed = [UNITS[0], [*UNITS[1][:4], 130, UNITS[1][5]]]
     assert (
         command(
             xlsx(tmp_path / "q.xlsx", sheets(units=changed, tenants=TENANTS[:1], leases=LEASES[:1])), fake

@@ -24,7 +24,7 @@ from leasing.schemas.space import TenantCreate, TenantPublic, UnitCreate, UnitPu
 
 M = TypeVar("M", bound=BaseModel)
 
-UNIT_COLUMNS = ("building", "floor", "unit_number", "unit_type", "area_m2")
+UNIT_COLUMNS = ("building", "floor", "unit_number", "unit_type", "area_m2", "listed_on")
 TENANT_COLUMNS = (
     "name",
     "credit_code",
@@ -48,7 +48,14 @@ LEASE_COLUMNS = (
 )
 COLUMNS = {"units": UNIT_COLUMNS, "tenants": TENANT_COLUMNS, "leases": LEASE_COLUMNS}
 OPTIONAL = frozenset(
-    {"high_tech", "equity_months_waived", "equity_percent", "terminated_on", "termination_reason"}
+    {
+        "listed_on",
+        "high_tech",
+        "equity_months_waived",
+        "equity_percent",
+        "terminated_on",
+        "termination_reason",
+    }
 )
 TEXT = {"building", "unit_number", "unit_type", "name", "credit_code", "industry_code", "lease_ref", "tenant"}
 YES = {"1", "true", "yes", "y", "是", "x", "✓"}
@@ -134,7 +141,7 @@ def plan(book: Workbook, park: Holdings, today: date) -> Plan:
     """Every refusal of the workbook, or (with none) the steps that import it, in the order they run."""
     out = Plan(refusals=list(book.refusals))
     rows = book.rows
-    units = _units(rows.get("units", []), park, out.refusals)
+    units = _units(rows.get("units", []), park, today, out.refusals)
     unit_types = {s.key: s.body.unit_type.value for s in units} | {
         unit_key(u.building, u.unit_number): u.unit_type.value for u in park.units
     }
@@ -150,6 +157,10 @@ def plan(book: Workbook, park: Holdings, today: date) -> Plan:
     leases = _leases(rows.get("leases", []), park, known_units, known_tenants, out.refusals)
     _no_overlap(leases, park, out.refusals)
     _base_rents(leases, park, unit_types, out.refusals)
+    listed = {s.key: s.body.listed_on or today for s in units} | {
+        unit_key(u.building, u.unit_number): u.listed_on or date.min for u in park.units
+    }
+    _listed_before(leases, listed, out.refusals)
     out.steps = [*units, *tenants, *sorted(leases, key=lambda s: (s.body.starts_on, s.row.number))]
     return out
 
@@ -208,7 +219,7 @@ def _differences(pairs: Iterable[tuple[str, object, object]]) -> str:
     )
 
 
-def _units(rows: list[Row], park: Holdings, refusals: list[Refusal]) -> list[UnitStep]:
+def _units(rows: list[Row], park: Holdings, today: date, refusals: list[Refusal]) -> list[UnitStep]:
     held = {unit_key(u.building, u.unit_number): u for u in park.units}
     seen: dict[str, int] = {}
     steps = []
@@ -221,6 +232,9 @@ def _units(rows: list[Row], park: Holdings, refusals: list[Refusal]) -> list[Uni
                 row.refusal("building", "must not contain / (units are named building/unit_number)")
             )
             continue
+        if body.listed_on and body.listed_on > today:
+            refusals.append(row.refusal("listed_on", "after today"))
+            continue
         key = unit_key(body.building, body.unit_number)
         if _duplicate(seen, key, row, "unit_number", refusals):
             continue
@@ -232,6 +246,11 @@ def _units(rows: list[Row], park: Holdings, refusals: list[Refusal]) -> list[Uni
                     ("unit_type", there.unit_type.value, body.unit_type.value),
                     ("area_m2", there.area_m2, body.area_m2),
                 ]
+                + (
+                    [("listed_on", there.listed_on, body.listed_on)]
+                    if body.listed_on and there.listed_on
+                    else []
+                )
             )
             if changed:
                 refusals.append(
@@ -283,7 +302,10 @@ def _tenants(
         data["high_tech"] = _flag(row, "high_tech", refusals)
         data["unit_ids"] = _placeholders(refs)
         body = _validated(row, TenantCreate, data, refusals)
-        if body is None or data["high_tech"] is None or _unknown_units(row, refs, units, refusals):
+        unknown = _unknown_units(row, refs, units, refusals)
+        if body is None or data["high_tech"] is None:
+            continue
+        if _duplicate(seen, body.credit_code, row, "credit_code", refusals) or unknown:
             continue
         if body.onboarded_on is None or body.onboarded_on > today:
             why = (
@@ -292,8 +314,6 @@ def _tenants(
                 else "after today"
             )
             refusals.append(row.refusal("onboarded_on", why))
-            continue
-        if _duplicate(seen, body.credit_code, row, "credit_code", refusals):
             continue
         there = held.get(body.credit_code)
         if there is not None:
@@ -394,9 +414,9 @@ def _leases(
             )
             fine = False
         refs = [unit_ref(r) for r in split_list(row.cells.get("units"))]
-        if _unknown_units(row, refs, units, refusals) or not ref or body is None or not fine:
-            continue
-        if _duplicate(seen, ref, row, "lease_ref", refusals):
+        unknown = _unknown_units(row, refs, units, refusals)
+        duplicate = bool(ref) and _duplicate(seen, ref, row, "lease_ref", refusals)
+        if unknown or duplicate or not ref or body is None or not fine:
             continue
         step = LeaseStep(row, ref, tenant, refs, body, termination, None)
         if _matches_held(step, park, refusals):
@@ -421,33 +441,8 @@ def _matches_held(step: LeaseStep, park: Holdings, refusals: list[Refusal]) -> b
     )
     if there is None:
         return True
-    equity = step.body.rent_for_equity
     ending = step.termination
-    changed = _differences(
-        [
-            ("term_months", there.term_months, step.body.term_months),
-            (
-                "equity_months_waived",
-                there.equity and there.equity.months_waived,
-                equity and equity.months_waived,
-            ),
-            (
-                "equity_percent",
-                there.equity and there.equity.equity_percent,
-                equity and equity.equity_percent,
-            ),
-        ]
-        + (
-            [("terminated_on", there.terminated_on, ending and ending.terminated_on)]
-            if there.terminated_on
-            else []
-        )
-        + (
-            [("termination_reason", _reason(there), ending and ending.reason.value)]
-            if there.terminated_on
-            else []
-        )
-    )
+    changed = _lease_changes(there, step)
     if there.terminated_on is None and ending is not None and there.status.value != "active":
         changed = f"it is {there.status.value} and cannot be terminated"
     if changed:
@@ -457,6 +452,20 @@ def _matches_held(step: LeaseStep, park: Holdings, refusals: list[Refusal]) -> b
         return False
     step.present = there
     return True
+
+
+def _lease_changes(there: LeasePublic, step: LeaseStep) -> str:
+    equity, ending = step.body.rent_for_equity, step.termination
+    held_equity = (there.equity.months_waived, there.equity.equity_percent) if there.equity else (None, None)
+    pairs: list[tuple[str, object, object]] = [
+        ("term_months", there.term_months, step.body.term_months),
+        ("equity_months_waived", held_equity[0], equity and equity.months_waived),
+        ("equity_percent", held_equity[1], equity and equity.equity_percent),
+    ]
+    if there.terminated_on:
+        pairs.append(("terminated_on", there.terminated_on, ending and ending.terminated_on))
+        pairs.append(("termination_reason", _reason(there), ending and ending.reason.value))
+    return _differences(pairs)
 
 
 def _reason(lease: LeasePublic) -> str | None:
@@ -497,3 +506,15 @@ def _base_rents(
                 if ref not in own and ref in units and units[ref] not in priced:
                     why = f"the park's pricing policy has no base rent for {units[ref]} (unit {ref})"
                     refusals.append(step.row.refusal("units", why))
+
+
+def _listed_before(leases: list[LeaseStep], listed: dict[str, date], refusals: list[Refusal]) -> None:
+    """A lease starts once its units are on the market: an older lease needs its units' `listed_on`
+    (blank: today), or the park's occupancy on its dates would count units it does not list."""
+    for step in leases:
+        late = [
+            ref for ref in step.units if step.signs and ref in listed and step.body.starts_on < listed[ref]
+        ]
+        for ref in late:
+            why = f"starts {step.body.starts_on}, before unit {ref} is listed ({listed[ref]})"
+            refusals.append(step.row.refusal("starts_on", why))
