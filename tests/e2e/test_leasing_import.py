@@ -211,6 +211,23 @@ async def test_a_park_is_imported_from_a_workbook_once_and_a_second_run_changes_
     assert len(await leasing.get(f"/parks/{PARK}/leases")) == 3
 
 
+async def test_a_lease_row_changed_since_its_import_is_refused_by_leasing_on_its_key(
+    leasing: Leasing, tmp_path: Path
+) -> None:
+    """HT-2026-003 moved to start after its old term: no lease of the park is it, nothing overlaps, so the
+    row passes validation; its key was used for the first start, so leasing answers 409."""
+    moved = [*LEASES[:3], ["HT-2026-003", code(3), "B栋/202", "2027-06-01", 12, None, None]]
+    path = workbook(tmp_path / "changed.xlsx", {"units": UNITS, "tenants": TENANTS, "leases": moved})
+    code_, out = await leasing.importer(PARK, path)
+    assert code_ == 2, out
+    assert "10/10 leases row 4 HT-2026-003: refused: leasing answered 409" in out
+    key = "import:import-park:leases:HT-2026-003"
+    assert f"leases row 4, -: leasing answered 409: idempotency key {key} was used for another request" in out
+    assert out.strip().endswith("imported 0, already present 9, refused 1")
+    assert await leasing.events(PARK, at_least=sum(EXPECTED.values())) == EXPECTED
+    assert len(await leasing.get(f"/parks/{PARK}/leases")) == 3
+
+
 async def test_a_workbook_with_bad_rows_names_each_and_writes_nothing(
     leasing: Leasing, tmp_path: Path
 ) -> None:

@@ -133,12 +133,20 @@ def test_a_missing_sheet_column_or_unknown_column_is_refused(tmp_path: Path) -> 
     assert Refusal("units", 1, "备注", "unknown column") in found
 
 
-def test_a_file_that_is_no_workbook_is_refused_not_a_traceback(tmp_path: Path) -> None:
-    path = tmp_path / "park.xlsx"
-    path.write_text("not a zip")
+@pytest.mark.parametrize("name", ["park.xlsx", "units.csv", "park.xls"])
+def test_a_file_that_is_no_workbook_is_refused_not_a_traceback(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("building,floor\nA,1\n")
     [found] = refusals(path)
-    assert (found.sheet, found.row, found.field) == ("park.xlsx", None, "-")
-    assert found.reason.startswith("cannot be read")
+    assert (found.sheet, found.row, found.field) == (name, None, "-")
+    assert found.reason.startswith("cannot be read as an .xlsx workbook: ")
+
+
+def test_a_csv_that_is_not_utf8_is_refused_naming_the_encoding(tmp_path: Path) -> None:
+    directory = csvs(tmp_path / "p", sheets())
+    (directory / "tenants.csv").write_bytes("name\n苏州智造\n".encode("gbk"))
+    [found] = refusals(directory)
+    assert found == Refusal("p", None, "-", "cannot be read: not UTF-8 (save as CSV UTF-8)")
 
 
 # Each row through leasing's own request models

@@ -4,7 +4,6 @@ file that cannot be read, a missing sheet or column, an unknown column are `Refu
 
 import csv
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,8 +52,11 @@ def read(path: Path, columns: dict[str, tuple[str, ...]], optional: frozenset[st
     book = Workbook()
     try:
         raw = _csv_sheets(path) if path.is_dir() else _xlsx_sheets(path)
-    except (OSError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError, ValueError) as e:
-        book.refusals.append(Refusal(path.name, None, "-", f"cannot be read: {e}"))
+    except UnicodeDecodeError:
+        book.refusals.append(Refusal(path.name, None, "-", "cannot be read: not UTF-8 (save as CSV UTF-8)"))
+        return book
+    except Exception as e:  # whatever openpyxl or csv make of a file that is no workbook
+        book.refusals.append(Refusal(path.name, None, "-", f"cannot be read as {_kind(path)}: {e}"))
         return book
     for name in SHEETS:
         table = raw.get(name)
@@ -64,6 +66,10 @@ def read(path: Path, columns: dict[str, tuple[str, ...]], optional: frozenset[st
         rows, refusals = _rows(name, table, columns[name], optional)
         book.rows[name], book.refusals = rows, book.refusals + refusals
     return book
+
+
+def _kind(path: Path) -> str:
+    return "a directory of CSV files" if path.is_dir() else "an .xlsx workbook"
 
 
 def _rows(
