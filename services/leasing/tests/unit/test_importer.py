@@ -114,6 +114,23 @@ def test_a_valid_workbook_plans_units_then_tenants_then_leases_by_start(tmp_path
     assert checked.steps == [*units, *tenants, *leases]
 
 
+def test_leases_are_signed_in_order_of_start_whatever_the_order_of_the_rows(tmp_path: Path) -> None:
+    """A unit's earlier lease is signed (and terminated) before its next one, which leasing would
+    otherwise refuse as overlapping the earlier lease's full term."""
+    leases = [
+        LEASES[0],
+        ["HT-2026-002", code(1), "B栋/301", "2026-06-01", 12, None, None],
+        *LEASES[1:],
+    ]
+    checked = plan(read(xlsx(tmp_path / "p.xlsx", sheets(leases=leases)), COLUMNS, OPTIONAL), EMPTY, TODAY)
+    assert checked.refusals == []
+    assert [s.ref for s in checked.steps if isinstance(s, LeaseStep)] == [
+        "HT-2024-001",
+        "HT-2025-007",
+        "HT-2026-002",
+    ]
+
+
 def test_blank_rows_are_no_rows_and_row_numbers_are_the_sheets(tmp_path: Path) -> None:
     units = [*UNITS[:2], [None, None, None, None, None, None], ["A栋", 1, "", "office", 50, "2020-01-01"]]
     found = refusals(xlsx(tmp_path / "p.xlsx", sheets(units=units, tenants=TENANTS[:2], leases=LEASES[:2])))
