@@ -1,0 +1,147 @@
+"""The reconciliation (`scripts/reconcile`, README "Reconciliation") run through HTTP after a flow across
+the five services of `test_cross_service_flows`: a lease billed and terminated, a service invoice, a
+tenant's subsidy and the park's own, an operating cost, a ticket resolved and rated, a matchmaking deal.
+It must find no difference for the month, the quarter and the year; the figures it lists are checked
+against values worked out here from the domain rules."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from scripts.reconciliation.compare import Report
+from scripts.reconciliation.periods import parse
+from scripts.reconciliation.read import reconciliation
+from scripts.reconciliation.sources import Sources
+from tests.e2e.test_cross_service_flows import Flows, cents, flows, monthly_rent  # noqa: F401 (fixture)
+from tests.support.parks import onboard_tenant
+from tests.support.services import eventually
+
+PARK, AREA = "reconciled", "140.00"
+
+
+async def reconciled(flows: Flows, period: str) -> Report:  # noqa: F811
+    """The period's reconciliation once it shows no difference (kpi and finance's schedules catch up)."""
+    last: list[Report] = []
+
+    async def clean() -> Report | None:
+        report = await reconciliation(Sources(flows.http, flows.admin), PARK, parse(period))
+        last[:] = [report]
+        return None if report.differences else report
+
+    try:
+        return await eventually(clean, within=60)
+    except AssertionError:
+        found = {r.figure.name: r.differences for r in last[0].differences}
+        raise AssertionError(f"{period}: differences {found}") from None
+
+
+def owner_value(report: Report, name: str) -> Decimal | None:
+    (row,) = [r for r in report.rows if r.figure.name == name]
+    return row.figure.owner.value
+
+
+async def enterprise(flows: Flows, unit: str, industry: str) -> str:  # noqa: F811
+    flows.seeded += 1
+    seed = int(flows.run, 16) % 100_000 * 100 + flows.seeded
+    return await onboard_tenant(
+        flows.http["leasing"], flows.group, PARK, seed, [unit], industry_code=industry
+    )
+
+
+async def bill_and_charge(flows: Flows, tenant: str, lease_id: str) -> None:  # noqa: F811
+    await eventually(lambda: flows.get("finance", f"/parks/{PARK}/billing-schedules/{lease_id}"))
+    for period in ("2027-01", "2027-02"):
+        await flows.post("finance", f"/parks/{PARK}/billing-runs", {"period": period})
+    await flows.terminate(PARK, lease_id, "2027-02-15")
+    service = {"payer_id": tenant, "stream": "industry_services", "amount": "960.00", "on": "2027-01-20"}
+    await flows.post("finance", f"/parks/{PARK}/invoices", service | {"description": "patent filing"})
+    subsidy = {"tenant_id": tenant, "policy": "IC grant", "amount": "25000.00", "on": "2027-01-25"}
+    await flows.post("finance", f"/parks/{PARK}/subsidies", subsidy)
+    own = {"amount": "2000.00", "description": "district operating grant", "on": "2027-01-26"}
+    await flows.post("finance", f"/parks/{PARK}/subsidies-received", own)
+    cost = {"amount": "4000.00", "description": "property management", "on": "2027-01-31"}
+    await flows.post("finance", f"/parks/{PARK}/operating-costs", cost)
+
+    kept = cents(monthly_rent(AREA) * 15 / 28)  # February: 15 of its 28 days occupied
+
+    async def credited() -> Any:  # LeaseTerminated reached finance: February prorated
+        invoice = await flows.get("finance", f"/parks/{PARK}/invoices/{lease_id}-m2")
+        return invoice if invoice and Decimal(invoice["amount"]) == kept else None
+
+    await eventually(credited)
+    await flows.post("finance", f"/parks/{PARK}/billing-runs", {"period": "2027-03"})
+
+
+async def ticket_rated(flows: Flows, tenant: str) -> None:  # noqa: F811
+    user, staff, clock = flows.tenant_user(PARK, tenant), flows.operator(PARK), flows.tickets_clock
+    opened = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+
+    async def let_in() -> Any:
+        clock.now = opened
+        body = {"category": "repair", "title": "leaking pipe"}
+        r = await flows.http["tickets"].post(f"/parks/{PARK}/tickets", headers=user, json=body)
+        return r.json() if r.status_code == 201 else None
+
+    ticket = (await eventually(let_in))["ticket_id"]
+    for offset, action, who, body in (
+        (timedelta(minutes=30), "acknowledge", staff, {}),
+        (timedelta(hours=3), "resolve", staff, {}),
+        (timedelta(hours=4), "rating", user, {"score": 5}),
+    ):
+        clock.now = opened + offset
+        await flows.post("tickets", f"/tickets/{ticket}/{action}", body, who)
+
+
+async def deal_closed(flows: Flows, buyer: str, supplier: str) -> datetime:  # noqa: F811
+    """A proposal between two enterprises of the park, accepted by both and closed as a deal."""
+    staff = flows.operator(PARK)
+    mm = flows.http["matchmaking"]
+    await eventually(lambda: flows.get("matchmaking", f"/parks/{PARK}/profiles/{supplier}"))
+    await eventually(lambda: flows.get("matchmaking", f"/parks/{PARK}/profiles/{buyer}"))
+    vials = {"offering_id": "vials", "text": "疫苗西林瓶 vaccine vials", "segment": "bio.packaging"}
+    need = {"need_id": "need-vials", "text": "采购疫苗西林瓶 vaccine vials", "volume": 5000}
+    for tenant, body in (
+        (supplier, {"offerings": [vials | {"capacity": 20000}]}),
+        (buyer, {"needs": [need]}),
+    ):
+        r = await mm.put(f"/parks/{PARK}/profiles/{tenant}", headers=staff, json=body)
+        assert r.status_code == 200, r.text
+    r = await mm.post(f"/parks/{PARK}/profiles/{buyer}/needs/need-vials/proposals", headers=staff)
+    assert r.status_code == 200, r.text
+    proposal = next(p for p in r.json() if p["supplier_id"] == supplier)["proposal_id"]
+    for side in (buyer, supplier):
+        await flows.post("matchmaking", f"/parks/{PARK}/proposals/{proposal}/accept", {"enterprise_id": side})
+    terms = {"value_cny": "250000.00", "estimated_saving_cny": "37500.00"}
+    closed = await flows.post("matchmaking", f"/parks/{PARK}/proposals/{proposal}/deal", terms)
+    return datetime.fromisoformat(closed["closed_at"])
+
+
+async def test_the_reconciliation_finds_no_difference_after_a_flow_across_the_five_services(
+    flows: Flows,  # noqa: F811
+) -> None:
+    tenant, units = await flows.park_with_tenant(PARK, [AREA, "60.00", "50.00"])
+    lease = await flows.sign(PARK, tenant, units[:1], "2027-01-01", 12)
+    await bill_and_charge(flows, tenant, lease["lease_id"])
+    await ticket_rated(flows, tenant)
+    buyer = await enterprise(flows, units[1], "C2762")
+    supplier = await enterprise(flows, units[2], "C3055")
+    closed_at = await deal_closed(flows, buyer, supplier)
+
+    rent, kept = monthly_rent(AREA), cents(monthly_rent(AREA) * 15 / 28)  # February: 15 of 28 days
+    services = Decimal("960.00") + cents(Decimal("25000.00") * 8 / 100)  # the invoice + the 8% fee
+    january = await reconciled(flows, "2027-01")
+    assert owner_value(january, "revenue: rent") == rent
+    assert owner_value(january, "revenue: industry_services") == services
+    assert owner_value(january, "service-revenue share") == (services / (rent + services)).quantize(
+        Decimal("0.0001")
+    )
+    assert owner_value(january, "occupancy by area on 2027-01-31") == Decimal("0.5600")  # 140 of 250 m²
+    assert owner_value(january, "satisfaction") == Decimal(1)
+    quarter = await reconciled(flows, "2027-Q1")
+    assert owner_value(quarter, "revenue: rent") == rent + kept  # February's excess credited in March
+    assert owner_value(quarter, f"rent of lease {lease['lease_id']}, months 1-3") == rent + kept
+    year = await reconciled(flows, "2027")
+    assert owner_value(year, "occupancy by area on 2027-12-31") == Decimal(0)  # left on 15 February
+    deals = await reconciled(flows, str(closed_at.astimezone(UTC).year))
+    assert owner_value(deals, "purchasing savings") == Decimal("37500.00")
+    assert owner_value(deals, "deals closed") == 1
