@@ -8,6 +8,7 @@ development secret, as `scripts/demo.py` mints it."""
 import argparse
 import asyncio
 import sys
+import time
 from collections.abc import Sequence
 
 import httpx
@@ -32,16 +33,30 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--park", required=True)
     parser.add_argument("--period", required=True, help="YYYY, YYYY-Qn or YYYY-MM")
     parser.add_argument("--token", help=f"bearer token (default: a group admin of {DEMO_GROUP})")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="ask again, for up to SECONDS, while there are differences (consumers catching up after a "
+        "burst of events); the last answer is printed (default 0: ask once)",
+    )
     for name, url in LOCAL.items():
         parser.add_argument(f"--{name}", default=url, metavar="URL", help=f"default {url}")
     return parser.parse_args(argv)
 
 
-async def run(urls: dict[str, str], token: str, park: str, period: Period) -> Report:
+async def run(urls: dict[str, str], token: str, park: str, period: Period, settle: float = 0) -> Report:
+    """The reconciliation, asked again every second while it differs, until `settle` seconds are over."""
     clients = {name: httpx.AsyncClient(base_url=url, timeout=30) for name, url in urls.items()}
+    deadline = time.monotonic() + settle
     try:
-        sources = Sources(clients, {"Authorization": f"Bearer {token}"})
-        return await reconciliation(sources, park, period)
+        while True:
+            sources = Sources(clients, {"Authorization": f"Bearer {token}"})
+            report = await reconciliation(sources, park, period)
+            if not report.differences or time.monotonic() >= deadline:
+                return report
+            await asyncio.sleep(1)
     finally:
         for client in clients.values():
             await client.aclose()
@@ -52,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     urls = {name: getattr(args, name) for name in SERVICES}
     try:
         period = parse(args.period)
-        report = asyncio.run(run(urls, args.token or demo_token(), args.park, period))
+        report = asyncio.run(run(urls, args.token or demo_token(), args.park, period, args.settle))
     except (BadPeriod, CannotReconcile) as exc:
         print(f"reconcile: {exc}", file=sys.stderr)
         return 2

@@ -90,6 +90,20 @@ async def ticket_rated(flows: Flows, tenant: str) -> None:  # noqa: F811
     ):
         clock.now = opened + offset
         await flows.post("tickets", f"/tickets/{ticket}/{action}", body, who)
+    # a second ticket, resolved and rated 2, then reopened: no longer resolved; its rating still counts
+    again = (
+        await flows.post(
+            "tickets", f"/parks/{PARK}/tickets", {"category": "cleaning", "title": "spill"}, user
+        )
+    )["ticket_id"]
+    for offset, action, who, body in (
+        (timedelta(hours=5), "acknowledge", staff, {}),
+        (timedelta(hours=6), "resolve", staff, {}),
+        (timedelta(hours=7), "rating", user, {"score": 2}),
+        (timedelta(hours=8), "reopen", user, {"reason": "still wet"}),
+    ):
+        clock.now = opened + offset
+        await flows.post("tickets", f"/tickets/{again}/{action}", body, who)
 
 
 async def deal_closed(flows: Flows, buyer: str, supplier: str) -> datetime:  # noqa: F811
@@ -136,7 +150,8 @@ async def test_the_reconciliation_finds_no_difference_after_a_flow_across_the_fi
         Decimal("0.0001")
     )
     assert owner_value(january, "occupancy by area on 2027-01-31") == Decimal("0.5600")  # 140 of 250 m²
-    assert owner_value(january, "satisfaction") == Decimal(1)
+    assert owner_value(january, "satisfaction") == Decimal("0.5")  # a 5 and a 2, both counted
+    assert owner_value(january, "tickets resolved") == 1  # the reopened one is not resolved
     quarter = await reconciled(flows, "2027-Q1")
     assert owner_value(quarter, "revenue: rent") == rent + kept  # February's excess credited in March
     assert owner_value(quarter, f"rent of lease {lease['lease_id']}, months 1-3") == rent + kept
