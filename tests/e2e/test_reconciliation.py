@@ -61,6 +61,12 @@ async def bill_and_charge(flows: Flows, tenant: str, lease_id: str) -> None:  # 
     await flows.post("finance", f"/parks/{PARK}/subsidies-received", own)
     cost = {"amount": "4000.00", "description": "property management", "on": "2027-01-31"}
     await flows.post("finance", f"/parks/{PARK}/operating-costs", cost)
+    platform = {"kind": "platform", "payer_id": tenant, "size": "small", "on": "2027-01-05"}
+    await flows.post("finance", f"/parks/{PARK}/fees", platform)  # 10,000 a year, earned month by month
+    testing = {"payer_id": tenant, "stream": "value_added_services", "amount": "500.00", "on": "2027-01-22"}
+    wrong = await flows.post("finance", f"/parks/{PARK}/invoices", testing | {"description": "wrong payer"})
+    invoice_id = next(e["data"]["invoice_id"] for e in wrong["events"] if e["type"] == "InvoiceIssued")
+    await flows.post("finance", f"/parks/{PARK}/invoices/{invoice_id}/cancel", {})  # reversed on 1 March
 
     kept = cents(monthly_rent(AREA) * 15 / 28)  # February: 15 of its 28 days occupied
 
@@ -140,23 +146,43 @@ async def test_the_reconciliation_finds_no_difference_after_a_flow_across_the_fi
     buyer = await enterprise(flows, units[1], "C2762")
     supplier = await enterprise(flows, units[2], "C3055")
     closed_at = await deal_closed(flows, buyer, supplier)
+    equity = {"months_waived": 2, "equity_percent": "1.5"}  # months 1-2 waived, earned in kind
+    in_kind = await flows.post(
+        "leasing",
+        f"/parks/{PARK}/leases",
+        {"tenant_id": buyer, "unit_ids": units[1:2], "term_months": 12, "starts_on": "2027-01-01"}
+        | {"rent_for_equity": equity},
+    )
+    await eventually(lambda: flows.get("finance", f"/parks/{PARK}/billing-schedules/{in_kind['lease_id']}"))
+    for period in ("2027-01", "2027-02", "2027-03"):  # billed again: only the new lease's months
+        await flows.post("finance", f"/parks/{PARK}/billing-runs", {"period": period})
 
     rent, kept = monthly_rent(AREA), cents(monthly_rent(AREA) * 15 / 28)  # February: 15 of 28 days
+    in_kind_month = monthly_rent("60.00")  # the equity lease's monthly rent, earned in kind in months 1-2
+    assert Decimal(in_kind["equity"]["waived_amount"]) == 2 * in_kind_month
     services = Decimal("960.00") + cents(Decimal("25000.00") * 8 / 100)  # the invoice + the 8% fee
+    platform_month = cents(Decimal(10_000) / 12)  # the small platform fee, one month earned
+    added = platform_month + Decimal("500.00")  # + the testing invoice, cancelled on 1 March
     january = await reconciled(flows, "2027-01")
-    assert owner_value(january, "revenue: rent") == rent
+    assert owner_value(january, "revenue: rent") == rent + in_kind_month
     assert owner_value(january, "revenue: industry_services") == services
-    assert owner_value(january, "service-revenue share") == (services / (rent + services)).quantize(
+    assert owner_value(january, "revenue: value_added_services") == added
+    operating = rent + in_kind_month + services + added
+    assert owner_value(january, "service-revenue share") == ((services + added) / operating).quantize(
         Decimal("0.0001")
     )
-    assert owner_value(january, "occupancy by area on 2027-01-31") == Decimal("0.5600")  # 140 of 250 m²
+    assert owner_value(january, "occupancy by area on 2027-01-31") == Decimal("0.8000")  # 200 of 250 m²
     assert owner_value(january, "satisfaction") == Decimal("0.5")  # a 5 and a 2, both counted
     assert owner_value(january, "tickets resolved") == 1  # the reopened one is not resolved
     quarter = await reconciled(flows, "2027-Q1")
-    assert owner_value(quarter, "revenue: rent") == rent + kept  # February's excess credited in March
+    # February's excess credited in March; the equity lease: two months in kind, March invoiced
+    assert owner_value(quarter, "revenue: rent") == rent + kept + 3 * in_kind_month
+    assert owner_value(quarter, "revenue: value_added_services") == 3 * platform_month  # 500 - 500
     assert owner_value(quarter, f"rent of lease {lease['lease_id']}, months 1-3") == rent + kept
+    waived = f"rent of lease {in_kind['lease_id']}, months 1-3"
+    assert owner_value(quarter, waived) == in_kind_month  # months 1-2 waived: no rent billed
     year = await reconciled(flows, "2027")
-    assert owner_value(year, "occupancy by area on 2027-12-31") == Decimal(0)  # left on 15 February
+    assert owner_value(year, "occupancy by area on 2027-12-31") == Decimal("0.2400")  # 60 m²: one left
     deals = await reconciled(flows, str(closed_at.astimezone(UTC).year))
     assert owner_value(deals, "purchasing savings") == Decimal("37500.00")
     assert owner_value(deals, "deals closed") == 1
