@@ -211,3 +211,12 @@ def test_a_reopened_ticket_is_not_resolved_until_resolved_again_in_whichever_ord
     june = values("2026-06", [first, undo, again, ok])
     assert june["sla_compliance"] == D("1.0000")  # k resolved again in June
     assert values("2026-05", [first, undo, again, ok])["sla_compliance"] == D("0.0000")
+
+
+def test_finances_ratios_are_rounded_half_up_as_finance_rounds_them() -> None:
+    d = date(2026, 5, 4)
+    s = RevenueStream
+    tie = values(
+        "2026-05", [recognized("p", s.PROPERTY, "3100", d), recognized("i", s.INDUSTRY_SERVICES, "100", d)]
+    )
+    assert tie["service_revenue_share"] == D("0.0313")  # 100 / 3200 = 0.03125: half up, as finance's report
