@@ -156,6 +156,9 @@ async def test_the_reconciliation_finds_no_difference_after_a_flow_across_the_fi
     await eventually(lambda: flows.get("finance", f"/parks/{PARK}/billing-schedules/{in_kind['lease_id']}"))
     for period in ("2027-01", "2027-02", "2027-03"):  # billed again: only the new lease's months
         await flows.post("finance", f"/parks/{PARK}/billing-runs", {"period": period})
+    for stream, amount in (("property", "3100.00"), ("industry_services", "100.00")):
+        charge = {"payer_id": tenant, "stream": stream, "amount": amount, "on": "2028-02-10"}
+        await flows.post("finance", f"/parks/{PARK}/invoices", charge | {"description": "after the leases"})
 
     rent, kept = monthly_rent(AREA), cents(monthly_rent(AREA) * 15 / 28)  # February: 15 of 28 days
     in_kind_month = monthly_rent("60.00")  # the equity lease's monthly rent, earned in kind in months 1-2
@@ -186,3 +189,5 @@ async def test_the_reconciliation_finds_no_difference_after_a_flow_across_the_fi
     deals = await reconciled(flows, str(closed_at.astimezone(UTC).year))
     assert owner_value(deals, "purchasing savings") == Decimal("37500.00")
     assert owner_value(deals, "deals closed") == 1
+    tie = await reconciled(flows, "2028-02")
+    assert owner_value(tie, "service-revenue share") == Decimal("0.0313")  # 100 / 3200 = 0.03125, half up
