@@ -189,5 +189,12 @@ async def test_the_reconciliation_finds_no_difference_after_a_flow_across_the_fi
     deals = await reconciled(flows, str(closed_at.astimezone(UTC).year))
     assert owner_value(deals, "purchasing savings") == Decimal("37500.00")
     assert owner_value(deals, "deals closed") == 1
+    path = f"/parks/{PARK}/leases/{in_kind['lease_id']}/renewals"
+    renewed = (await flows.post("leasing", path, {"term_months": 12}))["lease_id"]
+    await eventually(lambda: flows.get("finance", f"/parks/{PARK}/billing-schedules/{renewed}"))
+    await flows.post("finance", f"/parks/{PARK}/billing-runs", {"period": "2028-01"})
+    after_renewal = await reconciled(flows, "2028-01")
+    assert owner_value(after_renewal, "occupancy by area on 2028-01-31") == Decimal("0.2400")  # renewed
+    assert owner_value(after_renewal, f"rent of lease {renewed}, month 1") == in_kind_month
     tie = await reconciled(flows, "2028-02")
     assert owner_value(tie, "service-revenue share") == Decimal("0.0313")  # 100 / 3200 = 0.03125, half up
