@@ -9,15 +9,19 @@ from kpi.domain.measures_services import satisfaction
 from kpi.domain.periods import parse_period
 from kpi.domain.scoring import measures
 from parkops_contracts.base import Event
+from parkops_contracts.events import tickets as tk
 from parkops_contracts.events.finance import RevenueStream
 
 from services.kpi.tests.unit.kpi_facts import (
+    PARK,
+    at,
     cost,
     deal,
     invoice,
     metrics,
     rated,
     recognized,
+    resolved,
     scenario,
     subsidy,
     subsidy_received,
@@ -178,3 +182,41 @@ def test_an_imported_tenant_is_onboarded_on_its_business_date() -> None:
     imported = tenant("t9", [], "10", date(2027, 1, 10), onboarded_on=date(2025, 3, 1))
     assert values("2025", [imported])["onboardings"] == 1  # moved in in 2025, imported in 2027
     assert values("2027", [imported])["onboardings"] == 0
+
+
+def reopened(ticket_id: str, on: date) -> tk.TicketReopened:
+    return tk.TicketReopened(
+        **PARK,
+        ticket_id=ticket_id,
+        reopen_count=1,
+        reason="not fixed",
+        reopened_at=at(on),
+        resolution_due=at(on),
+    )
+
+
+def test_a_reopened_ticket_is_not_resolved_until_resolved_again_in_whichever_order_kpi_hears() -> None:
+    """tickets' rule (the owner): reopening undoes the resolution; its rating still counts."""
+    d = date(2026, 5, 4)
+    first, undo, again = (
+        resolved("k", d, 1),
+        reopened("k", d + timedelta(days=1)),
+        resolved("k", d + timedelta(days=40), 1),
+    )
+    ok = resolved("j", d, 1, met=False)
+    for events in ([first, undo, ok], [undo, first, ok]):  # TicketReopened's topic may be read first
+        may = values("2026-05", [*events, rated("k", 5, d)])
+        assert may["sla_compliance"] == D("0.0000")  # only j, which missed its target, is resolved
+        assert may["satisfaction"] == D("1.0000")
+    june = values("2026-06", [first, undo, again, ok])
+    assert june["sla_compliance"] == D("1.0000")  # k resolved again in June
+    assert values("2026-05", [first, undo, again, ok])["sla_compliance"] == D("0.0000")
+
+
+def test_finances_ratios_are_rounded_half_up_as_finance_rounds_them() -> None:
+    d = date(2026, 5, 4)
+    s = RevenueStream
+    tie = values(
+        "2026-05", [recognized("p", s.PROPERTY, "3100", d), recognized("i", s.INDUSTRY_SERVICES, "100", d)]
+    )
+    assert tie["service_revenue_share"] == D("0.0313")  # 100 / 3200 = 0.03125: half up, as finance's report
