@@ -151,6 +151,8 @@ async def test_proposals_are_explained_accepted_by_both_sides_and_become_deals(m
         assert [b["proposal_id"] for b in bodies] == [pid]
         assert bodies[0]["buyer_id"] == mm.id("vax")
     assert (bodies[0]["estimated_saving_cny"], bodies[0]["saving_percent"]) == ("37500.00", "13.04")
+    # the proposal shows when its deal closed, as DealClosed says (the reconciliation dates deals by it)
+    assert datetime.fromisoformat(shown["closed_at"]) == datetime.fromisoformat(bodies[0]["closed_at"])
 
 
 async def test_a_decline_is_final_and_penalises_the_pair(mm: Matchmaking) -> None:

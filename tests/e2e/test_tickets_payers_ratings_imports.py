@@ -109,3 +109,129 @@ async def test_staff_import_a_ticket_opened_in_the_past(desk: TicketsDesk) -> No
         assert [e["field"] for e in refused.json()["errors"]] == ["opened_at"]
     titles = [e["title"] for e in await desk.events("ticket-opened", 2)]
     assert "refused import" not in titles
+
+
+# -- effective dates: a ticket's history from the old system ---------------------------------------
+
+
+async def test_an_imported_ticket_is_judged_and_counted_by_its_effective_times(desk: TicketsDesk) -> None:
+    park = f"{desk.park}-history"  # a park of its own: its scorecard holds these tickets only
+    await register_park(desk.leasing, desk.group, park)
+    await directory_knows(desk.app, park)
+    await desk.onboard("historic", park=park)
+    staff, c = desk.operator(park), desk.client
+    probe = (await desk.open(desk.operator(), title="probe")).json()  # the service's clock, as read here
+    now = datetime.fromisoformat(probe["opened_at"])
+    bare = await c.post(f"/tickets/{probe['ticket_id']}/acknowledge", headers=desk.operator())
+    assert bare.status_code == 200, bare.text  # no body: acknowledged now, as before
+    assert datetime.fromisoformat(bare.json()["acknowledged_at"]) >= now
+    then = (now - timedelta(days=365)).replace(microsecond=0)  # repair, high: response 1 h, resolution 24 h
+
+    async def history(title: str, steps: list[tuple[str, dict[str, object]]]) -> str:
+        tenant = desk.tenant_id("historic")
+        opened = await desk.open(
+            staff, park=park, title=title, priority="high", tenant_id=tenant, opened_at=then.isoformat()
+        )
+        assert opened.status_code == 201, opened.text
+        ticket = str(opened.json()["ticket_id"])
+        for action, body in steps:
+            done = await c.post(f"/tickets/{ticket}/{action}", headers=staff, json=body)
+            assert done.status_code == 200, (action, done.text)
+        return ticket
+
+    def at(offset: timedelta, **body: object) -> dict[str, object]:
+        return {"at": (then + offset).isoformat(), **body}
+
+    in_time = await history(
+        "met in time",
+        [
+            ("acknowledge", at(timedelta(minutes=30))),
+            ("start", at(timedelta(hours=1))),
+            ("resolve", at(timedelta(hours=20))),
+            ("rating", at(timedelta(days=1), score=5)),
+        ],
+    )
+    late = await history(
+        "answered late",
+        [
+            ("acknowledge", at(timedelta(hours=3))),
+            ("resolve", at(timedelta(hours=10))),
+            ("rating", at(timedelta(days=1), score=4)),
+        ],
+    )
+    for scan_at in (now, now + timedelta(days=30)):  # whatever the scan's timing
+        await desk.scanner.rebuild()
+        await desk.scanner.scan_once(scan_at)
+
+    breaches = [e for e in await desk.events("ticket-sla-breached", 1) if e["ticket_id"] in (in_time, late)]
+    assert [(e["ticket_id"], e["target"]) for e in breaches] == [(late, "response")]
+    deadline = then + timedelta(hours=1)
+    assert datetime.fromisoformat(breaches[0]["due_at"]) == deadline
+    assert datetime.fromisoformat(breaches[0]["detected_at"]) == deadline
+    stored = {t: (await c.get(f"/tickets/{t}", headers=staff)).json() for t in (in_time, late)}
+    assert [stored[t]["breached_targets"] for t in (in_time, late)] == [[], ["response"]]
+
+    resolved = {e["ticket_id"]: e for e in await desk.events("ticket-resolved", 2)}
+    rated = {e["ticket_id"]: e for e in await desk.events("ticket-rated", 2)}
+    assert [datetime.fromisoformat(resolved[t]["resolved_at"]) for t in (in_time, late)] == [
+        then + timedelta(hours=20),
+        then + timedelta(hours=10),
+    ]
+    assert [resolved[t]["response_outcome"] for t in (in_time, late)] == ["met", "breached"]
+    assert [datetime.fromisoformat(rated[t]["rated_at"]) for t in (in_time, late)] == [
+        then + timedelta(days=1)
+    ] * 2
+
+    last_year = {"from": then.isoformat(), "to": (then + timedelta(days=2)).isoformat()}
+    card = (await c.get(f"/parks/{park}/tickets/scorecard", headers=staff, params=last_year)).json()
+    assert (card["resolved"], card["sla_met"], card["sla_compliance"]) == (2, 1, 0.5)
+    assert (card["rated"], card["satisfied"], card["satisfaction_rate"]) == (2, 2, 1.0)
+    this_month = (await c.get(f"/parks/{park}/tickets/scorecard", headers=staff)).json()
+    assert (this_month["resolved"], this_month["rated"]) == (0, 0)
+
+
+async def test_a_step_dated_out_of_bounds_is_refused_naming_at(desk: TicketsDesk) -> None:
+    await desk.onboard("dated")
+    staff, tenant, c = desk.operator(), desk.tenant("dated"), desk.client
+    probe = (await desk.open(staff, title="probe")).json()
+    now = datetime.fromisoformat(probe["opened_at"])
+    then = now - timedelta(days=100)
+    opened = await desk.open(
+        staff, title="dated", tenant_id=desk.tenant_id("dated"), opened_at=then.isoformat()
+    )
+    ticket = opened.json()["ticket_id"]
+    url = f"/tickets/{ticket}"
+    for who, action, body in (
+        (staff, "acknowledge", {"at": (then - timedelta(hours=1)).isoformat()}),  # before the opening
+        (staff, "acknowledge", {"at": (now + timedelta(days=1)).isoformat()}),  # in the future
+        (staff, "resolve", {"acknowledge": True, "at": (then - timedelta(seconds=1)).isoformat()}),
+        (
+            tenant,
+            "reopen",
+            {"reason": "x", "at": then.isoformat()},
+        ),  # a tenant dates nothing
+    ):
+        refused = await c.post(f"{url}/{action}", headers=who, json=body)
+        assert refused.status_code == 422, (action, refused.text)
+        assert [e["field"] for e in refused.json()["errors"]] == ["at"], (action, refused.text)
+    assert (await c.get(url, headers=staff)).json()["state"] == "open"
+
+    resolved = await c.post(
+        f"{url}/resolve", headers=staff, json={"acknowledge": True, "at": then.isoformat()}
+    )
+    assert resolved.status_code == 200, resolved.text
+    too_early = await c.post(
+        f"{url}/rating", headers=staff, json={"score": 4, "at": (then - timedelta(hours=1)).isoformat()}
+    )
+    assert too_early.status_code == 422
+    assert [e["field"] for e in too_early.json()["errors"]] == ["at"]
+    by_tenant = await c.post(f"{url}/rating", headers=tenant, json={"score": 4, "at": then.isoformat()})
+    assert by_tenant.status_code == 422
+    assert [e["field"] for e in by_tenant.json()["errors"]] == ["at"]
+    live = (await desk.open(tenant, title="live")).json()["ticket_id"]
+    await c.post(f"/tickets/{live}/resolve", headers=staff, json={"acknowledge": True})
+    staff_rating = await c.post(
+        f"/tickets/{live}/rating", headers=staff, json={"score": 4, "at": now.isoformat()}
+    )
+    assert staff_rating.status_code == 403, "staff rate only an imported ticket"
+    assert [e for e in await desk.events("ticket-rated", 0) if e["ticket_id"] in (ticket, live)] == []

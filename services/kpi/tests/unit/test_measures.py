@@ -9,9 +9,12 @@ from kpi.domain.measures_services import satisfaction
 from kpi.domain.periods import parse_period
 from kpi.domain.scoring import measures
 from parkops_contracts.base import Event
+from parkops_contracts.events import tickets as tk
 from parkops_contracts.events.finance import RevenueStream
 
 from services.kpi.tests.unit.kpi_facts import (
+    PARK,
+    at,
     cost,
     deal,
     invoice,
@@ -20,6 +23,7 @@ from services.kpi.tests.unit.kpi_facts import (
     occupied,
     rated,
     recognized,
+    resolved,
     scenario,
     subsidy,
     subsidy_received,
@@ -196,3 +200,41 @@ def test_the_leading_industry_area_share_is_of_the_area_leases_occupy() -> None:
     # on 31 Dec: t1's u1 (100 m², leading) and t9's u3 (300 m²) are occupied; t8 occupies nothing
     assert v["leading_industry_area_share"] == D("0.2500")  # 100 / (100 + 300)
     assert v["leading_industry_share"] == D("0.6667")  # t1 and t8 of t1, t8, t9 are active and leading
+
+
+def reopened(ticket_id: str, on: date) -> tk.TicketReopened:
+    return tk.TicketReopened(
+        **PARK,
+        ticket_id=ticket_id,
+        reopen_count=1,
+        reason="not fixed",
+        reopened_at=at(on),
+        resolution_due=at(on),
+    )
+
+
+def test_a_reopened_ticket_is_not_resolved_until_resolved_again_in_whichever_order_kpi_hears() -> None:
+    """tickets' rule (the owner): reopening undoes the resolution; its rating still counts."""
+    d = date(2026, 5, 4)
+    first, undo, again = (
+        resolved("k", d, 1),
+        reopened("k", d + timedelta(days=1)),
+        resolved("k", d + timedelta(days=40), 1),
+    )
+    ok = resolved("j", d, 1, met=False)
+    for events in ([first, undo, ok], [undo, first, ok]):  # TicketReopened's topic may be read first
+        may = values("2026-05", [*events, rated("k", 5, d)])
+        assert may["sla_compliance"] == D("0.0000")  # only j, which missed its target, is resolved
+        assert may["satisfaction"] == D("1.0000")
+    june = values("2026-06", [first, undo, again, ok])
+    assert june["sla_compliance"] == D("1.0000")  # k resolved again in June
+    assert values("2026-05", [first, undo, again, ok])["sla_compliance"] == D("0.0000")
+
+
+def test_finances_ratios_are_rounded_half_up_as_finance_rounds_them() -> None:
+    d = date(2026, 5, 4)
+    s = RevenueStream
+    tie = values(
+        "2026-05", [recognized("p", s.PROPERTY, "3100", d), recognized("i", s.INDUSTRY_SERVICES, "100", d)]
+    )
+    assert tie["service_revenue_share"] == D("0.0313")  # 100 / 3200 = 0.03125: half up, as finance's report

@@ -7,9 +7,9 @@ from leasing.domain.credit_code import credit_code_problem
 from leasing.domain.lease_book import sign_lease
 from leasing.domain.park import EnterpriseProfile, Park, UnitStatus
 from leasing.domain.policy import PricingPolicy
-from leasing.domain.queries import occupied_unit_ids, unit_status
+from leasing.domain.queries import occupancy, occupied_unit_ids, unit_status
 from parkops_contracts.events.leasing import ParkRegistered, ParkType, TenantOnboarded, UnitListed, UnitType
-from parkops_kernel.errors import Conflict, NotFound
+from parkops_kernel.errors import Conflict, NotFound, Unprocessable
 
 AT = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -87,6 +87,23 @@ def test_a_unit_number_is_listed_once_per_building() -> None:
     park = park_with_units("100")
     with pytest.raises(Conflict, match="already listed"):
         park.list_unit(ListUnit("A", 2, "A-0", UnitType.OFFICE, Decimal(50)), "u9", AT)
+
+
+def test_a_unit_is_listed_on_its_business_date_never_after_today() -> None:
+    """An imported park's unit came on the market years ago: it counts from that day, in leasing's
+    occupancy and in kpi's (UnitListed.listed_at, the day's start); today's listing keeps its moment."""
+    park = park_with_units()
+    old = park.list_unit(ListUnit("B", 1, "B-1", UnitType.OFFICE, Decimal(50), date(2020, 3, 1)), "u1", AT)
+    new = park.list_unit(ListUnit("B", 1, "B-2", UnitType.OFFICE, Decimal(50)), "u2", AT)
+    assert (old.listed_on, new.listed_on) == (date(2020, 3, 1), AT.date())
+    assert [e.listed_at for e in park.events if isinstance(e, UnitListed)] == [
+        datetime(2020, 3, 1, tzinfo=UTC),
+        AT,
+    ]
+    assert occupancy(park, date(2020, 3, 1)).units_total == 1
+    with pytest.raises(Unprocessable, match="listed_on: 2026-11-02 is after today"):
+        park.list_unit(ListUnit("B", 1, "B-3", UnitType.OFFICE, Decimal(50), date(2026, 11, 2)), "u3", AT)
+    assert set(park.units) == {"u1", "u2"}
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,10 @@ class ProposalPublic(BaseModel):
     estimated_saving_cny: Decimal | None
     saving_percent: Decimal | None = Field(description="The buyer's purchasing cost cut, % (2 decimals).")
     proposed_at: datetime
+    closed_at: datetime | None = Field(
+        default=None,
+        description="When the deal closed (none before it closed, or for a deal closed before it was kept).",
+    )
 
 
 def proposals_for(tenant_id: str, need_id: str, k: int) -> cmd.ProposeForNeed:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from parkops_contracts.base import Event
+from parkops_contracts.events.tickets import SlaTarget
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.clock import Clock
 from parkops_runtime.events import OutboundEvent
@@ -96,8 +97,14 @@ class TicketDocuments:
         return found
 
     async def due_documents(self) -> AsyncIterator[Document]:
-        """What the due index needs of every ticket that may still be due for something."""
-        query = {"state": {"$in": ["open", "acknowledged", "in_progress", "resolved"]}}
+        """What the due index needs of every ticket that may still be due for something: an unfinished
+        one, or a closed one whose target met late still waits for its breach claim."""
+        query = {
+            "$or": [
+                {"state": {"$in": ["open", "acknowledged", "in_progress", "resolved"]}},
+                *({f"pending.{target.value}": {"$exists": True}} for target in SlaTarget),
+            ]
+        }
         for shard in self.shards.all():
             async for doc in shard.collection.find(query, DUE_FIELDS):
                 yield doc

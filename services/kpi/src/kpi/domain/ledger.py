@@ -37,6 +37,7 @@ CONSUMED: tuple[type[Event], ...] = (
     ls.TenantMetricsReported,
     ls.UnitOccupied,
     tk.TicketResolved,
+    tk.TicketReopened,
     tk.TicketRated,
     fin.RevenueRecognized,
     fin.CostRecognized,
@@ -67,6 +68,10 @@ class ParkLedger:
     terminations: dict[str, TerminationRecord] = field(default_factory=dict)
     tax_reports: dict[tuple[str, int], TaxReport] = field(default_factory=dict)
     resolutions: dict[str, Resolution] = field(default_factory=dict)
+    """Ticket -> its latest resolution, unless the ticket was reopened after it (then it is not resolved)."""
+    reopened: dict[str, datetime] = field(default_factory=dict)
+    """Ticket -> when it was last reopened (topics are not ordered with each other: a reopening may
+    arrive before the resolution it undoes)."""
     ratings: dict[tuple[str, int], Rating] = field(default_factory=dict)
     """(ticket, resolution) -> its rating: every resolution's rating counts."""
     occupancy: dict[tuple[str, str], OccupancySpan] = field(default_factory=dict)
@@ -148,6 +153,8 @@ class ParkLedger:
         match event:
             case tk.TicketResolved():
                 self._resolve(event, event_id)
+            case tk.TicketReopened():
+                self._reopen(event)
             case tk.TicketRated():
                 rating = Rating(event.ticket_id, event.resolution, event.score, event.rated_at, event_id)
                 key = (event.ticket_id, event.resolution)
@@ -202,5 +209,17 @@ class ParkLedger:
             met,
             event_id,
         )
+        undone = self.reopened.get(event.ticket_id)
+        if undone is not None and event.resolved_at <= undone:
+            return  # reopened since: tickets counts it resolved no more
         if _later(resolution, self.resolutions.get(event.ticket_id), "resolved_at"):
             self.resolutions[event.ticket_id] = resolution
+
+    def _reopen(self, event: tk.TicketReopened) -> None:
+        """Tickets' rule: a reopened ticket is not resolved until it is resolved again (its ratings
+        still count)."""
+        last = self.reopened.get(event.ticket_id)
+        self.reopened[event.ticket_id] = event.reopened_at if last is None else max(last, event.reopened_at)
+        resolution = self.resolutions.get(event.ticket_id)
+        if resolution is not None and resolution.resolved_at <= event.reopened_at:
+            del self.resolutions[event.ticket_id]

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 RATIO = Decimal("0.0001")
 HOURS = Decimal("0.01")
@@ -21,6 +21,14 @@ class Measure:
         return cls(value, counts, tuple(sorted(set(event_ids))))
 
 
-def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """None when there is nothing to divide by: a KPI without data is not scored, not zero."""
-    return (Decimal(part) / Decimal(whole)).quantize(RATIO) if whole else None
+def ratio(part: Decimal | int, whole: Decimal | int, rounding: str = ROUND_HALF_EVEN) -> Decimal | None:
+    """None when there is nothing to divide by: a KPI without data is not scored, not zero. Rounded to 4
+    places as the figure's owner rounds it: half-even by default (leasing's occupancy), half-up for
+    finance's ratios (`money_ratio`)."""
+    return (Decimal(part) / Decimal(whole)).quantize(RATIO, rounding=rounding) if whole else None
+
+
+def money_ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """A ratio of finance's money figures, rounded half-up to 4 places as finance's revenue report
+    rounds it (docs/domain.md, Revenue report), so kpi shows finance's figure (100 / 3200 = 0.0313)."""
+    return ratio(part, whole, ROUND_HALF_UP)

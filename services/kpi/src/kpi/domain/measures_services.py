@@ -11,7 +11,7 @@ from parkops_kernel import figures
 from parkops_kernel.money import cny
 
 from kpi.domain.ledger import ParkLedger
-from kpi.domain.measure import HOURS, Measure, ratio
+from kpi.domain.measure import HOURS, Measure, money_ratio, ratio
 from kpi.domain.periods import Period
 from kpi.domain.records import DealRecord, MoneyLine, Resolution
 
@@ -87,7 +87,7 @@ def revenue(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
         "revenue": Measure.of(total, by_stream | {"lines": len(lines)}, ids),
         "operating_revenue": Measure.of(operating, {"lines": len(operating_ids)}, operating_ids),
         "service_revenue_share": Measure.of(
-            ratio(service, operating) if operating > 0 else None,
+            money_ratio(service, operating) if operating > 0 else None,
             {"service_revenue": service, "operating_revenue": operating},
             operating_ids,
         ),
@@ -95,12 +95,12 @@ def revenue(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
             cost if costs else None, {"costs": len(costs)}, [c.event_id for c in costs]
         ),
         "revenue_cost_ratio": Measure.of(
-            ratio(operating, cost) if costs else None,
+            money_ratio(operating, cost) if costs else None,
             {"operating_revenue": operating, "operating_cost": cost, "costs": len(costs)},
             operating_ids + [c.event_id for c in costs],
         ),
         "subsidy_dependency": Measure.of(
-            ratio(subsidy, operating + subsidy) if operating + subsidy > 0 else None,
+            money_ratio(subsidy, operating + subsidy) if operating + subsidy > 0 else None,
             {"subsidies": subsidy, "operating_revenue": operating},
             [s.event_id for s in subsidies] + operating_ids,
         ),

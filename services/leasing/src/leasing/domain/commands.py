@@ -31,6 +31,7 @@ class ListUnit:
     unit_number: str
     unit_type: UnitType
     area_m2: Decimal
+    listed_on: date | None = None  # the business date it came on the market (None: today)
 
 
 @dataclass(frozen=True)

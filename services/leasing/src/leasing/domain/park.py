@@ -7,7 +7,7 @@ aggregate, `leasing.domain.tenancy.CreditCodeClaim`). Only leases occupy units. 
 they never publish."""
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TypeVar
 
@@ -82,10 +82,17 @@ class Park(RecordsEvents[Event]):
         )
         if clash:
             raise Conflict(f"unit {unit_number} in building {building} is already listed as {clash.unit_id}")
-        unit = Unit(unit_id=unit_id, listed_on=at.date(), **asdict(command))
+        listed_on = command.listed_on or at.date()
+        if listed_on > at.date():
+            raise Unprocessable(f"listed_on: {listed_on} is after today ({at.date()})", field="listed_on")
+        facts = asdict(command) | {"listed_on": listed_on}
+        unit = Unit(unit_id=unit_id, **facts)
         self.units[unit_id] = unit
         ids = {"park_id": self.park_id, "group_id": self.group_id, "unit_id": unit_id}
-        self._events.append(UnitListed.model_validate({**ids, **asdict(command), "listed_at": at}))
+        # a unit listed on an earlier business day (an imported park) is listed from that day's start
+        listed_at = at if listed_on == at.date() else datetime.combine(listed_on, time.min, UTC)
+        listing = {k: v for k, v in facts.items() if k != "listed_on"}
+        self._events.append(UnitListed.model_validate({**ids, **listing, "listed_at": listed_at}))
         return unit
 
     def onboard_tenant(self, command: OnboardTenant, tenant_id: str, at: datetime) -> Tenant:

@@ -61,9 +61,16 @@ class UnitCreate(Input):
     unit_number: Code
     unit_type: UnitType
     area_m2: Area
+    listed_on: BusinessDate | None = Field(
+        default=None,
+        description="The business date the unit came on the market: not after today (default today). "
+        "A park brought in with its past gives the day, so occupancy on earlier dates counts the unit.",
+    )
 
     def command(self) -> ListUnit:
-        return ListUnit(self.building, self.floor, self.unit_number, self.unit_type, self.area_m2)
+        return ListUnit(
+            self.building, self.floor, self.unit_number, self.unit_type, self.area_m2, self.listed_on
+        )
 
 
 class UnitPublic(Output):
@@ -79,6 +86,9 @@ class UnitPublic(Output):
         description="The tenant whose lease covers the unit that day; for a tenant user only itself."
     )
     base_rent: Decimal | None = Field(default=None, description="Own CNY/m²/month after a renovation.")
+    listed_on: date | None = Field(
+        default=None, description="On the market from this day (None: listed long ago)."
+    )
 
 
 def renovation_start(unit_id: str) -> StartRenovation:

@@ -80,6 +80,8 @@ class Proposal:
     deal_value_cny: Decimal | None = None
     estimated_saving_cny: Decimal | None = None
     saving_percent: Decimal | None = None
+    closed_at: datetime | None = None
+    """When the deal closed (DealClosed's `closed_at`); none for a deal closed before it was kept."""
     events: list[Event] = field(default_factory=list)
 
     @classmethod
@@ -171,7 +173,7 @@ class Proposal:
         percent = agreed_saving_percent(value_cny, estimated_saving_cny, agreed_percent)
         self.status = Status.DEAL_CLOSED
         self.deal_value_cny, self.estimated_saving_cny = value_cny, estimated_saving_cny
-        self.saving_percent = percent
+        self.saving_percent, self.closed_at = percent, at
         self._record(DealClosed, value_cny=value_cny, closed_at=at)
 
     def _require_side_and_status(self, by: str, status: Status, otherwise: str) -> None:

@@ -87,5 +87,8 @@ class TicketWork(TicketRecord):
         return due is not None and due <= now
 
     def note_breach(self, target: SlaTarget, at: datetime) -> None:
-        """Mark a claimed breach on the ticket (the claim itself is stored once, elsewhere)."""
+        """Mark a claimed breach on the ticket (the claim itself is stored once, elsewhere). A target met
+        late leaves the scan with its claim."""
         self.breaches.setdefault(target, at)
+        if self.closed(target):
+            self.pending.pop(target, None)

@@ -1,0 +1,5 @@
+import sys
+
+from scripts.reconciliation.cli import main
+
+sys.exit(main())
