@@ -71,6 +71,10 @@ from parkops_runtime.auth import Role
 from tickets.main import create_app as create_tickets
 from tickets.settings import TicketsSettings
 
+from scripts.reconciliation.compare import Report
+from scripts.reconciliation.periods import parse
+from scripts.reconciliation.read import reconciliation
+from scripts.reconciliation.sources import Sources
 from tests.support.demo import enterprise
 from tests.support.infra import Infra
 from tests.support.parks import POLICY, list_units, register_park
@@ -1058,3 +1062,29 @@ async def test_a_current_tenant_of_one_park_cannot_be_onboarded_in_the_other(yea
         assert r.status_code == status, (name, r.text)
         if status == 409:
             assert "credit_code" in r.text, r.text
+
+
+@pytest.mark.parametrize("period", ["2025", "2025-Q3", "2025-08"])
+@pytest.mark.parametrize("park", ["S", "I"])
+async def test_the_reconciliation_finds_no_difference_in_the_year(year: Year, park: str, period: str) -> None:
+    """The finance team's reconciliation (scripts/reconcile) over the year, the quarter of S3's
+    termination and S2's expiry, and August: every figure two services show agrees (issue 16: goal 0).
+    Its owners' year figures are the hand values above."""
+    last: list[Report] = []
+
+    async def clean() -> Report | None:
+        report = await reconciliation(Sources(year.http, year.admin), year.parks[park], parse(period))
+        last[:] = [report]
+        return None if report.differences else report
+
+    try:
+        report = await eventually(clean, within=30)
+    except AssertionError:
+        found = {r.figure.name: r.differences for r in last[0].differences}
+        raise AssertionError(f"{park} {period}: differences {found}") from None
+    if period == "2025":
+        owners = {row.figure.name: row.figure.owner.value for row in report.rows}
+        assert near(owners["operating revenue"], OPERATING[park], CNY), owners
+        assert near(owners["service-revenue share"], SHARE[park], PP), owners
+        assert near(owners["satisfaction"], SATISFACTION[park], PP), owners
+        assert near(owners["SLA compliance"], SLA[park], PP), owners
