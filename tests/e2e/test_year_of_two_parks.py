@@ -1088,3 +1088,32 @@ async def test_the_reconciliation_finds_no_difference_in_the_year(year: Year, pa
         assert near(owners["service-revenue share"], SHARE[park], PP), owners
         assert near(owners["satisfaction"], SATISFACTION[park], PP), owners
         assert near(owners["SLA compliance"], SLA[park], PP), owners
+
+
+async def test_a_lease_on_the_rent_roll_occupies_its_units_in_leasing_and_kpi(year: Year) -> None:
+    """On 10 January 2026 park S enters a newly built unit, s4 (listed today), and the lease of its first
+    tenant, who moved in on 1 January. On 5 January a lease covers s4: leasing's rent roll bills it, so
+    leasing's and kpi's occupancy must count s4 as occupied (a unit is occupied on a day a lease covers
+    it) - unless leasing refuses a lease that starts before its units are listed (422 naming
+    `starts_on`), as its importer does. Nothing of 2025 changes."""
+    park = year.parks["S"]
+    (unit,) = await list_units(year.http["leasing"], year.group, park, ["80.00"], "office", "N")
+    body = enterprise(int(year.run, 16) % 9_000 * 10 + 9, "C2762", [unit])
+    body |= {"founded_on": "2016-01-01", "high_tech": False, "name": "S4"}
+    tenant = (await year.post("leasing", f"/parks/{park}/tenants", body))["tenant_id"]
+    lease = {"tenant_id": tenant, "unit_ids": [unit], "term_months": 12, "starts_on": "2026-01-01"}
+    r = await year.http["leasing"].post(f"/parks/{park}/leases", headers=year.admin, json=lease)
+    if r.status_code == 422:  # refused: the lease cannot cover days its unit is not on the market
+        assert "starts_on" in r.text, r.text
+        return
+    assert r.status_code == 201, r.text
+    rows = await year.get("leasing", f"/parks/{park}/rent-roll?on=2026-01-05")
+    on_the_roll = {u for row in rows for u in row["unit_ids"]}
+    assert on_the_roll == {year.units["s1"], unit}, rows  # S1's lease and S4's
+    in_leasing = await year.get("leasing", f"/parks/{park}/occupancy?on=2026-01-05")
+    # kpi has s4 and its lease once it counts them occupied today
+    await kpi_says(
+        year, f"/parks/{park}/occupancy?on=2026-01-10", lambda o: o["units_leased"], Decimal(2), CNY
+    )
+    in_kpi = await year.get("kpi", f"/parks/{park}/occupancy?on=2026-01-05")
+    assert (in_leasing["units_occupied"], in_kpi["units_leased"]) == (2, 2), (in_leasing, in_kpi)
