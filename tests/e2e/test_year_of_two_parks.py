@@ -354,7 +354,8 @@ async def year(infra: Infra) -> AsyncIterator[Year]:
 
 
 async def set_up_parks(y: Year) -> None:
-    """Registered in December 2024: two parks, their policy, units and tenants."""
+    """Registered in December 2024: two parks, their policy, their units (on the market since 2023) and
+    tenants."""
     await register_park(y.http["leasing"], y.group, y.parks["S"], ("C27",), "specialized_industrial_park")
     await register_park(y.http["leasing"], y.group, y.parks["I"], ("I65",), "incubator")
     areas = {
@@ -372,10 +373,12 @@ async def set_up_parks(y: Year) -> None:
             f"/parks/{y.parks[park]}/pricing-policy", headers=y.admin, json=POLICY
         )
         assert r.status_code == 200, r.text
-        for i, (name, area, kind) in enumerate(units):
-            (y.units[name],) = await list_units(
-                y.http["leasing"], y.group, y.parks[park], [area], kind, f"B{i}"
+        for i, (name, area, kind) in enumerate(units):  # on the market since 2023, before parkops
+            unit = {"building": f"B{i}", "floor": 1, "unit_number": name, "unit_type": kind, "area_m2": area}
+            listed = await y.post(
+                "leasing", f"/parks/{y.parks[park]}/units", unit | {"listed_on": "2023-01-01"}
             )
+            y.units[name] = listed["unit_id"]
     profiles = {  # tenant: (park, unit, industry, founded)
         "S1": ("S", "s1", "C2762", "2015-06-01"),
         "S2": ("S", "s2", "C3055", "2012-03-01"),
