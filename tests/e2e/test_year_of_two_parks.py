@@ -240,6 +240,7 @@ SATISFACTION = {"S": Decimal(4) / 7, "I": Decimal(3) / 4}
 # SLA compliance = resolved tickets meeting both targets ÷ resolved (a reopened one by its last resolution)
 SLA = {"S": Decimal(5) / 6, "I": Decimal(2) / 4}  # S 83.3%, I 50%
 SAVING_PERCENT = cents(Decimal(15_000) / (85_000 + 15_000) * 100)  # saving ÷ (value + saving): 15.00
+CROSS_SAVING_PERCENT = cents(Decimal(2_000) / (20_000 + 2_000) * 100)  # I1 from S2: 9.09
 
 
 # ---- the services, on one clock --------------------------------------------------------------------
@@ -270,6 +271,7 @@ class Year:
     leases: dict[str, str] = field(default_factory=dict)  # "L-S1" … -> lease id
     invoices: dict[str, str] = field(default_factory=dict)  # test's name -> invoice id
     deal: str = ""  # the proposal S1 and S2 closed as a deal
+    cross_deal: str = ""  # the one I1 (park I) and S2 (park S) closed
 
     @property
     def admin(self) -> dict[str, str]:
@@ -573,6 +575,7 @@ async def live_the_year(y: Year) -> None:
     )
     await y.bill("2025-10")
     await y.pay("S", "S2", 69_000, "2025-10-05")
+    await cross_park_deal(y)  # 10-08
     await y.invoice("I", "testing-I1", "I1", "value_added_services", 20_000, "2025-10-15")
     await y.pay("I", "I2", 2_000, "2025-10-20")  # part of July
     await y.bill("2025-11")
@@ -679,6 +682,33 @@ async def ticket(y: Year, index: int, imported: bool = False) -> None:
         await step(reopen_after, "reopen", {"reason": "it came back"})
         await step(reopen_after + resolve_in, "resolve", {})
         await step(reopen_after + resolve_in + 1, "rating", {"score": second}, rater)
+
+
+async def cross_park_deal(y: Year) -> None:
+    """10-08: I1 (the incubator) needs glass vials for its lab; the group lets it buy from S2 in the
+    specialized park: a deal of 20,000 saving 2,000, closed in I1's park."""
+    park = y.parks["I"]
+    y.clock.on("2025-10-08")
+    await eventually(lambda: y.get("matchmaking", f"/parks/{park}/profiles/{y.tenants['I1']}"))
+    need = {"needs": [{"need_id": "lab-vials", "text": "采购疫苗西林瓶 glass vials", "volume": 500}]}
+    r = await y.http["matchmaking"].put(
+        f"/parks/{park}/profiles/{y.tenants['I1']}", headers=y.admin, json=need
+    )
+    assert r.status_code == 200, r.text
+    path = f"/parks/{park}/profiles/{y.tenants['I1']}/needs/lab-vials/proposals"
+    proposals = await y.post("matchmaking", path, {})
+    pid = next(p["proposal_id"] for p in proposals if p["supplier_id"] == y.tenants["S2"])
+    for name, side in (("I1", "I"), ("S2", "S")):  # each side answers in its own park
+        answer = {"enterprise_id": y.tenants[name]}
+        await y.post("matchmaking", f"/parks/{y.parks[side]}/proposals/{pid}/accept", answer)
+    y.clock.on("2025-10-08", 15)
+    deal = await y.post(
+        "matchmaking",
+        f"/parks/{park}/proposals/{pid}/deal",
+        {"value_cny": "20000", "estimated_saving_cny": "2000"},
+    )
+    assert deal["status"] == "deal_closed", deal
+    y.cross_deal = pid
 
 
 async def meeting_and_deal(y: Year) -> None:
@@ -889,12 +919,14 @@ async def test_purchasing_savings_are_the_deal_matchmaking_closed(year: Year) ->
     counts = (await year.get("kpi", card))["figures"]["purchasing_savings"]["counts"]
     assert near(saved, Decimal(deal["estimated_saving_cny"]), CNY)
     assert (counts["deals"], Decimal(counts["mean_saving_percent"])) == (1, SAVING_PERCENT), counts
-    other = await year.get("kpi", f"/parks/{year.parks['I']}/scorecards/2025")
-    assert other["figures"]["purchasing_savings"]["counts"]["deals"] == 0
+    # I1's deal with S2 (park S) closed in I1's park: it is park I's purchasing saving, not S's
+    cross = await year.get("matchmaking", f"/parks/{year.parks['I']}/proposals/{year.cross_deal}")
+    assert Decimal(cross["saving_percent"]) == CROSS_SAVING_PERCENT, cross
+    card_i = f"/parks/{year.parks['I']}/scorecards/2025"
+    await kpi_says(year, card_i, lambda c: c["figures"]["purchasing_savings"]["value"], Decimal(2_000), CNY)
     group = (await year.get("kpi", f"/groups/{year.group}/portfolio/2025"))["purchasing"]
-    assert (group["deals"], Decimal(group["savings"]), Decimal(group["mean_saving_percent"])) == (
-        1, Decimal(15_000), SAVING_PERCENT,
-    ), group  # fmt: skip
+    assert (group["deals"], Decimal(group["savings"])) == (2, Decimal(17_000)), group
+    assert near(group["mean_saving_percent"], (SAVING_PERCENT + CROSS_SAVING_PERCENT) / 2, Decimal("0.01"))
 
 
 async def test_the_rent_roll_and_billing_agree_in_the_month_of_a_prorated_termination(year: Year) -> None:
