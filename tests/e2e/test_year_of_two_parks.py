@@ -45,7 +45,8 @@ credit, used on June's rent); testing 20,000 for I1 on 10-15; I2's platform fee 
 3,000,000 from a fund on 11-20 (commission 1.5% = 45,000, paid by the fund). The park's own subsidy
 40,000 (12-15); operating cost 150,000 (12-31). Operator agreement of both parks: service share and
 revenue ÷ cost met -> 5% of the year's revenue (I meets both; S misses the service share). The park
-fund buys 5% of I3 for 300,000 on 02-10 and sells it for 420,000 on 11-28.
+fund buys 5% of I3 for 300,000 on 02-10 and sells it for 420,000 on 11-28. On 10-08 I1 buys vials
+from S2 across the group (value 20,000, saving 2,000), a deal of park I.
 
 Tickets (staff-opened; park S's live, dated by the clock; park I's imported from its old system on
 2026-01-05 with `opened_at` and each step's `at`; 24/7 SLA defaults: repair normal 2 h / 48 h, cleaning normal
