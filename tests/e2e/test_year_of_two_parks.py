@@ -142,9 +142,9 @@ SHARE = {p: SERVICE[p] / OPERATING[p] for p in "SI"}
 # subsidy dependency = subsidy ÷ (operating revenue + subsidy): S 21.56%, I 16.14%
 DEPENDENCY = {p: SUBSIDY[p] / (OPERATING[p] + SUBSIDY[p]) for p in "SI"}
 RATIO = {p: OPERATING[p] / COST[p] for p in "SI"}  # operating revenue ÷ cost: S 1.1800, I 1.3858
-# operator bonus (park I): both agreed KPIs met (32.04% ≥ 30%, 1.39 ≥ 1) → 5% of "the period's revenue"
-# (docs/domain.md, Operator agreement; kpi's revenue figure: every stream, investment included)
-BONUS_I = cents(REVENUE["I"] * Decimal("0.05"))  # 16,393.50
+# operator bonus (park I): both agreed KPIs met (32.04% ≥ 30%, 1.39 ≥ 1) → 5% of the period's operating
+# revenue (docs/domain.md, Operator agreement: the fund stake's gain is not the operator's work)
+BONUS_I = cents(OPERATING["I"] * Decimal("0.05"))  # 10,393.50
 
 # Receivables: per payer, what was invoiced by the day - credited/cancelled by it - paid by it.
 RECEIVABLES = {

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,11 +10,11 @@ from kpi.domain.periods import parse_period
 from kpi.domain.scoring import score, scorecard
 from kpi.domain.targets import CATALOG, Target, defaults_for, validated
 from kpi.domain.terms import ParkTerms
-from parkops_contracts.events.finance import CostRecognized
+from parkops_contracts.events.finance import CostRecognized, RevenueStream
 from parkops_contracts.events.leasing import ParkType
 from parkops_kernel.errors import Unprocessable
 
-from services.kpi.tests.unit.kpi_facts import scenario
+from services.kpi.tests.unit.kpi_facts import recognized, scenario
 from services.kpi.tests.unit.test_measures import fold
 
 D = Decimal
@@ -127,6 +127,13 @@ def test_an_agreement_met_earns_the_bonus_one_missed_does_not() -> None:
     )
     assert missed.bonus is None
     assert missed.missed == ["revenue_cost_ratio", "satisfaction"]  # no data counts as missed
+
+
+def test_a_revenue_bonus_is_a_share_of_operating_revenue_not_of_a_fund_stakes_gain() -> None:
+    gain = recognized("stake-1", RevenueStream.INVESTMENT, "500000", date(2026, 6, 1))
+    card = scorecard(fold([*scenario(), gain]), parse_period("2026"), defaults_for(None))
+    agreement = Agreement.checked(["tax_growth"], BonusBasis.REVENUE, D("0.02"))
+    assert assess(card, agreement).bonus == D("20000.00")  # 2% of 1,000,000, the 500,000 gain left out
 
 
 @pytest.mark.parametrize(

@@ -37,9 +37,10 @@ class Assessment:
 
 
 def basis_amount(card: Scorecard, basis: BonusBasis) -> Decimal:
-    """The period's revenue, or the increase of tenants' tax over the year before (0 when it fell)."""
+    """The period's operating revenue (a gain on a fund stake is the park's capital, not the operator's
+    work), or the increase of tenants' tax over the year before (0 when it fell)."""
     if basis is BonusBasis.REVENUE:
-        return card.measures["revenue"].value or Decimal(0)
+        return card.measures["operating_revenue"].value or Decimal(0)
     counts = card.measures["tax_growth"].counts
     return max(Decimal(0), Decimal(counts["tax"]) - Decimal(counts["tax_year_before"]))
 
