@@ -43,7 +43,9 @@ def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_n
     runtime.subscribe([TenantOnboarded, LeaseTerminated], LeasingEventsHandler(service))
     queries = MatchmakingQueries(view.model, collections.stores, collections, service)
     checks = [loaded(view), fresh_read(view, settings.consistency_wait_seconds)]
-    return runtime.create_app("parkops matchmaking", build_routers(service, queries, checks))
+    app = runtime.create_app("parkops matchmaking", build_routers(service, queries, checks))
+    app.state.view = view  # for tests and tools: its start-up, a checkpoint now
+    return app
 
 
 def own_writes(view: ReplicatedView, wait_seconds: float) -> Settle:

@@ -81,15 +81,15 @@ def settles(
 
     @functools.wraps(method)
     async def settled(self: "MatchmakingService", /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with collecting() as written:
-            try:
+        written = collecting()
+        try:
+            with written:
                 result = await method(self, *args, **kwargs)
-            finally:
-                tokens = list(written.tokens)
-                for token in tokens:
-                    record_write(token)  # also to the request's own collector (the response's header)
-        if tokens:
-            await self._settle(tokens)
+        finally:
+            for token in written.tokens:
+                record_write(token)  # to the request's own collector: the response's header
+        if written.tokens:
+            await self._settle(written.tokens)
         return result
 
     return settled
