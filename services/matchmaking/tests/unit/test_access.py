@@ -1,7 +1,7 @@
 """What each role sees of proposals and meetings, and whose need a proposal is reused for."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from matchmaking.access import acting_side, meeting_view, sees_meeting, sees_proposal
@@ -100,3 +100,14 @@ def test_a_profile_names_each_need_and_offering_once() -> None:
         profile.declare([], [need("vax", "西林瓶"), need("vax", "胶塞")], default_chain_map(), AT)
     assert refused.value.field == "needs.1.need_id"
     assert profile.needs == []
+
+
+def test_a_pairs_latest_proposal_is_the_one_proposed_last_whatever_order_they_are_folded_in() -> None:
+    older = proposal("vax", "glass", pid="p-1").events[0]
+    newer = proposal("vax", "glass", pid="p-2").events[0]
+    newer = newer.model_copy(update={"proposed_at": AT + timedelta(minutes=1)})
+    pair = proposal("vax", "glass").pair
+    for order in ([older, newer], [newer, older], [newer, older, older]):
+        view = MatchmakingView()
+        view.fold([delivery(e, i) for i, e in enumerate(order)])
+        assert view.proposal_for(pair) == "p-2"

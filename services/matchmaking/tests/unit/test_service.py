@@ -323,3 +323,18 @@ async def test_an_older_profile_change_folded_after_a_newer_one_changes_nothing(
     view = MatchmakingView()
     view.fold(vax[::-1])  # the declaration, then a redelivered seed
     assert [n.need_id for n in view.profiles["vax"].needs] == ["n1"]
+
+
+async def test_the_ranking_follows_a_declaration_and_the_groups_stored_settings(mm: Matchmaking) -> None:
+    async def ranked() -> list[tuple[str, str]]:
+        return [
+            (m.supplier_id, m.offering_id) for m in await mm.queries.matches(tenant("vax"), "vax", "n1", 5)
+        ]
+
+    assert await ranked() == [("glass", "vials"), ("chips", "wafers")]
+    vials = cmd.DeclaredOffering("vials", "疫苗西林瓶", "bio.packaging", 10000, ("GMP",), Kind.SUPPLY)
+    await mm.service.declare_profile(staff("p2"), cmd.DeclareProfile("chips", (vials,), (), None), None)
+    assert ("chips", "vials") in await ranked(), "the new offering is ranked"
+    assert ("chips", "wafers") not in await ranked(), "the replaced one is gone"
+    await mm.service.configure_matching(admin(), cmd.ConfigureMatching(Weights(), group_wide=False), None)
+    assert await ranked() == [("glass", "vials")], "chips is in another park: the stored settings rank"
