@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from matchmaking.main import create_app
+import pytest
+from matchmaking.main import create_app, loaded
 from matchmaking.settings import MatchmakingSettings
-from parkops_runtime.consistency import HEADER, MAX_TOKENS
+from parkops_runtime.consistency import HEADER, MAX_TOKENS, NotCaughtUp
 from parkops_runtime.replicated_view import ReplicatedView
 from pymongo import AsyncMongoClient
 
@@ -216,11 +217,19 @@ async def test_a_replica_from_a_snapshot_answers_what_one_rebuilt_from_nothing_d
             tokens.keep(await first.post(f"{vax}/needs/stoppers/proposals?k=2", headers=op))
             expected = await reads_after_tail(m, first, ids, tokens)
 
-        restarted = create_app(settings)
+        restarted = create_app(settings.model_copy(update={"consistency_wait_seconds": 0.5}))
+        with pytest.raises(NotCaughtUp):  # not started: every route answers 503 until the view is loaded
+            await loaded(restarted.state.view)()
         async with serving(restarted) as from_snapshot:
             await ready(from_snapshot)
             assert restarted.state.view.start_up.from_snapshot
             assert await reads_after_tail(m, from_snapshot, ids, tokens) == expected
+            # A token of a write this replica has not folded (a version to come): 503, try again.
+            vax_token = next(t for t in tokens.header[HEADER].split(", ") if f"profile/{m.id('vax')} " in t)
+            source, aggregate, version = vax_token.split()
+            ahead = {HEADER: f"{source} {aggregate} {int(version) + 1}"}
+            late = await from_snapshot.get(vax, headers=op | ahead)
+            assert (late.status_code, late.headers["Retry-After"]) == (503, "1")
 
         async with AsyncMongoClient[dict[str, Any]](infra.mongodb_url) as client:
             await client[settings.mongodb_database]["views.snapshots"].drop()
