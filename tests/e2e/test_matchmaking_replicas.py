@@ -8,9 +8,14 @@ from typing import Any
 
 import httpx
 import pytest
+from matchmaking.announce import announce
+from matchmaking.domain.profiles import Enterprise, Offering, Profile
 from matchmaking.main import create_app, loaded
+from matchmaking.repository import profile_doc
 from matchmaking.settings import MatchmakingSettings
+from parkops_runtime.aggregates import KEYS
 from parkops_runtime.consistency import HEADER, MAX_TOKENS, NotCaughtUp
+from parkops_runtime.outbox import VERSION
 from parkops_runtime.replicated_view import ReplicatedView
 from pymongo import AsyncMongoClient
 
@@ -18,7 +23,7 @@ from bench.load import service_env
 from tests.support.fault_processes import ServiceProcess
 from tests.support.infra import Infra
 from tests.support.matchmaking import Enterprises, Matchmaking, leasing_running, ready, seen
-from tests.support.services import isolated_settings, run_id, serving
+from tests.support.services import eventually, isolated_settings, run_id, serving
 
 PARK_A, PARK_B = "rep-park-a", "rep-park-b"
 TENANTS: Enterprises = {
@@ -250,3 +255,37 @@ async def reads_after_tail(
     stoppers = answers[f"{vax}/needs/stoppers/matches?k=10"]
     assert any(c["name"] == "declined_before" for r in stoppers for c in r["breakdown"])
     return answers
+
+
+async def test_profiles_stored_before_profile_changed_reach_the_view_once_announced(infra: Infra) -> None:
+    run = run_id()
+    settings = isolated_settings(MatchmakingSettings, infra, run)
+    async with leasing_running(infra, run) as leasing, serving(create_app(settings)) as http:
+        await ready(http)
+        m = Matchmaking(run, infra, http, leasing, f"group-{run}")
+        await m.settle({"vax": TENANTS["vax"]})
+        legacy = Profile(
+            Enterprise("legacy", PARK_A, m.group, "Legacy Vials Co", "bio.packaging"),
+            [Offering("vials", "legacy", "疫苗西林瓶", "bio.packaging", 100)],
+        )
+        async with AsyncMongoClient[dict[str, Any]](infra.mongodb_url) as client:
+            stored = {
+                "_id": "legacy",
+                **profile_doc(legacy),
+                KEYS: [],
+                VERSION: 1,
+            }  # as an older version wrote it
+            await client[settings.mongodb_database]["profiles"].insert_one(stored)
+        listed = f"/parks/{PARK_A}/profiles"
+        op = m.operator(PARK_A)
+
+        async def tenants() -> set[str]:
+            return {p["tenant_id"] for p in (await http.get(listed, headers=op)).json()}
+
+        assert await tenants() == {m.id("vax")}, "no event: the view has not heard of it"
+        assert await announce(settings) == 2
+
+        async def legacy_seen() -> bool:
+            return await tenants() == {m.id("vax"), "legacy"}
+
+        await eventually(legacy_seen)

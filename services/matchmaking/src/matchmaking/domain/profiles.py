@@ -128,6 +128,10 @@ class Profile:
             self.enterprise = replace(self.enterprise, active=False)
             self._changed(at)
 
+    def announce(self, at: datetime) -> None:
+        """Tell the whole profile again, unchanged (a profile stored before ProfileChanged existed)."""
+        self._changed(at)
+
     def need(self, need_id: str) -> Need | None:
         return next((n for n in self.needs if n.need_id == need_id), None)
 
