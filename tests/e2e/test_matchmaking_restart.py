@@ -1,11 +1,12 @@
-"""The in-memory index and proposals are rebuilt from the store when the service restarts."""
+"""A restarted replica folds its view again from the log (no snapshot yet: from nothing) and reads
+proposals and meetings from the store: it serves what it served before."""
 
 from matchmaking.main import create_app
 from matchmaking.settings import MatchmakingSettings
 
 from tests.e2e.test_matchmaking_flow import PARK_A, TENANTS
 from tests.support.infra import Infra
-from tests.support.matchmaking import Matchmaking, leasing_running
+from tests.support.matchmaking import Matchmaking, leasing_running, ready
 from tests.support.services import isolated_settings, run_id, serving
 
 
@@ -41,6 +42,7 @@ async def test_a_restarted_service_serves_the_same_profiles_proposals_and_penalt
             assert (await http.post(attendance, headers=op, json={"tenant_id": glass})).status_code == 200
 
         async with serving(create_app(settings)) as http:
+            await ready(http)
             assert len((await http.get(f"/parks/{PARK_A}/profiles", headers=op)).json()) == 2
             declined = (await http.get(proposal_url, headers=op)).json()
             assert declined["status"] == "declined"

@@ -16,7 +16,7 @@ from parkops_runtime.auth import Role
 from tests.support.infra import Infra
 from tests.support.kafka import envelope, produce
 from tests.support.parks import known, list_units, onboard_tenant, register_park
-from tests.support.services import bearer, isolated_settings, serving
+from tests.support.services import bearer, eventually, isolated_settings, serving
 
 Enterprises = dict[str, tuple[str, str, str]]
 """A test's own name of an enterprise -> (park, industry code, display name)."""
@@ -79,6 +79,26 @@ class Matchmaking:
         for name in enterprises:
             url = f"/parks/{self.parks[self.ids[name]]}/profiles/{self.ids[name]}"
             await known(self.http, url, self.tenant(name))
+            await seen(self.http, url, self.tenant(name))
+
+
+async def seen(http: httpx.AsyncClient, path: str, headers: dict[str, str]) -> httpx.Response:
+    """GET `path` until it answers 200 (matchmaking's view has folded it); that response."""
+
+    async def probe() -> httpx.Response | None:
+        response = await http.get(path, headers=headers)
+        return response if response.status_code == 200 else None
+
+    return await eventually(probe)
+
+
+async def ready(http: httpx.AsyncClient) -> None:
+    """Until the replica says it is ready (its view loaded and caught up), as a balancer waits."""
+
+    async def probe() -> bool:
+        return (await http.get("/health/ready")).status_code == 200
+
+    await eventually(probe)
 
 
 @asynccontextmanager
@@ -94,4 +114,5 @@ async def matchmaking_running(infra: Infra, run: str, group: str) -> AsyncIterat
         leasing_running(infra, run) as leasing,
         serving(create_matchmaking(isolated_settings(MatchmakingSettings, infra, run))) as http,
     ):
+        await ready(http)
         yield Matchmaking(run, infra, http, leasing, group)

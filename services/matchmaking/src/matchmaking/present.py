@@ -2,13 +2,17 @@
 
 from dataclasses import asdict
 
+from parkops_contracts.events.matchmaking import ScoreComponent
+
 from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.profiles import Profile
 from matchmaking.domain.proposal import Proposal
+from matchmaking.domain.scoring import Scored
 from matchmaking.schemas import (
     ChainMapIO,
     EdgeIO,
+    MatchPublic,
     MeetingPublic,
     NeedPublic,
     OfferingPublic,
@@ -60,3 +64,18 @@ def chain_public(config: GroupConfig) -> ChainMapIO:
 
 def settings_public(config: GroupConfig) -> SettingsIO:
     return SettingsIO(weights=WeightsIO(**asdict(config.weights)), group_wide=config.group_wide)
+
+
+def match_public(scored: Scored) -> MatchPublic:
+    return MatchPublic(
+        kind=scored.need.kind,
+        need_id=scored.need.need_id,
+        offering_id=scored.offering.offering_id,
+        supplier_id=scored.supplier.enterprise_id,
+        supplier_park_id=scored.supplier.park_id,
+        score=scored.score,
+        breakdown=[
+            ScoreComponent(name=c.name, value=c.value, weight=c.weight, reason=c.reason)
+            for c in scored.components
+        ],
+    )

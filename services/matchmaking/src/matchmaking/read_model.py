@@ -1,59 +1,152 @@
-"""The in-memory read model every request reads: profiles, group configurations, one matching index per
-park group, proposals and meetings. Rebuilt from the store at start-up, then kept current by every
-write (store first, then memory: a copy, never what the store changes next). One replica owns a store;
-several would each need to follow the others' writes (not built: see the issue note)."""
+"""The read model every replica holds whole (a `ReplicatedView` of the runtime): the profiles and one
+ranking index per park group, folded from matchmaking's own events, so any replica ranks what any other
+does once it has folded the same log.
+
+- Profiles come from `ProfileChanged` (the whole profile after each change; a version older than the one
+  folded, i.e. a redelivery, changes nothing).
+- Which proposal a need and an offering already have, and the pairs that declined each other (the
+  ranking's penalty), come from `MatchProposed` and `MatchDeclined`; the latest proposal of a pair is the
+  one proposed last (then the greater id), whatever order the partitions arrive in.
+- A group's configuration (chain map, weights, group-wide) is not folded: it is read from the store when
+  a ranking is asked for (one document by id), and an index built with another configuration is rebuilt
+  then. Proposals and meetings themselves are read from the store (`repository.Collections`).
+
+Folding is synchronous (the runtime saves a snapshot between two folds); `dump`/`restore` carry the
+folded facts, and the indexes are rebuilt from them."""
+
+import copy
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from parkops_contracts.events.matchmaking import MatchDeclined, MatchProposed, ProfileChanged
+from parkops_runtime.consistency import VERSION_HEADER
+from parkops_runtime.consumer import Delivery
 
 from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.matcher import MatchIndex
-from matchmaking.domain.meeting import Meeting
-from matchmaking.domain.profiles import Profile
-from matchmaking.domain.proposal import PairKey, Proposal, Status
+from matchmaking.domain.profiles import Profile, profile_of
+from matchmaking.domain.proposal import PairKey
 
 
-class ReadModel:
+@dataclass(frozen=True, slots=True)
+class Proposed:
+    """What the ranking and the proposal reuse need of a proposal."""
+
+    proposal_id: str
+    group_id: str
+    pair: PairKey
+    proposed_at: datetime
+
+    @classmethod
+    def of(cls, e: MatchProposed) -> "Proposed":
+        buyer = (e.group_id, e.park_id, e.buyer_id, e.need_id)
+        supplier = (e.group_id, e.supplier_park_id, e.supplier_id, e.offering_id)
+        return cls(e.proposal_id, e.group_id, (buyer, supplier), e.proposed_at)
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        return self.proposed_at, self.proposal_id
+
+
+class MatchmakingView:
     def __init__(self) -> None:
         self.profiles: dict[str, Profile] = {}
-        self.groups: dict[str, GroupConfig] = {}
-        self.proposals: dict[str, Proposal] = {}
-        self.meetings: dict[str, Meeting] = {}
-        self._indexes: dict[str, MatchIndex] = {}
+        self._facts: dict[str, tuple[int, ProfileChanged]] = {}  # tenant -> (version, last ProfileChanged)
+        self._proposed: dict[str, Proposed] = {}
         self._by_pair: dict[PairKey, str] = {}  # the owners' need and offering -> latest proposal id
+        self._declined: dict[str, tuple[str, str, str]] = {}  # proposal id -> (group, buyer, supplier)
+        self._configs: dict[str, GroupConfig] = {}  # the configuration each group's index was built with
+        self._indexes: dict[str, MatchIndex] = {}  # built on demand; dropped when a profile changes
 
-    def load(
-        self,
-        profiles: list[Profile],
-        groups: list[GroupConfig],
-        proposals: list[Proposal],
-        meetings: list[Meeting],
-    ) -> None:
-        self.groups = {g.group_id: g for g in groups}
-        for profile in profiles:
-            self.put_profile(profile)
-        for proposal in sorted(proposals, key=lambda p: p.proposed_at):
-            self.put_proposal(proposal)
-        self.meetings = {m.meeting_id: m for m in meetings}
+    # -- folding ---------------------------------------------------------------------------------------
 
-    def group(self, group_id: str) -> GroupConfig:
-        """The group's configuration; the shipped default (kept nowhere) until the group edits it."""
-        return self.groups.get(group_id) or GroupConfig.default(group_id)
+    def fold(self, deliveries: Sequence[Delivery]) -> None:
+        for delivery in deliveries:
+            match delivery.event:
+                case ProfileChanged() as e:
+                    self._profile_changed(e, int(delivery.headers.get(VERSION_HEADER, "0") or 0))
+                case MatchProposed() as e:
+                    self._match_proposed(Proposed.of(e))
+                case MatchDeclined() as e:
+                    self._match_declined(e.proposal_id, e.group_id, e.buyer_id, e.supplier_id)
 
-    def index(self, group_id: str) -> MatchIndex:
+    def _profile_changed(self, e: ProfileChanged, version: int) -> None:
+        known = self._facts.get(e.tenant_id)
+        if known is not None and version and version <= known[0]:
+            return  # a redelivery of this change or of an older one
+        self._facts[e.tenant_id] = (version, e)
+        self.profiles[e.tenant_id] = profile_of(e)
+        self._indexes.pop(e.group_id, None)
+
+    def _match_proposed(self, proposed: Proposed) -> None:
+        self._proposed[proposed.proposal_id] = proposed
+        latest = self._proposed.get(self._by_pair.get(proposed.pair, ""))
+        if latest is None or proposed.order >= latest.order:
+            self._by_pair[proposed.pair] = proposed.proposal_id
+
+    def _match_declined(self, proposal_id: str, group_id: str, buyer_id: str, supplier_id: str) -> None:
+        self._declined[proposal_id] = (group_id, buyer_id, supplier_id)
+        if (index := self._indexes.get(group_id)) is not None:
+            index.record_decline(buyer_id, supplier_id)
+
+    # -- snapshots -------------------------------------------------------------------------------------
+
+    def dump(self) -> bytes:
+        return json.dumps(
+            {
+                "profiles": [[v, e.model_dump(mode="json")] for v, e in self._facts.values()],
+                "proposed": [
+                    [p.proposal_id, p.group_id, list(p.pair[0]), list(p.pair[1]), p.proposed_at.isoformat()]
+                    for p in self._proposed.values()
+                ],
+                "declined": [[pid, *who] for pid, who in self._declined.items()],
+            }
+        ).encode()
+
+    def restore(self, state: bytes) -> None:
+        loaded = json.loads(state)
+        self.profiles.clear()
+        for kept in (
+            self._facts,
+            self._proposed,
+            self._by_pair,
+            self._declined,
+            self._configs,
+            self._indexes,
+        ):
+            kept.clear()
+        for version, fields in loaded["profiles"]:
+            self._profile_changed(ProfileChanged.model_validate(fields), version)
+        for pid, group, buyer, supplier, at in loaded["proposed"]:
+            pair = (tuple(buyer), tuple(supplier))
+            self._match_proposed(Proposed(pid, group, pair, datetime.fromisoformat(at)))
+        for pid, group, buyer, supplier in loaded["declined"]:
+            self._match_declined(pid, group, buyer, supplier)
+
+    # -- reads -----------------------------------------------------------------------------------------
+
+    def ranking(self, config: GroupConfig) -> MatchIndex:
+        """The group's index, ranking with `config` (the stored one). It is built from the group's
+        profiles in tenant order and its declines, so it depends on nothing but them: not on the order
+        the partitions were folded in, nor on a snapshot (a replaced offering leaves nothing behind). A
+        profile changed since, or another configuration, builds it again."""
+        group_id = config.group_id
         index = self._indexes.get(group_id)
-        if index is None:
-            config = self.group(group_id)
-            index = self._indexes[group_id] = MatchIndex(config.chain, config.weights, config.group_wide)
+        if index is not None and self._configs.get(group_id) == config:
+            return index
+        config = self._configs[group_id] = copy.deepcopy(config)
+        index = self._indexes[group_id] = MatchIndex(config.chain, config.weights, config.group_wide)
+        for tenant_id in sorted(self.profiles):
+            profile = self.profiles[tenant_id]
+            if profile.enterprise.group_id == group_id:
+                index.put_enterprise(profile.enterprise)
+                index.put_offerings(tenant_id, profile.offerings)
+        for group, buyer, supplier in self._declined.values():
+            if group == group_id:
+                index.record_decline(buyer, supplier)
         return index
-
-    def put_group(self, config: GroupConfig) -> None:
-        """A changed configuration rebuilds the group's index from the profiles and declines."""
-        self.groups[config.group_id] = config
-        self._indexes.pop(config.group_id, None)
-        for profile in self.profiles.values():
-            if profile.enterprise.group_id == config.group_id:
-                self._index_profile(profile)
-        for proposal in self.proposals.values():
-            if proposal.group_id == config.group_id and proposal.status is Status.DECLINED:
-                self.index(config.group_id).record_decline(proposal.buyer_id, proposal.supplier_id)
 
     def profile(self, park_id: str, tenant_id: str) -> Profile | None:
         """An enterprise's profile in this park. Tenant ids are leasing's (generated there), yet the
@@ -65,32 +158,9 @@ class ReadModel:
         found = [p for p in self.profiles.values() if p.enterprise.park_id == park_id]
         return sorted(found, key=lambda p: p.enterprise.enterprise_id)
 
-    def meetings_in(self, park_id: str) -> list[Meeting]:
-        found = [m for m in self.meetings.values() if m.park_id == park_id]
-        return sorted(found, key=lambda m: (m.held_on, m.meeting_id))
-
-    def put_meeting(self, meeting: Meeting) -> None:
-        self.meetings[meeting.meeting_id] = meeting
-
-    def put_profile(self, profile: Profile) -> None:
-        self.profiles[profile.enterprise.enterprise_id] = profile
-        self._index_profile(profile)
-
-    def _index_profile(self, profile: Profile) -> None:
-        index = self.index(profile.enterprise.group_id)
-        index.put_enterprise(profile.enterprise)
-        index.put_offerings(profile.enterprise.enterprise_id, profile.offerings)
-
-    def put_proposal(self, proposal: Proposal) -> None:
-        self.proposals[proposal.proposal_id] = proposal
-        self._by_pair[proposal.pair] = proposal.proposal_id
-        if proposal.status is Status.DECLINED:
-            self.index(proposal.group_id).record_decline(proposal.buyer_id, proposal.supplier_id)
-
-    def proposal_for(self, pair: PairKey) -> Proposal | None:
-        """The latest proposal of this offering for this need, if any."""
-        proposal_id = self._by_pair.get(pair)
-        return self.proposals.get(proposal_id) if proposal_id else None
+    def proposal_for(self, pair: PairKey) -> str | None:
+        """The id of the latest proposal of this offering for this need, if any."""
+        return self._by_pair.get(pair)
 
     def segments_in_use(self, group_id: str) -> set[str]:
         used: set[str] = set()

@@ -23,7 +23,6 @@ from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.profiles import Enterprise, Need, Offering, Profile
 from matchmaking.domain.proposal import Proposal, Status
 from matchmaking.domain.scoring import Weights
-from matchmaking.read_model import ReadModel
 from matchmaking.service import GroupKnown, Stores
 
 Doc = dict[str, Any]
@@ -127,24 +126,25 @@ class DocumentCodec(Generic[A]):
 
 
 def no_events(_: object) -> Sequence[Event]:
-    """Profiles and group configurations record no events."""
+    """Group configurations record no events (every replica reads them from the store)."""
     return ()
 
 
-def recorded(aggregate: Proposal | Meeting) -> Sequence[Event]:
-    """The events a proposal or a meeting recorded since it was loaded, handed over once."""
+def recorded(aggregate: Profile | Proposal | Meeting) -> Sequence[Event]:
+    """The events a profile, a proposal or a meeting recorded since it was loaded, handed over once."""
     events, aggregate.events = aggregate.events, []
     return events
 
 
-PROFILES = DocumentCodec(profile_doc, profile_of, no_events)
+PROFILES = DocumentCodec[Profile](profile_doc, profile_of, recorded)
 GROUPS = DocumentCodec(group_doc, group_of, no_events)
 PROPOSALS = DocumentCodec[Proposal](proposal_doc, proposal_of, recorded)
 MEETINGS = DocumentCodec[Meeting](meeting_doc, meeting_of, recorded)
 
 
 class Collections:
-    """The four collections of matchmaking, each written through its AggregateStore."""
+    """The four collections of matchmaking, each written through its AggregateStore; the lists of
+    proposals and meetings are read from them too (every replica reads the same documents)."""
 
     def __init__(self, runtime: ServiceRuntime, clock: Clock) -> None:
         self._runtime, self._clock = runtime, clock
@@ -155,22 +155,26 @@ class Collections:
             self._store("meetings", MEETINGS),
         )
 
+    async def proposals_in(self, group_id: str, park_id: str) -> list[Proposal]:
+        """The group's proposals with a side in the park."""
+        sides = [{"buyer_park_id": park_id}, {"supplier_park_id": park_id}]
+        return await self._find("proposals", PROPOSALS, {"group_id": group_id, "$or": sides})
+
+    async def proposals(self, proposal_ids: list[str]) -> list[Proposal]:
+        if not proposal_ids:
+            return []
+        return await self._find("proposals", PROPOSALS, {"_id": {"$in": proposal_ids}})
+
+    async def meetings_in(self, group_id: str, park_id: str) -> list[Meeting]:
+        return await self._find("meetings", MEETINGS, {"group_id": group_id, "park_id": park_id})
+
     def _store(self, name: str, codec: Codec[A]) -> AggregateStore[A]:
         return AggregateStore(
             self._runtime.aggregates(name), codec, self._runtime.outbound, kind=name[:-1], clock=self._clock
         )
 
-    async def load(self, read: ReadModel) -> None:
-        """Rebuild the in-memory read model from every stored aggregate (at start-up)."""
-        read.load(
-            await self._all("profiles", PROFILES),
-            await self._all("groups", GROUPS),
-            await self._all("proposals", PROPOSALS),
-            await self._all("meetings", MEETINGS),
-        )
-
-    async def _all(self, name: str, codec: Codec[A]) -> list[A]:
-        cursor = self._runtime.aggregates(name).collection.find({})
+    async def _find(self, name: str, codec: Codec[A], flt: Doc) -> list[A]:
+        cursor = self._runtime.aggregates(name).collection.find(flt)
         return [codec.decode(doc) async for doc in cursor]
 
 

@@ -139,6 +139,18 @@ class ProposalPublic(BaseModel):
     )
 
 
+class MatchPublic(BaseModel):
+    """One of a need's best offerings, as the ranking scores it now (nothing is proposed or stored)."""
+
+    kind: MatchKind
+    need_id: str
+    offering_id: str
+    supplier_id: str
+    supplier_park_id: str
+    score: float
+    breakdown: list[ScoreComponent]
+
+
 def proposals_for(tenant_id: str, need_id: str, k: int) -> cmd.ProposeForNeed:
     """The request for the k best proposals for one need (its terms are all in the path and query)."""
     return cmd.ProposeForNeed(tenant_id, need_id, k)

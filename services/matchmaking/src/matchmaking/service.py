@@ -1,6 +1,8 @@
 """Use cases of matchmaking: one method per command, each taking its command object. Every write is a
 change through the runtime's AggregateStore (per-aggregate lock, retry, outbox commit, the
-Idempotency-Key rule); after it, the in-memory read model takes a copy of what was stored.
+Idempotency-Key rule). What a command checks comes from the store (the profile, proposal or meeting it
+changes, the group's configuration); the ranking, the park's profiles for a meeting and the proposal a
+pair already has come from the replicated view (`read_model`), which every replica folds from the log.
 
 The Idempotency-Key rule: an action keeps its key on the aggregate it changes (a profile, a proposal,
 a meeting, a group's configuration). A create takes its id from the key (`keyed_id`, scoped to the
@@ -9,12 +11,12 @@ proposals: their ids come from the key, and the key and the answer are kept on t
 planning a meeting keeps them on the meeting. Both look for the key before creating anything, so a
 replay has no effect and another request under the same key is 409 before any write."""
 
-import copy
+import functools
 import itertools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar, Unpack
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime import ids
@@ -22,6 +24,7 @@ from parkops_runtime.access import GroupAccess, ParkAccess
 from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
 from parkops_runtime.auth import STAFF
 from parkops_runtime.clock import Clock, utc_now
+from parkops_runtime.consistency import Token, collecting, record_write
 from parkops_runtime.request_keys import keyed
 
 from matchmaking.access import WRITERS, acting_side, require_meeting, require_profile, require_proposal
@@ -29,22 +32,26 @@ from matchmaking.domain import commands as cmd
 from matchmaking.domain.chain import IndustryChainMap
 from matchmaking.domain.default_chain import segment_for_industry
 from matchmaking.domain.group import GroupConfig
+from matchmaking.domain.matcher import MatchIndex
 from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.meeting_plan import open_needs, plan_meeting
 from matchmaking.domain.profiles import Enterprise, Profile
 from matchmaking.domain.proposal import Proposal, Status, pair_of
 from matchmaking.domain.scoring import Scored
 from matchmaking.present import chain_public, meeting_public, profile_public, proposal_public, settings_public
-from matchmaking.read_model import ReadModel
+from matchmaking.read_model import MatchmakingView
 from matchmaking.schemas import ChainMapIO, MeetingPublic, ProfilePublic, ProposalPublic, SettingsIO
 
-if TYPE_CHECKING:
-    pass
-
-A = TypeVar("A")
 R = TypeVar("R")
+P = ParamSpec("P")
 GroupKnown = Callable[[str], Awaitable[bool]]
 """Whether the park directory knows a park of the group."""
+Settle = Callable[[list[Token]], Awaitable[None]]
+"""Returns once this replica's view has folded the writes the tokens name (or gave up waiting)."""
+
+
+async def settled_at_once(_: list[Token]) -> None:
+    """For a view that folds a write as it is stored (the unit tests' in-memory log)."""
 
 
 @dataclass(frozen=True)
@@ -65,80 +72,90 @@ def _namer(key: str | None, *scope: str) -> Callable[[], str]:
     return lambda: keyed_id(key, *scope, str(next(counter)))
 
 
-class _Options(TypedDict, Generic[A, R], total=False):
-    """What `AggregateStore.change` takes beside the aggregate id and the change."""
+def settles(
+    method: Callable[Concatenate["MatchmakingService", P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate["MatchmakingService", P], Coroutine[Any, Any, R]]:
+    """A request's write answers once this replica's own view has folded it (bounded by the service's
+    consistency wait), so the next request to the same replica sees it without a token; the write's
+    tokens still reach the response for the other replicas."""
 
-    create: Callable[[], A]
-    idempotency: Idempotency[R] | None
+    @functools.wraps(method)
+    async def settled(self: "MatchmakingService", /, *args: P.args, **kwargs: P.kwargs) -> R:
+        written = collecting()
+        try:
+            with written:
+                result = await method(self, *args, **kwargs)
+        finally:
+            for token in written.tokens:
+                record_write(token)  # to the request's own collector: the response's header
+        if written.tokens:
+            await self._settle(written.tokens)
+        return result
 
-
-@dataclass(frozen=True)
-class _Kept(Generic[A]):
-    """An aggregate's one write path, and where the read model takes each change."""
-
-    store: AggregateStore[A]
-    put: Callable[[A], None]
-
-    async def change(self, aggregate_id: str, fn: Callable[[A], R], **options: Unpack[_Options[A, R]]) -> R:
-        """A change through the store; then the read model takes a copy of what was stored (a copy:
-        the store changes its own in place)."""
-        answer = await self.store.change(aggregate_id, fn, **options)
-        self.put(copy.deepcopy(await self.store.require(aggregate_id)))
-        return answer
+    return settled
 
 
 class MatchmakingService:
-    def __init__(self, stores: Stores, read: ReadModel, known: GroupKnown, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        stores: Stores,
+        view: MatchmakingView,
+        known: GroupKnown,
+        clock: Clock = utc_now,
+        settle: Settle = settled_at_once,
+    ) -> None:
         self._stores = stores
-        self._read = read
-        self._profiles = _Kept(stores.profiles, read.put_profile)
-        self._groups = _Kept(stores.groups, read.put_group)
-        self._proposals = _Kept(stores.proposals, read.put_proposal)
-        self._meetings = _Kept(stores.meetings, read.put_meeting)
+        self._view = view
         self._known = known
         self._clock = clock
+        self._settle = settle
 
     async def seed_profile(self, command: cmd.SeedProfile) -> None:
         """SeedProfile: an onboarded enterprise gets a profile on the chain segment of its industry
         code. A redelivered event finds the profile there and changes nothing."""
         segment = segment_for_industry(command.industry_code)
         enterprise = Enterprise(command.tenant_id, command.park_id, command.group_id, command.name, segment)
-        await self._profiles.change(command.tenant_id, lambda _: None, create=lambda: Profile(enterprise))
+        at = self._clock()
+        await self._stores.profiles.change(
+            command.tenant_id, lambda _: None, create=lambda: Profile.seed(enterprise, at)
+        )
 
     async def retire_profile(self, command: cmd.RetireProfile) -> None:
         """RetireProfile: the enterprise takes no part in new matches (idempotent)."""
-        profile = self._read.profile(command.park_id, command.tenant_id)
-        if profile is None or not profile.enterprise.active:
+        profile = await self._stores.profiles.get(command.tenant_id)
+        if profile is None or profile.enterprise.park_id != command.park_id or not profile.enterprise.active:
             return
-        await self._profiles.change(command.tenant_id, Profile.retire)
+        at = self._clock()
+        await self._stores.profiles.change(command.tenant_id, lambda p: p.retire(at))
 
+    @settles
     async def declare_profile(
         self, access: ParkAccess, command: cmd.DeclareProfile, key: str | None
     ) -> ProfilePublic:
         """DeclareProfile: replace what an enterprise offers and needs; operators also set `anchor`."""
         tenant_id = command.tenant_id
-        current = require_profile(access, self._read.profile(access.park_id, tenant_id), tenant_id)
+        current = require_profile(access, await self._stores.profiles.get(tenant_id), tenant_id)
         access.require(*WRITERS)
         if command.anchor is not None and command.anchor != current.enterprise.anchor:
             access.require(*STAFF)  # only staff mark anchor firms
-        chain = self._read.group(current.enterprise.group_id).chain
+        chain = (await self.config(current.enterprise.group_id)).chain
         offerings, needs = command.items(_namer(key, access.group_id, access.park_id, tenant_id))
+        at = self._clock()
 
         def declare(profile: Profile) -> ProfilePublic:
-            profile.declare(offerings, needs, chain)
-            if command.anchor is not None:
-                profile.mark_anchor(command.anchor)
+            profile.declare(offerings, needs, chain, at, command.anchor)
             return profile_public(profile)
 
         idempotency = keyed(key, "declare_profile", command, ProfilePublic)
-        return await self._profiles.change(tenant_id, declare, idempotency=idempotency)
+        return await self._stores.profiles.change(tenant_id, declare, idempotency=idempotency)
 
+    @settles
     async def propose_for_need(
         self, access: ParkAccess, command: cmd.ProposeForNeed, key: str | None
     ) -> list[ProposalPublic]:
         """ProposeForNeed: the k best offerings for one need, each a proposal (MatchProposed)."""
         tenant_id = command.tenant_id
-        profile = require_profile(access, self._read.profile(access.park_id, tenant_id), tenant_id)
+        profile = require_profile(access, await self._stores.profiles.get(tenant_id), tenant_id)
         need = profile.need(command.need_id)
         if need is None:
             raise NotFound(f"need {command.need_id} not found")
@@ -150,12 +167,13 @@ class MatchmakingService:
             return first
         buyer = profile.enterprise
         new_id = _namer(key, buyer.group_id, buyer.park_id, tenant_id, "proposals")
-        ranked = self._read.index(buyer.group_id).top(need, command.k)
+        ranked = await self.ranking(buyer.group_id, lambda index: index.top(need, command.k))
         answers = [await self._propose(scored, buyer, new_id(), None) for scored in ranked]
         if idempotency is None:
             return answers
         return await self._stores.profiles.change(tenant_id, lambda _: answers, idempotency=idempotency)
 
+    @settles
     async def accept_proposal(
         self, access: ParkAccess, command: cmd.AnswerProposal, key: str | None
     ) -> ProposalPublic:
@@ -164,6 +182,7 @@ class MatchmakingService:
             access, command, Proposal.accept, keyed(key, "accept", command, ProposalPublic)
         )
 
+    @settles
     async def decline_proposal(
         self, access: ParkAccess, command: cmd.AnswerProposal, key: str | None
     ) -> ProposalPublic:
@@ -172,9 +191,11 @@ class MatchmakingService:
             access, command, Proposal.decline, keyed(key, "decline", command, ProposalPublic)
         )
 
+    @settles
     async def close_deal(self, access: ParkAccess, command: cmd.CloseDeal, key: str | None) -> ProposalPublic:
         """CloseDeal: staff of either side's park record the deal an accepted match led to (DealClosed)."""
-        current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
+        found = await self._stores.proposals.get(command.proposal_id)
+        current = require_proposal(access, found, command.proposal_id)
 
         def close(p: Proposal) -> None:
             c = command
@@ -183,6 +204,7 @@ class MatchmakingService:
         idempotency = keyed(key, "close_deal", command, ProposalPublic)
         return await self._change_proposal(current.proposal_id, close, idempotency)
 
+    @settles
     async def plan_meeting(
         self, access: ParkAccess, command: cmd.PlanMeeting, key: str | None
     ) -> MeetingPublic:
@@ -198,42 +220,44 @@ class MatchmakingService:
         new_id = _namer(key, group_id, park_id, "meeting-proposals")
         profiles = [
             p
-            for p in self._read.profiles_in(park_id)
+            for p in self._view.profiles_in(park_id)
             if p.enterprise.group_id == group_id and p.enterprise.active
         ]
         buyers = {p.enterprise.enterprise_id: p.enterprise for p in profiles}
         needs = open_needs((n for p in profiles for n in p.needs), command.held_on)
-        for scored in plan_meeting(self._read.index(group_id), needs, command.top_k):
+        planned = await self.ranking(group_id, lambda index: plan_meeting(index, needs, command.top_k))
+        for scored in planned:
             buyer = buyers[scored.need.enterprise_id]
             proposal = await self._propose(scored, buyer, new_id(), meeting_id)
             meeting.proposal_ids.append(proposal.proposal_id)
             meeting.participants[buyer.enterprise_id] = buyer.park_id
             meeting.participants[scored.supplier.enterprise_id] = scored.supplier.park_id
-        return await self._meetings.change(
+        return await self._stores.meetings.change(
             meeting_id, meeting_public, create=lambda: meeting, idempotency=idempotency
         )
 
+    @settles
     async def record_attendance(
         self, access: ParkAccess, command: cmd.RecordAttendance, key: str | None
     ) -> MeetingPublic:
         """RecordAttendance (staff): an invited enterprise attended (MatchmakingMeetingAttended, billed
         once)."""
         meeting_id = command.meeting_id
-        require_meeting(access, self._read.meetings.get(meeting_id), meeting_id)
+        require_meeting(access, await self._stores.meetings.get(meeting_id), meeting_id)
 
         def attend(meeting: Meeting) -> MeetingPublic:
             meeting.record_attendance(command.tenant_id, self._clock())
             return meeting_public(meeting)
 
         idempotency = keyed(key, "record_attendance", command, MeetingPublic)
-        return await self._meetings.change(meeting_id, attend, idempotency=idempotency)
+        return await self._stores.meetings.change(meeting_id, attend, idempotency=idempotency)
 
     async def edit_chain_map(
         self, access: GroupAccess, command: cmd.EditChainMap, key: str | None
     ) -> ChainMapIO:
         """EditChainMap: a group admin replaces its group's segments and edges."""
         chain = IndustryChainMap.of(command.segments, command.edges)
-        used = self._read.segments_in_use(access.group_id)
+        used = self._view.segments_in_use(access.group_id)
 
         def edit(config: GroupConfig) -> ChainMapIO:
             config.replace_chain(chain, used)
@@ -259,12 +283,14 @@ class MatchmakingService:
         self, scored: Scored, buyer: Enterprise, proposal_id: str, meeting_id: str | None
     ) -> ProposalPublic:
         """A proposal for this pair; an open or accepted one for the same need and offering (each
-        named with its owner, never by its client-chosen id alone) is reused."""
-        existing = self._read.proposal_for(pair_of(scored, buyer))
+        named with its owner, never by its client-chosen id alone) is reused: the view knows the pair's
+        latest proposal, the store its status."""
+        latest = self._view.proposal_for(pair_of(scored, buyer))
+        existing = await self._stores.proposals.get(latest) if latest else None
         if existing is not None and existing.status is not Status.DECLINED:
             return proposal_public(existing)
         at = self._clock()
-        return await self._proposals.change(
+        return await self._stores.proposals.change(
             proposal_id,
             proposal_public,
             create=lambda: Proposal.propose(proposal_id, scored, buyer, at, meeting_id),
@@ -278,7 +304,8 @@ class MatchmakingService:
         idempotency: Idempotency[ProposalPublic] | None,
     ) -> ProposalPublic:
         """One side's answer: the caller's own enterprise, or the side staff name."""
-        current = require_proposal(access, self._read.proposals.get(command.proposal_id), command.proposal_id)
+        found = await self._stores.proposals.get(command.proposal_id)
+        current = require_proposal(access, found, command.proposal_id)
         side = acting_side(access, current, command.enterprise_id)
         return await self._change_proposal(
             current.proposal_id, lambda p: answer(p, side, self._clock()), idempotency
@@ -294,7 +321,7 @@ class MatchmakingService:
             change(proposal)
             return proposal_public(proposal)
 
-        return await self._proposals.change(proposal_id, apply, idempotency=idempotency)
+        return await self._stores.proposals.change(proposal_id, apply, idempotency=idempotency)
 
     async def _change_group(
         self, group_id: str, change: Callable[[GroupConfig], R], idempotency: Idempotency[R] | None
@@ -304,4 +331,15 @@ class MatchmakingService:
         if not await self._known(group_id):
             raise NotFound(f"group {group_id} not found")
         default = lambda: GroupConfig.default(group_id)  # noqa: E731
-        return await self._groups.change(group_id, change, create=default, idempotency=idempotency)
+        return await self._stores.groups.change(group_id, change, create=default, idempotency=idempotency)
+
+    async def config(self, group_id: str) -> GroupConfig:
+        """The group's configuration as stored; the shipped default (kept nowhere) until the group edits
+        it. Read from the store by every replica, so all rank with the same one."""
+        return await self._stores.groups.get(group_id) or GroupConfig.default(group_id)
+
+    async def ranking(self, group_id: str, rank: Callable[[MatchIndex], R]) -> R:
+        """`rank` over the group's index, built with the stored configuration; no `await` between the
+        configuration's check and the ranking, so no fold or other request changes the index meanwhile."""
+        config = await self.config(group_id)
+        return rank(self._view.ranking(config))

@@ -1,9 +1,14 @@
 """Small hand-made enterprises, offerings and needs for the engine's unit tests."""
 
+from datetime import UTC, datetime
+
 from matchmaking.domain.default_chain import default_chain_map
 from matchmaking.domain.matcher import MatchIndex
 from matchmaking.domain.profiles import Enterprise, Kind, Need, Offering
 from matchmaking.domain.scoring import Weights
+from parkops_contracts.base import Event
+from parkops_contracts.envelope import CloudEventMeta
+from parkops_runtime.consumer import Delivery
 
 GROUP = "g1"
 
@@ -42,3 +47,11 @@ def index_of(
         index.put_enterprise(f)
         index.put_offerings(f.enterprise_id, [o for o in offerings if o.enterprise_id == f.enterprise_id])
     return index
+
+
+def delivery(event: Event, offset: int = 0) -> Delivery:
+    """An event as a follower hands it to a view (no version header: folded as it comes)."""
+    meta = CloudEventMeta(
+        id=f"e{offset}", source="/parkops/matchmaking", type=event.ce_type(), time=datetime.now(UTC)
+    )
+    return Delivery(meta, event, {}, event.topic(), 0, offset)

@@ -1,7 +1,7 @@
 """What each role sees of proposals and meetings, and whose need a proposal is reused for."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from matchmaking.access import acting_side, meeting_view, sees_meeting, sees_proposal
@@ -9,13 +9,13 @@ from matchmaking.domain.default_chain import default_chain_map
 from matchmaking.domain.meeting import Meeting
 from matchmaking.domain.profiles import Profile
 from matchmaking.domain.proposal import Proposal, pair_of
-from matchmaking.read_model import ReadModel
+from matchmaking.read_model import MatchmakingView
 from parkops_kernel.errors import Forbidden, NotFound, Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.directory import ParkEntry
 
-from services.matchmaking.tests.unit.support import GROUP, firm, index_of, need, offer
+from services.matchmaking.tests.unit.support import GROUP, delivery, firm, index_of, need, offer
 
 AT = datetime(2026, 11, 27, 9, tzinfo=UTC)
 
@@ -77,14 +77,14 @@ def test_a_tenant_sees_a_meeting_it_is_in_with_only_its_counterparts() -> None:
 
 
 def test_the_same_client_chosen_need_id_of_two_buyers_names_two_needs() -> None:
-    state = ReadModel()
+    state = MatchmakingView()
     first = proposal("vax", "glass")
-    state.put_proposal(first)
+    state.fold([delivery(e) for e in first.events])
     other = proposal("pharma", "glass", pid="p-2")
     assert (other.need_id, other.offering_id) == (first.need_id, first.offering_id)
     assert other.pair != first.pair
     assert state.proposal_for(other.pair) is None
-    assert state.proposal_for(first.pair) is first
+    assert state.proposal_for(first.pair) == first.proposal_id
     buyer = firm("vax", "bio.drug_manufacturing")
     index = index_of(
         [buyer, firm("glass", "bio.packaging")], [offer("vials", "glass", "疫苗西林瓶", "bio.packaging")]
@@ -97,6 +97,17 @@ def test_the_same_client_chosen_need_id_of_two_buyers_names_two_needs() -> None:
 def test_a_profile_names_each_need_and_offering_once() -> None:
     profile = Profile(firm("vax", None))
     with pytest.raises(Unprocessable, match=r"needs\.1\.need_id") as refused:
-        profile.declare([], [need("vax", "西林瓶"), need("vax", "胶塞")], default_chain_map())
+        profile.declare([], [need("vax", "西林瓶"), need("vax", "胶塞")], default_chain_map(), AT)
     assert refused.value.field == "needs.1.need_id"
     assert profile.needs == []
+
+
+def test_a_pairs_latest_proposal_is_the_one_proposed_last_whatever_order_they_are_folded_in() -> None:
+    older = proposal("vax", "glass", pid="p-1").events[0]
+    newer = proposal("vax", "glass", pid="p-2").events[0]
+    newer = newer.model_copy(update={"proposed_at": AT + timedelta(minutes=1)})
+    pair = proposal("vax", "glass").pair
+    for order in ([older, newer], [newer, older], [newer, older, older]):
+        view = MatchmakingView()
+        view.fold([delivery(e, i) for i, e in enumerate(order)])
+        assert view.proposal_for(pair) == "p-2"

@@ -1,26 +1,32 @@
 """Every use case of matchmaking's service through the runtime's real AggregateStore over the in-memory
-store: the writes, the events they publish, the read model after them and the Idempotency-Key rule."""
+store: the writes, the events they publish, the view folded from them and the Idempotency-Key rule."""
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from matchmaking.domain import commands as cmd
 from matchmaking.domain.chain import Segment
-from matchmaking.domain.profiles import Kind
+from matchmaking.domain.meeting import Meeting
+from matchmaking.domain.proposal import PairKey, Proposal
 from matchmaking.domain.scoring import Weights
 from matchmaking.queries import MatchmakingQueries
-from matchmaking.read_model import ReadModel
+from matchmaking.read_model import MatchmakingView
 from matchmaking.repository import GROUPS, MEETINGS, PROFILES, PROPOSALS
 from matchmaking.service import MatchmakingService, Stores
 from parkops_contracts.base import Event
 from parkops_contracts.events import matchmaking as events
+from parkops_contracts.events.matchmaking import MatchKind as Kind
 from parkops_kernel.errors import Conflict, Forbidden, NotFound
 from parkops_runtime.access import GroupAccess, ParkAccess
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.auth import Principal, Role
+from parkops_runtime.consumer import Delivery, decode
 from parkops_runtime.directory import ParkEntry
 from parkops_runtime.events import OutboundEvent
+from parkops_runtime.mongo import Document
 from parkops_runtime.testing import MemoryAggregates
 
 AT = datetime(2026, 11, 27, 9, tzinfo=UTC)
@@ -31,21 +37,74 @@ def outbound(event: Event) -> OutboundEvent:
     return OutboundEvent.of(event, source="/parkops/matchmaking", topic_prefix="test")
 
 
+TOPICS = {c.topic("test"): c for c in events.PUBLISHED}
+
+
+def delivered(published: list[OutboundEvent]) -> list[Delivery]:
+    """The events as a follower receives them (one partition, in the order written)."""
+    return [
+        decode(
+            SimpleNamespace(
+                topic=e.topic,
+                partition=0,
+                offset=i,
+                value=e.value.encode(),
+                headers=[(k, v.encode()) for k, v in e.headers.items()],
+            ),
+            TOPICS,
+        )
+        for i, e in enumerate(published)
+    ]
+
+
+class FoldingAggregates(MemoryAggregates):
+    """A collection whose writes' events the view folds at once (a log without lag)."""
+
+    def __init__(self, view: MatchmakingView) -> None:
+        super().__init__()
+        self.view = view
+
+    def _write(self, doc_id: str, version: int, fields: Document, events: Sequence[OutboundEvent]) -> None:
+        super()._write(doc_id, version, fields, events)
+        self.view.fold(delivered(list(events)))
+
+
+class MemoryLists:
+    """`queries.StoredLists` over the in-memory collections."""
+
+    def __init__(self, proposals: MemoryAggregates, meetings: MemoryAggregates) -> None:
+        self._proposals, self._meetings = proposals, meetings
+
+    async def proposals_in(self, group_id: str, park_id: str) -> list[Proposal]:
+        found = [PROPOSALS.decode(d) for d in self._proposals.documents.values()]
+        return [p for p in found if p.group_id == group_id and p.has_side_in(park_id)]
+
+    async def proposals(self, proposal_ids: list[str]) -> list[Proposal]:
+        docs = self._proposals.documents
+        return [PROPOSALS.decode(docs[i]) for i in proposal_ids if i in docs]
+
+    async def meetings_in(self, group_id: str, park_id: str) -> list[Meeting]:
+        found = [MEETINGS.decode(d) for d in self._meetings.documents.values()]
+        return [m for m in found if (m.group_id, m.park_id) == (group_id, park_id)]
+
+
 class Matchmaking:
     """One replica over in-memory collections: its service, its queries and what was published."""
 
     def __init__(self) -> None:
-        self.profiles, self.groups = MemoryAggregates(), MemoryAggregates()
-        self.proposals, self.meetings = MemoryAggregates(), MemoryAggregates()
-        self.read = ReadModel()
+        self.view = MatchmakingView()
+        self.profiles, self.groups = FoldingAggregates(self.view), FoldingAggregates(self.view)
+        self.proposals, self.meetings = FoldingAggregates(self.view), FoldingAggregates(self.view)
         stores = Stores(
             AggregateStore(self.profiles, PROFILES, outbound, kind="profile", clock=lambda: AT),
             AggregateStore(self.groups, GROUPS, outbound, kind="group", clock=lambda: AT),
             AggregateStore(self.proposals, PROPOSALS, outbound, kind="proposal", clock=lambda: AT),
             AggregateStore(self.meetings, MEETINGS, outbound, kind="meeting", clock=lambda: AT),
         )
-        self.service = MatchmakingService(stores, self.read, self.known, clock=lambda: AT)
-        self.queries = MatchmakingQueries(self.read)
+        self.service = MatchmakingService(stores, self.view, self.known, clock=lambda: AT)
+        self.queries = MatchmakingQueries(
+            self.view, stores, MemoryLists(self.proposals, self.meetings), self.service
+        )
 
     @staticmethod
     async def known(group_id: str) -> bool:
@@ -176,7 +235,7 @@ async def test_both_sides_accept_then_staff_close_the_deal(mm: Matchmaking) -> N
         await mm.service.decline_proposal(tenant("glass"), cmd.AnswerProposal(p.proposal_id, None), None)
     assert [e.proposal_id for e in mm.proposals.events(events.MatchAccepted)] == [p.proposal_id]
     assert [e.value_cny for e in mm.proposals.events(events.DealClosed)] == [Decimal("1000.00")]
-    assert mm.queries.proposal(tenant("vax"), p.proposal_id) == closed
+    assert await mm.queries.proposal(tenant("vax"), p.proposal_id) == closed
 
 
 async def test_a_decline_is_published_once_and_seen_by_the_queries(mm: Matchmaking) -> None:
@@ -189,7 +248,7 @@ async def test_a_decline_is_published_once_and_seen_by_the_queries(mm: Matchmaki
         == declined
     )
     assert [e.declined_by for e in mm.proposals.events(events.MatchDeclined)] == ["glass"]
-    assert [q.proposal_id for q in mm.queries.proposals(staff("p1"), "declined")] == [p.proposal_id]
+    assert [q.proposal_id for q in await mm.queries.proposals(staff("p1"), "declined")] == [p.proposal_id]
 
 
 async def test_a_keyed_meeting_is_planned_once_and_attendance_is_billed_once(mm: Matchmaking) -> None:
@@ -214,7 +273,7 @@ async def test_a_keyed_meeting_is_planned_once_and_attendance_is_billed_once(mm:
             staff("p1"), cmd.RecordAttendance(meeting.meeting_id, "glass"), "at"
         )
     assert [e.tenant_id for e in mm.meetings.events(events.MatchmakingMeetingAttended)] == ["vax"]
-    assert mm.queries.meeting(tenant("vax"), meeting.meeting_id).attended == ["vax"]
+    assert (await mm.queries.meeting(tenant("vax"), meeting.meeting_id)).attended == ["vax"]
 
 
 async def test_group_settings_are_kept_for_known_groups_and_replayed_by_key(mm: Matchmaking) -> None:
@@ -222,31 +281,60 @@ async def test_group_settings_are_kept_for_known_groups_and_replayed_by_key(mm: 
     first = await mm.service.configure_matching(admin(), settings, "s")
     assert await mm.service.configure_matching(admin(), settings, "s") == first
     assert mm.groups.documents[GROUP]["_version"] == 1
-    assert mm.queries.settings(admin()) == first
+    assert await mm.queries.settings(admin()) == first
     assert first.group_wide is False
     with pytest.raises(NotFound):
         await mm.service.configure_matching(admin("made-up"), settings, None)
     smaller = cmd.EditChainMap((Segment("ic.design", "芯片设计", "IC design"),), ())
     with pytest.raises(Conflict, match=r"bio\.packaging"):
         await mm.service.edit_chain_map(admin(), smaller, None)
-    chain = mm.queries.chain_map(admin())
+    chain = await mm.queries.chain_map(admin())
     segments = tuple(Segment(s.segment_id, s.name_zh, s.name_en) for s in chain.segments)
     edited = await mm.service.edit_chain_map(admin(), cmd.EditChainMap(segments, ()), "c")
     assert edited.edges == []
-    assert mm.queries.chain_map(staff("p1")) == edited
+    assert await mm.queries.chain_map(staff("p1")) == edited
 
 
-async def test_a_restarted_replica_reads_what_was_stored(mm: Matchmaking) -> None:
+async def test_a_replica_restored_from_a_snapshot_answers_what_the_folding_one_does(mm: Matchmaking) -> None:
     [p] = await mm.service.propose_for_need(staff("p1"), cmd.ProposeForNeed("vax", "n1", 1), None)
     await mm.service.decline_proposal(tenant("vax"), cmd.AnswerProposal(p.proposal_id, None), None)
-    read = ReadModel()
-    read.load(
-        [PROFILES.decode(d) for d in mm.profiles.documents.values()],
-        [GROUPS.decode(d) for d in mm.groups.documents.values()],
-        [PROPOSALS.decode(d) for d in mm.proposals.documents.values()],
-        [MEETINGS.decode(d) for d in mm.meetings.documents.values()],
-    )
-    again = MatchmakingQueries(read)
-    assert again.profiles(staff("p1")) == mm.queries.profiles(staff("p1"))
-    assert again.proposal(staff("p1"), p.proposal_id).status == "declined"
-    assert read.index(GROUP).declined("vax", "glass")
+    restored = MatchmakingView()
+    restored.restore(mm.view.dump())
+    rebuilt = MatchmakingView()  # from nothing: every event again, twice (redeliveries change nothing)
+    log = mm.profiles.published + mm.proposals.published + mm.meetings.published
+    rebuilt.fold(delivered(log))
+    rebuilt.fold(delivered(log))
+    need = mm.view.profiles["vax"].needs[0]
+    config = await mm.service.config(GROUP)
+    for view in (restored, rebuilt):
+        assert view.profiles == mm.view.profiles
+        assert view.ranking(config).top(need) == mm.view.ranking(config).top(need)
+        assert view.ranking(config).declined("vax", "glass")
+        assert view.proposal_for(p_pair(mm, p.proposal_id)) == p.proposal_id
+
+
+def p_pair(mm: Matchmaking, proposal_id: str) -> PairKey:
+    return PROPOSALS.decode(mm.proposals.documents[proposal_id]).pair
+
+
+async def test_an_older_profile_change_folded_after_a_newer_one_changes_nothing(mm: Matchmaking) -> None:
+    vax = [e for e in delivered(mm.profiles.published) if e.event.key() == "vax"]
+    assert len(vax) == 2  # seeded, then declared
+    view = MatchmakingView()
+    view.fold(vax[::-1])  # the declaration, then a redelivered seed
+    assert [n.need_id for n in view.profiles["vax"].needs] == ["n1"]
+
+
+async def test_the_ranking_follows_a_declaration_and_the_groups_stored_settings(mm: Matchmaking) -> None:
+    async def ranked() -> list[tuple[str, str]]:
+        return [
+            (m.supplier_id, m.offering_id) for m in await mm.queries.matches(tenant("vax"), "vax", "n1", 5)
+        ]
+
+    assert await ranked() == [("glass", "vials"), ("chips", "wafers")]
+    vials = cmd.DeclaredOffering("vials", "疫苗西林瓶", "bio.packaging", 10000, ("GMP",), Kind.SUPPLY)
+    await mm.service.declare_profile(staff("p2"), cmd.DeclareProfile("chips", (vials,), (), None), None)
+    assert ("chips", "vials") in await ranked(), "the new offering is ranked"
+    assert ("chips", "wafers") not in await ranked(), "the replaced one is gone"
+    await mm.service.configure_matching(admin(), cmd.ConfigureMatching(Weights(), group_wide=False), None)
+    assert await ranked() == [("glass", "vials")], "chips is in another park: the stored settings rank"

@@ -56,9 +56,8 @@ class Follower:
         snapshot taken without an `await` reflects exactly the offsets it is saved with."""
         self._by_topic = {c.topic(topic_prefix): c for c in contracts}
         self._fold, self._max_records, self._rediscover = fold, max_records, rediscover_seconds
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False
-        )
+        self._bootstrap_servers = bootstrap_servers
+        self._consumer_of_start: AIOKafkaConsumer | None = None  # made in start(): it needs the loop
         self.position: Offsets = {}
         self._target: Offsets = {}  # the ends of the partitions when they were first assigned
         self._ready = asyncio.Event()
@@ -72,13 +71,22 @@ class Follower:
     async def start(self, start_at: Offsets | None = None) -> None:
         """Assign every partition of the topics and follow from `start_at` (a snapshot's offsets)."""
         self.position = dict(start_at or {})
+        self._consumer_of_start = AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap_servers, group_id=None, enable_auto_commit=False
+        )
         await self._consumer.start()
         await self._assign_new_partitions()
         self._task = asyncio.create_task(self._follow(), name="follower")
 
     async def stop(self) -> None:
         await stop_task(self._task)
-        await self._consumer.stop()
+        if self._consumer_of_start is not None:
+            await self._consumer_of_start.stop()
+
+    @property
+    def _consumer(self) -> AIOKafkaConsumer:
+        assert self._consumer_of_start is not None, "the follower has not started"
+        return self._consumer_of_start
 
     async def wait_ready(self) -> None:
         await self._ready.wait()

@@ -19,15 +19,15 @@ def build_router(service: MatchmakingService, queries: MatchmakingQueries) -> AP
     @router.get("/parks/{park_id}/chain-map", tags=["profiles", "group"])
     async def get_park_chain_map(access: ParkScope) -> ChainMapIO:
         """The group's chain map, whose segments profiles name: for everyone who sees the park."""
-        return queries.chain_map(access)
+        return await queries.chain_map(access)
 
     @router.get("/groups/{group_id}/chain-map", tags=GROUP)
     async def get_chain_map(access: GroupScope) -> ChainMapIO:
-        return queries.chain_map(access)
+        return await queries.chain_map(access)
 
     @router.get("/groups/{group_id}/settings", tags=GROUP)
     async def get_settings(access: GroupScope) -> SettingsIO:
-        return queries.settings(access)
+        return await queries.settings(access)
 
     @router.put("/groups/{group_id}/chain-map", tags=GROUP)
     async def put_chain_map(

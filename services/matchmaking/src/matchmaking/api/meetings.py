@@ -20,11 +20,11 @@ def build_router(service: MatchmakingService, queries: MatchmakingQueries) -> AP
 
     @router.get("/parks/{park_id}/meetings")
     async def list_meetings(access: ParkScope) -> list[MeetingPublic]:
-        return queries.meetings(access)
+        return await queries.meetings(access)
 
     @router.get("/parks/{park_id}/meetings/{meeting_id}")
     async def get_meeting(meeting_id: PathId, access: ParkScope) -> MeetingPublic:
-        return queries.meeting(access, meeting_id)
+        return await queries.meeting(access, meeting_id)
 
     @router.post("/parks/{park_id}/meetings/{meeting_id}/attendance")
     async def attend(

@@ -5,7 +5,15 @@ from parkops_runtime.access import ParkScope
 from parkops_runtime.request_keys import IdempotencyKey
 
 from matchmaking.queries import MatchmakingQueries
-from matchmaking.schemas import PathId, ProfilePublic, ProfileUpdate, ProposalPublic, TopK, proposals_for
+from matchmaking.schemas import (
+    MatchPublic,
+    PathId,
+    ProfilePublic,
+    ProfileUpdate,
+    ProposalPublic,
+    TopK,
+    proposals_for,
+)
 from matchmaking.service import MatchmakingService
 
 
@@ -19,6 +27,13 @@ def build_router(service: MatchmakingService, queries: MatchmakingQueries) -> AP
     @router.get("/parks/{park_id}/profiles/{tenant_id}")
     async def get_profile(tenant_id: PathId, access: ParkScope) -> ProfilePublic:
         return queries.profile(access, tenant_id)
+
+    @router.get("/parks/{park_id}/profiles/{tenant_id}/needs/{need_id}/matches")
+    async def top_matches(
+        tenant_id: PathId, need_id: PathId, access: ParkScope, k: TopK = 10
+    ) -> list[MatchPublic]:
+        """The k best offerings for the need, ranked now with their score breakdown; nothing is proposed."""
+        return await queries.matches(access, tenant_id, need_id, k)
 
     @router.put("/parks/{park_id}/profiles/{tenant_id}")
     async def declare_profile(

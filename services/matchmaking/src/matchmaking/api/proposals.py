@@ -14,11 +14,11 @@ def build_router(service: MatchmakingService, queries: MatchmakingQueries) -> AP
 
     @router.get("/parks/{park_id}/proposals")
     async def list_proposals(access: ParkScope, status: Status | None = None) -> list[ProposalPublic]:
-        return queries.proposals(access, status)
+        return await queries.proposals(access, status)
 
     @router.get("/parks/{park_id}/proposals/{proposal_id}")
     async def get_proposal(proposal_id: PathId, access: ParkScope) -> ProposalPublic:
-        return queries.proposal(access, proposal_id)
+        return await queries.proposal(access, proposal_id)
 
     @router.post("/parks/{park_id}/proposals/{proposal_id}/accept")
     async def accept(

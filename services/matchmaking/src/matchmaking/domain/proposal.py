@@ -88,7 +88,9 @@ class Proposal:
     def propose(
         cls, proposal_id: str, scored: Scored, buyer: Enterprise, at: datetime, meeting_id: str | None = None
     ) -> "Proposal":
-        """Record a scored pair as a proposal (MatchProposed), its score breakdown kept with it."""
+        """Record a scored pair as a proposal (MatchProposed), its score breakdown kept with it. The time
+        is kept to the millisecond, the store's precision, so every replica tells the same time."""
+        at = at.replace(microsecond=at.microsecond - at.microsecond % 1000)
         breakdown = [
             ScoreComponent(name=c.name, value=c.value, weight=c.weight, reason=c.reason)
             for c in scored.components

@@ -66,7 +66,8 @@ class TextIndex:
         doc = len(self._doc_grams)
         self._doc_grams.append(tuple(bag))
         self._doc_tfs.append(tuple(sublinear(c) for c in bag.values()))
-        norm = self._norm(doc)
+        # Before the first refresh every norm is computed again at the first query: none needed yet.
+        norm = self._norm(doc) if self._refreshed_at else 1.0
         self._norms.append(norm)
         for gram, tf in zip(self._doc_grams[doc], self._doc_tfs[doc], strict=True):
             postings = self._postings.setdefault(gram, _Postings())
@@ -123,9 +124,10 @@ class TextIndex:
         common = query.weights.keys() & set(self._doc_grams[doc])
         return sorted(common, key=lambda g: (-query.idfs[g], g))[:limit]
 
-    def _norm(self, doc: int) -> float:
+    def _norm(self, doc: int, idfs: dict[str, float] | None = None) -> float:
+        idf = idfs.__getitem__ if idfs is not None else self.idf
         total = sum(
-            (tf * self.idf(g)) ** 2 for g, tf in zip(self._doc_grams[doc], self._doc_tfs[doc], strict=True)
+            (tf * idf(g)) ** 2 for g, tf in zip(self._doc_grams[doc], self._doc_tfs[doc], strict=True)
         )
         return math.sqrt(total) or 1.0
 
@@ -133,7 +135,8 @@ class TextIndex:
         if len(self) <= self._refreshed_at * REFRESH_GROWTH:
             return
         self._refreshed_at = len(self)
-        self._norms = norms = [self._norm(doc) for doc in range(len(self))]
+        idfs = {gram: self.idf(gram) for gram in self._postings}  # the same for every document
+        self._norms = norms = [self._norm(doc, idfs) for doc in range(len(self))]
         for postings in self._postings.values():
             ranked = sorted(
                 zip(postings.docs, postings.tfs, strict=True), key=lambda dt: -dt[1] / norms[dt[0]]

@@ -103,10 +103,55 @@ class MatchmakingMeetingAttended(MatchmakingEvent):
     attended_at: datetime
 
 
+class ProfileOffering(BaseModel):
+    """One offering of an enterprise's profile, as declared."""
+
+    model_config = ConfigDict(frozen=True)
+
+    offering_id: str
+    text: str
+    segment: str | None = None
+    capacity: float = 0.0
+    certifications: list[str] = Field(default_factory=list)
+    kind: MatchKind = MatchKind.SUPPLY
+
+
+class ProfileNeed(BaseModel):
+    """One need of an enterprise's profile, as declared."""
+
+    model_config = ConfigDict(frozen=True)
+
+    need_id: str
+    text: str
+    segment: str | None = None
+    volume: float = 0.0
+    required_certifications: list[str] = Field(default_factory=list)
+    deadline: date | None = None
+    kind: MatchKind = MatchKind.SUPPLY
+
+
+class ProfileChanged(MatchmakingEvent):
+    """An enterprise's matchmaking profile was created (from leasing's onboarding), declared, marked as an
+    anchor firm or retired; the event carries the whole profile after the change, so every replica of
+    matchmaking (and a rebuild from the topics alone) ranks over the same offerings and needs."""
+
+    KEY_FIELD: ClassVar[str] = "tenant_id"
+
+    tenant_id: str
+    name: str
+    segment: str | None = Field(default=None, description="The enterprise's own chain segment.")
+    anchor: bool = False
+    active: bool = Field(default=True, description="False once retired: it takes no part in new matches.")
+    offerings: list[ProfileOffering] = Field(default_factory=list)
+    needs: list[ProfileNeed] = Field(default_factory=list)
+    changed_at: datetime
+
+
 PUBLISHED: tuple[type[Event], ...] = (
     MatchProposed,
     MatchAccepted,
     MatchDeclined,
     DealClosed,
     MatchmakingMeetingAttended,
+    ProfileChanged,
 )
