@@ -56,9 +56,8 @@ class Follower:
         snapshot taken without an `await` reflects exactly the offsets it is saved with."""
         self._by_topic = {c.topic(topic_prefix): c for c in contracts}
         self._fold, self._max_records, self._rediscover = fold, max_records, rediscover_seconds
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False
-        )
+        self._bootstrap_servers = bootstrap_servers
+        self._consumer: AIOKafkaConsumer | None = None  # made in `start`: aiokafka wants a running loop
         self.position: Offsets = {}
         self._target: Offsets = {}  # the ends of the partitions when they were first assigned
         self._ready = asyncio.Event()
@@ -72,13 +71,22 @@ class Follower:
     async def start(self, start_at: Offsets | None = None) -> None:
         """Assign every partition of the topics and follow from `start_at` (a snapshot's offsets)."""
         self.position = dict(start_at or {})
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap_servers, group_id=None, enable_auto_commit=False
+        )
         await self._consumer.start()
         await self._assign_new_partitions()
         self._task = asyncio.create_task(self._follow(), name="follower")
 
     async def stop(self) -> None:
         await stop_task(self._task)
-        await self._consumer.stop()
+        if self._consumer is not None:
+            await self._consumer.stop()
+
+    @property
+    def _kafka(self) -> AIOKafkaConsumer:
+        assert self._consumer is not None, "the follower is not started"
+        return self._consumer
 
     async def wait_ready(self) -> None:
         await self._ready.wait()
@@ -94,36 +102,36 @@ class Follower:
 
     async def lag(self) -> int:
         """Records on the topics not folded yet."""
-        ends = await self._consumer.end_offsets([partition_of(k) for k in self.position])
+        ends = await self._kafka.end_offsets([partition_of(k) for k in self.position])
         return behind(self.position, {position_key(tp.topic, tp.partition): end for tp, end in ends.items()})
 
     async def _assign_new_partitions(self) -> None:
         """Partitions of topics that exist now; a topic created later is picked up on rediscovery."""
-        await self._consumer._client.force_metadata_update()  # aiokafka has no public metadata refresh
+        await self._kafka._client.force_metadata_update()  # aiokafka has no public metadata refresh
         found = [
             TopicPartition(topic, p)
             for topic in self._by_topic
-            for p in sorted(self._consumer.partitions_for_topic(topic) or ())
+            for p in sorted(self._kafka.partitions_for_topic(topic) or ())
         ]
-        new = [tp for tp in found if tp not in self._consumer.assignment()]
+        new = [tp for tp in found if tp not in self._kafka.assignment()]
         if not new:
             return
-        self._consumer.assign([*self._consumer.assignment(), *new])
-        ends = await self._consumer.end_offsets(new)
-        starts = await self._consumer.beginning_offsets(new)
+        self._kafka.assign([*self._kafka.assignment(), *new])
+        ends = await self._kafka.end_offsets(new)
+        starts = await self._kafka.beginning_offsets(new)
         for tp in new:
             key = position_key(tp.topic, tp.partition)
             self._target[key] = ends[tp]
             # A position the log no longer holds (retention) starts at what it still has.
             self.position[key] = max(self.position.get(key, 0), starts[tp])
-            self._consumer.seek(tp, self.position[key])
+            self._kafka.seek(tp, self.position[key])
         self._check_ready()
 
     async def _follow(self) -> None:
         loop = asyncio.get_running_loop()
         rediscover_at = loop.time() + self._rediscover
         while True:
-            batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_records)
+            batches = await self._kafka.getmany(timeout_ms=200, max_records=self._max_records)
             for tp, records in batches.items():
                 self._fold_records(tp, records)
             if batches:
