@@ -2,8 +2,9 @@
 
 Reads come from one replicated view (`kpi.view`): every replica follows every partition of its topics,
 so any replica answers what one would, and a read sent a write's consistency token answers once this
-replica has folded it (or 503). The consumer group only writes kpi's own events back into its store
-(terms and assessments of a kpi rebuilt from the topics): once, whichever replica consumes them."""
+replica has folded it (or 503). The consumer group does what must happen once, whichever replica
+consumes: kpi's own events written back into its store (terms and assessments of a kpi rebuilt from the
+topics), and a malformed event of any topic dead-lettered (followers skip those)."""
 
 from fastapi import Depends, FastAPI
 from parkops_contracts.events import kpi as kpi_events
@@ -12,7 +13,7 @@ from parkops_runtime.replicated_view import fresh_read
 from parkops_runtime.service import ServiceRuntime
 
 from kpi.api import build_routers
-from kpi.handlers import OWN, OwnEventsHandler
+from kpi.handlers import OwnEventsHandler
 from kpi.queries import KpiQueries
 from kpi.queries.scorecards import Scorecards
 from kpi.repository import stores
@@ -35,7 +36,7 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
         model.terms.load(await kpi_stores.every_terms())
 
     runtime.on_startup(load_stored_terms)
-    runtime.subscribe(OWN, OwnEventsHandler(service.fold_terms, service.fold_assessment))
+    runtime.subscribe(FOLLOWED, OwnEventsHandler(service.fold_terms, service.fold_assessment))
     runtime.document_publications(kpi_events.PUBLISHED)
     after_tokens = Depends(fresh_read(view, runtime.settings.consistency_wait_seconds))
     app = runtime.create_app("parkops kpi", build_routers(service, queries, [after_tokens]))

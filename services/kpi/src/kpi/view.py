@@ -36,6 +36,7 @@ SAFE_GLOBALS = {
     ("datetime", "timezone"),
     ("copyreg", "_reconstructor"),
     ("builtins", "object"),
+    ("pydantic_core._pydantic_core", "TzInfo"),  # the timezone of datetimes pydantic parsed
 }
 
 
