@@ -84,7 +84,8 @@ async def is_ready(client: httpx.AsyncClient) -> bool:
 async def kpi(infra: Infra) -> AsyncIterator[Kpi]:
     run = run_id()
     leasing_app = create_leasing(isolated_settings(LeasingSettings, infra, run))
-    app = create_kpi(isolated_settings(KpiSettings, infra, run), clock=lambda: TODAY)
+    settings = isolated_settings(KpiSettings, infra, run, consistency_wait_seconds=1)
+    app = create_kpi(settings, clock=lambda: TODAY)
     group = f"group-{run}"
     async with serving(leasing_app) as leasing, serving(app) as client:
         k = Kpi(run, infra, app, client, group, bearer(Role.GROUP_ADMIN, group), {})
@@ -371,6 +372,30 @@ async def test_a_ticket_event_missing_a_field_is_dead_lettered_and_the_rest_flow
     dead = await read_all(kpi.infra.kafka_bootstrap_servers, f"t{kpi.run}.kpi.dead-letter.v1", at_least=1)
     assert [dict(r.headers)["ce_id"].decode() for r in dead] == ["bad-ticket"]
     assert "response_seconds: Field required" in dict(dead[0].headers)["dlq-reason"].decode()
+
+
+async def test_a_read_sent_a_writes_token_waits_for_it_or_answers_503(kpi: Kpi) -> None:
+    """Every route takes the token (reads and writes, which read the view too)."""
+    body = {"target": "0.3", "weight": "20"}
+    wrote = await kpi.client.put("/parks/kpi-a/targets/churn_rate", headers=kpi.admin, json=body)
+    token = wrote.headers["Parkops-Consistency-Token"]
+    source, aggregate, version = token.split()
+    assert aggregate == "terms/kpi-a"
+    for path in (
+        "/parks/kpi-a/targets",
+        "/parks/kpi-a/scorecards/2026",
+        f"/groups/{kpi.group}/portfolio/2026",
+    ):
+        sent = kpi.admin | {"Parkops-Consistency-Token": token}
+        assert (await kpi.client.get(path, headers=sent)).status_code == 200
+        ahead = kpi.admin | {"Parkops-Consistency-Token": f"{source} {aggregate} {int(version) + 5}"}
+        late = await kpi.client.get(path, headers=ahead)  # a write no replica will ever fold
+        assert (late.status_code, late.headers["Retry-After"]) == (503, "1")
+        bad = await kpi.client.get(path, headers=kpi.admin | {"Parkops-Consistency-Token": "x"})
+        assert bad.json()["errors"][0]["field"] == "Parkops-Consistency-Token"
+    scan = {"as_of": "2026-06-30", "max_vacant_days": 1, "min_tax_per_m2": "1"}
+    refused = await kpi.client.post("/parks/kpi-a/low-efficiency-scans", headers=ahead, json=scan)
+    assert refused.status_code == 503  # nothing was scanned on a view behind the caller's write
 
 
 async def test_a_replica_from_a_snapshot_and_one_rebuilt_from_the_log_answer_as_the_live_one(
