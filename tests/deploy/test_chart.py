@@ -51,7 +51,7 @@ def test_the_chart_lints_and_renders_valid_manifests_for_every_service(service: 
     assert config[f"{service.upper()}_TOPICS_EXTERNAL"] == "true"
 
 
-@pytest.mark.parametrize(("service", "allowed"), [("kpi", False), ("matchmaking", False), ("leasing", True)])
+@pytest.mark.parametrize(("service", "allowed"), [("kpi", True), ("matchmaking", False), ("leasing", True)])
 def test_replicas_beyond_what_a_service_answers_correctly_with_are_refused(
     service: str, allowed: bool
 ) -> None:
