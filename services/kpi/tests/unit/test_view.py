@@ -76,6 +76,10 @@ def test_a_snapshot_it_cannot_read_is_refused_so_the_view_is_rebuilt_from_the_lo
         view.restore(b"something else")
     with pytest.raises(CorruptSnapshot, match=r"holds no .*system"):  # only kpi's own classes are built
         view.restore(FORMAT + pickle.dumps(__import__("os").system))
+    with pytest.raises(CorruptSnapshot, match=r"holds no kpi.view.pickle.loads"):  # no path to a function
+        view.restore(FORMAT + b"\x80\x04\x8c\x08kpi.view\x94\x8c\x0cpickle.loads\x94\x93\x94.")
+    with pytest.raises(CorruptSnapshot, match=r"holds no kpi.view.pickle"):  # nor to a module it imports
+        view.restore(FORMAT + b"\x80\x04\x8c\x08kpi.view\x94\x8c\x06pickle\x94\x93\x94.")
     with pytest.raises(CorruptSnapshot):
         view.restore(FORMAT + b"\x80\x05truncated")
 
