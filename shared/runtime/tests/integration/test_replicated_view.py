@@ -301,7 +301,8 @@ async def test_a_view_whose_model_cannot_read_the_snapshot_rebuilds_from_the_log
         await view.stop()
 
 
-def test_a_follower_is_made_outside_an_event_loop_and_connects_when_started() -> None:
-    """A service's app is built by a synchronous factory (uvicorn --factory, the contract exports)."""
+def test_a_follower_is_made_outside_an_event_loop() -> None:
+    """A service's app is built by a synchronous factory (uvicorn --factory, the contract exports); the
+    follower connects when started (the tests above)."""
     follower = Follower("127.0.0.1:1", [UnitListed], UnitIds().fold, topic_prefix="t")
     assert not follower.ready
