@@ -77,7 +77,11 @@ async def applied(client: httpx.AsyncClient, headers: dict[str, str], park: str,
 
 async def is_ready(client: httpx.AsyncClient) -> bool:
     """Ready: the view has folded what the log held when it started (from a snapshot or from nothing)."""
-    return (await client.get("/health/ready")).status_code == 200
+    r = await client.get("/health/ready")
+    if r.status_code != 200:
+        return False
+    assert r.json()["checks"]["view kpi"] is True  # readiness waits for the view
+    return True
 
 
 @pytest.fixture(scope="module")
