@@ -132,6 +132,9 @@ async def test_two_replicas_answer_alike_and_killing_one_loses_nothing(infra: In
         assert survivor[f"/parks/{PARKS[0]}/targets"][1]["targets"]["occupancy_rate"]["target"] == "0.6"
 
         await replicas[0].start()  # the same replica again: from the latest snapshot plus the tail
+        restarted = [line for line in replicas[0].log.read_text().splitlines() if '"view ready"' in line]
+        assert len(restarted) == 2, restarted
+        assert '"from_snapshot": true' in restarted[-1], restarted
         alone = await f.start(KPI, "kpi-alone", consumer_group_name=f"t{f.run}.kpi-alone", **PARTITIONS)
         assert await answers(replicas[0].base, f, tokens) == survivor
         assert await answers(alone.base, f, tokens) == survivor  # one kpi of its own: the same answers
