@@ -2,7 +2,7 @@
 
 Runs bench/raw_pipeline.py (raw aiokafka + PyMongo: relay, inbox + folded upserts, naive
 FastStream) on the same broker and store in the same run, then the kpi service's real consumer path
-(CloudEvents decode + contract validation, inbox insert of facts, projection fold, commit) over N
+(CloudEvents decode + contract validation, the replicated view's fold) over N
 valid leasing events, and prints our figure as a ratio of the raw-store one (goal: at least 0.5).
 
 Usage: scripts/infra up && eval "$(scripts/infra env)" && .venv/bin/python -m bench.pipeline [N]
@@ -12,6 +12,7 @@ import asyncio
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
@@ -63,8 +64,9 @@ async def ours(infra: Infra, n: int) -> float:
     settings = isolated_settings(KpiSettings, infra, run, consumer_max_records=2000, log_level="WARNING")
     await fill(infra, UnitListed.topic(settings.topic_prefix), n)
     app = create_kpi(settings)
+    began = time.perf_counter()
     async with serving(app):
-        return await consumption_rate(app.state.projections, n)
+        return await consumption_rate(app, n, began)
 
 
 def main() -> None:
@@ -75,8 +77,7 @@ def main() -> None:
     rate = asyncio.run(ours(infra, n))
     ratio = rate / raw["raw-store"] if raw.get("raw-store") else float("nan")
     print(
-        f"kpi service consumer (decode+validate, inbox facts, fold): {rate:,.0f} ev/s "
-        f"= {ratio:.2f} x raw-store (goal >= 0.5)"
+        f"kpi service view (decode+validate, fold): {rate:,.0f} ev/s = {ratio:.2f} x raw-store (goal >= 0.5)"
     )
 
 

@@ -51,15 +51,21 @@ def test_the_chart_lints_and_renders_valid_manifests_for_every_service(service: 
     assert config[f"{service.upper()}_TOPICS_EXTERNAL"] == "true"
 
 
-@pytest.mark.parametrize(("service", "allowed"), [("kpi", False), ("matchmaking", True), ("leasing", True)])
+@pytest.mark.parametrize(
+    ("service", "limit", "allowed"),
+    [("kpi", [], True), ("matchmaking", [], True), ("leasing", [], True), ("kpi", ["maxSafeReplicas=1"], False)],
+)
 def test_replicas_beyond_what_a_service_answers_correctly_with_are_refused(
-    service: str, allowed: bool
+    service: str, limit: list[str], allowed: bool
 ) -> None:
+    """Every service answers correctly with any number of replicas now; the chart still refuses more
+    than a values file's `maxSafeReplicas` where one sets it."""
+    limited = [arg for setting in limit for arg in ("--set", setting)]
     for extra in (
         ["--set", "replicaCount=3"],
         ["--set", "autoscaling.enabled=true,autoscaling.maxReplicas=3"],
     ):
-        result = helm("template", service, str(CHART), *values(service), *extra)
+        result = helm("template", service, str(CHART), *values(service), *limited, *extra)
         assert (result.returncode == 0) is allowed, result.stderr
         if not allowed:
             assert "at most 1 replica(s)" in result.stderr

@@ -1,17 +1,31 @@
-"""Kafka subscribers of the kpi service: every consumed event is a fact for the read models."""
+"""kpi's own events consumed back into its store: `KpiTermsChanged` into the terms and the published
+assessments (`OperatorBonusEarned`, `KpiTargetMissed`) into the assessments, so a kpi rebuilt from the
+topics alone (an empty store) has the same terms to change and answers the same assessments. This is the
+service's consumer group (once per event, whichever replica): it reads every topic kpi follows, so the
+runtime dead-letters a malformed event once, and passes over the other services' events, which the read
+side folds on every replica (`kpi.view`)."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
+from parkops_contracts.events.kpi import KpiTargetMissed, KpiTermsChanged, OperatorBonusEarned
 from parkops_runtime.consumer import Delivery
 
-from kpi.projections import Projections
 
+class OwnEventsHandler:
+    """A batch of the service's consumer group: each of kpi's own events folded into the store in the order
+    consumed (a park's in the order recorded: the park is the key); the rest passed over."""
 
-class ParkEventsHandler:
-    """Every consumed event, whatever its service: recorded once, then folded (`Projections.take`)."""
-
-    def __init__(self, projections: Projections) -> None:
-        self._projections = projections
+    def __init__(
+        self,
+        fold_terms: Callable[[KpiTermsChanged], Awaitable[None]],
+        fold_assessment: Callable[[OperatorBonusEarned | KpiTargetMissed], Awaitable[None]],
+    ) -> None:
+        self._fold_terms, self._fold_assessment = fold_terms, fold_assessment
 
     async def __call__(self, deliveries: Sequence[Delivery]) -> None:
-        await self._projections.take(deliveries)
+        for delivery in deliveries:
+            event = delivery.event
+            if isinstance(event, KpiTermsChanged):
+                await self._fold_terms(event)
+            elif isinstance(event, OperatorBonusEarned | KpiTargetMissed):
+                await self._fold_assessment(event)

@@ -1,42 +1,46 @@
-"""Composition root of the kpi service: `uvicorn --factory kpi.main:create_app`."""
+"""Composition root of the kpi service: `uvicorn --factory kpi.main:create_app`.
 
-from fastapi import FastAPI
+Reads come from one replicated view (`kpi.view`): every replica follows every partition of its topics,
+so any replica answers what one would, and a read sent a write's consistency token answers once this
+replica has folded it (or 503). The consumer group does what must happen once, whichever replica
+consumes: kpi's own events written back into its store (terms and assessments of a kpi rebuilt from the
+topics), and a malformed event of any topic dead-lettered (followers skip those)."""
+
+from fastapi import Depends, FastAPI
 from parkops_contracts.events import kpi as kpi_events
 from parkops_runtime.clock import Clock, utc_now
-from parkops_runtime.inbox import Inbox
+from parkops_runtime.replicated_view import fresh_read
 from parkops_runtime.service import ServiceRuntime
 
 from kpi.api import build_routers
-from kpi.domain.ledger import CONSUMED
-from kpi.handlers import ParkEventsHandler
-from kpi.own_events import OWN, OwnAndFactsHandler
-from kpi.projections import Projections
+from kpi.handlers import OwnEventsHandler
 from kpi.queries import KpiQueries
-from kpi.queries.scorecards import Scorecards, TermsMemory
+from kpi.queries.scorecards import Scorecards
 from kpi.repository import stores
 from kpi.service import KpiService
 from kpi.settings import KpiSettings
+from kpi.view import FOLLOWED, KpiView
 
 
 def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     runtime = ServiceRuntime(settings or KpiSettings())
     runtime.follow_directory()  # parks and their owning groups, from leasing: nothing else is a park here
-    projections = Projections(Inbox(runtime.database["inbox"]))
-    scorecards = Scorecards(projections, TermsMemory(), runtime.directory)
+    model = KpiView()
+    view = runtime.replicated_view("kpi", model, FOLLOWED)
+    scorecards = Scorecards(model.projections, model.terms, runtime.directory)
     kpi_stores = stores(runtime, clock)
     service = KpiService(kpi_stores, scorecards, clock)
-    queries = KpiQueries(projections, scorecards, kpi_stores.assessments, clock)
+    queries = KpiQueries(model.projections, scorecards, kpi_stores.assessments, clock)
 
-    async def load_read_models() -> None:
-        await projections.load_inbox()
-        scorecards.terms.load(await kpi_stores.every_terms())
+    async def load_stored_terms() -> None:  # after the view's start: its snapshot, then the store's
+        model.terms.load(await kpi_stores.every_terms())
 
-    runtime.on_startup(load_read_models)
-    facts = ParkEventsHandler(projections)
-    own = OwnAndFactsHandler(facts, service.fold_terms, service.fold_assessment)
-    runtime.subscribe((*CONSUMED, *OWN), own)
+    runtime.on_startup(load_stored_terms)
+    runtime.subscribe(FOLLOWED, OwnEventsHandler(service.fold_terms, service.fold_assessment))
     runtime.document_publications(kpi_events.PUBLISHED)
-    app = runtime.create_app("parkops kpi", build_routers(service, queries))
-    app.state.projections = projections
+    after_tokens = Depends(fresh_read(view, runtime.settings.consistency_wait_seconds))
+    app = runtime.create_app("parkops kpi", build_routers(service, queries, [after_tokens]))
+    app.state.view = view
+    app.state.projections = model.projections
     app.state.scorecards = scorecards
     return app

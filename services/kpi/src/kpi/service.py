@@ -1,6 +1,6 @@
 """The commands of the kpi service: a group admin's changes of a park's terms (targets and weights, the
 operator agreement), publishing an operator assessment of a closed period, scanning for low-efficiency
-space; and folding the terms kpi's own topic carries (`KpiTermsChanged`) into the store. Each turns its
+space; and folding kpi's own events (`KpiTermsChanged`, the assessments) back into the store. Each turns its
 request into the domain's command object and is one change through the runtime's
 AggregateStore (lock, retry, outbox commit, the Idempotency-Key rule): an assessment's and a scan's events
 leave through the outbox with the aggregate that records them, never through a separate publish; so do
@@ -46,6 +46,13 @@ from kpi.schemas import AgreementIn, AssessmentPublic, ScanIn, TargetIn, TermsPu
 Flags = list[LowEfficiencySpaceFlagged]
 
 
+def event_fold(event: KpiTermsChanged) -> Callable[[ParkTerms], None]:
+    def fold(terms: ParkTerms) -> None:
+        terms.fold(event)
+
+    return fold
+
+
 class KpiService:
     def __init__(self, stores: KpiStores, scorecards: Scorecards, clock: Clock) -> None:
         self._stores, self._scorecards, self._clock = stores, scorecards, clock
@@ -69,7 +76,8 @@ class KpiService:
     async def _change_terms(
         self, access: ParkAccess, change: Callable[[ParkTerms], None], keys: Idempotency[TermsPublic] | None
     ) -> TermsPublic:
-        """One change of the park's terms (created empty on the first); the read side gets a copy."""
+        """One change of the park's terms (created empty on the first); this replica's read side gets a
+        copy at once (every replica's, the change's event: `kpi.view`)."""
         park_type = self._scorecards.ledger(access).park_type
         stored: list[ParkTerms] = []
 
@@ -90,19 +98,12 @@ class KpiService:
         return answer
 
     async def fold_terms(self, event: KpiTermsChanged) -> None:
-        """A change of terms from kpi's own topic, into the store and the memory: nothing new for the
-        change this process (or a replica sharing the store) recorded, the change itself for a kpi
-        rebuilt from the topics. Never an event: the fold records nothing."""
-        stored: list[ParkTerms] = []
-
-        def fold(terms: ParkTerms) -> None:
-            terms.fold(event)
-            stored[:] = [copy.deepcopy(terms)]
-
+        """A change of terms from kpi's own topic, into the store: nothing new for the change a replica
+        sharing the store recorded, the change itself for a kpi rebuilt from the topics. Never an event:
+        the fold records nothing. (The memory folds it on every replica: `kpi.view`.)"""
         await self._stores.terms.change(
-            event.park_id, fold, create=lambda: ParkTerms(event.park_id, event.group_id)
+            event.park_id, event_fold(event), create=lambda: ParkTerms(event.park_id, event.group_id)
         )
-        self._scorecards.terms.put(stored[0])
 
     async def publish_assessment(self, access: ParkAccess, period: str, key: str | None) -> AssessmentPublic:
         """The operator's assessment of the period (OperatorBonusEarned or KpiTargetMissed), once."""

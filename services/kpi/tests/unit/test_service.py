@@ -63,6 +63,8 @@ class Kit:
     queries: KpiQueries
     load: Callable[[], Awaitable[None]]
     """What the service does at start-up: the stored terms into memory."""
+    memory: TermsMemory
+    """The read side's terms (every replica's view folds `KpiTermsChanged` into them)."""
 
 
 def admin(park: str = "p1", group: str = "g1") -> ParkAccess:
@@ -99,6 +101,7 @@ def kit(stored_terms: list[Document] | None = None) -> Kit:
         KpiService(stores, scorecards, lambda: NOW),
         KpiQueries(projections, scorecards, stores.assessments),
         load,
+        scorecards.terms,
     )
 
 
@@ -180,7 +183,8 @@ async def test_terms_and_assessments_folded_from_the_topics_into_an_empty_store_
 
     rebuilt = kit()
     for event in events:
-        await rebuilt.service.fold_terms(event)
+        await rebuilt.service.fold_terms(event)  # the consumer group: into the store
+        rebuilt.memory.fold(event)  # the view: into memory
     [assessed] = k.assessments.events(OperatorBonusEarned)
     assert assessed.assessed_by == "ada"
     await rebuilt.service.fold_assessment(assessed)

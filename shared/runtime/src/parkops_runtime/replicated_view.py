@@ -32,7 +32,10 @@ class ReadModel(Protocol):
 
     def dump(self) -> bytes: ...
 
-    def restore(self, state: bytes) -> None: ...
+    def restore(self, state: bytes) -> None:
+        """Replace the state by a snapshot's; raise `CorruptSnapshot` (unchanged) for one it cannot read:
+        the view is then rebuilt from the log."""
+        ...
 
 
 @dataclass
@@ -104,14 +107,14 @@ class ReplicatedView:
         began = time.monotonic()
         try:
             snapshot = await self._snapshots.load(self.name)
+            if snapshot is None:
+                return None
+            versions, state = split(snapshot.state)
+            self.model.restore(state)  # may raise CorruptSnapshot too (e.g. a format it no longer reads)
         except CorruptSnapshot:
             log.warning("damaged snapshot; rebuilding the view from the log", view=self.name, exc_info=True)
             return None
-        if snapshot is None:
-            return None
-        versions, state = split(snapshot.state)
         self.versions.restore(versions)
-        self.model.restore(state)
         self.start_up = StartUp(from_snapshot=True, snapshot_seconds=time.monotonic() - began)
         return snapshot.offsets
 

@@ -274,3 +274,35 @@ async def test_a_read_sent_the_writes_token_reflects_the_write_on_another_replic
         read = await r2.get("/tallies/p1", headers={"Parkops-Consistency-Token": token})
         assert (read.status_code, read.json()) == (200, 5)
         assert restarted.start_up.from_snapshot
+
+
+class PickyUnitIds(UnitIds):
+    """A model that no longer reads the snapshot's format."""
+
+    def restore(self, state: bytes) -> None:
+        raise CorruptSnapshot("an older format")
+
+
+async def test_a_view_whose_model_cannot_read_the_snapshot_rebuilds_from_the_log(
+    infra: Infra, snapshots: Snapshots
+) -> None:
+    prefix = f"t{run_id()}"
+    make = follower_factory(infra.kafka_bootstrap_servers, [UnitListed], prefix)
+    await list_units(infra, prefix, units(0, 6))
+    await snapshots.save("units", b"\0" * 8 + b"[]", {f"{UnitListed.topic(prefix)}:0": 99})
+    model = PickyUnitIds()
+    view = ReplicatedView("units", model, make, snapshots, Checkpoints(enabled=False))
+    await view.start()
+    try:
+        await view.follower.wait_ready()
+        assert not view.start_up.from_snapshot
+        assert model.units == set(units(0, 6))
+    finally:
+        await view.stop()
+
+
+def test_a_follower_is_made_outside_an_event_loop() -> None:
+    """A service's app is built by a synchronous factory (uvicorn --factory, the contract exports); the
+    follower connects when started (the tests above)."""
+    follower = Follower("127.0.0.1:1", [UnitListed], UnitIds().fold, topic_prefix="t")
+    assert not follower.ready

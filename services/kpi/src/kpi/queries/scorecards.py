@@ -3,14 +3,15 @@ and period.
 
 A cached scorecard is reused while neither the park's ledger (its version counts the facts applied)
 nor its terms changed, which keeps a group portfolio of many parks a matter of dictionary lookups.
-Terms are read from memory: loaded at start-up, then replaced by this process's every change, so
-scorecards never read the store."""
+Terms are read from memory: the fold of kpi's own `KpiTermsChanged` (part of the replicated view,
+`kpi.view`), and this replica's own changes put at once, so scorecards never read the store."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from parkops_contracts.base import Event
+from parkops_contracts.events.kpi import KpiTermsChanged
 from parkops_kernel.errors import Unprocessable
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.directory import Directory
@@ -30,15 +31,31 @@ class Ranked:
 
 
 class TermsMemory:
-    """Every park's terms as last stored (never mutated here: a change stores a copy)."""
+    """Every park's terms: folded from `KpiTermsChanged` as any replica recorded them, a copy of this
+    replica's own change as soon as it is stored (its event, folded later, then changes nothing), and the
+    stored terms read at start-up (the terms with more changes win)."""
 
     def __init__(self) -> None:
         self._terms: dict[str, ParkTerms] = {}
 
     def load(self, stored: Iterable[ParkTerms]) -> None:
-        """Every park's stored terms (at start-up)."""
+        """Every park's stored terms (at start-up; terms stored before they were events are only there)."""
         for terms in stored:
             self.put(terms)
+
+    def fold(self, event: KpiTermsChanged) -> None:
+        """A change of terms from kpi's topic (one folded before, or put already, changes nothing)."""
+        terms = self._terms.get(event.park_id)
+        if terms is None:
+            terms = self._terms[event.park_id] = ParkTerms(event.park_id, event.group_id)
+        terms.fold(event)
+
+    def state(self) -> dict[str, ParkTerms]:
+        """What a snapshot keeps (`kpi.view`)."""
+        return self._terms
+
+    def restore(self, state: dict[str, ParkTerms]) -> None:
+        self._terms = state
 
     def put(self, terms: ParkTerms) -> None:
         """Terms as just stored; never older ones (each change records one more entry) over newer."""

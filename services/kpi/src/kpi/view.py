@@ -1,0 +1,81 @@
+"""kpi's read model as one replicated view (`parkops_runtime.replicated_view`): every replica follows
+every partition of the topics kpi reads and folds every event itself, so any replica answers what one
+would; it starts from the latest snapshot plus the log since, or from the beginning of the log.
+
+The view holds the parks' facts (`kpi.projections`) and the parks' terms (`KpiTermsChanged`). kpi's
+published assessments and scans are followed too, though they fold into nothing here (assessments are
+read from the store): a read sent the consistency token of such a write then waits for its event like
+any other. A snapshot is the pickled state, read back only into kpi's and the contracts' own classes."""
+
+import io
+import pickle
+from collections.abc import Sequence
+
+from parkops_contracts.base import Event
+from parkops_contracts.events import kpi as kpi_events
+from parkops_contracts.events.kpi import KpiTermsChanged
+from parkops_runtime.consumer import Delivery
+from parkops_runtime.snapshots import CorruptSnapshot
+
+from kpi.domain.ledger import CONSUMED
+from kpi.projections import Projections
+from kpi.queries.scorecards import TermsMemory
+
+FOLLOWED: tuple[type[Event], ...] = (*CONSUMED, *kpi_events.PUBLISHED)
+"""The topics every replica follows: the other services' facts and kpi's own publications."""
+FORMAT = b"kpi-view/1\n"
+SAFE_MODULES = ("kpi.", "parkops_contracts.", "parkops_kernel.")
+SAFE_GLOBALS = {
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
+    ("decimal", "Decimal"),
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("copyreg", "_reconstructor"),
+    ("builtins", "object"),
+    ("pydantic_core._pydantic_core", "TzInfo"),  # the timezone of datetimes pydantic parsed
+}
+
+
+class KpiView:
+    def __init__(self) -> None:
+        self.projections = Projections()
+        self.terms = TermsMemory()
+
+    def fold(self, deliveries: Sequence[Delivery]) -> None:
+        for delivery in deliveries:
+            event = delivery.event
+            if isinstance(event, KpiTermsChanged):
+                self.terms.fold(event)
+            elif isinstance(event, CONSUMED):
+                self.projections.apply(event, delivery.meta.time, delivery.meta.id)
+
+    def dump(self) -> bytes:
+        state = (self.projections.state(), self.terms.state())
+        return FORMAT + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, state: bytes) -> None:
+        if not state.startswith(FORMAT):
+            raise CorruptSnapshot("not a snapshot of kpi's view in this format")
+        try:
+            projections, terms = _Unpickler(io.BytesIO(state[len(FORMAT) :])).load()
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
+            raise CorruptSnapshot(f"kpi's view: {exc}") from exc
+        self.projections.restore(projections)
+        self.terms.restore(terms)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only kpi's, the contracts' and the kernel's classes and a few standard values: a snapshot is
+    written by kpi itself, and one altered in the store still runs no code of its choosing."""
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) in SAFE_GLOBALS:
+            return super().find_class(module, name)
+        if module.startswith(SAFE_MODULES) and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type):  # a class of its own, never a function or a module it imports
+                return found
+        raise pickle.UnpicklingError(f"a kpi snapshot holds no {module}.{name}")
