@@ -53,7 +53,12 @@ def test_the_chart_lints_and_renders_valid_manifests_for_every_service(service: 
 
 @pytest.mark.parametrize(
     ("service", "limit", "allowed"),
-    [("kpi", [], True), ("matchmaking", [], True), ("leasing", [], True), ("kpi", ["maxSafeReplicas=1"], False)],
+    [
+        ("kpi", [], True),
+        ("matchmaking", [], True),
+        ("leasing", [], True),
+        ("kpi", ["maxSafeReplicas=1"], False),
+    ],
 )
 def test_replicas_beyond_what_a_service_answers_correctly_with_are_refused(
     service: str, limit: list[str], allowed: bool
