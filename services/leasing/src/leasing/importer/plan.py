@@ -158,9 +158,8 @@ def plan(book: Workbook, park: Holdings, today: date) -> Plan:
     leases = _leases(rows.get("leases", []), park, known_units, known_tenants, out.refusals)
     _no_overlap(leases, park, out.refusals)
     _base_rents(leases, park, unit_types, out.refusals)
-    listed: dict[str, date | None] = {s.key: s.body.listed_on or today for s in units} | {
-        unit_key(u.building, u.unit_number): u.listed_on for u in park.units
-    }
+    listed: dict[str, date | None] = {s.key: s.body.listed_on or today for s in units}
+    listed |= {unit_key(u.building, u.unit_number): u.listed_on for u in park.units}
     _listed_before(leases, listed, out.refusals)
     out.steps = [*units, *tenants, *sorted(leases, key=lambda s: (s.body.starts_on, s.row.number))]
     return out
