@@ -74,6 +74,7 @@ def load_park(http: httpx.Client, park: dict[str, object], seed: int) -> None:
     body = {k: park[k] for k in ("park_id", "name", "park_type", "leading_industries")}
     http.post(f"{LEASING}/parks", json=body).raise_for_status()
     http.put(f"{LEASING}/parks/{park_id}/pricing-policy", json=PRICING).raise_for_status()
+    moved_in = datetime.now(UTC).date().replace(day=1).isoformat()  # the demo's tenants moved in this month
     unit_ids = []
     for i, (building, floor, area) in enumerate(park["units"]):  # type: ignore[attr-defined]
         unit = {
@@ -82,11 +83,11 @@ def load_park(http: httpx.Client, park: dict[str, object], seed: int) -> None:
             "unit_number": f"{building}{floor}0{i}",
             "unit_type": "rnd_building",
             "area_m2": area,
+            "listed_on": moved_in,  # listed when the tenants moved in: no lease starts before its units are
         }
         response = http.post(f"{LEASING}/parks/{park_id}/units", json=unit)
         response.raise_for_status()
         unit_ids.append(response.json()["unit_id"])
-    moved_in = datetime.now(UTC).date().replace(day=1).isoformat()  # the demo's tenants moved in this month
     for i, (industry, units) in enumerate(park["tenants"]):  # type: ignore[attr-defined]
         tenant = enterprise(seed + i, industry, [unit_ids[u] for u in units])
         response = http.post(f"{LEASING}/parks/{park_id}/tenants", json=tenant)

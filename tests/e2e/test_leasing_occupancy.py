@@ -18,6 +18,10 @@ from tests.support.kafka import read_all
 from tests.support.parks import POLICY, lease_body, list_units, register_park
 from tests.support.services import bearer
 
+LISTED = "2025-01-01"
+"""The parks' units are on the market before any lease of these tests starts (a lease never starts before
+its units are listed)."""
+
 
 def seed(park_id: str) -> int:
     return zlib.crc32(park_id.encode()) % 10_000
@@ -25,7 +29,7 @@ def seed(park_id: str) -> int:
 
 async def park_with_tenant(p: Platform, park_id: str, areas: list[str]) -> tuple[list[str], str]:
     await register_park(p.leasing, p.group, park_id)
-    units = await list_units(p.leasing, p.group, park_id, areas)
+    units = await list_units(p.leasing, p.group, park_id, areas, listed_on=LISTED)
     assert (await p.leasing.put(f"/parks/{park_id}/pricing-policy", headers=p.admin, json=POLICY)).is_success
     body = enterprise(seed(park_id), unit_ids=units[-1:])  # asks for the last unit
     r = await p.leasing.post(f"/parks/{park_id}/tenants", headers=p.admin, json=body)

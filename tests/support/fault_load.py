@@ -59,8 +59,20 @@ def contended(r: httpx.Response) -> bool:
     return r.status_code == 409 and "try again" in r.text
 
 
+UNITS_LISTED = "2026-01-01"
+"""Every unit the load lists is on the market from this day, before `LEASES_START`: a lease never starts
+before its units are listed, whatever day the load runs on."""
+
+
 def unit_body(number: str) -> dict[str, object]:
-    return {"building": "F", "floor": 1, "unit_number": number, "unit_type": "office", "area_m2": "10.00"}
+    return {
+        "building": "F",
+        "floor": 1,
+        "unit_number": number,
+        "unit_type": "office",
+        "area_m2": "10.00",
+        "listed_on": UNITS_LISTED,
+    }
 
 
 def writes(ops: int, tickets: bool = False) -> int:

@@ -52,9 +52,11 @@ async def list_units(
     areas: list[str],
     unit_type: str = "rnd_building",
     building: str = "A",
+    listed_on: str | None = None,
 ) -> list[str]:
-    """List one unit per area in `building` (floors 1, 2, ...); their ids. Unit numbers repeat per
-    building: list more units later in another building."""
+    """List one unit per area in `building` (floors 1, 2, ...) on `listed_on` (default: leasing's today);
+    their ids. Unit numbers repeat per building: list more units later in another building. A lease
+    starts no earlier than its units are listed: list units on or before a past lease's start."""
     unit_ids = []
     for i, area in enumerate(areas):
         body = {
@@ -63,7 +65,7 @@ async def list_units(
             "unit_number": f"A-{i}",
             "unit_type": unit_type,
             "area_m2": area,
-        }
+        } | ({"listed_on": listed_on} if listed_on else {})
         r = await leasing.post(f"/parks/{park_id}/units", headers=admin_of(group), json=body)
         assert r.status_code == 201, r.text
         unit_ids.append(r.json()["unit_id"])

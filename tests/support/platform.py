@@ -49,14 +49,17 @@ class Platform:
     async def register_park(self, group: str, park_id: str, industries: tuple[str, ...] = ("C27",)) -> None:
         await register_park(self.leasing, group, park_id, leading_industries=industries)
 
-    async def list_unit(self, group: str, park_id: str, number: str, area: str = "100.00") -> str:
+    async def list_unit(
+        self, group: str, park_id: str, number: str, area: str = "100.00", listed_on: str | None = None
+    ) -> str:
+        """List a unit on `listed_on` (default: today); its id. A lease starts no earlier than that day."""
         body = {
             "building": "A",
             "floor": 1,
             "unit_number": number,
             "unit_type": "rnd_building",
             "area_m2": area,
-        }
+        } | ({"listed_on": listed_on} if listed_on else {})
         r = await self.leasing.post(
             f"/parks/{park_id}/units", headers=bearer(Role.GROUP_ADMIN, group), json=body
         )

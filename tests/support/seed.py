@@ -116,7 +116,12 @@ async def _leasing(p: Platform, w: GroupWorld) -> None:
     with w.step("parks, units, tenants in leasing"):
         for park in w.parks:
             await p.register_park(w.group, w.own(park, park))
-        units = {n: w.own(await p.list_unit(w.group, p1, f"{n}-1"), p1) for n in ("v", "pa", "s", "l")}
+        # listed before the lease of unit l (2027-01-01) whatever day the seed runs on
+        listed = f"{YEAR}-01-01"
+        units = {
+            n: w.own(await p.list_unit(w.group, p1, f"{n}-1", listed_on=listed), p1)
+            for n in ("v", "pa", "s", "l")
+        }
         spare = w.own(await p.list_unit(w.group, p2, "e-1"), p2)
         w.own(await p.list_unit(w.group, p2, "e-2"), p2)
         for name, unit, industry in (

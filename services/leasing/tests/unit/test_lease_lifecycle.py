@@ -38,11 +38,13 @@ AT = datetime(2026, 11, 1, tzinfo=UTC)
 JAN = date(2027, 1, 1)
 
 
-def park() -> Park:
+def park(listed_on: date | None = None) -> Park:
+    """Three units listed on `listed_on` (default: today, 1 Nov 2026); a lease starts once they are."""
     p = Park.register(RegisterPark("g1", "IC Park", ParkType.SPECIALIZED_INDUSTRIAL_PARK, ["C39"]), "p1", AT)
     p.pricing_policy = PricingPolicy(base_rents={UnitType.RND_BUILDING: Decimal(45)})
     for i in range(3):
-        p.list_unit(ListUnit("A", 1, f"A-{i}", UnitType.RND_BUILDING, Decimal(100)), f"u{i}", AT)
+        unit = ListUnit("A", 1, f"A-{i}", UnitType.RND_BUILDING, Decimal(100), listed_on)
+        p.list_unit(unit, f"u{i}", AT)
     for tid, code in (("t1", "91350100M000100Y43"), ("t2", "91110000100000000R")):
         p.tenants[tid] = Tenant(
             tenant_id=tid, name=tid, credit_code=code, industry_code="C3973", high_tech=False,
@@ -86,6 +88,27 @@ def test_rent_for_equity_is_agreed_with_the_lease() -> None:
     assert agreed.waived_amount == Decimal("43200.00")
     assert agreed.implied_valuation == Decimal("2160000.00")
     assert [line.rule for line in p.leases["l1"].schedule()[:13]] == ["rent_for_equity"] * 12 + [None]
+
+
+def test_a_lease_starts_no_earlier_than_the_day_its_units_are_listed() -> None:
+    p = park()  # units listed today, 1 Nov 2026
+    with pytest.raises(Unprocessable, match="starts 2026-10-31, before unit u0 is listed") as refused:
+        sign(p, start=date(2026, 10, 31))
+    assert (refused.value.field, p.leases, p.events) == ("starts_on", {}, [])  # nothing stored
+    assert sign(p, start=AT.date()).starts_on == AT.date()  # from the listing day on
+    p.units["u1"].listed_on = None  # stored before listing dates were kept: listed long ago
+    lease_book.sign_lease(p, SignLease("t2", ["u1"], 12, date(2020, 1, 1), None), "l2", AT)
+
+
+def test_a_renewal_that_would_start_before_its_units_are_listed_is_refused() -> None:
+    p = park(listed_on=date(2026, 1, 1))
+    sign(p, start=date(2026, 1, 1), term=9)  # through 30 Sep 2026
+    p.units["u0"].listed_on = AT.date()  # as a lease stored before the rule: it starts before the listing
+    p.events.clear()
+    with pytest.raises(Unprocessable, match="starts 2026-10-01, before unit u0") as refused:
+        lease_book.renew_lease(p, RenewLease("l1", 12, None), "l2", AT)
+    assert (refused.value.field, set(p.leases), p.events) == ("starts_on", {"l1"}, [])
+    assert p.leases["l1"].status is LeaseStatus.ACTIVE
 
 
 def test_renewal_starts_the_day_after_and_counts() -> None:
@@ -141,7 +164,7 @@ def test_commitments_that_contradict_an_active_one_are_refused_naming_both() -> 
 
 
 def test_renovation_reprices_a_vacant_unit_only() -> None:
-    p = park()
+    p = park(listed_on=date(2026, 1, 1))  # its leases start before today
     park_admin.renovate_unit(p, RenovateUnit("u1", Decimal(60)), AT)
     event = p.events[-1]
     assert isinstance(event, UnitRenovated)

@@ -21,7 +21,7 @@ CODE = "91330100MA27Y1JB4U"
 
 
 def test_another_tenants_lease_blocks_onboarding_through_its_last_day() -> None:
-    p = park()
+    p = park(listed_on=date(2026, 1, 1))  # its leases start before today
     lease_book.sign_lease(
         p, SignLease("t2", ["u0"], 1, date(2026, 10, 1), None), "l1", AT
     )  # ends 31 Oct 2026

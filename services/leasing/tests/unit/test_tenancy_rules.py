@@ -114,7 +114,7 @@ def test_an_onboarding_is_dated_by_the_business_never_after_today() -> None:
 
 
 def test_an_onboarding_asks_for_units_free_on_its_own_date() -> None:
-    p = park()
+    p = park(listed_on=date(2026, 1, 1))  # its leases start before today
     lease_book.sign_lease(p, SignLease("t1", ["u0"], 1, date(2026, 6, 1), None), "l1", AT)  # June 2026
     with pytest.raises(Conflict, match="u0"):
         p.onboard_tenant(OnboardTenant(profile(code=CODE), ["u0"], date(2026, 6, 30)), "t9", AT)

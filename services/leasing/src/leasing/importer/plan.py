@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from leasing.domain.availability import before_listing
 from leasing.domain.months import lease_end
 from leasing.importer.sheets import Cell, Refusal, Row, Workbook, split_list
 from leasing.schemas.leases import LeaseCreate, LeasePublic, LeaseTerminate, PricingPolicy
@@ -157,9 +158,8 @@ def plan(book: Workbook, park: Holdings, today: date) -> Plan:
     leases = _leases(rows.get("leases", []), park, known_units, known_tenants, out.refusals)
     _no_overlap(leases, park, out.refusals)
     _base_rents(leases, park, unit_types, out.refusals)
-    listed = {s.key: s.body.listed_on or today for s in units} | {
-        unit_key(u.building, u.unit_number): u.listed_on or date.min for u in park.units
-    }
+    listed: dict[str, date | None] = {s.key: s.body.listed_on or today for s in units}
+    listed |= {unit_key(u.building, u.unit_number): u.listed_on for u in park.units}
     _listed_before(leases, listed, out.refusals)
     out.steps = [*units, *tenants, *sorted(leases, key=lambda s: (s.body.starts_on, s.row.number))]
     return out
@@ -508,13 +508,12 @@ def _base_rents(
                     refusals.append(step.row.refusal("units", why))
 
 
-def _listed_before(leases: list[LeaseStep], listed: dict[str, date], refusals: list[Refusal]) -> None:
-    """A lease starts once its units are on the market: an older lease needs its units' `listed_on`
-    (blank: today), or the park's occupancy on its dates would count units it does not list."""
+def _listed_before(leases: list[LeaseStep], listed: dict[str, date | None], refusals: list[Refusal]) -> None:
+    """leasing refuses a lease that starts before its units are listed (`before_listing`): an older
+    lease needs its units' `listed_on` (blank: today)."""
     for step in leases:
-        late = [
-            ref for ref in step.units if step.signs and ref in listed and step.body.starts_on < listed[ref]
-        ]
-        for ref in late:
-            why = f"starts {step.body.starts_on}, before unit {ref} is listed ({listed[ref]})"
-            refusals.append(step.row.refusal("starts_on", why))
+        if step.signs:
+            for ref in step.units:
+                why = before_listing(ref, listed[ref], step.body.starts_on) if ref in listed else None
+                if why:
+                    refusals.append(step.row.refusal("starts_on", why))
