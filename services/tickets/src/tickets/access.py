@@ -97,13 +97,19 @@ def tenant_for_new_ticket(park: ParkAccess, named: str | None) -> str | None:
 
 
 class TenantAccess:
-    """The directory of tenants and units, kept current from the inbox."""
+    """The directory of tenants and units, kept current from the inbox.
+
+    One consumer group feeds the replicas, so a leasing event reaches the memory of just one of them;
+    its fact is in the inbox (the store) for all. Before a ticket is opened for a park, the park's facts
+    are read again from the inbox when this replica last read them more than `reload_every` seconds
+    ago: a termination or an onboarding consumed by another replica counts here at most that late."""
 
     def __init__(self, inbox: Inbox, parks: Directory, reload_every: float = 1.0) -> None:
         self.inbox, self.parks = inbox, parks
         self.directory = Tenancy()
         self._reload_every = reload_every
         self._reloaded_at = float("-inf")
+        self._park_read_at: dict[str, float] = {}
 
     async def record(self, deliveries: Sequence[Delivery]) -> None:
         """A redelivered or republished event is already in the inbox and is skipped."""
@@ -112,6 +118,7 @@ class TenantAccess:
 
     async def reload(self) -> None:
         self._reloaded_at = time.monotonic()
+        self._park_read_at = {}
         directory = Tenancy()
         async for fact in self.inbox.collection.find({}).sort("time"):
             directory.apply(event_of(fact))
@@ -121,6 +128,7 @@ class TenantAccess:
         """Whom a new ticket is for, once the tenant (a tenant of the park that may open tickets on
         `on`) and the unit it names (one of the park's, of the tenant's own for a tenant) are checked."""
         tenant = tenant_for_new_ticket(park, asked.tenant_id)
+        await self.fresh(park.park_id)
         if tenant is not None and not park.is_tenant:
             found = await self.parks.tenant(park.park_id, tenant)
             if found is None or found.group_id != park.group_id:
@@ -157,6 +165,15 @@ class TenantAccess:
             if not await self._reload_if_due():
                 raise
             self.directory.check_unit(park_id, unit_id, tenant_id)
+
+    async def fresh(self, park_id: str) -> None:
+        """Read the park's facts from the inbox again, unless this replica did within `reload_every`."""
+        now = time.monotonic()
+        if now - max(self._reloaded_at, self._park_read_at.get(park_id, float("-inf"))) < self._reload_every:
+            return
+        self._park_read_at[park_id] = now
+        facts = [event_of(f) async for f in self.inbox.collection.find({"park_id": park_id}).sort("time")]
+        self.directory.replace_park(park_id, facts)
 
     async def _reload_if_due(self) -> bool:
         if time.monotonic() - self._reloaded_at < self._reload_every:
