@@ -5,7 +5,10 @@ replica of each killed (SIGKILL) in the middle of writes loses nothing.
 
 These services keep their state in the store (no replicated view, so no consistency token): a replica
 answers another's write at once, or after its caches expire (`read_cache_seconds`, `sla_cache_seconds`),
-which is what `eventually` waits for."""
+which is what `eventually` waits for. What lives in one replica's memory only is checked too: a tenant
+that left, consumed by one tickets replica, is refused by both; a killed replica's due tickets are
+breached by the survivor. Before the kill every record is counted (copies too); around it, distinct
+CloudEvents ids (a crash between publish and delete may publish a commit twice, by design)."""
 
 import asyncio
 import itertools
