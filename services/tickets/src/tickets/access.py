@@ -13,10 +13,10 @@ durable record), at most once per `reload_every` seconds, so requests naming unk
 make it re-read the inbox each time."""
 
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Path, Request
 from parkops_kernel.bounds import is_id
@@ -96,31 +96,66 @@ def tenant_for_new_ticket(park: ParkAccess, named: str | None) -> str | None:
     return named
 
 
-class TenantAccess:
-    """The directory of tenants and units, kept current from the inbox."""
+class ParkChanges(Protocol):
+    """A count per park of the batches of leasing facts stored for it, by any replica."""
 
-    def __init__(self, inbox: Inbox, parks: Directory, reload_every: float = 1.0) -> None:
-        self.inbox, self.parks = inbox, parks
+    async def bump(self, park_ids: Iterable[str]) -> None: ...
+
+    async def of(self, park_id: str) -> int: ...
+
+    async def all(self) -> dict[str, int]: ...
+
+
+class TenantAccess:
+    """The directory of tenants and units, kept current from the inbox.
+
+    One consumer group feeds the replicas, so a leasing event reaches the memory of just one of them;
+    its fact is in the inbox (the store) for all. The consumer then bumps the park's count of changes;
+    before a ticket is opened for a park, a replica whose count for it is behind reads the park's facts
+    from the inbox again: a termination or an onboarding consumed by another replica counts here too
+    (one read by id per opening; the inbox is read again only when the park's facts changed)."""
+
+    def __init__(
+        self, inbox: Inbox, parks: Directory, changes: ParkChanges | None = None, reload_every: float = 1.0
+    ) -> None:
+        self.inbox, self.parks, self._changes = inbox, parks, changes
         self.directory = Tenancy()
         self._reload_every = reload_every
         self._reloaded_at = float("-inf")
+        self._seen: dict[str, int] = {}  # park -> its count of changes when its facts were last read
 
     async def record(self, deliveries: Sequence[Delivery]) -> None:
-        """A redelivered or republished event is already in the inbox and is skipped."""
+        """A redelivered or republished event is already in the inbox and is skipped (its park's count
+        is bumped all the same: a crash may have come between storing it and the bump)."""
         for delivery in await self.inbox.record(deliveries):
             self.directory.apply(delivery.event)
+        if self._changes is not None:
+            await self._changes.bump(d.event.park_id for d in deliveries)
 
     async def reload(self) -> None:
         self._reloaded_at = time.monotonic()
+        seen = await self._changes.all() if self._changes is not None else {}
         directory = Tenancy()
         async for fact in self.inbox.collection.find({}).sort("time"):
             directory.apply(event_of(fact))
-        self.directory = directory
+        self.directory, self._seen = directory, seen
+
+    async def fresh(self, park_id: str) -> None:
+        """Read the park's facts from the inbox again if another replica stored some since this one did."""
+        if self._changes is None:
+            return
+        count = await self._changes.of(park_id)
+        if self._seen.get(park_id) == count:
+            return
+        facts = [event_of(f) async for f in self.inbox.collection.find({"park_id": park_id}).sort("time")]
+        self.directory.replace_park(park_id, facts)
+        self._seen[park_id] = count
 
     async def opener(self, park: ParkAccess, asked: OpenTicket, on: date) -> str | None:
         """Whom a new ticket is for, once the tenant (a tenant of the park that may open tickets on
         `on`) and the unit it names (one of the park's, of the tenant's own for a tenant) are checked."""
         tenant = tenant_for_new_ticket(park, asked.tenant_id)
+        await self.fresh(park.park_id)
         if tenant is not None and not park.is_tenant:
             found = await self.parks.tenant(park.park_id, tenant)
             if found is None or found.group_id != park.group_id:

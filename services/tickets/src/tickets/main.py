@@ -17,7 +17,7 @@ from tickets.breaches import BreachScanner
 from tickets.handlers import CONSUMED, LeasingFactsHandler
 from tickets.heartbeat import Instances
 from tickets.queries import TicketQueries
-from tickets.repository import stores, version_sla_documents
+from tickets.repository import ParkChanges, stores, version_sla_documents
 from tickets.service import Stored, TicketService
 from tickets.settings import TicketsSettings
 
@@ -50,7 +50,8 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     runtime.follow_directory()  # which group owns which park, and its tenants: from leasing's events
     runtime.document_publications(tickets_events.PUBLISHED)
     store = stores(runtime, settings, clock)
-    access = TenantAccess(Inbox(runtime.database["inbox"]), runtime.directory)
+    changes = ParkChanges(runtime.database["tenancy_changes"])
+    access = TenantAccess(Inbox(runtime.database["inbox"]), runtime.directory, changes)
     scanner = BreachScanner(store.tickets, store.documents, store.claims, runtime.outbound, clock)
     heartbeat = timedelta(seconds=settings.instance_heartbeat_seconds)
     instances = Instances(runtime.database["instances"], new_id(), heartbeat, clock)

@@ -5,7 +5,7 @@ as BSON dates, which the breach scanner reads back (`due_entries`). A park's SLA
 document per park. Documents written before the one idempotency rule still decode (their
 `applied_requests` are left unread)."""
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +18,7 @@ from parkops_runtime.mongo import Document
 from parkops_runtime.outbox import VERSION, AggregateCollection
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
+from pymongo.asynchronous.collection import AsyncCollection
 
 from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.due_index import AUTO_CLOSE, DueEntry
@@ -168,3 +169,21 @@ def due_entries(doc: Document) -> list[DueEntry]:
     if isinstance(doc.get("auto_close_at"), datetime) and doc.get("rating") is None:
         entries.append(DueEntry(doc["auto_close_at"], ids[0], AUTO_CLOSE, *ids[1:]))
     return entries
+
+
+class ParkChanges:
+    """`access.ParkChanges` in the store: one small document per park, `{_id: park, changes: n}`."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._collection = collection
+
+    async def bump(self, park_ids: Iterable[str]) -> None:
+        for park_id in sorted(set(park_ids)):
+            await self._collection.update_one({"_id": park_id}, {"$inc": {"changes": 1}}, upsert=True)
+
+    async def of(self, park_id: str) -> int:
+        found = await self._collection.find_one({"_id": park_id})
+        return int(found["changes"]) if found else 0
+
+    async def all(self) -> dict[str, int]:
+        return {str(doc["_id"]): int(doc["changes"]) async for doc in self._collection.find({})}

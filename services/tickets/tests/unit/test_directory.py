@@ -87,3 +87,21 @@ def test_a_refused_unit_is_named_with_its_park_or_tenant() -> None:
         directory.check_unit("p1", "u9", None)
     with pytest.raises(Unprocessable, match=r"^unit u1 is not a unit of tenant t2$"):
         directory.check_unit("p1", "u1", "t2")
+
+
+def test_a_park_replaced_from_its_events_says_what_they_say_and_other_parks_stay() -> None:
+    directory = Directory()
+    directory.apply(tenant_onboarded("t1", ["u1"], "100"))
+    directory.apply(unit_listed("u9"))
+    directory.apply(tenant_onboarded("t2", ["u5"], "100", park_id="p2"))
+    # As another replica stored them: t1 onboarded and then left; u9 is not among the park's facts.
+    left = [tenant_onboarded("t1", ["u1"], "100"), terminated(["u1"], date(2026, 6, 30))]
+    directory.replace_park("p1", left)
+    with pytest.raises(Forbidden, match="no new tickets"):
+        directory.check_tenant_may_open("p1", "t1", "g1", date(2026, 7, 1))
+    with pytest.raises(Unprocessable):
+        directory.check_unit("p1", "u9", None)
+    directory.check_tenant_may_open("p2", "t2", "g1", date(2026, 7, 1))
+    directory.replace_park("p1", [])
+    assert not directory.knows_tenant("p1", "t1")
+    assert directory.knows_tenant("p2", "t2")

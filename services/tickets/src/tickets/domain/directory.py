@@ -7,6 +7,7 @@ visible. A ticket for a unit names a unit of that park (of the tenant's own unit
 Park ownership and who may see a park are not decided here but by the runtime's park directory
 (the runtime's access layer); this directory decides only what the tickets service adds to it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,6 +33,16 @@ class Directory:
     def __init__(self) -> None:
         self._tenants: dict[tuple[str, str], TenantSpace] = {}
         self._units: dict[str, set[str]] = {}  # park -> units
+        self._tenants_of: dict[str, set[str]] = {}  # park -> tenants
+
+    def replace_park(self, park_id: str, events: Iterable[Event]) -> None:
+        """Forget what is known of the park and apply its events (all of them, in order) instead."""
+        for tenant_id in self._tenants_of.pop(park_id, set()):
+            self._tenants.pop((park_id, tenant_id), None)
+        self._units.pop(park_id, None)
+        for event in events:
+            if event.park_id == park_id:
+                self.apply(event)
 
     def apply(self, event: Event) -> None:
         if isinstance(event, TenantOnboarded):
@@ -42,6 +53,7 @@ class Directory:
             for unit in event.unit_ids:
                 space.ended.pop(unit, None)
             self._units.setdefault(event.park_id, set()).update(event.unit_ids)
+            self._tenants_of.setdefault(event.park_id, set()).add(event.tenant_id)
         elif isinstance(event, LeaseTerminated):
             leaving = self._tenants.get((event.park_id, event.tenant_id))
             if leaving is not None:
