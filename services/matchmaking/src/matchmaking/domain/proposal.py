@@ -59,6 +59,12 @@ class Status(StrEnum):
     DEAL_CLOSED = "deal_closed"
 
 
+def to_the_millisecond(at: datetime) -> datetime:
+    """The store keeps times to the millisecond: a time kept finer would read differently on the replica
+    that wrote it (from memory) than on the others (from the store)."""
+    return at.replace(microsecond=at.microsecond - at.microsecond % 1000)
+
+
 @dataclass
 class Proposal:
     proposal_id: str
@@ -89,8 +95,8 @@ class Proposal:
         cls, proposal_id: str, scored: Scored, buyer: Enterprise, at: datetime, meeting_id: str | None = None
     ) -> "Proposal":
         """Record a scored pair as a proposal (MatchProposed), its score breakdown kept with it. The time
-        is kept to the millisecond, the store's precision, so every replica tells the same time."""
-        at = at.replace(microsecond=at.microsecond - at.microsecond % 1000)
+        is kept to the millisecond (`to_the_millisecond`)."""
+        at = to_the_millisecond(at)
         breakdown = [
             ScoreComponent(name=c.name, value=c.value, weight=c.weight, reason=c.reason)
             for c in scored.components
@@ -175,8 +181,8 @@ class Proposal:
         percent = agreed_saving_percent(value_cny, estimated_saving_cny, agreed_percent)
         self.status = Status.DEAL_CLOSED
         self.deal_value_cny, self.estimated_saving_cny = value_cny, estimated_saving_cny
-        self.saving_percent, self.closed_at = percent, at
-        self._record(DealClosed, value_cny=value_cny, closed_at=at)
+        self.saving_percent, self.closed_at = percent, to_the_millisecond(at)
+        self._record(DealClosed, value_cny=value_cny, closed_at=self.closed_at)
 
     def _require_side_and_status(self, by: str, status: Status, otherwise: str) -> None:
         self.park_of(by)  # 404 unless `by` is a side
