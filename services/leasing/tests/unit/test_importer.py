@@ -15,6 +15,7 @@ import pytest
 from leasing.domain.credit_code import check_character
 from leasing.importer.__main__ import main
 from leasing.importer.client import idempotency_key
+from leasing.importer.names import COLUMN_NAMES
 from leasing.importer.plan import COLUMNS, OPTIONAL, Holdings, LeaseStep, TenantStep, UnitStep, plan
 from leasing.importer.sheets import Refusal, read
 from leasing.schemas.leases import LeasePublic, PricingPolicy
@@ -129,6 +130,20 @@ def test_leases_are_signed_in_order_of_start_whatever_the_order_of_the_rows(tmp_
         "HT-2025-007",
         "HT-2026-002",
     ]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_sheets_and_columns_named_in_chinese_read_as_the_english_ones(tmp_path: Path, kind: str) -> None:
+    chinese = {v: k for k, v in reversed(COLUMN_NAMES.items())}  # the first Chinese name of each column
+    named = {
+        zh: [[chinese[h] for h in rows[0]], *rows[1:]]
+        for zh, rows in zip(("单元", "租户", "租约"), sheets().values(), strict=True)
+    }
+    book = xlsx if kind == "xlsx" else csvs
+    path, in_english = book(tmp_path / "台账.xlsx", named), book(tmp_path / "park.xlsx", sheets())
+    english = plan(read(in_english, COLUMNS, OPTIONAL), EMPTY, TODAY)
+    assert plan(read(path, COLUMNS, OPTIONAL), EMPTY, TODAY) == english
+    assert english.refusals == []
 
 
 def test_blank_rows_are_no_rows_and_row_numbers_are_the_sheets(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from leasing.importer.names import column_name, sheet_name
+
 SHEETS = ("units", "tenants", "leases")
 LIST_SEPARATORS = re.compile("[;\uff1b]")  # the full-width one too: what a Chinese input method types
 _DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -77,7 +79,7 @@ def _rows(
 ) -> tuple[list[Row], list[Refusal]]:
     if not table:
         return [], [Refusal(sheet, 1, "-", "no header row")]
-    header = [str(c).strip().lower() if c is not None else "" for c in table[0]]
+    header = [column_name(str(c)) if c is not None else "" for c in table[0]]
     refusals = [
         Refusal(sheet, 1, c, "column missing") for c in columns if c not in header and c not in optional
     ]
@@ -108,9 +110,9 @@ def _clean(value: object) -> Cell:
 
 def _csv_sheets(directory: Path) -> dict[str, list[Sequence[Cell]]]:
     found: dict[str, list[Sequence[Cell]]] = {}
-    for name in SHEETS:
-        path = directory / f"{name}.csv"
-        if path.exists():
+    for path in sorted(directory.glob("*.csv")):
+        name = sheet_name(path.stem)
+        if name in SHEETS:
             with path.open(encoding="utf-8-sig", newline="") as f:  # -sig: Excel's "CSV UTF-8" has a BOM
                 found[name] = list(csv.reader(f))
     return found
@@ -122,9 +124,9 @@ def _xlsx_sheets(path: Path) -> dict[str, list[Sequence[Cell]]]:
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         return {
-            ws.title.strip().lower(): _values(ws.iter_rows(values_only=True))
+            sheet_name(ws.title): _values(ws.iter_rows(values_only=True))
             for ws in book.worksheets
-            if ws.title.strip().lower() in SHEETS
+            if sheet_name(ws.title) in SHEETS
         }
     finally:
         book.close()
