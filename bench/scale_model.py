@@ -2,7 +2,12 @@
 tickets and invoices dominating) at `--fraction 1`; a smaller fraction scales parks, tenants and events
 down in proportion.
 
-    .venv/bin/python -m bench.scale_model [--fraction 0.01] [--queries 200]
+    .venv/bin/python -m bench.scale_model [--fraction 0.01] [--queries 200] [--parks N]
+        [--tickets-queries 10] [--own-store]
+
+`--parks 200` keeps the group's 200 parks at any fraction (the portfolio goal is of 200 parks; the
+tenants are spread over them). `--own-store` runs on a FerretDB of the run's own (tests.support.
+store_process) instead of the shared one, whose SQLite backend keeps every database's files open.
 
 The events (valid CloudEvents envelopes of the real contracts) go onto an isolated topic prefix at the
 producer's speed (raw aiokafka). Then each service that holds a read model in memory (kpi, matchmaking:
@@ -64,8 +69,8 @@ class Shape:
     tickets_per_tenant: int
 
     @classmethod
-    def of(cls, fraction: float) -> "Shape":
-        parks = max(1, round(FULL_PARKS * fraction))
+    def of(cls, fraction: float, parks: int | None = None) -> "Shape":
+        parks = parks or max(1, round(FULL_PARKS * fraction))
         tenants = max(parks, round(FULL_TENANTS * fraction))
         per_tenant = FULL_EVENTS // FULL_TENANTS
         return cls(fraction, parks, tenants, (per_tenant - FIXED_PER_TENANT) // 2)
@@ -391,16 +396,16 @@ async def load(fl: Fleet, infra: Infra, shape: Shape, rows: list[Row]) -> tuple[
     return n, topics
 
 
-async def main(fraction: float, queries: int, own: bool) -> None:
+async def main(shape: Shape, queries: int, own: bool) -> None:
     if not own:
-        await run(Infra.from_env(), fraction, queries)
+        await run(Infra.from_env(), shape, queries)
         return
     with own_store() as store:  # the shared store's files stay untouched (and its open files too)
-        await run(replace(Infra.from_env(), mongodb_url=store.url), fraction, queries)
+        await run(replace(Infra.from_env(), mongodb_url=store.url), shape, queries)
 
 
-async def run(infra: Infra, fraction: float, queries: int) -> None:
-    shape, rows = Shape.of(fraction), list[Row]()
+async def run(infra: Infra, shape: Shape, queries: int) -> None:
+    rows, fraction = list[Row](), shape.fraction
     print(f"scale model at fraction {fraction:g}: {shape.parks} parks, {shape.tenants:,} tenants, "
           f"{shape.tickets_per_tenant} tickets per tenant; broker {infra.kafka_bootstrap_servers}, "
           f"store {infra.mongodb_url} (FerretDB)", flush=True)  # fmt: skip
@@ -421,8 +426,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fraction", type=float, default=0.01)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--parks", type=int, help="parks regardless of the fraction (the group's 200)")
     parser.add_argument("--tickets-queries", type=int, default=TICKETS_QUERIES)
     parser.add_argument("--own-store", action="store_true", help="a FerretDB of the run's own")
     args = parser.parse_args()
     TICKETS_QUERIES = args.tickets_queries
-    asyncio.run(main(args.fraction, args.queries, args.own_store))
+    asyncio.run(main(Shape.of(args.fraction, args.parks), args.queries, args.own_store))
