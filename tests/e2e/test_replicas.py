@@ -139,7 +139,7 @@ async def write(r: Replicas) -> dict[str, Any]:
     units = []
     for i, area in enumerate(["100.00", "200.00", "150.00", "80.00"]):
         body = {"building": "A", "floor": 1 + i, "unit_number": f"A-{i}", "unit_type": "office",
-                "area_m2": area}  # fmt: skip
+                "area_m2": area, "listed_on": "2025-01-01"}  # fmt: skip  # before the leases start
         units.append(created(await r.next("leasing").post(f"/parks/{park}/units", headers=admin, json=body)))
     unit_ids = [u["unit_id"] for u in units]
     tenants = []
