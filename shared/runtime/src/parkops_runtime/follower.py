@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 from parkops_contracts.base import Event
 
 from parkops_runtime.consumer import Delivery, MalformedEvent, decode
@@ -25,6 +26,9 @@ Offsets = dict[str, int]
 """The next offset to read per partition, keyed `topic:partition` (a JSON- and BSON-friendly key)."""
 Fold = Callable[[Sequence[Delivery]], None]
 log = structlog.get_logger(__name__)
+START_ATTEMPTS = 20
+START_RETRY_SECONDS = 0.5
+POLL_SECONDS = 0.2
 
 
 def position_key(topic: str, partition: int) -> str:
@@ -75,7 +79,12 @@ class Follower:
             bootstrap_servers=self._bootstrap_servers, group_id=None, enable_auto_commit=False
         )
         await self._consumer.start()
-        await self._assign_new_partitions()
+        for _ in range(START_ATTEMPTS - 1):
+            if await self._try_assign_new_partitions():
+                break
+            await asyncio.sleep(START_RETRY_SECONDS)
+        else:
+            await self._assign_new_partitions()  # the last attempt: its error stops the start-up
         self._task = asyncio.create_task(self._follow(), name="follower")
 
     async def stop(self) -> None:
@@ -105,20 +114,32 @@ class Follower:
         ends = await self._consumer.end_offsets([partition_of(k) for k in self.position])
         return behind(self.position, {position_key(tp.topic, tp.partition): end for tp, end in ends.items()})
 
+    async def _try_assign_new_partitions(self) -> bool:
+        """A topic created a moment ago may have no partition leader yet: the broker refuses its offsets
+        for a while. Nothing is assigned then, and the next attempt tries again."""
+        try:
+            await self._assign_new_partitions()
+        except KafkaError as exc:
+            log.warning("follower cannot assign new partitions yet", error=repr(exc))
+            return False
+        return True
+
     async def _assign_new_partitions(self) -> None:
         """Partitions of topics that exist now; a topic created later is picked up on rediscovery."""
-        await self._consumer._client.force_metadata_update()  # aiokafka has no public metadata refresh
+        # Every topic's metadata: the client's own refresh covers only the topics assigned so far, so a
+        # topic created later would never be seen (aiokafka has no public call for this).
+        cluster = await self._consumer._client.fetch_all_metadata()
         found = [
             TopicPartition(topic, p)
             for topic in self._by_topic
-            for p in sorted(self._consumer.partitions_for_topic(topic) or ())
+            for p in sorted(cluster.partitions_for_topic(topic) or ())
         ]
         new = [tp for tp in found if tp not in self._consumer.assignment()]
         if not new:
             return
-        self._consumer.assign([*self._consumer.assignment(), *new])
-        ends = await self._consumer.end_offsets(new)
+        ends = await self._consumer.end_offsets(new)  # before assigning: a refusal leaves them new
         starts = await self._consumer.beginning_offsets(new)
+        self._consumer.assign([*self._consumer.assignment(), *new])
         for tp in new:
             key = position_key(tp.topic, tp.partition)
             self._target[key] = ends[tp]
@@ -131,7 +152,7 @@ class Follower:
         loop = asyncio.get_running_loop()
         rediscover_at = loop.time() + self._rediscover
         while True:
-            batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_records)
+            batches = await self._next_batches()
             for tp, records in batches.items():
                 self._fold_records(tp, records)
             if batches:
@@ -139,8 +160,17 @@ class Follower:
                     self._advanced.notify_all()
             self._check_ready()
             if loop.time() >= rediscover_at:
-                await self._assign_new_partitions()
+                await self._try_assign_new_partitions()
                 rediscover_at = loop.time() + self._rediscover
+
+    async def _next_batches(self) -> dict[TopicPartition, list[Any]]:
+        if not self._consumer.assignment():  # none of its topics exists yet; getmany would wait for ever
+            await asyncio.sleep(POLL_SECONDS)
+            return {}
+        batches: dict[TopicPartition, list[Any]] = await self._consumer.getmany(
+            timeout_ms=int(POLL_SECONDS * 1000), max_records=self._max_records
+        )
+        return batches
 
     def _fold_records(self, tp: TopicPartition, records: Sequence[Any]) -> None:
         deliveries = []

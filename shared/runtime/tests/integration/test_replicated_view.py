@@ -7,6 +7,8 @@ from typing import ClassVar
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import NotLeaderForPartitionError
 from fastapi import APIRouter, Depends, FastAPI
 from parkops_contracts.events.leasing import UnitListed
 from parkops_runtime.aggregates import AggregateStore
@@ -93,6 +95,37 @@ async def test_two_followers_each_fold_every_partition(infra: Infra) -> None:
     finally:
         for follower in followers:
             await follower.stop()
+
+
+async def test_a_follower_keeps_following_when_a_new_topics_offsets_are_refused_at_first(
+    infra: Infra, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a fresh cluster a topic created after the follower started has no partition leader for a
+    moment, and the broker refuses its offsets: the follower tries again at the next rediscovery."""
+    prefix = f"t{run_id()}"
+    model = UnitIds()
+    follower = Follower(
+        infra.kafka_bootstrap_servers, [UnitListed], model.fold, topic_prefix=prefix, rediscover_seconds=0.2
+    )
+    await follower.start()  # the topic does not exist yet
+    real_end_offsets, refusals = AIOKafkaConsumer.end_offsets, [NotLeaderForPartitionError()]
+
+    async def refused_once(self: AIOKafkaConsumer, partitions: list[TopicPartition]) -> object:
+        if refusals:
+            raise refusals.pop()
+        return await real_end_offsets(self, partitions)
+
+    monkeypatch.setattr(AIOKafkaConsumer, "end_offsets", refused_once)
+    try:
+        await list_units(infra, prefix, units(0, 10))
+
+        async def all_folded() -> bool:
+            return model.units == set(units(0, 10))
+
+        await eventually(all_folded)
+        assert refusals == []  # it was refused once, and went on
+    finally:
+        await follower.stop()
 
 
 async def test_a_snapshot_larger_than_a_chunk_round_trips_and_a_damaged_one_is_refused(
