@@ -22,7 +22,6 @@ import pytest
 from leasing.domain.credit_code import check_character
 from leasing.main import create_app as create_leasing
 from leasing.settings import LeasingSettings
-from openpyxl import Workbook  # type: ignore[import-untyped]
 from parkops_contracts.events.leasing import (
     LeaseSigned,
     LeaseTerminated,
@@ -38,6 +37,7 @@ from tests.support.kafka import read_all
 from tests.support.parks import POLICY, park_body
 from tests.support.served import served
 from tests.support.services import bearer, isolated_settings, run_id
+from tests.support.workbooks import xlsx
 
 PARK, BAD_PARK = "import-park", "import-bad-park"
 EVENTS = (UnitListed, TenantOnboarded, LeaseSigned, LeaseTerminated, UnitOccupied)
@@ -84,17 +84,6 @@ LEASES = [
     ["HT-2025-007", code(2), "A栋/102; B栋/201", "2025-03-01", 24, "2026-02-28", "relocation"],
     ["HT-2026-003", code(3), "B栋/202", "2026-06-01", 12, None, None],
 ]
-
-
-def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 class Leasing:
@@ -157,7 +146,7 @@ EXPECTED = Counter(
 async def test_a_park_is_imported_from_a_workbook_once_and_a_second_run_changes_nothing(
     leasing: Leasing, tmp_path: Path
 ) -> None:
-    path = workbook(tmp_path / "园区台账.xlsx", {"units": UNITS, "tenants": TENANTS, "leases": LEASES})
+    path = xlsx(tmp_path / "园区台账.xlsx", {"units": UNITS, "tenants": TENANTS, "leases": LEASES})
     code_, out = await leasing.importer(PARK, path)
     assert code_ == 0, out
     assert "10/10 leases row 4 HT-2026-003: imported" in out
@@ -217,7 +206,7 @@ async def test_a_lease_row_changed_since_its_import_is_refused_by_leasing_on_its
     """HT-2026-003 moved to start after its old term: no lease of the park is it, nothing overlaps, so the
     row passes validation; its key was used for the first start, so leasing answers 409."""
     moved = [*LEASES[:3], ["HT-2026-003", code(3), "B栋/202", "2027-06-01", 12, None, None]]
-    path = workbook(tmp_path / "changed.xlsx", {"units": UNITS, "tenants": TENANTS, "leases": moved})
+    path = xlsx(tmp_path / "changed.xlsx", {"units": UNITS, "tenants": TENANTS, "leases": moved})
     code_, out = await leasing.importer(PARK, path)
     assert code_ == 2, out
     assert "10/10 leases row 4 HT-2026-003: refused: leasing answered 409" in out
@@ -234,7 +223,7 @@ async def test_a_workbook_with_bad_rows_names_each_and_writes_nothing(
     units = [*UNITS, ["C栋", 1, "101", "warehouse", 0, None]]
     tenants = [*TENANTS, ["重复企业", code(1), "C39", "", "2020-01-01", 3, "C栋/999", "2024-01-01"]]
     leases = [*LEASES, ["HT-2026-009", code(3), "A栋/101", "2026-12-01", 12, None, None]]
-    path = workbook(tmp_path / "bad.xlsx", {"units": units, "tenants": tenants, "leases": leases})
+    path = xlsx(tmp_path / "bad.xlsx", {"units": units, "tenants": tenants, "leases": leases})
     code_, out = await leasing.importer(BAD_PARK, path)
     assert code_ == 2, out
     for line in [

@@ -20,7 +20,8 @@ from leasing.importer.plan import COLUMNS, OPTIONAL, Holdings, LeaseStep, Tenant
 from leasing.importer.sheets import Refusal, read
 from leasing.schemas.leases import LeasePublic, PricingPolicy
 from leasing.schemas.space import TenantPublic, UnitPublic
-from openpyxl import Workbook  # type: ignore[import-untyped]
+
+from tests.support.workbooks import xlsx
 
 TODAY = date(2026, 12, 1)
 POLICY = PricingPolicy.model_validate({"base_rents": {"office": "60", "rnd_building": "45"}})
@@ -56,17 +57,6 @@ LEASES = [
     ["HT-2024-001", code(1), "A栋/101", "2024-01-01", 36, None, None],
     ["HT-2025-007", code(2), "A栋/102; B栋/301", "2025-06-01", 24, "2026-05-31", "relocation"],
 ]
-
-
-def xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def csvs(directory: Path, sheets: dict[str, list[list[Any]]]) -> Path:
