@@ -177,10 +177,14 @@ class AggregateStore(Generic[A]):
                     if recent:  # refused a recent absence: confirm too
                         continue
                     raise
-                if recent and known is not None and written.version == known.version:
-                    # Nothing written, so nothing claimed: a no-op stands only on the stored version.
-                    if await self._aggregates.version(aggregate_id) != known.version:
-                        continue
+                # Nothing written, so nothing claimed: a no-op stands only on the stored version.
+                if (
+                    recent
+                    and known is not None
+                    and written.version == known.version
+                    and await self._aggregates.version(aggregate_id) != known.version
+                ):
+                    continue
                 self._remember(aggregate_id, written)
                 return result
         raise Conflict(f"{self.kind} {aggregate_id} is changing too fast; try again")
