@@ -20,11 +20,11 @@ that codec. Nothing here knows which MongoDB-wire server runs underneath."""
 
 import asyncio
 import random
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from time import monotonic
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 
 from parkops_contracts.base import Event
@@ -212,14 +212,14 @@ class AggregateStore(Generic[A]):
             answer = idempotency.answer.dump_python(result, mode="json")
             keys.append({"key": idempotency.key, "digest": idempotency.digest, "answer": answer, "at": now})
         if known is not None and not events and fields == known.fields and keys == known.keys:
-            return result, _Known(version, aggregate, fields, keys, time.monotonic())  # nothing to write
+            return result, _Known(version, aggregate, fields, keys, monotonic())  # nothing to write
         if known is None:
             await self._aggregates.insert(aggregate_id, {**fields, KEYS: keys}, events)
         else:
             await self._aggregates.update(aggregate_id, version, {**fields, KEYS: keys}, events)
         if written is not None:
             record_write(written)
-        return result, _Known(version + 1, aggregate, fields, keys, time.monotonic())
+        return result, _Known(version + 1, aggregate, fields, keys, monotonic())
 
     def _stamped(
         self, aggregate_id: str, version: int, recorded: Sequence[Event]
@@ -253,20 +253,20 @@ class AggregateStore(Generic[A]):
         """Whether this process saw the aggregate's version (or its absence) within `SEEN_FOR`."""
         known = self._known.get(aggregate_id)
         seen = known.read_at if known is not None else self._absent.get(aggregate_id)
-        return seen is not None and time.monotonic() - seen < SEEN_FOR
+        return seen is not None and monotonic() - seen < SEEN_FOR
 
     async def _load(self, aggregate_id: str, fresh: bool) -> _Known[A] | None:
         known = self._known.get(aggregate_id)
         if known is not None and not fresh:
-            if time.monotonic() - known.read_at < self._fresh_for:
+            if monotonic() - known.read_at < self._fresh_for:
                 return known
             stored = await self._aggregates.version(aggregate_id)
             # A change may have taken the remembered aggregate meanwhile and be changing it in place:
             # only while it is still the remembered one is it the stored version, never uncommitted.
             if stored == known.version and self._known.get(aggregate_id) is known:
-                known.read_at = time.monotonic()
+                known.read_at = monotonic()
                 return known
-        asked = time.monotonic()
+        asked = monotonic()
         doc = await self._aggregates.get(aggregate_id)
         if doc is None:
             self._known.pop(aggregate_id, None)
@@ -280,7 +280,7 @@ class AggregateStore(Generic[A]):
         # (naive datetimes), and an unchanged aggregate must compare equal to what it was loaded as.
         fields = self._codec.encode(aggregate)
         keys = list(doc.get(KEYS, []))
-        known = _Known(int(doc[VERSION]), aggregate, fields, keys, time.monotonic())
+        known = _Known(int(doc[VERSION]), aggregate, fields, keys, monotonic())
         current = self._known.get(aggregate_id)
         if current is None or current.version <= known.version:  # never forget a newer write of ours
             self._remember(aggregate_id, known)

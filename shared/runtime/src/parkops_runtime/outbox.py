@@ -24,11 +24,11 @@ import asyncio
 import contextlib
 import os
 import signal
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
+from time import monotonic
 from typing import Protocol
 
 import bson
@@ -126,14 +126,14 @@ class AggregateCollection:
         """The aggregate's document. A write a dead writer left half-way is not looked for (one read
         fewer per load): its writer never answered, the relay finishes it as soon as it sees the writer
         die, and the writer of the next version meets it."""
-        asked = time.monotonic()
+        asked = monotonic()
         doc = await self.collection.find_one({"_id": doc_id})
         self._saw(doc_id, int(doc[VERSION]) if doc else 0, asked)
         return doc
 
     async def version(self, doc_id: str) -> int:
         """The aggregate's stored version (0: none), read without its state."""
-        asked = time.monotonic()
+        asked = monotonic()
         doc = await self.collection.find_one({"_id": doc_id}, {VERSION: 1})
         version = int(doc[VERSION]) if doc else 0
         self._saw(doc_id, version, asked)
@@ -149,7 +149,7 @@ class AggregateCollection:
         """Whether a read of this process saw the aggregate at `version` recently enough that, with this
         process's claim of the next version now stored, it is still there (see SEEN_FOR)."""
         seen = self._seen.get(doc_id)
-        return seen is not None and seen[0] == version and time.monotonic() - seen[1] < SEEN_FOR
+        return seen is not None and seen[0] == version and monotonic() - seen[1] < SEEN_FOR
 
     async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
         """Create version 1; ConcurrencyConflict when the aggregate exists."""
@@ -209,7 +209,7 @@ class AggregateCollection:
         expected."""
         doc_id, version = commit["doc_id"], commit["version"]
         state = {**commit["fields"], VERSION: version, COMMIT: commit["token"]}
-        asked = time.monotonic()
+        asked = monotonic()
         if version == 1:
             created = await self._creates.insert({"_id": doc_id, **state})
             if created:
@@ -227,7 +227,7 @@ class AggregateCollection:
             if current is None or current[VERSION] != version - 1:
                 return False
         # Replaced whole, never `$set`: a field the encoding no longer writes must not outlive it.
-        asked = time.monotonic()
+        asked = monotonic()
         result = await self.collection.replace_one({"_id": doc_id}, state)
         if result.matched_count == 1:
             self._saw(doc_id, version, asked)
