@@ -3,7 +3,8 @@
 Runs leasing, tickets and finance in this process (beside leasing, their system of record of parks)
 against the real broker and store, with the outbox settings' defaults, and counts every command their
 store clients send (PyMongo command monitoring) while each service makes writes through its real HTTP
-write path, one at a time, each followed by the relay's publish and clean-up:
+write path, one at a time, each followed by the relay's publish and clean-up (and then as many
+updates of as many aggregates sent at once, whose claims and deletes share commands):
 - leasing: create = register a park, update = list a unit on it;
 - tickets: create = open a ticket, update = acknowledge it;
 - finance: create = a park's first operating cost (its books are made), update = its second.
@@ -44,9 +45,38 @@ from tests.support.parks import directory_knows, known, register_park
 from tests.support.services import bearer, isolated_settings, run_id, serving
 
 HEARTBEATS = "outbox.owners"
+AT_ONCE = "update, n aggregates at once"
 Count = Counter[tuple[str, str]]  # (command, collection) -> commands
-# Commands per write measured by this bench at 282a6ee (before issue #18), by service and write.
-BEFORE: dict[tuple[str, str], float] = {}
+# Commands per write measured by this bench at 282a6ee (before issue #18), by service, write, command
+# and collection: the old path is not kept selectable (it read the version twice per update and looked
+# for a dead writer's commit on every load).
+BEFORE: dict[tuple[str, str], dict[tuple[str, str], float]] = {
+    ("leasing", "create"): {
+        ("find", "parks"): 2, ("find", "parks.commits"): 2, ("insert", "parks"): 1,
+        ("insert", "parks.commits"): 1, ("delete", "parks.commits"): 1,
+    },
+    ("leasing", "update"): {
+        ("find", "parks"): 2, ("update", "parks"): 1, ("insert", "parks.commits"): 1,
+        ("delete", "parks.commits"): 1,
+    },
+    ("tickets", "create"): {
+        ("find", "inbox"): 0.1, ("find", "park_sla"): 1, ("find", "park_sla.commits"): 1,
+        ("find", "tenancy_changes"): 1, ("find", "tickets"): 1, ("find", "tickets.commits"): 1,
+        ("insert", "tickets"): 1, ("insert", "tickets.commits"): 1, ("delete", "tickets.commits"): 1,
+    },
+    ("tickets", "update"): {
+        ("find", "tickets"): 3, ("update", "tickets"): 1, ("insert", "tickets.commits"): 1,
+        ("delete", "tickets.commits"): 1,
+    },
+    ("finance", "create"): {
+        ("find", "books"): 1, ("find", "books.commits"): 1, ("insert", "books"): 1,
+        ("insert", "books.commits"): 1, ("delete", "books.commits"): 1,
+    },
+    ("finance", "update"): {
+        ("find", "books"): 2, ("update", "books"): 1, ("insert", "books.commits"): 1,
+        ("delete", "books.commits"): 1,
+    },
+}  # fmt: skip
 
 
 class Commands(monitoring.CommandListener):
@@ -75,6 +105,7 @@ class Row:
     service: str
     write: str
     commands: dict[tuple[str, str], float]
+    n: int = 0
 
     @property
     def total(self) -> float:
@@ -121,6 +152,19 @@ async def per_write(
     return {k: (after[k] - before[k]) / n for k in after if after[k] != before[k]}
 
 
+async def per_write_at_once(
+    commands: Commands, service: Served, n: int, write: Callable[[int], Awaitable[None]]
+) -> dict[tuple[str, str], float]:
+    """The same, for `n` writes of `n` aggregates sent together: claims and deletes share commands."""
+    await service.settle()
+    await asyncio.sleep(0.5)
+    before = commands.of(service.database)
+    await asyncio.gather(*(write(i) for i in range(n)))
+    await service.settle()
+    after = commands.of(service.database)
+    return {k: (after[k] - before[k]) / n for k in after if after[k] != before[k]}
+
+
 def created(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code in (200, 201), response.text
     body: dict[str, Any] = response.json()
@@ -134,13 +178,20 @@ async def leasing_writes(commands: Commands, leasing: Served, group: str, n: int
     async def create(i: int) -> None:
         await register_park(leasing.http, group, parks[i])
 
+    def unit(i: int, building: str) -> Awaitable[httpx.Response]:
+        body = {"building": building, "floor": 1, "unit_number": f"{building}{i}", "unit_type": "office"}
+        return leasing.http.post(f"/parks/{parks[i]}/units", json=body | {"area_m2": "100"}, headers=admin)
+
     async def update(i: int) -> None:
-        unit = {"building": "A", "floor": 1, "unit_number": f"A{i}", "unit_type": "office", "area_m2": "100"}
-        created(await leasing.http.post(f"/parks/{parks[i]}/units", json=unit, headers=admin))
+        created(await unit(i, "A"))
+
+    async def again(i: int) -> None:
+        created(await unit(i, "B"))
 
     return [
         Row("leasing", "create", await per_write(commands, leasing, n, create)),
         Row("leasing", "update", await per_write(commands, leasing, n, update)),
+        Row("leasing", AT_ONCE, await per_write_at_once(commands, leasing, n, again), n),
     ]
 
 
@@ -162,9 +213,13 @@ async def tickets_writes(
     async def update(i: int) -> None:
         created(await tickets.http.post(f"/tickets/{ids[i]}/acknowledge", headers=staff))
 
+    async def again(i: int) -> None:
+        created(await tickets.http.post(f"/tickets/{ids[i]}/start", headers=staff))
+
     return [
         Row("tickets", "create", await per_write(commands, tickets, n, create)),
         Row("tickets", "update", await per_write(commands, tickets, n, update)),
+        Row("tickets", AT_ONCE, await per_write_at_once(commands, tickets, n, again), n),
     ]
 
 
@@ -188,21 +243,39 @@ async def finance_writes(
     async def update(i: int) -> None:
         created(await cost(i, "power"))
 
+    async def again(i: int) -> None:
+        created(await cost(i, "water"))
+
     return [
         Row("finance", "create", await per_write(commands, finance, n, create)),
         Row("finance", "update", await per_write(commands, finance, n, update)),
+        Row("finance", AT_ONCE, await per_write_at_once(commands, finance, n, again), n),
     ]
 
 
 def report(rows: list[Row], costs: dict[str, float] | None) -> None:
     print("\nstore commands per write (one write at a time, its publish and clean-up included)")
+    print("now | before: measured at 282a6ee (before issue #18)")
     for row in rows:
-        before = BEFORE.get((row.service, row.write))
-        was = f"   before (282a6ee): {before:.2f}" if before is not None else ""
-        cpu = f"   ~{row.store_ms(costs):.2f} ms store CPU" if costs else ""
-        print(f"{row.service:<8} {row.write:<7} {row.total:5.2f} commands{cpu}{was}")
-        for (command, collection), n in sorted(row.commands.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            print(f"{'':17}{n:5.2f}  {command:<8} {collection}")
+        if (row.service, row.write) not in BEFORE:
+            cpu = f"   store CPU ~{row.store_ms(costs):.2f} ms" if costs else ""
+            print(f"{row.service:<8} {row.write} (n={row.n}): {row.total:5.2f} commands{cpu}")
+            for (command, collection), now in sorted(
+                row.commands.items(), key=lambda kv: (kv[0][1], kv[0][0])
+            ):
+                print(f"{'':17}{now:5.2f}  {command:<8} {collection}")
+            continue
+        was = Row(row.service, row.write, BEFORE[(row.service, row.write)])
+        cpu = f"   store CPU ~{row.store_ms(costs):.2f} ms | {was.store_ms(costs):.2f} ms" if costs else ""
+        print(f"{row.service:<8} {row.write:<7} {row.total:5.2f} | {was.total:5.2f} commands{cpu}")
+        for command, collection in sorted(
+            row.commands.keys() | was.commands.keys(), key=lambda k: (k[1], k[0])
+        ):
+            now, before = (
+                row.commands.get((command, collection), 0),
+                was.commands.get((command, collection), 0),
+            )
+            print(f"{'':17}{now:5.2f} | {before:5.2f}  {command:<8} {collection}")
 
 
 async def main() -> None:
