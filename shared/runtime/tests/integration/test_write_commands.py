@@ -86,6 +86,7 @@ async def process(infra: Infra, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     owners = Owners(database["outbox.owners"], uuid.uuid4().hex, dead_after=10)
     relay = OutboxRelay(Sent(), owners, retry_seconds=1, full_sweep_seconds=60)
     relay.watch(aggregates)
+    await owners.beat()  # what a service does before its first write: its beat says it deletes late
     store = AggregateStore(aggregates, TallyCodec(), outbound, kind="tally")
     yield Process(aggregates, store, relay, commands, clock)
     await client.drop_database(database.name)
@@ -128,5 +129,19 @@ async def test_a_claim_stored_seen_for_after_the_read_reads_the_version_again(pr
     version = await aggregates.version("p1")
     process.clock.now += 2 * SEEN_FOR  # the claim comes too late to rule out another writer's version
     await aggregates.update("p1", version, {"park_id": "p1", "total": 5}, [])
+    await process.relay.flush()
+    assert process.commands.take() == UPDATE | {("find", "things"): 2}
+
+
+async def test_while_a_live_process_does_not_delete_late_the_version_is_read_after_every_claim(
+    process: Process,
+) -> None:
+    await process.cost("p1", 1)
+    owners = process.relay.owners
+    await owners.collection.insert_one({"_id": "older-version", "n": 1})  # a beat without the flag
+    await owners.refresh()
+    process.commands.take()
+    version = await process.aggregates.version("p1")
+    await process.aggregates.update("p1", version, {"park_id": "p1", "total": 5}, [])
     await process.relay.flush()
     assert process.commands.take() == UPDATE | {("find", "things"): 2}
