@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.services import run_id
 
@@ -36,7 +37,8 @@ def store_pid() -> int:
     return int(found[0])
 
 
-async def measure(label: str, operation: Callable[[int], Awaitable[object]], n: int, pid: int) -> None:
+async def measure(label: str, operation: Callable[[int], Awaitable[object]], n: int, pid: int) -> float:
+    """Prints and returns the store's CPU ms per operation."""
     pending = list(range(n))
 
     async def client() -> None:
@@ -47,6 +49,29 @@ async def measure(label: str, operation: Callable[[int], Awaitable[object]], n: 
     await asyncio.gather(*(client() for _ in range(CLIENTS)))
     elapsed, used = time.perf_counter() - started, store_cpu_seconds(pid) - cpu
     print(f"{label:<28} {n / elapsed:7,.0f} ops/s   store CPU {used / n * 1000:5.2f} ms/op")
+    return used / n * 1000
+
+
+COMMAND_COSTS = ("insert", "find", "update", "delete")
+"""The command types a write sends; `update` is measured as the whole-document replace writes use."""
+
+
+async def command_costs(database: AsyncDatabase[dict[str, object]], n: int, pid: int) -> dict[str, float]:
+    """Store CPU ms per command of each type in `COMMAND_COSTS`, on `n` documents like an aggregate's."""
+    docs = database["docs"]
+    ids = [uuid.uuid4().hex for _ in range(n)]
+    body = {"state": "open", "park_id": "p", "title": "x" * 50, "events": [{"n": 1, "v": "x" * 300}] * 2}
+    try:
+        return {
+            "insert": await measure("insert_one", lambda i: docs.insert_one({"_id": ids[i], **body}), n, pid),
+            "find": await measure("find_one by _id", lambda i: docs.find_one({"_id": ids[i]}), n, pid),
+            "update": await measure(
+                "replace_one by _id", lambda i: docs.replace_one({"_id": ids[i]}, body | {"s": 1}), n, pid
+            ),
+            "delete": await measure("delete_one by _id", lambda i: docs.delete_one({"_id": ids[i]}), n, pid),
+        }
+    finally:
+        await docs.drop()
 
 
 async def main(n: int) -> None:

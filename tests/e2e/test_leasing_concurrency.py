@@ -16,7 +16,7 @@ from leasing.settings import LeasingSettings
 from parkops_contracts.events.leasing import UnitListed, UnitType
 from parkops_runtime.outbox import commit_id
 
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import TODAY, Platform
 from tests.e2e.test_leasing_lifecycle import leasing_park
 from tests.support.kafka import read_all
 from tests.support.parks import lease_body
@@ -29,7 +29,10 @@ async def replicas(platform: Platform, n: int) -> AsyncIterator[list[httpx.Async
     async with AsyncExitStack() as stack:
         clients = [platform.leasing]
         for _ in range(n):
-            app = create_app(isolated_settings(LeasingSettings, platform.infra, platform.run))
+            # The platform's clock: a key stored by one replica is not expired by another's.
+            app = create_app(
+                isolated_settings(LeasingSettings, platform.infra, platform.run), clock=lambda: TODAY
+            )
             clients.append(await stack.enter_async_context(serving(app)))
         yield clients
 

@@ -20,11 +20,11 @@ that codec. Nothing here knows which MongoDB-wire server runs underneath."""
 
 import asyncio
 import random
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from time import monotonic
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 
 from parkops_contracts.base import Event
@@ -37,7 +37,7 @@ from parkops_runtime.consistency import Token, record_write, stamped
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.mongo import Document
-from parkops_runtime.outbox import VERSION, KeyedLock, utc
+from parkops_runtime.outbox import SEEN_FOR, VERSION, KeyedLock, utc
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -46,6 +46,7 @@ Asked = Union[Terms, BaseModel, "DataclassInstance"]
 """What a request asked: its terms, its body model or the command it became (one digest for each)."""
 A = TypeVar("A")
 R = TypeVar("R")
+ABSENT_KEPT = 1024  # ids recently found absent, kept so a create right after need not ask again
 KEYS = "_keys"  # the aggregate's document field holding its idempotency keys (a list: keys are values)
 _KEYED = uuid.UUID("0b5e2f7c-3c1d-4f7e-9a55-6d1c2e8f4a10")
 
@@ -124,6 +125,7 @@ class AggregateStore(Generic[A]):
         self.kind, self._clock, self._fresh_for = kind, clock, fresh_for
         self._keep_keys, self._attempts, self._remember_at_most = keep_keys, attempts, remember
         self._known: dict[str, _Known[A]] = {}
+        self._absent: dict[str, float] = {}  # aggregate id -> when a load found none (monotonic)
         self._writing = KeyedLock()
 
     async def get(self, aggregate_id: str) -> A | None:
@@ -157,11 +159,14 @@ class AggregateStore(Generic[A]):
                 if attempt > 1:  # spread out racing replicas
                     await asyncio.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
                 remembered = self._known.get(aggregate_id)
-                known = await self._load(aggregate_id, fresh=attempt > 0)
+                # What this process read or wrote a moment ago is not asked again: the write's claim
+                # of the next version finds out whether it is still the stored one (outbox.SEEN_FOR).
+                recent = attempt == 0 and self._recent(aggregate_id)
+                known = remembered if recent else await self._load(aggregate_id, fresh=attempt > 0)
                 # `fn` mutates what it is given: remembered again only once stored.
                 self._known.pop(aggregate_id, None)
                 if idempotency is not None and (first := self._replay(known, idempotency)) is not None:
-                    return first[0]
+                    return first[0]  # a key in memory was stored: its first answer stands
                 try:
                     result, written = await self._apply(aggregate_id, known, fn, create, idempotency)
                 except ConcurrencyConflict:  # (a DomainError too: caught first) another write won
@@ -169,7 +174,17 @@ class AggregateStore(Generic[A]):
                 except DomainError:
                     if known is not None and known is remembered:  # refused a memory: confirm on the store
                         continue
+                    if recent:  # refused a recent absence: confirm too
+                        continue
                     raise
+                # Nothing written, so nothing claimed: a no-op stands only on the stored version.
+                if (
+                    recent
+                    and known is not None
+                    and written.version == known.version
+                    and await self._aggregates.version(aggregate_id) != known.version
+                ):
+                    continue
                 self._remember(aggregate_id, written)
                 return result
         raise Conflict(f"{self.kind} {aggregate_id} is changing too fast; try again")
@@ -197,14 +212,14 @@ class AggregateStore(Generic[A]):
             answer = idempotency.answer.dump_python(result, mode="json")
             keys.append({"key": idempotency.key, "digest": idempotency.digest, "answer": answer, "at": now})
         if known is not None and not events and fields == known.fields and keys == known.keys:
-            return result, _Known(version, aggregate, fields, keys, time.monotonic())  # nothing to write
+            return result, _Known(version, aggregate, fields, keys, monotonic())  # nothing to write
         if known is None:
             await self._aggregates.insert(aggregate_id, {**fields, KEYS: keys}, events)
         else:
             await self._aggregates.update(aggregate_id, version, {**fields, KEYS: keys}, events)
         if written is not None:
             record_write(written)
-        return result, _Known(version + 1, aggregate, fields, keys, time.monotonic())
+        return result, _Known(version + 1, aggregate, fields, keys, monotonic())
 
     def _stamped(
         self, aggregate_id: str, version: int, recorded: Sequence[Event]
@@ -234,33 +249,45 @@ class AggregateStore(Generic[A]):
             raise Conflict(f"idempotency key {idempotency.key} was used for another request")
         return (idempotency.answer.validate_python(used["answer"]),)
 
+    def _recent(self, aggregate_id: str) -> bool:
+        """Whether this process saw the aggregate's version (or its absence) within `SEEN_FOR`."""
+        known = self._known.get(aggregate_id)
+        seen = known.read_at if known is not None else self._absent.get(aggregate_id)
+        return seen is not None and monotonic() - seen < SEEN_FOR
+
     async def _load(self, aggregate_id: str, fresh: bool) -> _Known[A] | None:
         known = self._known.get(aggregate_id)
         if known is not None and not fresh:
-            if time.monotonic() - known.read_at < self._fresh_for:
+            if monotonic() - known.read_at < self._fresh_for:
                 return known
             stored = await self._aggregates.version(aggregate_id)
             # A change may have taken the remembered aggregate meanwhile and be changing it in place:
             # only while it is still the remembered one is it the stored version, never uncommitted.
             if stored == known.version and self._known.get(aggregate_id) is known:
-                known.read_at = time.monotonic()
+                known.read_at = monotonic()
                 return known
+        asked = monotonic()
         doc = await self._aggregates.get(aggregate_id)
         if doc is None:
             self._known.pop(aggregate_id, None)
+            self._absent.pop(aggregate_id, None)
+            self._absent[aggregate_id] = asked
+            if len(self._absent) > ABSENT_KEPT:
+                del self._absent[next(iter(self._absent))]
             return None
         aggregate = self._codec.decode(doc)
         # Encoded again, not taken from the document: the store gives some values back in other types
         # (naive datetimes), and an unchanged aggregate must compare equal to what it was loaded as.
         fields = self._codec.encode(aggregate)
         keys = list(doc.get(KEYS, []))
-        known = _Known(int(doc[VERSION]), aggregate, fields, keys, time.monotonic())
+        known = _Known(int(doc[VERSION]), aggregate, fields, keys, monotonic())
         current = self._known.get(aggregate_id)
         if current is None or current.version <= known.version:  # never forget a newer write of ours
             self._remember(aggregate_id, known)
         return known
 
     def _remember(self, aggregate_id: str, known: _Known[A]) -> None:
+        self._absent.pop(aggregate_id, None)
         self._known.pop(aggregate_id, None)  # the latest last, so the oldest is forgotten first
         self._known[aggregate_id] = known
         if self._remember_at_most is not None and len(self._known) > self._remember_at_most:

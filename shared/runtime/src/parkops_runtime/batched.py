@@ -5,6 +5,7 @@ document, 1.5 ms for ten), so under load the writes that queue while one command
 as the next single command. An idle caller waits for nothing: a lone write goes out at once."""
 
 import asyncio
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,11 +21,12 @@ MAX_BATCH = 50  # FerretDB stalls on commands of about 100 statements
 
 class BatchedWrites:
     def __init__(self, collection: AsyncCollection[Document], delete_after: float = 0.0) -> None:
-        """`delete_after`: seconds a delete waits for others to join it, for deletes nobody awaits."""
+        """`delete_after`: seconds every delete waits, at least, before it is sent (those queued meanwhile
+        join it): for deletes nobody awaits, and which others may count on not landing sooner."""
         self.collection = collection
         self._delete_after = delete_after
         self._inserts: list[tuple[Document, asyncio.Future[bool]]] = []
-        self._deletes: list[tuple[Any, asyncio.Future[None]]] = []
+        self._deletes: list[tuple[Any, asyncio.Future[None], float]] = []  # (id, its future, sent after)
         self._inserting: asyncio.Task[None] | None = None
         self._deleting: asyncio.Task[None] | None = None
 
@@ -38,7 +40,7 @@ class BatchedWrites:
 
     async def delete(self, doc_id: Any) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._deletes.append((doc_id, future))
+        self._deletes.append((doc_id, future, time.monotonic() + self._delete_after))
         if self._deleting is None or self._deleting.done():
             self._deleting = asyncio.create_task(self._send_deletes())
         await asyncio.shield(future)
@@ -68,20 +70,22 @@ class BatchedWrites:
 
     async def _send_deletes(self) -> None:
         if self._delete_after:
-            await asyncio.sleep(self._delete_after)
+            await asyncio.sleep(self._delete_after)  # others join the first
         while self._deletes:
             batch, self._deletes = self._deletes[:MAX_BATCH], self._deletes[MAX_BATCH:]
+            # Not before the last one taken has waited its time: the outbox counts on it (outbox.py).
+            await asyncio.sleep(max(0.0, batch[-1][2] - time.monotonic()))
             try:
                 # One statement per `_id`, all in one command: FerretDB looks each up by its index, where
                 # one `{_id: {$in: ids}}` statement would decode every document of the collection.
                 await self.collection.bulk_write(
-                    [DeleteOne({"_id": doc_id}) for doc_id, _ in batch], ordered=False
+                    [DeleteOne({"_id": doc_id}) for doc_id, _, _ in batch], ordered=False
                 )
             except Exception as error:
-                for _, future in batch:
+                for _, future, _ in batch:
                     _settle(future, error=error)
                 continue
-            for _, future in batch:
+            for _, future, _ in batch:
                 _settle(future, None)
 
 

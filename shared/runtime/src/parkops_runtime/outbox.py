@@ -28,6 +28,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
+from time import monotonic
 from typing import Protocol
 
 import bson
@@ -47,6 +48,14 @@ from parkops_runtime.tasks import stop_task
 VERSION = "_version"
 COMMIT = "_commit"
 REMEMBERED = 100_000  # published commit ids kept, so a commit whose delete is under way is not queued again
+# A published commit is deleted no sooner than this after its publish (which follows its apply)...
+DELETE_AFTER = 0.1
+# ...so a writer whose claim of version v was stored within this time of a read that saw version v - 1
+# knows no other writer's v was applied in between (that one's commit would have made the claim fail)
+# and applies without reading the version again. Half of DELETE_AFTER: a margin for two machines'
+# clock rates and the time a read takes to be sent.
+SEEN_FOR = DELETE_AFTER / 2
+SEEN_KEPT = 4096  # versions read recently kept, by aggregate id
 log = structlog.get_logger(__name__)
 Key = tuple[str, str]
 
@@ -105,24 +114,45 @@ class AggregateCollection:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self.collection = collection
         self.commits: AsyncCollection[Document] = collection.database[f"{collection.name}.commits"]
-        # Published commits are deleted in the background, gathered for 50 ms into one command.
-        self.commit_writes = BatchedWrites(self.commits, delete_after=0.05)
+        # Published commits are deleted in the background, each DELETE_AFTER late, together.
+        self.commit_writes = BatchedWrites(self.commits, delete_after=DELETE_AFTER)
+        # aggregate id -> (version, monotonic time just before the read that saw it at that version)
+        self._seen: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self._creates = BatchedWrites(collection)
         self.serialized = KeyedLock().hold  # one write (or recovery) of an aggregate at a time here
         self.relay: OutboxRelay | None = None
 
     async def get(self, doc_id: str) -> Document | None:
-        """The aggregate's document, after finishing a write that a dead writer left half-way."""
+        """The aggregate's document. A write a dead writer left half-way is not looked for (one read
+        fewer per load): its writer never answered, the relay finishes it as soon as it sees the writer
+        die, and the writer of the next version meets it."""
+        asked = monotonic()
         doc = await self.collection.find_one({"_id": doc_id})
-        version = doc[VERSION] if doc else 0
-        if await self._finish_if_abandoned(commit_id(doc_id, version + 1)):
-            return await self.collection.find_one({"_id": doc_id})
+        self._saw(doc_id, int(doc[VERSION]) if doc else 0, asked)
         return doc
 
     async def version(self, doc_id: str) -> int:
         """The aggregate's stored version (0: none), read without its state."""
+        asked = monotonic()
         doc = await self.collection.find_one({"_id": doc_id}, {VERSION: 1})
-        return int(doc[VERSION]) if doc else 0
+        version = int(doc[VERSION]) if doc else 0
+        self._saw(doc_id, version, asked)
+        return version
+
+    def _saw(self, doc_id: str, version: int, asked: float) -> None:
+        self._seen.pop(doc_id, None)
+        self._seen[doc_id] = (version, asked)
+        if len(self._seen) > SEEN_KEPT:
+            self._seen.popitem(last=False)
+
+    def _still_at(self, doc_id: str, version: int) -> bool:
+        """Whether a read of this process saw the aggregate at `version` recently enough that, with this
+        process's claim of the next version now stored, it is still there (see SEEN_FOR)."""
+        seen = self._seen.get(doc_id)
+        if seen is None or seen[0] != version or monotonic() - seen[1] >= SEEN_FOR:
+            return False
+        # Only while every live process deletes late: an older one may delete a commit at once.
+        return self.relay is not None and self.relay.owners.deletes_delayed
 
     async def insert(self, doc_id: str, fields: Document, events: Sequence[OutboundEvent]) -> None:
         """Create version 1; ConcurrencyConflict when the aggregate exists."""
@@ -178,19 +208,32 @@ class AggregateCollection:
         return found is not None and found["token"] == commit["token"]
 
     async def _apply(self, commit: Document) -> bool:
-        """Copy the commit's state into the aggregate; False when the aggregate is not where it expected."""
+        """Copy the stored commit's state into the aggregate; False when the aggregate is not where it
+        expected."""
         doc_id, version = commit["doc_id"], commit["version"]
         state = {**commit["fields"], VERSION: version, COMMIT: commit["token"]}
+        asked = monotonic()
         if version == 1:
-            return await self._creates.insert({"_id": doc_id, **state})
-        # Holding commit `version` already excludes every other writer of this version; the read guards
-        # against a writer that comes back after being taken for dead and its commit finished by another.
-        # Filtering on `_id` alone keeps the update on FerretDB's index (a second field makes it scan).
-        current = await self.collection.find_one({"_id": doc_id}, {VERSION: 1})
-        if current is None or current[VERSION] != version - 1:
-            return False
+            created = await self._creates.insert({"_id": doc_id, **state})
+            if created:
+                self._saw(doc_id, version, asked)
+            return created
+        # Holding commit `version` excludes every other writer of this version while it is stored, but a
+        # published commit is deleted, and a writer that read long ago may claim its version again: the
+        # read tells (it also guards against a writer that comes back after being taken for dead and its
+        # commit finished by another). Filtering on `_id` alone keeps the update on FerretDB's index (a
+        # second field makes it scan).
+        # A read of a moment ago tells as well (`_still_at`): the commit, stored before it or just after,
+        # leaves no room for another writer's version in between.
+        if not self._still_at(doc_id, version - 1):
+            current = await self.collection.find_one({"_id": doc_id}, {VERSION: 1})
+            if current is None or current[VERSION] != version - 1:
+                return False
         # Replaced whole, never `$set`: a field the encoding no longer writes must not outlive it.
+        asked = monotonic()
         result = await self.collection.replace_one({"_id": doc_id}, state)
+        if result.matched_count == 1:
+            self._saw(doc_id, version, asked)
         return result.matched_count == 1
 
     async def applied(self, commit: Document) -> bool:

@@ -22,6 +22,10 @@ from pymongo.errors import DuplicateKeyError
 from parkops_runtime.mongo import Document
 
 ADOPTED = "adopted/"
+# Written in every beat by a process whose published commits are deleted late (`outbox.DELETE_AFTER`):
+# while a live process does not say so (an older version, during a rolling deploy), writers read the
+# version again after every claim.
+DELAYED_DELETES = "delayed_deletes"
 LEGACY = ""  # the owner of commits written before commits named theirs
 log = structlog.get_logger(__name__)
 
@@ -43,28 +47,41 @@ class Owners:
         self._listed: set[str] = set()  # owners with a heartbeat document at the last refresh
         self._adopted_by: dict[str, str] = {}
         self._refreshed_at = clock()
+        self._undelayed: set[str] = set()  # owners whose last beat did not say DELAYED_DELETES
 
     async def beat(self) -> None:
         """Record this process alive, then read everyone's beats and adoptions (a handful of documents)."""
         self._beats += 1
-        beat = {"n": self._beats, "at": datetime.now(UTC)}
+        beat = {"n": self._beats, "at": datetime.now(UTC), DELAYED_DELETES: True}
         await self.collection.replace_one({"_id": self.owner_id}, beat, upsert=True)
         await self.refresh()
 
     async def refresh(self) -> None:
         beats: dict[str, object] = {}
         adopted: dict[str, str] = {}
+        undelayed: set[str] = set()
         async for doc in self.collection.find({}):
             if doc["_id"].startswith(ADOPTED):
                 adopted[doc["_id"].removeprefix(ADOPTED)] = doc["by"]
             else:
                 beats[doc["_id"]] = doc.get("n")
+                if not doc.get(DELAYED_DELETES):
+                    undelayed.add(doc["_id"])
         self._refreshed_at = now = self._clock()
         for owner in self._seen.keys() | beats.keys():
             beat = beats.get(owner)
             if owner not in self._seen or self._seen[owner][0] != beat:
                 self._seen[owner] = (beat, now)
-        self._listed, self._adopted_by = set(beats), adopted
+        self._listed, self._adopted_by, self._undelayed = set(beats), adopted, undelayed
+
+    @property
+    def deletes_delayed(self) -> bool:
+        """Whether every live process deletes its published commits late: known after a refresh that
+        saw this process's own beat, and while no process alive (not yet judged dead) beats without
+        saying so."""
+        if self.owner_id not in self._listed:
+            return False
+        return all(self.is_dead(owner) for owner in self._undelayed)
 
     def met(self, owners: Iterable[str]) -> None:
         """Owners named by the commits found in a sweep: watched (some never had a heartbeat, e.g. the
