@@ -2,44 +2,55 @@
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import timedelta
 
 from fastapi import FastAPI
 from parkops_contracts.events import tickets as tickets_events
 from parkops_runtime.clock import Clock, utc_now
-from parkops_runtime.ids import new_id
 from parkops_runtime.inbox import Inbox
+from parkops_runtime.replicated_view import follower_factory
 from parkops_runtime.service import ServiceRuntime
+from parkops_runtime.snapshots import Snapshots
 
 from tickets.access import TenantAccess
 from tickets.api import routers
 from tickets.breaches import BreachScanner
+from tickets.due_feed import FOLLOWED, DueFeed, end_offsets
 from tickets.handlers import CONSUMED, LeasingFactsHandler
-from tickets.heartbeat import Instances
 from tickets.queries import TicketQueries
 from tickets.repository import ParkChanges, stores, version_sla_documents
 from tickets.service import Stored, TicketService
 from tickets.settings import TicketsSettings
 
 
+def due_feed(runtime: ServiceRuntime, settings: TicketsSettings, scanner: BreachScanner) -> DueFeed:
+    """The due index from its checkpoint and the tickets' events since (`tickets.due_feed`)."""
+    topics = [c.topic(settings.topic_prefix) for c in FOLLOWED]
+    runtime.topics.follows.update(topics)
+    return DueFeed(
+        scanner,
+        follower_factory(settings.kafka_bootstrap_servers, FOLLOWED, settings.topic_prefix),
+        Snapshots(runtime.database["views.snapshots"]),
+        log_ends=lambda: end_offsets(settings.kafka_bootstrap_servers, topics),
+        every_seconds=settings.due_index_checkpoint_seconds,
+    )
+
+
 def with_breach_scanner(
-    runtime: ServiceRuntime, settings: TicketsSettings, scanner: BreachScanner, instances: Instances
+    runtime: ServiceRuntime, settings: TicketsSettings, scanner: BreachScanner, feed: DueFeed
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The runtime's lifespan, with this instance's breach scanner and heartbeat running inside it."""
+    """The runtime's lifespan, with this instance's due index and breach scanner running inside it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with runtime.lifespan(app):
             if settings.breach_scanner_enabled:
-                instances.start()
-                scanner.start(
-                    settings.breach_scan_seconds, settings.due_index_refresh_seconds, instances.take_orphans
-                )
+                await feed.start()
+                scanner.start(settings.breach_scan_seconds, settings.due_index_refresh_seconds)
             try:
                 yield
             finally:
                 await scanner.stop()
-                await instances.stop()
+                await feed.stop()
 
     return lifespan
 
@@ -53,17 +64,16 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     changes = ParkChanges(runtime.database["tenancy_changes"])
     access = TenantAccess(Inbox(runtime.database["inbox"]), runtime.directory, changes)
     scanner = BreachScanner(store.tickets, store.documents, store.claims, runtime.outbound, clock)
-    heartbeat = timedelta(seconds=settings.instance_heartbeat_seconds)
-    instances = Instances(runtime.database["instances"], new_id(), heartbeat, clock)
+    feed = due_feed(runtime, settings, scanner)
     service = TicketService(Stored(store.tickets, store.slas), access, scanner.track, clock)
     runtime.on_startup(access.reload)
     runtime.on_startup(lambda: version_sla_documents(store.sla_documents))
     runtime.subscribe(CONSUMED, LeasingFactsHandler(service))
     queries = TicketQueries(store.documents, service, runtime.directory, clock)
     app = runtime.create_app("parkops tickets", routers(service, queries))
-    app.router.lifespan_context = with_breach_scanner(runtime, settings, scanner, instances)
+    app.router.lifespan_context = with_breach_scanner(runtime, settings, scanner, feed)
     if settings.breach_scanner_enabled:
-        runtime.add_readiness_check("due_index", scanner.loaded)
-    app.state.scanner, app.state.access, app.state.instances = scanner, access, instances
+        runtime.add_readiness_check("due_index", feed.ready)
+    app.state.scanner, app.state.access, app.state.due_feed = scanner, access, feed
     app.state.tickets = store.documents
     return app

@@ -97,6 +97,10 @@ class TicketDocuments:
             found.extend([self._codec.decode(doc) async for doc in shard.collection.find(query)])
         return found
 
+    async def due_document(self, ticket_id: str) -> Document | None:
+        """What the due index needs of one ticket (read by `_id`)."""
+        return await self.shards.of(ticket_id).collection.find_one({"_id": ticket_id}, DUE_FIELDS)
+
     async def due_documents(self) -> AsyncIterator[Document]:
         """What the due index needs of every ticket that may still be due for something: an unfinished
         one, or a closed one whose target met late still waits for its breach claim."""

@@ -6,7 +6,9 @@ says what to *try*: the store decides who claims a breach, by the unique `_id` o
 (see `tickets/breaches.py`)."""
 
 import heapq
-from datetime import datetime
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from parkops_contracts.events.tickets import SlaTarget, TicketCategory, TicketPriority, TicketSlaBreached
@@ -40,6 +42,15 @@ class DueIndex:
         self._heap: list[tuple[datetime, str, str, str, str, str, str]] = []
         self._current: dict[str, datetime] = {}
 
+    @classmethod
+    def of(cls, entries: Iterable[DueEntry]) -> "DueIndex":
+        """An index of these entries at once (one heapify instead of a push each)."""
+        index = cls()
+        index._heap = [(*e,) for e in entries]
+        heapq.heapify(index._heap)
+        index._current = {_key(e[1], e[2]): e[0] for e in index._heap}
+        return index
+
     def __len__(self) -> int:
         return len(self._current)
 
@@ -72,6 +83,11 @@ class DueIndex:
                 del self._current[key]
                 found.append(entry)
         return found
+
+    def frozen(self) -> "Frozen":
+        """A copy of the state, quick to take (no `await` in between keeps it consistent), to encode later
+        (`dump_entries`, in a thread)."""
+        return Frozen(list(self._heap), dict(self._current))
 
     def next_due(self) -> datetime | None:
         while self._heap and self._current.get(_key(self._heap[0][1], self._heap[0][2])) != self._heap[0][0]:
@@ -108,3 +124,40 @@ def entries_of(ticket: TicketRecord) -> list[DueEntry]:
     if t.auto_close_at is not None and t.rating is None:
         entries.append(entry(t.auto_close_at, AUTO_CLOSE))
     return entries
+
+
+EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
+
+
+class Frozen(NamedTuple):
+    heap: list[tuple[datetime, str, str, str, str, str, str]]
+    current: dict[str, datetime]
+
+    def entries(self) -> list[DueEntry]:
+        """The current entries (stale heap entries left out)."""
+        return [DueEntry(*e) for e in self.heap if self.current.get(_key(e[1], e[2])) == e[0]]
+
+
+def dump_entries(entries: list[DueEntry], dirty: set[str]) -> bytes:
+    """Entries and tickets still to re-read, as compact JSON: due times in epoch microseconds, the few
+    distinct targets, parks, groups, categories and priorities named once in a table."""
+    names: dict[str, int] = {}
+
+    def name(value: str) -> int:
+        return names.setdefault(value, len(names))
+
+    rows = [
+        [(e.due - EPOCH) // MICROSECOND, e.ticket_id, *(name(v) for v in (e.target, *e[3:]))] for e in entries
+    ]
+    return json.dumps({"names": list(names), "entries": rows, "dirty": sorted(dirty)}).encode()
+
+
+def load_entries(state: bytes) -> tuple[DueIndex, set[str]]:
+    """The index and the tickets to re-read that `dump_entries` wrote (ValueError, KeyError if not)."""
+    plain = json.loads(state)
+    names: list[str] = plain["names"]
+    entries = (
+        DueEntry(EPOCH + micros * MICROSECOND, ticket, *(names[i] for i in ids))
+        for micros, ticket, *ids in plain["entries"]
+    )
+    return DueIndex.of(entries), set(plain["dirty"])
