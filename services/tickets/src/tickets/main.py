@@ -20,6 +20,7 @@ from tickets.queries import TicketQueries
 from tickets.repository import ParkChanges, stores, version_sla_documents
 from tickets.service import Stored, TicketService
 from tickets.settings import TicketsSettings
+from tickets.tenant_lists import Backfill, TenantLists
 
 
 def due_feed(runtime: ServiceRuntime, settings: TicketsSettings, scanner: BreachScanner) -> DueFeed:
@@ -35,14 +36,20 @@ def due_feed(runtime: ServiceRuntime, settings: TicketsSettings, scanner: Breach
     )
 
 
-def with_breach_scanner(
-    runtime: ServiceRuntime, settings: TicketsSettings, scanner: BreachScanner, feed: DueFeed
+def with_background(
+    runtime: ServiceRuntime,
+    settings: TicketsSettings,
+    scanning: tuple[BreachScanner, DueFeed],
+    backfill: Backfill,
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The runtime's lifespan, with this instance's due index and breach scanner running inside it."""
+    """The runtime's lifespan, with this instance's due index, breach scanner and (once per database)
+    the tenants' lists backfill running inside it."""
+    scanner, feed = scanning
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with runtime.lifespan(app):
+            backfill.start()
             if settings.breach_scanner_enabled:
                 await feed.start()
                 scanner.start(settings.breach_scan_seconds, settings.due_index_refresh_seconds)
@@ -51,6 +58,7 @@ def with_breach_scanner(
             finally:
                 await scanner.stop()
                 await feed.stop()
+                await backfill.stop()
 
     return lifespan
 
@@ -65,15 +73,17 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     access = TenantAccess(Inbox(runtime.database["inbox"]), runtime.directory, changes)
     scanner = BreachScanner(store.tickets, store.documents, store.claims, runtime.outbound, clock)
     feed = due_feed(runtime, settings, scanner)
-    service = TicketService(Stored(store.tickets, store.slas), access, scanner.track, clock)
+    lists = TenantLists(store.tenant_lists)
+    backfill = Backfill(lists, runtime.database["read_models"], store.documents, clock)
+    service = TicketService(Stored(store.tickets, store.slas, lists), access, scanner.track, clock)
     runtime.on_startup(access.reload)
     runtime.on_startup(lambda: version_sla_documents(store.sla_documents))
     runtime.subscribe(CONSUMED, LeasingFactsHandler(service))
-    queries = TicketQueries(store.documents, service, runtime.directory, clock)
+    queries = TicketQueries(store.documents, service, runtime.directory, (lists, backfill), clock)
     app = runtime.create_app("parkops tickets", routers(service, queries))
-    app.router.lifespan_context = with_breach_scanner(runtime, settings, scanner, feed)
+    app.router.lifespan_context = with_background(runtime, settings, (scanner, feed), backfill)
     if settings.breach_scanner_enabled:
         runtime.add_readiness_check("due_index", feed.ready)
     app.state.scanner, app.state.access, app.state.due_feed = scanner, access, feed
-    app.state.tickets = store.documents
+    app.state.tickets, app.state.backfill = store.documents, backfill
     return app

@@ -60,12 +60,17 @@ def terms(command: object) -> dict[str, object]:
     return plain
 
 
+class NamesTickets(Protocol):
+    async def add(self, group_id: str, tenant_id: str, tickets: dict[str, datetime]) -> None: ...
+
+
 @dataclass(frozen=True)
 class Stored:
     """The stores a TicketService writes to."""
 
     tickets: AggregateStore[Ticket]
     slas: AggregateStore[ParkSla]
+    tenant_lists: NamesTickets  # `tickets.tenant_lists`
 
 
 class TicketService:
@@ -73,6 +78,7 @@ class TicketService:
         self, stored: Stored, access: TenantAccess, on_saved: OnSaved, clock: Clock = utc_now
     ) -> None:
         self.tickets, self.slas, self.access = stored.tickets, stored.slas, access
+        self.tenant_lists = stored.tenant_lists
         self.on_saved, self.clock = on_saved, clock
 
     async def open_ticket(self, park: ParkAccess, asked: OpenTicket, key: str | None) -> TicketPublic:
@@ -85,6 +91,8 @@ class TicketService:
         sla = await self.sla(park.park_id, park.group_id)
         new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, at, now)
         idempotency = keyed(key, "open", terms(asked), TicketPublic)
+        if tenant is not None:  # named in the tenant's list first: a stored ticket is always listed
+            await self.tenant_lists.add(park.group_id, tenant, {ticket_id: at})
         return await self._write(ticket_id, idempotency, lambda _, __: None, lambda: Ticket.open(new))
 
     async def acknowledge(self, seen: TicketAccess, c: Step, key: str | None) -> TicketPublic:

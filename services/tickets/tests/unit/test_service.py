@@ -185,3 +185,15 @@ async def test_a_park_configures_its_sla_for_the_tickets_opened_after(desk: Desk
     assert await desk.service.sla("p1", "another group") == ParkSla.default("p1", "another group")
     await desk.service.configure_sla(staff(), ConfigureSla(), None)
     assert await desk.service.sla("p1", "g1") == ParkSla.default("p1", "g1")
+
+
+async def test_a_tenants_list_names_its_tickets_newest_first_and_a_retry_once(desk: Desk) -> None:
+    first = await desk.service.open_ticket(tenant(), DOOR, None)
+    desk.clock.advance(H)
+    by_staff = await desk.service.open_ticket(
+        staff(), OpenTicket("repair", "high", "x", tenant_id="acme"), "k"
+    )
+    await desk.service.open_ticket(staff(), OpenTicket("repair", "high", "x", tenant_id="acme"), "k")  # retry
+    await desk.service.open_ticket(staff(), DOOR, None)  # for nobody: in no list
+    assert await desk.lists.newest_first("g1", "acme") == [by_staff.ticket_id, first.ticket_id]
+    assert await desk.lists.newest_first("g1", "beta") == []
