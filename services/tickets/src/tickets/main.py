@@ -75,7 +75,9 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     feed = due_feed(runtime, settings, scanner)
     lists = TenantLists(store.tenant_lists)
     backfill = Backfill(lists, runtime.database["read_models"], store.documents, clock)
-    service = TicketService(Stored(store.tickets, store.slas, lists), access, scanner.track, clock)
+    service = TicketService(
+        Stored(store.tickets, store.slas, lists, store.draw_ticket_id), access, scanner.track, clock
+    )
     runtime.on_startup(access.reload)
     runtime.on_startup(lambda: version_sla_documents(store.sla_documents))
     runtime.subscribe(CONSUMED, LeasingFactsHandler(service))

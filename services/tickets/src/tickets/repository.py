@@ -6,7 +6,7 @@ document per park. Documents written before the one idempotency rule still decod
 `applied_requests` are left unread)."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +15,7 @@ from parkops_contracts.events.tickets import SlaTarget
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.clock import Clock
 from parkops_runtime.events import OutboundEvent
+from parkops_runtime.ids import new_id
 from parkops_runtime.mongo import Document
 from parkops_runtime.outbox import VERSION, AggregateCollection
 from parkops_runtime.service import ServiceRuntime
@@ -78,12 +79,23 @@ class TenantTicketsCodec:
 
 
 class ShardedAggregates:
-    """The runtime's `Aggregates` over shards: each document in the shard its id names."""
+    """The runtime's `Aggregates` over shards: each document in the shard its id names. An id this process
+    drew (`draw`: 80 random bits) names nothing stored yet, so its first load asks no store (that load
+    was two of an opening's six round trips: the document and a commit a dead writer may have left)."""
 
     def __init__(self, shards: Shards) -> None:
         self.shards = shards
+        self._drawn: set[str] = set()
+
+    def draw(self) -> str:
+        drawn = new_id()
+        self._drawn.add(drawn)
+        return drawn
 
     async def get(self, doc_id: str) -> Document | None:
+        if doc_id in self._drawn:
+            self._drawn.discard(doc_id)  # a retry (or a second load) asks the store
+            return None
         return await self.shards.of(doc_id).get(doc_id)
 
     async def version(self, doc_id: str) -> int:
@@ -151,6 +163,7 @@ class TicketDocuments:
 @dataclass(frozen=True)
 class Stores:
     tickets: AggregateStore[Ticket]
+    draw_ticket_id: Callable[[], str]
     slas: AggregateStore[ParkSla]
     documents: TicketDocuments
     tenant_lists: AggregateStore[TenantTickets]
@@ -160,8 +173,9 @@ class Stores:
 
 def stores(runtime: ServiceRuntime, settings: TicketsSettings, clock: Clock) -> Stores:
     shards = Shards(runtime.aggregates, "tickets", settings.ticket_shards)
+    sharded = ShardedAggregates(shards)
     tickets = AggregateStore(
-        ShardedAggregates(shards),
+        sharded,
         TicketCodec(),
         runtime.outbound,
         kind="ticket",
@@ -189,7 +203,7 @@ def stores(runtime: ServiceRuntime, settings: TicketsSettings, clock: Clock) -> 
         remember=settings.remembered_tickets // 10,
     )
     claims = Shards(runtime.aggregates, "sla_breaches", settings.ticket_shards)
-    return Stores(tickets, slas, TicketDocuments(shards), tenant_lists, claims, sla_documents)
+    return Stores(tickets, sharded.draw, slas, TicketDocuments(shards), tenant_lists, claims, sla_documents)
 
 
 async def version_sla_documents(sla_documents: AggregateCollection) -> None:

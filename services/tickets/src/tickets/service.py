@@ -71,6 +71,7 @@ class Stored:
     tickets: AggregateStore[Ticket]
     slas: AggregateStore[ParkSla]
     tenant_lists: NamesTickets  # `tickets.tenant_lists`
+    draw_ticket_id: Callable[[], str] = new_id  # the store's, which then knows the id is new
 
 
 class TicketService:
@@ -78,7 +79,7 @@ class TicketService:
         self, stored: Stored, access: TenantAccess, on_saved: OnSaved, clock: Clock = utc_now
     ) -> None:
         self.tickets, self.slas, self.access = stored.tickets, stored.slas, access
-        self.tenant_lists = stored.tenant_lists
+        self.tenant_lists, self._draw_ticket_id = stored.tenant_lists, stored.draw_ticket_id
         self.on_saved, self.clock = on_saved, clock
 
     async def open_ticket(self, park: ParkAccess, asked: OpenTicket, key: str | None) -> TicketPublic:
@@ -87,7 +88,7 @@ class TicketService:
         at = opened_at(asked.opened_at, now, park.is_tenant)
         tenant = await self.access.opener(park, asked, at.date())
         scope = (park.group_id, park.park_id, park.tenant_id or "", park.who.subject)
-        ticket_id = new_id() if key is None else keyed_id(key, *scope)
+        ticket_id = self._draw_ticket_id() if key is None else keyed_id(key, *scope)
         sla = await self.sla(park.park_id, park.group_id)
         new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, at, now)
         idempotency = keyed(key, "open", terms(asked), TicketPublic)
