@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from parkops_contracts.events import tickets as tickets_events
@@ -75,9 +76,9 @@ def create_app(settings: TicketsSettings | None = None, clock: Clock = utc_now) 
     feed = due_feed(runtime, settings, scanner)
     lists = TenantLists(store.tenant_lists)
     backfill = Backfill(lists, runtime.database["read_models"], store.documents, clock)
-    service = TicketService(
-        Stored(store.tickets, store.slas, lists, store.draw_ticket_id), access, scanner.track, clock
-    )
+    stored = Stored(store.tickets, store.slas, lists, store.draw_ticket_id)
+    sla_cache = timedelta(seconds=settings.sla_cache_seconds)
+    service = TicketService(stored, access, scanner.track, clock, sla_cache)
     runtime.on_startup(access.reload)
     runtime.on_startup(lambda: version_sla_documents(store.sla_documents))
     runtime.subscribe(CONSUMED, LeasingFactsHandler(service))

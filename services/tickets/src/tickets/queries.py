@@ -104,4 +104,4 @@ class TicketQueries:
         return schemas.Scorecard.of(scorecard(await self._park(park), start, end))
 
     async def sla(self, park: ParkAccess) -> schemas.ParkSla:
-        return schemas.ParkSla.of(await self._service.sla(park.park_id, park.group_id))
+        return schemas.ParkSla.of(await self._service.sla(park.park_id, park.group_id, fresh=True))

@@ -9,7 +9,7 @@ the open names the same ticket and never another caller's."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from parkops_runtime.access import ParkAccess
@@ -76,9 +76,18 @@ class Stored:
 
 class TicketService:
     def __init__(
-        self, stored: Stored, access: TenantAccess, on_saved: OnSaved, clock: Clock = utc_now
+        self,
+        stored: Stored,
+        access: TenantAccess,
+        on_saved: OnSaved,
+        clock: Clock = utc_now,
+        sla_cache: timedelta = timedelta(0),
     ) -> None:
+        """`sla_cache`: a park with no SLA configured is taken to have none this long after the store said
+        so (the store remembers configured ones as long: `TICKETS_SLA_CACHE_SECONDS`)."""
         self.tickets, self.slas, self.access = stored.tickets, stored.slas, access
+        self._sla_cache = sla_cache
+        self._unconfigured_until: dict[str, datetime] = {}
         self.tenant_lists, self._draw_ticket_id = stored.tenant_lists, stored.draw_ticket_id
         self.on_saved, self.clock = on_saved, clock
 
@@ -148,14 +157,23 @@ class TicketService:
             return schemas.ParkSla.of(sla)
 
         idempotency = keyed(key, "configure SLA", terms(c), schemas.ParkSla)
+        self._unconfigured_until.pop(park.park_id, None)
         return await self.slas.change(
             park.park_id, configure, create=lambda: settings, idempotency=idempotency
         )
 
-    async def sla(self, park_id: str, group_id: str) -> ParkSla:
+    async def sla(self, park_id: str, group_id: str, fresh: bool = False) -> ParkSla:
         """A park's SLA settings; the defaults until its group configures them. A copy: the store's own
-        may be reconfigured in place while the caller still uses this one."""
+        may be reconfigured in place while the caller still uses this one. Not `fresh`, a park found
+        unconfigured within `sla_cache` is not asked again (two round trips of every opening)."""
+        now = self.clock()
+        if not fresh and self._unconfigured_until.get(park_id, now) > now:
+            return ParkSla.default(park_id, group_id)
         sla = await self.slas.get(park_id)
+        if sla is None:
+            self._unconfigured_until[park_id] = now + self._sla_cache
+        else:
+            self._unconfigured_until.pop(park_id, None)
         if sla is None or sla.group_id != group_id:
             return ParkSla.default(park_id, group_id)
         return sla.model_copy()
