@@ -49,10 +49,20 @@ class Dated(Protocol):
     def at(self) -> datetime | None: ...
 
 
+ADAPTERS: dict[type, TypeAdapter[object]] = {}
+
+
+def adapter(kind: type) -> TypeAdapter[object]:
+    """One per command type: building one costs ~1.5 ms (it was built on every request)."""
+    if kind not in ADAPTERS:
+        ADAPTERS[kind] = TypeAdapter(kind)
+    return ADAPTERS[kind]
+
+
 def terms(command: object) -> dict[str, object]:
     """What a command asked, as plain values (the digest of a keyed request); None asked nothing. An
     action not dated asks what it asked before actions took `at` (the same digest)."""
-    plain = TypeAdapter(type(command)).dump_python(command, mode="json")
+    plain = adapter(type(command)).dump_python(command, mode="json")
     if not isinstance(plain, dict):
         return {}
     if "at" in plain and plain["at"] is None:
