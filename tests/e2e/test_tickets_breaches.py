@@ -171,6 +171,7 @@ async def test_a_due_index_restarted_from_its_checkpoint_fires_what_one_read_fro
         async with serving(first) as client:
             desk = await desk_of(first, client, leasing, infra, run)
             staff = desk.operator()
+            await eventually(first.state.due_feed.ready, within=10)
             before = await open_tickets(desk, 4)
             assert (await client.post(f"/tickets/{before[0]}/acknowledge", headers=staff)).is_success
             resolved = await client.post(
@@ -186,8 +187,8 @@ async def test_a_due_index_restarted_from_its_checkpoint_fires_what_one_read_fro
         restarted = create_app(settings)
         async with serving(restarted) as client:
             feed = restarted.state.due_feed
-            assert feed.from_checkpoint
             await eventually(feed.ready, within=10)
+            assert feed.from_checkpoint
 
             async def reread() -> bool:
                 return not feed.dirty and not feed._rereading

@@ -1,6 +1,6 @@
 """The breach scanner's due index on every replica, from a checkpoint plus the tickets' events since.
 
-Start-up: the latest checkpoint (`parkops_runtime.snapshots`: the index's entries, the tickets still to
+Start-up, in the background (the service answers meanwhile; readiness waits): the latest checkpoint (`parkops_runtime.snapshots`: the index's entries, the tickets still to
 re-read, and the offsets of the tickets' topics it reflects), then the tickets' events since those
 offsets, followed on every partition with no consumer group (`parkops_runtime.follower`), so every
 replica holds every ticket's due times and any one of them can fire a breach (the unique claim decides
@@ -104,8 +104,26 @@ class DueFeed:
         self.dirty.discard("")
         self.changed = True
 
-    async def start(self) -> None:
+    def start(self) -> None:
+        """Load in the background: the service answers meanwhile, and is ready once this is done."""
+        self._tasks = [asyncio.create_task(self._start(), name="due-index-start")]
+
+    async def _start(self) -> None:
         began = time.monotonic()
+        while True:
+            try:
+                await self._load()
+                break
+            except Exception:  # e.g. the store or the broker away: tried again
+                log.exception("due index could not load; retrying")
+                await self.follower.stop()
+                await asyncio.sleep(1)
+        self._tasks += [
+            asyncio.create_task(self._reread(), name="due-index-reread"),
+            asyncio.create_task(self._checkpoints(began), name="due-index-checkpoints"),
+        ]
+
+    async def _load(self) -> None:
         offsets = await self._restore()
         if offsets is None:
             offsets = await self._log_ends()  # before the store is read: later writes are folded after
@@ -113,10 +131,6 @@ class DueFeed:
             log.info("due index read from every ticket (no checkpoint yet)", entries=indexed)
             await self.checkpoint(offsets)
         await self.follower.start(offsets)
-        self._tasks = [
-            asyncio.create_task(self._reread(), name="due-index-reread"),
-            asyncio.create_task(self._checkpoints(began), name="due-index-checkpoints"),
-        ]
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -52,7 +52,7 @@ def with_background(
         async with runtime.lifespan(app):
             backfill.start()
             if settings.breach_scanner_enabled:
-                await feed.start()
+                feed.start()
                 scanner.start(settings.breach_scan_seconds, settings.due_index_refresh_seconds)
             try:
                 yield
