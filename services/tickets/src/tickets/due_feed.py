@@ -1,7 +1,8 @@
 """The breach scanner's due index on every replica, from a checkpoint plus the tickets' events since.
 
-Start-up, in the background (the service answers meanwhile; readiness waits): the latest checkpoint (`parkops_runtime.snapshots`: the index's entries, the tickets still to
-re-read, and the offsets of the tickets' topics it reflects), then the tickets' events since those
+Start-up, in the background (the service answers meanwhile; readiness waits): the latest checkpoint
+(`parkops_runtime.snapshots`: the index's entries, the tickets still to re-read, and the offsets of
+the tickets' topics it reflects), then the tickets' events since those
 offsets, followed on every partition with no consumer group (`parkops_runtime.follower`), so every
 replica holds every ticket's due times and any one of them can fire a breach (the unique claim decides
 which: `tickets.breaches`). Only a database with no checkpoint yet reads every ticket, once: the log's
