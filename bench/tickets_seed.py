@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from parkops_contracts.events.leasing import ParkRegistered, ParkType
-from parkops_runtime.directory import entry_of
+from parkops_runtime.directory import entry_of, tenant_key
 from parkops_runtime.mongo import Document, insert_new
 from parkops_runtime.shards import shard_name, shard_of
 from pymongo import AsyncMongoClient
@@ -16,6 +16,7 @@ from tickets.domain.ticket import Ticket
 from tickets.repository import TicketCodec
 
 BATCH = 5_000
+TENANTS = 2_000  # one ticket in ten is a tenant's: ten per tenant at 200k tickets
 CATEGORIES, PRIORITIES = list(TicketCategory), list(TicketPriority)
 
 
@@ -27,11 +28,17 @@ def template(park_id: str, group_id: str, at: datetime) -> Document:
     return doc
 
 
+def tenant_of(i: int) -> str:
+    return f"bench-tenant-{(i // 10) % TENANTS}"
+
+
 def seeded(i: int, base: Document, now: datetime, open_share: float) -> tuple[str, Document]:
     opened = now - timedelta(minutes=i % 40_000)
     doc: dict[str, Any] = dict(base)
     ticket_id = f"seed{i:08d}"
     doc.update(_id=ticket_id, category=CATEGORIES[i % 6].value, priority=PRIORITIES[i % 4].value)
+    if i % 10 == 0:
+        doc["tenant_id"] = tenant_of(i)
     doc["opened_at"] = opened.isoformat()
     if (i % 100) < open_share * 100:  # open: due in a month, one in a thousand overdue already
         response = now - timedelta(hours=1) if i % 1000 == 0 else now + timedelta(days=30)
@@ -73,8 +80,9 @@ async def already_seeded(url: str, database: str, shards: int) -> bool:
         await client.close()
 
 
-async def register_park(url: str, database: str, park: str, group: str) -> None:
-    """The park in the service's park directory, as leasing's ParkRegistered would put it there."""
+async def register_park(url: str, database: str, park: str, group: str, tenant: str) -> None:
+    """The park and one tenant in the service's park directory, as leasing's ParkRegistered and
+    TenantOnboarded would put them there."""
     registered = ParkRegistered(
         park_id=park,
         group_id=group,
@@ -87,6 +95,9 @@ async def register_park(url: str, database: str, park: str, group: str) -> None:
     try:
         entry = entry_of(registered)
         assert entry is not None
-        await insert_new(client[database]["directory"], [entry])
+        onboarded = {"park_id": park, "tenant_id": tenant, "group_id": group, "name": tenant}
+        await insert_new(
+            client[database]["directory"], [entry, {"_id": tenant_key(park, tenant), **onboarded}]
+        )
     finally:
         await client.close()

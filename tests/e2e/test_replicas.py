@@ -93,7 +93,6 @@ async def replicas(infra: Infra, tmp_path: Path) -> AsyncIterator[Replicas]:
             infra,
             run,
             breach_scan_seconds=0.2,
-            instance_heartbeat_seconds=0.3,  # a killed replica is gone after 1.8 s: its tickets adopted
             **common,
         ),
         "finance": isolated_settings(FinanceSettings, infra, run, **common),

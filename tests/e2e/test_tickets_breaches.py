@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from parkops_runtime.auth import Role
 from tickets.breaches import BreachScanner
-from tickets.heartbeat import MISSED_BEATS
 from tickets.main import create_app
 
 from tests.e2e.test_tickets_harness import TicketsDesk, desk_of, leasing_of, tickets_settings
@@ -127,39 +126,22 @@ async def test_the_running_scanner_detects_a_missed_target(infra: Infra) -> None
         assert (event["target"], event["category"]) == ("response", "security")
 
 
-async def test_a_survivor_adopts_the_tickets_of_an_instance_that_went_away(infra: Infra) -> None:
+async def test_every_replica_holds_the_due_times_another_opened_and_claims_them_once_it_is_gone(
+    infra: Infra,
+) -> None:
+    """The due index follows every replica's tickets (their events): nothing to adopt when one goes."""
     run = run_id()
-    beat = timedelta(seconds=0.3)  # silent for 6 beats (1.8 s) = gone: far above a busy loop's stall
-    settings = tickets_settings(
-        infra,
-        run,
-        breach_scanner_enabled=True,
-        breach_scan_seconds=0.1,
-        instance_heartbeat_seconds=beat.total_seconds(),
-    )
+    settings = tickets_settings(infra, run, breach_scanner_enabled=True, breach_scan_seconds=0.1)
     leaving, staying = create_app(settings), create_app(settings)
     async with leasing_of(infra, run) as leasing, serving(staying) as b:
         survivor: BreachScanner = staying.state.scanner
-        heartbeats, me = staying.state.runtime.database["instances"], staying.state.instances.instance_id
         async with serving(leaving) as a:
-            await eventually(survivor.loaded, within=10)
             tickets = await open_tickets(await desk_of(leaving, a, leasing, infra, run), 3)
-            opened = datetime.now(UTC)
 
-            async def survivor_looked_long_enough() -> bool:
-                # The survivor beat (and judged every heartbeat) more than the silence that means
-                # "gone" after the tickets were opened, and one beat more for its scanner to act.
-                mine = await heartbeats.find_one({"_id": me})
-                return mine is not None and mine["seen_at"] - opened > (MISSED_BEATS + 2) * beat
+            async def followed() -> bool:
+                return len(survivor.index) >= 2 * len(tickets)
 
-            await eventually(survivor_looked_long_enough, within=10)
-            assert len(survivor.index) == 0  # the live instance's tickets were not adopted
-
-        # Gone (stopped here; a crash is the same silence): after six missed beats its tickets are adopted.
-        async def adopted() -> bool:
-            return len(survivor.index) >= 2 * len(tickets)
-
-        await eventually(adopted, within=10)
+            await eventually(followed, within=10)
         claimed = await survivor.scan_once(datetime.now(UTC) + LATER)
         assert {(e.ticket_id, e.target) for e in claimed} == {
             (t, target) for t in tickets for target in ("response", "resolution")
@@ -169,6 +151,56 @@ async def test_a_survivor_adopts_the_tickets_of_an_instance_that_went_away(infra
         assert per_target(events) == Counter(
             {(t, target): 1 for t in tickets for target in ("response", "resolution")}
         )
+
+
+def due_at(scanner: BreachScanner, at: datetime) -> set[tuple[str, str, datetime]]:
+    """What the scanner would try at `at` (due times to the millisecond, as the store keeps them)."""
+    return {
+        (e.ticket_id, e.target, e.due.replace(microsecond=e.due.microsecond // 1000 * 1000))
+        for e in scanner.index.due(at)
+    }
+
+
+async def test_a_due_index_restarted_from_its_checkpoint_fires_what_one_read_from_every_ticket_does(
+    infra: Infra,
+) -> None:
+    run = run_id()
+    settings = tickets_settings(infra, run, breach_scanner_enabled=True, breach_scan_seconds=3600)
+    first = create_app(settings)
+    async with leasing_of(infra, run) as leasing:
+        async with serving(first) as client:
+            desk = await desk_of(first, client, leasing, infra, run)
+            staff = desk.operator()
+            await eventually(first.state.due_feed.ready, within=10)
+            before = await open_tickets(desk, 4)
+            assert (await client.post(f"/tickets/{before[0]}/acknowledge", headers=staff)).is_success
+            resolved = await client.post(
+                f"/tickets/{before[1]}/resolve", headers=staff, json={"acknowledge": True}
+            )
+            assert resolved.is_success  # due for auto-close now
+            assert first.state.due_feed.from_checkpoint is False  # a new database: read from every ticket
+            await first.state.due_feed.checkpoint()
+            after = await open_tickets(desk, 2)  # after the checkpoint: from the events since
+            assert (await client.post(f"/tickets/{after[0]}/acknowledge", headers=staff)).is_success
+            assert (await client.post(f"/tickets/{before[2]}/acknowledge", headers=staff)).is_success
+
+        restarted = create_app(settings)
+        async with serving(restarted) as client:
+            feed = restarted.state.due_feed
+            await eventually(feed.ready, within=10)
+            assert feed.from_checkpoint
+
+            async def reread() -> bool:
+                return not feed.dirty and not feed._rereading
+
+            await eventually(reread, within=10)
+            scratch = create_app(settings)  # never started: its scanner reads every ticket
+            await scratch.state.scanner.rebuild()
+            later = datetime.now(UTC) + timedelta(days=400)
+            expected = due_at(scratch.state.scanner, later)
+            assert len(expected) == 2 * 6 - 3 - 2 + 1  # 3 responses met; 1 resolved: its auto-close only
+            assert due_at(restarted.state.scanner, later) == expected
+            await scratch.state.runtime.client.close()
 
 
 async def test_unrated_resolved_tickets_auto_close_after_the_parks_delay(infra: Infra) -> None:

@@ -155,7 +155,8 @@ class TenantAccess:
         """Whom a new ticket is for, once the tenant (a tenant of the park that may open tickets on
         `on`) and the unit it names (one of the park's, of the tenant's own for a tenant) are checked."""
         tenant = tenant_for_new_ticket(park, asked.tenant_id)
-        await self.fresh(park.park_id)
+        if tenant is not None or asked.unit_id is not None:  # else no tenancy fact is consulted
+            await self.fresh(park.park_id)
         if tenant is not None and not park.is_tenant:
             found = await self.parks.tenant(park.park_id, tenant)
             if found is None or found.group_id != park.group_id:

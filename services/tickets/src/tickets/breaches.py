@@ -1,12 +1,15 @@
 """Durable SLA-breach detection and auto-close, safe with several instances and across crashes.
 
-Due times live in each ticket's document. Every instance keeps an in-memory DueIndex of them (FerretDB
-scans a collection per query, so the store is read in full only to rebuild it; what this instance
-writes meanwhile is applied on top of the rebuilt index). A breach is claimed by
+Due times live in each ticket's document. Every replica keeps an in-memory DueIndex of every ticket's
+(FerretDB scans a collection per query): from a checkpoint plus the tickets' events since
+(`tickets.due_feed`), its own writes applied at once; read from every ticket only when no checkpoint
+exists (`rebuild`: what this instance writes meanwhile is applied on top). A breach is claimed by
 inserting one claim document whose `_id` is `<ticket>:<target>` and which carries TicketSlaBreached in
 its outbox: the unique `_id` lets exactly one insert win (on FerretDB 1.x a conditional update is a
 read then an unconditional write, so it cannot decide a race), and the claim and its event are one
-atomic write, published by the outbox relay even after a crash. The ticket then notes the breach.
+atomic write, published by the outbox relay even after a crash. The ticket then notes the breach; a
+replica whose claim finds one already there notes it too (the note is idempotent), so a crash between
+claim and note is mended by whichever replica meets the entry next.
 
 The claim is not a change of the ticket but a document of its own, written once and never changed, so
 it stays a unique insert; every change of a ticket (noting a breach, auto-closing) goes through the
@@ -48,12 +51,13 @@ class BreachScanner:
         outbound: Callable[[Event], OutboundEvent],
         clock: Callable[[], datetime],
     ) -> None:
-        self._tickets, self._documents, self._claims = tickets, documents, claims
+        self._tickets, self.documents, self._claims = tickets, documents, claims
         self._outbound, self._clock = outbound, clock
         self.index = DueIndex()
         self._unnoted: list[tuple[str, SlaTarget, datetime]] = []
         self._task: asyncio.Task[None] | None = None
         self._rebuilt = False
+        self.written = False  # tracked a write since the last checkpoint (`tickets.due_feed`)
         self._written_during_rebuild: dict[str, list[DueEntry]] | None = None
 
     async def loaded(self) -> bool:
@@ -62,10 +66,18 @@ class BreachScanner:
 
     def track(self, ticket: Ticket) -> None:
         """Keep the index in step with a ticket this instance just wrote."""
-        entries = entries_of(ticket)
-        self.index.replace_ticket(ticket.ticket_id, entries, TARGETS)
+        self.replace(ticket.ticket_id, entries_of(ticket))
+        self.written = True
+
+    def replace(self, ticket_id: str, entries: list[DueEntry]) -> None:
+        """Make the index say exactly `entries` for this ticket (what was written, or read back)."""
+        self.index.replace_ticket(ticket_id, entries, TARGETS)
         if self._written_during_rebuild is not None:  # the rebuild may have read it before this write
-            self._written_during_rebuild[ticket.ticket_id] = entries
+            self._written_during_rebuild[ticket_id] = entries
+
+    def restore(self, index: DueIndex) -> None:
+        """Start from a checkpoint's index instead of reading every ticket (`tickets.due_feed`)."""
+        self.index, self._rebuilt = index, True
 
     async def rebuild(self) -> int:
         """Read what may still be due from the store (picks up other instances' writes)."""
@@ -81,7 +93,7 @@ class BreachScanner:
             async for doc in shard.collection.find({}, {"detected_at": 1}):
                 claimed[doc["_id"]] = doc["detected_at"]
         index, unnoted = DueIndex(), []
-        async for doc in self._documents.due_documents():
+        async for doc in self.documents.due_documents():
             for entry in due_entries(doc):
                 at = claimed.get(claim_id(entry.ticket_id, entry.target))
                 if at is None:
@@ -127,7 +139,11 @@ class BreachScanner:
     async def _claim(self, entry: DueEntry, now: datetime) -> bool:
         ticket = await self._tickets.get(entry.ticket_id)
         target = SlaTarget(entry.target)
-        if ticket is None or not ticket.missed(target, now) or target in ticket.breaches:
+        if ticket is None:
+            return False
+        if not ticket.missed(target, now) or target in ticket.breaches:
+            # Not due (yet): what it is due for now, e.g. a due time another replica moved later.
+            self.replace(ticket.ticket_id, entries_of(ticket))
             return False
         at = ticket.breach_date(target, now)  # a step recorded late: at the deadline
         fields = {"ticket_id": entry.ticket_id, "target": entry.target, "due_at": entry.due}
@@ -136,10 +152,18 @@ class BreachScanner:
             await self._claims.of(entry.ticket_id).insert(
                 claim_id(entry.ticket_id, entry.target), fields, [self._outbound(breach_of(entry, at))]
             )
-        except ConcurrencyConflict:
-            return False  # another instance claimed it first
+        except ConcurrencyConflict:  # claimed already: by another replica, or before a crash
+            await self._note_claimed(entry.ticket_id, target)
+            return False
         await self._note(entry.ticket_id, target, at)
         return True
+
+    async def _note_claimed(self, ticket_id: str, target: SlaTarget) -> None:
+        """Note on the ticket a breach claimed elsewhere (at once if its claimer has not yet, which a
+        crash between claim and note would leave for ever)."""
+        claim = await self._claims.of(ticket_id).get(claim_id(ticket_id, target.value))
+        if claim is not None:
+            await self._note(ticket_id, target, claim["detected_at"])
 
     async def _note(self, ticket_id: str, target: SlaTarget, at: datetime) -> None:
         def note(ticket: Ticket) -> bool:
@@ -162,14 +186,13 @@ class BreachScanner:
         if changed is not None:
             self.track(changed)
 
-    async def run(self, scan_seconds: float, refresh_seconds: float, orphans: Callable[[], bool]) -> None:
-        """Read the due index at start, again when `orphans()` says an instance went away (or every
-        `refresh_seconds`, if set), and claim what is due every `scan_seconds`."""
+    async def run(self, scan_seconds: float, refresh_seconds: float) -> None:
+        """Claim what is due every `scan_seconds`; also read the due index from every ticket every
+        `refresh_seconds`, if set (the due feed keeps it in step without that: `tickets.due_feed`)."""
         last_rebuild, loop = float("-inf"), asyncio.get_running_loop()
         while True:
             try:
-                timer = refresh_seconds > 0 and loop.time() - last_rebuild >= refresh_seconds
-                if not self._rebuilt or timer or orphans():
+                if refresh_seconds > 0 and loop.time() - last_rebuild >= refresh_seconds:
                     await self.rebuild()
                     last_rebuild = loop.time()
                 await self.scan_once()
@@ -177,10 +200,8 @@ class BreachScanner:
                 log.exception("breach scan failed; retrying")
             await asyncio.sleep(scan_seconds)
 
-    def start(self, scan_seconds: float, refresh_seconds: float, orphans: Callable[[], bool]) -> None:
-        self._task = asyncio.create_task(
-            self.run(scan_seconds, refresh_seconds, orphans), name="breach-scanner"
-        )
+    def start(self, scan_seconds: float, refresh_seconds: float) -> None:
+        self._task = asyncio.create_task(self.run(scan_seconds, refresh_seconds), name="breach-scanner")
 
     async def stop(self) -> None:
         await stop_task(self._task)

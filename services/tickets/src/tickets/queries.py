@@ -20,15 +20,22 @@ from tickets.domain.ticket import Ticket
 from tickets.repository import TicketDocuments
 from tickets.schemas import OpenTicketPublic, TicketPublic
 from tickets.service import TicketService
+from tickets.tenant_lists import Backfill, TenantLists
 
 DEFAULT_PERIOD = timedelta(days=30)
 
 
 class TicketQueries:
     def __init__(
-        self, documents: TicketDocuments, service: TicketService, directory: Directory, clock: Clock = utc_now
+        self,
+        documents: TicketDocuments,
+        service: TicketService,
+        directory: Directory,
+        tenants: tuple[TenantLists, Backfill],
+        clock: Clock = utc_now,
     ) -> None:
         self._documents, self._service, self._directory, self._clock = documents, service, directory, clock
+        self._lists, self._backfill = tenants
 
     async def ticket(self, seen: TicketAccess) -> TicketPublic:
         """The ticket as stored now, presented before anything else runs (the store's memory of it may
@@ -50,13 +57,20 @@ class TicketQueries:
     async def own(self, who: Principal) -> list[TicketPublic]:
         """A tenant user's enterprise's tickets in the parks it reaches now, newest first."""
         who.require_role(Role.TENANT_USER)
-        found = await self._documents.find({"tenant_id": who.tenant_id, "group_id": who.group_id})
+        found = await self._own(who.group_id, who.tenant_id)
         reached: dict[str, bool] = {}
         for park_id in {t.park_id for t in found}:
             reached[park_id] = await self._reaches(who, park_id)
         visible = sorted((t for t in found if reached[t.park_id]), key=lambda t: t.opened_at, reverse=True)
         now = self._clock()
         return [TicketPublic.of(t, now) for t in visible]
+
+    async def _own(self, group_id: str, tenant_id: str | None) -> list[Ticket]:
+        """From the tenant's list (reads its tickets by `_id`), or, until the lists name the tickets
+        stored before them, from every ticket."""
+        if tenant_id is not None and await self._backfill.complete():
+            return await self._documents.by_ids(await self._lists.newest_first(group_id, tenant_id))
+        return await self._documents.find({"tenant_id": tenant_id, "group_id": group_id})
 
     async def _reaches(self, who: Principal, park_id: str) -> bool:
         try:
@@ -90,4 +104,4 @@ class TicketQueries:
         return schemas.Scorecard.of(scorecard(await self._park(park), start, end))
 
     async def sla(self, park: ParkAccess) -> schemas.ParkSla:
-        return schemas.ParkSla.of(await self._service.sla(park.park_id, park.group_id))
+        return schemas.ParkSla.of(await self._service.sla(park.park_id, park.group_id, fresh=True))

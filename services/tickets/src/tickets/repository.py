@@ -5,7 +5,8 @@ as BSON dates, which the breach scanner reads back (`due_entries`). A park's SLA
 document per park. Documents written before the one idempotency rule still decode (their
 `applied_requests` are left unread)."""
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from parkops_contracts.events.tickets import SlaTarget
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.clock import Clock
 from parkops_runtime.events import OutboundEvent
+from parkops_runtime.ids import new_id
 from parkops_runtime.mongo import Document
 from parkops_runtime.outbox import VERSION, AggregateCollection
 from parkops_runtime.service import ServiceRuntime
@@ -23,6 +25,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.due_index import AUTO_CLOSE, DueEntry
 from tickets.domain.sla import ParkSla
+from tickets.domain.tenant_tickets import TenantTickets
 from tickets.domain.ticket import Ticket
 from tickets.settings import TicketsSettings
 
@@ -31,6 +34,7 @@ DUE_FIELDS = {f: 1 for f in ("park_id", "group_id", "category", "priority", "pen
     "rating": 1,
 }
 KEEP_KEYS = timedelta(hours=24)
+READS_AT_ONCE = 16
 
 
 def state_of(doc: Document) -> Document:
@@ -63,13 +67,35 @@ class SlaCodec:
         return ()
 
 
+class TenantTicketsCodec:
+    def encode(self, lists: TenantTickets) -> Document:
+        return lists.model_dump(mode="json")
+
+    def decode(self, document: Document) -> TenantTickets:
+        return TenantTickets.model_validate(state_of(document))
+
+    def take_events(self, lists: TenantTickets) -> Sequence[Event]:
+        return ()
+
+
 class ShardedAggregates:
-    """The runtime's `Aggregates` over shards: each document in the shard its id names."""
+    """The runtime's `Aggregates` over shards: each document in the shard its id names. An id this process
+    drew (`draw`: 80 random bits) names nothing stored yet, so its first load asks no store (that load
+    was two of an opening's six round trips: the document and a commit a dead writer may have left)."""
 
     def __init__(self, shards: Shards) -> None:
         self.shards = shards
+        self._drawn: set[str] = set()
+
+    def draw(self) -> str:
+        drawn = new_id()
+        self._drawn.add(drawn)
+        return drawn
 
     async def get(self, doc_id: str) -> Document | None:
+        if doc_id in self._drawn:
+            self._drawn.discard(doc_id)  # a retry (or a second load) asks the store
+            return None
         return await self.shards.of(doc_id).get(doc_id)
 
     async def version(self, doc_id: str) -> int:
@@ -97,6 +123,29 @@ class TicketDocuments:
             found.extend([self._codec.decode(doc) async for doc in shard.collection.find(query)])
         return found
 
+    async def by_ids(self, ticket_ids: Sequence[str]) -> list[Ticket]:
+        """These tickets, each read by `_id` (a filter on anything else reads every ticket), in the order
+        asked; an id with no ticket is left out."""
+        slots = asyncio.Semaphore(READS_AT_ONCE)
+
+        async def read(ticket_id: str) -> Document | None:
+            async with slots:
+                return await self.shards.of(ticket_id).collection.find_one({"_id": ticket_id})
+
+        found = await asyncio.gather(*(read(t) for t in ticket_ids))
+        return [self._codec.decode(doc) for doc in found if doc is not None]
+
+    async def tenant_documents(self) -> AsyncIterator[Document]:
+        """Group, tenant and opening time of every ticket opened for a tenant (reads every ticket)."""
+        fields = {"group_id": 1, "tenant_id": 1, "opened_at": 1}
+        for shard in self.shards.all():
+            async for doc in shard.collection.find({"tenant_id": {"$ne": None}}, fields):
+                yield doc
+
+    async def due_document(self, ticket_id: str) -> Document | None:
+        """What the due index needs of one ticket (read by `_id`)."""
+        return await self.shards.of(ticket_id).collection.find_one({"_id": ticket_id}, DUE_FIELDS)
+
     async def due_documents(self) -> AsyncIterator[Document]:
         """What the due index needs of every ticket that may still be due for something: an unfinished
         one, or a closed one whose target met late still waits for its breach claim."""
@@ -114,16 +163,19 @@ class TicketDocuments:
 @dataclass(frozen=True)
 class Stores:
     tickets: AggregateStore[Ticket]
+    draw_ticket_id: Callable[[], str]
     slas: AggregateStore[ParkSla]
     documents: TicketDocuments
+    tenant_lists: AggregateStore[TenantTickets]
     claims: Shards  # SLA breach claims: one document per ticket and target (see `tickets.breaches`)
     sla_documents: AggregateCollection
 
 
 def stores(runtime: ServiceRuntime, settings: TicketsSettings, clock: Clock) -> Stores:
     shards = Shards(runtime.aggregates, "tickets", settings.ticket_shards)
+    sharded = ShardedAggregates(shards)
     tickets = AggregateStore(
-        ShardedAggregates(shards),
+        sharded,
         TicketCodec(),
         runtime.outbound,
         kind="ticket",
@@ -142,8 +194,16 @@ def stores(runtime: ServiceRuntime, settings: TicketsSettings, clock: Clock) -> 
         fresh_for=settings.sla_cache_seconds,
         keep_keys=KEEP_KEYS,
     )
+    tenant_lists = AggregateStore(
+        runtime.aggregates("tenant_tickets"),
+        TenantTicketsCodec(),
+        runtime.outbound,
+        kind="tenant's tickets",
+        clock=clock,
+        remember=settings.remembered_tickets // 10,
+    )
     claims = Shards(runtime.aggregates, "sla_breaches", settings.ticket_shards)
-    return Stores(tickets, slas, TicketDocuments(shards), claims, sla_documents)
+    return Stores(tickets, sharded.draw, slas, TicketDocuments(shards), tenant_lists, claims, sla_documents)
 
 
 async def version_sla_documents(sla_documents: AggregateCollection) -> None:

@@ -9,7 +9,7 @@ the open names the same ticket and never another caller's."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from parkops_runtime.access import ParkAccess
@@ -49,15 +49,29 @@ class Dated(Protocol):
     def at(self) -> datetime | None: ...
 
 
+ADAPTERS: dict[type, TypeAdapter[object]] = {}
+
+
+def adapter(kind: type) -> TypeAdapter[object]:
+    """One per command type: building one costs ~1.5 ms (it was built on every request)."""
+    if kind not in ADAPTERS:
+        ADAPTERS[kind] = TypeAdapter(kind)
+    return ADAPTERS[kind]
+
+
 def terms(command: object) -> dict[str, object]:
     """What a command asked, as plain values (the digest of a keyed request); None asked nothing. An
     action not dated asks what it asked before actions took `at` (the same digest)."""
-    plain = TypeAdapter(type(command)).dump_python(command, mode="json")
+    plain = adapter(type(command)).dump_python(command, mode="json")
     if not isinstance(plain, dict):
         return {}
     if "at" in plain and plain["at"] is None:
         del plain["at"]
     return plain
+
+
+class NamesTickets(Protocol):
+    async def add(self, group_id: str, tenant_id: str, tickets: dict[str, datetime]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -66,13 +80,25 @@ class Stored:
 
     tickets: AggregateStore[Ticket]
     slas: AggregateStore[ParkSla]
+    tenant_lists: NamesTickets  # `tickets.tenant_lists`
+    draw_ticket_id: Callable[[], str] = new_id  # the store's, which then knows the id is new
 
 
 class TicketService:
     def __init__(
-        self, stored: Stored, access: TenantAccess, on_saved: OnSaved, clock: Clock = utc_now
+        self,
+        stored: Stored,
+        access: TenantAccess,
+        on_saved: OnSaved,
+        clock: Clock = utc_now,
+        sla_cache: timedelta = timedelta(0),
     ) -> None:
+        """`sla_cache`: a park with no SLA configured is taken to have none this long after the store said
+        so (the store remembers configured ones as long: `TICKETS_SLA_CACHE_SECONDS`)."""
         self.tickets, self.slas, self.access = stored.tickets, stored.slas, access
+        self._sla_cache = sla_cache
+        self._unconfigured_until: dict[str, datetime] = {}
+        self.tenant_lists, self._draw_ticket_id = stored.tenant_lists, stored.draw_ticket_id
         self.on_saved, self.clock = on_saved, clock
 
     async def open_ticket(self, park: ParkAccess, asked: OpenTicket, key: str | None) -> TicketPublic:
@@ -81,10 +107,12 @@ class TicketService:
         at = opened_at(asked.opened_at, now, park.is_tenant)
         tenant = await self.access.opener(park, asked, at.date())
         scope = (park.group_id, park.park_id, park.tenant_id or "", park.who.subject)
-        ticket_id = new_id() if key is None else keyed_id(key, *scope)
+        ticket_id = self._draw_ticket_id() if key is None else keyed_id(key, *scope)
         sla = await self.sla(park.park_id, park.group_id)
         new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, at, now)
         idempotency = keyed(key, "open", terms(asked), TicketPublic)
+        if tenant is not None:  # named in the tenant's list first: a stored ticket is always listed
+            await self.tenant_lists.add(park.group_id, tenant, {ticket_id: at})
         return await self._write(ticket_id, idempotency, lambda _, __: None, lambda: Ticket.open(new))
 
     async def acknowledge(self, seen: TicketAccess, c: Step, key: str | None) -> TicketPublic:
@@ -139,14 +167,23 @@ class TicketService:
             return schemas.ParkSla.of(sla)
 
         idempotency = keyed(key, "configure SLA", terms(c), schemas.ParkSla)
+        self._unconfigured_until.pop(park.park_id, None)
         return await self.slas.change(
             park.park_id, configure, create=lambda: settings, idempotency=idempotency
         )
 
-    async def sla(self, park_id: str, group_id: str) -> ParkSla:
+    async def sla(self, park_id: str, group_id: str, fresh: bool = False) -> ParkSla:
         """A park's SLA settings; the defaults until its group configures them. A copy: the store's own
-        may be reconfigured in place while the caller still uses this one."""
+        may be reconfigured in place while the caller still uses this one. Not `fresh`, a park found
+        unconfigured within `sla_cache` is not asked again (two round trips of every opening)."""
+        now = self.clock()
+        if not fresh and self._unconfigured_until.get(park_id, now) > now:
+            return ParkSla.default(park_id, group_id)
         sla = await self.slas.get(park_id)
+        if sla is None:
+            self._unconfigured_until[park_id] = now + self._sla_cache
+        else:
+            self._unconfigured_until.pop(park_id, None)
         if sla is None or sla.group_id != group_id:
             return ParkSla.default(park_id, group_id)
         return sla.model_copy()

@@ -14,14 +14,15 @@ class TicketsSettings(ServiceSettings):
     due_index_refresh_seconds: float = Field(
         default=0,
         ge=0,
-        description="Also re-read the due index from the store this often (0: never). An instance tracks "
-        "its own writes at once and re-reads when another instance goes away (see the heartbeat below); "
-        "on FerretDB a re-read decodes every ticket.",
+        description="Also re-read the due index from every ticket this often (0: never; the due feed keeps "
+        "it in step with every replica's writes from the tickets' events). On FerretDB a re-read decodes "
+        "every ticket.",
     )
-    instance_heartbeat_seconds: float = Field(
-        default=5.0,
+    due_index_checkpoint_seconds: float = Field(
+        default=60.0,
         gt=0,
-        description="Heartbeat of this instance; one silent for 6 beats is gone and its tickets adopted.",
+        description="Save the due index with the event offsets it reflects this often (when it changed); "
+        "a replica starts from the latest one plus the events since.",
     )
     sla_cache_seconds: float = Field(
         default=1.0, ge=0, description="Reuse a park's SLA read from the store for this long."

@@ -16,8 +16,9 @@ from parkops_runtime.inbox import default_fact
 from parkops_runtime.mongo import Document
 from parkops_runtime.testing import MemoryAggregates
 from tickets.access import TenantAccess, TicketAccess
-from tickets.repository import SlaCodec, TicketCodec
+from tickets.repository import SlaCodec, TenantTicketsCodec, TicketCodec
 from tickets.service import Stored, TicketService
+from tickets.tenant_lists import TenantLists
 
 from tests.support.events import tenant_onboarded, unit_listed
 
@@ -89,16 +90,21 @@ def outbound(event: Event) -> OutboundEvent:
 class Desk:
     memory: MemoryAggregates = field(default_factory=MemoryAggregates)
     slas: MemoryAggregates = field(default_factory=MemoryAggregates)
+    tenant_lists: MemoryAggregates = field(default_factory=MemoryAggregates)
     clock: Clock = field(default_factory=Clock)
     tracked: list[str] = field(default_factory=list)
     service: TicketService = field(init=False)
+    lists: TenantLists = field(init=False)
 
     def __post_init__(self) -> None:
         tickets = AggregateStore(self.memory, TicketCodec(), outbound, kind="ticket", clock=self.clock)
         slas = AggregateStore(self.slas, SlaCodec(), outbound, kind="park SLA", clock=self.clock)
         access = TenantAccess(MemoryInbox(), Parks())  # type: ignore[arg-type]
+        self.lists = TenantLists(
+            AggregateStore(self.tenant_lists, TenantTicketsCodec(), outbound, kind="tenant's tickets")
+        )
         self.service = TicketService(
-            Stored(tickets, slas), access, lambda t: self.tracked.append(t.ticket_id), self.clock
+            Stored(tickets, slas, self.lists), access, lambda t: self.tracked.append(t.ticket_id), self.clock
         )
 
     async def onboard(self, tenant: str, units: list[str]) -> None:

@@ -2,7 +2,15 @@ import gc
 from datetime import timedelta
 
 from parkops_contracts.events.tickets import SlaTarget
-from tickets.domain.due_index import AUTO_CLOSE, DueEntry, DueIndex, breach_of, entries_of
+from tickets.domain.due_index import (
+    AUTO_CLOSE,
+    DueEntry,
+    DueIndex,
+    breach_of,
+    dump_entries,
+    entries_of,
+    load_entries,
+)
 
 from .factory import T0, new_ticket
 
@@ -106,3 +114,23 @@ def test_ticket_entries_carry_everything_a_breach_event_needs() -> None:
         DueEntry(T0 + 2 * H, "t1", "response", "p1", "g1", "repair", "normal"),
         DueEntry(T0 + 48 * H, "t1", "resolution", "p1", "g1", "repair", "normal"),
     ]
+
+
+def test_a_checkpoint_keeps_the_current_entries_and_the_tickets_to_reread() -> None:
+    index = DueIndex()
+    index.put(entry("a", 1))
+    index.put(entry("a", 3))  # moved: the older heap entry is stale and not kept
+    index.put(entry("b", 2, "resolution")._replace(due=T0 + timedelta(microseconds=7)))
+    index.drop("b", "resolution")
+    index.put(entry("c", 2, AUTO_CLOSE))
+    restored, dirty = load_entries(dump_entries(index.frozen().entries(), {"d"}))
+    assert sorted(restored.frozen().entries()) == sorted(index.frozen().entries())
+    assert (len(restored), dirty) == (2, {"d"})
+    assert [(e.ticket_id, e.due) for e in restored.due(T0 + 5 * H)] == [("c", T0 + 2 * H), ("a", T0 + 3 * H)]
+
+
+def test_a_checkpoint_keeps_due_times_to_the_microsecond() -> None:
+    index = DueIndex()
+    index.put(entry("a", 1)._replace(due=T0 + timedelta(microseconds=123_457)))
+    restored, _ = load_entries(dump_entries(index.frozen().entries(), set()))
+    assert restored.next_due() == T0 + timedelta(microseconds=123_457)

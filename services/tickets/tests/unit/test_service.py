@@ -22,6 +22,7 @@ from tickets.domain.commands import (
 )
 from tickets.domain.sla import ParkSla, PolicyOverride, SlaPolicy
 from tickets.domain.work import Labour
+from tickets.service import Stored, TicketService
 
 from .service_fixtures import T0, Desk, staff, tenant
 
@@ -185,3 +186,35 @@ async def test_a_park_configures_its_sla_for_the_tickets_opened_after(desk: Desk
     assert await desk.service.sla("p1", "another group") == ParkSla.default("p1", "another group")
     await desk.service.configure_sla(staff(), ConfigureSla(), None)
     assert await desk.service.sla("p1", "g1") == ParkSla.default("p1", "g1")
+
+
+async def test_a_tenants_list_names_its_tickets_newest_first_and_a_retry_once(desk: Desk) -> None:
+    first = await desk.service.open_ticket(tenant(), DOOR, None)
+    desk.clock.advance(H)
+    by_staff = await desk.service.open_ticket(
+        staff(), OpenTicket("repair", "high", "x", tenant_id="acme"), "k"
+    )
+    await desk.service.open_ticket(staff(), OpenTicket("repair", "high", "x", tenant_id="acme"), "k")  # retry
+    await desk.service.open_ticket(staff(), DOOR, None)  # for nobody: in no list
+    assert await desk.lists.newest_first("g1", "acme") == [by_staff.ticket_id, first.ticket_id]
+    assert await desk.lists.newest_first("g1", "beta") == []
+
+
+async def test_a_park_found_without_sla_is_not_asked_again_within_the_cache(desk: Desk) -> None:
+    """Another replica's TicketService over the same store: an SLA configured there applies here once
+    this replica's cache of "none configured" expires, and at once to a fresh read (GET /parks/{p}/sla)."""
+    service, stored = desk.service, Stored(desk.service.tickets, desk.service.slas, desk.lists)
+    replica, later = (TicketService(stored, service.access, lambda _: None, desk.clock, H) for _ in "ab")
+    fast = PolicyOverride(
+        category=TicketCategory.REPAIR,
+        priority=TicketPriority.HIGH,
+        policy=SlaPolicy(response_seconds=600, resolution_seconds=3600),
+    )
+    for each in (replica, later):
+        assert (await each.open_ticket(staff(), DOOR, None)).response_due == T0 + H  # the defaults
+    await service.configure_sla(staff(), ConfigureSla(overrides=(fast,)), None)
+    assert (await replica.open_ticket(staff(), DOOR, None)).response_due == T0 + H  # within the cache
+    assert (await replica.sla("p1", "g1", fresh=True)).overrides == (fast,)
+    assert (await replica.open_ticket(staff(), DOOR, None)).response_due == T0 + timedelta(minutes=10)
+    desk.clock.advance(H)
+    assert (await later.open_ticket(staff(), DOOR, None)).response_due == T0 + H + timedelta(minutes=10)
