@@ -24,9 +24,10 @@ from parkops_runtime import ids
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.directory import ParkEntry
+from parkops_runtime.slices import in_slices
 
 from finance.domain.billing import billable_period
-from finance.domain.billing_runs import BillingRun, RunTaken, slices
+from finance.domain.billing_runs import BillingRun, RunTaken
 from finance.domain.lease_billing import recognize_deferred, run_billing
 from finance.schemas import BillingRunPublic
 from finance.service import FinanceService
@@ -98,17 +99,13 @@ class BillingRuns:
                 await self._report(park, period, partial(BillingRun.fail, reason=reason, now=self._clock()))
 
     async def _bill(self, park: ParkEntry, period: str) -> None:
-        books = await self._finance.read(park)
-        leases = slices(list(books.schedules), self._slice)
+        leases = sorted((await self._finance.read(park)).schedules)
         now = self._clock()
-        run = await self._report(
-            park, period, partial(BillingRun.start, total=sum(map(len, leases)), now=now)
-        )
+        run = await self._report(park, period, partial(BillingRun.start, total=len(leases), now=now))
         await self._finance.write(park, partial(recognize_deferred, period=period, cause=run.cause))
-        for part in leases:
-            await asyncio.sleep(0)  # what waited during the slice's read runs first
-            billed = partial(run_billing, period=period, cause=run.cause, leases=part)
+        async for part in in_slices(leases, self._slice):
             await self._settle()
+            billed = partial(run_billing, period=period, cause=run.cause, leases=part)
             issued = await self._finance.write(park, billed)
             progress = partial(BillingRun.advance, leases=len(part), invoices=len(issued), now=self._clock())
             await self._report(park, period, progress)

@@ -75,9 +75,3 @@ class BillingRun(BaseModel):
     @property
     def finished(self) -> bool:
         return self.state in (RunState.SUCCEEDED, RunState.FAILED)
-
-
-def slices(lease_ids: list[str], size: int) -> list[list[str]]:
-    """The leases in slices of `size`, in a stable order."""
-    ordered = sorted(lease_ids)
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
