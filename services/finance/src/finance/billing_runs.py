@@ -48,9 +48,9 @@ class BillingRuns:
         outbox_depth: Callable[[], float],
         clock: Clock,
         *,
-        slice_leases: int = 250,
+        slice_leases: int = 500,
         at_once: int = 2,
-        unpublished_at_most: int = 4,
+        unpublished_at_most: int = 8,
     ) -> None:
         self._runs, self._finance, self._depth, self._clock = runs, finance, outbox_depth, clock
         self._slice, self._running = slice_leases, asyncio.Semaphore(at_once)
