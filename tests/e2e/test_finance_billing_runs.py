@@ -79,14 +79,18 @@ def schedule_leases(books: ParkBooks, park: str) -> None:
         schedule_lease(books, f"{park}-L{i}", f"t{i}", twelve_months(), f"seed:{park}-{i}")
 
 
+async def publish_lease(infra: Infra, prefix: str, park: str, lease: str) -> None:
+    event = lease_signed(lease, park, GROUP)
+    record = (event.model_dump_json().encode(), envelope(type(event), event_id=f"{park}-{lease}"))
+    await produce(infra.kafka_bootstrap_servers, event.topic(prefix), [record], key=park.encode())
+
+
 async def feed_leases(infra: Infra, prefix: str, stop: asyncio.Event) -> list[tuple[str, str]]:
     """Lease events for finance's consumer group, one every 0.2 s until `stop`: what it books meanwhile."""
     sent: list[tuple[str, str]] = []
     while not stop.is_set():
         park, lease = f"jobs-p{len(sent) % PARKS}", f"during-{len(sent)}"
-        event = lease_signed(lease, park, GROUP)
-        record = (event.model_dump_json().encode(), envelope(type(event), event_id=f"during-{len(sent)}"))
-        await produce(infra.kafka_bootstrap_servers, event.topic(prefix), [record], key=park.encode())
+        await publish_lease(infra, prefix, park, lease)
         sent.append((park, lease))
         await asyncio.sleep(0.2)
     return sent
@@ -120,6 +124,10 @@ async def test_a_billing_run_of_20k_leases_starves_nothing(infra: Infra) -> None
             await known(http, f"/parks/{park}/invoices", ADMIN)
             entry = await app.state.runtime.directory.park(park)
             await finance.write(entry, lambda b, p=park: schedule_leases(b, p))
+        # The consumer group has its partitions (it booked an event) before anything is watched: its
+        # first join logs a revocation of nothing.
+        await publish_lease(infra, f"t{run}", parks[0], "before-the-run")
+        await eventually(lambda: schedule_of(http, parks[0], "before-the-run"))
         stop = asyncio.Event()
         with watching() as watched:
             feeding = asyncio.create_task(feed_leases(infra, f"t{run}", stop))
