@@ -2,7 +2,7 @@
 amounts CNY, > 0, at most two decimals and 10^12; dates within 1900-2199; texts without control
 characters; ids as the platform spells them. Anything else is 422 naming the field."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
@@ -20,6 +20,7 @@ from parkops_kernel.bounds import (
 )
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from finance.domain.billing_runs import RunState
 from finance.domain.fees import EnterpriseSize, FeeKind, default_platform_fees, within_business_bounds
 from finance.domain.ledger import Account, Stream
 from finance.domain.payers import INSTITUTION
@@ -27,7 +28,7 @@ from finance.domain.receivables import DunningTier, InvoiceStatus
 
 # The value types (enums) of the books the API names as they are; routes take them from here, never
 # from the domain.
-__all__ = ["InvoiceStatus"]
+__all__ = ["InvoiceStatus", "RunState"]
 
 Currency = Literal["CNY"]
 EnteredAmount = Annotated[PositiveMoney, AfterValidator(lambda amount: amount.quantize(Decimal("0.01")))]
@@ -217,6 +218,23 @@ class AgingPublic(BaseModel):
     as_of: date
     buckets: dict[str, Decimal]
     outstanding: Decimal
+
+
+class BillingRunPublic(Shown):
+    """A billing run of a park and period as a job (`Prefer: respond-async`): read it again at
+    `/parks/{park_id}/billing-runs/{period}` from any replica until it has finished."""
+
+    park_id: str
+    period: str = Field(description="YYYY-MM; one run per park and period.")
+    state: RunState = Field(description="queued, running, succeeded or failed.")
+    done: int = Field(description="Leases billed so far.")
+    total: int = Field(description="Leases of the park when the run started (0 while queued).")
+    invoices: int = Field(description="Invoices issued so far.")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime = Field(description="Last progress; a running run silent for 60 s is taken over.")
+    error: str | None = Field(description="Why it failed; starting it again retries it.")
 
 
 class RecordedEvent(BaseModel):

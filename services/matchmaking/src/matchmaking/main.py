@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from parkops_contracts.events import matchmaking as matchmaking_events
 from parkops_contracts.events.leasing import LeaseTerminated, TenantOnboarded
 from parkops_runtime.clock import Clock, utc_now
+from parkops_runtime.collector import collect_less_often
 from parkops_runtime.consistency import NotCaughtUp, Token, render
 from parkops_runtime.replicated_view import ReplicatedView, fresh_read
 from parkops_runtime.service import ServiceRuntime
@@ -29,6 +30,7 @@ log = structlog.get_logger(__name__)
 
 def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_now) -> FastAPI:
     settings = settings or MatchmakingSettings()
+    collect_less_often()  # the match indexes are millions of objects: see parkops_runtime.collector
     runtime = ServiceRuntime(settings)
     runtime.follow_directory()  # parks and tenants from leasing: matchmaking knows no other park
     runtime.document_publications(matchmaking_events.PUBLISHED)

@@ -26,6 +26,7 @@ from parkops_runtime.auth import STAFF
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.consistency import Token, collecting, record_write
 from parkops_runtime.request_keys import keyed
+from parkops_runtime.slices import in_slices
 
 from matchmaking.access import WRITERS, acting_side, require_meeting, require_profile, require_proposal
 from matchmaking.domain import commands as cmd
@@ -34,8 +35,8 @@ from matchmaking.domain.default_chain import segment_for_industry
 from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.matcher import MatchIndex
 from matchmaking.domain.meeting import Meeting
-from matchmaking.domain.meeting_plan import open_needs, plan_meeting
-from matchmaking.domain.profiles import Enterprise, Profile
+from matchmaking.domain.meeting_plan import best_per_pair, open_needs, ranked_for
+from matchmaking.domain.profiles import Enterprise, Need, Profile
 from matchmaking.domain.proposal import Proposal, Status, pair_of
 from matchmaking.domain.scoring import Scored
 from matchmaking.present import chain_public, meeting_public, profile_public, proposal_public, settings_public
@@ -43,6 +44,7 @@ from matchmaking.read_model import MatchmakingView
 from matchmaking.schemas import ChainMapIO, MeetingPublic, ProfilePublic, ProposalPublic, SettingsIO
 
 R = TypeVar("R")
+NEEDS_PER_SLICE = 20  # a few ms of ranking each: tens of ms between two turns of the event loop
 P = ParamSpec("P")
 GroupKnown = Callable[[str], Awaitable[bool]]
 """Whether the park directory knows a park of the group."""
@@ -225,7 +227,7 @@ class MatchmakingService:
         ]
         buyers = {p.enterprise.enterprise_id: p.enterprise for p in profiles}
         needs = open_needs((n for p in profiles for n in p.needs), command.held_on)
-        planned = await self.ranking(group_id, lambda index: plan_meeting(index, needs, command.top_k))
+        planned = await self._plan(group_id, needs, command.top_k)
         for scored in planned:
             buyer = buyers[scored.need.enterprise_id]
             proposal = await self._propose(scored, buyer, new_id(), meeting_id)
@@ -337,6 +339,18 @@ class MatchmakingService:
         """The group's configuration as stored; the shipped default (kept nowhere) until the group edits
         it. Read from the store by every replica, so all rank with the same one."""
         return await self._stores.groups.get(group_id) or GroupConfig.default(group_id)
+
+    async def _plan(self, group_id: str, needs: list[Need], k: int) -> list[Scored]:
+        """A meeting's plan, ranked `NEEDS_PER_SLICE` needs at a time with the event loop free between
+        slices (thousands of needs are a minute of CPU: in one go, every request, fold and heartbeat
+        of this process would wait for it). The index is the one the stored configuration selected at
+        the start; a profile folded meanwhile drops the view's index, not this one, so the whole plan
+        ranks the same offerings (a decline folded meanwhile counts from the next slice on)."""
+        index = await self.ranking(group_id, lambda found: found)
+        ranked: list[Scored] = []
+        async for part in in_slices(needs, NEEDS_PER_SLICE):
+            ranked.extend(ranked_for(index, part, k))
+        return best_per_pair(ranked)
 
     async def ranking(self, group_id: str, rank: Callable[[MatchIndex], R]) -> R:
         """`rank` over the group's index, built with the stored configuration; no `await` between the

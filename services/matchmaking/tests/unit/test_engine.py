@@ -3,7 +3,7 @@ from dataclasses import replace
 from datetime import date
 
 from matchmaking.domain.matcher import EXACT_UP_TO
-from matchmaking.domain.meeting_plan import open_needs, plan_meeting
+from matchmaking.domain.meeting_plan import best_per_pair, open_needs, plan_meeting, ranked_for
 from matchmaking.domain.profiles import Kind, Offering
 from matchmaking.domain.scoring import Pair, Weights, total
 from matchmaking.engine_evaluation.labelled_set import generate
@@ -125,6 +125,8 @@ def test_a_meeting_plan_keeps_each_pair_once_with_its_best_proposal() -> None:
     pairs = [(s.need.enterprise_id, s.supplier.enterprise_id) for s in plan]
     assert sorted(pairs) == [("vax", "glass"), ("vax", "lab")]
     assert all(s.score > 0 for s in plan)
+    sliced = [s for part in (needs[:1], needs[1:]) for s in ranked_for(index, part, 2)]
+    assert best_per_pair(sliced) == plan  # ranked a slice at a time (the service): the same plan
 
 
 def test_needs_past_their_deadline_stay_out_of_a_meeting() -> None:

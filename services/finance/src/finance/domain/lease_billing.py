@@ -41,13 +41,18 @@ def recognize_deferred(books: ParkBooks, period: str, cause: str) -> None:
             )
 
 
-def run_billing(books: ParkBooks, period: str, cause: str) -> list[Invoice]:
+def run_billing(
+    books: ParkBooks, period: str, cause: str, leases: Iterable[str] | None = None
+) -> list[Invoice]:
     """Issue the rent invoices of lease months starting in `period` (YYYY-MM) not billed before, and
     recognise the deferred revenue due through the period and the rent waived for equity of the lease
-    months it reaches."""
-    recognize_deferred(books, period, cause)
+    months it reaches. With `leases`, only those leases' months (a slice of a billing run: the deferred
+    revenue is recognised by `recognize_deferred` once, not by each slice)."""
+    if leases is None:
+        recognize_deferred(books, period, cause)
+    chosen = books.schedules.values() if leases is None else (books.schedules[i] for i in leases)
     issued = []
-    for schedule in books.schedules.values():
+    for schedule in chosen:
         for line, rent in schedule.due_in(period):
             schedule.billed[line.month] = rent
             if rent > 0:

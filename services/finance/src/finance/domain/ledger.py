@@ -4,14 +4,14 @@ A line's `amount` is signed: positive = debit, negative = credit. An entry is ac
 lines sum to zero, so the trial balance (the sum of every line ever posted) is zero at every moment.
 Each entry names its `cause`: the CloudEvents id or API request that made it (audit trail)."""
 
-from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from parkops_contracts.events.finance import RevenueStream
 from parkops_kernel.money import ZERO, Cents
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 
 class Account(StrEnum):
@@ -77,13 +77,43 @@ def entry(entry_id: str, posted_on: date, cause: str, memo: str, *lines: tuple[A
     return Entry(entry_id=entry_id, posted_on=posted_on, cause=cause, memo=memo, lines=kept)
 
 
+Months = Mapping[str, Mapping[Account, Decimal]]
+"""Net balance per account per month (`YYYY-MM`)."""
+
+
+def period_balances(months: Months, period_prefix: str = "") -> dict[Account, Decimal]:
+    """Net balance per account over the months that start with `period_prefix` ("2026", "2026-03")."""
+    totals: dict[Account, Decimal] = {}
+    for month, balances in months.items():
+        if month.startswith(period_prefix):
+            for account, amount in balances.items():
+                totals[account] = totals.get(account, ZERO) + amount
+    return totals
+
+
 class Ledger(BaseModel):
     entries: list[Entry] = Field(default_factory=list)
+    # Kept as entries are posted (and rebuilt when loaded), so a period's balances cost its months,
+    # not every entry ever posted.
+    _months: dict[str, dict[Account, Decimal]] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object, /) -> None:
+        for posted in self.entries:
+            self._count(posted)
 
     def post(self, new: Entry) -> None:
         if sum((line.amount for line in new.lines), ZERO) != ZERO:
             raise UnbalancedEntry(f"entry {new.entry_id} does not balance")
         self.entries.append(new)
+        self._count(new)
+
+    def _count(self, posted: Entry) -> None:
+        month = self._months.setdefault(posted.period, {})
+        for line in posted.lines:
+            month[line.account] = month.get(line.account, ZERO) + line.amount
+
+    def months(self) -> Months:
+        return self._months
 
     def trial_balance(self) -> Decimal:
         """Sum of every posted line: zero, always."""
@@ -91,9 +121,4 @@ class Ledger(BaseModel):
 
     def balances(self, period_prefix: str = "") -> dict[Account, Decimal]:
         """Net balance per account over entries whose period starts with `period_prefix` ("2026")."""
-        totals: dict[Account, Decimal] = defaultdict(lambda: ZERO)
-        for e in self.entries:
-            if e.period.startswith(period_prefix):
-                for line in e.lines:
-                    totals[line.account] += line.amount
-        return dict(totals)
+        return period_balances(self._months, period_prefix)

@@ -9,7 +9,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from parkops_kernel.money import ZERO
 
-from finance.domain.ledger import SERVICE_STREAMS, Account, Ledger, Stream, revenue_account
+from finance.domain.ledger import (
+    REVENUE_ACCOUNTS,
+    SERVICE_STREAMS,
+    Account,
+    Ledger,
+    Months,
+    Stream,
+    period_balances,
+    revenue_account,
+)
 
 SERVICE_SHARE_TARGET = Decimal("0.30")
 RATIO_PLACES = Decimal("0.0001")
@@ -35,9 +44,18 @@ def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return (numerator / denominator).quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
 
 
+REPORTED = frozenset({*REVENUE_ACCOUNTS, Account.OPERATING_COST, Account.SUBSIDY_RECEIVED})
+"""The accounts a revenue report reads."""
+
+
 def revenue_report(ledger: Ledger, period: str) -> RevenueReport:
     """`period` is a year (`2026`) or a month (`2026-03`)."""
-    balances = ledger.balances(period)
+    return report_of_months(ledger.months(), period)
+
+
+def report_of_months(months: Months, period: str) -> RevenueReport:
+    """The report from the monthly balances of the `REPORTED` accounts (the others are not read)."""
+    balances = period_balances(months, period)
     by_stream = {s: -balances.get(revenue_account(s), ZERO) for s in Stream}
     operating = sum((v for s, v in by_stream.items() if s is not Stream.INVESTMENT), ZERO)
     service = sum((by_stream[s] for s in SERVICE_STREAMS), ZERO)

@@ -271,9 +271,14 @@ def new_id(key: str | None, access: ParkAccess) -> str:
 
 def owned(books: ParkBooks, park: ParkEntry) -> ParkBooks:
     """The stored books, if they belong to the group that owns the park."""
-    if books.group_id != park.group_id:
-        log.warning("books of another group", park_id=park.park_id, books_group=books.group_id)
+    owned_by(books.group_id, park)
+    return books
+
+
+def owned_by(books_group: str, park: ParkEntry) -> None:
+    """409 unless the books were opened by the group that owns the park."""
+    if books_group != park.group_id:
+        log.warning("books of another group", park_id=park.park_id, books_group=books_group)
         raise Conflict(
             f"the books of park {park.park_id} were opened by another group; an operator must move them"
         )
-    return books

@@ -20,7 +20,13 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
 
 def plan_meeting(index: MatchIndex, needs: Iterable[Need], k: int) -> list[Scored]:
     """Top k offerings per need; a pair of enterprises keeps only its best-scoring proposal."""
-    return best_per_pair(scored for need in needs for scored in index.top(need, k))
+    return best_per_pair(ranked_for(index, needs, k))
+
+
+def ranked_for(index: MatchIndex, needs: Iterable[Need], k: int) -> list[Scored]:
+    """Top k offerings of each need, need after need (a meeting's needs may be ranked a slice at a
+    time: `best_per_pair` of the slices' rankings is the plan)."""
+    return [scored for need in needs for scored in index.top(need, k)]
 
 
 def best_per_pair(ranked: Iterable[Scored]) -> list[Scored]:
