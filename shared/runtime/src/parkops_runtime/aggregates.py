@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union, runtime_checkable
 
 from parkops_contracts.base import Event
 from parkops_kernel.digest import Terms, digest
@@ -73,6 +73,13 @@ class Aggregates(Protocol):
     async def update(
         self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
     ) -> None: ...
+
+
+@runtime_checkable
+class Many(Protocol):
+    """`Aggregates` that read many documents by id in one go (`AggregateCollection`, `Shards`)."""
+
+    async def get_many(self, doc_ids: Sequence[str]) -> list[Document]: ...
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,28 @@ class AggregateStore(Generic[A]):
         use it before the caller's next `await`: a change of this process may take it then."""
         known = await self._load(aggregate_id, fresh=False)
         return known.aggregate if known else None
+
+    async def get_many(self, aggregate_ids: Sequence[str]) -> dict[str, A]:
+        """Those of the aggregates that exist, read in one go (`Many`): for a read over many small
+        aggregates. Each is decoded unless the memory holds its stored version; the same caveats as `get`."""
+        found: dict[str, A] = {}
+        if not isinstance(self._aggregates, Many):
+            for aggregate_id in aggregate_ids:
+                if (one := await self.get(aggregate_id)) is not None:
+                    found[aggregate_id] = one
+            return found
+        for doc in await self._aggregates.get_many(aggregate_ids):
+            doc_id, version = str(doc["_id"]), int(doc[VERSION])
+            known = self._known.get(doc_id)
+            if known is None or known.version != version:
+                aggregate = self._codec.decode(doc)
+                known = _Known(
+                    version, aggregate, self._codec.encode(aggregate), list(doc.get(KEYS, [])), 0.0
+                )
+                if doc_id not in self._known:
+                    self._remember(doc_id, known)
+            found[doc_id] = known.aggregate
+        return found
 
     async def version(self, aggregate_id: str) -> int:
         """How many changes the aggregate has had (0: none yet)."""

@@ -1,0 +1,204 @@
+"""A park stored in parts, so that quoting and signing a lease cost the same in a park of 200 units as in
+one of 20,000 (ADR 14):
+- the park (`parkops_runtime` aggregate `park`): its name, group, type, leading industries, pricing
+  policy, commitments, units and tenants; a lease's sign, renewal or termination never writes it, so
+  every replica keeps answering it from memory;
+- a unit book per unit (`leasing.domain.unit_book`): the periods leases hold it for; its version is the
+  compare-and-set that keeps two leases off one unit on one day;
+- a lease file per lease (`leasing.domain.lease_file`): the lease, and the events of its changes.
+
+A lease over several units is all or nothing: its units' books are claimed one by one in the order of
+their ids (so two signs racing for the same units meet at the first one they share, never deadlock), and
+a claim that is refused releases those already made before the refusal is answered. Only then is the
+lease written, with its events; a writer that dies between its claims and its lease leaves claims that
+name no lease, which any later claim drops once they are `ABANDONED_AFTER` old. Reads join the parts:
+the leases of a park are those its units' books name.
+
+Parks stored before (their leases inside the park) are migrated on read: `park` copies their leases into
+lease files and unit books, then empties the park's leases, each step repeatable, so replicas migrating
+the same park at once agree."""
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import TypeVar
+
+from parkops_kernel.errors import NotFound
+from parkops_runtime.aggregates import Idempotency
+from parkops_runtime.clock import Clock
+
+from leasing.domain.lease import Lease
+from leasing.domain.lease_file import LeaseFile
+from leasing.domain.park import Park
+from leasing.domain.unit_book import ABANDONED_AFTER, Period, Truth, UnitBook
+from leasing.repository import BookStore, FileStore, ParkStore
+
+R = TypeVar("R")
+
+
+def book_id(park_id: str, unit_id: str) -> str:
+    return f"{park_id}/{unit_id}"
+
+
+def file_id(park_id: str, lease_id: str) -> str:
+    return f"{park_id}/{lease_id}"
+
+
+class ParkParts:
+    def __init__(self, parks: ParkStore, books: BookStore, files: FileStore, clock: Clock) -> None:
+        self.parks, self.books, self.files, self._clock = parks, books, files, clock
+
+    async def park(self, park_id: str) -> Park | None:
+        """The park without its leases (from memory while it is the stored version), migrated first
+        when it was stored with them."""
+        park = await self.parks.get(park_id)
+        if park is not None and park.leases:
+            await self._migrate(park)
+            park = await self.parks.get(park_id)
+        return park
+
+    async def require(self, park_id: str) -> Park:
+        park = await self.park(park_id)
+        if park is None:
+            raise NotFound(f"park {park_id} does not exist")
+        return park
+
+    async def with_leases(self, park: Park, unit_ids: Iterable[str] | None = None) -> Park:
+        """The park seen with the leases of `unit_ids` (None: of all its units): for rules and reads
+        that look at leases. A read: never change what it returns."""
+        return park.with_leases(
+            await self.leases_of(park.park_id, park.units if unit_ids is None else unit_ids)
+        )
+
+    async def leases_of(self, park_id: str, unit_ids: Iterable[str]) -> dict[str, Lease]:
+        """Every lease that holds or held one of the units, as its file says."""
+        books = await self.books.get_many([book_id(park_id, u) for u in unit_ids])
+        lease_ids = sorted({x for book in books.values() for x in book.lease_ids()})
+        files = await self.files.get_many([file_id(park_id, x) for x in lease_ids])
+        leases = {f.lease.lease_id: f.lease for f in files.values()}
+        for f in files.values():  # a renewal whose own document a dead writer did not write
+            if f.renewal is not None and f.renewal.lease_id not in leases:
+                leases[f.renewal.lease_id] = f.renewal
+        # in the order they were signed, as one park document kept them
+        return {x.lease_id: x for x in sorted(leases.values(), key=_signed)}
+
+    async def lease(self, park: Park, lease_id: str) -> Lease:
+        """One lease (404 worded as the park's): its file, or the file of the lease it renews."""
+        key = file_id(park.park_id, lease_id)
+        found = await self.files.get(key)
+        if found is not None:
+            return found.lease
+        renewal = (await self.with_leases(park)).lease(lease_id)
+        await self.files.change(
+            key, _unchanged, create=lambda: LeaseFile(park_id=park.park_id, lease=renewal)
+        )
+        return renewal
+
+    async def claim(self, park_id: str, lease: Lease) -> None:
+        """Hold each of the lease's units for its term, in the order of their ids; all or none (409
+        naming the first unit refused, the claims made before it released)."""
+        claimed: list[str] = []
+        try:
+            for unit_id in sorted(lease.unit_ids):
+                await self._claim(park_id, unit_id, lease)
+                claimed.append(unit_id)
+        except BaseException:
+            await self.release(park_id, lease.lease_id, claimed)
+            raise
+
+    async def _claim(self, park_id: str, unit_id: str, lease: Lease) -> None:
+        period, key = _period(lease, self._clock()), book_id(park_id, unit_id)
+        truth = await self._truth(park_id, await self.books.get(key), lease.lease_id)
+        await self.books.change(
+            key, lambda b: b.claim(period, truth), create=lambda: UnitBook.open(park_id, unit_id)
+        )
+
+    async def release(self, park_id: str, lease_id: str, unit_ids: Iterable[str]) -> None:
+        for unit_id in unit_ids:
+            await self.books.change(book_id(park_id, unit_id), lambda b: b.release(lease_id))
+
+    async def hold_until(self, park_id: str, lease: Lease) -> None:
+        """After a termination: the units are held only to its last day. Until this is written (a crash
+        in between), claims learn it from the lease itself (`UnitBook.claim`)."""
+        for unit_id in lease.unit_ids:
+            key = book_id(park_id, unit_id)
+            await self.books.change(key, lambda b: b.hold_until(lease.lease_id, lease.last_day))
+
+    async def start_renovation(self, park_id: str, unit_id: str, today: date) -> None:
+        key = book_id(park_id, unit_id)
+        truth = await self._truth(park_id, await self.books.get(key), None)
+        await self.books.change(
+            key, lambda b: b.start_renovation(today, truth), create=lambda: UnitBook.open(park_id, unit_id)
+        )
+
+    async def set_renovating(self, park_id: str, unit_id: str, renovating: bool) -> None:
+        def mark(book: UnitBook) -> None:
+            book.renovating = renovating
+
+        create = lambda: UnitBook.open(park_id, unit_id)  # noqa: E731
+        await self.books.change(book_id(park_id, unit_id), mark, create=create)
+
+    async def write_lease(
+        self, park_id: str, lease: Lease, fn: Callable[[LeaseFile], R], idempotency: Idempotency[R] | None
+    ) -> R:
+        """Store a new lease with the events `fn` records; its units claimed before (`claim`)."""
+        return await self.files.change(
+            file_id(park_id, lease.lease_id),
+            fn,
+            create=lambda: LeaseFile(park_id=park_id, lease=lease),
+            idempotency=idempotency,
+        )
+
+    async def _truth(self, park_id: str, book: UnitBook | None, own: str | None) -> Truth:
+        """What the leases behind the book's periods say (see `UnitBook`)."""
+        others = [p for p in (book.periods if book else []) if p.lease_id != own]
+        files = await self.files.get_many([file_id(park_id, p.lease_id) for p in others])
+        held = {f.lease.lease_id: (f.lease.starts_on, f.lease.last_day) for f in files.values()}
+        for f in files.values():
+            if f.renewal is not None:
+                held[f.renewal.lease_id] = (f.renewal.starts_on, f.renewal.last_day)
+        stale = self._clock() - ABANDONED_AFTER
+        abandoned = {p.lease_id for p in others if p.lease_id not in held and p.claimed_at < stale}
+        return Truth(held, frozenset(abandoned))
+
+    async def _adopt(self, park_id: str, unit_id: str, period: Period) -> None:
+        create = lambda: UnitBook.open(park_id, unit_id)  # noqa: E731
+        await self.books.change(book_id(park_id, unit_id), lambda b: b.adopt(period), create=create)
+
+    async def _migrate(self, park: Park) -> None:
+        park_id, at = park.park_id, self._clock()
+        for lease in park.leases.values():
+            for unit_id in lease.unit_ids:
+                await self._adopt(park_id, unit_id, _period(lease, at))
+            await self.files.change(
+                file_id(park_id, lease.lease_id), _unchanged, create=_file_of(park_id, lease)
+            )
+        for unit in park.units.values():
+            if unit.renovating:
+                await self.set_renovating(park_id, unit.unit_id, True)
+        await self.parks.change(park_id, _forget_leases)
+
+
+def _period(lease: Lease, at: datetime) -> Period:
+    return Period(
+        lease_id=lease.lease_id,
+        tenant_id=lease.tenant_id,
+        starts_on=lease.starts_on,
+        last_day=lease.last_day,
+        claimed_at=at,
+    )
+
+
+def _signed(lease: Lease) -> tuple[datetime, int, str]:
+    return lease.signed_at, lease.renewal_number, lease.lease_id
+
+
+def _file_of(park_id: str, lease: Lease) -> Callable[[], LeaseFile]:
+    return lambda: LeaseFile(park_id=park_id, lease=lease)
+
+
+def _unchanged(_: LeaseFile) -> None:
+    return None
+
+
+def _forget_leases(park: Park) -> None:
+    park.leases = {}
