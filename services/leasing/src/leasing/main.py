@@ -25,6 +25,6 @@ def create_app(settings: LeasingSettings | None = None, clock: Clock = utc_now) 
     fresh_for, count = settings.read_cache_seconds, settings.park_collections
     books = book_store(Shards(runtime.aggregates, BOOKS, count), runtime.outbound, clock, fresh_for)
     files = file_store(Shards(runtime.aggregates, LEASES, count), runtime.outbound, clock, fresh_for)
-    parts = ParkParts(parks.store, books, files)  # claims are timed by real time
+    parts = ParkParts(parks.store, books, files, fresh_for=fresh_for)  # claims timed by real time
     leasing, queries = LeasingService(parts, claims, clock), LeasingQueries(parks, parts, clock)
     return runtime.create_app("parkops leasing", build_routers(leasing, queries))

@@ -18,6 +18,7 @@ Parks stored before (their leases inside the park) are migrated on read: `park` 
 lease files and unit books, then empties the park's leases, each step repeatable, so replicas migrating
 the same park at once agree."""
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TypeVar
@@ -33,6 +34,7 @@ from leasing.domain.unit_book import ABANDONED_AFTER, Period, Truth, UnitBook
 from leasing.repository import BookStore, FileStore, ParkStore
 
 R = TypeVar("R")
+PARKS_REMEMBERED = 1_000  # parks whose leases a replica keeps read whole (then it forgets them all)
 
 
 def book_id(park_id: str, unit_id: str) -> str:
@@ -44,10 +46,21 @@ def file_id(park_id: str, lease_id: str) -> str:
 
 
 class ParkParts:
-    def __init__(self, parks: ParkStore, books: BookStore, files: FileStore, wall: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        parks: ParkStore,
+        books: BookStore,
+        files: FileStore,
+        wall: Clock = utc_now,
+        fresh_for: float = 0.0,
+    ) -> None:
         """`wall`: the time claims are stamped and judged abandoned by: a writer's timeout, so real time
-        on every replica, never the business clock a test or a simulation may set back or forward."""
+        on every replica, never the business clock a test or a simulation may set back or forward.
+        `fresh_for`: how long a park's leases read whole are answered from memory (as the park itself
+        is, `AggregateStore`): they may lag another replica's write by that long, never this one's."""
         self.parks, self.books, self.files, self._clock = parks, books, files, wall
+        self._fresh_for = fresh_for
+        self._all_leases: dict[str, tuple[float, dict[str, Lease]]] = {}
 
     async def park(self, park_id: str) -> Park | None:
         """The park without its leases (from memory while it is the stored version), migrated first
@@ -67,9 +80,31 @@ class ParkParts:
     async def with_leases(self, park: Park, unit_ids: Iterable[str] | None = None) -> Park:
         """The park seen with the leases of `unit_ids` (None: of all its units): for rules and reads
         that look at leases. A read: never change what it returns."""
-        return park.with_leases(
-            await self.leases_of(park.park_id, park.units if unit_ids is None else unit_ids)
-        )
+        if unit_ids is not None:
+            return park.with_leases(await self.leases_of(park.park_id, unit_ids))
+        remembered = self._all_leases.get(park.park_id)
+        if remembered is not None and time.monotonic() - remembered[0] < self._fresh_for:
+            return park.with_leases(remembered[1])
+        leases = await self.leases_of(park.park_id, park.units)
+        if self._fresh_for > 0:
+            if len(self._all_leases) >= PARKS_REMEMBERED:
+                self._all_leases.clear()
+            self._all_leases[park.park_id] = (time.monotonic(), leases)
+        return park.with_leases(leases)
+
+    def _changed(self, park_id: str) -> None:
+        """A write of this replica: its next read of the park's leases reads them again."""
+        self._all_leases.pop(park_id, None)
+
+    async def change_lease(
+        self, park_id: str, lease_id: str, fn: Callable[[LeaseFile], R], idempotency: Idempotency[R] | None
+    ) -> R:
+        """Change a lease's file (its renewal, its termination)."""
+        self._changed(park_id)
+        try:
+            return await self.files.change(file_id(park_id, lease_id), fn, idempotency=idempotency)
+        finally:
+            self._changed(park_id)
 
     async def leases_of(self, park_id: str, unit_ids: Iterable[str]) -> dict[str, Lease]:
         """Every lease that holds or held one of the units, as its file says."""
@@ -98,6 +133,7 @@ class ParkParts:
     async def claim(self, park_id: str, lease: Lease) -> None:
         """Hold each of the lease's units for its term, in the order of their ids; all or none (409
         naming the first unit refused, the claims made before it released)."""
+        self._changed(park_id)
         claimed: list[str] = []
         try:
             for unit_id in sorted(lease.unit_ids):
@@ -115,12 +151,14 @@ class ParkParts:
         )
 
     async def release(self, park_id: str, lease_id: str, unit_ids: Iterable[str]) -> None:
+        self._changed(park_id)
         for unit_id in unit_ids:
             await self.books.change(book_id(park_id, unit_id), lambda b: b.release(lease_id))
 
     async def hold_until(self, park_id: str, lease: Lease) -> None:
         """After a termination: the units are held only to its last day. Until this is written (a crash
         in between), claims learn it from the lease itself (`UnitBook.claim`)."""
+        self._changed(park_id)
         for unit_id in lease.unit_ids:
             key = book_id(park_id, unit_id)
             await self.books.change(key, lambda b: b.hold_until(lease.lease_id, lease.last_day))
@@ -143,12 +181,15 @@ class ParkParts:
         self, park_id: str, lease: Lease, fn: Callable[[LeaseFile], R], idempotency: Idempotency[R] | None
     ) -> R:
         """Store a new lease with the events `fn` records; its units claimed before (`claim`)."""
-        return await self.files.change(
-            file_id(park_id, lease.lease_id),
-            fn,
-            create=lambda: LeaseFile(park_id=park_id, lease=lease),
-            idempotency=idempotency,
-        )
+        try:
+            return await self.files.change(
+                file_id(park_id, lease.lease_id),
+                fn,
+                create=lambda: LeaseFile(park_id=park_id, lease=lease),
+                idempotency=idempotency,
+            )
+        finally:
+            self._changed(park_id)
 
     async def _truth(self, park_id: str, book: UnitBook | None, own: str | None) -> Truth:
         """What the leases behind the book's periods say (see `UnitBook`)."""

@@ -201,7 +201,7 @@ class LeasingService:
 
         await self._parts.claim(park_id, preview)
         try:
-            answer = await self._parts.files.change(old_key, renew, idempotency=idempotency)
+            answer = await self._parts.change_lease(park_id, old.lease_id, renew, idempotency)
         except BaseException:
             renewed = await self._parts.files.get(old_key)
             if renewed is None or renewed.renewal is None or renewed.renewal.lease_id != new_id:
@@ -230,7 +230,7 @@ class LeasingService:
             file.record_all(now.take_events())
             return _lease(scope, ended[-1])
 
-        answer = await self._parts.files.change(key_of, terminate, idempotency=idempotency)
+        answer = await self._parts.change_lease(park_id, command.lease_id, terminate, idempotency)
         if ended:
             await self._parts.hold_until(park_id, ended[-1])
         return answer

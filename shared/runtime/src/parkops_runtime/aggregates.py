@@ -46,6 +46,7 @@ Asked = Union[Terms, BaseModel, "DataclassInstance"]
 """What a request asked: its terms, its body model or the command it became (one digest for each)."""
 A = TypeVar("A")
 R = TypeVar("R")
+FEW = 16  # `get_many` of at most this many ids reads each by id (each from memory while it is current)
 KEYS = "_keys"  # the aggregate's document field holding its idempotency keys (a list: keys are values)
 _KEYED = uuid.UUID("0b5e2f7c-3c1d-4f7e-9a55-6d1c2e8f4a10")
 
@@ -143,9 +144,12 @@ class AggregateStore(Generic[A]):
         """Those of the aggregates that exist, read in one go (`Many`): for a read over many small
         aggregates. Each is decoded unless the memory holds its stored version; the same caveats as `get`."""
         found: dict[str, A] = {}
-        if not isinstance(self._aggregates, Many):
-            for aggregate_id in aggregate_ids:
-                if (one := await self.get(aggregate_id)) is not None:
+        if not isinstance(self._aggregates, Many) or len(aggregate_ids) <= FEW:
+            # by id, at once: on FerretDB only an `_id` equality is indexed (`$in` scans the collection)
+            for aggregate_id, one in zip(
+                aggregate_ids, await asyncio.gather(*(self.get(i) for i in aggregate_ids)), strict=True
+            ):
+                if one is not None:
                     found[aggregate_id] = one
             return found
         for doc in await self._aggregates.get_many(aggregate_ids):
