@@ -61,6 +61,7 @@ class ParkParts:
         self.parks, self.books, self.files, self._clock = parks, books, files, wall
         self._fresh_for = fresh_for
         self._all_leases: dict[str, tuple[float, dict[str, Lease]]] = {}
+        self._writes = 0  # lease writes of this replica so far
 
     async def park(self, park_id: str) -> Park | None:
         """The park without its leases (from memory while it is the stored version), migrated first
@@ -85,8 +86,10 @@ class ParkParts:
         remembered = self._all_leases.get(park.park_id)
         if remembered is not None and time.monotonic() - remembered[0] < self._fresh_for:
             return park.with_leases(remembered[1])
+        writes = self._writes
         leases = await self.leases_of(park.park_id, park.units)
-        if self._fresh_for > 0:
+        # kept unless this replica wrote meanwhile: the read may have missed that write
+        if self._fresh_for > 0 and writes == self._writes:
             if len(self._all_leases) >= PARKS_REMEMBERED:
                 self._all_leases.clear()
             self._all_leases[park.park_id] = (time.monotonic(), leases)
@@ -94,6 +97,7 @@ class ParkParts:
 
     def _changed(self, park_id: str) -> None:
         """A write of this replica: its next read of the park's leases reads them again."""
+        self._writes += 1
         self._all_leases.pop(park_id, None)
 
     async def change_lease(
