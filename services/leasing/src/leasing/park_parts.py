@@ -149,7 +149,8 @@ class ParkParts:
 
     async def _claim(self, park_id: str, unit_id: str, lease: Lease) -> None:
         period, key = _period(lease, self._clock()), book_id(park_id, unit_id)
-        truth = await self._truth(park_id, await self.books.get(key), lease.lease_id)
+        span = (lease.starts_on, lease.last_day)
+        truth = await self._truth(park_id, await self.books.get(key), lease.lease_id, span)
         await self.books.change(
             key, lambda b: b.claim(period, truth), create=lambda: UnitBook.open(park_id, unit_id)
         )
@@ -169,7 +170,7 @@ class ParkParts:
 
     async def start_renovation(self, park_id: str, unit_id: str, today: date) -> None:
         key = book_id(park_id, unit_id)
-        truth = await self._truth(park_id, await self.books.get(key), None)
+        truth = await self._truth(park_id, await self.books.get(key), None, (today, today))
         await self.books.change(
             key, lambda b: b.start_renovation(today, truth), create=lambda: UnitBook.open(park_id, unit_id)
         )
@@ -195,12 +196,20 @@ class ParkParts:
         finally:
             self._changed(park_id)
 
-    async def _truth(self, park_id: str, book: UnitBook | None, own: str | None) -> Truth:
-        """What the leases behind the book's periods say (see `UnitBook`)."""
-        others = [p for p in (book.periods if book else []) if p.lease_id != own]
+    async def _truth(
+        self, park_id: str, book: UnitBook | None, own: str | None, span: tuple[date, date]
+    ) -> Truth:
+        """What the leases behind the book's periods in the way of `span` say (see `UnitBook`). Only
+        those: a period's lease can only end earlier than the period says, never later, so one that
+        does not overlap cannot hold a day of it; a claim's cost does not grow with the unit's history."""
+        periods = book.periods if book else []
+        others = [p for p in periods if p.lease_id != own and p.overlaps(*span)]
         files = await self.files.get_many([file_id(park_id, p.lease_id) for p in others])
         held = {f.lease.lease_id: (f.lease.starts_on, f.lease.last_day) for f in files.values()}
-        for f in files.values():
+        # a renewal whose own file a dead writer did not write is kept by the file of the lease it renews
+        unwritten = {p.renewal_of for p in others if p.lease_id not in held and p.renewal_of}
+        renewed = await self.files.get_many([file_id(park_id, x) for x in sorted(unwritten) if x])
+        for f in renewed.values():
             if f.renewal is not None:
                 held[f.renewal.lease_id] = (f.renewal.starts_on, f.renewal.last_day)
         stale = self._clock() - ABANDONED_AFTER
@@ -228,6 +237,7 @@ class ParkParts:
 def _period(lease: Lease, at: datetime) -> Period:
     return Period(
         lease_id=lease.lease_id,
+        renewal_of=lease.renewal_of,
         tenant_id=lease.tenant_id,
         starts_on=lease.starts_on,
         last_day=lease.last_day,

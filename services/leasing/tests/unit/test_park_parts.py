@@ -1,17 +1,17 @@
 """A park in parts (ADR 14): a lease's commands write its units' books and its lease file, never the
 park; a lease over several units is all or nothing; a park stored whole is migrated on read."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from leasing.domain import lease_book
-from leasing.domain.commands import SignLease
+from leasing.domain.commands import RenewLease, SignLease
 from leasing.park_parts import book_id
 from leasing.repository import ParkCodec
 from parkops_contracts.events import leasing as events
 from parkops_kernel.errors import Conflict
 
-from .test_service import START, a_park, a_tenant, staff
+from .test_service import START, Leasing, a_park, a_tenant, staff
 
 
 async def test_a_sign_leaves_the_park_as_it_was() -> None:
@@ -62,3 +62,23 @@ async def test_a_park_stored_with_its_leases_is_migrated_on_read() -> None:
     with pytest.raises(Conflict, match="lease old-lease"):
         await leasing.service.sign_lease(staff(), SignLease(tenant, units[:1], 12, date(2027, 6, 1)), None)
     assert leasing.events(events.LeaseSigned) == [], "a migration publishes nothing"
+
+
+async def test_a_renewal_whose_own_file_was_never_written_still_holds_its_units() -> None:
+    """A writer that died between the renewal's commit and the new lease's file: the renewed lease's
+    file keeps the new lease, which every read shows and every claim respects, however late."""
+    leasing, units = await a_park()
+    tenant = await a_tenant(leasing)
+    signed = await leasing.service.sign_lease(
+        staff(), SignLease(tenant, units[:1], 12, date(2027, 1, 1)), None
+    )
+    renewal = await leasing.service.renew_lease(staff(), RenewLease(signed.lease_id, 12), None)
+    del leasing.files.documents[f"p1/{renewal.lease_id}"]  # as if never written
+    leasing.clock.now += timedelta(minutes=5)  # long past an abandoned claim's minute
+    other = Leasing(leasing.memory, leasing.claims, (leasing.books, leasing.files))  # nothing in memory
+
+    assert [x.lease_id for x in await other.queries.leases(staff())] == [signed.lease_id, renewal.lease_id]
+    with pytest.raises(Conflict, match=f"lease {renewal.lease_id}"):
+        await other.service.sign_lease(staff(), SignLease(tenant, units[:1], 12, date(2028, 6, 1)), None)
+    assert (await other.queries.lease(staff(), renewal.lease_id)).lease_id == renewal.lease_id
+    assert f"p1/{renewal.lease_id}" in leasing.files.documents, "looked up by id, it is written"

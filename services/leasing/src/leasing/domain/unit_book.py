@@ -22,6 +22,7 @@ ABANDONED_AFTER = timedelta(seconds=60)  # far longer than a sign takes between 
 
 class Period(BaseModel):
     lease_id: str
+    renewal_of: str | None = None  # a renewal's file may be missing: the renewed lease's file keeps it
     tenant_id: str
     starts_on: date
     last_day: date
