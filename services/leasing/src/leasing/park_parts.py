@@ -34,6 +34,7 @@ from leasing.domain.unit_book import ABANDONED_AFTER, Period, Truth, UnitBook
 from leasing.repository import BookStore, FileStore, ParkStore
 
 R = TypeVar("R")
+Span = tuple[date, date]  # first and last day
 PARKS_REMEMBERED = 1_000  # parks whose leases a replica keeps read whole (then it forgets them all)
 
 
@@ -78,11 +79,14 @@ class ParkParts:
             raise NotFound(f"park {park_id} does not exist")
         return park
 
-    async def with_leases(self, park: Park, unit_ids: Iterable[str] | None = None) -> Park:
-        """The park seen with the leases of `unit_ids` (None: of all its units): for rules and reads
-        that look at leases. A read: never change what it returns."""
+    async def with_leases(
+        self, park: Park, unit_ids: Iterable[str] | None = None, span: Span | None = None
+    ) -> Park:
+        """The park seen with the leases of `unit_ids` (None: of all its units), only those that may
+        hold a day of `span` when given: for rules and reads that look at leases. A read: never change
+        what it returns."""
         if unit_ids is not None:
-            return park.with_leases(await self.leases_of(park.park_id, unit_ids))
+            return park.with_leases(await self.leases_of(park.park_id, unit_ids, span))
         remembered = self._all_leases.get(park.park_id)
         if remembered is not None and time.monotonic() - remembered[0] < self._fresh_for:
             return park.with_leases(remembered[1])
@@ -110,10 +114,15 @@ class ParkParts:
         finally:
             self._changed(park_id)
 
-    async def leases_of(self, park_id: str, unit_ids: Iterable[str]) -> dict[str, Lease]:
-        """Every lease that holds or held one of the units, as its file says."""
+    async def leases_of(
+        self, park_id: str, unit_ids: Iterable[str], span: Span | None = None
+    ) -> dict[str, Lease]:
+        """Every lease that holds or held one of the units, as its file says; with `span`, only those
+        whose periods overlap it (a lease ends no later than its period: the others hold none of it),
+        so a sign's reads do not grow with its units' history."""
         books = await self.books.get_many([book_id(park_id, u) for u in unit_ids])
-        lease_ids = sorted({x for book in books.values() for x in book.lease_ids()})
+        periods = [p for book in books.values() for p in book.periods]
+        lease_ids = sorted({p.lease_id for p in periods if span is None or p.overlaps(*span)})
         files = await self.files.get_many([file_id(park_id, x) for x in lease_ids])
         leases = {f.lease.lease_id: f.lease for f in files.values()}
         for f in files.values():  # a renewal whose own document a dead writer did not write

@@ -13,7 +13,7 @@ again without a second effect; the same key with another command is 409. A park 
 and no id of its caller's takes its id from the key and group, so a retry names the same park."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from parkops_kernel.errors import Conflict, DomainError
@@ -26,6 +26,7 @@ from parkops_runtime.request_keys import keyed
 from leasing.domain import commands, lease_book, park_admin, queries
 from leasing.domain.lease import Lease
 from leasing.domain.lease_file import LeaseFile, renewal_id
+from leasing.domain.months import lease_end
 from leasing.domain.park import Park
 from leasing.domain.space import Unit
 from leasing.domain.tenancy import CreditCodeClaim
@@ -156,7 +157,8 @@ class LeasingService:
         first = await self._parts.files.answered(file_id(park_id, lease_id), idempotency)
         if first is not None:
             return first
-        park = await self._parts.with_leases(await self._parts.require(park_id), command.unit_ids)
+        span = _term(command.starts_on, command.term_months)
+        park = await self._parts.with_leases(await self._parts.require(park_id), command.unit_ids, span)
         lease = lease_book.sign_lease(park, command, lease_id, self._clock())
         events = park.take_events()
 
@@ -186,8 +188,9 @@ class LeasingService:
         park = await self._parts.require(park_id)
         old = await self._parts.lease(park, command.lease_id)
         new_id = renewal_id(park_id, old.lease_id)
-        leases = await self._parts.leases_of(park_id, old.unit_ids)
-        others = {x: lease for x, lease in leases.items() if x != old.lease_id}
+        span = _term(old.ends_on + timedelta(days=1), command.term_months)
+        leases = await self._parts.leases_of(park_id, old.unit_ids, span)
+        others = {x: lease for x, lease in leases.items() if x != old.lease_id}  # those in the way
         seen = park.with_leases({**others, old.lease_id: old.model_copy()})  # the copy is renewed
         preview = lease_book.renew_lease(seen, command, new_id, at)  # refusals before any claim
         made: list[Lease] = []
@@ -320,6 +323,14 @@ def _unit(scope: ParkAccess, park: Park, unit: Unit, on: date) -> UnitPublic:
     """The unit as it stands on the day of the change (only staff reach a write: the occupant is told)."""
     status, occupant = queries.unit_status(park, unit, on), queries.occupant(park, unit.unit_id, on)
     return UnitPublic.of(unit, park_id=scope.park_id, status=status, tenant_id=occupant)
+
+
+def _term(starts_on: date, term_months: int) -> tuple[date, date] | None:
+    """The days a lease would hold (None: a term the domain refuses, with its own 422)."""
+    try:
+        return starts_on, lease_end(starts_on, term_months)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _unchanged(_: LeaseFile) -> None:
