@@ -64,17 +64,17 @@ class ParkParts:
         self._all_leases: dict[str, tuple[float, dict[str, Lease]]] = {}
         self._writes = 0  # lease writes of this replica so far
 
-    async def park(self, park_id: str) -> Park | None:
-        """The park without its leases (from memory while it is the stored version), migrated first
-        when it was stored with them."""
-        park = await self.parks.get(park_id)
+    async def park(self, park_id: str, *, current: bool = False) -> Park | None:
+        """The park without its leases (from memory while it is the stored version, asked even within
+        `fresh_for` when `current`), migrated first when it was stored with them."""
+        park = await self.parks.get(park_id, current=current)
         if park is not None and park.leases:
             await self._migrate(park)
             park = await self.parks.get(park_id)
         return park
 
-    async def require(self, park_id: str) -> Park:
-        park = await self.park(park_id)
+    async def require(self, park_id: str, *, current: bool = False) -> Park:
+        park = await self.park(park_id, current=current)
         if park is None:
             raise NotFound(f"park {park_id} does not exist")
         return park

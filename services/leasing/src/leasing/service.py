@@ -12,10 +12,11 @@ beside a digest of the command and the first answer, which a retry gets
 again without a second effect; the same key with another command is 409. A park registered with a key
 and no id of its caller's takes its id from the key and group, so a retry names the same park."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
+from parkops_contracts.base import Event
 from parkops_kernel.errors import Conflict, DomainError
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import Idempotency, keyed_id
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance as Command  # one of `leasing.domain.commands`
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class LeasingService:
@@ -158,9 +160,12 @@ class LeasingService:
         if first is not None:
             return first
         span = _term(command.starts_on, command.term_months)
-        park = await self._parts.with_leases(await self._parts.require(park_id), command.unit_ids, span)
-        lease = lease_book.sign_lease(park, command, lease_id, self._clock())
-        events = park.take_events()
+
+        async def prepare(park: Park) -> tuple[Lease, list[Event]]:
+            seen = await self._parts.with_leases(park, command.unit_ids, span)
+            return lease_book.sign_lease(seen, command, lease_id, self._clock()), seen.take_events()
+
+        lease, events = await self._on_park(park_id, prepare)
 
         def record(file: LeaseFile) -> LeasePublic:
             file.record_all(events)
@@ -185,14 +190,17 @@ class LeasingService:
         first = await self._parts.files.answered(old_key, idempotency)
         if first is not None:
             return first
-        park = await self._parts.require(park_id)
-        old = await self._parts.lease(park, command.lease_id)
-        new_id = renewal_id(park_id, old.lease_id)
-        span = _term(old.ends_on + timedelta(days=1), command.term_months)
-        leases = await self._parts.leases_of(park_id, old.unit_ids, span)
-        others = {x: lease for x, lease in leases.items() if x != old.lease_id}  # those in the way
-        seen = park.with_leases({**others, old.lease_id: old.model_copy()})  # the copy is renewed
-        preview = lease_book.renew_lease(seen, command, new_id, at)  # refusals before any claim
+        new_id = renewal_id(park_id, command.lease_id)
+
+        async def prepare(park: Park) -> tuple[Park, dict[str, Lease], Lease]:
+            old = await self._parts.lease(park, command.lease_id)
+            span = _term(old.ends_on + timedelta(days=1), command.term_months)
+            leases = await self._parts.leases_of(park_id, old.unit_ids, span)
+            others = {x: lease for x, lease in leases.items() if x != old.lease_id}  # those in the way
+            seen = park.with_leases({**others, old.lease_id: old.model_copy()})  # the copy is renewed
+            return park, others, lease_book.renew_lease(seen, command, new_id, at)  # refusals first
+
+        park, others, preview = await self._on_park(park_id, prepare)
         made: list[Lease] = []
 
         def renew(file: LeaseFile) -> LeasePublic:
@@ -204,7 +212,7 @@ class LeasingService:
 
         await self._parts.claim(park_id, preview)
         try:
-            answer = await self._parts.change_lease(park_id, old.lease_id, renew, idempotency)
+            answer = await self._parts.change_lease(park_id, command.lease_id, renew, idempotency)
         except BaseException:
             renewed = await self._parts.files.get(old_key)
             if renewed is None or renewed.renewal is None or renewed.renewal.lease_id != new_id:
@@ -223,8 +231,12 @@ class LeasingService:
         first = await self._parts.files.answered(key_of, idempotency)
         if first is not None:
             return first
-        park = await self._parts.require(park_id)
-        await self._parts.lease(park, command.lease_id)  # 404 for a lease the park never had
+
+        async def find(park: Park) -> Park:
+            await self._parts.lease(park, command.lease_id)  # 404 for a lease the park never had
+            return park
+
+        park = await self._on_park(park_id, find)
         ended: list[Lease] = []
 
         def terminate(file: LeaseFile) -> LeasePublic:
@@ -288,6 +300,19 @@ class LeasingService:
             return YearlyMetrics.of(command.metrics)
 
         return await self._change(scope, report, _keyed(key, command, YearlyMetrics))
+
+    async def _on_park(self, park_id: str, fn: Callable[[Park], Awaitable[T]]) -> T:
+        """`fn` on the park as this replica remembers it; a refusal is confirmed on the stored park
+        (another replica may have onboarded the tenant or listed the unit meanwhile), as the
+        AggregateStore confirms a change's refusal."""
+        park = await self._parts.require(park_id)
+        try:
+            return await fn(park)
+        except DomainError:
+            stored = await self._parts.require(park_id, current=True)
+            if stored is park:
+                raise
+            return await fn(stored)
 
     def _today(self) -> date:
         return self._clock().date()

@@ -134,10 +134,11 @@ class AggregateStore(Generic[A]):
         self._known: dict[str, _Known[A]] = {}
         self._writing = KeyedLock()
 
-    async def get(self, aggregate_id: str) -> A | None:
+    async def get(self, aggregate_id: str, *, current: bool = False) -> A | None:
         """The aggregate (from memory while it is the stored version). Never mutate what this returns, and
-        use it before the caller's next `await`: a change of this process may take it then."""
-        known = await self._load(aggregate_id, fresh=False)
+        use it before the caller's next `await`: a change of this process may take it then. `current`:
+        the stored version is asked for even within `fresh_for` (to confirm a refusal made on memory)."""
+        known = await self._load(aggregate_id, fresh=False, ask=current)
         return known.aggregate if known else None
 
     async def get_many(self, aggregate_ids: Sequence[str]) -> dict[str, A]:
@@ -267,10 +268,11 @@ class AggregateStore(Generic[A]):
             raise Conflict(f"idempotency key {idempotency.key} was used for another request")
         return (idempotency.answer.validate_python(used["answer"]),)
 
-    async def _load(self, aggregate_id: str, fresh: bool) -> _Known[A] | None:
+    async def _load(self, aggregate_id: str, fresh: bool, ask: bool = False) -> _Known[A] | None:
+        """`fresh`: read and decode the stored aggregate; `ask`: ask its version even within `fresh_for`."""
         known = self._known.get(aggregate_id)
         if known is not None and not fresh:
-            if time.monotonic() - known.read_at < self._fresh_for:
+            if time.monotonic() - known.read_at < self._fresh_for and not ask:
                 return known
             stored = await self._aggregates.version(aggregate_id)
             # A change may have taken the remembered aggregate meanwhile and be changing it in place:
