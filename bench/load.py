@@ -164,3 +164,15 @@ async def closed_loop(call: Callable[[int], Awaitable[Response]], workers: int, 
     started = time.perf_counter()
     await asyncio.gather(*(worker(n) for n in range(workers)))
     return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - started)
+
+
+async def open_loop(call: Callable[[int], Awaitable[Response]], rate: float, seconds: float) -> LoadResult:
+    """Request `i` sent at `i / rate` s whether or not earlier ones were answered (an offered rate, as
+    clients arrive); its latency counted from that scheduled time, so a server falling behind shows."""
+    tally, tasks, start = Tally(), [], time.perf_counter()
+    for i in range(int(rate * seconds)):
+        scheduled = start + i / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        tasks.append(asyncio.create_task(tally.time(lambda i=i: call(i), scheduled)))  # type: ignore[misc]
+    await asyncio.gather(*tasks)
+    return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - start)

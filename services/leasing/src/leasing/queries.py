@@ -25,6 +25,7 @@ from leasing.domain.lease import Lease
 from leasing.domain.park import Park
 from leasing.domain.quoting import quote_for
 from leasing.domain.tenants import Tenant
+from leasing.park_parts import ParkParts
 from leasing.repository import ParkRepository, ParkStore
 from leasing.schemas.leases import Commitment, LeasePublic, PricingPolicy, Quote
 from leasing.schemas.reports import Occupancy, RentRollLine, UnitAvailability, Vacancy
@@ -37,8 +38,9 @@ E = TypeVar("E", ParkEntry, TenantEntry)
 
 
 class LeasingQueries:
-    def __init__(self, parks: ParkRepository, clock: Clock = utc_now) -> None:
+    def __init__(self, parks: ParkRepository, parts: ParkParts, clock: Clock = utc_now) -> None:
         self._parks = parks
+        self._parts = parts
         self._clock = clock
 
     def today(self) -> date:
@@ -49,7 +51,7 @@ class LeasingQueries:
         return [_park(who, park) for park in parks]
 
     async def park(self, scope: ParkAccess) -> ParkPublic:
-        return _park(scope.who, await self._park(scope))
+        return _park(scope.who, await self._header(scope))
 
     async def units(self, scope: ParkAccess, on: date | None) -> list[UnitPublic]:
         """Each unit's status and occupant on `on` (default today), from the leases."""
@@ -65,28 +67,30 @@ class LeasingQueries:
         ]
 
     async def tenants(self, scope: ParkAccess) -> list[TenantPublic]:
-        park = await self._park(scope)
+        park = await self._header(scope)
         return [_tenant(scope, t) for t in access.tenants_seen(scope, park)]
 
     async def tenant(self, scope: ParkAccess, tenant_id: str) -> TenantPublic:
-        return _tenant(scope, access.tenant_seen(scope, await self._park(scope), tenant_id))
+        return _tenant(scope, access.tenant_seen(scope, await self._header(scope), tenant_id))
 
     async def leases(self, scope: ParkAccess) -> list[LeasePublic]:
         return _leases(scope, (await self._park(scope)).leases.values())
 
     async def lease(self, scope: ParkAccess, lease_id: str) -> LeasePublic:
-        return _leases(scope, [access.lease_seen(scope, await self._park(scope), lease_id)])[0]
+        park = await self._header(scope)
+        seen = park.with_leases({lease_id: await self._parts.lease(park, lease_id)})
+        return _leases(scope, [access.lease_seen(scope, seen, lease_id)])[0]
 
     async def pricing_policy(self, scope: ParkAccess) -> PricingPolicy:
-        return PricingPolicy.of((await self._park(scope)).pricing_policy)
+        return PricingPolicy.of((await self._header(scope)).pricing_policy)
 
     async def commitments(self, scope: ParkAccess) -> list[Commitment]:
-        return [Commitment.of(c) for c in (await self._park(scope)).commitments.values()]
+        return [Commitment.of(c) for c in (await self._header(scope)).commitments.values()]
 
     async def quote(self, scope: ParkAccess, terms: QuoteLease) -> Quote:
         """QuoteLease: the explained rent schedule the park would sign today. Changes nothing."""
         access.act_for_tenant(scope, terms.tenant_id)
-        return Quote.of(quote_for(await self._park(scope), terms))
+        return Quote.of(quote_for(await self._header(scope), terms))  # no lease is read
 
     async def rent_roll(self, scope: ParkAccess, on: date | None) -> list[RentRollLine]:
         lines = queries.rent_roll(await self._park(scope), on or self.today())
@@ -123,7 +127,12 @@ class LeasingQueries:
         return [UnitAvailability.of(unit) for unit in chart]
 
     async def _park(self, scope: ParkAccess) -> Park:
-        park = await self._parks.store.get(scope.park_id)
+        """The park seen with all its leases: for the reads that are park-wide by nature."""
+        return await self._parts.with_leases(await self._header(scope))
+
+    async def _header(self, scope: ParkAccess) -> Park:
+        """The park without its leases (`leasing.park_parts`), from memory while it is stored so."""
+        park = await self._parts.park(scope.park_id)
         if park is None:  # the directory found it: only a store that lost it gets here
             raise park_not_found(scope.park_id)
         return park

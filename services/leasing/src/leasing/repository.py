@@ -7,6 +7,7 @@ still read, and so are those of the earlier idempotency scheme: their `request_k
 read (keys now live in the store's own field, 24 hours). Parks can be spread over several collections
 (`parkops_runtime.shards`), since a lookup's cost on FerretDB grows with its collection."""
 
+import zlib
 from collections.abc import Callable, Sequence
 
 from parkops_contracts.base import Event
@@ -17,12 +18,19 @@ from parkops_runtime.mongo import Document
 from parkops_runtime.packed import STATE, pack, unpack
 from parkops_runtime.shards import Shards
 
+from leasing.domain.lease_file import LeaseFile
 from leasing.domain.park import Park
 from leasing.domain.tenancy import CreditCodeClaim
+from leasing.domain.unit_book import UnitBook
 
 ParkStore = AggregateStore[Park]
 ClaimStore = AggregateStore[CreditCodeClaim]
+BookStore = AggregateStore[UnitBook]
+FileStore = AggregateStore[LeaseFile]
 CLAIMS = "credit_code_claims"  # the collection of `CreditCodeClaim`s, one per group and credit code
+BOOKS = "unit_books"  # `UnitBook`s, one per unit that was ever claimed or renovated: `<park>/<unit>`
+LEASES = "leases"  # `LeaseFile`s, one per lease: `<park>/<lease>`
+REMEMBER = 200_000  # unit books or leases a replica keeps in memory (a few hundred bytes each)
 
 
 class ParkCodec:
@@ -34,6 +42,56 @@ class ParkCodec:
 
     def take_events(self, park: Park) -> Sequence[Event]:
         return park.take_events()
+
+
+class UnitBookCodec:
+    def encode(self, book: UnitBook) -> Document:
+        return {"park_id": book.park_id, STATE: pack(book, exclude=set())}
+
+    def decode(self, document: Document) -> UnitBook:
+        return UnitBook.model_validate_json(zlib.decompress(document[STATE]))
+
+    def take_events(self, book: UnitBook) -> Sequence[Event]:
+        return book.take_events()
+
+
+class LeaseFileCodec:
+    def encode(self, file: LeaseFile) -> Document:
+        return {"park_id": file.park_id, STATE: pack(file, exclude=set())}
+
+    def decode(self, document: Document) -> LeaseFile:
+        return LeaseFile.model_validate_json(zlib.decompress(document[STATE]))
+
+    def take_events(self, file: LeaseFile) -> Sequence[Event]:
+        return file.take_events()
+
+
+def book_store(
+    aggregates: Aggregates, outbound: Callable[[Event], OutboundEvent], clock: Clock, fresh_for: float
+) -> BookStore:
+    return AggregateStore(
+        aggregates,
+        UnitBookCodec(),
+        outbound,
+        kind="unit book",
+        clock=clock,
+        fresh_for=fresh_for,
+        remember=REMEMBER,
+    )
+
+
+def file_store(
+    aggregates: Aggregates, outbound: Callable[[Event], OutboundEvent], clock: Clock, fresh_for: float
+) -> FileStore:
+    return AggregateStore(
+        aggregates,
+        LeaseFileCodec(),
+        outbound,
+        kind="lease",
+        clock=clock,
+        fresh_for=fresh_for,
+        remember=REMEMBER,
+    )
 
 
 class ParkRepository:

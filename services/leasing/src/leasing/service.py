@@ -1,19 +1,23 @@
-"""Use cases of the leasing service: one method per command, each one change of one park through the
-runtime's AggregateStore (one change of a park at a time, the retry of a change that lost a race, state
-and events in one commit, the Idempotency-Key rule). Who may call what is decided before
+"""Use cases of the leasing service: one method per command, each a change of the park's parts
+(`leasing.park_parts`: the park, its units' books, its lease files) through the runtime's AggregateStore
+(one change of an aggregate at a time, the retry of a change that lost a race, state and events in one
+commit, the Idempotency-Key rule). A lease's sign, renewal or termination changes its units' books and
+its lease file, never the park, so its cost does not grow with the park. Who may call what is decided before
 (`leasing.access`): a `ParkAccess` is a park in scope, and every caller that reaches a write is staff or
 the park's group admin, so the answers are told in full.
 
 Every command takes the request's `Idempotency-Key` (`parkops_runtime.request_keys`): the key is kept
-with the park for 24 hours beside a digest of the command and the first answer, which a retry gets
+with the aggregate the command commits (the park; for a lease's commands its lease file) for 24 hours
+beside a digest of the command and the first answer, which a retry gets
 again without a second effect; the same key with another command is 409. A park registered with a key
 and no id of its caller's takes its id from the key and group, so a retry names the same park."""
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from parkops_kernel.errors import Conflict
+from parkops_contracts.base import Event
+from parkops_kernel.errors import Conflict, DomainError
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import Idempotency, keyed_id
 from parkops_runtime.clock import Clock, utc_now
@@ -22,10 +26,13 @@ from parkops_runtime.request_keys import keyed
 
 from leasing.domain import commands, lease_book, park_admin, queries
 from leasing.domain.lease import Lease
+from leasing.domain.lease_file import LeaseFile, renewal_id
+from leasing.domain.months import lease_end
 from leasing.domain.park import Park
 from leasing.domain.space import Unit
 from leasing.domain.tenancy import CreditCodeClaim
-from leasing.repository import ClaimStore, ParkStore
+from leasing.park_parts import ParkParts, file_id
+from leasing.repository import ClaimStore
 from leasing.schemas.leases import Commitment, LeasePublic, PricingPolicy
 from leasing.schemas.space import ParkPublic, TenantPublic, UnitPublic, YearlyMetrics
 
@@ -33,11 +40,13 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance as Command  # one of `leasing.domain.commands`
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class LeasingService:
-    def __init__(self, parks: ParkStore, claims: ClaimStore, clock: Clock = utc_now) -> None:
-        self._parks = parks
+    def __init__(self, parts: ParkParts, claims: ClaimStore, clock: Clock = utc_now) -> None:
+        self._parts = parts
+        self._parks = parts.parks
         self._claims = claims
         self._clock = clock
 
@@ -89,7 +98,7 @@ class LeasingService:
             tenant = park.onboard_tenant(command, tenant_id, self._clock())
             return TenantPublic.of(tenant, park_id=scope.park_id, onboarded_on=tenant.onboarding_day)
 
-        return await self._change(scope, onboard, _keyed(key, command, TenantPublic))
+        return await self._change(scope, onboard, _keyed(key, command, TenantPublic), command.unit_ids)
 
     async def _claim_credit_code(self, scope: ParkAccess, credit_code: str, tenant_id: str) -> None:
         """409 naming credit_code when the enterprise is a current tenant of another park of the group.
@@ -103,8 +112,9 @@ class LeasingService:
         looked_at = claim.park_id if claim else None
         holder = None
         if looked_at is not None and looked_at != park_id:
-            other = await self._parks.get(looked_at)
-            holder = other.current_tenant(credit_code, at.date()) if other else None
+            other = await self._parts.park(looked_at)
+            seen = await self._parts.with_leases(other) if other else None
+            holder = seen.current_tenant(credit_code, at.date()) if seen else None
 
         def create() -> CreditCodeClaim:
             fields = {"group_id": group_id, "credit_code": credit_code, "tenant_id": tenant_id}
@@ -140,58 +150,145 @@ class LeasingService:
     async def sign_lease(
         self, scope: ParkAccess, command: commands.SignLease, key: str | None
     ) -> LeasePublic:
-        """SignLease: reserve the units for the term at the quoted rent (LeaseSigned)."""
-        lease_id = new_id()
-        return await self._change(
-            scope,
-            lambda park: _lease(scope, lease_book.sign_lease(park, command, lease_id, self._clock())),
-            _keyed(key, command, LeasePublic),
-        )
+        """SignLease: reserve the units for the term at the quoted rent (LeaseSigned): the lease is
+        worked out on the park seen with its units' leases, its units claimed, then its file written
+        with its events (`leasing.park_parts`). A keyed request names the same lease on every retry."""
+        park_id = scope.park_id
+        lease_id = keyed_id(key, park_id, "lease") if key else new_id()
+        idempotency = _keyed(key, command, LeasePublic)
+        first = await self._parts.files.answered(file_id(park_id, lease_id), idempotency)
+        if first is not None:
+            return first
+        span = _term(command.starts_on, command.term_months)
+
+        async def prepare(park: Park) -> tuple[Lease, list[Event]]:
+            seen = await self._parts.with_leases(park, command.unit_ids, span)
+            return lease_book.sign_lease(seen, command, lease_id, self._clock()), seen.take_events()
+
+        lease, events = await self._on_park(park_id, prepare)
+
+        def record(file: LeaseFile) -> LeasePublic:
+            file.record_all(events)
+            return _lease(scope, file.lease)
+
+        await self._parts.claim(park_id, lease)
+        try:
+            return await self._parts.write_lease(park_id, lease, record, idempotency)
+        except BaseException:
+            if await self._parts.files.get(file_id(park_id, lease_id)) is None:
+                await self._parts.release(park_id, lease_id, lease.unit_ids)
+            raise
 
     async def renew_lease(
         self, scope: ParkAccess, command: commands.RenewLease, key: str | None
     ) -> LeasePublic:
-        """RenewLease: a new lease from the day after this one ends (LeaseRenewed)."""
-        lease_id = new_id()
-        return await self._change(
-            scope,
-            lambda park: _lease(scope, lease_book.renew_lease(park, command, lease_id, self._clock())),
-            _keyed(key, command, LeasePublic),
-        )
+        """RenewLease: a new lease from the day after this one ends (LeaseRenewed). Its units are
+        claimed first; then one commit of the renewed lease's file marks it renewed, keeps the new lease
+        and its events; then the new lease's own file is written (`leasing.domain.lease_file`)."""
+        park_id, idempotency, at = scope.park_id, _keyed(key, command, LeasePublic), self._clock()
+        old_key = file_id(park_id, command.lease_id)
+        first = await self._parts.files.answered(old_key, idempotency)
+        if first is not None:
+            return first
+        new_id = renewal_id(park_id, command.lease_id)
+
+        async def prepare(park: Park) -> tuple[Park, dict[str, Lease], Lease]:
+            old = await self._parts.lease(park, command.lease_id)
+            span = _term(old.ends_on + timedelta(days=1), command.term_months)
+            leases = await self._parts.leases_of(park_id, old.unit_ids, span)
+            others = {x: lease for x, lease in leases.items() if x != old.lease_id}  # those in the way
+            seen = park.with_leases({**others, old.lease_id: old.model_copy()})  # the copy is renewed
+            return park, others, lease_book.renew_lease(seen, command, new_id, at)  # refusals first
+
+        park, others, preview = await self._on_park(park_id, prepare)
+        made: list[Lease] = []
+
+        def renew(file: LeaseFile) -> LeasePublic:
+            now = park.with_leases({**others, file.lease.lease_id: file.lease})
+            made.append(lease_book.renew_lease(now, command, new_id, at))
+            file.renewal = made[-1]
+            file.record_all(now.take_events())
+            return _lease(scope, made[-1])
+
+        await self._parts.claim(park_id, preview)
+        try:
+            answer = await self._parts.change_lease(park_id, command.lease_id, renew, idempotency)
+        except BaseException:
+            renewed = await self._parts.files.get(old_key)
+            if renewed is None or renewed.renewal is None or renewed.renewal.lease_id != new_id:
+                await self._parts.release(park_id, new_id, preview.unit_ids)  # not another's, same id
+            raise
+        await self._parts.write_lease(park_id, made[-1], _unchanged, None)
+        return answer
 
     async def terminate_lease(
         self, scope: ParkAccess, command: commands.TerminateLease, key: str | None
     ) -> LeasePublic:
-        """TerminateLease: end a lease on a date for a reason (LeaseTerminated)."""
-        return await self._change(
-            scope,
-            lambda park: _lease(scope, lease_book.terminate_lease(park, command, self._clock())),
-            _keyed(key, command, LeasePublic),
-        )
+        """TerminateLease: end a lease on a date for a reason (LeaseTerminated), in its file; then its
+        units' books hold it only to that date."""
+        park_id, idempotency, at = scope.park_id, _keyed(key, command, LeasePublic), self._clock()
+        key_of = file_id(park_id, command.lease_id)
+        first = await self._parts.files.answered(key_of, idempotency)
+        if first is not None:
+            return first
+
+        async def find(park: Park) -> Park:
+            await self._parts.lease(park, command.lease_id)  # 404 for a lease the park never had
+            return park
+
+        park = await self._on_park(park_id, find)
+        ended: list[Lease] = []
+
+        def terminate(file: LeaseFile) -> LeasePublic:
+            now = park.with_leases({file.lease.lease_id: file.lease})
+            ended.append(lease_book.terminate_lease(now, command, at))
+            file.record_all(now.take_events())
+            return _lease(scope, ended[-1])
+
+        answer = await self._parts.change_lease(park_id, command.lease_id, terminate, idempotency)
+        if ended:
+            await self._parts.hold_until(park_id, ended[-1])
+        return answer
 
     async def start_renovation(
         self, scope: ParkAccess, command: commands.StartRenovation, key: str | None
     ) -> UnitPublic:
-        """StartRenovation: the unit is off the market until its renovation is recorded."""
-        return await self._change(
-            scope,
-            lambda park: _unit(
-                scope, park, park_admin.start_renovation(park, command, self._today()), self._today()
-            ),
-            _keyed(key, command, UnitPublic),
-        )
+        """StartRenovation: the unit is off the market until its renovation is recorded; its book first
+        (the check against a lease being signed at the same time), then the park."""
+        park_id, unit_id, idempotency = scope.park_id, command.unit_id, _keyed(key, command, UnitPublic)
+        first = await self._parks.answered(park_id, idempotency)
+        if first is not None:
+            return first
+        (await self._parts.require(park_id)).unit(unit_id)  # 404 before any write
+        await self._parts.start_renovation(park_id, unit_id, self._today())
+        try:
+            return await self._change(
+                scope,
+                lambda park: _unit(
+                    scope, park, park_admin.start_renovation(park, command, self._today()), self._today()
+                ),
+                idempotency,
+                [unit_id],
+            )
+        except DomainError:
+            if not (await self._parts.require(park_id)).unit(unit_id).renovating:
+                await self._parts.set_renovating(park_id, unit_id, False)
+            raise
 
     async def renovate_unit(
         self, scope: ParkAccess, command: commands.RenovateUnit, key: str | None
     ) -> UnitPublic:
-        """RenovateUnit: the unit gets its own base rent (UnitRenovated)."""
-        return await self._change(
+        """RenovateUnit: the unit gets its own base rent (UnitRenovated); then its book lets it again."""
+        answer = await self._change(
             scope,
             lambda park: _unit(
                 scope, park, park_admin.renovate_unit(park, command, self._clock()), self._today()
             ),
             _keyed(key, command, UnitPublic),
+            [command.unit_id],
         )
+        await self._parts.set_renovating(scope.park_id, command.unit_id, False)
+        return answer
 
     async def report_metrics(
         self, scope: ParkAccess, command: commands.ReportMetrics, key: str | None
@@ -204,13 +301,41 @@ class LeasingService:
 
         return await self._change(scope, report, _keyed(key, command, YearlyMetrics))
 
+    async def _on_park(self, park_id: str, fn: Callable[[Park], Awaitable[T]]) -> T:
+        """`fn` on the park as this replica remembers it; a refusal is confirmed on the stored park
+        (another replica may have onboarded the tenant or listed the unit meanwhile), as the
+        AggregateStore confirms a change's refusal."""
+        park = await self._parts.require(park_id)
+        try:
+            return await fn(park)
+        except DomainError:
+            stored = await self._parts.require(park_id, current=True)
+            if stored is park:
+                raise
+            return await fn(stored)
+
     def _today(self) -> date:
         return self._clock().date()
 
     async def _change(
-        self, scope: ParkAccess, fn: Callable[[Park], R], idempotency: Idempotency[R] | None
+        self,
+        scope: ParkAccess,
+        fn: Callable[[Park], R],
+        idempotency: Idempotency[R] | None,
+        unit_ids: list[str] | None = None,
     ) -> R:
-        return await self._parks.change(scope.park_id, fn, idempotency=idempotency)
+        """Change the park; `fn` sees it with the leases of `unit_ids` (kept in their own files)."""
+        park = await self._parts.require(scope.park_id)  # migrated from the one-document layout first
+        leases = await self._parts.leases_of(park.park_id, unit_ids or [])
+
+        def seen(park: Park) -> R:
+            park.leases = leases
+            try:
+                return fn(park)
+            finally:
+                park.leases = {}  # stored in their files, never with the park
+
+        return await self._parks.change(scope.park_id, seen, idempotency=idempotency)
 
 
 def _keyed(key: str | None, command: "Command", answer: type[R]) -> Idempotency[R] | None:
@@ -223,6 +348,18 @@ def _unit(scope: ParkAccess, park: Park, unit: Unit, on: date) -> UnitPublic:
     """The unit as it stands on the day of the change (only staff reach a write: the occupant is told)."""
     status, occupant = queries.unit_status(park, unit, on), queries.occupant(park, unit.unit_id, on)
     return UnitPublic.of(unit, park_id=scope.park_id, status=status, tenant_id=occupant)
+
+
+def _term(starts_on: date, term_months: int) -> tuple[date, date] | None:
+    """The days a lease would hold (None: a term the domain refuses, with its own 422)."""
+    try:
+        return starts_on, lease_end(starts_on, term_months)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _unchanged(_: LeaseFile) -> None:
+    return None
 
 
 def _lease(scope: ParkAccess, lease: Lease) -> LeasePublic:

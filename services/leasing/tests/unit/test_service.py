@@ -25,8 +25,9 @@ from leasing.domain.commands import (
 )
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.tenants import YearlyMetrics
+from leasing.park_parts import ParkParts
 from leasing.queries import LeasingQueries, ParkDirectory
-from leasing.repository import ParkRepository, claim_store
+from leasing.repository import ParkRepository, book_store, claim_store, file_store
 from leasing.service import LeasingService
 from parkops_contracts.base import Event
 from parkops_contracts.events import leasing as events
@@ -61,19 +62,28 @@ class Leasing:
     """One replica's service and queries over an in-memory store."""
 
     def __init__(
-        self, memory: MemoryAggregates | None = None, claims: MemoryAggregates | None = None
+        self,
+        memory: MemoryAggregates | None = None,
+        claims: MemoryAggregates | None = None,
+        parts: tuple[MemoryAggregates, MemoryAggregates] | None = None,
     ) -> None:
         self.memory = memory or MemoryAggregates()
         self.claims = claims or MemoryAggregates()
+        self.books, self.files = parts or (MemoryAggregates(), MemoryAggregates())
         self.clock = Clock()
         shards = Shards(lambda _: cast(AggregateCollection, self.memory), "parks", 1)
         self.parks = ParkRepository(shards, outbound, self.clock, fresh_for=0)
         claims_store = claim_store(self.claims, outbound, self.clock)
-        self.service = LeasingService(self.parks.store, claims_store, self.clock)
-        self.queries = LeasingQueries(self.parks, self.clock)
+        books = book_store(self.books, outbound, self.clock, 0)
+        self.parts = ParkParts(
+            self.parks.store, books, file_store(self.files, outbound, self.clock, 0), self.clock
+        )
+        self.service = LeasingService(self.parts, claims_store, self.clock)
+        self.queries = LeasingQueries(self.parks, self.parts, self.clock)
 
     def events(self, contract: type[Event]) -> list[Event]:
-        return list(self.memory.events(contract))
+        """What the park's parts published, each part in the order it was written."""
+        return [e for m in (self.memory, self.books, self.files) for e in m.events(contract)]
 
 
 def outbound(event: Event) -> OutboundEvent:
@@ -237,7 +247,7 @@ async def test_a_refused_command_leaves_nothing_and_its_key_unused() -> None:
 
 async def test_a_second_replica_sees_the_first_ones_writes_and_the_directory_knows_the_park() -> None:
     leasing, units = await a_park()
-    other = Leasing(leasing.memory, leasing.claims)
+    other = Leasing(leasing.memory, leasing.claims, (leasing.books, leasing.files))
     tenant = await a_tenant(other)
     assert {u.unit_id for u in await leasing.queries.units(staff(), None)} == set(units)
     entry = await ParkDirectory(leasing.parks.store).tenant("p1", tenant)

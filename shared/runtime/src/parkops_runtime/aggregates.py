@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from time import monotonic
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union, runtime_checkable
 
 from parkops_contracts.base import Event
 from parkops_kernel.digest import Terms, digest
@@ -47,6 +47,7 @@ Asked = Union[Terms, BaseModel, "DataclassInstance"]
 A = TypeVar("A")
 R = TypeVar("R")
 ABSENT_KEPT = 1024  # ids recently found absent, kept so a create right after need not ask again
+FEW = 16  # `get_many` of at most this many ids reads each by id (each from memory while it is current)
 KEYS = "_keys"  # the aggregate's document field holding its idempotency keys (a list: keys are values)
 _KEYED = uuid.UUID("0b5e2f7c-3c1d-4f7e-9a55-6d1c2e8f4a10")
 
@@ -74,6 +75,13 @@ class Aggregates(Protocol):
     async def update(
         self, doc_id: str, expected_version: int, fields: Document, events: Sequence[OutboundEvent]
     ) -> None: ...
+
+
+@runtime_checkable
+class Many(Protocol):
+    """`Aggregates` that read many documents by id in one go (`AggregateCollection`, `Shards`)."""
+
+    async def get_many(self, doc_ids: Sequence[str]) -> list[Document]: ...
 
 
 @dataclass(frozen=True)
@@ -128,11 +136,37 @@ class AggregateStore(Generic[A]):
         self._absent: dict[str, float] = {}  # aggregate id -> when a load found none (monotonic)
         self._writing = KeyedLock()
 
-    async def get(self, aggregate_id: str) -> A | None:
+    async def get(self, aggregate_id: str, *, current: bool = False) -> A | None:
         """The aggregate (from memory while it is the stored version). Never mutate what this returns, and
-        use it before the caller's next `await`: a change of this process may take it then."""
-        known = await self._load(aggregate_id, fresh=False)
+        use it before the caller's next `await`: a change of this process may take it then. `current`:
+        the stored version is asked for even within `fresh_for` (to confirm a refusal made on memory)."""
+        known = await self._load(aggregate_id, fresh=False, ask=current)
         return known.aggregate if known else None
+
+    async def get_many(self, aggregate_ids: Sequence[str]) -> dict[str, A]:
+        """Those of the aggregates that exist, read in one go (`Many`): for a read over many small
+        aggregates. Each is decoded unless the memory holds its stored version; the same caveats as `get`."""
+        found: dict[str, A] = {}
+        if not isinstance(self._aggregates, Many) or len(aggregate_ids) <= FEW:
+            # by id, at once: on FerretDB only an `_id` equality is indexed (`$in` scans the collection)
+            for aggregate_id, one in zip(
+                aggregate_ids, await asyncio.gather(*(self.get(i) for i in aggregate_ids)), strict=True
+            ):
+                if one is not None:
+                    found[aggregate_id] = one
+            return found
+        for doc in await self._aggregates.get_many(aggregate_ids):
+            doc_id, version = str(doc["_id"]), int(doc[VERSION])
+            known = self._known.get(doc_id)
+            if known is None or known.version != version:
+                aggregate = self._codec.decode(doc)
+                known = _Known(
+                    version, aggregate, self._codec.encode(aggregate), list(doc.get(KEYS, [])), 0.0
+                )
+                if doc_id not in self._known:
+                    self._remember(doc_id, known)
+            found[doc_id] = known.aggregate
+        return found
 
     async def version(self, aggregate_id: str) -> int:
         """How many changes the aggregate has had (0: none yet)."""
@@ -255,10 +289,11 @@ class AggregateStore(Generic[A]):
         seen = known.read_at if known is not None else self._absent.get(aggregate_id)
         return seen is not None and monotonic() - seen < SEEN_FOR
 
-    async def _load(self, aggregate_id: str, fresh: bool) -> _Known[A] | None:
+    async def _load(self, aggregate_id: str, fresh: bool, ask: bool = False) -> _Known[A] | None:
+        """`fresh`: read and decode the stored aggregate; `ask`: ask its version even within `fresh_for`."""
         known = self._known.get(aggregate_id)
         if known is not None and not fresh:
-            if monotonic() - known.read_at < self._fresh_for:
+            if monotonic() - known.read_at < self._fresh_for and not ask:
                 return known
             stored = await self._aggregates.version(aggregate_id)
             # A change may have taken the remembered aggregate meanwhile and be changing it in place:

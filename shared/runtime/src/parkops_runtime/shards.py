@@ -38,6 +38,16 @@ class Shards:
     async def get(self, doc_id: str) -> Document | None:
         return await self.of(doc_id).get(doc_id)
 
+    async def get_many(self, doc_ids: Sequence[str]) -> list[Document]:
+        """The documents of those of `doc_ids` that exist, one read per shard they live in."""
+        by_shard: dict[int, list[str]] = {}
+        for doc_id in doc_ids:
+            by_shard.setdefault(shard_of(doc_id, len(self._collections)), []).append(doc_id)
+        found: list[Document] = []
+        for index, ids in by_shard.items():
+            found += await self._collections[index].get_many(ids)
+        return found
+
     async def version(self, doc_id: str) -> int:
         return await self.of(doc_id).version(doc_id)
 

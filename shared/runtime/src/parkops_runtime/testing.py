@@ -34,6 +34,9 @@ class MemoryAggregates:
             if e.headers.get("ce_type") == contract.ce_type()
         ]
 
+    async def get_many(self, doc_ids: Sequence[str]) -> list[Document]:
+        return [copy.deepcopy(self.documents[d]) for d in doc_ids if d in self.documents]
+
     async def version(self, doc_id: str) -> int:
         return int(self.documents[doc_id][VERSION]) if doc_id in self.documents else 0
 

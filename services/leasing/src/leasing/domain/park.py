@@ -71,6 +71,13 @@ class Park(RecordsEvents[Event]):
         park._events.append(ParkRegistered.model_validate({**facts, "registered_at": at}))
         return park
 
+    def with_leases(self, leases: dict[str, Lease]) -> "Park":
+        """This park seen with `leases` (kept in their own aggregates, `leasing.domain.lease_file`): for
+        the rules and reads that look at leases. Its own events; units, tenants and leases shared."""
+        seen = self.model_copy(update={"leases": leases})
+        seen._events = []  # a copy shares its original's list
+        return seen
+
     def is_leading_industry(self, industry_code: str) -> bool:
         """Industry codes are hierarchical (GB/T 4754): `C3973` belongs to a leading `C39`."""
         return any(industry_code.startswith(code) for code in self.leading_industries)
