@@ -89,7 +89,7 @@ class KpiView:
 class RecentIds:
     """The last `RECENT` event ids of one partition, in the order folded."""
 
-    __slots__ = ("_order", "_ids")
+    __slots__ = ("_ids", "_order")
 
     def __init__(self) -> None:
         self._order: deque[str] = deque()

@@ -22,7 +22,7 @@ def packed(event_id: str) -> bytes | None:
 class IdList:
     """A bag of distinct event ids: 16 bytes per hex id in one buffer, other ids in a list."""
 
-    __slots__ = ("_packed", "_other")
+    __slots__ = ("_other", "_packed")
 
     def __init__(self) -> None:
         self._packed = bytearray()

@@ -154,12 +154,12 @@ class ParkLedger:
                 met = event.response_outcome == event.resolution_outcome == tk.SlaOutcome.MET
                 return self.tickets.resolve(
                     event.ticket_id,
-                    event.resolved_at,
-                    event.response_seconds,
-                    event.resolution_seconds,
-                    event.category == tk.TicketCategory.REPAIR,
-                    met,
-                    event_id,
+                    resolved_at=event.resolved_at,
+                    response_s=event.response_seconds,
+                    resolution_s=event.resolution_seconds,
+                    repair=event.category == tk.TicketCategory.REPAIR,
+                    met=met,
+                    event_id=event_id,
                 )
             case tk.TicketReopened():
                 self.tickets.reopen(event.ticket_id, event.reopened_at)

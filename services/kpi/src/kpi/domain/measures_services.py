@@ -5,8 +5,8 @@ Each is a sum of what its owner published (ADR 12): revenue of finance's `Revenu
 of matchmaking's `DealClosed`; kpi only divides and scores."""
 
 from collections.abc import Iterator, Sequence
-from itertools import chain
 from decimal import Decimal
+from itertools import chain
 
 from parkops_kernel import figures
 from parkops_kernel.money import cny
@@ -49,9 +49,7 @@ def tickets(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
             {"repairs": t["repairs"]},
             lambda: book.resolution_ids(period, repairs_only=True),
         ),
-        "sla_compliance": Measure.of(
-            ratio(t["met"], t["resolved"]), counts | {"met": t["met"]}, resolved
-        ),
+        "sla_compliance": Measure.of(ratio(t["met"], t["resolved"]), counts | {"met": t["met"]}, resolved),
         "satisfaction": Measure.of(
             ratio(satisfied, given),
             {"ratings": given, "satisfied": satisfied},
@@ -91,9 +89,7 @@ def revenue(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
     subsidies = _in(ledger.subsidies, period)
     subsidy = _total(subsidies)
     return {
-        "revenue": Measure.of(
-            total, by_stream | {"lines": lines}, lambda: ledger.revenue.ids(period)
-        ),
+        "revenue": Measure.of(total, by_stream | {"lines": lines}, lambda: ledger.revenue.ids(period)),
         "operating_revenue": Measure.of(operating, {"lines": operating_lines}, operating_ids),
         "service_revenue_share": Measure.of(
             money_ratio(service, operating) if operating > 0 else None,

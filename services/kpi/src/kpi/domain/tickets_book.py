@@ -94,6 +94,7 @@ class TicketBook:
     def resolve(
         self,
         ticket_id: str,
+        *,
         resolved_at: datetime,
         response_s: int,
         resolution_s: int,
@@ -155,7 +156,8 @@ class TicketBook:
         _, day, response, resolve, flags, _ = resolution
         totals = self.resolved.setdefault(day, [0] * len(RESOLVED_FIELDS))
         repair = flags & REPAIR
-        for i, v in enumerate((1, repair, 1 if flags & MET else 0, response, resolve, response if repair else 0)):
+        met = 1 if flags & MET else 0
+        for i, v in enumerate((1, repair, met, response, resolve, response if repair else 0)):
             totals[i] += sign * v
         if not totals[0]:
             del self.resolved[day]
