@@ -1,10 +1,9 @@
 """A park's tickets as kpi needs them: each ticket's latest resolution and its ratings packed into a few
-dozen bytes, and per-day totals that a period's ticket KPIs are summed from.
+dozen bytes (`kpi.domain.ticket_table`), and per-day totals that a period's ticket KPIs are summed from.
 
 tickets' rules (the owner): a ticket's latest resolution counts (by `resolved_at`, then event id); a
 reopening undoes a resolution made before it (topics are not ordered with each other: the reopening may
-be heard first); each resolution's latest rating counts. A ticket is keyed by its id (a 32-hex id as the
-number it spells, smaller than its text); its record is
+be heard first); each resolution's latest rating counts. A ticket's record is
 
     resolution: 0 | 1 + (resolved_at µs, day, response s, resolution s, flags) + event id
     rating*:    (resolution, score, rated_at µs, day) + event id      (by resolution)
@@ -21,6 +20,7 @@ from parkops_kernel.figures import is_satisfied
 from kpi.domain.days import days_in
 from kpi.domain.event_ids import packed
 from kpi.domain.periods import Period
+from kpi.domain.ticket_table import TicketTable
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICRO = timedelta(microseconds=1)
@@ -39,10 +39,6 @@ Rated = tuple[int, int, int, int, str]
 def _micros(at: datetime) -> int:
     aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
     return (aware - EPOCH) // MICRO
-
-
-def ticket_key(ticket_id: str) -> int | str:
-    return int(ticket_id, 16) if packed(ticket_id) is not None else ticket_id
 
 
 def _id_bytes(event_id: str) -> bytes:
@@ -83,8 +79,8 @@ def decode(data: bytes) -> tuple[Resolved | None, list[Rated]]:
 
 @dataclass
 class TicketBook:
-    tickets: dict[int | str, bytes] = field(default_factory=dict)
-    reopened: dict[int | str, int] = field(default_factory=dict)
+    tickets: TicketTable = field(default_factory=TicketTable)
+    reopened: dict[str, int] = field(default_factory=dict)
     """Ticket -> when it was last reopened (µs)."""
     resolved: dict[int, list[int]] = field(default_factory=dict)
     """Day -> the totals of the latest resolutions that day (`RESOLVED_FIELDS`)."""
@@ -103,7 +99,7 @@ class TicketBook:
         event_id: str,
     ) -> bool:
         """Fold a resolution; False for one already the ticket's (a second delivery)."""
-        key = ticket_key(ticket_id)
+        key = ticket_id
         current, ratings = self._of(key)
         if current is not None and current[5] == event_id:
             return False
@@ -116,21 +112,21 @@ class TicketBook:
             new = (at, resolved_at.date().toordinal(), response_s, resolution_s, flags, event_id)
             self._count(current, -1)
             self._count(new, 1)
-            self.tickets[key] = encode(new, ratings)
+            self.tickets.put(key, encode(new, ratings))
         return True
 
     def reopen(self, ticket_id: str, reopened_at: datetime) -> None:
-        key, at = ticket_key(ticket_id), _micros(reopened_at)
+        key, at = ticket_id, _micros(reopened_at)
         last = self.reopened.get(key)
         self.reopened[key] = at if last is None else max(last, at)
         current, ratings = self._of(key)
         if current is not None and current[0] <= at:
             self._count(current, -1)
-            self.tickets[key] = encode(None, ratings)
+            self.tickets.put(key, encode(None, ratings))
 
     def rate(self, ticket_id: str, resolution: int, score: int, rated_at: datetime, event_id: str) -> bool:
         """Fold a rating; False for one already the resolution's (a second delivery)."""
-        key = ticket_key(ticket_id)
+        key = ticket_id
         current, ratings = self._of(key)
         old = next((r for r in ratings if r[0] == resolution), None)
         if old is not None and old[4] == event_id:
@@ -143,10 +139,10 @@ class TicketBook:
                 self._rating(old, -1)
             ratings.append(new)
             self._rating(new, 1)
-            self.tickets[key] = encode(current, ratings)
+            self.tickets.put(key, encode(current, ratings))
         return True
 
-    def _of(self, key: int | str) -> tuple[Resolved | None, list[Rated]]:
+    def _of(self, key: str) -> tuple[Resolved | None, list[Rated]]:
         data = self.tickets.get(key)
         return decode(data) if data is not None else (None, [])
 
