@@ -5,7 +5,7 @@ KPI is computed from). The folds are part of kpi's replicated view (`kpi.view`):
 event of its topics, so an event delivered twice (a relay that republished it) must change nothing: a fact
 counted once (a revenue line, a ticket's resolution or rating) is found under its event id however old,
 a fact keyed by what it describes (a unit, a lease...) is the same fact again, and the view skips an id
-among the recent ones of its partition (`kpi.view`). No id is kept per event otherwise.
+among the recent ones of its partition (`kpi.view`). No id is kept per event to deduplicate.
 
 Folds are kept per (group, park) as the events name them, and a reader only ever gets the fold of the
 group that owns the park in the directory: an event naming another group for a park id counts nowhere.

@@ -32,8 +32,11 @@ FOLLOWED: tuple[type[Event], ...] = (*CONSUMED, *kpi_events.PUBLISHED)
 FORMAT = b"kpi-view/2\n"
 """/2: facts folded into per-day totals and packed tickets; no per-event id set (a /1 snapshot is
 refused: the view is then rebuilt from the log)."""
-RECENT = 2_000
-"""Ids remembered per partition: a relay republishes within minutes, on the event's own key."""
+RECENT = 1_024
+"""Ids remembered per partition, so a prompt copy (a relay republishes within minutes, on the event's key)
+is not counted among the facts applied. Counted facts never depend on it (`kpi.projections`); a fact kept
+by arrival per key (a unit's listing, a lease) copied after more than this many events of its partition and
+after a newer fact of the same key would be put back: a relay's copy comes within a minute or two."""
 SAFE_MODULES = ("kpi.", "parkops_contracts.", "parkops_kernel.")
 SAFE_GLOBALS = {
     ("builtins", "set"),
