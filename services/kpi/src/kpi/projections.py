@@ -2,8 +2,10 @@
 
 Each park has its occupancy header (name, facts applied, time of the latest) and its ledger (every fact a
 KPI is computed from). The folds are part of kpi's replicated view (`kpi.view`): every replica folds every
-event of its topics, so an event delivered twice (a relay that republished it) must change nothing: each
-park keeps the ids of the facts it folded and skips one seen before.
+event of its topics, so an event delivered twice (a relay that republished it) must change nothing: a fact
+counted once (a revenue line, a ticket's resolution or rating) is found under its event id however old,
+a fact keyed by what it describes (a unit, a lease...) is the same fact again, and the view skips an id
+among the recent ones of its partition (`kpi.view`). No id is kept per event to deduplicate.
 
 Folds are kept per (group, park) as the events name them, and a reader only ever gets the fold of the
 group that owns the park in the directory: an event naming another group for a park id counts nowhere.
@@ -24,25 +26,18 @@ class Projections:
         self._parks: dict[tuple[str, str], ParkOccupancy] = {}
         self._ledgers: dict[str, dict[str, ParkLedger]] = {}
         """group -> park -> ledger"""
-        self._seen: dict[tuple[str, str], set[str]] = {}
-        """(group, park) -> the ids of the facts folded (a second delivery of one changes nothing)"""
 
-    def apply(self, event: Event, at: datetime, event_id: str = "") -> bool:
-        """Fold one fact; False, and nothing changed, for an id folded before."""
+    def apply(self, event: Event, at: datetime, event_id: str) -> bool:
+        """Fold one fact; False, and nothing changed, for a fact folded before under the same id."""
         key = (event.group_id, event.park_id)
         park = self._parks.get(key)
         if park is None:
             park = self._parks[key] = ParkOccupancy(event.park_id, event.group_id)
             ledger = ParkLedger(event.park_id, event.group_id)
             self._ledgers.setdefault(event.group_id, {})[event.park_id] = ledger
-            self._seen[key] = set()
-        seen = self._seen[key]
-        if event_id:
-            if event_id in seen:
-                return False
-            seen.add(event_id)
+        if not self._ledgers[event.group_id][event.park_id].apply(event, event_id, at):
+            return False
         park.apply(event, at)
-        self._ledgers[event.group_id][event.park_id].apply(event, event_id, at)
         return True
 
     def apply_all(self, events: Iterable[tuple[Event, datetime, str]]) -> None:
@@ -51,10 +46,10 @@ class Projections:
 
     def state(self) -> object:
         """What a snapshot keeps (`kpi.view`)."""
-        return self._parks, self._ledgers, self._seen
+        return self._parks, self._ledgers
 
     def restore(self, state: object) -> None:
-        self._parks, self._ledgers, self._seen = state  # type: ignore[misc]
+        self._parks, self._ledgers = state  # type: ignore[misc]
 
     def park(self, park_id: str, group_id: str) -> ParkOccupancy:
         """The occupancy of the park from the group's events (empty before the first one)."""

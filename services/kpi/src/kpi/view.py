@@ -5,10 +5,16 @@ would; it starts from the latest snapshot plus the log since, or from the beginn
 The view holds the parks' facts (`kpi.projections`) and the parks' terms (`KpiTermsChanged`). kpi's
 published assessments and scans are followed too, though they fold into nothing here (assessments are
 read from the store): a read sent the consistency token of such a write then waits for its event like
-any other. A snapshot is the pickled state, read back only into kpi's and the contracts' own classes."""
+any other. A snapshot is the pickled state, read back only into kpi's and the contracts' own classes.
+
+A second delivery of an event (an outbox relay that republished it: `parkops_runtime.outbox`; the
+producer's idempotence covers the broker's own retries) changes nothing: the recent ids of each
+partition are skipped here, and a fact counted once is found under its event id however late the
+repeat comes (`kpi.projections`). The follower itself never folds an offset twice."""
 
 import io
 import pickle
+from collections import deque
 from collections.abc import Sequence
 
 from parkops_contracts.base import Event
@@ -23,11 +29,20 @@ from kpi.queries.scorecards import TermsMemory
 
 FOLLOWED: tuple[type[Event], ...] = (*CONSUMED, *kpi_events.PUBLISHED)
 """The topics every replica follows: the other services' facts and kpi's own publications."""
-FORMAT = b"kpi-view/1\n"
+FORMAT = b"kpi-view/2\n"
+"""/2: facts folded into per-day totals and packed tickets; no per-event id set (a /1 snapshot is
+refused: the view is then rebuilt from the log)."""
+RECENT = 1_024
+"""Ids remembered per partition, so a prompt copy (a relay republishes within minutes, on the event's key)
+is not counted among the facts applied. Counted facts never depend on it (`kpi.projections`); a fact kept
+by arrival per key (a unit's listing, a lease) copied after more than this many events of its partition and
+after a newer fact of the same key would be put back: a relay's copy comes within a minute or two."""
 SAFE_MODULES = ("kpi.", "parkops_contracts.", "parkops_kernel.")
 SAFE_GLOBALS = {
     ("builtins", "set"),
     ("builtins", "frozenset"),
+    ("builtins", "bytearray"),
+    ("collections", "deque"),
     ("decimal", "Decimal"),
     ("datetime", "datetime"),
     ("datetime", "date"),
@@ -43,9 +58,15 @@ class KpiView:
     def __init__(self) -> None:
         self.projections = Projections()
         self.terms = TermsMemory()
+        self.recent: dict[tuple[str, int], RecentIds] = {}
 
     def fold(self, deliveries: Sequence[Delivery]) -> None:
         for delivery in deliveries:
+            recent = self.recent.get((delivery.topic, delivery.partition))
+            if recent is None:
+                recent = self.recent[(delivery.topic, delivery.partition)] = RecentIds()
+            if not recent.add(delivery.meta.id):
+                continue
             event = delivery.event
             if isinstance(event, KpiTermsChanged):
                 self.terms.fold(event)
@@ -53,18 +74,45 @@ class KpiView:
                 self.projections.apply(event, delivery.meta.time, delivery.meta.id)
 
     def dump(self) -> bytes:
-        state = (self.projections.state(), self.terms.state())
+        state = (self.projections.state(), self.terms.state(), self.recent)
         return FORMAT + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
 
     def restore(self, state: bytes) -> None:
         if not state.startswith(FORMAT):
             raise CorruptSnapshot("not a snapshot of kpi's view in this format")
         try:
-            projections, terms = _Unpickler(io.BytesIO(state[len(FORMAT) :])).load()
+            projections, terms, recent = _Unpickler(io.BytesIO(state[len(FORMAT) :])).load()
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
             raise CorruptSnapshot(f"kpi's view: {exc}") from exc
         self.projections.restore(projections)
         self.terms.restore(terms)
+        self.recent = recent
+
+
+class RecentIds:
+    """The last `RECENT` event ids of one partition, in the order folded."""
+
+    __slots__ = ("_ids", "_order")
+
+    def __init__(self) -> None:
+        self._order: deque[str] = deque()
+        self._ids: set[str] = set()
+
+    def add(self, event_id: str) -> bool:
+        """Remember the id; False when it is among the recent ones already."""
+        if event_id in self._ids:
+            return False
+        self._ids.add(event_id)
+        self._order.append(event_id)
+        if len(self._order) > RECENT:
+            self._ids.discard(self._order.popleft())
+        return True
+
+    def __getstate__(self) -> list[str]:
+        return list(self._order)
+
+    def __setstate__(self, state: list[str]) -> None:
+        self._order, self._ids = deque(state), set(state)
 
 
 class _Unpickler(pickle.Unpickler):

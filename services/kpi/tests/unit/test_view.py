@@ -2,6 +2,7 @@
 delivery of an event must change nothing; a snapshot restores the same answers."""
 
 import pickle
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -104,3 +105,59 @@ def test_terms_folded_are_the_latest_change_and_an_older_one_changes_nothing() -
     view.fold(delivered([terms_changed(later, "target:occupancy_rate"), terms_changed(T)], ["a", "b"]))
     assert [c["what"] for c in view.terms.get("p1", "g1").changes] == ["target occupancy_rate"]
     assert view.terms.get("p1", "g2").changes == []
+
+
+def hex_ids(n: int, salt: str = "a") -> list[str]:
+    return [f"{salt}{i:031x}" for i in range(n)]
+
+
+def test_a_counted_fact_repeated_after_the_recent_ids_are_gone_still_counts_once() -> None:
+    """A relay may republish long after: lines, resolutions and ratings are found under their event id
+    (hex ids, as the services make them, and other ids alike), not only among the recent ids."""
+    events = scenario()
+    for ids in (hex_ids(len(events)), [f"x{i}" for i in range(len(events))]):
+        once = KpiView()
+        once.fold(delivered(events, ids))
+        later = KpiView()
+        later.fold(delivered(events, ids))
+        later.recent.clear()  # as if thousands of other events came in between
+        later.fold(delivered(events, ids))
+        # a fact keyed by what it describes (a unit, a lease) is stored again as it was: only the
+        # ledger's version, the scorecards' cache key, moves on
+        again, first = later.projections.ledger("p1", "g1"), once.projections.ledger("p1", "g1")
+        assert replace(again, version=0) == replace(first, version=0)
+        for period in ("2026", "2026-05", "2026-11"):
+            assert values_of(later, period) == values_of(once, period)
+
+
+def values_of(view: KpiView, period: str) -> dict[str, object]:
+    from kpi.domain.periods import parse_period
+    from kpi.domain.scoring import measures
+
+    found = measures(view.projections.ledger("p1", "g1"), parse_period(period))
+    return {k: (m.value, m.counts, m.event_ids) for k, m in found.items()}
+
+
+def test_a_snapshot_restores_what_a_rebuild_from_the_log_folds() -> None:
+    events = [e.model_copy(update={"park_id": p}) for p in ("p1", "p2") for e in scenario()]
+    ids = hex_ids(len(events))
+    built = KpiView()
+    built.fold(delivered(events, ids))
+    half = KpiView()
+    half.fold(delivered(events[:30], ids[:30]))
+    restored = KpiView()
+    restored.restore(half.dump())
+    restored.fold(delivered(events[30:], ids[30:]))  # the tail after the snapshot
+    assert restored.projections.ledger("p1", "g1") == built.projections.ledger("p1", "g1")
+    assert restored.projections.ledger("p2", "g1") == built.projections.ledger("p2", "g1")
+    assert restored.projections.park("p2", "g1") == built.projections.park("p2", "g1")
+    for period in ("2026", "2026-Q2", "2026-11-05"):
+        assert values_of(restored, period) == values_of(built, period)
+
+
+def test_a_snapshot_of_the_format_before_is_refused_so_the_view_is_rebuilt() -> None:
+    view = KpiView()
+    view.fold(delivered(scenario()))
+    old = b"kpi-view/1\n" + view.dump()[len(FORMAT) :]
+    with pytest.raises(CorruptSnapshot):
+        KpiView().restore(old)

@@ -14,18 +14,18 @@ from parkops_contracts.events import leasing as ls
 from parkops_contracts.events import matchmaking as mm
 from parkops_contracts.events import tickets as tk
 
+from kpi.domain.days import MoneyDays
 from kpi.domain.records import (
     DealRecord,
     LeaseRecord,
     MoneyLine,
     OccupancySpan,
-    Rating,
-    Resolution,
     TaxReport,
     TenantRecord,
     TerminationRecord,
     UnitRecord,
 )
+from kpi.domain.tickets_book import TicketBook
 
 CONSUMED: tuple[type[Event], ...] = (
     ls.ParkRegistered,
@@ -48,7 +48,7 @@ CONSUMED: tuple[type[Event], ...] = (
 )
 
 
-Later = TaxReport | Resolution | Rating | OccupancySpan
+Later = TaxReport | OccupancySpan
 
 
 def _later(new: Later, old: Later | None, at: str) -> bool:
@@ -67,19 +67,14 @@ class ParkLedger:
     leases: dict[str, LeaseRecord] = field(default_factory=dict)
     terminations: dict[str, TerminationRecord] = field(default_factory=dict)
     tax_reports: dict[tuple[str, int], TaxReport] = field(default_factory=dict)
-    resolutions: dict[str, Resolution] = field(default_factory=dict)
-    """Ticket -> its latest resolution, unless the ticket was reopened after it (then it is not resolved)."""
-    reopened: dict[str, datetime] = field(default_factory=dict)
-    """Ticket -> when it was last reopened (topics are not ordered with each other: a reopening may
-    arrive before the resolution it undoes)."""
-    ratings: dict[tuple[str, int], Rating] = field(default_factory=dict)
-    """(ticket, resolution) -> its rating: every resolution's rating counts."""
+    tickets: TicketBook = field(default_factory=TicketBook)
+    """Each ticket's latest resolution and ratings, and their per-day totals."""
     occupancy: dict[tuple[str, str], OccupancySpan] = field(default_factory=dict)
     """(lease, unit) -> the latest span leasing published."""
-    revenue: dict[str, MoneyLine] = field(default_factory=dict)
-    """Event id -> a recognition (each one counts, reversals negative)."""
-    costs: dict[str, MoneyLine] = field(default_factory=dict)
-    """Event id -> a cost finance recognised."""
+    revenue: MoneyDays = field(default_factory=MoneyDays)
+    """Recognitions by stream and day (each one counts, reversals negative)."""
+    costs: MoneyDays = field(default_factory=MoneyDays)
+    """Costs finance recognised, by kind and day."""
     subsidies: dict[str, MoneyLine] = field(default_factory=dict)
     """Subsidy id -> the park's own subsidy received."""
     funding: dict[str, MoneyLine] = field(default_factory=dict)
@@ -87,15 +82,19 @@ class ParkLedger:
     deals: dict[str, DealRecord] = field(default_factory=dict)
     version: int = 0
 
-    def apply(self, event: Event, event_id: str, published_at: datetime) -> None:
-        """Fold one fact; `published_at` is its envelope's time (what "latest" means for spans)."""
-        self.version += 1
+    def apply(self, event: Event, event_id: str, published_at: datetime) -> bool:
+        """Fold one fact; `published_at` is its envelope's time (what "latest" means for spans). False,
+        and nothing changed, for a fact that is already there under the same event id (a second
+        delivery of a fact counted once, whatever its age: a line, a ticket's resolution or rating)."""
         if event.SERVICE == "leasing":
             self._tenancy(event, event_id, published_at)
         elif event.SERVICE == "tickets":
-            self._service(event, event_id)
-        else:
-            self._money(event, event_id)  # each folds the events it knows and passes over the rest
+            if not self._service(event, event_id):
+                return False
+        elif not self._money(event, event_id):  # each folds the events it knows, passes over the rest
+            return False
+        self.version += 1
+        return True
 
     def _tenancy(self, event: Event, event_id: str, published_at: datetime) -> None:
         """Leasing's facts: the park, its units, tenants, leases and tenants' yearly figures."""
@@ -148,28 +147,36 @@ class ParkLedger:
                 if _later(span, self.occupancy.get(key), "published_at"):
                     self.occupancy[key] = span
 
-    def _service(self, event: Event, event_id: str) -> None:
-        """Tickets' resolutions and ratings."""
+    def _service(self, event: Event, event_id: str) -> bool:
+        """Tickets' resolutions and ratings (`kpi.domain.tickets_book`)."""
         match event:
             case tk.TicketResolved():
-                self._resolve(event, event_id)
+                met = event.response_outcome == event.resolution_outcome == tk.SlaOutcome.MET
+                return self.tickets.resolve(
+                    event.ticket_id,
+                    resolved_at=event.resolved_at,
+                    response_s=event.response_seconds,
+                    resolution_s=event.resolution_seconds,
+                    repair=event.category == tk.TicketCategory.REPAIR,
+                    met=met,
+                    event_id=event_id,
+                )
             case tk.TicketReopened():
-                self._reopen(event)
+                self.tickets.reopen(event.ticket_id, event.reopened_at)
             case tk.TicketRated():
-                rating = Rating(event.ticket_id, event.resolution, event.score, event.rated_at, event_id)
-                key = (event.ticket_id, event.resolution)
-                if _later(rating, self.ratings.get(key), "rated_at"):
-                    self.ratings[key] = rating
+                return self.tickets.rate(
+                    event.ticket_id, event.resolution, event.score, event.rated_at, event_id
+                )
+        return True
 
-    def _money(self, event: Event, event_id: str) -> None:
+    def _money(self, event: Event, event_id: str) -> bool:
         """Finance's recognised revenue and costs, the park's subsidies and funding; matchmaking's matches
         and deals."""
         match event:
             case fin.RevenueRecognized():
-                line = MoneyLine(event.stream.value, event.amount, event.recognized_on, event_id)
-                self.revenue[event_id] = line
+                return self.revenue.add(event.stream.value, event.amount, event.recognized_on, event_id)
             case fin.CostRecognized():
-                self.costs[event_id] = MoneyLine(event.kind.value, event.amount, event.incurred_on, event_id)
+                return self.costs.add(event.kind.value, event.amount, event.incurred_on, event_id)
             case fin.SubsidyReceived():
                 self.subsidies[event.subsidy_id] = MoneyLine(
                     "subsidy", event.amount, event.received_on, event_id
@@ -189,6 +196,7 @@ class ParkLedger:
                     event.closed_at.date(),
                     event_id,
                 )
+        return True
 
     def _report(self, event: ls.TenantMetricsReported, event_id: str) -> None:
         key = (event.tenant_id, event.year)
@@ -197,29 +205,3 @@ class ParkLedger:
         )
         if _later(report, self.tax_reports.get(key), "reported_at"):
             self.tax_reports[key] = report
-
-    def _resolve(self, event: tk.TicketResolved, event_id: str) -> None:
-        met = event.response_outcome == tk.SlaOutcome.MET and event.resolution_outcome == tk.SlaOutcome.MET
-        resolution = Resolution(
-            event.ticket_id,
-            event.category == tk.TicketCategory.REPAIR,
-            event.resolved_at,
-            event.response_seconds,
-            event.resolution_seconds,
-            met,
-            event_id,
-        )
-        undone = self.reopened.get(event.ticket_id)
-        if undone is not None and event.resolved_at <= undone:
-            return  # reopened since: tickets counts it resolved no more
-        if _later(resolution, self.resolutions.get(event.ticket_id), "resolved_at"):
-            self.resolutions[event.ticket_id] = resolution
-
-    def _reopen(self, event: tk.TicketReopened) -> None:
-        """Tickets' rule: a reopened ticket is not resolved until it is resolved again (its ratings
-        still count)."""
-        last = self.reopened.get(event.ticket_id)
-        self.reopened[event.ticket_id] = event.reopened_at if last is None else max(last, event.reopened_at)
-        resolution = self.resolutions.get(event.ticket_id)
-        if resolution is not None and resolution.resolved_at <= event.reopened_at:
-            del self.resolutions[event.ticket_id]

@@ -4,8 +4,9 @@ Each is a sum of what its owner published (ADR 12): revenue of finance's `Revenu
 `CostRecognized`, the park's subsidy of its `SubsidyReceived`, ratings of tickets' `TicketRated`, savings
 of matchmaking's `DealClosed`; kpi only divides and scores."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from itertools import chain
 
 from parkops_kernel import figures
 from parkops_kernel.money import cny
@@ -13,7 +14,7 @@ from parkops_kernel.money import cny
 from kpi.domain.ledger import ParkLedger
 from kpi.domain.measure import HOURS, Measure, money_ratio, ratio
 from kpi.domain.periods import Period
-from kpi.domain.records import DealRecord, MoneyLine, Resolution
+from kpi.domain.records import DealRecord, MoneyLine
 
 OPERATING_STREAMS = frozenset({"rent", "property", "industry_services", "value_added_services"})
 """Operating revenue: what the park earns by operating (investment gains and subsidies are not)."""
@@ -26,34 +27,33 @@ def satisfaction(scores: Sequence[int]) -> Decimal | None:
     return ratio(*figures.satisfied_of(scores))
 
 
-def _mean_hours(seconds: list[int]) -> Decimal | None:
-    return (Decimal(sum(seconds)) / len(seconds) / 3600).quantize(HOURS) if seconds else None
+def _mean_hours(seconds: int, count: int) -> Decimal | None:
+    return (Decimal(seconds) / count / 3600).quantize(HOURS) if count else None
 
 
 def tickets(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
     """Tickets resolved in the period (a ticket's latest resolution) and ratings given in it."""
-    resolved: list[Resolution] = [
-        r for r in ledger.resolutions.values() if period.contains(r.resolved_at.date())
-    ]
-    repairs = [r for r in resolved if r.repair]
-    met = [r for r in resolved if r.sla_met]
-    ratings = [r for r in ledger.ratings.values() if period.contains(r.rated_on)]
-    satisfied, given = figures.satisfied_of(r.score for r in ratings)  # shown beside the share
-    ids = [r.event_id for r in resolved]
-    counts: dict[str, int | Decimal] = {"resolved": len(resolved)}
+    book = ledger.tickets
+    t = book.resolved_in(period)
+    satisfied, given = book.rated_in(period)  # shown beside the share
+
+    def resolved() -> Iterator[str]:
+        return book.resolution_ids(period)
+
+    counts: dict[str, int | Decimal] = {"resolved": t["resolved"]}
     return {
-        "response_hours": Measure.of(_mean_hours([r.response_seconds for r in resolved]), counts, ids),
-        "resolution_hours": Measure.of(_mean_hours([r.resolution_seconds for r in resolved]), counts, ids),
+        "response_hours": Measure.of(_mean_hours(t["response_s"], t["resolved"]), counts, resolved),
+        "resolution_hours": Measure.of(_mean_hours(t["resolution_s"], t["resolved"]), counts, resolved),
         "repair_response_hours": Measure.of(
-            _mean_hours([r.response_seconds for r in repairs]),
-            {"repairs": len(repairs)},
-            [r.event_id for r in repairs],
+            _mean_hours(t["repair_response_s"], t["repairs"]),
+            {"repairs": t["repairs"]},
+            lambda: book.resolution_ids(period, repairs_only=True),
         ),
-        "sla_compliance": Measure.of(ratio(len(met), len(resolved)), counts | {"met": len(met)}, ids),
+        "sla_compliance": Measure.of(ratio(t["met"], t["resolved"]), counts | {"met": t["met"]}, resolved),
         "satisfaction": Measure.of(
             ratio(satisfied, given),
             {"ratings": given, "satisfied": satisfied},
-            [r.event_id for r in ratings],
+            lambda: book.rating_ids(period),
         ),
     }
 
@@ -70,39 +70,42 @@ def revenue(ledger: ParkLedger, period: Period) -> dict[str, Measure]:
     """Revenue by stream (every recognition dated in the period, reversals negative); the service streams'
     share of operating revenue; operating revenue ÷ the costs recognised in the period (no cost, no
     data); the park's subsidies ÷ (operating revenue + subsidies)."""
-    lines = _in(ledger.revenue, period)
-    by_stream: dict[str, int | Decimal] = {}
-    for line in lines:
-        by_stream[line.kind] = cny(Decimal(by_stream.get(line.kind, 0)) + line.amount)
-    total = _total(lines)
+    streams = ledger.revenue.by_kind(period)
+    by_stream: dict[str, int | Decimal] = {k: cny(s.total) for k, s in streams.items()}
+    lines = sum(s.count for s in streams.values())
+    total = cny(sum((s.total for s in streams.values()), Decimal(0)))
     operating = cny(sum((Decimal(v) for k, v in by_stream.items() if k in OPERATING_STREAMS), Decimal(0)))
     service = cny(sum((Decimal(v) for k, v in by_stream.items() if k in SERVICE_STREAMS), Decimal(0)))
-    ids = [line.event_id for line in lines]
-    operating_ids = [line.event_id for line in lines if line.kind in OPERATING_STREAMS]
-    costs = _in(ledger.costs, period)
-    cost = _total(costs)
+    operating_lines = sum(s.count for k, s in streams.items() if k in OPERATING_STREAMS)
+
+    def operating_ids() -> Iterator[str]:
+        return ledger.revenue.ids(period, OPERATING_STREAMS)
+
+    def cost_ids() -> Iterator[str]:
+        return ledger.costs.ids(period)
+
+    kinds = ledger.costs.by_kind(period).values()
+    costs, cost = sum(c.count for c in kinds), cny(sum((c.total for c in kinds), Decimal(0)))
     subsidies = _in(ledger.subsidies, period)
     subsidy = _total(subsidies)
     return {
-        "revenue": Measure.of(total, by_stream | {"lines": len(lines)}, ids),
-        "operating_revenue": Measure.of(operating, {"lines": len(operating_ids)}, operating_ids),
+        "revenue": Measure.of(total, by_stream | {"lines": lines}, lambda: ledger.revenue.ids(period)),
+        "operating_revenue": Measure.of(operating, {"lines": operating_lines}, operating_ids),
         "service_revenue_share": Measure.of(
             money_ratio(service, operating) if operating > 0 else None,
             {"service_revenue": service, "operating_revenue": operating},
             operating_ids,
         ),
-        "operating_cost": Measure.of(
-            cost if costs else None, {"costs": len(costs)}, [c.event_id for c in costs]
-        ),
+        "operating_cost": Measure.of(cost if costs else None, {"costs": costs}, cost_ids),
         "revenue_cost_ratio": Measure.of(
             money_ratio(operating, cost) if costs else None,
-            {"operating_revenue": operating, "operating_cost": cost, "costs": len(costs)},
-            operating_ids + [c.event_id for c in costs],
+            {"operating_revenue": operating, "operating_cost": cost, "costs": costs},
+            lambda: chain(operating_ids(), cost_ids()),
         ),
         "subsidy_dependency": Measure.of(
             money_ratio(subsidy, operating + subsidy) if operating + subsidy > 0 else None,
             {"subsidies": subsidy, "operating_revenue": operating},
-            [s.event_id for s in subsidies] + operating_ids,
+            lambda: chain((s.event_id for s in subsidies), operating_ids()),
         ),
     }
 

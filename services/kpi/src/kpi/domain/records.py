@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitRecord:
     unit_id: str
     area_m2: Decimal
@@ -13,7 +13,7 @@ class UnitRecord:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TenantRecord:
     tenant_id: str
     onboarded_on: date
@@ -23,7 +23,7 @@ class TenantRecord:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeaseRecord:
     lease_id: str
     tenant_id: str
@@ -35,7 +35,7 @@ class LeaseRecord:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TerminationRecord:
     lease_id: str
     tenant_id: str
@@ -43,7 +43,7 @@ class TerminationRecord:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaxReport:
     """A tenant's figures for one year; the latest report (by `reported_at`, then id) wins."""
 
@@ -55,7 +55,7 @@ class TaxReport:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """A ticket's latest resolution (a reopened ticket is resolved again; the latest wins)."""
 
@@ -68,7 +68,7 @@ class Resolution:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rating:
     """A rating of one resolution of a ticket (a reopened ticket resolved again is rated again)."""
 
@@ -83,7 +83,7 @@ class Rating:
         return self.rated_at.date()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OccupancySpan:
     """Leasing's `UnitOccupied`: a lease occupies a unit from `occupied_from` to `occupied_until`
     (inclusive); the latest one per lease and unit (by publication time, then event id) holds."""
@@ -101,7 +101,7 @@ class OccupancySpan:
         return self.occupied_from <= day <= self.occupied_until
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DealRecord:
     """Matchmaking's `DealClosed` as the parties reported it: value, estimated saving (CNY and %)."""
 
@@ -113,7 +113,7 @@ class DealRecord:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MoneyLine:
     """An amount on a day: revenue recognised in a stream, a cost, the park's subsidy, a financing closed."""
 

@@ -1,0 +1,96 @@
+"""A map of ticket id -> a few dozen bytes, at about 10 bytes of overhead per ticket.
+
+A dict with a key and a value object per ticket costs some 150 bytes per ticket beside the data, and a
+park has hundreds of thousands of tickets over the years. Here tickets are spread over buckets by a
+stable hash of their id (CRC-32: the table is saved in snapshots), each bucket one `bytes` of records
+
+    u32 record length, u16 id length, the id (UTF-8), the value
+
+kept at `PER_BUCKET` records on average (the buckets double when the table fills), so a lookup reads a
+few records and the table holds a handful of objects per hundred tickets."""
+
+import struct
+import zlib
+from collections.abc import Iterator
+
+HEAD = struct.Struct("<IH")
+H = HEAD.size
+PER_BUCKET = 8
+
+
+def _records(blob: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, id) of each record of a bucket."""
+    at = 0
+    while at < len(blob):
+        size, id_size = HEAD.unpack_from(blob, at)
+        yield at, at + size, blob[at + H : at + H + id_size]
+        at += size
+
+
+class TicketTable:
+    __slots__ = ("_bits", "_buckets", "_count")
+
+    def __init__(self) -> None:
+        self._buckets: dict[int, bytes] = {}
+        self._bits = 4
+        self._count = 0
+
+    def _bucket(self, key: bytes) -> int:
+        return zlib.crc32(key) >> (32 - self._bits)
+
+    def get(self, ticket_id: str) -> bytes | None:
+        key = ticket_id.encode()
+        blob = self._buckets.get(self._bucket(key))
+        if blob is None:
+            return None
+        for start, end, found in _records(blob):
+            if found == key:
+                return blob[start + H + len(key) : end]
+        return None
+
+    def put(self, ticket_id: str, value: bytes) -> None:
+        key = ticket_id.encode()
+        record = HEAD.pack(H + len(key) + len(value), len(key)) + key + value
+        bucket = self._bucket(key)
+        blob = self._buckets.get(bucket, b"")
+        for start, end, found in _records(blob):
+            if found == key:
+                self._buckets[bucket] = blob[:start] + blob[end:] + record
+                return
+        self._buckets[bucket] = blob + record
+        self._count += 1
+        if self._count > PER_BUCKET << self._bits:
+            self._grow()
+
+    def _grow(self) -> None:
+        records = [blob[start:end] for blob in self._buckets.values() for start, end, _ in _records(blob)]
+        self._bits += 1
+        grown: dict[int, list[bytes]] = {}
+        for record in records:
+            grown.setdefault(self._bucket(record[H : H + HEAD.unpack_from(record)[1]]), []).append(record)
+        self._buckets = {bucket: b"".join(parts) for bucket, parts in grown.items()}
+
+    def values(self) -> Iterator[bytes]:
+        for blob in self._buckets.values():
+            for start, end, key in _records(blob):
+                yield blob[start + H + len(key) : end]
+
+    def items(self) -> dict[str, bytes]:
+        return {
+            key.decode(): blob[start + H + len(key) : end]
+            for blob in self._buckets.values()
+            for start, end, key in _records(blob)
+        }
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __eq__(self, other: object) -> bool:
+        """The same tickets and values, whatever order they were put in."""
+        return isinstance(other, TicketTable) and self.items() == other.items()
+
+    def __getstate__(self) -> tuple[int, int, dict[int, bytes]]:
+        return self._bits, self._count, self._buckets
+
+    def __setstate__(self, state: tuple[int, int, dict[int, bytes]]) -> None:
+        self._bits, self._count, self._buckets = state
