@@ -6,11 +6,10 @@ replica has folded it (or 503). The consumer group does what must happen once, w
 consumes: kpi's own events written back into its store (terms and assessments of a kpi rebuilt from the
 topics), and a malformed event of any topic dead-lettered (followers skip those)."""
 
-import gc
-
 from fastapi import Depends, FastAPI
 from parkops_contracts.events import kpi as kpi_events
 from parkops_runtime.clock import Clock, utc_now
+from parkops_runtime.collector import collect_less_often
 from parkops_runtime.replicated_view import fresh_read
 from parkops_runtime.service import ServiceRuntime
 
@@ -23,15 +22,9 @@ from kpi.service import KpiService
 from kpi.settings import KpiSettings
 from kpi.view import FOLLOWED, KpiView
 
-YOUNG_GC_EVERY = 50_000
-"""Objects allocated between two young-generation collections (CPython's default: 700). Folding makes a
-few short-lived objects per event (its envelope, contract instance, delivery), so at the default a third
-of the fold's CPU went to collections finding nothing (measured over the scale model's history); the
-view's state is mostly bytes and numbers, which the collector does not track."""
-
 
 def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> FastAPI:
-    gc.set_threshold(YOUNG_GC_EVERY, *gc.get_threshold()[1:])
+    collect_less_often()  # folding allocates a few short-lived objects per event: see the module
     runtime = ServiceRuntime(settings or KpiSettings())
     runtime.follow_directory()  # parks and their owning groups, from leasing: nothing else is a park here
     model = KpiView()
