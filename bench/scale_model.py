@@ -15,9 +15,10 @@ replicated views) runs as a real uvicorn process: time to ready from nothing (th
 beginning), resident memory (VmRSS of the process once ready), its view's snapshot, then a new process's
 time to ready from that snapshot, and p95 of the main queries over HTTP. tickets (store-backed) runs on a
 store seeded at the fraction's size (its tickets written straight into its collection, as
-bench/tickets_seed.py does). Baselines in the same run: raw aiokafka reading the same topics, and a bare
-FastAPI endpoint's p95 over the same client. Isolated topic prefix and databases; nothing shared is
-cleaned."""
+bench/tickets_seed.py does). leasing and finance (rent roll, receivables aging) run on books seeded
+through their own HTTP write paths and billing runs (bench/scale_model_ledgers.py). Baselines in the
+same run: raw aiokafka reading the same topics, and a bare FastAPI endpoint's p95 over the same client.
+Isolated topic prefix and databases; nothing shared is cleaned."""
 
 import argparse
 import asyncio
@@ -41,6 +42,7 @@ from parkops_runtime.shards import shard_name
 from pymongo import AsyncMongoClient
 from tickets.tenant_lists import MARKER
 
+from bench import scale_model_ledgers as ledgers
 from bench.http_client import HttpClient
 from bench.load import served, service_env
 from bench.tickets_seed import seeded, template
@@ -447,7 +449,13 @@ async def run(infra: Infra, shape: Shape, queries: int) -> None:
             n, topics = await load(fl, infra, shape, rows)
             print(table(rows), flush=True)
             await baselines(infra, topics, n, rows, queries)
-            for measure in (kpi_rows, matchmaking_rows, tickets_rows):
+            for measure in (
+                kpi_rows,
+                matchmaking_rows,
+                tickets_rows,
+                ledgers.leasing_rows,
+                ledgers.finance_rows,
+            ):
                 await measure(fl, infra, shape, rows, queries)
                 print(f"... {measure.__name__} done at {time.perf_counter() - began:.0f} s", flush=True)
     print(f"\nprefix t{fl.run}, group {fl.group}; wall time {time.perf_counter() - began:.0f} s")
