@@ -35,6 +35,7 @@ class Outcome:
     duplicate_publishes: int = 0
     recovery_s: float | None = None
     given_up: int = 0  # writes the client never got an answer for, even after retries: not "lost"
+    answered_before_kill: int = 0  # writes answered just before a kill (`KILL_WINDOW_S`): see below
     problems: list[str] = field(default_factory=list)  # what the lost and doubled figures are made of
 
     def row(self) -> str:

@@ -50,6 +50,10 @@ class Ledger:
     def accepted_after(self, moment: float) -> Accepted | None:
         return next((a for a in self.accepted if a.at >= moment), None)
 
+    def accepted_within(self, seconds: float, before: float) -> int:
+        """Writes answered in the `seconds` up to `before` (a fault's moment)."""
+        return sum(1 for a in self.accepted if before - seconds <= a.at <= before)
+
     def of(self, kind: Kind) -> list[Accepted]:
         return [a for a in self.accepted if a.kind == kind]
 

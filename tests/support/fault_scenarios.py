@@ -64,6 +64,10 @@ class Scale:
     race: int  # concurrent signings of one unit
 
 
+KILL_WINDOW_S = 1.0
+"""A published commit is deleted no sooner than `parkops_runtime.outbox.DELETE_AFTER` after its publish,
+in batches: a process killed meanwhile leaves it to the relay, which publishes it again. The writes
+answered in this window before a kill bound those copies (with room for a loaded machine)."""
 CI = Scale(ops=120, workers=6, parks=3, outage_s=1.5, race=20)
 LONG = Scale(ops=1500, workers=16, parks=8, outage_s=5.0, race=100)
 
@@ -115,16 +119,18 @@ async def sigkill_each_service(infra: Infra, logs: Path, scale: Scale) -> Outcom
         parks = await f.parks(leasing[0].base, scale.parks)
         load = KeyedLoad([p.base for p in leasing], f.admin, parks, scale.ops, scale.workers, f.run)
         running = asyncio.create_task(load.run())
-        recoveries = []
+        recoveries, kills = [], []
         for victim, share in ((leasing[1], 3), (kpi, 1.5)):
             await asyncio.wait_for(load.accepted_at_least(int(writes(scale.ops) / share)), 120)
             killed = time.monotonic()
             await victim.kill()
             await victim.start()
             recoveries.append(time.monotonic() - killed)
+            kills.append(killed)
         ledger = await running
         outcome = Outcome("SIGKILL leasing, kpi", sent(ledger), "SIGKILL leasing 1 of 2; SIGKILL kpi", 0)
         outcome.recovery_s = max(recoveries)
+        outcome.answered_before_kill = ledger.accepted_within(KILL_WINDOW_S, before=kills[0])
         await check_store(outcome, ledger, leasing[0].base, f.admin)
         units = await check_topic(outcome, ledger, infra.kafka_bootstrap_servers, f.prefix)
         await check_read_model(outcome, units, kpi.base, f.admin)
@@ -150,6 +156,7 @@ async def sigkill_tickets(infra: Infra, logs: Path, scale: Scale) -> Outcome:
         ledger = await running
         outcome = Outcome("SIGKILL tickets", sent(ledger), "SIGKILL tickets 1 of 2", 0)
         outcome.recovery_s = recovery
+        outcome.answered_before_kill = ledger.accepted_within(KILL_WINDOW_S, before=killed)
         await check_store(outcome, ledger, tickets[0].base, f.admin)
         await check_topic(outcome, ledger, infra.kafka_bootstrap_servers, f.prefix)
         return outcome
