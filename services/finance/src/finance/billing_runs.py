@@ -8,6 +8,9 @@ outbox holds at most a few unpublished commits (`_settle`) and reports its progr
 between slices for requests, consumers' heartbeats and the producer, and the events a run makes never
 pile up in the producer faster than Kafka takes them (a pile-up is what made publishes time out).
 
+Claiming, reporting as the runner and failing are the runtime's (`parkops_runtime.jobs`, shared with
+matchmaking's meeting batches); the billing is this module's.
+
 Why not a worker process: a slice's work is changing the books and writing them through the one write
 path (its lock, retries and outbox) of this process; a worker would need its own store, producer and
 relay, and the books' in-memory copy would then be stale here. On a 2-core machine the event loop
@@ -18,22 +21,20 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
-import structlog
 from parkops_kernel.errors import NotFound
-from parkops_runtime import ids
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore
 from parkops_runtime.directory import ParkEntry
+from parkops_runtime.jobs import JobRunner
 from parkops_runtime.slices import in_slices
 
 from finance.domain.billing import billable_period
-from finance.domain.billing_runs import BillingRun, RunTaken
+from finance.domain.billing_runs import BillingRun
 from finance.domain.lease_billing import recognize_deferred, run_billing
 from finance.schemas import BillingRunPublic
 from finance.service import FinanceService
 
 Clock = Callable[[], datetime]
-log = structlog.get_logger(__name__)
 
 
 def run_id(park_id: str, period: str) -> str:
@@ -52,75 +53,45 @@ class BillingRuns:
         at_once: int = 2,
         unpublished_at_most: int = 8,
     ) -> None:
-        self._runs, self._finance, self._depth, self._clock = runs, finance, outbox_depth, clock
-        self._slice, self._running = slice_leases, asyncio.Semaphore(at_once)
-        self._unpublished_at_most = unpublished_at_most
-        self._runner = ids.new_id()  # this process, as the runner it claims runs as
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._jobs = JobRunner(runs, clock, at_once=at_once)  # claims, runs, reports, fails (shared)
+        self._finance, self._depth, self._clock = finance, outbox_depth, clock
+        self._slice, self._unpublished_at_most = slice_leases, unpublished_at_most
 
     async def start(self, access: ParkAccess, period: str) -> BillingRunPublic:
         """The park's run of the period: a new one (or a failed or abandoned one) starts here."""
         park, now = access.park, self._clock()
         billable_period(period, park.registered_at.date())
-
-        def claim(run: BillingRun) -> tuple[bool, BillingRun]:
-            return run.claim(self._runner, now), run.model_copy()
-
         new = lambda: BillingRun(  # noqa: E731
             park_id=park.park_id, group_id=park.group_id, period=period, created_at=now, updated_at=now
         )
-        mine, run = await self._runs.change(run_id(park.park_id, period), claim, create=new)
-        if mine:
-            task = asyncio.create_task(self._execute(park, period), name=f"billing-run {park.park_id}")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        run = await self._jobs.start(run_id(park.park_id, period), new, partial(self._bill, park, period))
         return BillingRunPublic.model_validate(run)
 
     async def get(self, access: ParkAccess, period: str) -> BillingRunPublic:
-        found = await self._runs.get(run_id(access.park_id, period))
+        found = await self._jobs.get(run_id(access.park_id, period))
         if found is None or found.group_id != access.group_id:
             raise NotFound(f"billing run of {period} not found")
         return BillingRunPublic.model_validate(found)
 
     async def wait(self) -> None:
         """Until the runs this process is running have ended (tests, benchmarks, shutdown)."""
-        while self._tasks:
-            await asyncio.wait(list(self._tasks))
-
-    async def _execute(self, park: ParkEntry, period: str) -> None:
-        async with self._running:
-            try:
-                await self._bill(park, period)
-            except RunTaken as taken:
-                log.warning("billing run taken by another runner", reason=str(taken))
-            except Exception as failed:
-                log.exception("billing run failed", park_id=park.park_id, period=period)
-                reason = f"{type(failed).__name__}: {failed}"
-                await self._report(park, period, partial(BillingRun.fail, reason=reason, now=self._clock()))
+        await self._jobs.wait()
 
     async def _bill(self, park: ParkEntry, period: str) -> None:
         leases = sorted((await self._finance.read(park)).schedules)
-        now = self._clock()
-        run = await self._report(park, period, partial(BillingRun.start, total=len(leases), now=now))
+        now, job = self._clock(), run_id(park.park_id, period)
+        run = await self._jobs.report(job, partial(BillingRun.start, total=len(leases), now=now))
         await self._finance.write(park, partial(recognize_deferred, period=period, cause=run.cause))
         async for part in in_slices(leases, self._slice):
             await self._settle()
             billed = partial(run_billing, period=period, cause=run.cause, leases=part)
             issued = await self._finance.write(park, billed)
             progress = partial(BillingRun.advance, leases=len(part), invoices=len(issued), now=self._clock())
-            await self._report(park, period, progress)
-        await self._report(park, period, partial(BillingRun.succeed, now=self._clock()))
+            await self._jobs.report(job, progress)
+        await self._jobs.report(job, partial(BillingRun.succeed, now=self._clock()))
 
     async def _settle(self) -> None:
         """Wait while the outbox holds more than a few unpublished commits: a run writes no faster
         than Kafka takes its events, so none waits in the producer long enough to time out."""
         while self._depth() > self._unpublished_at_most:  # noqa: ASYNC110 (a gauge: no event to wait on)
             await asyncio.sleep(0.01)
-
-    async def _report(self, park: ParkEntry, period: str, change: Callable[[BillingRun], None]) -> BillingRun:
-        def reported(run: BillingRun) -> BillingRun:
-            run.ran_by(self._runner)
-            change(run)
-            return run.model_copy()
-
-        return await self._runs.change(run_id(park.park_id, period), reported)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from parkops_contracts.base import Event
+from parkops_runtime.jobs import JobCodec
 from parkops_runtime.mongo import Document
 from parkops_runtime.packed import STATE, pack, unpack
 from pymongo.asynchronous.collection import AsyncCollection
@@ -41,17 +42,11 @@ def figures(books: ParkBooks) -> str:
     return json.dumps(kept, separators=(",", ":"))
 
 
-class BillingRunCodec:
+class BillingRunCodec(JobCodec[BillingRun]):
     """A billing run (`finance.billing_runs`): a small document in the clear, with no events."""
 
-    def encode(self, run: BillingRun) -> Document:
-        return run.model_dump(mode="json")
-
-    def decode(self, document: Document) -> BillingRun:
-        return BillingRun.model_validate({k: v for k, v in document.items() if not k.startswith("_")})
-
-    def take_events(self, run: BillingRun) -> Sequence[Event]:
-        return []
+    def __init__(self) -> None:
+        super().__init__(BillingRun)
 
 
 class BookFigures:

@@ -18,6 +18,7 @@ from parkops_runtime.service import ServiceRuntime
 
 from matchmaking.api import build_routers
 from matchmaking.handlers import LeasingEventsHandler
+from matchmaking.meeting_batches import MeetingBatches
 from matchmaking.queries import MatchmakingQueries
 from matchmaking.read_model import MatchmakingView
 from matchmaking.repository import Collections, group_known
@@ -45,8 +46,11 @@ def create_app(settings: MatchmakingSettings | None = None, clock: Clock = utc_n
     runtime.subscribe([TenantOnboarded, LeaseTerminated], LeasingEventsHandler(service))
     queries = MatchmakingQueries(view.model, collections.stores, collections, service)
     checks = [loaded(view), fresh_read(view, settings.consistency_wait_seconds)]
-    app = runtime.create_app("parkops matchmaking", build_routers(service, queries, checks))
+    batches = MeetingBatches(collections.batches, service, clock)
+    routers = build_routers(service, queries, batches, checks)
+    app = runtime.create_app("parkops matchmaking", routers)
     app.state.view = view  # for tests and tools: its start-up, a checkpoint now
+    app.state.meeting_batches = batches
     return app
 
 

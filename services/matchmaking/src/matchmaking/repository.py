@@ -15,11 +15,13 @@ from parkops_contracts.events.matchmaking import MatchKind, ScoreComponent
 from parkops_runtime.aggregates import AggregateStore, Codec
 from parkops_runtime.clock import Clock
 from parkops_runtime.directory import Directory, StoredDirectory
+from parkops_runtime.jobs import JobCodec
 from parkops_runtime.service import ServiceRuntime
 
 from matchmaking.domain.chain import IndustryChainMap, Segment
 from matchmaking.domain.group import GroupConfig
 from matchmaking.domain.meeting import Meeting
+from matchmaking.domain.meeting_batch import MeetingBatch
 from matchmaking.domain.profiles import Enterprise, Need, Offering, Profile
 from matchmaking.domain.proposal import Proposal, Status
 from matchmaking.domain.scoring import Weights
@@ -153,6 +155,13 @@ class Collections:
             self._store("groups", GROUPS),
             self._store("proposals", PROPOSALS),
             self._store("meetings", MEETINGS),
+        )
+        self.batches = AggregateStore(  # meeting batches as jobs (`matchmaking.meeting_batches`)
+            runtime.aggregates("meeting_batches"),
+            JobCodec(MeetingBatch),
+            runtime.outbound,
+            kind="meeting-batch",
+            clock=clock,
         )
 
     async def proposals_in(self, group_id: str, park_id: str) -> list[Proposal]:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Path, Query
 from parkops_contracts.events.matchmaking import MatchKind, ScoreComponent
 from parkops_kernel.bounds import MAX_MONEY, BusinessDate, ClientId, Code, Money, Name, PositiveMoney, Text
+from parkops_kernel.jobs import JobState
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaking.domain import commands as cmd
@@ -193,6 +194,26 @@ class MeetingPublic(BaseModel):
     participants: dict[str, str]
     proposal_ids: list[str]
     attended: list[str]
+
+
+class MeetingBatchPublic(BaseModel):
+    """A meeting planned as a job (`Prefer: respond-async`): read it again at
+    `/parks/{park_id}/meeting-batches/{meeting_id}` from any replica until it has finished; the meeting
+    is then at `/parks/{park_id}/meetings/{meeting_id}`."""
+
+    meeting_id: str = Field(description="The meeting it plans; from the Idempotency-Key when one is sent.")
+    park_id: str
+    title: str
+    held_on: date
+    state: JobState = Field(description="queued, running, succeeded or failed.")
+    done: int = Field(description="Open needs ranked so far.")
+    total: int = Field(description="Open needs of the park when the batch started (0 while queued).")
+    proposals: int = Field(description="Proposals of the meeting written so far.")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime = Field(description="Last progress; a running batch silent for 60 s is taken over.")
+    error: str | None = Field(description="Why it failed; starting it again (same key) retries it.")
 
 
 class AttendanceCreate(Input):

@@ -16,12 +16,12 @@ import itertools
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from parkops_kernel.errors import Conflict, NotFound
 from parkops_runtime import ids
 from parkops_runtime.access import GroupAccess, ParkAccess
-from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
+from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id, request_digest
 from parkops_runtime.auth import STAFF
 from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.consistency import Token, collecting, record_write
@@ -45,6 +45,7 @@ from matchmaking.schemas import ChainMapIO, MeetingPublic, ProfilePublic, Propos
 
 R = TypeVar("R")
 NEEDS_PER_SLICE = 20  # a few ms of ranking each: tens of ms between two turns of the event loop
+PROPOSALS_PER_REPORT = 50  # a batch's progress is stored every so many proposals, not after each
 P = ParamSpec("P")
 GroupKnown = Callable[[str], Awaitable[bool]]
 """Whether the park directory knows a park of the group."""
@@ -54,6 +55,35 @@ Settle = Callable[[list[Token]], Awaitable[None]]
 
 async def settled_at_once(_: list[Token]) -> None:
     """For a view that folds a write as it is stored (the unit tests' in-memory log)."""
+
+
+class PlanProgress(Protocol):
+    """Told how a meeting's planning goes: a batch stores it on its job (`meeting_batches`)."""
+
+    async def started(self, needs: int) -> None: ...
+    async def advanced(self, needs: int, proposals: int) -> None: ...
+
+
+class Unreported:
+    """The synchronous call's planning: its answer is the meeting, no one reads its progress."""
+
+    async def started(self, needs: int) -> None:
+        pass
+
+    async def advanced(self, needs: int, proposals: int) -> None:
+        pass
+
+
+UNREPORTED = Unreported()
+
+
+def meeting_named(access: ParkAccess, command: cmd.PlanMeeting, key: str | None) -> tuple[str, str | None]:
+    """The id of the meeting a plan request makes (from its key: the same on every retry; else new) and
+    the digest of the keyed request (None without a key)."""
+    if key is None:
+        return ids.new_id(), None
+    digest = request_digest("plan_meeting", command)
+    return keyed_id(key, access.group_id, access.park_id, "meeting"), digest
 
 
 @dataclass(frozen=True)
@@ -213,10 +243,26 @@ class MatchmakingService:
         """PlanMeeting (staff): top k proposals for every open need of the park's active enterprises,
         each pair of enterprises once (MatchProposed for the new ones); the enterprises involved are
         invited. The park is one the directory knows, in the caller's group (`StaffScope`)."""
-        park_id, group_id = access.park_id, access.group_id
-        meeting_id = keyed_id(key, group_id, park_id, "meeting") if key else ids.new_id()
+        meeting_id, _ = meeting_named(access, command, key)
+        return await self.plan(
+            access.park_id, access.group_id, meeting_id, command, key=key, progress=UNREPORTED
+        )
+
+    async def plan(
+        self,
+        park_id: str,
+        group_id: str,
+        meeting_id: str,
+        command: cmd.PlanMeeting,
+        *,
+        key: str | None,
+        progress: "PlanProgress",
+    ) -> MeetingPublic:
+        """The meeting `meeting_id` planned (the synchronous call's, or a batch's: `meeting_batches`),
+        its progress told to `progress`: the open needs, then the needs ranked and proposals written."""
         idempotency = keyed(key, "plan_meeting", command, MeetingPublic)
         if (first := await self._stores.meetings.answered(meeting_id, idempotency)) is not None:
+            await progress.started(0)
             return first
         meeting = Meeting(meeting_id, park_id, group_id, command.title, command.held_on, {})
         new_id = _namer(key, group_id, park_id, "meeting-proposals")
@@ -227,13 +273,17 @@ class MatchmakingService:
         ]
         buyers = {p.enterprise.enterprise_id: p.enterprise for p in profiles}
         needs = open_needs((n for p in profiles for n in p.needs), command.held_on)
-        planned = await self._plan(group_id, needs, command.top_k)
-        for scored in planned:
+        await progress.started(len(needs))
+        planned = await self._plan(group_id, needs, command.top_k, progress)
+        for written, scored in enumerate(planned, start=1):
             buyer = buyers[scored.need.enterprise_id]
             proposal = await self._propose(scored, buyer, new_id(), meeting_id)
             meeting.proposal_ids.append(proposal.proposal_id)
             meeting.participants[buyer.enterprise_id] = buyer.park_id
             meeting.participants[scored.supplier.enterprise_id] = scored.supplier.park_id
+            if written % PROPOSALS_PER_REPORT == 0:
+                await progress.advanced(0, PROPOSALS_PER_REPORT)
+        await progress.advanced(0, len(planned) % PROPOSALS_PER_REPORT)
         return await self._stores.meetings.change(
             meeting_id, meeting_public, create=lambda: meeting, idempotency=idempotency
         )
@@ -340,7 +390,7 @@ class MatchmakingService:
         it. Read from the store by every replica, so all rank with the same one."""
         return await self._stores.groups.get(group_id) or GroupConfig.default(group_id)
 
-    async def _plan(self, group_id: str, needs: list[Need], k: int) -> list[Scored]:
+    async def _plan(self, group_id: str, needs: list[Need], k: int, progress: "PlanProgress") -> list[Scored]:
         """A meeting's plan, ranked `NEEDS_PER_SLICE` needs at a time with the event loop free between
         slices (thousands of needs are a minute of CPU: in one go, every request, fold and heartbeat
         of this process would wait for it). The index is the one the stored configuration selected at
@@ -350,6 +400,7 @@ class MatchmakingService:
         ranked: list[Scored] = []
         async for part in in_slices(needs, NEEDS_PER_SLICE):
             ranked.extend(ranked_for(index, part, k))
+            await progress.advanced(len(part), 0)
         return best_per_pair(ranked)
 
     async def ranking(self, group_id: str, rank: Callable[[MatchIndex], R]) -> R:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from fastapi import APIRouter, Depends
 
 from matchmaking.api import group, meetings, profiles, proposals
+from matchmaking.meeting_batches import MeetingBatches
 from matchmaking.queries import MatchmakingQueries
 from matchmaking.service import MatchmakingService
 
@@ -18,12 +19,15 @@ Check = Callable[..., Awaitable[None]]
 
 
 def build_routers(
-    service: MatchmakingService, queries: MatchmakingQueries, checks: Sequence[Check]
+    service: MatchmakingService,
+    queries: MatchmakingQueries,
+    batches: MeetingBatches,
+    checks: Sequence[Check],
 ) -> list[APIRouter]:
     routers = [
         profiles.build_router(service, queries),
         proposals.build_router(service, queries),
-        meetings.build_router(service, queries),
+        meetings.build_router(service, queries, batches),
         group.build_router(service, queries),
     ]
     return [_checked(router, checks) for router in routers]
