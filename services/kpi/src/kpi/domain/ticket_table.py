@@ -63,12 +63,19 @@ class TicketTable:
             self._grow()
 
     def _grow(self) -> None:
-        records = [blob[start:end] for blob in self._buckets.values() for start, end, _ in _records(blob)]
+        """Double the buckets one bucket at a time: bucket b's records go to 2b or 2b + 1 (one more bit of
+        the same hash), so only one bucket's records are ever copied at once, never the whole table."""
         self._bits += 1
-        grown: dict[int, list[bytes]] = {}
-        for record in records:
-            grown.setdefault(self._bucket(record[H : H + HEAD.unpack_from(record)[1]]), []).append(record)
-        self._buckets = {bucket: b"".join(parts) for bucket, parts in grown.items()}
+        old, self._buckets = self._buckets, {}
+        while old:
+            bucket, blob = old.popitem()
+            halves: tuple[list[bytes], list[bytes]] = ([], [])
+            for start, end, key in _records(blob):
+                halves[self._bucket(key) & 1].append(blob[start:end])
+            del blob
+            for half, parts in enumerate(halves):
+                if parts:
+                    self._buckets[2 * bucket + half] = b"".join(parts)
 
     def values(self) -> Iterator[bytes]:
         for blob in self._buckets.values():
