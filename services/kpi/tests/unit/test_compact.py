@@ -20,6 +20,7 @@ def test_a_ticket_table_finds_every_ticket_put_however_it_grew_and_in_whichever_
     assert table == again
     assert pickle.loads(pickle.dumps(table)) == table
     assert sorted(table.values()) == sorted(tickets.values())
+    assert sum(map(len, tickets)) + sum(map(len, tickets.values())) < table.size() < 100 * len(tickets)
 
 
 def test_an_id_list_holds_each_id_once_hex_packed_or_as_text() -> None:

@@ -10,6 +10,7 @@ kept at `PER_BUCKET` records on average (the buckets double when the table fills
 few records and the table holds a handful of objects per hundred tickets."""
 
 import struct
+import sys
 import zlib
 from collections.abc import Iterator
 
@@ -91,6 +92,10 @@ class TicketTable:
 
     def __len__(self) -> int:
         return self._count
+
+    def size(self) -> int:
+        """Bytes the table holds (its buckets and their index)."""
+        return sys.getsizeof(self._buckets) + sum(sys.getsizeof(blob) for blob in self._buckets.values())
 
     def __eq__(self, other: object) -> bool:
         """The same tickets and values, whatever order they were put in."""
