@@ -244,10 +244,20 @@ async def _matchmaking(p: Platform, w: GroupWorld) -> None:
         url = f"/parks/{p1}/profiles/{victim}/needs/{w.values['need_id']}/proposals"
         r = await c.post(url, headers=admin)
         w.values["proposal_id"] = w.own(created(r, "proposal_id", "proposing"), p1, victim, partner)
-    with w.step("a matchmaking meeting of the victim and its partner"):
+    with w.step("a matchmaking meeting of the victim and its partner, planned as a job"):
         meeting = {"title": "vials", "held_on": "2026-09-01", "top_k": 5}
-        r = await c.post(f"/parks/{p1}/meetings", headers=admin, json=meeting)
-        w.values["meeting_id"] = w.own(created(r, "meeting_id", "planning a meeting"), p1, victim, partner)
+        job = admin | {"Prefer": "respond-async", "Idempotency-Key": f"sweep-meeting-{w.group}"}
+        r = await c.post(f"/parks/{p1}/meetings", headers=job, json=meeting)
+        assert r.status_code == 202, f"planning a meeting as a job: {r.status_code} {r.text[:300]}"
+        w.values["meeting_id"] = w.own(found(r.json(), "meeting_id"), p1, victim, partner)
+        batch = r.headers["location"]  # its meeting batch, owned as the meeting is
+
+        async def planned() -> bool:
+            state = (await c.get(batch, headers=admin)).json().get("state")
+            assert state != "failed", f"the meeting's batch failed: {batch}"
+            return state == "succeeded"
+
+        await eventually(planned, within=60, every=0.1)
 
 
 def unknown_id() -> str:
