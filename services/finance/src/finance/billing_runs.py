@@ -18,12 +18,12 @@ between slices is what was missing, not a core."""
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
 
 from parkops_kernel.errors import NotFound
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore
+from parkops_runtime.clock import Clock
 from parkops_runtime.directory import ParkEntry
 from parkops_runtime.jobs import JobRunner
 from parkops_runtime.slices import in_slices
@@ -33,8 +33,6 @@ from finance.domain.billing_runs import BillingRun
 from finance.domain.lease_billing import recognize_deferred, run_billing
 from finance.schemas import BillingRunPublic
 from finance.service import FinanceService
-
-Clock = Callable[[], datetime]
 
 
 def run_id(park_id: str, period: str) -> str:

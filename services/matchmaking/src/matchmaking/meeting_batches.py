@@ -10,21 +10,18 @@ process keep being served while it runs; its progress is stored after each slice
 `PROPOSALS_PER_REPORT` proposals. The meeting it writes keeps the key's answer, so the synchronous call
 with the same key answers that meeting, and a batch taken over writes the same proposals and meeting."""
 
-from collections.abc import Callable
-from datetime import datetime
 from functools import partial
 
 from parkops_kernel.errors import NotFound
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore
+from parkops_runtime.clock import Clock
 from parkops_runtime.jobs import JobRunner
 
 from matchmaking.domain import commands as cmd
 from matchmaking.domain.meeting_batch import MeetingBatch
 from matchmaking.schemas import MeetingBatchPublic
 from matchmaking.service import MatchmakingService, meeting_named
-
-Clock = Callable[[], datetime]
 
 
 class Reported:
