@@ -10,9 +10,9 @@ one of 20,000 (ADR 14):
 A lease over several units is all or nothing: its units' books are claimed one by one in the order of
 their ids (so two signs racing for the same units meet at the first one they share, never deadlock), and
 a claim that is refused releases those already made before the refusal is answered. Only then is the
-lease written, with its events; a writer that dies between its claims and its lease leaves claims that
-name no lease, which any later claim drops once they are `ABANDONED_AFTER` old. Reads join the parts:
-the leases of a park are those its units' books name.
+lease written, with its events; a writer that dies or fails between its claims and its lease leaves
+claims that name no lease, which any later claim drops once they are `ABANDONED_AFTER` old. Reads join
+the parts: the leases of a park are those its units' books name.
 
 Parks stored before (their leases inside the park) are migrated on read: `park` copies their leases into
 lease files and unit books, then empties the park's leases, each step repeatable, so replicas migrating

@@ -155,8 +155,8 @@ class LeasingService:
         with its events (`leasing.park_parts`). A keyed request names the same lease on every retry."""
         park_id = scope.park_id
         lease_id = keyed_id(key, park_id, "lease") if key else new_id()
-        idempotency = _keyed(key, command, LeasePublic)
-        first = await self._parts.files.answered(file_id(park_id, lease_id), idempotency)
+        idempotency, own_file = _keyed(key, command, LeasePublic), file_id(park_id, lease_id)
+        first = await self._parts.files.answered(own_file, idempotency)
         if first is not None:
             return first
         span = _term(command.starts_on, command.term_months)
@@ -165,19 +165,21 @@ class LeasingService:
             seen = await self._parts.with_leases(park, command.unit_ids, span)
             return lease_book.sign_lease(seen, command, lease_id, self._clock()), seen.take_events()
 
-        lease, events = await self._on_park(park_id, prepare)
+        try:
+            lease, events = await self._on_park(park_id, prepare)
+        except DomainError as refusal:
+            return await self._answered_since(own_file, idempotency, refusal)
 
         def record(file: LeaseFile) -> LeasePublic:
             file.record_all(events)
             return _lease(scope, file.lease)
 
         await self._parts.claim(park_id, lease)
-        try:
-            return await self._parts.write_lease(park_id, lease, record, idempotency)
-        except BaseException:
-            if await self._parts.files.get(file_id(park_id, lease_id)) is None:
-                await self._parts.release(park_id, lease_id, lease.unit_ids)
-            raise
+        # Not released when the write fails: its outcome is unknown (a commit stored as the store failed
+        # is finished later by its writer, or an earlier attempt's by another replica), and freeing the
+        # units could let another lease take them under it. A claim whose lease never lands is dropped
+        # by the next claim once abandoned (`leasing.domain.unit_book`).
+        return await self._parts.write_lease(park_id, lease, record, idempotency)
 
     async def renew_lease(
         self, scope: ParkAccess, command: commands.RenewLease, key: str | None
@@ -200,12 +202,20 @@ class LeasingService:
             seen = park.with_leases({**others, old.lease_id: old.model_copy()})  # the copy is renewed
             return park, others, lease_book.renew_lease(seen, command, new_id, at)  # refusals first
 
-        park, others, preview = await self._on_park(park_id, prepare)
+        try:
+            park, others, preview = await self._on_park(park_id, prepare)
+        except DomainError as refusal:
+            return await self._answered_since(old_key, idempotency, refusal)
         made: list[Lease] = []
+        refused: list[DomainError] = []
 
         def renew(file: LeaseFile) -> LeasePublic:
             now = park.with_leases({**others, file.lease.lease_id: file.lease})
-            made.append(lease_book.renew_lease(now, command, new_id, at))
+            try:
+                made.append(lease_book.renew_lease(now, command, new_id, at))
+            except DomainError as refusal:
+                refused.append(refusal)
+                raise
             file.renewal = made[-1]
             file.record_all(now.take_events())
             return _lease(scope, made[-1])
@@ -213,10 +223,14 @@ class LeasingService:
         await self._parts.claim(park_id, preview)
         try:
             answer = await self._parts.change_lease(park_id, command.lease_id, renew, idempotency)
-        except BaseException:
+        except DomainError as failure:
+            # Released only when the stored file refused the renewal and is not renewed by this very id
+            # (another request's renewal takes the same id); any other failure leaves the outcome
+            # unknown, as for a sign.
             renewed = await self._parts.files.get(old_key)
-            if renewed is None or renewed.renewal is None or renewed.renewal.lease_id != new_id:
-                await self._parts.release(park_id, new_id, preview.unit_ids)  # not another's, same id
+            ours = renewed is not None and renewed.renewal is not None and renewed.renewal.lease_id == new_id
+            if failure in refused and not ours:
+                await self._parts.release(park_id, new_id, preview.unit_ids)
             raise
         await self._parts.write_lease(park_id, made[-1], _unchanged, None)
         return answer
@@ -313,6 +327,18 @@ class LeasingService:
             if stored is park:
                 raise
             return await fn(stored)
+
+    async def _answered_since(
+        self, key_of: str, idempotency: Idempotency[LeasePublic] | None, refusal: DomainError
+    ) -> LeasePublic:
+        """A lease command refused, unless it is a retry whose first attempt was stored since this one
+        looked for its key: that attempt's answer was lost (the store failed after its commit) and its
+        writer, another replica, finished the commit meanwhile, so the retry meets its own lease (a
+        unit held by it, a lease renewed by it). Its first answer stands; else the refusal."""
+        first = await self._parts.files.answered(key_of, idempotency)
+        if first is None:
+            raise refusal
+        return first
 
     def _today(self) -> date:
         return self._clock().date()

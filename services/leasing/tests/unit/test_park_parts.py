@@ -2,6 +2,7 @@
 park; a lease over several units is all or nothing; a park stored whole is migrated on read."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from leasing.domain import lease_book
@@ -82,3 +83,61 @@ async def test_a_renewal_whose_own_file_was_never_written_still_holds_its_units(
         await other.service.sign_lease(staff(), SignLease(tenant, units[:1], 12, date(2028, 6, 1)), None)
     assert (await other.queries.lease(staff(), renewal.lease_id)).lease_id == renewal.lease_id
     assert f"p1/{renewal.lease_id}" in leasing.files.documents, "looked up by id, it is written"
+
+
+async def test_a_retry_that_meets_its_own_lease_stored_meanwhile_gets_the_first_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sign and a renewal whose answers were lost (the store failed after their commits), retried on
+    another replica while the first one's relay was still finishing the commit: the retry looks for its
+    key before the file is applied, then meets its own lease (a unit held by it, a lease renewed by it).
+    Its first answer stands, not a 409 (found by the fault suite: a keyed sign refused by itself)."""
+    leasing, units = await a_park()
+    tenant = await a_tenant(leasing)
+    sign = SignLease(tenant, units[:1], 12, date(2027, 1, 1))
+    signed = await leasing.service.sign_lease(staff(), sign, "sign-key")
+    renewed = await leasing.service.renew_lease(staff(), RenewLease(signed.lease_id, 12), "renew-key")
+    other = Leasing(leasing.memory, leasing.claims, (leasing.books, leasing.files))
+    looked_up = other.parts.files.answered
+    early: set[str] = set()
+
+    async def before_the_commit_is_applied(key_of: str, idempotency: Any) -> Any:
+        if key_of not in early:  # the retry's first look-up: not there yet
+            early.add(key_of)
+            return None
+        return await looked_up(key_of, idempotency)
+
+    monkeypatch.setattr(other.parts.files, "answered", before_the_commit_is_applied)
+    assert await other.service.sign_lease(staff(), sign, "sign-key") == signed
+    early.clear()  # the renewal looks its key up in the same file
+    assert await other.service.renew_lease(staff(), RenewLease(signed.lease_id, 12), "renew-key") == renewed
+    assert early == {f"p1/{signed.lease_id}"}
+    with pytest.raises(Conflict, match=f"lease {signed.lease_id}"):  # without its key: refused
+        await other.service.sign_lease(staff(), sign, "another-key")
+
+
+async def test_a_sign_whose_write_failed_keeps_its_claim_until_it_is_abandoned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A store failing as the lease is written: the commit may be stored and finished later, so the
+    units stay claimed (releasing them could let another lease under the one being finished). A retry
+    with the key signs; another lease gets the units once the claim is abandoned."""
+    leasing, units = await a_park()
+    tenant = await a_tenant(leasing)
+    sign = SignLease(tenant, units[:1], 12, date(2027, 1, 1))
+    store_change = leasing.parts.files.change
+
+    async def store_down(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("the store went away")
+
+    monkeypatch.setattr(leasing.parts.files, "change", store_down)
+    with pytest.raises(ConnectionError):
+        await leasing.service.sign_lease(staff(), sign, "k")
+    book = await leasing.parts.books.get(book_id("p1", units[0]))
+    assert book is not None
+    assert len(book.periods) == 1, "the claim stays"
+    monkeypatch.setattr(leasing.parts.files, "change", store_change)
+    with pytest.raises(Conflict, match="is not available"):
+        await leasing.service.sign_lease(staff(), sign, "another-key")
+    leasing.clock.now += timedelta(minutes=5)  # the claim is abandoned: another lease takes the unit
+    assert (await leasing.service.sign_lease(staff(), sign, "another-key")).unit_ids == units[:1]
