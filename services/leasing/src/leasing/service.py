@@ -275,17 +275,22 @@ class LeasingService:
             return first
         (await self._parts.require(park_id)).unit(unit_id)  # 404 before any write
         await self._parts.start_renovation(park_id, unit_id, self._today())
+        refused: list[DomainError] = []
+
+        def start(park: Park) -> UnitPublic:
+            try:
+                unit = park_admin.start_renovation(park, command, self._today())
+            except DomainError as refusal:
+                refused.append(refusal)
+                raise
+            return _unit(scope, park, unit, self._today())
+
         try:
-            return await self._change(
-                scope,
-                lambda park: _unit(
-                    scope, park, park_admin.start_renovation(park, command, self._today()), self._today()
-                ),
-                idempotency,
-                [unit_id],
-            )
-        except DomainError:
-            if not (await self._parts.require(park_id)).unit(unit_id).renovating:
+            return await self._change(scope, start, idempotency, [unit_id])
+        except DomainError as failure:
+            # The book let again only when the stored park refused and does not have the unit under
+            # renovation; any other failure leaves the park's outcome unknown (as for a sign).
+            if failure in refused and not (await self._parts.require(park_id)).unit(unit_id).renovating:
                 await self._parts.set_renovating(park_id, unit_id, False)
             raise
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from leasing.domain import lease_book
-from leasing.domain.commands import RenewLease, SignLease
+from leasing.domain.commands import RenewLease, SignLease, StartRenovation
 from leasing.park_parts import book_id
 from leasing.repository import ParkCodec
 from parkops_contracts.events import leasing as events
@@ -141,3 +141,24 @@ async def test_a_sign_whose_write_failed_keeps_its_claim_until_it_is_abandoned(
         await leasing.service.sign_lease(staff(), sign, "another-key")
     leasing.clock.now += timedelta(minutes=5)  # the claim is abandoned: another lease takes the unit
     assert (await leasing.service.sign_lease(staff(), sign, "another-key")).unit_ids == units[:1]
+
+
+async def test_a_renovation_retried_after_its_park_write_failed_starts_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The book is marked before the park: a store failing at the park's write leaves the book marked,
+    and the retry (same key) must still start the renovation, not meet its own mark as a 409."""
+    leasing, units = await a_park()
+    store_change = leasing.parts.parks.change
+
+    async def store_down(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("the store went away")
+
+    monkeypatch.setattr(leasing.parts.parks, "change", store_down)
+    with pytest.raises(ConnectionError):
+        await leasing.service.start_renovation(staff(), StartRenovation(units[0]), "k")
+    monkeypatch.setattr(leasing.parts.parks, "change", store_change)
+    started = await leasing.service.start_renovation(staff(), StartRenovation(units[0]), "k")
+    assert started.status == "renovating"
+    with pytest.raises(Conflict, match="already under renovation"):  # another request: the park refuses
+        await leasing.service.start_renovation(staff(), StartRenovation(units[0]), "another-key")

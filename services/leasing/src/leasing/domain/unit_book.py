@@ -83,15 +83,15 @@ class UnitBook(RecordsEvents[Event]):
                 p.last_day = min(p.last_day, last_day)
 
     def start_renovation(self, today: date, truth: Truth) -> None:
-        """Off the market from today: refused while a lease holds today (409 naming its tenant)."""
+        """Off the market from today: refused while a lease holds today (409 naming its tenant). A book
+        already marked is no refusal: the park's own mark decides (an earlier attempt of the same request
+        may have marked the book and not yet the park)."""
         self._settle(truth)
         holder = next((p for p in self.periods if p.overlaps(today, today)), None)
         if holder:
             raise Conflict(
                 f"unit {self.unit_id} is occupied by tenant {holder.tenant_id}; renovate it once it is vacant"
             )
-        if self.renovating:
-            raise Conflict(f"unit {self.unit_id} is already under renovation")
         self.renovating = True
 
     def adopt(self, period: Period) -> None:
