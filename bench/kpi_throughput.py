@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from kpi.main import create_app as create_kpi
 from kpi.projections import Projections
@@ -24,8 +24,8 @@ from kpi.view import KpiView
 from parkops_contracts.base import Event
 from parkops_runtime.replicated_view import ReplicatedView, split
 from parkops_runtime.snapshots import Snapshots
-from pymongo import AsyncMongoClient
 
+from bench.raw_read import raw_read
 from services.kpi.tests.unit.kpi_facts import scenario
 from tests.support.infra import Infra
 from tests.support.kafka import envelope
@@ -56,41 +56,6 @@ async def fill(infra: Infra, prefix: str, batch: list[Event]) -> set[str]:
     await producer.flush()
     await producer.stop()
     return topics
-
-
-async def raw_aiokafka(infra: Infra, topics: set[str], n: int, store: bool = False) -> float:
-    """Read every record; with `store`, also insert_many each batch's flat facts (no decode, no dedup
-    check, no fold): the floor of a consumer that keeps an inbox in this store."""
-    inbox = AsyncMongoClient(infra.mongodb_url)[f"raw_{uuid.uuid4().hex[:6]}"]["inbox"]
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=infra.kafka_bootstrap_servers,
-        group_id=f"raw-{uuid.uuid4().hex[:6]}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        max_poll_records=2000,
-    )
-    await consumer.start()
-    seen, started = 0, None
-    deadline = time.monotonic() + 120
-    try:
-        while seen < n and time.monotonic() < deadline:
-            for records in (await consumer.getmany(timeout_ms=200, max_records=2000)).values():
-                if started is None:
-                    started = time.perf_counter()
-                seen += len(records)
-                if store:
-                    await inbox.insert_many(
-                        [
-                            {"_id": f"{r.topic}#{r.partition}#{r.offset}", "data": r.value.decode()}
-                            for r in records
-                        ]
-                    )
-    finally:
-        await consumer.stop()
-    assert started is not None, "raw consumer got nothing"
-    await inbox.database.client.drop_database(inbox.database.name)
-    return seen / (time.perf_counter() - started)
 
 
 async def consumption_rate(app: FastAPI, n: int, began: float) -> float:
@@ -132,9 +97,9 @@ async def main(n: int) -> None:
     run = run_id()
     topics = await fill(infra, f"t{run}", events(n))
     print(f"{n} events on {len(topics)} topics; broker {infra.kafka_bootstrap_servers}", flush=True)
-    raw = await raw_aiokafka(infra, topics, n)
+    raw = await raw_read(infra, topics, n)
     print(f"raw aiokafka (read only):                         {raw:>9,.0f} ev/s")
-    raw_store = await raw_aiokafka(infra, topics, n, store=True)
+    raw_store = await raw_read(infra, topics, n, store=True)
     print(f"raw aiokafka + insert_many per batch:             {raw_store:>9,.0f} ev/s")
     rate, rebuild, same = await service(infra, run, n)
     ratio = rate / raw_store

@@ -36,7 +36,7 @@ from leasing.domain.park import Park, Tenant, Unit
 from leasing.domain.policy import PricingPolicy
 from leasing.domain.unit_book import Period, UnitBook
 from leasing.park_parts import book_id, file_id
-from leasing.repository import BOOKS, LEASES, LeaseFileCodec, ParkCodec, UnitBookCodec
+from leasing.repository import BOOKS, LEASES, ParkCodec, PartCodec
 from leasing.settings import LeasingSettings
 from parkops_contracts.events.leasing import ParkType, UnitType
 from parkops_runtime.auth import Role
@@ -103,13 +103,13 @@ def stored(park: Park) -> dict[str, list[Document]]:
     """The park's documents by collection, as the service stores them (`leasing.park_parts`)."""
     docs: dict[str, list[Document]] = {"parks": [], LEASES: [], BOOKS: []}
     for lease in park.leases.values():
-        fields = LeaseFileCodec().encode(LeaseFile(park_id=park.park_id, lease=lease))
+        fields = PartCodec(LeaseFile).encode(LeaseFile(park_id=park.park_id, lease=lease))
         docs[LEASES].append({"_id": file_id(park.park_id, lease.lease_id), **fields, "_version": 1})
         for unit_id in lease.unit_ids:
             book = UnitBook.open(park.park_id, unit_id)
             period = {"lease_id": lease.lease_id, "tenant_id": lease.tenant_id, "claimed_at": AT}
             book.adopt(Period(starts_on=lease.starts_on, last_day=lease.last_day, **period))
-            fields = UnitBookCodec().encode(book)
+            fields = PartCodec(UnitBook).encode(book)
             docs[BOOKS].append({"_id": book_id(park.park_id, unit_id), **fields, "_version": 1})
     park.leases = {}
     docs["parks"].append({"_id": park.park_id, **ParkCodec().encode(park), "_version": 1})

@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from parkops_contracts.base import Event
 from parkops_contracts.events import finance as fin
 from parkops_contracts.events import matchmaking as mm
@@ -45,6 +45,7 @@ from tickets.tenant_lists import MARKER
 from bench import scale_model_ledgers as ledgers
 from bench.http_client import HttpClient
 from bench.load import served, service_env
+from bench.raw_read import raw_read
 from bench.tickets_seed import seeded, template
 from services.kpi.tests.unit import kpi_facts as f
 from tests.support.fault_processes import ServiceProcess
@@ -383,27 +384,6 @@ async def tenant_filter_ms(infra: Infra, database: str, group: str, tenant: str)
         return (time.perf_counter() - began) * 1000
     finally:
         await client.close()
-
-
-async def raw_read(infra: Infra, topics: set[str], n: int) -> float:
-    """Events per second of a bare aiokafka consumer reading every record of the topics (no decode)."""
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=infra.kafka_bootstrap_servers,
-        group_id=f"raw-{uuid.uuid4().hex[:6]}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        max_poll_records=2000,
-    )
-    await consumer.start()
-    seen, began = 0, time.perf_counter()
-    try:
-        while seen < n:
-            batches = await consumer.getmany(timeout_ms=200, max_records=2000)
-            seen += sum(len(records) for records in batches.values())
-    finally:
-        await consumer.stop()
-    return seen / (time.perf_counter() - began)
 
 
 async def baselines(infra: Infra, topics: set[str], n: int, rows: list[Row], queries: int) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from parkops_contracts.base import Event
-from parkops_runtime.jobs import JobCodec
+from parkops_runtime.aggregates import PlainCodec
 from parkops_runtime.mongo import Document
 from parkops_runtime.packed import STATE, pack, unpack
 from pymongo.asynchronous.collection import AsyncCollection
@@ -42,7 +42,7 @@ def figures(books: ParkBooks) -> str:
     return json.dumps(kept, separators=(",", ":"))
 
 
-class BillingRunCodec(JobCodec[BillingRun]):
+class BillingRunCodec(PlainCodec[BillingRun]):
     """A billing run (`finance.billing_runs`): a small document in the clear, with no events."""
 
     def __init__(self) -> None:

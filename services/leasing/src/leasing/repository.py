@@ -9,12 +9,13 @@ read (keys now live in the store's own field, 24 hours). Parks can be spread ove
 
 import zlib
 from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 from parkops_contracts.base import Event
 from parkops_runtime.aggregates import Aggregates, AggregateStore
 from parkops_runtime.clock import Clock
 from parkops_runtime.events import OutboundEvent
-from parkops_runtime.mongo import Document
+from parkops_runtime.mongo import Document, state_of
 from parkops_runtime.packed import STATE, pack, unpack
 from parkops_runtime.shards import Shards
 
@@ -30,6 +31,7 @@ FileStore = AggregateStore[LeaseFile]
 CLAIMS = "credit_code_claims"  # the collection of `CreditCodeClaim`s, one per group and credit code
 BOOKS = "unit_books"  # `UnitBook`s, one per unit that was ever claimed or renovated: `<park>/<unit>`
 LEASES = "leases"  # `LeaseFile`s, one per lease: `<park>/<lease>`
+Part = TypeVar("Part", UnitBook, LeaseFile)
 REMEMBER = 200_000  # unit books or leases a replica keeps in memory (a few hundred bytes each)
 
 
@@ -44,26 +46,20 @@ class ParkCodec:
         return park.take_events()
 
 
-class UnitBookCodec:
-    def encode(self, book: UnitBook) -> Document:
-        return {"park_id": book.park_id, STATE: pack(book, exclude=set())}
+class PartCodec(Generic[Part]):
+    """A park's part kept apart from it (a unit's book, a lease's file): packed whole beside its park id."""
 
-    def decode(self, document: Document) -> UnitBook:
-        return UnitBook.model_validate_json(zlib.decompress(document[STATE]))
+    def __init__(self, model: type[Part]) -> None:
+        self._model: type[Part] = model
 
-    def take_events(self, book: UnitBook) -> Sequence[Event]:
-        return book.take_events()
+    def encode(self, part: Part) -> Document:
+        return {"park_id": part.park_id, STATE: pack(part, exclude=set())}
 
+    def decode(self, document: Document) -> Part:
+        return self._model.model_validate_json(zlib.decompress(document[STATE]))
 
-class LeaseFileCodec:
-    def encode(self, file: LeaseFile) -> Document:
-        return {"park_id": file.park_id, STATE: pack(file, exclude=set())}
-
-    def decode(self, document: Document) -> LeaseFile:
-        return LeaseFile.model_validate_json(zlib.decompress(document[STATE]))
-
-    def take_events(self, file: LeaseFile) -> Sequence[Event]:
-        return file.take_events()
+    def take_events(self, part: Part) -> Sequence[Event]:
+        return part.take_events()
 
 
 def book_store(
@@ -71,7 +67,7 @@ def book_store(
 ) -> BookStore:
     return AggregateStore(
         aggregates,
-        UnitBookCodec(),
+        PartCodec(UnitBook),
         outbound,
         kind="unit book",
         clock=clock,
@@ -85,7 +81,7 @@ def file_store(
 ) -> FileStore:
     return AggregateStore(
         aggregates,
-        LeaseFileCodec(),
+        PartCodec(LeaseFile),
         outbound,
         kind="lease",
         clock=clock,
@@ -118,8 +114,7 @@ class ClaimCodec:
         return claim.model_dump(mode="json", exclude={"claim_id"})
 
     def decode(self, document: Document) -> CreditCodeClaim:
-        fields = {k: v for k, v in document.items() if not k.startswith("_")}
-        return CreditCodeClaim.model_validate(fields | {"claim_id": document["_id"]})
+        return CreditCodeClaim.model_validate(state_of(document) | {"claim_id": document["_id"]})
 
     def take_events(self, claim: CreditCodeClaim) -> Sequence[Event]:
         return claim.take_events()

@@ -224,16 +224,20 @@ class LeasingService:
         try:
             answer = await self._parts.change_lease(park_id, command.lease_id, renew, idempotency)
         except DomainError as failure:
-            # Released only when the stored file refused the renewal and is not renewed by this very id
-            # (another request's renewal takes the same id); any other failure leaves the outcome
-            # unknown, as for a sign.
-            renewed = await self._parts.files.get(old_key)
-            ours = renewed is not None and renewed.renewal is not None and renewed.renewal.lease_id == new_id
-            if failure in refused and not ours:
-                await self._parts.release(park_id, new_id, preview.unit_ids)
+            if failure in refused:  # any other failure leaves the outcome unknown, as for a sign
+                await self._release_unless_renewed(park_id, old_key, new_id, preview.unit_ids)
             raise
         await self._parts.write_lease(park_id, made[-1], _unchanged, None)
         return answer
+
+    async def _release_unless_renewed(
+        self, park_id: str, old_key: str, new_id: str, units: list[str]
+    ) -> None:
+        """The stored file refused the renewal: its claims are released unless the file is renewed by this
+        very id all the same (another request's renewal takes the same id)."""
+        renewed = await self._parts.files.get(old_key)
+        if renewed is None or renewed.renewal is None or renewed.renewal.lease_id != new_id:
+            await self._parts.release(park_id, new_id, units)
 
     async def terminate_lease(
         self, scope: ParkAccess, command: commands.TerminateLease, key: str | None

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from leasing.domain import lease_book
-from leasing.domain.commands import RenewLease, SignLease, StartRenovation
+from leasing.domain.commands import RenewLease, SignLease, StartRenovation, TerminateLease
 from leasing.park_parts import book_id
 from leasing.repository import ParkCodec
 from parkops_contracts.events import leasing as events
@@ -162,3 +162,28 @@ async def test_a_renovation_retried_after_its_park_write_failed_starts_it(
     assert started.status == "renovating"
     with pytest.raises(Conflict, match="already under renovation"):  # another request: the park refuses
         await leasing.service.start_renovation(staff(), StartRenovation(units[0]), "another-key")
+
+
+async def test_a_renewal_its_lease_file_refuses_releases_the_units_it_claimed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lease is terminated between the renewal's check on the park and its commit on the lease's
+    file: the file refuses the renewal, and the units the renewal claimed are free again."""
+    leasing, units = await a_park()
+    tenant = await a_tenant(leasing)
+    signed = await leasing.service.sign_lease(
+        staff(), SignLease(tenant, units[:1], 12, date(2027, 1, 1)), None
+    )
+    claim = leasing.parts.claim
+    end = TerminateLease(signed.lease_id, date(2027, 6, 30), events.TerminationReason.RELOCATION)
+
+    async def claimed_then_terminated(park_id: str, lease: Any) -> None:
+        await claim(park_id, lease)
+        await leasing.service.terminate_lease(staff(), end, None)
+
+    monkeypatch.setattr(leasing.parts, "claim", claimed_then_terminated)
+    with pytest.raises(Conflict, match="only an active lease is renewed"):
+        await leasing.service.renew_lease(staff(), RenewLease(signed.lease_id, 12), None)
+    book = await leasing.parts.books.get(book_id("p1", units[0]))
+    assert book is not None
+    assert book.lease_ids() == [signed.lease_id], "the renewal's claim is released"

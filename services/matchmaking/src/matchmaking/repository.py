@@ -12,10 +12,10 @@ from typing import Any, Generic, TypeVar
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.matchmaking import MatchKind, ScoreComponent
-from parkops_runtime.aggregates import AggregateStore, Codec
+from parkops_runtime.aggregates import AggregateStore, Codec, PlainCodec
 from parkops_runtime.clock import Clock
 from parkops_runtime.directory import Directory, StoredDirectory
-from parkops_runtime.jobs import JobCodec
+from parkops_runtime.mongo import state_of
 from parkops_runtime.service import ServiceRuntime
 
 from matchmaking.domain.chain import IndustryChainMap, Segment
@@ -93,7 +93,7 @@ def proposal_doc(p: Proposal) -> Doc:
 
 
 def proposal_of(doc: Doc) -> Proposal:
-    fields = {k: v for k, v in doc.items() if not k.startswith("_")}
+    fields = state_of(doc)
     fields["breakdown"] = [ScoreComponent(**c) for c in doc["breakdown"]]
     fields["kind"], fields["status"] = MatchKind(doc["kind"]), Status(doc["status"])
     for money in DECIMALS:
@@ -109,7 +109,7 @@ def meeting_doc(m: Meeting) -> Doc:
 
 
 def meeting_of(doc: Doc) -> Meeting:
-    fields = {k: v for k, v in doc.items() if not k.startswith("_")}
+    fields = state_of(doc)
     fields["held_on"] = date.fromisoformat(doc["held_on"])
     fields["participants"] = {p["tenant_id"]: p["park_id"] for p in doc["participants"]}
     return Meeting(meeting_id=doc["_id"], **fields)
@@ -158,7 +158,7 @@ class Collections:
         )
         self.batches = AggregateStore(  # meeting batches as jobs (`matchmaking.meeting_batches`)
             runtime.aggregates("meeting_batches"),
-            JobCodec(MeetingBatch),
+            PlainCodec(MeetingBatch),
             runtime.outbound,
             kind="meeting-batch",
             clock=clock,

@@ -12,8 +12,7 @@ from matchmaking.service import meeting_named
 from parkops_contracts.events import matchmaking as events
 from parkops_kernel.errors import Conflict, NotFound
 from parkops_kernel.jobs import STALE_AFTER, JobState
-from parkops_runtime.aggregates import AggregateStore
-from parkops_runtime.jobs import JobCodec
+from parkops_runtime.aggregates import AggregateStore, PlainCodec
 from parkops_runtime.testing import MemoryAggregates
 
 from .test_service import AT, Matchmaking, outbound, staff
@@ -24,7 +23,7 @@ NOVEMBER = cmd.PlanMeeting("November", date(2026, 11, 30), 3)
 class Batches:
     def __init__(self, mm: Matchmaking) -> None:
         self.documents = MemoryAggregates()
-        store = AggregateStore(self.documents, JobCodec(MeetingBatch), outbound, kind="meeting-batch")
+        store = AggregateStore(self.documents, PlainCodec(MeetingBatch), outbound, kind="meeting-batch")
         self.jobs = MeetingBatches(store, mm.service, lambda: AT)
 
 
@@ -109,7 +108,7 @@ async def test_a_running_batch_is_joined_until_its_runner_stops_reporting(
         created_at=AT - silent_for,
         updated_at=AT - silent_for,
     )
-    await batches.documents.insert(meeting_id, JobCodec(MeetingBatch).encode(running), [])
+    await batches.documents.insert(meeting_id, PlainCodec(MeetingBatch).encode(running), [])
     await batches.jobs.start(staff("p1"), NOVEMBER, "m")
     await batches.jobs.wait()
     after = await batches.jobs.get(staff("p1"), meeting_id)

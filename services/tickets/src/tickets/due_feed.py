@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from parkops_contracts.base import Event
 from parkops_contracts.events.tickets import (
     TicketAcknowledged,
@@ -33,6 +33,7 @@ from parkops_contracts.events.tickets import (
 )
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.follower import Fold, Follower, Offsets, position_key
+from parkops_runtime.kafka_metadata import partitions_on_cluster
 from parkops_runtime.service import settle_memory
 from parkops_runtime.snapshots import CorruptSnapshot, Snapshots
 from parkops_runtime.tasks import stop_task
@@ -60,8 +61,7 @@ async def end_offsets(bootstrap_servers: str, topics: Sequence[str]) -> Offsets:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
-        await consumer.topics()  # every topic's metadata, so its partitions are known
-        parts = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+        parts = await partitions_on_cluster(consumer, topics)
         ends = await consumer.end_offsets(parts) if parts else {}
         return {position_key(tp.topic, tp.partition): end for tp, end in ends.items()}
     finally:

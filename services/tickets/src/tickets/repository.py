@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.tickets import SlaTarget
-from parkops_runtime.aggregates import AggregateStore
+from parkops_runtime.aggregates import AggregateStore, PlainCodec
 from parkops_runtime.clock import Clock
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.ids import new_id
-from parkops_runtime.mongo import Document
+from parkops_runtime.mongo import Document, state_of
 from parkops_runtime.outbox import VERSION, AggregateCollection
 from parkops_runtime.service import ServiceRuntime
 from parkops_runtime.shards import Shards
@@ -37,11 +37,6 @@ KEEP_KEYS = timedelta(hours=24)
 READS_AT_ONCE = 16
 
 
-def state_of(doc: Document) -> Document:
-    """A stored document without the store's own fields (`_id`, `_version`, keys, commit token)."""
-    return {k: v for k, v in doc.items() if not k.startswith("_")}
-
-
 class TicketCodec:
     def encode(self, ticket: Ticket) -> Document:
         doc = ticket.model_dump(mode="json", exclude={"ticket_id"})
@@ -54,28 +49,6 @@ class TicketCodec:
 
     def take_events(self, ticket: Ticket) -> Sequence[Event]:
         return ticket.take_events()
-
-
-class SlaCodec:
-    def encode(self, sla: ParkSla) -> Document:
-        return sla.model_dump(mode="json")
-
-    def decode(self, document: Document) -> ParkSla:
-        return ParkSla.model_validate(state_of(document))
-
-    def take_events(self, sla: ParkSla) -> Sequence[Event]:
-        return ()
-
-
-class TenantTicketsCodec:
-    def encode(self, lists: TenantTickets) -> Document:
-        return lists.model_dump(mode="json")
-
-    def decode(self, document: Document) -> TenantTickets:
-        return TenantTickets.model_validate(state_of(document))
-
-    def take_events(self, lists: TenantTickets) -> Sequence[Event]:
-        return ()
 
 
 class ShardedAggregates:
@@ -187,7 +160,7 @@ def stores(runtime: ServiceRuntime, settings: TicketsSettings, clock: Clock) -> 
     # Every ticket opened reads its park's SLA, and SLAs change seldom: one read is reused this long.
     slas = AggregateStore(
         sla_documents,
-        SlaCodec(),
+        PlainCodec(ParkSla),
         runtime.outbound,
         kind="park SLA",
         clock=clock,
@@ -196,7 +169,7 @@ def stores(runtime: ServiceRuntime, settings: TicketsSettings, clock: Clock) -> 
     )
     tenant_lists = AggregateStore(
         runtime.aggregates("tenant_tickets"),
-        TenantTicketsCodec(),
+        PlainCodec(TenantTickets),
         runtime.outbound,
         kind="tenant's tickets",
         clock=clock,

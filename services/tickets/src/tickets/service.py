@@ -34,8 +34,7 @@ from tickets.domain.commands import (
     Resolve,
     Step,
 )
-from tickets.domain.dating import check_staff_rating, step_at
-from tickets.domain.payers import opened_at
+from tickets.domain.dating import check_staff_rating, opened_at, step_at
 from tickets.domain.sla import ParkSla
 from tickets.domain.ticket import Ticket
 from tickets.schemas import TicketPublic

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from parkops_contracts.base import Event
 from parkops_contracts.envelope import CloudEventMeta
 from parkops_runtime.access import ParkAccess
-from parkops_runtime.aggregates import AggregateStore
+from parkops_runtime.aggregates import AggregateStore, PlainCodec
 from parkops_runtime.auth import Principal, Role
 from parkops_runtime.consumer import Delivery
 from parkops_runtime.directory import ParkEntry, TenantEntry
@@ -16,7 +16,9 @@ from parkops_runtime.inbox import default_fact
 from parkops_runtime.mongo import Document
 from parkops_runtime.testing import MemoryAggregates
 from tickets.access import TenantAccess, TicketAccess
-from tickets.repository import SlaCodec, TenantTicketsCodec, TicketCodec
+from tickets.domain.sla import ParkSla
+from tickets.domain.tenant_tickets import TenantTickets
+from tickets.repository import TicketCodec
 from tickets.service import Stored, TicketService
 from tickets.tenant_lists import TenantLists
 
@@ -98,10 +100,10 @@ class Desk:
 
     def __post_init__(self) -> None:
         tickets = AggregateStore(self.memory, TicketCodec(), outbound, kind="ticket", clock=self.clock)
-        slas = AggregateStore(self.slas, SlaCodec(), outbound, kind="park SLA", clock=self.clock)
+        slas = AggregateStore(self.slas, PlainCodec(ParkSla), outbound, kind="park SLA", clock=self.clock)
         access = TenantAccess(MemoryInbox(), Parks())  # type: ignore[arg-type]
         self.lists = TenantLists(
-            AggregateStore(self.tenant_lists, TenantTicketsCodec(), outbound, kind="tenant's tickets")
+            AggregateStore(self.tenant_lists, PlainCodec(TenantTickets), outbound, kind="tenant's tickets")
         )
         self.service = TicketService(
             Stored(tickets, slas, self.lists), access, lambda t: self.tracked.append(t.ticket_id), self.clock

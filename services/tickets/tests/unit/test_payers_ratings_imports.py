@@ -9,7 +9,8 @@ from parkops_kernel import figures
 from parkops_kernel.errors import Unprocessable
 from pydantic import ValidationError
 from tickets.domain.commands import OpenTicket, Rate, Reopen, Resolve
-from tickets.domain.payers import opened_at, payer_of
+from tickets.domain.dating import opened_at
+from tickets.domain.payers import payer_of
 from tickets.domain.reporting import scorecard
 from tickets.schemas import ResolveBody, TicketCreate
 

@@ -36,7 +36,7 @@ from parkops_runtime.clock import Clock, utc_now
 from parkops_runtime.consistency import Token, record_write, stamped
 from parkops_runtime.errors import ConcurrencyConflict
 from parkops_runtime.events import OutboundEvent
-from parkops_runtime.mongo import Document
+from parkops_runtime.mongo import Document, state_of
 from parkops_runtime.outbox import SEEN_FOR, VERSION, KeyedLock, utc
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 Asked = Union[Terms, BaseModel, "DataclassInstance"]
 """What a request asked: its terms, its body model or the command it became (one digest for each)."""
 A = TypeVar("A")
+M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 ABSENT_KEPT = 1024  # ids recently found absent, kept so a create right after need not ask again
 FEW = 16  # `get_many` of at most this many ids reads each by id (each from memory while it is current)
@@ -64,6 +65,22 @@ class Codec(Protocol[A]):
     def take_events(self, aggregate: A) -> Sequence[Event]:
         """The events recorded since the aggregate was loaded, handed over once (then forgotten)."""
         ...
+
+
+class PlainCodec(Generic[M]):
+    """An aggregate that records no events (a job, a park's SLA): a small document in the clear."""
+
+    def __init__(self, model: type[M]) -> None:
+        self._model = model
+
+    def encode(self, aggregate: M) -> Document:
+        return aggregate.model_dump(mode="json")
+
+    def decode(self, document: Document) -> M:
+        return self._model.model_validate(state_of(document))
+
+    def take_events(self, aggregate: M) -> Sequence[Event]:
+        return ()
 
 
 class Aggregates(Protocol):

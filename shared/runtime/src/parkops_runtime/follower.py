@@ -20,6 +20,7 @@ from aiokafka.errors import KafkaError
 from parkops_contracts.base import Event
 
 from parkops_runtime.consumer import Delivery, MalformedEvent, decode
+from parkops_runtime.kafka_metadata import partitions_on_cluster
 from parkops_runtime.tasks import stop_task
 
 Offsets = dict[str, int]
@@ -126,14 +127,7 @@ class Follower:
 
     async def _assign_new_partitions(self) -> None:
         """Partitions of topics that exist now; a topic created later is picked up on rediscovery."""
-        # Every topic's metadata: the client's own refresh covers only the topics assigned so far, so a
-        # topic created later would never be seen (aiokafka has no public call for this).
-        cluster = await self._consumer._client.fetch_all_metadata()
-        found = [
-            TopicPartition(topic, p)
-            for topic in self._by_topic
-            for p in sorted(cluster.partitions_for_topic(topic) or ())
-        ]
+        found = await partitions_on_cluster(self._consumer, self._by_topic)
         new = [tp for tp in found if tp not in self._consumer.assignment()]
         if not new:
             return

@@ -9,36 +9,18 @@ reason, so the next start retries it. The run itself yields to the loop between 
 (`parkops_runtime.slices`), so requests, health and the consumers' heartbeats keep being served."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Generic, TypeVar
 
 import structlog
-from parkops_contracts.base import Event
 from parkops_kernel.jobs import Job, JobTaken
 
 from parkops_runtime import ids
 from parkops_runtime.aggregates import AggregateStore
-from parkops_runtime.mongo import Document
 
 J = TypeVar("J", bound=Job)
 log = structlog.get_logger(__name__)
-
-
-class JobCodec(Generic[J]):
-    """A job as a small document in the clear, with no events."""
-
-    def __init__(self, model: type[J]) -> None:
-        self._model = model
-
-    def encode(self, job: J) -> Document:
-        return job.model_dump(mode="json")
-
-    def decode(self, document: Document) -> J:
-        return self._model.model_validate({k: v for k, v in document.items() if not k.startswith("_")})
-
-    def take_events(self, job: J) -> Sequence[Event]:
-        return []
 
 
 class JobRunner(Generic[J]):

@@ -18,6 +18,11 @@ Document = dict[str, Any]
 DUPLICATE_KEY = 11000
 
 
+def state_of(doc: Document) -> Document:
+    """A stored document without the store's own fields (`_id`, `_version`, keys, commit token)."""
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
 # How often pymongo's monitor checks the store (its default is 10 s): how soon an idle service notices
 # an outage, and how soon one notices the store is back (measured: bench/store_outage.py).
 HEARTBEAT_MS = 1000

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from parkops_runtime.mongo import state_of
 from parkops_runtime.outbox import VERSION
 
 STATE = "state"
@@ -26,6 +27,5 @@ def unpack(cls: type[M], doc: dict[str, Any], id_field: str) -> M:
     `_id`) is read too."""
     version = {"version": doc[VERSION]} if "version" in cls.model_fields else {}
     if STATE not in doc:
-        plain = {k: v for k, v in doc.items() if not k.startswith("_")}
-        return cls.model_validate(plain | {id_field: doc["_id"]} | version)
+        return cls.model_validate(state_of(doc) | {id_field: doc["_id"]} | version)
     return cls.model_validate_json(zlib.decompress(doc[STATE])).model_copy(update=version)

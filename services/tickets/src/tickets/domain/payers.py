@@ -1,12 +1,10 @@
-"""Who pays a billable ticket, and when a ticket may be dated in the past.
+"""Who pays a billable ticket.
 
 A billable resolution names its payer: the payer staff give (`payer_id`), else the ticket's tenant.
 Nothing billable is left without one (422 naming `payer_id`): finance invoices the payer, and a billable
 ticket opened by staff for no tenant would otherwise never be invoiced. A payer is a tenant of the park
 (checked against the directory by the service) or a bank or fund, named `institution:<id>` as finance
 names it (`finance/domain/payers.py`: a tenant id has no `:`, so neither is taken for the other)."""
-
-from datetime import datetime
 
 from parkops_kernel.bounds import is_id
 from parkops_kernel.errors import Unprocessable
@@ -34,15 +32,3 @@ def payer_of(billable: bool, tenant_id: str | None, named: str | None) -> str | 
     if is_institution(payer) and not is_id(payer.removeprefix(INSTITUTION)):
         raise Unprocessable(f"payer {payer!r} is not a valid institution:<id>", field="payer_id")
     return payer
-
-
-def opened_at(asked: datetime | None, now: datetime, by_tenant: bool) -> datetime:
-    """When a ticket opened: now, or for staff importing a ticket from the old system, the time it
-    opened there (not after now; the request's bounds keep it within 1900-2199)."""
-    if asked is None:
-        return now
-    if by_tenant:
-        raise Unprocessable("only staff date a ticket in the past (an imported ticket)", field="opened_at")
-    if asked > now:
-        raise Unprocessable(f"opened_at {asked.isoformat()} lies in the future", field="opened_at")
-    return asked
