@@ -58,6 +58,9 @@ class Subscription:
     by_topic: dict[str, type[Event]]
     """Each subscribed topic and the one contract it carries."""
     handler: BatchHandler
+    dead_letters_malformed: bool = True
+    """False when another reader of the same topics dead-letters malformed records (a replicated view's
+    follower): the group then passes over them."""
 
 
 def decode(record: "ConsumerRecord[Any, Any]", contracts: dict[str, type[Event]]) -> Delivery:
@@ -80,6 +83,27 @@ def decode(record: "ConsumerRecord[Any, Any]", contracts: dict[str, type[Event]]
     return Delivery(meta, event, headers, record.topic, record.partition, record.offset)
 
 
+def dead_letter_of(
+    record: "ConsumerRecord[Any, Any]", reason: str, group: str, dead_letter_topic: str
+) -> OutboundEvent:
+    """The record as it came (its key, value and headers) for the dead-letter topic, with the reason, where
+    it was read from and by which consumer group."""
+    headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
+    headers |= {
+        "dlq-reason": reason[:2000],
+        "dlq-original-topic": record.topic,
+        "dlq-original-partition": str(record.partition),
+        "dlq-original-offset": str(record.offset),
+        "dlq-consumer-group": group,
+        "dlq-failed-at": datetime.now(UTC).isoformat(),
+    }
+    key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else ""
+    value = record.value.decode(errors="replace") if isinstance(record.value, bytes) else ""
+    return OutboundEvent(
+        id=headers.get("ce_id", ""), topic=dead_letter_topic, key=key, value=value, headers=headers
+    )
+
+
 class EventConsumer:
     def __init__(self, broker: KafkaBroker, settings: ServiceSettings, dead_letter: DeadLetterSink) -> None:
         self._broker = broker
@@ -91,13 +115,20 @@ class EventConsumer:
         return f"{self._settings.consumer_group}.{suffix}" if suffix else self._settings.consumer_group
 
     def subscribe(
-        self, contracts: Sequence[type[Event]], handler: BatchHandler, group_suffix: str = ""
+        self,
+        contracts: Sequence[type[Event]],
+        handler: BatchHandler,
+        group_suffix: str = "",
+        dead_letters_malformed: bool = True,
     ) -> None:
         """Consume the contracts' topics in batches with the service's consumer group (or a group of its
         own, `<group>.<suffix>`, for a second reader of topics the service's handlers read too)."""
         group = self.group(group_suffix)
         subscription = Subscription(
-            group, {c.topic(self._settings.topic_prefix): c for c in contracts}, handler
+            group,
+            {c.topic(self._settings.topic_prefix): c for c in contracts},
+            handler,
+            dead_letters_malformed,
         )
 
         async def raw_records_only(_: Any) -> None:
@@ -131,7 +162,10 @@ class EventConsumer:
             try:
                 deliveries.append(decode(record, subscription.by_topic))
             except MalformedEvent as exc:
-                await self._reject(record, str(exc), subscription.group)
+                if subscription.dead_letters_malformed:
+                    await self._reject(record, str(exc), subscription.group)
+                else:
+                    log.debug("malformed event left to the view", reason=str(exc), offset=record.offset)
         if not deliveries:
             return
         try:
@@ -184,27 +218,8 @@ class EventConsumer:
         return [by_position[(d.topic, d.partition, d.offset)] for d in deliveries]
 
     async def _reject(self, record: "ConsumerRecord[Any, Any]", reason: str, group: str) -> None:
-        headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
-        headers |= {
-            "dlq-reason": reason[:2000],
-            "dlq-original-topic": record.topic,
-            "dlq-original-partition": str(record.partition),
-            "dlq-original-offset": str(record.offset),
-            "dlq-consumer-group": group,
-            "dlq-failed-at": datetime.now(UTC).isoformat(),
-        }
-        key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else ""
-        value = record.value.decode(errors="replace") if isinstance(record.value, bytes) else ""
         log.warning("event dead-lettered", reason=reason, topic=record.topic, offset=record.offset)
-        await self._dead_letter(
-            OutboundEvent(
-                id=headers.get("ce_id", ""),
-                topic=self._settings.dead_letter_topic,
-                key=key,
-                value=value,
-                headers=headers,
-            )
-        )
+        await self._dead_letter(dead_letter_of(record, reason, group, self._settings.dead_letter_topic))
 
     @staticmethod
     async def _pause_before_redelivery() -> None:
