@@ -72,13 +72,15 @@ class CloudEventMeta(BaseModel):
         try:
             if headers[f"{_PREFIX}specversion"] != "1.0":
                 return None
-            return cls(
-                id=headers[f"{_PREFIX}id"],
-                source=headers[f"{_PREFIX}source"],
-                type=headers[f"{_PREFIX}type"],
-                time=headers[f"{_PREFIX}time"],  # type: ignore[arg-type]  # pydantic parses it
-                subject=headers.get(f"{_PREFIX}subject"),
-                datacontenttype=headers.get("content-type", CONTENT_TYPE),
+            return cls.model_validate(
+                {
+                    "id": headers[f"{_PREFIX}id"],
+                    "source": headers[f"{_PREFIX}source"],
+                    "type": headers[f"{_PREFIX}type"],
+                    "time": headers[f"{_PREFIX}time"],
+                    "subject": headers.get(f"{_PREFIX}subject"),
+                    "datacontenttype": headers.get("content-type", CONTENT_TYPE),
+                }
             )
         except (KeyError, ValidationError):
             return None
