@@ -21,6 +21,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from parkops_contracts.base import Event
 from parkops_contracts.envelope import CloudEventMeta, InvalidEnvelope
+from parkops_contracts.events import BY_CE_TYPE
 from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
@@ -73,7 +74,8 @@ def decode(record: "ConsumerRecord[Any, Any]", contracts: dict[str, type[Event]]
     except InvalidEnvelope as exc:
         raise MalformedEvent(str(exc)) from exc
     contract = contracts.get(record.topic)
-    if contract is None or meta.type != contract.ce_type():
+    # the registry's lookup first: building the expected type's name per record costs more
+    if contract is None or (BY_CE_TYPE.get(meta.type) is not contract and meta.type != contract.ce_type()):
         raise MalformedEvent(f"unexpected event type {meta.type!r} on topic {record.topic}")
     try:
         event = contract.model_validate_json(record.value or b"")
