@@ -358,24 +358,37 @@ async def test_low_efficiency_space_is_flagged_through_the_outbox(kpi: Kpi) -> N
     assert sorted((json.loads(x.value) for x in records), key=canonical) == flagged  # each once, as answered
 
 
-async def test_a_ticket_event_missing_a_field_is_dead_lettered_and_the_rest_flow(kpi: Kpi) -> None:
-    bad = json.loads(
-        in_park([resolved("k-bad", date(2026, 10, 1), 1.0)], "kpi-a", kpi.group)[0].model_dump_json()
-    )
-    del bad["response_seconds"]
-    await produce(
-        kpi.infra.kafka_bootstrap_servers,
-        TicketResolved.topic(f"t{kpi.run}"),
-        [(json.dumps(bad).encode(), envelope(TicketResolved, "bad-ticket"))],
-        key=b"k-bad",
-    )
-    before = len(kpi.ids["kpi-a"]) + 1  # and leasing's ParkRegistered
-    good = in_park([resolved("k-good", date(2026, 10, 2), 1.0)], "kpi-a", kpi.group)
-    kpi.ids["kpi-a"] += await publish(kpi, "kpi-a", good)
-    await eventually(lambda: applied(kpi.client, kpi.admin, "kpi-a", before + 1))
-    dead = await read_all(kpi.infra.kafka_bootstrap_servers, f"t{kpi.run}.kpi.dead-letter.v1", at_least=1)
+async def test_a_ticket_event_missing_a_field_is_dead_lettered_once_by_two_replicas_and_the_rest_flow(
+    kpi: Kpi,
+) -> None:
+    """Each replica's view validates every event; one malformed is dead-lettered by one replica only (the
+    dead letter is recorded in the shared store under the record's topic, partition and offset)."""
+    second_app = create_kpi(isolated_settings(KpiSettings, kpi.infra, kpi.run), clock=lambda: TODAY)
+    async with serving(second_app) as second:
+        await eventually(lambda: is_ready(second))
+        bad = json.loads(
+            in_park([resolved("k-bad", date(2026, 10, 1), 1.0)], "kpi-a", kpi.group)[0].model_dump_json()
+        )
+        del bad["response_seconds"]
+        await produce(
+            kpi.infra.kafka_bootstrap_servers,
+            TicketResolved.topic(f"t{kpi.run}"),
+            [(json.dumps(bad).encode(), envelope(TicketResolved, "bad-ticket"))],
+            key=b"k-bad",
+        )
+        before = len(kpi.ids["kpi-a"]) + 1  # and leasing's ParkRegistered
+        good = in_park([resolved("k-good", date(2026, 10, 2), 1.0)], "kpi-a", kpi.group)
+        kpi.ids["kpi-a"] += await publish(kpi, "kpi-a", good)
+        for client in (kpi.client, second):
+            await eventually(lambda c=client: applied(c, kpi.admin, "kpi-a", before + 1))  # type: ignore[misc]
+        for app in (kpi.app, second_app):  # both followers have read the bad record
+            await eventually(lambda a=app: folded_all(a))  # type: ignore[misc]
+        dead = await read_all(
+            kpi.infra.kafka_bootstrap_servers, f"t{kpi.run}.kpi.dead-letter.v1", at_least=1, quiet_s=3.0
+        )
     assert [dict(r.headers)["ce_id"].decode() for r in dead] == ["bad-ticket"]
     assert "response_seconds: Field required" in dict(dead[0].headers)["dlq-reason"].decode()
+    assert dict(dead[0].headers)["dlq-consumer-group"].decode() == f"t{kpi.run}.kpi"
 
 
 async def test_a_read_sent_a_writes_token_waits_for_it_or_answers_503(kpi: Kpi) -> None:
@@ -436,6 +449,10 @@ async def test_a_replica_from_a_snapshot_and_one_rebuilt_from_the_log_answer_as_
             for park in PARKS:  # equal (not the same order of records: partitions interleave freely)
                 assert all(p.ledger(park, g) == live_facts.ledger(park, g) for p in projections)
                 assert all(p.park(park, g) == live_facts.park(park, g) for p in projections)
+
+
+async def folded_all(app: FastAPI) -> bool:
+    return await app.state.view.follower.lag() == 0
 
 
 async def answers(client: httpx.AsyncClient, k: Kpi) -> dict[str, tuple[int, Any]]:

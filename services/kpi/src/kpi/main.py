@@ -2,9 +2,10 @@
 
 Reads come from one replicated view (`kpi.view`): every replica follows every partition of its topics,
 so any replica answers what one would, and a read sent a write's consistency token answers once this
-replica has folded it (or 503). The consumer group does what must happen once, whichever replica
-consumes: kpi's own events written back into its store (terms and assessments of a kpi rebuilt from the
-topics), and a malformed event of any topic dead-lettered (followers skip those)."""
+replica has folded it (or 503). Each event is decoded and validated once, by the view's follower, which
+also dead-letters a malformed one (once across replicas: `parkops_runtime.dead_letters`). The consumer
+group does what must happen once, whichever replica consumes: kpi's own events written back into its
+store (terms and assessments of a kpi rebuilt from the topics); it reads only those topics."""
 
 from fastapi import Depends, FastAPI
 from parkops_contracts.events import kpi as kpi_events
@@ -14,7 +15,7 @@ from parkops_runtime.replicated_view import fresh_read
 from parkops_runtime.service import ServiceRuntime
 
 from kpi.api import build_routers
-from kpi.handlers import OwnEventsHandler
+from kpi.handlers import STORED, OwnEventsHandler
 from kpi.queries import KpiQueries
 from kpi.queries.scorecards import Scorecards
 from kpi.repository import stores
@@ -28,7 +29,7 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
     runtime = ServiceRuntime(settings or KpiSettings())
     runtime.follow_directory()  # parks and their owning groups, from leasing: nothing else is a park here
     model = KpiView()
-    view = runtime.replicated_view("kpi", model, FOLLOWED)
+    view = runtime.replicated_view("kpi", model, FOLLOWED, dead_letters=True)
     scorecards = Scorecards(model.projections, model.terms, runtime.directory)
     kpi_stores = stores(runtime, clock)
     service = KpiService(kpi_stores, scorecards, clock)
@@ -38,7 +39,8 @@ def create_app(settings: KpiSettings | None = None, clock: Clock = utc_now) -> F
         model.terms.load(await kpi_stores.every_terms())
 
     runtime.on_startup(load_stored_terms)
-    runtime.subscribe(FOLLOWED, OwnEventsHandler(service.fold_terms, service.fold_assessment))
+    own = OwnEventsHandler(service.fold_terms, service.fold_assessment)
+    runtime.subscribe(STORED, own, view_dead_letters=True)
     runtime.document_publications(kpi_events.PUBLISHED)
     after_tokens = Depends(fresh_read(view, runtime.settings.consistency_wait_seconds))
     app = runtime.create_app("parkops kpi", build_routers(service, queries, [after_tokens]))

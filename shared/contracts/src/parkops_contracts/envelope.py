@@ -47,8 +47,13 @@ class CloudEventMeta(BaseModel):
     @classmethod
     def from_headers(cls, headers: Mapping[str, str] | Iterable[tuple[str, bytes]]) -> "CloudEventMeta":
         """Parse binary-mode headers (a mapping, or Kafka's raw `(name, bytes)` pairs)."""
+        # a dict first: the consumers' case (an isinstance check of Mapping, an ABC, is slow)
+        if isinstance(headers, dict) and (well_formed := cls._well_formed(headers)) is not None:
+            return well_formed
         items = headers.items() if isinstance(headers, Mapping) else headers
         decoded = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in items}
+        if (well_formed := cls._well_formed(decoded)) is not None:
+            return well_formed
         attributes = {k[len(_PREFIX) :]: v for k, v in decoded.items() if k.startswith(_PREFIX)}
         if "content-type" in decoded:
             attributes["datacontenttype"] = decoded["content-type"]
@@ -59,3 +64,24 @@ class CloudEventMeta(BaseModel):
         except ValidationError as exc:
             missing = ", ".join(f"ce_{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise InvalidEnvelope(f"invalid CloudEvents headers ({missing})") from exc
+
+    @classmethod
+    def _well_formed(cls, headers: Mapping[str, str]) -> "CloudEventMeta | None":
+        """The envelope of headers that name every attribute, validated by the model from its fields
+        directly (the dicts of the general path took most of a consumer's decoding time). None
+        otherwise: the general path then names what is wrong."""
+        try:
+            if headers[f"{_PREFIX}specversion"] != "1.0":
+                return None
+            return cls.model_validate(
+                {
+                    "id": headers[f"{_PREFIX}id"],
+                    "source": headers[f"{_PREFIX}source"],
+                    "type": headers[f"{_PREFIX}type"],
+                    "time": headers[f"{_PREFIX}time"],
+                    "subject": headers.get(f"{_PREFIX}subject"),
+                    "datacontenttype": headers.get("content-type", CONTENT_TYPE),
+                }
+            )
+        except (KeyError, ValidationError):
+            return None

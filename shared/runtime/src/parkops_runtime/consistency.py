@@ -10,7 +10,6 @@ caller's own write. Without the header a read answers at once, at most the repli
 
 import contextvars
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote
 
@@ -89,12 +88,13 @@ def stamped(event: OutboundEvent, written: Token) -> OutboundEvent:
     return replace(event, headers=headers)
 
 
-def tokens_of(headers: dict[str, str]) -> Iterator[Token]:
-    """The token an event's headers carry (none for events written before tokens existed)."""
+def token_of(headers: dict[str, str]) -> Token | None:
+    """The token an event's headers carry (None for events written before tokens existed)."""
     aggregate, version = headers.get(AGGREGATE_HEADER), headers.get(VERSION_HEADER)
     source = headers.get("ce_source")
     if aggregate and version and version.isdigit() and source:
-        yield Token(source, aggregate, int(version))
+        return Token(source, aggregate, int(version))
+    return None
 
 
 class Versions:
@@ -105,7 +105,8 @@ class Versions:
         self._latest: dict[tuple[str, str], int] = {}
 
     def note(self, headers: dict[str, str]) -> None:
-        for token in tokens_of(headers):
+        token = token_of(headers)  # once per event folded: no generator
+        if token is not None:
             key = (token.source, token.aggregate)
             self._latest[key] = max(self._latest.get(key, 0), token.version)
 

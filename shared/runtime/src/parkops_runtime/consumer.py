@@ -21,6 +21,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from parkops_contracts.base import Event
 from parkops_contracts.envelope import CloudEventMeta, InvalidEnvelope
+from parkops_contracts.events import BY_CE_TYPE
 from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
@@ -58,6 +59,9 @@ class Subscription:
     by_topic: dict[str, type[Event]]
     """Each subscribed topic and the one contract it carries."""
     handler: BatchHandler
+    dead_letters_malformed: bool = True
+    """False when another reader of the same topics dead-letters malformed records (a replicated view's
+    follower): the group then passes over them."""
 
 
 def decode(record: "ConsumerRecord[Any, Any]", contracts: dict[str, type[Event]]) -> Delivery:
@@ -70,7 +74,8 @@ def decode(record: "ConsumerRecord[Any, Any]", contracts: dict[str, type[Event]]
     except InvalidEnvelope as exc:
         raise MalformedEvent(str(exc)) from exc
     contract = contracts.get(record.topic)
-    if contract is None or meta.type != contract.ce_type():
+    # the registry's lookup first: building the expected type's name per record costs more
+    if contract is None or (BY_CE_TYPE.get(meta.type) is not contract and meta.type != contract.ce_type()):
         raise MalformedEvent(f"unexpected event type {meta.type!r} on topic {record.topic}")
     try:
         event = contract.model_validate_json(record.value or b"")
@@ -78,6 +83,27 @@ def decode(record: "ConsumerRecord[Any, Any]", contracts: dict[str, type[Event]]
         fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
         raise MalformedEvent(f"{meta.type} body is invalid: {fields}") from exc
     return Delivery(meta, event, headers, record.topic, record.partition, record.offset)
+
+
+def dead_letter_of(
+    record: "ConsumerRecord[Any, Any]", reason: str, group: str, dead_letter_topic: str
+) -> OutboundEvent:
+    """The record as it came (its key, value and headers) for the dead-letter topic, with the reason, where
+    it was read from and by which consumer group."""
+    headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
+    headers |= {
+        "dlq-reason": reason[:2000],
+        "dlq-original-topic": record.topic,
+        "dlq-original-partition": str(record.partition),
+        "dlq-original-offset": str(record.offset),
+        "dlq-consumer-group": group,
+        "dlq-failed-at": datetime.now(UTC).isoformat(),
+    }
+    key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else ""
+    value = record.value.decode(errors="replace") if isinstance(record.value, bytes) else ""
+    return OutboundEvent(
+        id=headers.get("ce_id", ""), topic=dead_letter_topic, key=key, value=value, headers=headers
+    )
 
 
 class EventConsumer:
@@ -91,13 +117,20 @@ class EventConsumer:
         return f"{self._settings.consumer_group}.{suffix}" if suffix else self._settings.consumer_group
 
     def subscribe(
-        self, contracts: Sequence[type[Event]], handler: BatchHandler, group_suffix: str = ""
+        self,
+        contracts: Sequence[type[Event]],
+        handler: BatchHandler,
+        group_suffix: str = "",
+        dead_letters_malformed: bool = True,
     ) -> None:
         """Consume the contracts' topics in batches with the service's consumer group (or a group of its
         own, `<group>.<suffix>`, for a second reader of topics the service's handlers read too)."""
         group = self.group(group_suffix)
         subscription = Subscription(
-            group, {c.topic(self._settings.topic_prefix): c for c in contracts}, handler
+            group,
+            {c.topic(self._settings.topic_prefix): c for c in contracts},
+            handler,
+            dead_letters_malformed,
         )
 
         async def raw_records_only(_: Any) -> None:
@@ -131,7 +164,10 @@ class EventConsumer:
             try:
                 deliveries.append(decode(record, subscription.by_topic))
             except MalformedEvent as exc:
-                await self._reject(record, str(exc), subscription.group)
+                if subscription.dead_letters_malformed:
+                    await self._reject(record, str(exc), subscription.group)
+                else:
+                    log.debug("malformed event left to the view", reason=str(exc), offset=record.offset)
         if not deliveries:
             return
         try:
@@ -184,27 +220,8 @@ class EventConsumer:
         return [by_position[(d.topic, d.partition, d.offset)] for d in deliveries]
 
     async def _reject(self, record: "ConsumerRecord[Any, Any]", reason: str, group: str) -> None:
-        headers = {k: v.decode(errors="replace") for k, v in record.headers or ()}
-        headers |= {
-            "dlq-reason": reason[:2000],
-            "dlq-original-topic": record.topic,
-            "dlq-original-partition": str(record.partition),
-            "dlq-original-offset": str(record.offset),
-            "dlq-consumer-group": group,
-            "dlq-failed-at": datetime.now(UTC).isoformat(),
-        }
-        key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else ""
-        value = record.value.decode(errors="replace") if isinstance(record.value, bytes) else ""
         log.warning("event dead-lettered", reason=reason, topic=record.topic, offset=record.offset)
-        await self._dead_letter(
-            OutboundEvent(
-                id=headers.get("ce_id", ""),
-                topic=self._settings.dead_letter_topic,
-                key=key,
-                value=value,
-                headers=headers,
-            )
-        )
+        await self._dead_letter(dead_letter_of(record, reason, group, self._settings.dead_letter_topic))
 
     @staticmethod
     async def _pause_before_redelivery() -> None:

@@ -4,14 +4,16 @@ A consumer group shares partitions out, so with two replicas each would fold hal
 read model and answer wrongly. A `Follower` reads every partition of its topics with no consumer group and
 no committed offsets: each replica folds every event itself. What the service writes to its store in
 answer to an event stays with its consumer group (once, deduplicated by the inbox); a follower only
-folds into memory. Malformed events are skipped here: the group consumer dead-letters them.
+folds into memory. A follower given `dead_letter` validates for its service: it hands each malformed
+record to it (which dead-letters it once across replicas: `dead_letters`) before folding the valid rest,
+so the service's group need not decode those topics again; without it, malformed records are skipped.
 
 A follower starts from the offsets a snapshot reflects (`parkops_runtime.snapshots`) or from the
 beginning, and is `ready` once it has folded everything that was on its topics when it started. Reads
 that must see a given write wait for `reached(offsets)`; `lag()` says how far behind the log it is."""
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -19,17 +21,20 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from parkops_contracts.base import Event
 
-from parkops_runtime.consumer import Delivery, MalformedEvent, decode
+from parkops_runtime.consumer import TRANSIENT_ERRORS, Delivery, MalformedEvent, decode
 from parkops_runtime.kafka_metadata import partitions_on_cluster
 from parkops_runtime.tasks import stop_task
 
 Offsets = dict[str, int]
 """The next offset to read per partition, keyed `topic:partition` (a JSON- and BSON-friendly key)."""
 Fold = Callable[[Sequence[Delivery]], None]
+Reject = Callable[[Any, str], Awaitable[None]]
+"""A malformed record (an aiokafka ConsumerRecord) and the reason, to dead-letter."""
 log = structlog.get_logger(__name__)
 START_ATTEMPTS = 20
 START_RETRY_SECONDS = 0.5
 POLL_SECONDS = 0.2
+REJECT_RETRY_SECONDS = 1.0
 
 
 def position_key(topic: str, partition: int) -> str:
@@ -56,11 +61,13 @@ class Follower:
         topic_prefix: str,
         max_records: int = 2_000,
         rediscover_seconds: float = 5.0,
+        dead_letter: Reject | None = None,
     ) -> None:
         """`fold` is synchronous on purpose: between two folds the read model and `position` agree, so a
         snapshot taken without an `await` reflects exactly the offsets it is saved with."""
         self._by_topic = {c.topic(topic_prefix): c for c in contracts}
         self._fold, self._max_records, self._rediscover = fold, max_records, rediscover_seconds
+        self._dead_letter = dead_letter
         self._bootstrap_servers = bootstrap_servers
         self._consumer_of_start: AIOKafkaConsumer | None = None  # made in start(): it needs the loop
         self.position: Offsets = {}
@@ -148,7 +155,7 @@ class Follower:
         while True:
             batches = await self._next_batches()
             for tp, records in batches.items():
-                self._fold_records(tp, records)
+                await self._fold_records(tp, records)
             if batches:
                 async with self._advanced:
                     self._advanced.notify_all()
@@ -166,16 +173,32 @@ class Follower:
         )
         return batches
 
-    def _fold_records(self, tp: TopicPartition, records: Sequence[Any]) -> None:
-        deliveries = []
+    async def _fold_records(self, tp: TopicPartition, records: Sequence[Any]) -> None:
+        deliveries, malformed = [], []
         for record in records:
             try:
                 deliveries.append(decode(record, self._by_topic))
-            except MalformedEvent as exc:  # the group consumer dead-letters it; nothing to fold
-                log.debug("follower skips a malformed event", reason=str(exc), offset=record.offset)
+            except MalformedEvent as exc:
+                malformed.append((record, str(exc)))
+        for record, reason in malformed:  # before the fold: no `await` between a fold and its position
+            await self._reject(record, reason)
         if deliveries:
             self._fold(deliveries)
         self.position[position_key(tp.topic, tp.partition)] = records[-1].offset + 1
+
+    async def _reject(self, record: Any, reason: str) -> None:
+        """Dead-letter the record, trying again while the store or broker is unreachable (the follower
+        waits: its position must not pass a record whose dead letter is not recorded)."""
+        if self._dead_letter is None:
+            log.debug("follower skips a malformed event", reason=reason, offset=record.offset)
+            return
+        while True:
+            try:
+                await self._dead_letter(record, reason)
+                return
+            except TRANSIENT_ERRORS:
+                log.warning("cannot dead-letter yet; trying again", offset=record.offset, exc_info=True)
+                await asyncio.sleep(REJECT_RETRY_SECONDS)
 
     def _check_ready(self) -> None:
         if not self._ready.is_set() and behind(self.position, self._target) == 0:

@@ -17,7 +17,7 @@ from parkops_contracts.base import Event
 
 from parkops_runtime.consistency import HEADER, NotCaughtUp, Token, Versions, parse, render
 from parkops_runtime.consumer import Delivery
-from parkops_runtime.follower import Fold, Follower, Offsets
+from parkops_runtime.follower import Fold, Follower, Offsets, Reject
 from parkops_runtime.snapshots import CorruptSnapshot, Snapshots
 from parkops_runtime.tasks import stop_task
 
@@ -172,9 +172,14 @@ def fresh_read(view: "ReplicatedView", wait_seconds: float) -> Callable[..., Awa
 
 
 def follower_factory(
-    bootstrap_servers: str, contracts: Sequence[type[Event]], topic_prefix: str
+    bootstrap_servers: str,
+    contracts: Sequence[type[Event]],
+    topic_prefix: str,
+    dead_letter: Reject | None = None,
 ) -> FollowerFactory:
     def make(fold: Fold) -> Follower:
-        return Follower(bootstrap_servers, contracts, fold, topic_prefix=topic_prefix)
+        return Follower(
+            bootstrap_servers, contracts, fold, topic_prefix=topic_prefix, dead_letter=dead_letter
+        )
 
     return make

@@ -17,6 +17,7 @@ from parkops_runtime.auth import TokenVerifier
 from parkops_runtime.breaker import StoreBreaker
 from parkops_runtime.broker import EventPublisher, make_broker
 from parkops_runtime.consumer import BatchHandler, EventConsumer
+from parkops_runtime.dead_letters import OnceDeadLetters
 from parkops_runtime.directory import FEED, Directory, StoredDirectory
 from parkops_runtime.events import OutboundEvent
 from parkops_runtime.health import Check, health_router
@@ -120,10 +121,13 @@ class ServiceRuntime:
                 description=contract.__doc__,
             )
 
-    def subscribe(self, contracts: Sequence[type[Event]], handler: BatchHandler) -> None:
-        """Consume the contracts' topics in batches (see EventConsumer)."""
+    def subscribe(
+        self, contracts: Sequence[type[Event]], handler: BatchHandler, *, view_dead_letters: bool = False
+    ) -> None:
+        """Consume the contracts' topics in batches (see EventConsumer). `view_dead_letters`: a replicated
+        view that dead-letters malformed records follows these topics, so the group passes over them."""
         self._reads(self.consumer.group(), contracts)
-        self.consumer.subscribe(contracts, handler)
+        self.consumer.subscribe(contracts, handler, dead_letters_malformed=not view_dead_letters)
 
     def follow_directory(self) -> None:
         """Keep the park and tenant directory from leasing's events, on a consumer group of its own."""
@@ -132,16 +136,30 @@ class ServiceRuntime:
         self.consumer.subscribe(FEED, self.directory.record, group_suffix="directory")
 
     def replicated_view(
-        self, name: str, model: ReadModel, contracts: Sequence[type[Event]]
+        self, name: str, model: ReadModel, contracts: Sequence[type[Event]], *, dead_letters: bool = False
     ) -> ReplicatedView:
         """A read model every replica holds whole (see `replicated_view`): it follows every partition of
-        the contracts' topics, starts from its latest snapshot, and /health/ready waits for it."""
+        the contracts' topics, starts from its latest snapshot, and /health/ready waits for it. With
+        `dead_letters`, its follower dead-letters the malformed records of those topics, once across
+        replicas and in the name of the service's consumer group (`dead_letters`)."""
         settings = self.settings
         self.topics.follows.update(c.topic(settings.topic_prefix) for c in contracts)
+        once = (
+            OnceDeadLetters(
+                self.aggregates("dead_letters"), self.consumer.group(), settings.dead_letter_topic
+            )
+            if dead_letters
+            else None
+        )
         view = ReplicatedView(
             name,
             model,
-            follower_factory(settings.kafka_bootstrap_servers, contracts, settings.topic_prefix),
+            follower_factory(
+                settings.kafka_bootstrap_servers,
+                contracts,
+                settings.topic_prefix,
+                dead_letter=once,
+            ),
             Snapshots(self.database["views.snapshots"]),
             Checkpoints(every_seconds=settings.snapshot_every_seconds),
         )

@@ -23,7 +23,7 @@ from pymongo import AsyncMongoClient
 
 from tests.support.events import unit_listed
 from tests.support.infra import Infra
-from tests.support.kafka import envelope, produce
+from tests.support.kafka import envelope, produce, read_all
 from tests.support.services import eventually, isolated_settings, run_id, serving
 from tests.support.tally import Tally, TallyCodec, VisitorsCounted
 
@@ -236,6 +236,44 @@ async def test_each_replica_of_a_service_holds_the_whole_view_and_is_ready_once_
 
         await eventually(both_have_all)
     assert UnitListed.topic(settings.topic_prefix) in runtimes[0].topics.follows
+
+
+async def test_views_that_dead_letter_publish_a_malformed_record_once_and_the_group_passes_over_it(
+    infra: Infra,
+) -> None:
+    """Two replicas' followers validate for the service: the malformed record is dead-lettered once, in the
+    group's name; the group reading the same topic hands its handler only the valid records."""
+    settings = isolated_settings(ProbeSettings, infra, run_id())
+    topic = UnitListed.topic(settings.topic_prefix)
+    await ensure_topics(infra.kafka_bootstrap_servers, [topic], partitions=1, replication=1)
+    records = [
+        (unit_listed("u1").model_dump_json().encode(), envelope(UnitListed, event_id="good-1")),
+        (b'{"unit_id": "u2"}', envelope(UnitListed, event_id="bad")),
+        (unit_listed("u3").model_dump_json().encode(), envelope(UnitListed, event_id="good-2")),
+    ]
+    await produce(infra.kafka_bootstrap_servers, topic, records, key=b"k")
+    models, handled = [UnitIds(), UnitIds()], []
+    runtimes = [ServiceRuntime(settings) for _ in models]
+
+    async def handler(deliveries: Sequence[Delivery]) -> None:
+        handled.extend(d.meta.id for d in deliveries)
+
+    for runtime, model in zip(runtimes, models, strict=True):
+        runtime.replicated_view("units", model, [UnitListed], dead_letters=True)
+        runtime.subscribe([UnitListed], handler, view_dead_letters=True)
+    async with serving(runtimes[0].create_app("a", [])), serving(runtimes[1].create_app("b", [])):
+
+        async def all_read() -> bool:
+            return all(m.units == {"u1", "u3"} for m in models) and sorted(handled) == ["good-1", "good-2"]
+
+        await eventually(all_read)
+        dead = await read_all(
+            infra.kafka_bootstrap_servers, settings.dead_letter_topic, at_least=1, quiet_s=3.0
+        )
+    assert [dict(r.headers)["ce_id"] for r in dead] == [b"bad"]
+    headers = {k: v.decode() for k, v in dead[0].headers}
+    assert "area_m2: Field required" in headers["dlq-reason"]
+    assert (headers["dlq-consumer-group"], headers["dlq-original-offset"]) == (settings.consumer_group, "1")
 
 
 class Totals:
