@@ -10,7 +10,7 @@ the open names the same ticket and never another caller's."""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from parkops_runtime.access import ParkAccess
 from parkops_runtime.aggregates import AggregateStore, Idempotency, keyed_id
@@ -41,6 +41,7 @@ from tickets.domain.ticket import Ticket
 from tickets.schemas import TicketPublic
 
 OnSaved = Callable[[Ticket], None]
+R = TypeVar("R")
 Change = Callable[[Ticket, datetime], None]
 
 
@@ -68,6 +69,13 @@ def terms(command: object) -> dict[str, object]:
     if "at" in plain and plain["at"] is None:
         del plain["at"]
     return plain
+
+
+def idempotency_of(
+    key: str | None, operation: str, command: object, answer: type[R]
+) -> Idempotency[R] | None:
+    """`keyed`, digesting what the command asked only when a key came with it."""
+    return None if key is None else keyed(key, operation, terms(command), answer)
 
 
 class NamesTickets(Protocol):
@@ -110,7 +118,7 @@ class TicketService:
         ticket_id = self._draw_ticket_id() if key is None else keyed_id(key, *scope)
         sla = await self.sla(park.park_id, park.group_id)
         new = NewTicket(ticket_id, sla, asked, tenant, park.who.subject, at, now)
-        idempotency = keyed(key, "open", terms(asked), TicketPublic)
+        idempotency = idempotency_of(key, "open", asked, TicketPublic)
         if tenant is not None:  # named in the tenant's list first: a stored ticket is always listed
             await self.tenant_lists.add(park.group_id, tenant, {ticket_id: at})
         return await self._write(ticket_id, idempotency, lambda _, __: None, lambda: Ticket.open(new))
@@ -166,7 +174,7 @@ class TicketService:
             sla.configure(settings)
             return schemas.ParkSla.of(sla)
 
-        idempotency = keyed(key, "configure SLA", terms(c), schemas.ParkSla)
+        idempotency = idempotency_of(key, "configure SLA", c, schemas.ParkSla)
         self._unconfigured_until.pop(park.park_id, None)
         return await self.slas.change(
             park.park_id, configure, create=lambda: settings, idempotency=idempotency
@@ -197,7 +205,7 @@ class TicketService:
     ) -> TicketPublic:
         """An action on a ticket the caller sees (its park and tenant never change: the access holds),
         at its effective time: the command's `at` within its bounds (`tickets.domain.dating`), else now."""
-        idempotency = keyed(key, operation, terms(command), TicketPublic)
+        idempotency = idempotency_of(key, operation, command, TicketPublic)
         by_tenant = seen.park.is_tenant
 
         def dated(ticket: Ticket, now: datetime) -> None:
