@@ -1,12 +1,15 @@
 """The tickets service's use cases through the real AggregateStore over in-memory aggregates: one write
 per command, the events it records, and the one idempotency rule (replay, 409, forgotten after 24 h)."""
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from parkops_contracts.events import tickets as events
 from parkops_kernel.errors import Conflict, NotFound, Unprocessable
+from parkops_runtime.mongo import Document
+from parkops_runtime.testing import MemoryAggregates
 from tickets.domain.calendar import SlaCalendar
 from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.commands import (
@@ -218,3 +221,44 @@ async def test_a_park_found_without_sla_is_not_asked_again_within_the_cache(desk
     assert (await replica.open_ticket(staff(), DOOR, None)).response_due == T0 + timedelta(minutes=10)
     desk.clock.advance(H)
     assert (await later.open_ticket(staff(), DOOR, None)).response_due == T0 + H + timedelta(minutes=10)
+
+
+class SlowReads(MemoryAggregates):
+    """Reads that take a moment (so concurrent ones overlap), counted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    async def get(self, doc_id: str) -> Document | None:
+        self.reads += 1
+        await asyncio.sleep(0.01)
+        return await super().get(doc_id)
+
+    async def version(self, doc_id: str) -> int:
+        self.reads += 1
+        await asyncio.sleep(0.01)
+        return await super().version(doc_id)
+
+
+async def test_openings_at_once_share_one_read_of_their_parks_sla() -> None:
+    """Every opening needs its park's SLA: those that need it while it is being read share that read
+    (each asked the store itself before: under load, hundreds at once); a fresh read is its own."""
+    slow = SlowReads()
+    desk = Desk(slas=slow)
+    opened = await asyncio.gather(*(desk.service.open_ticket(staff(), DOOR, None) for _ in range(10)))
+    assert len({t.ticket_id for t in opened}) == 10
+    assert {t.response_due for t in opened} == {T0 + H}  # the defaults: no SLA configured
+    assert slow.reads == 1
+    fast = PolicyOverride(
+        category=TicketCategory.REPAIR,
+        priority=TicketPriority.HIGH,
+        policy=SlaPolicy(response_seconds=600, resolution_seconds=3600),
+    )
+    await desk.service.configure_sla(staff(), ConfigureSla(overrides=(fast,)), None)
+    reads = slow.reads
+    opened = await asyncio.gather(*(desk.service.open_ticket(staff(), DOOR, None) for _ in range(10)))
+    assert {t.response_due for t in opened} == {T0 + timedelta(minutes=10)}
+    assert slow.reads == reads + 1
+    await asyncio.gather(*(desk.service.sla("p1", "g1", fresh=True) for _ in range(3)))
+    assert slow.reads == reads + 4
