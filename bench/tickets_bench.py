@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import gc
 import os
+import statistics
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -105,7 +106,8 @@ async def sweep(
         f"{'offered':>8} {'achieved':>9} {'p50':>8} {'p99':>9} | {'bare p50':>8} {'bare p99':>9}"
         f" | {'service':>7} {'store':>6} {'broker':>6} {'total':>6} ms CPU"
     )
-    per_opening: list[float] = []
+    achieved: list[float] = []
+    busy: list[tuple[float, ...]] = []  # CPU seconds per second of service, store, broker at each rate
     async with served(["bench.bare_app:app"], {}, args.workers) as bare:
         for rate in args.rates:
             bare_result = await steady_load(bare, path, headers, body, rate=rate, seconds=args.seconds)
@@ -113,17 +115,30 @@ async def sweep(
                 service, path, headers, body, rate=rate, seconds=args.seconds, measured=meter.measuring
             )
             costs = [seconds / max(r.sent, 1) * 1000 for seconds in meter.used]
-            per_opening.append(sum(costs))
+            achieved.append(r.achieved)
+            busy.append(tuple(cost * r.achieved / 1000 for cost in costs))
             print(
                 f"{rate:8g} {r.achieved:9.1f} {r.p50:8.1f} {r.p99:9.1f} | {bare_result.p50:8.1f}"
                 f" {bare_result.p99:9.1f} | {costs[0]:7.2f} {costs[1]:6.2f} {costs[2]:6.2f} {sum(costs):6.2f}"
                 + (f"  errors {r.errors}" if r.errors else "")
             )
-    least = min(per_opening)
-    print(
-        f"what would reach 1,000 openings/s: {least:.2f} ms of CPU per opening (the least measured above)"
-        f" x 1,000/s = {least:.1f} cores busy with nothing else (this machine: {os.cpu_count()}, shared);"
-        " the service's share runs in one process per core (`--workers`), the store's in FerretDB"
+    if len(achieved) > 1:
+        print(what_would_reach(achieved, busy, 1000))
+
+
+def what_would_reach(achieved: list[float], busy: list[tuple[float, ...]], goal: float) -> str:
+    """Cores busy against openings per second, fitted by least squares per process: the slope is an
+    opening's own CPU (background work such as heartbeats, sweeps and consumers' polls is the intercept),
+    so the goal's cores are the intercepts plus the slopes times the goal."""
+    fits = [statistics.linear_regression(achieved, [b[i] for b in busy]) for i in range(3)]
+    marginal = [fit.slope * 1000 for fit in fits]
+    background = sum(fit.intercept for fit in fits)
+    needed = background + sum(marginal) * goal / 1000
+    return (
+        f"an opening's own CPU (least squares over the rates): service {marginal[0]:.2f}, store"
+        f" {marginal[1]:.2f}, broker {marginal[2]:.2f} ms, {sum(marginal):.2f} ms in all; background"
+        f" {background:.2f} cores. {goal:,.0f} openings/s would keep {needed:.1f} cores busy (this machine:"
+        f" {os.cpu_count()}, shared); the service's share in one process per core (`--workers`)"
     )
 
 
