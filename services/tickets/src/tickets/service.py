@@ -178,9 +178,11 @@ class TicketService:
 
         idempotency = idempotency_of(key, "configure SLA", c, schemas.ParkSla)
         self._unconfigured_until.pop(park.park_id, None)
-        return await self.slas.change(
+        configured = await self.slas.change(
             park.park_id, configure, create=lambda: settings, idempotency=idempotency
         )
+        self._sla_reads.pop(park.park_id, None)  # a read begun before: later openings read anew
+        return configured
 
     async def sla(self, park_id: str, group_id: str, fresh: bool = False) -> ParkSla:
         """A park's SLA settings; the defaults until its group configures them. A copy: the store's own

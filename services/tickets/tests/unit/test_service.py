@@ -224,21 +224,30 @@ async def test_a_park_found_without_sla_is_not_asked_again_within_the_cache(desk
 
 
 class SlowReads(MemoryAggregates):
-    """Reads that take a moment (so concurrent ones overlap), counted."""
+    """Reads that take a moment (so concurrent ones overlap), counted; read number `held` (`asked` once
+    it is) answers what the store held when it was asked, once `release` is set."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: int = 0) -> None:
         super().__init__()
-        self.reads = 0
+        self.reads, self.held, self.asked, self.release = 0, held, asyncio.Event(), asyncio.Event()
+
+    async def _slow(self) -> None:
+        self.reads += 1
+        if self.reads != self.held:
+            await asyncio.sleep(0.01)
+            return
+        self.asked.set()
+        await self.release.wait()
 
     async def get(self, doc_id: str) -> Document | None:
-        self.reads += 1
-        await asyncio.sleep(0.01)
-        return await super().get(doc_id)
+        found = await super().get(doc_id)
+        await self._slow()
+        return found
 
     async def version(self, doc_id: str) -> int:
-        self.reads += 1
-        await asyncio.sleep(0.01)
-        return await super().version(doc_id)
+        found = await super().version(doc_id)
+        await self._slow()
+        return found
 
 
 async def test_openings_at_once_share_one_read_of_their_parks_sla() -> None:
@@ -262,3 +271,23 @@ async def test_openings_at_once_share_one_read_of_their_parks_sla() -> None:
     assert slow.reads == reads + 1
     await asyncio.gather(*(desk.service.sla("p1", "g1", fresh=True) for _ in range(3)))
     assert slow.reads == reads + 4
+
+
+async def test_an_opening_after_its_replica_configured_the_sla_does_not_share_a_read_begun_before() -> None:
+    """The read in flight may predate the new SLA: an opening that comes after the configuration
+    answered reads again, as it did before reads were shared."""
+    slow = SlowReads(held=1)
+    desk = Desk(slas=slow)
+    before = asyncio.ensure_future(desk.service.open_ticket(staff(), DOOR, None))
+    await slow.asked.wait()  # its SLA read under way, held
+    fast = PolicyOverride(
+        category=TicketCategory.REPAIR,
+        priority=TicketPriority.HIGH,
+        policy=SlaPolicy(response_seconds=600, resolution_seconds=3600),
+    )
+    await desk.service.configure_sla(staff(), ConfigureSla(overrides=(fast,)), None)
+    after = asyncio.ensure_future(desk.service.open_ticket(staff(), DOOR, None))
+    await asyncio.sleep(0.05)
+    slow.release.set()
+    assert (await after).response_due == T0 + timedelta(minutes=10)
+    assert (await before).response_due in (T0 + H, T0 + timedelta(minutes=10))
