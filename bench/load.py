@@ -1,13 +1,12 @@
 """Serve an ASGI app with uvicorn in its own process; drive it at a steady rate and time each request."""
 
-import argparse
 import asyncio
 import os
 import statistics
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 
 import httpx
@@ -115,19 +114,28 @@ class Tally:
 
 
 async def steady_load(
-    base: str, path: str, headers: dict[str, str], body: dict[str, str], args: argparse.Namespace
+    base: str,
+    path: str,
+    headers: dict[str, str],
+    body: dict[str, str],
+    *,
+    rate: float,
+    seconds: float,
+    measured: Callable[[], AbstractAsyncContextManager[object]] = nullcontext,
 ) -> LoadResult:
-    """Send at `args.rate` for a warm-up, then for `args.seconds`; latency from the scheduled time."""
+    """Send at `rate` for a warm-up, then for `seconds` (inside `measured()`, e.g. a CPU meter); latency
+    from the scheduled time."""
     client = HttpClient(base, headers)
 
     def call() -> Awaitable[Response]:
         return client.post(path, body)
 
     try:
-        await _phase(call, args.rate, WARM_UP_SECONDS)
-        started = time.perf_counter()
-        tally = await _phase(call, args.rate, args.seconds)
-        return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - started)
+        await _phase(call, rate, WARM_UP_SECONDS)
+        async with measured():
+            started = time.perf_counter()
+            tally = await _phase(call, rate, seconds)
+            return LoadResult.of(tally.samples, tally.errors, time.perf_counter() - started)
     finally:
         await client.close()
 

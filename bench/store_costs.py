@@ -10,7 +10,6 @@ Usage: scripts/infra up && .venv/bin/python -m bench.store_costs [OPERATIONS]
 
 import asyncio
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -19,22 +18,10 @@ from collections.abc import Awaitable, Callable
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bench.cpu import cpu_seconds, store_pid
 from tests.support.services import run_id
 
 CLIENTS = 8
-
-
-def store_cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def store_pid() -> int:
-    found = subprocess.run(["pgrep", "-f", "ferretdb -listen"], capture_output=True, text=True).stdout.split()
-    if not found:
-        raise SystemExit("no FerretDB process on this machine: scripts/infra up")
-    return int(found[0])
 
 
 async def measure(label: str, operation: Callable[[int], Awaitable[object]], n: int, pid: int) -> float:
@@ -45,9 +32,9 @@ async def measure(label: str, operation: Callable[[int], Awaitable[object]], n: 
         while pending:
             await operation(pending.pop())
 
-    cpu, started = store_cpu_seconds(pid), time.perf_counter()
+    cpu, started = cpu_seconds(pid), time.perf_counter()
     await asyncio.gather(*(client() for _ in range(CLIENTS)))
-    elapsed, used = time.perf_counter() - started, store_cpu_seconds(pid) - cpu
+    elapsed, used = time.perf_counter() - started, cpu_seconds(pid) - cpu
     print(f"{label:<28} {n / elapsed:7,.0f} ops/s   store CPU {used / n * 1000:5.2f} ms/op")
     return used / n * 1000
 

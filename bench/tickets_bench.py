@@ -13,12 +13,14 @@ hidden).
 
 Usage: scripts/infra up && eval "$(scripts/infra env)" &&
        .venv/bin/python -m bench.tickets_bench [--tickets N] [--shards K] [--rate R] [--seconds S]
-       [--database NAME] [--workers N]
+       [--database NAME] [--workers N] [--rates 50,100,150,200,300]
 """
 
 import argparse
 import asyncio
 import gc
+import os
+import statistics
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -32,8 +34,18 @@ from tickets.main import create_app
 from tickets.settings import TicketsSettings
 from tickets.tenant_lists import MARKER
 
+from bench.cpu import CpuMeter
 from bench.http_client import HttpClient
-from bench.load import LoadResult, capacity, closed_loop, served, service_env, steady_load, until_ready
+from bench.load import (
+    WARM_UP_SECONDS,
+    LoadResult,
+    capacity,
+    closed_loop,
+    served,
+    service_env,
+    steady_load,
+    until_ready,
+)
 from bench.tickets_seed import already_seeded, register_park, seed, tenant_of
 from tests.support.infra import Infra
 from tests.support.services import bearer, isolated_settings, run_id
@@ -47,6 +59,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--open-share", type=float, default=0.2)
     parser.add_argument("--shards", type=int, default=1)
     parser.add_argument("--rate", type=float, default=300)
+    parser.add_argument(
+        "--rates",
+        type=lambda text: [float(r) for r in text.split(",")],
+        default=[],
+        help="offered rates to sweep afterwards (e.g. 50,100,150,200,300): at each, the service's and the"
+        " bare endpoint's achieved rate, p50 and p99, and the CPU per opening of service, store and broker",
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database", help="seed this database once and reuse it in later runs")
     parser.add_argument(
@@ -68,6 +87,58 @@ def show(name: str, r: LoadResult, goal: str = "") -> None:
     print(
         f"{name:<38} {r.sent:>6} sent  {r.achieved:7.1f} req/s  p50 {r.p50:7.1f} ms  p99 {r.p99:7.1f} ms"
         f"  max {r.worst:7.1f} ms  errors {r.errors}{before}" + (f"  goal: {goal}" if goal else "")
+    )
+
+
+async def sweep(
+    service: str, path: str, headers: dict[str, str], body: dict[str, str], args: argparse.Namespace
+) -> None:
+    """The service and the bare endpoint at each offered rate, one after the other, and the CPU seconds
+    each opening costs the service process, the store and the broker (read from /proc), which tell how
+    many cores the goal needs. The store and the broker are shared: what other work makes them do while
+    the rate runs counts here too (an upper bound)."""
+    meter = CpuMeter(service)
+    print(
+        f"\noffered-rate sweep ({args.seconds:g} s each after a {WARM_UP_SECONDS:g} s warm-up);"
+        " CPU ms per opening of the service, the store and the broker"
+    )
+    print(
+        f"{'offered':>8} {'achieved':>9} {'p50':>8} {'p99':>9} | {'bare p50':>8} {'bare p99':>9}"
+        f" | {'service':>7} {'store':>6} {'broker':>6} {'total':>6} ms CPU"
+    )
+    achieved: list[float] = []
+    busy: list[tuple[float, ...]] = []  # CPU seconds per second of service, store, broker at each rate
+    async with served(["bench.bare_app:app"], {}, args.workers) as bare:
+        for rate in args.rates:
+            bare_result = await steady_load(bare, path, headers, body, rate=rate, seconds=args.seconds)
+            r = await steady_load(
+                service, path, headers, body, rate=rate, seconds=args.seconds, measured=meter.measuring
+            )
+            costs = [seconds / max(r.sent, 1) * 1000 for seconds in meter.used]
+            achieved.append(r.achieved)
+            busy.append(tuple(cost * r.achieved / 1000 for cost in costs))
+            print(
+                f"{rate:8g} {r.achieved:9.1f} {r.p50:8.1f} {r.p99:9.1f} | {bare_result.p50:8.1f}"
+                f" {bare_result.p99:9.1f} | {costs[0]:7.2f} {costs[1]:6.2f} {costs[2]:6.2f} {sum(costs):6.2f}"
+                + (f"  errors {r.errors}" if r.errors else "")
+            )
+    if len(achieved) > 1:
+        print(what_would_reach(achieved, busy, 1000))
+
+
+def what_would_reach(achieved: list[float], busy: list[tuple[float, ...]], goal: float) -> str:
+    """Cores busy against openings per second, fitted by least squares per process: the slope is an
+    opening's own CPU (background work such as heartbeats, sweeps and consumers' polls is the intercept),
+    so the goal's cores are the intercepts plus the slopes times the goal."""
+    fits = [statistics.linear_regression(achieved, [b[i] for b in busy]) for i in range(3)]
+    marginal = [fit.slope * 1000 for fit in fits]
+    background = sum(fit.intercept for fit in fits)
+    needed = background + sum(marginal) * goal / 1000
+    return (
+        f"an opening's own CPU (least squares over the rates): service {marginal[0]:.2f}, store"
+        f" {marginal[1]:.2f}, broker {marginal[2]:.2f} ms, {sum(marginal):.2f} ms in all; background"
+        f" {background:.2f} cores. {goal:,.0f} openings/s would keep {needed:.1f} cores busy (this machine:"
+        f" {os.cpu_count()}, shared); the service's share in one process per core (`--workers`)"
     )
 
 
@@ -176,7 +247,10 @@ async def main() -> None:
             "bare FastAPI endpoint, closed loop",
             await capacity(bare, path, headers, body, workers=8, seconds=args.seconds),
         )
-        show(f"bare FastAPI endpoint at {args.rate:g}/s", await steady_load(bare, path, headers, body, args))
+        show(
+            f"bare FastAPI endpoint at {args.rate:g}/s",
+            await steady_load(bare, path, headers, body, rate=args.rate, seconds=args.seconds),
+        )
     await forget_checkpoint(url, database)
     launched = time.perf_counter()  # readiness from the process's launch: uvicorn serves after start-up
     async with served(["--factory", "tickets.main:create_app"], env, args.workers) as service:
@@ -200,9 +274,11 @@ async def main() -> None:
         )
         show(
             f"open ticket at {args.rate:g}/s",
-            await steady_load(service, path, headers, body, args),
+            await steady_load(service, path, headers, body, rate=args.rate, seconds=args.seconds),
             "p99 <= 2x the bare endpoint's and <= 25 ms",
         )
+        if args.rates:
+            await sweep(service, path, headers, body, args)
     await scan_passes(settings)
 
 

@@ -39,7 +39,8 @@ from pymongo import AsyncMongoClient, monitoring
 from tickets.main import create_app as create_tickets
 from tickets.settings import TicketsSettings
 
-from bench.store_costs import COMMAND_COSTS, command_costs, store_pid
+from bench.cpu import store_pid
+from bench.store_costs import COMMAND_COSTS, command_costs
 from tests.support.infra import Infra
 from tests.support.parks import directory_knows, known, register_park
 from tests.support.services import bearer, isolated_settings, run_id, serving

@@ -1,12 +1,15 @@
 """The tickets service's use cases through the real AggregateStore over in-memory aggregates: one write
 per command, the events it records, and the one idempotency rule (replay, 409, forgotten after 24 h)."""
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from parkops_contracts.events import tickets as events
 from parkops_kernel.errors import Conflict, NotFound, Unprocessable
+from parkops_runtime.mongo import Document
+from parkops_runtime.testing import MemoryAggregates
 from tickets.domain.calendar import SlaCalendar
 from tickets.domain.catalog import TicketCategory, TicketPriority
 from tickets.domain.commands import (
@@ -218,3 +221,73 @@ async def test_a_park_found_without_sla_is_not_asked_again_within_the_cache(desk
     assert (await replica.open_ticket(staff(), DOOR, None)).response_due == T0 + timedelta(minutes=10)
     desk.clock.advance(H)
     assert (await later.open_ticket(staff(), DOOR, None)).response_due == T0 + H + timedelta(minutes=10)
+
+
+class SlowReads(MemoryAggregates):
+    """Reads that take a moment (so concurrent ones overlap), counted; read number `held` (`asked` once
+    it is) answers what the store held when it was asked, once `release` is set."""
+
+    def __init__(self, held: int = 0) -> None:
+        super().__init__()
+        self.reads, self.held, self.asked, self.release = 0, held, asyncio.Event(), asyncio.Event()
+
+    async def _slow(self) -> None:
+        self.reads += 1
+        if self.reads != self.held:
+            await asyncio.sleep(0.01)
+            return
+        self.asked.set()
+        await self.release.wait()
+
+    async def get(self, doc_id: str) -> Document | None:
+        found = await super().get(doc_id)
+        await self._slow()
+        return found
+
+    async def version(self, doc_id: str) -> int:
+        found = await super().version(doc_id)
+        await self._slow()
+        return found
+
+
+async def test_openings_at_once_share_one_read_of_their_parks_sla() -> None:
+    """Every opening needs its park's SLA: those that need it while it is being read share that read
+    (each asked the store itself before: under load, hundreds at once); a fresh read is its own."""
+    slow = SlowReads()
+    desk = Desk(slas=slow)
+    opened = await asyncio.gather(*(desk.service.open_ticket(staff(), DOOR, None) for _ in range(10)))
+    assert len({t.ticket_id for t in opened}) == 10
+    assert {t.response_due for t in opened} == {T0 + H}  # the defaults: no SLA configured
+    assert slow.reads == 1
+    fast = PolicyOverride(
+        category=TicketCategory.REPAIR,
+        priority=TicketPriority.HIGH,
+        policy=SlaPolicy(response_seconds=600, resolution_seconds=3600),
+    )
+    await desk.service.configure_sla(staff(), ConfigureSla(overrides=(fast,)), None)
+    reads = slow.reads
+    opened = await asyncio.gather(*(desk.service.open_ticket(staff(), DOOR, None) for _ in range(10)))
+    assert {t.response_due for t in opened} == {T0 + timedelta(minutes=10)}
+    assert slow.reads == reads + 1
+    await asyncio.gather(*(desk.service.sla("p1", "g1", fresh=True) for _ in range(3)))
+    assert slow.reads == reads + 4
+
+
+async def test_an_opening_after_its_replica_configured_the_sla_does_not_share_a_read_begun_before() -> None:
+    """The read in flight may predate the new SLA: an opening that comes after the configuration
+    answered reads again, as it did before reads were shared."""
+    slow = SlowReads(held=1)
+    desk = Desk(slas=slow)
+    before = asyncio.ensure_future(desk.service.open_ticket(staff(), DOOR, None))
+    await slow.asked.wait()  # its SLA read under way, held
+    fast = PolicyOverride(
+        category=TicketCategory.REPAIR,
+        priority=TicketPriority.HIGH,
+        policy=SlaPolicy(response_seconds=600, resolution_seconds=3600),
+    )
+    await desk.service.configure_sla(staff(), ConfigureSla(overrides=(fast,)), None)
+    after = asyncio.ensure_future(desk.service.open_ticket(staff(), DOOR, None))
+    await asyncio.sleep(0.05)
+    slow.release.set()
+    assert (await after).response_due == T0 + timedelta(minutes=10)
+    assert (await before).response_due in (T0 + H, T0 + timedelta(minutes=10))

@@ -22,17 +22,14 @@ class OutboundEvent:
     @classmethod
     def of(cls, event: Event, *, source: str, topic_prefix: str) -> "OutboundEvent":
         """Wrap a contract with a fresh CloudEvents id and the caller's trace context."""
+        key = event.key()
         meta = CloudEventMeta(
-            id=uuid.uuid4().hex,
-            source=source,
-            type=event.ce_type(),
-            time=datetime.now(UTC),
-            subject=event.key(),
+            id=uuid.uuid4().hex, source=source, type=event.ce_type(), time=datetime.now(UTC), subject=key
         )
         return cls(
             id=meta.id,
             topic=event.topic(topic_prefix),
-            key=event.key(),
+            key=key,
             value=event.model_dump_json(),
             headers=meta.to_headers() | current_trace_headers(),
         )

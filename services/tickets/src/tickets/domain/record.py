@@ -1,6 +1,7 @@
 """What a ticket document holds: the Ticket aggregate's fields and event recording."""
 
 from datetime import datetime
+from functools import cache
 
 from parkops_contracts.base import Event
 from parkops_contracts.events.tickets import SlaOutcome, SlaTarget
@@ -119,8 +120,14 @@ class TicketRecord(RecordsEvents[Event]):
     def _restate(self, event: type[Event], **fields: object) -> None:
         """Record an event that says what the ticket holds under the same field names, with `fields` for
         the rest."""
-        held = {name: getattr(self, name) for name in event.model_fields if name in TicketRecord.model_fields}
+        held = {name: getattr(self, name) for name in restated_fields(event)}
         self._record(event, **(held | fields))
 
     def _clock(self, since: datetime, until: datetime) -> int:
         return int(self.calendar.elapsed(since, until).total_seconds())
+
+
+@cache
+def restated_fields(event: type[Event]) -> tuple[str, ...]:
+    """The fields of `event` a ticket holds under the same names (what `_restate` copies)."""
+    return tuple(name for name in event.model_fields if name in TicketRecord.model_fields)
