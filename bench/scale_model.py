@@ -4,6 +4,7 @@ down in proportion.
 
     .venv/bin/python -m bench.scale_model [--fraction 0.01] [--queries 200] [--parks N]
         [--tickets-queries 10] [--own-store]
+    .venv/bin/python -m bench.scale_model --fractions 0.05,0.2 [--parks N] [--own-store]
 
 `--parks 200` keeps the group's 200 parks at any fraction (the portfolio goal is of 200 parks; the
 tenants are spread over them). `--own-store` runs on a FerretDB of the run's own (tests.support.
@@ -18,7 +19,11 @@ store seeded at the fraction's size (its tickets written straight into its colle
 bench/tickets_seed.py does). leasing and finance (rent roll, receivables aging) run on books seeded
 through their own HTTP write paths and billing runs (bench/scale_model_ledgers.py). Baselines in the
 same run: raw aiokafka reading the same topics, and a bare FastAPI endpoint's p95 over the same client.
-Isolated topic prefix and databases; nothing shared is cleaned."""
+Isolated topic prefix and databases; nothing shared is cleaned.
+
+`--fractions` measures kpi's memory alone at each fraction (each on a log of its own), and extrapolates
+it to fraction 1 both from each point (all above an empty process counted as per-event) and from the
+growth between the smallest fraction and the largest (what the events themselves add)."""
 
 import argparse
 import asyncio
@@ -27,6 +32,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -111,9 +117,10 @@ def tenant_history(shape: Shape, group: str, t: int) -> Iterator[Event]:
 
 
 def tickets_of(shape: Shape, where: dict[str, str], t: int) -> Iterator[Event]:
+    """Each ticket resolved and rated; its id 32 hex digits, as the tickets service draws them."""
     days = (END - START).days
     for k in range(shape.tickets_per_tenant):
-        ticket, on = f"k{t}-{k}", START + timedelta(days=k * days // shape.tickets_per_tenant)
+        ticket, on = f"{t:012x}{k:020x}", START + timedelta(days=k * days // shape.tickets_per_tenant)
         yield f.resolved(ticket, on, 1.0 + k % 7, met=k % 9 > 0, repair=k % 2 == 0).model_copy(update=where)
         yield f.rated(ticket, 1 + k % 5, on + timedelta(days=1)).model_copy(update=where)
 
@@ -248,7 +255,15 @@ async def start(fl: Fleet, factory: str, name: str, **overrides: Any) -> tuple[S
     return process, await process.start(within=3600)
 
 
-async def start_twice(fl: Fleet, svc: Served, shape: Shape, rows: list[Row]) -> ServiceProcess:
+@dataclass(frozen=True)
+class Footprint:
+    """A service's resident memory once ready, from nothing and from its snapshot."""
+
+    cold: int
+    warm: int
+
+
+async def start_twice(fl: Fleet, svc: Served, rows: list[Row]) -> tuple[ServiceProcess, Footprint]:
     """From nothing, its RSS, its snapshot; killed, then from the snapshot: the process left running."""
     tuned = {"snapshot_every_seconds": 5, "consumer_max_records": 2000, "log_level": "WARNING"}
     cold, seconds = await start(fl, svc.factory, f"{svc.name}-cold", **tuned, **own_log(svc.prefix, svc))
@@ -258,25 +273,39 @@ async def start_twice(fl: Fleet, svc: Served, shape: Shape, rows: list[Row]) -> 
     await snapshot_saved(fl.infra, f"{svc.prefix}_{svc.name}", svc.view, datetime.now(UTC))
     await cold.kill()
     warm, seconds = await start(fl, svc.factory, f"{svc.name}-warm", **tuned, **own_log(svc.prefix, svc))
+    footprint = Footprint(rss, rss_bytes(warm))
     rows.append(Row(f"{svc.name}: time to ready from its snapshot", f"{seconds:.1f} s", "< 60 s"))
-    rows.append(Row(f"{svc.name}: RSS once ready from the snapshot", f"{rss_bytes(warm) / 2**20:,.0f} MiB"))
-    await extrapolated(fl, svc, shape, rss, rows)
-    return warm
+    rows.append(Row(f"{svc.name}: RSS once ready from the snapshot", f"{footprint.warm / 2**20:,.0f} MiB"))
+    return warm, footprint
 
 
 def own_log(prefix: str, svc: Served) -> dict[str, str]:
     return {"topic_prefix": prefix, "mongodb_database": f"{prefix}_{svc.name}"}
 
 
-async def extrapolated(fl: Fleet, svc: Served, shape: Shape, rss: int, rows: list[Row]) -> None:
-    """The same service on an empty log (its fixed part: interpreter, code, clients); the rest of the
-    measured RSS scaled linearly to fraction 1."""
+async def fixed_rss(fl: Fleet, svc: Served, rows: list[Row]) -> int:
+    """The same service's RSS on an empty log: its fixed part (interpreter, code, clients)."""
     empty, _ = await start(fl, svc.factory, f"{svc.name}-empty", **own_log(f"{svc.prefix}e", svc))
     fixed = rss_bytes(empty)
     await empty.kill()
-    full = fixed + (rss - fixed) / shape.fraction
     rows.append(Row(f"{svc.name}: RSS on an empty log (fixed part)", f"{fixed / 2**20:,.0f} MiB"))
-    extrapolation = f"{full / GIB:.2f} GiB"
+    return fixed
+
+
+def one_point(fixed: int, rss: int, fraction: float) -> float:
+    """Everything above the empty process counted as per-event, scaled linearly to fraction 1."""
+    return fixed + (rss - fixed) / fraction
+
+
+def two_point(low: tuple[float, int], high: tuple[float, int]) -> float:
+    """The growth between two fractions (RSS per fraction of the history) carried on to fraction 1."""
+    (f_low, rss_low), (f_high, rss_high) = low, high
+    return rss_high + (rss_high - rss_low) / (f_high - f_low) * (1 - f_high)
+
+
+async def extrapolated(fl: Fleet, svc: Served, shape: Shape, rss: int, rows: list[Row]) -> None:
+    fixed = await fixed_rss(fl, svc, rows)
+    extrapolation = f"{one_point(fixed, rss, shape.fraction) / GIB:.2f} GiB"
     rows.append(Row(f"{svc.name}: RSS, linear extrapolation to fraction 1", extrapolation, "< 2 GiB"))
 
 
@@ -285,7 +314,8 @@ async def extrapolated(fl: Fleet, svc: Served, shape: Shape, rss: int, rows: lis
 
 async def kpi_rows(fl: Fleet, infra: Infra, shape: Shape, rows: list[Row], queries: int) -> None:
     svc = Served(KPI, "kpi", "kpi", fl.prefix)
-    process = await start_twice(fl, svc, shape, rows)
+    process, footprint = await start_twice(fl, svc, rows)
+    await extrapolated(fl, svc, shape, footprint.cold, rows)
     group, admin = fl.group, fl.admin
     parks = [f"/parks/p{p}/scorecards/2025" for p in range(shape.parks)]
     _, p95 = await latency(process.base, admin, parks, queries)
@@ -298,7 +328,8 @@ async def kpi_rows(fl: Fleet, infra: Infra, shape: Shape, rows: list[Row], queri
 
 async def matchmaking_rows(fl: Fleet, infra: Infra, shape: Shape, rows: list[Row], queries: int) -> None:
     svc = Served(MATCHMAKING, "matchmaking", "matchmaking", f"{fl.prefix}mm")
-    process = await start_twice(fl, svc, shape, rows)
+    process, footprint = await start_twice(fl, svc, rows)
+    await extrapolated(fl, svc, shape, footprint.cold, rows)
     step = max(1, shape.tenants // 50)
     paths = [
         f"/parks/{shape.park_of(t)}/profiles/t{t}/needs/n{t}/matches?k=10"
@@ -410,12 +441,62 @@ async def load(fl: Fleet, infra: Infra, shape: Shape, rows: list[Row]) -> tuple[
     return n, topics
 
 
-async def main(shape: Shape, queries: int, own: bool) -> None:
-    if not own:
-        await run(Infra.from_env(), shape, queries)
-        return
-    with own_store() as store:  # the shared store's files stay untouched (and its open files too)
-        await run(replace(Infra.from_env(), mongodb_url=store.url), shape, queries)
+async def kpi_memory(infra: Infra, shapes: list[Shape]) -> None:
+    """kpi alone at each fraction, each on a log and database of its own: RSS once ready from nothing and
+    from its snapshot, then extrapolated to fraction 1 from each point alone (all above the empty process
+    counted as per-event) and from the growth between the smallest fraction and the largest."""
+    rows, points = list[Row](), list[tuple[Shape, int, Footprint]]()
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as logs:
+        for shape in shapes:
+            at = f"fraction {shape.fraction:g}"
+            async with fleet(infra, Path(logs)) as fl:
+                n, _, seconds = await produce(infra, fl.prefix, history(shape, fl.group))
+                rows.append(Row(f"{at}: events produced ({shape.parks} parks)", f"{n:,} in {seconds:.0f} s"))
+                svc, measured = Served(KPI, "kpi", "kpi", fl.prefix), list[Row]()
+                _, footprint = await start_twice(fl, svc, measured)
+                rows += [replace(row, figure=f"{at}, {row.figure}") for row in measured]
+                if not points:
+                    fixed = await fixed_rss(fl, svc, rows)
+                points.append((shape, n, footprint))
+            print(f"... {at} done at {time.perf_counter() - began:.0f} s\n{table(rows)}", flush=True)
+    for shape, _, footprint in points:
+        full = [one_point(fixed, rss, shape.fraction) / GIB for rss in (footprint.cold, footprint.warm)]
+        figure = f"kpi RSS at fraction 1, cold / from a snapshot, one point (fraction {shape.fraction:g})"
+        rows.append(Row(figure, "{:.2f} / {:.2f} GiB".format(*full), "< 2 GiB"))
+    if len(points) > 1:
+        (low, n_low, fp_low), (high, n_high, fp_high) = points[0], points[-1]
+        span = f"fractions {low.fraction:g} to {high.fraction:g}"
+        growth = [
+            (fp_high.cold - fp_low.cold) / (n_high - n_low),
+            (fp_high.warm - fp_low.warm) / (n_high - n_low),
+        ]
+        rows.append(
+            Row(
+                f"kpi RSS growth per event, cold / from a snapshot ({span})",
+                "{:.0f} / {:.0f} B".format(*growth),
+            )
+        )
+        full = [
+            two_point((low.fraction, getattr(fp_low, side)), (high.fraction, getattr(fp_high, side))) / GIB
+            for side in ("cold", "warm")
+        ]
+        figure = f"kpi RSS at fraction 1, cold / from a snapshot, two points ({span})"
+        rows.append(Row(figure, "{:.2f} / {:.2f} GiB".format(*full), "< 2 GiB"))
+    print(f"\nwall time {time.perf_counter() - began:.0f} s")
+    print(table(rows))
+
+
+async def main(args: argparse.Namespace) -> None:
+    infra = Infra.from_env()
+    with own_store() if args.own_store else nullcontext() as store:  # the shared store's files untouched
+        if store is not None:
+            infra = replace(infra, mongodb_url=store.url)
+        if args.fractions:
+            fractions = sorted(float(f) for f in args.fractions.split(","))
+            await kpi_memory(infra, [Shape.of(f, args.parks) for f in fractions])
+        else:
+            await run(infra, Shape.of(args.fraction, args.parks), args.queries)
 
 
 async def run(infra: Infra, shape: Shape, queries: int) -> None:
@@ -445,10 +526,11 @@ async def run(infra: Infra, shape: Shape, queries: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fraction", type=float, default=0.01)
+    parser.add_argument("--fractions", help="kpi's memory alone at each fraction (e.g. 0.05,0.2)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--parks", type=int, help="parks regardless of the fraction (the group's 200)")
     parser.add_argument("--tickets-queries", type=int, default=TICKETS_QUERIES)
     parser.add_argument("--own-store", action="store_true", help="a FerretDB of the run's own")
     args = parser.parse_args()
     TICKETS_QUERIES = args.tickets_queries
-    asyncio.run(main(Shape.of(args.fraction, args.parks), args.queries, args.own_store))
+    asyncio.run(main(args))

@@ -30,9 +30,10 @@ from kpi.queries.scorecards import TermsMemory
 FOLLOWED: tuple[type[Event], ...] = (*CONSUMED, *kpi_events.PUBLISHED)
 """The topics every replica follows: the other services' facts and kpi's own publications."""
 FACTS = frozenset(CONSUMED)
-FORMAT = b"kpi-view/2\n"
-"""/2: facts folded into per-day totals and packed tickets; no per-event id set (a /1 snapshot is
-refused: the view is then rebuilt from the log)."""
+FORMAT = b"kpi-view/3\n"
+"""/2: facts folded into per-day totals and packed tickets; no per-event id set. /3: hex ticket ids kept
+as their 16 bytes (`kpi.domain.ticket_table`). A snapshot of an earlier format is refused: the view is
+then rebuilt from the log."""
 RECENT = 1_024
 """Ids remembered per partition, so a prompt copy (a relay republishes within minutes, on the event's key)
 is not counted among the facts applied. Counted facts never depend on it (`kpi.projections`); a fact kept

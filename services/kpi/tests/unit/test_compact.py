@@ -23,6 +23,22 @@ def test_a_ticket_table_finds_every_ticket_put_however_it_grew_and_in_whichever_
     assert sum(map(len, tickets)) + sum(map(len, tickets.values())) < table.size() < 100 * len(tickets)
 
 
+def test_a_hex_ticket_id_is_kept_as_its_16_bytes_apart_from_a_text_id_of_the_same_bytes() -> None:
+    hex_ids = [f"{i:031x}a" for i in range(2_000)]
+    packed, text = TicketTable(), TicketTable()
+    for ticket in hex_ids:
+        packed.put(ticket, b"v")
+        text.put(ticket.upper(), b"v")  # an id that is not lower-case hex is kept as its text
+    assert text.size() - packed.size() > 15 * len(hex_ids)
+    assert sorted(packed.items().items()) == [(t, b"v") for t in hex_ids]
+    same_bytes = "k" * 16  # its UTF-8 is the 16 bytes of the hex id "6b6b...": a ticket of its own
+    packed.put(same_bytes, b"text")
+    assert packed.get("6b" * 16) is None
+    packed.put("6b" * 16, b"hex")
+    assert (packed.get(same_bytes), packed.get("6b" * 16)) == (b"text", b"hex")
+    assert len(packed) == len(hex_ids) + 2
+
+
 def test_an_id_list_holds_each_id_once_hex_packed_or_as_text() -> None:
     ids = IdList()
     hex_ids = [f"{i:032x}" for i in range(50)]

@@ -158,6 +158,6 @@ def test_a_snapshot_restores_what_a_rebuild_from_the_log_folds() -> None:
 def test_a_snapshot_of_the_format_before_is_refused_so_the_view_is_rebuilt() -> None:
     view = KpiView()
     view.fold(delivered(scenario()))
-    old = b"kpi-view/1\n" + view.dump()[len(FORMAT) :]
+    old = b"kpi-view/2\n" + view.dump()[len(FORMAT) :]
     with pytest.raises(CorruptSnapshot):
         KpiView().restore(old)

@@ -4,9 +4,11 @@ A dict with a key and a value object per ticket costs some 150 bytes per ticket 
 park has hundreds of thousands of tickets over the years. Here tickets are spread over buckets by a
 stable hash of their id (CRC-32: the table is saved in snapshots), each bucket one `bytes` of records
 
-    u32 record length, u16 id length, the id (UTF-8), the value
+    u32 record length, u16 id field, the id, the value
 
-kept at `PER_BUCKET` records on average (the buckets double when the table fills), so a lookup reads a
+where the id is the 16 bytes of a 32-hex-digit id (the tickets service's ids: `kpi.domain.event_ids`),
+flagged by the id field's top bit, or the UTF-8 text of any other id, and the id field holds its length.
+The buckets keep `PER_BUCKET` records on average (they double when the table fills), so a lookup reads a
 few records and the table holds a handful of objects per hundred tickets."""
 
 import struct
@@ -14,17 +16,39 @@ import sys
 import zlib
 from collections.abc import Iterator
 
+from kpi.domain.event_ids import packed
+
 HEAD = struct.Struct("<IH")
 H = HEAD.size
+PACKED = 0x8000
+"""The id field's flag of an id kept as its 16 bytes (the rest of the field: the id's length)."""
 PER_BUCKET = 8
 
+Key = tuple[int, bytes]
+"""(id field, id bytes) of a ticket id as a record keeps it."""
 
-def _records(blob: bytes) -> Iterator[tuple[int, int, bytes]]:
-    """(start, end, id) of each record of a bucket."""
+
+def _key(ticket_id: str) -> Key:
+    raw = packed(ticket_id)
+    if raw is not None:
+        return PACKED | len(raw), raw
+    text = ticket_id.encode()
+    if len(text) >= PACKED:
+        raise ValueError(f"a ticket id of {len(text)} bytes")
+    return len(text), text
+
+
+def _text(key: Key) -> str:
+    field, raw = key
+    return raw.hex() if field & PACKED else raw.decode()
+
+
+def _records(blob: bytes) -> Iterator[tuple[int, int, Key]]:
+    """(start, end, key) of each record of a bucket."""
     at = 0
     while at < len(blob):
-        size, id_size = HEAD.unpack_from(blob, at)
-        yield at, at + size, blob[at + H : at + H + id_size]
+        size, field = HEAD.unpack_from(blob, at)
+        yield at, at + size, (field, blob[at + H : at + H + (field & ~PACKED)])
         at += size
 
 
@@ -36,22 +60,23 @@ class TicketTable:
         self._bits = 4
         self._count = 0
 
-    def _bucket(self, key: bytes) -> int:
-        return zlib.crc32(key) >> (32 - self._bits)
+    def _bucket(self, key: Key) -> int:
+        return zlib.crc32(key[1]) >> (32 - self._bits)
 
     def get(self, ticket_id: str) -> bytes | None:
-        key = ticket_id.encode()
+        key = _key(ticket_id)
         blob = self._buckets.get(self._bucket(key))
         if blob is None:
             return None
         for start, end, found in _records(blob):
             if found == key:
-                return blob[start + H + len(key) : end]
+                return blob[start + H + len(key[1]) : end]
         return None
 
     def put(self, ticket_id: str, value: bytes) -> None:
-        key = ticket_id.encode()
-        record = HEAD.pack(H + len(key) + len(value), len(key)) + key + value
+        key = _key(ticket_id)
+        field, raw = key
+        record = HEAD.pack(H + len(raw) + len(value), field) + raw + value
         bucket = self._bucket(key)
         blob = self._buckets.get(bucket, b"")
         for start, end, found in _records(blob):
@@ -80,12 +105,12 @@ class TicketTable:
 
     def values(self) -> Iterator[bytes]:
         for blob in self._buckets.values():
-            for start, end, key in _records(blob):
-                yield blob[start + H + len(key) : end]
+            for start, end, (_, raw) in _records(blob):
+                yield blob[start + H + len(raw) : end]
 
     def items(self) -> dict[str, bytes]:
         return {
-            key.decode(): blob[start + H + len(key) : end]
+            _text(key): blob[start + H + len(key[1]) : end]
             for blob in self._buckets.values()
             for start, end, key in _records(blob)
         }
