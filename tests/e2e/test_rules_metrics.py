@@ -109,16 +109,18 @@ async def test_a_consumer_counts_each_record_it_received_and_acked(platform: Pla
 
     acked = handler | {"status": "acked"}
 
-    async def handled() -> Series | None:  # by kpi's handlers and by its park directory: two groups
+    # by kpi's park directory, its one consumer group on leasing's topics (kpi's view folds the event in
+    # its follower, which is no group: ADR 13, "decode once")
+    async def handled() -> Series | None:
         series = await scrape(platform.kpi)
         done = delta(before, series, "faststream_received_processed_messages_total", **acked)
         return (
             series
-            if done >= 2 and value(series, "faststream_received_messages_in_process", **handler) == 0
+            if done >= 1 and value(series, "faststream_received_messages_in_process", **handler) == 0
             else None
         )
 
     after = await eventually(handled)
-    assert delta(before, after, "faststream_received_messages_total", **handler) == 2
-    assert delta(before, after, "faststream_received_processed_messages_total", **acked) == 2
+    assert delta(before, after, "faststream_received_messages_total", **handler) == 1
+    assert delta(before, after, "faststream_received_processed_messages_total", **acked) == 1
     assert delta(before, after, "faststream_received_processed_messages_exceptions_total", **handler) == 0
