@@ -207,24 +207,22 @@ class LeasingService:
         except DomainError as refusal:
             return await self._answered_since(old_key, idempotency, refusal)
         made: list[Lease] = []
-        refused: list[DomainError] = []
+        refusals = _Refusals()
 
         def renew(file: LeaseFile) -> LeasePublic:
             now = park.with_leases({**others, file.lease.lease_id: file.lease})
-            try:
-                made.append(lease_book.renew_lease(now, command, new_id, at))
-            except DomainError as refusal:
-                refused.append(refusal)
-                raise
+            made.append(lease_book.renew_lease(now, command, new_id, at))
             file.renewal = made[-1]
             file.record_all(now.take_events())
             return _lease(scope, made[-1])
 
         await self._parts.claim(park_id, preview)
         try:
-            answer = await self._parts.change_lease(park_id, command.lease_id, renew, idempotency)
+            answer = await self._parts.change_lease(
+                park_id, command.lease_id, refusals.noted(renew), idempotency
+            )
         except DomainError as failure:
-            if failure in refused:  # any other failure leaves the outcome unknown, as for a sign
+            if failure in refusals:  # any other failure leaves the outcome unknown, as for a sign
                 await self._release_unless_renewed(park_id, old_key, new_id, preview.unit_ids)
             raise
         await self._parts.write_lease(park_id, made[-1], _unchanged, None)
@@ -279,22 +277,18 @@ class LeasingService:
             return first
         (await self._parts.require(park_id)).unit(unit_id)  # 404 before any write
         await self._parts.start_renovation(park_id, unit_id, self._today())
-        refused: list[DomainError] = []
+        refusals = _Refusals()
 
         def start(park: Park) -> UnitPublic:
-            try:
-                unit = park_admin.start_renovation(park, command, self._today())
-            except DomainError as refusal:
-                refused.append(refusal)
-                raise
+            unit = park_admin.start_renovation(park, command, self._today())
             return _unit(scope, park, unit, self._today())
 
         try:
-            return await self._change(scope, start, idempotency, [unit_id])
+            return await self._change(scope, refusals.noted(start), idempotency, [unit_id])
         except DomainError as failure:
             # The book let again only when the stored park refused and does not have the unit under
             # renovation; any other failure leaves the park's outcome unknown (as for a sign).
-            if failure in refused and not (await self._parts.require(park_id)).unit(unit_id).renovating:
+            if failure in refusals and not (await self._parts.require(park_id)).unit(unit_id).renovating:
                 await self._parts.set_renovating(park_id, unit_id, False)
             raise
 
@@ -371,6 +365,27 @@ class LeasingService:
                 park.leases = {}  # stored in their files, never with the park
 
         return await self._parks.change(scope.park_id, seen, idempotency=idempotency)
+
+
+class _Refusals:
+    """The refusals a change's function raised, told apart from the change's other failures (the store
+    unreachable, a version raced too often), after which the change's outcome is unknown."""
+
+    def __init__(self) -> None:
+        self._seen: list[DomainError] = []
+
+    def noted(self, fn: Callable[[T], R]) -> Callable[[T], R]:
+        def noting(part: T) -> R:
+            try:
+                return fn(part)
+            except DomainError as refusal:
+                self._seen.append(refusal)
+                raise
+
+        return noting
+
+    def __contains__(self, failure: DomainError) -> bool:
+        return any(failure is seen for seen in self._seen)
 
 
 def _keyed(key: str | None, command: "Command", answer: type[R]) -> Idempotency[R] | None:
