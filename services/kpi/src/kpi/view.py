@@ -68,7 +68,7 @@ class KpiView:
             where = (delivery.topic, delivery.partition)
             if where != partition:  # looked up once per run of one partition (a follower's whole batch)
                 partition = where
-                recent = self.recent.get(where) or self.recent.setdefault(where, RecentIds())
+                recent = self._recent_of(where)
             meta, event = delivery.meta, delivery.event
             if not recent.add(meta.id):
                 continue
@@ -76,6 +76,12 @@ class KpiView:
                 self.projections.apply(event, meta.time, meta.id)
             elif isinstance(event, KpiTermsChanged):
                 self.terms.fold(event)
+
+    def _recent_of(self, where: tuple[str, int]) -> "RecentIds":
+        recent = self.recent.get(where)
+        if recent is None:
+            recent = self.recent[where] = RecentIds()
+        return recent
 
     def dump(self) -> bytes:
         state = (self.projections.state(), self.terms.state(), self.recent)
